@@ -1,0 +1,242 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// Config is what a Bot needs. Store and Clock are required.
+type Config struct {
+	Store Store
+	Clock Clock
+	Log   *slog.Logger
+	// Location is the community time zone (HEARTH_TZ) for dates people type
+	// and read. Default UTC.
+	Location *time.Location
+	// Facilitators bootstraps who may run facilitator commands: platform user
+	// ids (or shell names), optionally prefixed with a community id, as in
+	// "slack:T0123:U0456".
+	Facilitators []string
+	// QuietAfter is how long without activity makes a member quiet. Default 14 days.
+	QuietAfter time.Duration
+}
+
+// Bot is Hearth's core. It is safe for concurrent use by several adapters.
+type Bot struct {
+	store        Store
+	clock        Clock
+	log          *slog.Logger
+	loc          *time.Location
+	facilitators map[string]bool
+	quietAfter   time.Duration
+	commands     []CommandSpec
+	actions      map[string]actionFunc
+	metrics      Metrics
+}
+
+var _ Handler = (*Bot)(nil)
+
+// New returns a Bot, or an error naming what is missing from cfg.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("bot: Config.Store is required")
+	}
+	if cfg.Clock == nil {
+		return nil, errors.New("bot: Config.Clock is required")
+	}
+	b := &Bot{
+		store:        cfg.Store,
+		clock:        cfg.Clock,
+		log:          cfg.Log,
+		loc:          cfg.Location,
+		facilitators: map[string]bool{},
+		quietAfter:   cfg.QuietAfter,
+		commands:     Commands(),
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
+	}
+	if b.loc == nil {
+		b.loc = time.UTC
+	}
+	if b.quietAfter <= 0 {
+		b.quietAfter = DefaultQuietAfter
+	}
+	for _, f := range cfg.Facilitators {
+		if f = strings.TrimSpace(f); f != "" {
+			b.facilitators[f] = true
+		}
+	}
+	b.actions = b.actionTable()
+	return b, nil
+}
+
+// Location is the community time zone.
+func (b *Bot) Location() *time.Location { return b.loc }
+
+// HandleEvent records one piece of participation. Bot authors are ignored;
+// DMs to Hearth are routed, not counted. A redelivered event is recorded once.
+func (b *Bot) HandleEvent(ctx context.Context, e Event) error {
+	return b.HandleEvents(ctx, e)
+}
+
+// HandleEvents records a burst of events in one write. It is the path the
+// simulator and bulk imports take; adapters may use it for batches too.
+func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
+	keep := events[:0:0]
+	for _, e := range events {
+		if err := e.validate(); err != nil {
+			b.metrics.Errors.Add(1)
+			return err
+		}
+		switch {
+		case e.IsBot:
+			b.metrics.EventsIgnored.Add(1)
+		case e.DM:
+			b.handleDM(ctx, e)
+		default:
+			keep = append(keep, e)
+		}
+	}
+	if len(keep) == 0 {
+		return nil
+	}
+	n, err := b.store.Record(ctx, keep...)
+	if err != nil {
+		b.metrics.Errors.Add(1)
+		return fmt.Errorf("record %d events: %w", len(keep), err)
+	}
+	b.metrics.EventsRecorded.Add(int64(n))
+	b.metrics.EventsDuplicate.Add(int64(len(keep) - n))
+	return nil
+}
+
+// handleDM receives direct messages to Hearth. Check-in answers arrive here
+// in a later feature; until then a DM is acknowledged by ignoring it.
+func (b *Bot) handleDM(ctx context.Context, e Event) {
+	b.metrics.EventsIgnored.Add(1)
+	b.log.DebugContext(ctx, "dm received", "community", e.Community, "member", e.Member)
+}
+
+// HandleDirectory keeps members and channels fresh.
+func (b *Bot) HandleDirectory(ctx context.Context, d Directory) error {
+	if d.Community.ID == "" {
+		return errors.New("directory without community id")
+	}
+	if d.At.IsZero() {
+		d.At = b.clock.Now()
+	}
+	if err := b.store.SaveDirectory(ctx, d); err != nil {
+		b.metrics.Errors.Add(1)
+		return fmt.Errorf("save directory of %s: %w", d.Community.ID, err)
+	}
+	return nil
+}
+
+// HandleCommand parses and runs a /hearth command. It never panics: a bad
+// command gets a reply naming the right usage, an internal error an apology
+// (and a log line for the operator).
+func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
+	b.metrics.Commands.Add(1)
+	if c.At.IsZero() {
+		c.At = b.clock.Now()
+	}
+	log := b.log.With("community", c.Community, "member", c.Member, "channel", c.Channel)
+	defer func() {
+		if r := recover(); r != nil {
+			log.ErrorContext(ctx, "command panicked", "panic", r, "stack", string(debug.Stack()))
+			b.metrics.Errors.Add(1)
+			reply = errorReply(errors.New("panic"))
+		}
+	}()
+	p, err := Parse(b.commands, c.Text)
+	if err != nil {
+		b.metrics.CommandErrors.Add(1)
+		log.InfoContext(ctx, "command not understood", "code", ErrorCode(err), "len", len(c.Text))
+		return errorReply(err)
+	}
+	log = log.With("command", p.Spec.Name())
+	inv := invocation{Command: c, args: p.Args}
+	inv.facilitator, err = b.isFacilitator(ctx, c.Community, c.Member, c.Admin)
+	if err != nil {
+		return b.failed(ctx, log, err)
+	}
+	if p.Spec.Facilitator && !inv.facilitator {
+		b.metrics.CommandErrors.Add(1)
+		log.InfoContext(ctx, "facilitator command refused")
+		return errorReply(Errorf(EForbidden, "Sorry, `/hearth %s` is for facilitators. Ask one of them (`/hearth facilitators` lists them) if you need it.", p.Spec.Name()))
+	}
+	reply, err = p.Spec.run(b, ctx, inv)
+	if err != nil {
+		return b.failed(ctx, log, err)
+	}
+	log.DebugContext(ctx, "command handled")
+	return reply
+}
+
+// HandleAction handles a button press or a form submission. The presser's
+// rights are checked again: a forged click cannot do more than a command.
+func (b *Bot) HandleAction(ctx context.Context, a Action) (reply Reply) {
+	b.metrics.Actions.Add(1)
+	if a.At.IsZero() {
+		a.At = b.clock.Now()
+	}
+	log := b.log.With("community", a.Community, "member", a.Member, "action", a.ActionID)
+	defer func() {
+		if r := recover(); r != nil {
+			log.ErrorContext(ctx, "action panicked", "panic", r, "stack", string(debug.Stack()))
+			b.metrics.Errors.Add(1)
+			reply = errorReply(errors.New("panic"))
+		}
+	}()
+	fn, ok := b.actions[a.ActionID]
+	if !ok {
+		log.WarnContext(ctx, "unknown action")
+		return errorReply(Errorf(ECommand, "That button no longer does anything. Try the command again."))
+	}
+	reply, err := fn(ctx, a)
+	if err != nil {
+		return b.failed(ctx, log, err)
+	}
+	return reply
+}
+
+// failed turns an error into the reply a person sees, logging internal ones.
+func (b *Bot) failed(ctx context.Context, log *slog.Logger, err error) Reply {
+	if code := ErrorCode(err); code != EInternal {
+		b.metrics.CommandErrors.Add(1)
+		log.InfoContext(ctx, "command refused", "code", code, "reason", ErrorMessage(err))
+	} else {
+		b.metrics.Errors.Add(1)
+		log.ErrorContext(ctx, "command failed", "err", err)
+	}
+	return errorReply(err)
+}
+
+func errorReply(err error) Reply {
+	return Reply{Post: Post{Text: ErrorMessage(err)}, Private: true, Code: ErrorCode(err)}
+}
+
+// isFacilitator tells whether member may run facilitator commands: listed in
+// configuration, added from chat, or a platform admin.
+func (b *Bot) isFacilitator(ctx context.Context, community, member string, admin bool) (bool, error) {
+	if admin || b.facilitators[member] || b.facilitators[community+":"+member] {
+		return true, nil
+	}
+	if m, err := b.store.Member(ctx, community, member); err == nil && m.Admin {
+		return true, nil
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
+		return false, err
+	}
+	return b.store.IsFacilitator(ctx, community, member)
+}
+
+// configuredFacilitator reports whether member is a facilitator by configuration.
+func (b *Bot) configuredFacilitator(community, member string) bool {
+	return b.facilitators[member] || b.facilitators[community+":"+member]
+}

@@ -1,0 +1,54 @@
+package bot
+
+import (
+	"sync"
+	"time"
+)
+
+// Clock is where the core gets the time. The core never calls time.Now: the
+// binary injects the wall clock, tests and the simulated shell inject a
+// ManualClock, so a week of schedules runs in milliseconds.
+type Clock interface {
+	Now() time.Time
+}
+
+// ClockFunc adapts a function to Clock, as http.HandlerFunc adapts one to
+// http.Handler.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// ManualClock is a Clock that moves only when told to. It is safe for
+// concurrent use.
+type ManualClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+var _ Clock = (*ManualClock)(nil)
+
+// NewManualClock returns a clock stopped at t.
+func NewManualClock(t time.Time) *ManualClock { return &ManualClock{now: t} }
+
+// Now returns the clock's current time.
+func (c *ManualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t (backwards too, though schedulers may not like it).
+func (c *ManualClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.now = t
+	c.mu.Unlock()
+}
+
+// Advance moves the clock forward by d and returns the new time.
+func (c *ManualClock) Advance(d time.Duration) time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	return c.now
+}

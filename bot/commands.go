@@ -1,0 +1,274 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+var (
+	tableOnce sync.Once
+	table     []CommandSpec
+)
+
+// Commands returns the /hearth command table: the single source for text
+// parsing, help, permissions and Discord's sub-command registration. The
+// caller must not modify it.
+func Commands() []CommandSpec {
+	tableOnce.Do(func() {
+		period := Arg{Name: "period", Kind: ArgPeriod, Help: "how far back: 7d, 30d, 90d or YYYY-MM-DD..YYYY-MM-DD", Choices: []string{"7d", "30d", "90d"}}
+		channel := Arg{Name: "channel", Kind: ArgChannel, Help: "only this channel"}
+		member := Arg{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}
+		table = []CommandSpec{
+			{Path: []string{"help"}, Summary: "What Hearth can do, or how to use one command",
+				Args: []Arg{{Name: "command", Kind: ArgText, Rest: true, Help: "a command name"}}, run: (*Bot).cmdHelp},
+			{Path: []string{"report"}, Summary: "Participation report for a period and optionally one channel",
+				Args: []Arg{period, channel}, Facilitator: true, run: (*Bot).cmdReport},
+			{Path: []string{"me"}, Summary: "What Hearth has recorded about your participation", run: (*Bot).cmdMe},
+			{Path: []string{"facilitators"}, Summary: "Who facilitates this community", run: (*Bot).cmdFacilitators},
+			{Path: []string{"facilitator", "add"}, Summary: "Make a member a facilitator",
+				Args: []Arg{member}, Facilitator: true, run: (*Bot).cmdFacilitatorAdd},
+			{Path: []string{"facilitator", "remove"}, Summary: "Stop a member being a facilitator",
+				Args: []Arg{member}, Facilitator: true, run: (*Bot).cmdFacilitatorRemove},
+		}
+	})
+	return table
+}
+
+func (b *Bot) cmdHelp(_ context.Context, inv invocation) (Reply, error) {
+	if want := strings.TrimSpace(strings.TrimPrefix(strings.ToLower(inv.arg("command")), "/hearth")); want != "" {
+		var lines []string
+		for _, c := range b.commands {
+			if c.Name() == want || c.Path[0] == want {
+				line := fmt.Sprintf("`%s`: %s", c.Usage(), c.Summary)
+				for _, a := range c.Args {
+					if a.Help != "" {
+						line += fmt.Sprintf("\n    %s: %s", a.usage(), a.Help)
+					}
+				}
+				if c.Facilitator {
+					line += "\n    (facilitators only)"
+				}
+				lines = append(lines, line)
+			}
+		}
+		if len(lines) == 0 {
+			return Reply{}, Errorf(ENotFound, "There is no `/hearth %s`. Try `/hearth help` for the list.", clip(want, 40))
+		}
+		return Reply{Post: Post{Text: strings.Join(lines, "\n")}, Private: true}, nil
+	}
+	var sb strings.Builder
+	sb.WriteString("**Hearth** helps this community take part: it records who takes part (never what anyone writes) and reports on it.\n")
+	for _, c := range b.commands {
+		if c.Facilitator && !inv.facilitator {
+			continue
+		}
+		fmt.Fprintf(&sb, "• `%s`: %s\n", c.Usage(), c.Summary)
+	}
+	if !inv.facilitator {
+		sb.WriteString("Facilitators have more commands: `/hearth facilitators` lists who they are.")
+	} else {
+		sb.WriteString("`/hearth help COMMAND` explains one command.")
+	}
+	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+}
+
+func (b *Bot) cmdReport(ctx context.Context, inv invocation) (Reply, error) {
+	period, err := ParsePeriod(inv.arg("period"), inv.At, b.loc)
+	if err != nil {
+		return Reply{}, err
+	}
+	q := ReportQuery{Community: inv.Community, From: period.From, To: period.To, QuietAfter: b.quietAfter}
+	var ch Channel
+	if tok := inv.arg("channel"); tok != "" {
+		if ch, err = b.resolveChannel(ctx, inv.Community, tok); err != nil {
+			return Reply{}, err
+		}
+		q.Channel = ch.ID
+	}
+	rep, err := BuildReport(ctx, b.store, q)
+	if err != nil {
+		return Reply{}, err
+	}
+	text := FormatReport(rep, ReportView{Location: b.loc, Channel: ch, Label: periodLabel(inv.arg("period"))})
+	reply := Reply{Post: Post{Text: text}, Private: true}
+	for _, p := range []string{"7d", "30d", "90d"} {
+		if p == inv.arg("period") || (p == "7d" && inv.arg("period") == "") {
+			continue
+		}
+		val := p
+		if ch.ID != "" {
+			val += " <#" + ch.ID + ">"
+		}
+		reply.Buttons = append(reply.Buttons, Button{ActionID: ActionReport, Label: "Last " + strings.TrimSuffix(p, "d") + " days", Value: val})
+	}
+	return reply, nil
+}
+
+func periodLabel(arg string) string {
+	if arg == "" {
+		arg = "7d"
+	}
+	if strings.HasSuffix(arg, "d") && !strings.Contains(arg, "..") {
+		return "last " + strings.TrimSuffix(arg, "d") + " days"
+	}
+	if strings.HasSuffix(arg, "w") && !strings.Contains(arg, "..") {
+		return "last " + strings.TrimSuffix(arg, "w") + " weeks"
+	}
+	return ""
+}
+
+func (b *Bot) cmdMe(ctx context.Context, inv invocation) (Reply, error) {
+	act, err := b.store.MemberActivity(ctx, inv.Community, inv.Member)
+	if errors.Is(err, ErrNotFound) {
+		return Reply{Post: Post{Text: "Hearth has recorded nothing about you yet. It records only that you took part (a message, a reply, a reaction, an answer), never what you wrote."}, Private: true}, nil
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Post: Post{Text: FormatMemberActivity(act, b.loc)}, Private: true}, nil
+}
+
+func (b *Bot) cmdFacilitators(ctx context.Context, inv invocation) (Reply, error) {
+	stored, err := b.store.Facilitators(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	var names []string
+	for _, m := range stored {
+		names = append(names, displayName(m))
+	}
+	for f := range b.facilitators {
+		id := strings.TrimPrefix(f, inv.Community+":")
+		if strings.Contains(id, ":") { // configured for another community
+			continue
+		}
+		name := id
+		if m, err := b.store.Member(ctx, inv.Community, id); err == nil {
+			name = displayName(m)
+		}
+		names = append(names, name+" (configured)")
+	}
+	slices.Sort(names)
+	names = slices.Compact(names)
+	if len(names) == 0 {
+		return Reply{Post: Post{Text: "This community has no facilitators yet. The operator can name some with HEARTH_FACILITATORS; platform admins are facilitators too."}, Private: true}, nil
+	}
+	text := "**Facilitators**\n• " + strings.Join(names, "\n• ") + "\nPlatform admins are facilitators too."
+	return Reply{Post: Post{Text: text}, Private: true}, nil
+}
+
+func (b *Bot) cmdFacilitatorAdd(ctx context.Context, inv invocation) (Reply, error) {
+	m, err := b.resolveMember(ctx, inv.Community, inv.arg("member"))
+	if err != nil {
+		return Reply{}, err
+	}
+	if m.IsBot {
+		return Reply{}, Errorf(EArgument, "%s is a bot; bots can't facilitate.", displayName(m))
+	}
+	if already, err := b.isFacilitator(ctx, inv.Community, m.ID, false); err != nil {
+		return Reply{}, err
+	} else if already {
+		return Reply{Post: Post{Text: displayName(m) + " is already a facilitator."}, Private: true}, nil
+	}
+	if err := b.store.AddFacilitator(ctx, inv.Community, m.ID, inv.Member, inv.At); err != nil {
+		return Reply{}, err
+	}
+	b.log.InfoContext(ctx, "facilitator added", "community", inv.Community, "member", m.ID, "by", inv.Member)
+	return Reply{Post: Post{Text: displayName(m) + " is now a facilitator."}, Private: true}, nil
+}
+
+func (b *Bot) cmdFacilitatorRemove(ctx context.Context, inv invocation) (Reply, error) {
+	m, err := b.resolveMember(ctx, inv.Community, inv.arg("member"))
+	if err != nil {
+		return Reply{}, err
+	}
+	err = b.store.RemoveFacilitator(ctx, inv.Community, m.ID)
+	switch {
+	case errors.Is(err, ErrNotFound) && b.configuredFacilitator(inv.Community, m.ID):
+		return Reply{}, Errorf(EConflict, "%s is a facilitator by configuration (HEARTH_FACILITATORS); the operator can change that.", displayName(m))
+	case errors.Is(err, ErrNotFound) && m.Admin:
+		return Reply{}, Errorf(EConflict, "%s administers the workspace, which makes them a facilitator.", displayName(m))
+	case errors.Is(err, ErrNotFound):
+		return Reply{}, Errorf(ENotFound, "%s is not a facilitator.", displayName(m))
+	case err != nil:
+		return Reply{}, err
+	}
+	b.log.InfoContext(ctx, "facilitator removed", "community", inv.Community, "member", m.ID, "by", inv.Member)
+	return Reply{Post: Post{Text: displayName(m) + " is no longer a facilitator."}, Private: true}, nil
+}
+
+// resolveChannel finds the channel a token names.
+func (b *Bot) resolveChannel(ctx context.Context, community, tok string) (Channel, error) {
+	id, name, ok := ParseChannelRef(tok)
+	if !ok {
+		return Channel{}, Errorf(EArgument, "%q is not a channel. Write it like `#general`.", clip(tok, 40))
+	}
+	if id != "" {
+		ch, err := b.store.Channel(ctx, community, id)
+		if errors.Is(err, ErrNotFound) {
+			return Channel{ID: id, Name: name}, nil // known to the platform, quiet so far
+		}
+		return ch, err
+	}
+	ch, err := b.store.FindChannel(ctx, community, name)
+	if errors.Is(err, ErrNotFound) {
+		return Channel{}, Errorf(ENotFound, "I don't know a channel called #%s yet. I learn channels when someone posts in them.", clip(name, 40))
+	}
+	return ch, err
+}
+
+// resolveMember finds the member a token names.
+func (b *Bot) resolveMember(ctx context.Context, community, tok string) (Member, error) {
+	id, name, ok := ParseMemberRef(tok)
+	if !ok {
+		return Member{}, Errorf(EArgument, "%q is not a member. Mention them like `@alice`.", clip(tok, 40))
+	}
+	if id != "" {
+		m, err := b.store.Member(ctx, community, id)
+		if errors.Is(err, ErrNotFound) {
+			return Member{}, Errorf(ENotFound, "I don't know that member yet. I learn members when they join or take part.")
+		}
+		return m, err
+	}
+	ms, err := b.store.FindMembers(ctx, community, name)
+	if err != nil {
+		return Member{}, err
+	}
+	switch {
+	case len(ms) == 0:
+		return Member{}, Errorf(ENotFound, "I don't know anyone called @%s. I learn members when they join or take part.", clip(name, 40))
+	case len(ms) > 1 && !strings.EqualFold(ms[0].Name, name):
+		var names []string
+		for _, m := range ms[:min(len(ms), 5)] {
+			names = append(names, "@"+m.Name)
+		}
+		return Member{}, Errorf(EArgument, "@%s could be %s. Which one?", clip(name, 40), strings.Join(names, ", "))
+	}
+	return ms[0], nil
+}
+
+func displayName(m Member) string {
+	if m.Name != "" {
+		return m.Name
+	}
+	return m.ID
+}
+
+// ActionReport is the action of a report's period buttons; Value holds the
+// report command's arguments.
+const ActionReport = "hearth.report"
+
+type actionFunc func(ctx context.Context, a Action) (Reply, error)
+
+func (b *Bot) actionTable() map[string]actionFunc {
+	return map[string]actionFunc{
+		ActionReport: func(ctx context.Context, a Action) (Reply, error) {
+			return b.HandleCommand(ctx, Command{Community: a.Community, Channel: a.Channel, Member: a.Member,
+				MemberName: a.MemberName, Admin: a.Admin, Text: "report " + a.Value, At: a.At}), nil
+		},
+	}
+}

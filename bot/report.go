@@ -1,0 +1,132 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Report is the one definition of participation figures, used by
+// /hearth report, `hearth report`, and the digest. Its JSON field names are a
+// public contract (README.md, "Report definitions").
+type Report struct {
+	Community       string            `json:"community"`
+	From            time.Time         `json:"from"`
+	To              time.Time         `json:"to"`
+	Members         MemberCounts      `json:"members"`
+	Activity        ActivityCounts    `json:"activity"`
+	Tiers           Tiers             `json:"tiers"`
+	Channels        []ChannelActivity `json:"channels"`
+	TopContributors []Contributor     `json:"top_contributors"`
+	QuietMembers    []QuietMember     `json:"quiet_members"`
+	Unanswered      []Unanswered      `json:"unanswered"`
+	Previous        *Summary          `json:"previous"`
+}
+
+// MemberCounts counts members as of the end of the period.
+type MemberCounts struct {
+	Total  int `json:"total"`  // humans known and not left as of To
+	Active int `json:"active"` // with a message, reply, reaction or check-in answer in the period
+	New    int `json:"new"`    // joined (or first seen) in the period
+	Quiet  int `json:"quiet"`  // joined QuietAfter before To and silent since
+}
+
+// ActivityCounts counts human channel activity in the period.
+type ActivityCounts struct {
+	Messages       int `json:"messages"`
+	Replies        int `json:"replies"`
+	Reactions      int `json:"reactions"`
+	CheckinAnswers int `json:"checkin_answers"`
+}
+
+// Tiers splits members by how they took part.
+type Tiers struct {
+	Creators   int `json:"creators"`   // at least one top-level message
+	Responders int `json:"responders"` // active, but no top-level message
+	Observers  int `json:"observers"`  // total - creators - responders
+}
+
+// ChannelActivity is one channel's activity in the period.
+type ChannelActivity struct {
+	ID            string `json:"id"`
+	Name          string `json:"name"`
+	Messages      int    `json:"messages"`
+	Replies       int    `json:"replies"`
+	Reactions     int    `json:"reactions"`
+	ActiveMembers int    `json:"active_members"`
+}
+
+// Contributor is one of the most active members.
+type Contributor struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	Messages  int    `json:"messages"`
+	Replies   int    `json:"replies"`
+	Reactions int    `json:"reactions"`
+}
+
+// QuietMember is a member with no recent activity.
+type QuietMember struct {
+	ID         string     `json:"id"`
+	Name       string     `json:"name"`
+	LastActive *time.Time `json:"last_active"`
+}
+
+// Unanswered is a top-level message nobody else replied to.
+type Unanswered struct {
+	Channel  string    `json:"channel"`
+	Message  string    `json:"message"`
+	Author   string    `json:"author"`
+	PostedAt time.Time `json:"posted_at"`
+}
+
+// Summary is the headline of a period, for trends.
+type Summary struct {
+	Members  MemberCounts   `json:"members"`
+	Activity ActivityCounts `json:"activity"`
+}
+
+// DefaultQuietAfter is how long without activity makes a member quiet.
+const DefaultQuietAfter = 14 * 24 * time.Hour
+
+// BuildReport computes the report for q and the summary of the period of
+// equal length just before it, so every figure can show its trend.
+func BuildReport(ctx context.Context, r Reporter, q ReportQuery) (Report, error) {
+	if q.QuietAfter <= 0 {
+		q.QuietAfter = DefaultQuietAfter
+	}
+	if !q.From.Before(q.To) {
+		return Report{}, Errorf(EArgument, "The period must end after it starts.")
+	}
+	rep, err := r.Report(ctx, q)
+	if err != nil {
+		return Report{}, fmt.Errorf("report %s [%s, %s): %w", q.Community, q.From, q.To, err)
+	}
+	prevQ := q
+	prevQ.From, prevQ.To = q.From.Add(-q.To.Sub(q.From)), q.From
+	prevQ.SummaryOnly = true
+	prev, err := r.Report(ctx, prevQ)
+	if err != nil {
+		return Report{}, fmt.Errorf("previous report %s: %w", q.Community, err)
+	}
+	rep.Community, rep.From, rep.To = q.Community, q.From, q.To
+	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity}
+	rep.normalize()
+	return rep, nil
+}
+
+// normalize makes empty lists encode as [] rather than null.
+func (r *Report) normalize() {
+	if r.Channels == nil {
+		r.Channels = []ChannelActivity{}
+	}
+	if r.TopContributors == nil {
+		r.TopContributors = []Contributor{}
+	}
+	if r.QuietMembers == nil {
+		r.QuietMembers = []QuietMember{}
+	}
+	if r.Unanswered == nil {
+		r.Unanswered = []Unanswered{}
+	}
+}

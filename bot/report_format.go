@@ -1,0 +1,218 @@
+package bot
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ReportView says how to present a report to a person.
+type ReportView struct {
+	Location *time.Location
+	Channel  Channel // the channel the report is restricted to, if any
+	Label    string  // e.g. "last 7 days"; "" shows the dates only
+	// ListLimit caps each list in chat (0: 10); the JSON and CSV have all.
+	ListLimit int
+}
+
+// FormatReport renders a report for chat, with trend arrows against the
+// previous period.
+func FormatReport(r Report, v ReportView) string {
+	loc := v.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	limit := v.ListLimit
+	if limit <= 0 {
+		limit = 10
+	}
+	var prev Summary
+	if r.Previous != nil {
+		prev = *r.Previous
+	}
+	var sb strings.Builder
+	sb.WriteString("**Participation report**")
+	if v.Channel.ID != "" || v.Channel.Name != "" {
+		sb.WriteString(" · #" + channelLabel(v.Channel.ID, v.Channel.Name))
+	}
+	sb.WriteString(" · ")
+	if v.Label != "" {
+		sb.WriteString(v.Label + " (")
+	}
+	sb.WriteString(r.From.In(loc).Format("Jan 2") + " – " + r.To.Add(-time.Second).In(loc).Format("Jan 2, 2006"))
+	if v.Label != "" {
+		sb.WriteString(")")
+	}
+	sb.WriteString("\n")
+	m, pm := r.Members, prev.Members
+	fmt.Fprintf(&sb, "**Members** %d%s · active %d%s · new %d%s · quiet %d%s\n",
+		m.Total, trend(m.Total, pm.Total), m.Active, trend(m.Active, pm.Active),
+		m.New, trend(m.New, pm.New), m.Quiet, trend(m.Quiet, pm.Quiet))
+	a, pa := r.Activity, prev.Activity
+	fmt.Fprintf(&sb, "**Activity** %s%s · %s%s · %s%s · %s%s\n",
+		plural(a.Messages, "message"), trend(a.Messages, pa.Messages),
+		plural(a.Replies, "reply"), trend(a.Replies, pa.Replies),
+		plural(a.Reactions, "reaction"), trend(a.Reactions, pa.Reactions),
+		plural(a.CheckinAnswers, "check-in answer"), trend(a.CheckinAnswers, pa.CheckinAnswers))
+	fmt.Fprintf(&sb, "**Who takes part** %s · %s · %s\n",
+		plural(r.Tiers.Creators, "creator"), plural(r.Tiers.Responders, "responder"), plural(r.Tiers.Observers, "observer"))
+	if len(r.Channels) > 0 {
+		sb.WriteString("**Channels**\n")
+		for _, c := range r.Channels[:min(limit, len(r.Channels))] {
+			fmt.Fprintf(&sb, "• #%s: %s, %s, %s, %d active\n", channelLabel(c.ID, c.Name),
+				plural(c.Messages, "message"), plural(c.Replies, "reply"), plural(c.Reactions, "reaction"), c.ActiveMembers)
+		}
+		more(&sb, len(r.Channels), limit)
+	}
+	if len(r.TopContributors) > 0 {
+		sb.WriteString("**Top contributors**\n")
+		for _, c := range r.TopContributors[:min(limit, len(r.TopContributors))] {
+			fmt.Fprintf(&sb, "• %s: %s, %s, %s\n", nameOr(c.Name, c.ID),
+				plural(c.Messages, "message"), plural(c.Replies, "reply"), plural(c.Reactions, "reaction"))
+		}
+	}
+	if len(r.QuietMembers) > 0 {
+		sb.WriteString("**Gone quiet**\n")
+		for _, q := range r.QuietMembers[:min(limit, len(r.QuietMembers))] {
+			last := "never active"
+			if q.LastActive != nil {
+				last = "last active " + q.LastActive.In(loc).Format("Jan 2")
+			}
+			fmt.Fprintf(&sb, "• %s: %s\n", nameOr(q.Name, q.ID), last)
+		}
+		more(&sb, len(r.QuietMembers), limit)
+	}
+	if len(r.Unanswered) > 0 {
+		sb.WriteString("**Waiting for a reply**\n")
+		for _, u := range r.Unanswered[:min(limit, len(r.Unanswered))] {
+			fmt.Fprintf(&sb, "• #%s: %s's message of %s\n", u.Channel, u.Author, u.PostedAt.In(loc).Format("Jan 2 15:04"))
+		}
+		more(&sb, len(r.Unanswered), limit)
+	}
+	return strings.TrimRight(sb.String(), "\n")
+}
+
+func more(sb *strings.Builder, n, limit int) {
+	if n > limit {
+		fmt.Fprintf(sb, "  …and %d more (`hearth report --format json` has them all)\n", n-limit)
+	}
+}
+
+func channelLabel(id, name string) string { return nameOr(name, id) }
+
+func nameOr(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
+}
+
+// trend renders the change from before to now: " (▲3)", " (▼2)", " (=)".
+func trend(now, before int) string {
+	switch {
+	case now > before:
+		return fmt.Sprintf(" (▲%d)", now-before)
+	case now < before:
+		return fmt.Sprintf(" (▼%d)", before-now)
+	}
+	return " (=)"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	switch {
+	case strings.HasSuffix(word, "y"):
+		word = word[:len(word)-1] + "ies"
+	default:
+		word += "s"
+	}
+	return strconv.Itoa(n) + " " + word
+}
+
+// FormatMemberActivity renders what Hearth keeps about one member, for them.
+func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
+	var sb strings.Builder
+	sb.WriteString("**What Hearth has recorded about you**\n")
+	if !a.FirstSeen.IsZero() {
+		fmt.Fprintf(&sb, "First seen: %s\n", a.FirstSeen.In(loc).Format("Jan 2, 2006"))
+	}
+	if a.LastActive.IsZero() {
+		sb.WriteString("Last active: never\n")
+	} else {
+		fmt.Fprintf(&sb, "Last active: %s\n", a.LastActive.In(loc).Format("Jan 2, 2006 15:04"))
+	}
+	fmt.Fprintf(&sb, "%s, %s, %s, %s.\n",
+		plural(a.Counts[KindMessage], "message"), plural(a.Counts[KindReply], "reply"),
+		plural(a.Counts[KindReaction], "reaction"), plural(a.Counts[KindCheckinAnswer], "check-in answer"))
+	sb.WriteString("Hearth records only that you took part (who, where, when, what kind), never what you wrote.")
+	return sb.String()
+}
+
+// WriteReportCSV writes the report as one long table (section, id, name,
+// field, value, previous), which spreadsheets pivot without guessing.
+func WriteReportCSV(w io.Writer, r Report) error {
+	cw := csv.NewWriter(w)
+	var prev Summary
+	if r.Previous != nil {
+		prev = *r.Previous
+	}
+	rows := [][]string{{"section", "id", "name", "field", "value", "previous"}}
+	add := func(section, id, name, field string, value string, previous string) {
+		rows = append(rows, []string{section, id, name, field, value, previous})
+	}
+	num := strconv.Itoa
+	add("period", "", r.Community, "from", r.From.Format(time.RFC3339), "")
+	add("period", "", r.Community, "to", r.To.Format(time.RFC3339), "")
+	for _, f := range []struct {
+		name      string
+		now, then int
+	}{
+		{"total", r.Members.Total, prev.Members.Total}, {"active", r.Members.Active, prev.Members.Active},
+		{"new", r.Members.New, prev.Members.New}, {"quiet", r.Members.Quiet, prev.Members.Quiet},
+	} {
+		add("members", "", "", f.name, num(f.now), num(f.then))
+	}
+	for _, f := range []struct {
+		name      string
+		now, then int
+	}{
+		{"messages", r.Activity.Messages, prev.Activity.Messages}, {"replies", r.Activity.Replies, prev.Activity.Replies},
+		{"reactions", r.Activity.Reactions, prev.Activity.Reactions}, {"checkin_answers", r.Activity.CheckinAnswers, prev.Activity.CheckinAnswers},
+	} {
+		add("activity", "", "", f.name, num(f.now), num(f.then))
+	}
+	add("tiers", "", "", "creators", num(r.Tiers.Creators), "")
+	add("tiers", "", "", "responders", num(r.Tiers.Responders), "")
+	add("tiers", "", "", "observers", num(r.Tiers.Observers), "")
+	for _, c := range r.Channels {
+		add("channels", c.ID, c.Name, "messages", num(c.Messages), "")
+		add("channels", c.ID, c.Name, "replies", num(c.Replies), "")
+		add("channels", c.ID, c.Name, "reactions", num(c.Reactions), "")
+		add("channels", c.ID, c.Name, "active_members", num(c.ActiveMembers), "")
+	}
+	for _, c := range r.TopContributors {
+		add("top_contributors", c.ID, c.Name, "messages", num(c.Messages), "")
+		add("top_contributors", c.ID, c.Name, "replies", num(c.Replies), "")
+		add("top_contributors", c.ID, c.Name, "reactions", num(c.Reactions), "")
+	}
+	for _, q := range r.QuietMembers {
+		last := ""
+		if q.LastActive != nil {
+			last = q.LastActive.Format(time.RFC3339)
+		}
+		add("quiet_members", q.ID, q.Name, "last_active", last, "")
+	}
+	for _, u := range r.Unanswered {
+		add("unanswered", u.Message, u.Author, "posted_at", u.PostedAt.Format(time.RFC3339), "")
+		add("unanswered", u.Message, u.Author, "channel", u.Channel, "")
+	}
+	if err := cw.WriteAll(rows); err != nil {
+		return fmt.Errorf("write report csv: %w", err)
+	}
+	return nil
+}
