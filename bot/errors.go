@@ -8,13 +8,14 @@ import (
 // Error codes for errors meant for people. The code is stable (logs, tests,
 // metrics); the message is chat-ready and may change.
 const (
-	ECommand   = "bad_command"   // the command text could not be understood
-	EArgument  = "bad_argument"  // an argument was malformed
-	ENotFound  = "not_found"     // a named member, channel or thing does not exist
-	EForbidden = "forbidden"     // the caller may not do this
-	EConflict  = "conflict"      // the request contradicts the current state
-	EPlatform  = "platform"      // the chat platform refused (not in channel, archived...)
-	EInternal  = "internal"      // a bug or an outage; the person sees an apology
+	ECommand     = "bad_command"  // the command text could not be understood
+	EArgument    = "bad_argument" // an argument was malformed
+	ENotFound    = "not_found"    // a named member, channel or thing does not exist
+	EForbidden   = "forbidden"    // the caller may not do this
+	EConflict    = "conflict"     // the request contradicts the current state
+	EPlatform    = "platform"     // the chat platform refused (not in channel, archived...)
+	EUnreachable = "unreachable"  // a member cannot be reached by DM (closed DMs, deactivated)
+	EInternal    = "internal"     // a bug or an outage; the person sees an apology
 )
 
 // Error is an error meant for a person: Message is what they read in chat.

@@ -69,16 +69,18 @@ func (e Event) validate() error {
 	if e.Community == "" {
 		missing = append(missing, "community")
 	}
-	if e.Member == "" {
-		missing = append(missing, "member")
-	}
 	if e.Key == "" {
 		missing = append(missing, "key")
 	}
-	if e.At.IsZero() {
+	// A retraction names what to undo by Key alone: platforms do not always
+	// say who wrote a deleted message.
+	if !e.Retract && e.Member == "" {
+		missing = append(missing, "member")
+	}
+	if !e.Retract && e.At.IsZero() {
 		missing = append(missing, "time")
 	}
-	if e.Kind == KindReply && e.Parent == "" {
+	if !e.Retract && e.Kind == KindReply && e.Parent == "" {
 		missing = append(missing, "parent")
 	}
 	if len(missing) > 0 {

@@ -1,0 +1,555 @@
+// Package shell is Hearth's terminal adapter: one person plays every member
+// of a small community, line by line. It needs no chat platform and no
+// server, so a new user tries Hearth in one command, and it doubles as the
+// test harness for conversations (golden transcripts under testdata/).
+package shell
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+// DueRunner runs whatever falls due up to a time. The scheduler implements
+// it; the shell calls it each time the simulated clock moves.
+type DueRunner interface {
+	RunDue(ctx context.Context, until time.Time) error
+}
+
+// Config configures the shell adapter.
+type Config struct {
+	Handler bot.Handler // required
+	// Clock is the time source. When it is a *bot.ManualClock the shell runs
+	// in simulated time: each line takes one second and :advance moves it.
+	Clock bot.Clock
+	Due   DueRunner    // optional
+	Out   io.Writer    // where the conversation is printed (default os.Stdout)
+	Log   *slog.Logger // operator log (default: discard)
+	// Community defaults to "shell:local".
+	Community bot.Community
+	// FilesDir is where posted images are written (default the temp dir).
+	FilesDir string
+	// Banner prints a short how-to at start (for a terminal).
+	Banner bool
+	// Prompt prints "> " before each line (for a terminal).
+	Prompt bool
+}
+
+// Adapter is the shell adapter. It is a bot.Chat: the core's posts print.
+type Adapter struct {
+	h         bot.Handler
+	clock     bot.Clock
+	simulated *bot.ManualClock
+	due       DueRunner
+	log       *slog.Logger
+	community bot.Community
+	filesDir  string
+	banner    bool
+	prompt    bool
+
+	mu       sync.Mutex // guards everything below and writes to out
+	out      io.Writer
+	n        int               // the last message number shown
+	dms      int               // DMs received, for their ids
+	messages map[int]message   // by number
+	latest   map[string]int    // channel -> number of its latest top-level message
+	current  string            // the current channel
+	buttons  map[string]posted // member id -> latest interactive post addressed to them
+}
+
+type message struct {
+	id      string // platform id
+	channel string
+	root    string // the thread's top-level message id ("" for a top-level message)
+	author  string
+}
+
+type posted struct {
+	ref     bot.PostRef
+	channel string
+	buttons []bot.Button
+}
+
+var (
+	_ bot.Chat    = (*Adapter)(nil)
+	_ bot.Capable = (*Adapter)(nil)
+)
+
+// DefaultCommunity is the shell's community.
+var DefaultCommunity = bot.Community{ID: bot.CommunityID(bot.Shell, "local"), Platform: bot.Shell, Name: "Shell community"}
+
+// New returns a shell adapter.
+func New(cfg Config) (*Adapter, error) {
+	if cfg.Handler == nil || cfg.Clock == nil {
+		return nil, errors.New("shell: Config.Handler and Config.Clock are required")
+	}
+	a := &Adapter{
+		h: cfg.Handler, clock: cfg.Clock, due: cfg.Due, log: cfg.Log, out: cfg.Out,
+		community: cfg.Community, filesDir: cfg.FilesDir, banner: cfg.Banner, prompt: cfg.Prompt,
+		messages: map[int]message{}, latest: map[string]int{}, current: "general", buttons: map[string]posted{},
+	}
+	a.simulated, _ = cfg.Clock.(*bot.ManualClock)
+	if a.out == nil {
+		a.out = os.Stdout
+	}
+	if a.log == nil {
+		a.log = slog.New(slog.DiscardHandler)
+	}
+	if a.community.ID == "" {
+		a.community = DefaultCommunity
+	}
+	if a.filesDir == "" {
+		a.filesDir = os.TempDir()
+	}
+	return a, nil
+}
+
+// Community is the community the shell plays.
+func (a *Adapter) Community() bot.Community { return a.community }
+
+// Capabilities: the shell shows buttons (press them with "NAME clicks
+// LABEL"), private replies and files; it has no forms.
+func (a *Adapter) Capabilities() bot.Capabilities {
+	return bot.Capabilities{Buttons: true, Ephemeral: true, Files: true}
+}
+
+// Run reads lines from in until it ends or ctx is done. A line that can't be
+// read gets a friendly note and the session goes on.
+func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
+	if err := a.h.HandleDirectory(ctx, bot.Directory{Community: a.community, At: a.clock.Now()}); err != nil {
+		return fmt.Errorf("shell: register community: %w", err)
+	}
+	if a.banner {
+		a.printBanner()
+	}
+	lines := make(chan string)
+	readErr := make(chan error, 1)
+	// The reader goroutine ends at the end of input; a terminal's input
+	// ends when the process does.
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		readErr <- sc.Err()
+	}()
+	for {
+		a.showPrompt()
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-readErr:
+			if err != nil {
+				return fmt.Errorf("shell: read input: %w", err)
+			}
+			return nil
+		case l := <-lines:
+			if quit := a.Line(ctx, l); quit {
+				return nil
+			}
+		}
+	}
+}
+
+// Line handles one line of input and reports whether it asked to quit.
+func (a *Adapter) Line(ctx context.Context, s string) (quit bool) {
+	l, err := parseLine(s)
+	if err != nil {
+		a.note("%s", err)
+		return false
+	}
+	if l.kind == lineBlank {
+		return false
+	}
+	if l.kind == lineDirective {
+		return a.directive(ctx, l)
+	}
+	if strings.EqualFold(l.name, "hearth") {
+		a.note("hearth is me; play the members. Try `alice: hello`.")
+		return false
+	}
+	a.act(ctx, l)
+	a.tick(ctx, time.Second)
+	return false
+}
+
+// memberID is a shell name's platform id: names are case-insensitive.
+func memberID(name string) string { return strings.ToLower(name) }
+
+func (a *Adapter) act(ctx context.Context, l line) {
+	now := a.clock.Now()
+	who := memberID(l.name)
+	switch l.kind {
+	case lineMessage:
+		if l.channel != "" {
+			a.mu.Lock()
+			a.current = l.channel
+			a.mu.Unlock()
+		}
+		if cmd, ok := slashCommand(l.text); ok {
+			a.command(ctx, l.name, a.currentChannel(), cmd, now)
+			return
+		}
+		a.mu.Lock()
+		ch := a.current
+		num, id := a.next(now)
+		a.messages[num] = message{id: id, channel: ch, author: who}
+		a.latest[ch] = num
+		a.printf("[%d] #%s %s: %s\n", num, ch, l.name, l.text)
+		a.mu.Unlock()
+		a.record(ctx, bot.Event{Kind: bot.KindMessage, Channel: ch, ChannelName: ch, Member: who, MemberName: l.name,
+			At: now, Key: "msg:" + ch + ":" + id, Message: id})
+	case lineReply:
+		if cmd, ok := slashCommand(l.text); ok {
+			a.command(ctx, l.name, a.currentChannel(), cmd, now)
+			return
+		}
+		a.mu.Lock()
+		target, tnum, ok := a.target(l.target, true)
+		if !ok {
+			a.mu.Unlock()
+			a.note("there is no message %s to reply to", describeTarget(l.target))
+			return
+		}
+		root := target.root
+		if root == "" {
+			root = target.id
+		}
+		num, id := a.next(now)
+		a.messages[num] = message{id: id, channel: target.channel, root: root, author: who}
+		a.printf("[%d] #%s %s (reply to [%d]): %s\n", num, target.channel, l.name, tnum, l.text)
+		a.mu.Unlock()
+		a.record(ctx, bot.Event{Kind: bot.KindReply, Channel: target.channel, ChannelName: target.channel, Member: who,
+			MemberName: l.name, At: now, Key: "msg:" + target.channel + ":" + id, Message: id, Parent: root})
+	case lineReact:
+		a.mu.Lock()
+		target, tnum, ok := a.target(l.target, false)
+		if !ok {
+			a.mu.Unlock()
+			a.note("there is no message %s to react to", describeTarget(l.target))
+			return
+		}
+		a.printf("%s reacted :%s: to [%d]\n", l.name, l.text, tnum)
+		a.mu.Unlock()
+		a.record(ctx, bot.Event{Kind: bot.KindReaction, Channel: target.channel, Member: who, MemberName: l.name,
+			At: now, Key: "react:" + target.channel + ":" + target.id + ":" + who + ":" + l.text, Message: target.id})
+	case lineDM:
+		if cmd, ok := slashCommand(l.text); ok {
+			a.command(ctx, l.name, "", cmd, now)
+			return
+		}
+		a.mu.Lock()
+		a.dms++ // DMs are not numbered: nobody replies to them in a thread
+		id := strconv.FormatInt(now.UnixMilli(), 10) + ".dm" + strconv.Itoa(a.dms)
+		a.printf("(dm from %s) %s\n", l.name, l.text)
+		a.mu.Unlock()
+		a.record(ctx, bot.Event{Kind: bot.KindMessage, DM: true, Member: who, MemberName: l.name, At: now,
+			Key: "dm:" + who + ":" + id, Message: id})
+	case lineJoin, lineLeave:
+		kind, verb := bot.KindJoin, "joined"
+		if l.kind == lineLeave {
+			kind, verb = bot.KindLeave, "left"
+		}
+		a.mu.Lock()
+		a.printf("* %s %s the community\n", l.name, verb)
+		a.mu.Unlock()
+		a.record(ctx, bot.Event{Kind: kind, Member: who, MemberName: l.name, At: now,
+			Key: string(kind) + ":" + who + ":" + strconv.FormatInt(now.UnixNano(), 10)})
+	case lineClick:
+		a.click(ctx, l.name, l.text, now)
+	}
+}
+
+// next hands out the next message number and a platform id that is unique
+// across sessions in real time, and the same when a simulated session is
+// replayed (so replaying a script records nothing twice). Callers hold mu.
+func (a *Adapter) next(now time.Time) (int, string) {
+	a.n++
+	return a.n, strconv.FormatInt(now.UnixMilli(), 10) + "." + strconv.Itoa(a.n)
+}
+
+// target finds the message a reply or reaction points at: number n, or the
+// latest top-level message of the current channel (topLevel) or the latest
+// message there (!topLevel). Callers hold mu.
+func (a *Adapter) target(n int, topLevel bool) (message, int, bool) {
+	if n == 0 {
+		n = a.latest[a.current]
+		if !topLevel {
+			for i := a.n; i > n; i-- {
+				if m, ok := a.messages[i]; ok && m.channel == a.current {
+					n = i
+					break
+				}
+			}
+		}
+	}
+	m, ok := a.messages[n]
+	return m, n, ok
+}
+
+func describeTarget(n int) string {
+	if n == 0 {
+		return "in this channel yet"
+	}
+	return "[" + strconv.Itoa(n) + "]"
+}
+
+func (a *Adapter) currentChannel() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.current
+}
+
+func slashCommand(text string) (string, bool) {
+	rest, ok := strings.CutPrefix(text, "/hearth")
+	if !ok || (rest != "" && rest[0] != ' ') {
+		return "", false
+	}
+	return strings.TrimSpace(rest), true
+}
+
+func (a *Adapter) record(ctx context.Context, e bot.Event) {
+	e.Community = a.community.ID
+	if err := a.h.HandleEvent(ctx, e); err != nil {
+		a.log.ErrorContext(ctx, "record event", "kind", e.Kind, "member", e.Member, "err", err)
+		a.note("%s", bot.Apology)
+	}
+}
+
+func (a *Adapter) command(ctx context.Context, name, channel, text string, now time.Time) {
+	who := memberID(name)
+	a.mu.Lock()
+	where := "#" + channel
+	if channel == "" {
+		where = "dm"
+	}
+	a.printf("%s (%s): %s\n", name, where, strings.TrimSpace("/hearth "+text))
+	a.mu.Unlock()
+	reply := a.h.HandleCommand(ctx, bot.Command{Community: a.community.ID, Channel: channel, ChannelName: channel,
+		Member: who, MemberName: name, Text: text, At: now})
+	a.deliverReply(ctx, who, channel, reply)
+}
+
+func (a *Adapter) click(ctx context.Context, name, label string, now time.Time) {
+	who := memberID(name)
+	a.mu.Lock()
+	p, ok := a.buttons[who]
+	if !ok {
+		p, ok = a.buttons["*"]
+	}
+	var pressed *bot.Button
+	for i, b := range p.buttons {
+		if strings.EqualFold(b.Label, label) {
+			pressed = &p.buttons[i]
+			break
+		}
+	}
+	a.mu.Unlock()
+	if !ok || pressed == nil {
+		var labels []string
+		for _, b := range p.buttons {
+			labels = append(labels, "["+b.Label+"]")
+		}
+		if len(labels) == 0 {
+			a.note("%s has no buttons to press", name)
+		} else {
+			a.note("%s can press %s", name, strings.Join(labels, " "))
+		}
+		return
+	}
+	a.mu.Lock()
+	a.printf("%s clicked [%s]\n", name, pressed.Label)
+	a.mu.Unlock()
+	reply := a.h.HandleAction(ctx, bot.Action{Community: a.community.ID, Channel: p.channel, Member: who, MemberName: name,
+		ActionID: pressed.ActionID, Value: pressed.Value, Post: p.ref, At: now})
+	a.deliverReply(ctx, who, p.channel, reply)
+}
+
+// deliverReply shows a command's or a click's reply to the member.
+func (a *Adapter) deliverReply(ctx context.Context, member, channel string, r bot.Reply) {
+	if r.Text == "" && len(r.Buttons) == 0 && r.Form == nil {
+		return
+	}
+	to := bot.Destination{Kind: bot.ToEphemeral, Community: a.community.ID, Channel: channel, Member: member}
+	switch {
+	case channel == "":
+		to.Kind = bot.ToDM
+	case !r.Private:
+		to.Kind = bot.ToChannel
+	}
+	if r.Form != nil {
+		r.Text = strings.TrimSpace(r.Text + "\n" + "(" + r.Form.Title + ": forms open in Slack and Discord; in the shell, answer with `" + member + " dm: …`)")
+	}
+	if _, err := a.Post(ctx, to, r.Post); err != nil {
+		a.log.ErrorContext(ctx, "deliver reply", "member", member, "err", err)
+	}
+}
+
+// Post prints what Hearth says. It implements bot.Chat.
+func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.PostRef, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.clock.Now()
+	ref := bot.PostRef{Channel: to.Channel, At: now}
+	var prefix string
+	switch to.Kind {
+	case bot.ToChannel, bot.ToThread:
+		if to.Channel == "" {
+			return bot.PostRef{}, bot.Errorf(bot.EPlatform, "No channel to post in.")
+		}
+		num, id := a.next(now)
+		ref.ID = id
+		m := message{id: id, channel: to.Channel, author: "hearth"}
+		if to.Kind == bot.ToThread {
+			m.root = to.Thread
+			prefix = fmt.Sprintf("[%d] #%s hearth (in thread): ", num, to.Channel)
+		} else {
+			a.latest[to.Channel] = num
+			prefix = fmt.Sprintf("[%d] #%s hearth: ", num, to.Channel)
+		}
+		a.messages[num] = m
+	case bot.ToDM:
+		ref.ID = "dm-" + strconv.FormatInt(now.UnixNano(), 10)
+		prefix = fmt.Sprintf("(dm to %s) hearth: ", to.Member)
+	case bot.ToEphemeral:
+		ref.ID = "eph-" + strconv.FormatInt(now.UnixNano(), 10)
+		prefix = fmt.Sprintf("(only %s sees) hearth: ", to.Member)
+	}
+	a.printf("%s%s\n", prefix, indent(plain(p.Text)))
+	if len(p.Buttons) > 0 {
+		var labels []string
+		for _, b := range p.Buttons {
+			labels = append(labels, "["+b.Label+"]")
+		}
+		a.printf("    %s\n", strings.Join(labels, " "))
+		if to.Member != "" {
+			a.buttons[to.Member] = posted{ref: ref, channel: to.Channel, buttons: p.Buttons}
+		} else {
+			// A channel post's buttons are for whoever is in the channel;
+			// "NAME clicks" finds them through the "*" entry.
+			a.buttons["*"] = posted{ref: ref, channel: to.Channel, buttons: p.Buttons}
+		}
+	}
+	if p.Image != nil {
+		path := filepath.Join(a.filesDir, filepath.Base(p.Image.Name))
+		if err := os.WriteFile(path, p.Image.Data, 0o644); err != nil {
+			return ref, fmt.Errorf("shell: write %s: %w", path, err)
+		}
+		a.printf("    (image: %s)\n", path)
+	}
+	return ref, nil
+}
+
+// plain turns the core's markdown into terminal text.
+func plain(s string) string { return strings.ReplaceAll(s, "**", "") }
+
+func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n    ") }
+
+func (a *Adapter) directive(ctx context.Context, l line) bool {
+	switch l.verb {
+	case "now":
+		a.mu.Lock()
+		a.printf("now: %s\n", a.clock.Now().Format(time.RFC3339))
+		a.mu.Unlock()
+	case "advance":
+		if a.simulated == nil {
+			a.note(":advance needs simulated time: start with `hearth shell --clock 2026-11-02T09:00:00Z`")
+			return false
+		}
+		d, err := parseDuration(l.text)
+		if err != nil {
+			a.note("%s", err)
+			return false
+		}
+		a.tick(ctx, d)
+		a.mu.Lock()
+		a.printf("now: %s\n", a.clock.Now().Format(time.RFC3339))
+		a.mu.Unlock()
+	case "channel":
+		ch := strings.ToLower(strings.TrimPrefix(l.text, "#"))
+		if !validName(ch) {
+			a.note("which channel? Try `:channel #design`")
+			return false
+		}
+		a.mu.Lock()
+		a.current = ch
+		a.mu.Unlock()
+	case "help":
+		a.printBanner()
+	case "quit", "exit", "q":
+		return true
+	default:
+		a.note("I don't know :%s. Directives: :now, :advance 1d, :channel #name, :help, :quit", clipped(l.verb))
+	}
+	return false
+}
+
+// tick moves simulated time forward by d, running what falls due. In real
+// time it does nothing: the wall clock moves by itself.
+func (a *Adapter) tick(ctx context.Context, d time.Duration) {
+	if a.simulated == nil {
+		return
+	}
+	until := a.simulated.Now().Add(d)
+	if a.due != nil {
+		// The runner moves the clock to each due time in order, then to until.
+		if err := a.due.RunDue(ctx, until); err != nil {
+			a.log.ErrorContext(ctx, "run due work", "until", until, "err", err)
+		}
+	}
+	if a.simulated.Now().Before(until) {
+		a.simulated.Set(until)
+	}
+}
+
+func (a *Adapter) note(format string, args ...any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.printf("? "+format+"\n", args...)
+}
+
+// printf writes to out; callers hold mu.
+func (a *Adapter) printf(format string, args ...any) {
+	fmt.Fprintf(a.out, format, args...)
+}
+
+func (a *Adapter) showPrompt() {
+	if a.prompt {
+		a.mu.Lock()
+		a.printf("> ")
+		a.mu.Unlock()
+	}
+}
+
+func (a *Adapter) printBanner() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.printf(`Hearth shell: you play every member of a small community.
+  alice: hello everyone          post in the current channel (#general at start)
+  bob #design: a question        post in #design and make it current
+  carol reply: good point        reply in the thread of the latest message (or: reply 2: …)
+  dave react: tada               react to the latest message (or: react 2: …)
+  erin dm: hi                    a direct message to Hearth
+  frank joins / frank leaves     join or leave the community
+  alice: /hearth help            run a command as alice
+  alice clicks Last 30 days      press a button Hearth showed alice
+  :advance 1d  :now  :quit       simulated time (start with --clock), the time, leave
+To connect Slack or Discord instead, set SLACK_BOT_TOKEN + SLACK_APP_TOKEN or DISCORD_BOT_TOKEN (see README.md).
+`)
+}

@@ -1,0 +1,69 @@
+package bot_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+func TestParsePeriod(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in       string
+		loc      *time.Location
+		from, to time.Time
+		err      bool
+	}{
+		{in: "", loc: time.UTC, from: now.AddDate(0, 0, -7), to: now},
+		{in: "7d", loc: time.UTC, from: now.AddDate(0, 0, -7), to: now},
+		{in: "30D", loc: time.UTC, from: now.Add(-30 * 24 * time.Hour), to: now},
+		{in: "2w", loc: time.UTC, from: now.Add(-14 * 24 * time.Hour), to: now},
+		{in: "2026-11-01..2026-11-28", loc: time.UTC, from: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), to: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)},
+		// Dates are community-local: midnight in Paris is 23:00 UTC the day before.
+		{in: "2026-11-01..2026-11-01", loc: paris, from: time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC), to: time.Date(2026, 11, 1, 23, 0, 0, 0, time.UTC)},
+		// Across the end of daylight saving the day is 25 hours long.
+		{in: "2026-10-25..2026-10-25", loc: paris, from: time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC), to: time.Date(2026, 10, 25, 23, 0, 0, 0, time.UTC)},
+		{in: "0d", loc: time.UTC, err: true},
+		{in: "-3d", loc: time.UTC, err: true},
+		{in: "7x", loc: time.UTC, err: true},
+		{in: "d", loc: time.UTC, err: true},
+		{in: "99999d", loc: time.UTC, err: true},
+		{in: "2026-11-28..2026-11-01", loc: time.UTC, err: true},
+		{in: "2026-13-01..2026-11-01", loc: time.UTC, err: true},
+		{in: "2026-11-01..", loc: time.UTC, err: true},
+	}
+	for _, tt := range tests {
+		p, err := bot.ParsePeriod(tt.in, now, tt.loc)
+		if (err != nil) != tt.err {
+			t.Errorf("ParsePeriod(%q) error = %v, want error %v", tt.in, err, tt.err)
+			continue
+		}
+		if err != nil {
+			if bot.ErrorCode(err) != bot.EArgument {
+				t.Errorf("ParsePeriod(%q) error code = %s, want %s", tt.in, bot.ErrorCode(err), bot.EArgument)
+			}
+			continue
+		}
+		if !p.From.Equal(tt.from) || !p.To.Equal(tt.to) {
+			t.Errorf("ParsePeriod(%q) = [%s, %s), want [%s, %s)", tt.in, p.From, p.To, tt.from, tt.to)
+		}
+	}
+}
+
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"7d", "2026-11-01..2026-11-28", "..", "9999999999999999999999d", "1w"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := bot.ParsePeriod(s, now, time.UTC)
+		if err == nil && !p.From.Before(p.To) {
+			t.Fatalf("ParsePeriod(%q) = empty period [%s, %s)", s, p.From, p.To)
+		}
+	})
+}
