@@ -1,0 +1,70 @@
+package fakeslack_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
+)
+
+// Slack's documented signing example.
+func TestSignMatchesSlackDocs(t *testing.T) {
+	body := "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+	got := fakeslack.Sign("8f742231b10e8888abcd99yyyzzz85a5", 1531420618, []byte(body))
+	if want := "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"; got != want {
+		t.Errorf("Sign = %s, want %s", got, want)
+	}
+}
+
+// The fake answers the real slack-go client.
+func TestWebAPIWithSlackGo(t *testing.T) {
+	f := fakeslack.New(t, fakeslack.Options{MaxPageSize: 2})
+	f.AddUser(fakeslack.User{ID: "U1", Name: "one"}, fakeslack.User{ID: "U2", Name: "two", Deleted: true})
+	f.AddChannel(fakeslack.Channel{ID: "C1", Name: "general"}, fakeslack.Channel{ID: "C2", Name: "quiet", NotMember: true})
+	api := slack.New(fakeslack.DefaultBotToken, slack.OptionAPIURL(f.URL()))
+	ctx := context.Background()
+
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil || auth.TeamID != fakeslack.DefaultTeamID || auth.UserID != fakeslack.DefaultBotUserID || auth.BotID != fakeslack.DefaultBotID {
+		t.Fatalf("auth.test = %+v, %v", auth, err)
+	}
+	users, err := api.GetUsersContext(ctx)
+	if err != nil || len(users) != 4 {
+		t.Fatalf("users.list = %d users, %v", len(users), err)
+	}
+	if n := len(f.Calls("users.list")); n != 2 {
+		t.Errorf("users.list pages = %d", n)
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C2", slack.MsgOptionText("hi", false)); err == nil || err.Error() != "not_in_channel" {
+		t.Errorf("post where not a member: %v", err)
+	}
+	f.RateLimit("chat.postMessage", 3*time.Second)
+	_, _, err = api.PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false))
+	var rl *slack.RateLimitedError
+	if !errors.As(err, &rl) || rl.RetryAfter != 3*time.Second {
+		t.Errorf("rate limited post: %v", err)
+	}
+	f.Fail("chat.postMessage", "is_archived")
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false)); err == nil || err.Error() != "is_archived" {
+		t.Errorf("injected error: %v", err)
+	}
+	if _, ts, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false)); err != nil || ts == "" {
+		t.Errorf("post: %q %v", ts, err)
+	}
+	if posts := f.Posts(); len(posts) != 1 || posts[0].Text != "hi" {
+		t.Errorf("posts = %+v", posts)
+	}
+
+	bad := slack.New("xoxb-wrong", slack.OptionAPIURL(f.URL()))
+	if _, err := bad.AuthTestContext(ctx); err == nil || err.Error() != "invalid_auth" {
+		t.Errorf("wrong token: %v", err)
+	}
+	app := slack.New(fakeslack.DefaultBotToken, slack.OptionAPIURL(f.URL()), slack.OptionAppLevelToken(fakeslack.DefaultAppToken))
+	if _, url, err := app.StartSocketModeContext(ctx); err != nil || url == "" {
+		t.Errorf("apps.connections.open: %q %v", url, err)
+	}
+}
