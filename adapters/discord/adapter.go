@@ -1,0 +1,575 @@
+// Package discord is Hearth's Discord adapter, built on
+// github.com/bwmarrin/discordgo.
+//
+// It turns gateway events into participation events for the core (never
+// reading message content: Hearth does not ask for the MESSAGE_CONTENT
+// intent), registers /hearth with one sub-command per entry of the core's
+// command table, answers interactions within Discord's three seconds, renders
+// the core's posts as messages with components, and posts through a paced
+// queue that honours Discord's rate limits.
+//
+// cmd/hearth fills Config from the environment:
+//
+//	DISCORD_BOT_TOKEN         Config.BotToken (required)
+//	DISCORD_GUILD_ID          Config.GuildID: register /hearth in this guild (instant) instead of globally
+//	DISCORD_API_URL           Config.APIURL: REST base, default https://discord.com/api/v9/ (tests use the fake's)
+//	DISCORD_MEMBERS_INTENT=1  Config.MembersIntent: ask for the privileged GUILD_MEMBERS intent
+//	DISCORD_PUBLIC_KEY        Config.PublicKey: verify the optional HTTP interactions endpoint
+//
+// and mounts HTTPHandler at /discord/interactions when it serves HTTP.
+//
+// Tests run the real discordgo client against package fakediscord.
+package discord
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+// DefaultAPIURL is Discord's REST base.
+const DefaultAPIURL = "https://discord.com/api/v9/"
+
+// Config configures the adapter. BotToken and Handler are required.
+type Config struct {
+	// BotToken is the bot's token (DISCORD_BOT_TOKEN), with or without "Bot ".
+	BotToken string
+	// GuildID (DISCORD_GUILD_ID) registers /hearth in that guild, which is
+	// instant, instead of globally. It is also the community DMs belong to;
+	// without it, DMs belong to the first guild the bot is in.
+	GuildID string
+	// APIURL (DISCORD_API_URL) replaces Discord's REST base
+	// (https://discord.com/api/v9/) for this adapter's session only; the
+	// gateway URL then comes from that server's /gateway.
+	APIURL string
+	// MembersIntent (DISCORD_MEMBERS_INTENT=1) asks for the privileged
+	// GUILD_MEMBERS intent: joins and leaves arrive as events and the member
+	// list is synced at start, so members who never post count as observers.
+	// Without it, members are known from their activity.
+	MembersIntent bool
+	// PublicKey (DISCORD_PUBLIC_KEY) is the application's hex Ed25519 public
+	// key; HTTPHandler refuses every request without it.
+	PublicKey string
+
+	Handler bot.Handler
+	// Clock dates what Discord does not (reactions, leaves, deletions,
+	// directory reads). Default: the wall clock.
+	Clock bot.Clock
+	Log   *slog.Logger
+	// HTTPClient's transport carries the REST calls (default: a clone of
+	// http.DefaultTransport). Its Timeout applies to each call.
+	HTTPClient *http.Client
+
+	// MaxRetries bounds the retries of one REST call after a 429 or a
+	// transient failure (default 5).
+	MaxRetries int
+	// DeferAfter is how long an interaction waits for the core before it is
+	// acknowledged with a deferred response (default 2 s; Discord allows 3).
+	DeferAfter time.Duration
+	// PostInterval is the least time between two posts anywhere (default
+	// 50 ms, 20 a second, under Discord's global 50), and ChannelInterval
+	// between two posts in one channel (default 250 ms). Negative: none.
+	PostInterval, ChannelInterval time.Duration
+	// ReconnectBackoff is the first wait after a failed (re)connection; it
+	// doubles up to two minutes (default 1 s).
+	ReconnectBackoff time.Duration
+	// UnreachableFor is how long a member whose DMs are closed is not tried
+	// again (default 24 h).
+	UnreachableFor time.Duration
+}
+
+// Intents returns the gateway intents Hearth asks for: GUILDS,
+// GUILD_MESSAGES, GUILD_MESSAGE_REACTIONS, DIRECT_MESSAGES, and
+// GUILD_MEMBERS only with members. Never MESSAGE_CONTENT.
+func Intents(members bool) discordgo.Intent {
+	i := discordgo.IntentGuilds | discordgo.IntentGuildMessages | discordgo.IntentGuildMessageReactions | discordgo.IntentDirectMessages
+	if members {
+		i |= discordgo.IntentGuildMembers
+	}
+	return i
+}
+
+// InvitePermissions are the bot permissions Hearth needs in a guild
+// (274878008320): View Channels and Read Message History to see channels
+// and answer a message inline, Send Messages and Send Messages in Threads to
+// post, Attach Files for charts. Nothing that moderates or reads content.
+const InvitePermissions = discordgo.PermissionViewChannel | discordgo.PermissionReadMessageHistory |
+	discordgo.PermissionSendMessages | discordgo.PermissionSendMessagesInThreads | discordgo.PermissionAttachFiles
+
+// InviteURL is the link that adds the application's bot to a guild, with
+// the bot and applications.commands scopes and InvitePermissions.
+func InviteURL(applicationID string) string {
+	return "https://discord.com/oauth2/authorize?client_id=" + url.QueryEscape(applicationID) +
+		"&scope=bot+applications.commands&permissions=" + strconv.FormatInt(InvitePermissions, 10)
+}
+
+// Adapter is a Discord bot serving one or more guilds, each its own community.
+type Adapter struct {
+	cfg    Config
+	h      bot.Handler
+	clock  bot.Clock
+	log    *slog.Logger
+	s      *discordgo.Session
+	pubKey ed25519.PublicKey
+	cmds   *commandSet
+
+	queue *eventQueue
+	state *state
+	ids   *idStore
+	out   *outbox
+	seen  *boundedSet // interaction ids answered
+	work  tracker     // interaction goroutines
+
+	running      atomic.Bool
+	closing      atomic.Bool
+	disconnected chan struct{}
+	baseMu       sync.Mutex
+	base         context.Context
+
+	appID     atomic.Pointer[string]
+	sessionID atomic.Pointer[string]
+
+	chunkMu sync.Mutex
+	chunks  map[string]*memberSync // nonce -> sync in progress
+
+	stats struct {
+		posted, rateLimited, retried, failed, unreachable atomic.Int64
+	}
+}
+
+var _ bot.Chat = (*Adapter)(nil)
+var _ bot.Capable = (*Adapter)(nil)
+
+// New checks cfg and prepares a session; Run connects it.
+func New(cfg Config) (*Adapter, error) {
+	token := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(cfg.BotToken), "Bot "))
+	if token == "" {
+		return nil, errors.New("discord: DISCORD_BOT_TOKEN is empty: copy the token from the Developer Portal (your application, Bot, Reset Token)")
+	}
+	if cfg.Handler == nil {
+		return nil, errors.New("discord: Config.Handler is required")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = bot.ClockFunc(time.Now)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxRetries <= 0 {
+		cfg.MaxRetries = 5
+	}
+	if cfg.DeferAfter <= 0 {
+		cfg.DeferAfter = 2 * time.Second
+	}
+	if cfg.PostInterval == 0 {
+		cfg.PostInterval = 50 * time.Millisecond
+	}
+	if cfg.ChannelInterval == 0 {
+		cfg.ChannelInterval = 250 * time.Millisecond
+	}
+	if cfg.ReconnectBackoff <= 0 {
+		cfg.ReconnectBackoff = time.Second
+	}
+	if cfg.UnreachableFor <= 0 {
+		cfg.UnreachableFor = 24 * time.Hour
+	}
+	a := &Adapter{
+		cfg:          cfg,
+		h:            cfg.Handler,
+		clock:        cfg.Clock,
+		log:          cfg.Log.With("platform", "discord"),
+		queue:        newEventQueue(),
+		state:        newState(),
+		ids:          newIDStore(20000),
+		out:          newOutbox(cfg.PostInterval, cfg.ChannelInterval),
+		seen:         newBoundedSet(10000),
+		disconnected: make(chan struct{}, 1),
+		base:         context.Background(),
+		chunks:       map[string]*memberSync{},
+	}
+	if cfg.PublicKey != "" {
+		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
+		if err != nil || len(key) != ed25519.PublicKeySize {
+			return nil, errors.New("discord: DISCORD_PUBLIC_KEY must be the application's public key: 64 hex digits from the Developer Portal (General Information)")
+		}
+		a.pubKey = key
+	}
+	var err error
+	if a.cmds, err = buildCommands(bot.Commands()); err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	client, err := httpClient(cfg.HTTPClient, cfg.APIURL)
+	if err != nil {
+		return nil, err
+	}
+
+	s, err := discordgo.New("Bot " + token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: %w", err)
+	}
+	s.Client = client
+	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second}
+	s.StateEnabled = false // the adapter keeps the little state it needs
+	s.SyncEvents = true    // handlers run in the gateway's order, on its goroutine
+	s.ShouldReconnectOnError = false
+	s.ShouldReconnectVoiceOnSessionError = false
+	s.ShouldRetryOnRateLimit = false // retried here, with a bound
+	s.MaxRestRetries = cfg.MaxRetries
+	s.Identify.Intents = Intents(cfg.MembersIntent)
+	s.LogLevel = discordgo.LogError // its warnings can dump raw payloads, which may hold message text
+	installLogger()
+	s.AddHandler(a.onGatewayEvent)
+	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
+		select {
+		case a.disconnected <- struct{}{}:
+		default:
+		}
+	})
+	a.s = s
+	return a, nil
+}
+
+// httpClient returns a client whose transport sends Discord API requests
+// to apiURL: a per-session rewrite, so discordgo's package-level endpoint
+// variables stay untouched and adapters can run side by side.
+func httpClient(c *http.Client, apiURL string) (*http.Client, error) {
+	client := &http.Client{Timeout: 20 * time.Second}
+	if c != nil {
+		cc := *c
+		client = &cc
+	}
+	base := client.Transport
+	if base == nil {
+		base = http.DefaultTransport
+		if t, ok := base.(*http.Transport); ok {
+			base = t.Clone() // this session's own connection pool
+		}
+	}
+	apiURL = strings.TrimSpace(apiURL)
+	if apiURL == "" || strings.TrimSuffix(apiURL, "/") == strings.TrimSuffix(DefaultAPIURL, "/") {
+		client.Transport = base
+		return client, nil
+	}
+	u, err := url.Parse(apiURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("discord: DISCORD_API_URL %q is not an http(s) URL", apiURL)
+	}
+	client.Transport = &apiRewriter{base: base, from: discordgo.EndpointAPI, to: strings.TrimSuffix(u.String(), "/") + "/"}
+	return client, nil
+}
+
+// apiRewriter sends requests for Discord's API to another base URL.
+type apiRewriter struct {
+	base     http.RoundTripper
+	from, to string
+}
+
+func (t *apiRewriter) RoundTrip(r *http.Request) (*http.Response, error) {
+	orig := r.URL.Scheme + "://" + r.URL.Host + r.URL.EscapedPath()
+	rest, ok := strings.CutPrefix(orig, t.from)
+	if !ok {
+		return t.base.RoundTrip(r)
+	}
+	target := t.to + rest
+	if r.URL.RawQuery != "" {
+		target += "?" + r.URL.RawQuery
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, err
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL = u
+	r2.Host = u.Host
+	return t.base.RoundTrip(r2)
+}
+
+var loggerOnce sync.Once
+
+// installLogger sends discordgo's own log lines to slog's default logger
+// instead of the standard logger. Sessions log errors only: discordgo's
+// warnings can dump raw gateway payloads.
+func installLogger() {
+	loggerOnce.Do(func() {
+		if discordgo.Logger != nil {
+			return
+		}
+		discordgo.Logger = func(level, _ int, format string, args ...any) {
+			l := slog.LevelWarn
+			switch level {
+			case discordgo.LogError:
+				l = slog.LevelError
+			case discordgo.LogInformational:
+				l = slog.LevelInfo
+			case discordgo.LogDebug:
+				l = slog.LevelDebug
+			}
+			slog.Default().Log(context.Background(), l, fmt.Sprintf(format, args...), "component", "discordgo")
+		}
+	})
+}
+
+// Capabilities: buttons, modals and files. Ephemeral messages exist only as
+// interaction replies; a bot.ToEphemeral post becomes a DM.
+func (a *Adapter) Capabilities() bot.Capabilities {
+	return bot.Capabilities{Buttons: true, Ephemeral: true, Forms: true, Files: true}
+}
+
+// baseCtx is the context interaction work runs under: Run's while it runs.
+func (a *Adapter) baseCtx() context.Context {
+	a.baseMu.Lock()
+	defer a.baseMu.Unlock()
+	return a.base
+}
+
+// Run connects to the gateway, registers /hearth, syncs members (with the
+// members intent) and dispatches events until ctx is done; then it closes
+// the connection and returns nil. It returns an error when Discord refuses
+// the bot for good: a bad token (close 4004), a privileged intent that is not
+// switched on (4014).
+func (a *Adapter) Run(ctx context.Context) error {
+	if !a.running.CompareAndSwap(false, true) {
+		return errors.New("discord: Run called twice")
+	}
+	a.baseMu.Lock()
+	a.base = ctx
+	a.baseMu.Unlock()
+
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		a.dispatchLoop(ctx)
+	}()
+	defer func() {
+		a.queue.close()
+		<-dispatched
+		a.work.wait(10 * time.Second)
+	}()
+
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		a.closing.Store(true)
+		if err := a.s.Close(); err != nil {
+			a.log.Warn("closing the gateway", "err", err)
+		}
+		a.log.Info("disconnected from Discord")
+	}()
+	if ctx.Err() != nil {
+		return nil
+	}
+	if err := a.registerCommands(ctx); err != nil {
+		if fatal := fatalError(err); fatal != nil {
+			return fatal
+		}
+		a.log.Error("registering /hearth failed: members can't run commands until it succeeds; check that the bot was invited with the applications.commands scope", "err", err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-a.disconnected:
+			if ctx.Err() != nil || a.closing.Load() {
+				return nil
+			}
+			a.log.Info("gateway disconnected; reconnecting")
+			if err := a.connect(ctx); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// connect opens the gateway (resuming the session when there is one),
+// retrying with backoff until ctx is done, except after a close that
+// retrying cannot fix.
+func (a *Adapter) connect(ctx context.Context) error {
+	wait := a.cfg.ReconnectBackoff
+	for {
+		err := a.s.Open()
+		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
+			return nil
+		}
+		if fatal := fatalError(err); fatal != nil {
+			a.log.Error("Discord refused the bot", "err", err)
+			return fatal
+		}
+		a.log.Warn("connecting to the Discord gateway failed; retrying", "err", err, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		wait = min(wait*2, 2*time.Minute)
+	}
+}
+
+// Gateway close codes after which reconnecting is pointless.
+const (
+	closeAuthenticationFailed = 4004
+	closeInvalidShard         = 4010
+	closeShardingRequired     = 4011
+	closeInvalidAPIVersion    = 4012
+	closeInvalidIntents       = 4013
+	closeDisallowedIntents    = 4014
+)
+
+// ErrBadToken and ErrDisallowedIntent are the fatal errors Run may return
+// (wrapped with advice).
+var (
+	ErrBadToken         = errors.New("discord rejected the bot token")
+	ErrDisallowedIntent = errors.New("discord refused a privileged intent")
+)
+
+// fatalError turns an error no retry can fix into one that says what to do;
+// it returns nil for errors worth retrying.
+func fatalError(err error) error {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		switch ce.Code {
+		case closeAuthenticationFailed:
+			return fmt.Errorf("%w (gateway close 4004 %q): check DISCORD_BOT_TOKEN; the Developer Portal (your application, Bot, Reset Token) gives a new one", ErrBadToken, ce.Text)
+		case closeDisallowedIntents:
+			return fmt.Errorf("%w (gateway close 4014 %q): DISCORD_MEMBERS_INTENT=1 needs the Server Members Intent: switch on \"Server Members Intent\" under Privileged Gateway Intents on the Bot page of the Developer Portal, or unset DISCORD_MEMBERS_INTENT", ErrDisallowedIntent, ce.Text)
+		case closeInvalidShard, closeShardingRequired, closeInvalidAPIVersion, closeInvalidIntents:
+			return fmt.Errorf("discord closed the gateway with %d %q; reconnecting would not help", ce.Code, ce.Text)
+		}
+		return nil
+	}
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
+		return fmt.Errorf("%w (HTTP 401): check DISCORD_BOT_TOKEN; the Developer Portal (your application, Bot, Reset Token) gives a new one", ErrBadToken)
+	}
+	return nil // network failures and the like are worth retrying
+}
+
+// registerCommands overwrites the application's commands with /hearth, in
+// the configured guild or globally.
+func (a *Adapter) registerCommands(ctx context.Context) error {
+	appID := a.applicationID()
+	if appID == "" {
+		return errors.New("READY carried no application id")
+	}
+	cmds, err := a.s.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, []*discordgo.ApplicationCommand{a.cmds.schema}, discordgo.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	scope := "global"
+	if a.cfg.GuildID != "" {
+		scope = "guild " + a.cfg.GuildID
+	}
+	a.log.Info("registered /hearth", "scope", scope, "commands", len(cmds), "subcommands", len(a.cmds.schema.Options))
+	return nil
+}
+
+func (a *Adapter) applicationID() string {
+	if p := a.appID.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// Stats counts what the outbound queue did.
+type Stats struct {
+	Posted      int64 // messages Discord accepted
+	RateLimited int64 // 429s received (each delayed a post)
+	Retried     int64 // retries after a transient failure
+	Failed      int64 // posts given up
+	Unreachable int64 // DMs refused because the member closed them
+}
+
+// Stats returns the outbound counters.
+func (a *Adapter) Stats() Stats {
+	return Stats{
+		Posted:      a.stats.posted.Load(),
+		RateLimited: a.stats.rateLimited.Load(),
+		Retried:     a.stats.retried.Load(),
+		Failed:      a.stats.failed.Load(),
+		Unreachable: a.stats.unreachable.Load(),
+	}
+}
+
+// tracker counts goroutines the adapter started, so Run can wait for them.
+type tracker struct {
+	mu   sync.Mutex
+	n    int
+	idle chan struct{}
+}
+
+func (t *tracker) add() {
+	t.mu.Lock()
+	if t.n == 0 {
+		t.idle = make(chan struct{})
+	}
+	t.n++
+	t.mu.Unlock()
+}
+
+func (t *tracker) done() {
+	t.mu.Lock()
+	t.n--
+	if t.n == 0 {
+		close(t.idle)
+	}
+	t.mu.Unlock()
+}
+
+func (t *tracker) wait(limit time.Duration) {
+	t.mu.Lock()
+	if t.n == 0 {
+		t.mu.Unlock()
+		return
+	}
+	idle := t.idle
+	t.mu.Unlock()
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case <-idle:
+	case <-timer.C:
+	}
+}
+
+// boundedSet remembers the last n keys added.
+type boundedSet struct {
+	mu    sync.Mutex
+	m     map[string]bool
+	order []string
+	n     int
+}
+
+func newBoundedSet(n int) *boundedSet { return &boundedSet{m: map[string]bool{}, n: n} }
+
+// add reports whether key is new.
+func (b *boundedSet) add(key string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.m[key] {
+		return false
+	}
+	b.m[key] = true
+	b.order = append(b.order, key)
+	if len(b.order) > b.n {
+		delete(b.m, b.order[0])
+		b.order = b.order[1:]
+	}
+	return true
+}
