@@ -19,7 +19,7 @@ type fakeStore struct {
 	facilitators map[string]bool
 	report       bot.Report // returned for a period
 	previous     bot.Report // returned for a SummaryOnly query
-	err          error // returned by every method when set
+	err          error      // returned by every method when set
 	queries      []bot.ReportQuery
 }
 
