@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +17,7 @@ const (
 	ArgChannel                // #name, <#C123|name>, <#123>
 	ArgMember                 // @name, <@U123>, <@!123>
 	ArgChoice                 // one of Choices
+	ArgNumber                 // a positive whole number, such as an id
 )
 
 // Arg is one argument of a command.
@@ -41,6 +43,9 @@ func (a Arg) accepts(tok string) bool {
 	case ArgMember:
 		_, _, ok := ParseMemberRef(tok)
 		return ok
+	case ArgNumber:
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "#"))
+		return err == nil && n > 0
 	case ArgChoice:
 		for _, c := range a.Choices {
 			if strings.EqualFold(c, tok) {
@@ -62,6 +67,8 @@ func (a Arg) describe() string {
 		return "a member like `@alice`"
 	case ArgChoice:
 		return "one of `" + strings.Join(a.Choices, "`, `") + "`"
+	case ArgNumber:
+		return "a number (the " + a.Name + ")"
 	}
 	return a.Name
 }

@@ -346,8 +346,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if !a.running.CompareAndSwap(false, true) {
 		return errors.New("discord: Run called twice")
 	}
+	// Interaction work outlives ctx by a grace period, so a command being
+	// answered at shutdown is answered, not cancelled halfway.
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	a.baseMu.Lock()
-	a.base = ctx
+	a.base = base
 	a.baseMu.Unlock()
 
 	dispatched := make(chan struct{})
@@ -359,6 +362,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 		a.queue.close()
 		<-dispatched
 		a.work.wait(10 * time.Second)
+		cancelBase()
 	}()
 
 	if err := a.connect(ctx); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -72,6 +73,11 @@ func buildCommands(table []bot.CommandSpec) (*commandSet, error) {
 			}
 			names = append(names, n)
 		}
+		if len(names) > 2 {
+			// Discord nests two levels under /hearth: "prompt deck add"
+			// becomes group "prompt", sub-command "deck-add".
+			names = []string{names[0], strings.Join(names[1:], "-")}
+		}
 		switch len(names) {
 		case 1:
 			if top[names[0]] {
@@ -96,8 +102,6 @@ func buildCommands(table []bot.CommandSpec) (*commandSet, error) {
 				}
 			}
 			g.Options = append(g.Options, sub)
-		default:
-			return nil, fmt.Errorf("command %q: Discord nests at most two words under /%s", spec.Name(), CommandName)
 		}
 		cs.specs[strings.Join(names, " ")] = spec
 	}
@@ -118,6 +122,15 @@ func buildCommands(table []bot.CommandSpec) (*commandSet, error) {
 	return cs, nil
 }
 
+// subCommandName is the Discord name of a command's last level: its last
+// word, or for a three-word command its last two joined by "-".
+func subCommandName(path []string) string {
+	if len(path) > 2 {
+		return optionName(strings.Join(path[1:], "-"))
+	}
+	return optionName(path[len(path)-1])
+}
+
 func subCommand(spec bot.CommandSpec) (*discordgo.ApplicationCommandOption, error) {
 	if len(spec.Path) == 0 {
 		return nil, errors.New("a command has an empty path")
@@ -128,7 +141,7 @@ func subCommand(spec bot.CommandSpec) (*discordgo.ApplicationCommandOption, erro
 	}
 	sub := &discordgo.ApplicationCommandOption{
 		Type:        discordgo.ApplicationCommandOptionSubCommand,
-		Name:        optionName(spec.Path[len(spec.Path)-1]),
+		Name:        subCommandName(spec.Path),
 		Description: clip(orDefault(desc, spec.Name()), maxDescriptionLen),
 		Options:     []*discordgo.ApplicationCommandOption{},
 	}
@@ -176,6 +189,10 @@ func argOption(arg bot.Arg) *discordgo.ApplicationCommandOption {
 		o.ChannelTypes = []discordgo.ChannelType{discordgo.ChannelTypeGuildText, discordgo.ChannelTypeGuildNews, discordgo.ChannelTypeGuildForum, discordgo.ChannelTypeGuildMedia}
 	case bot.ArgMember:
 		o.Type = discordgo.ApplicationCommandOptionUser
+	case bot.ArgNumber:
+		o.Type = discordgo.ApplicationCommandOptionInteger
+		o.MinValue = new(float64)
+		*o.MinValue = 1
 	case bot.ArgPeriod, bot.ArgChoice:
 		o.Type = discordgo.ApplicationCommandOptionString
 		for _, c := range arg.Choices[:min(len(arg.Choices), maxChoices)] {
@@ -261,8 +278,13 @@ func (cs *commandSet) text(d discordgo.ApplicationCommandInteractionData) (strin
 }
 
 func argWord(arg bot.Arg, o *discordgo.ApplicationCommandInteractionDataOption) (string, error) {
-	v, ok := o.Value.(string)
-	if !ok {
+	var v string
+	switch x := o.Value.(type) {
+	case string:
+		v = x
+	case float64: // Discord's JSON numbers (integer options)
+		v = strconv.FormatFloat(x, 'f', -1, 64)
+	default:
 		v = fmt.Sprint(o.Value)
 	}
 	switch arg.Kind {

@@ -147,6 +147,33 @@ func TestReplayedEventSameKey(t *testing.T) {
 	}
 }
 
+// A member list requested on a connection that drops before the chunks
+// come back is asked for again once the session resumes.
+func TestMemberSyncSurvivesAResume(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{
+		fake:   fakediscord.Options{MembersIntent: true, IgnoreMemberRequests: 1},
+		config: func(c *discord.Config) { c.MembersIntent = true },
+	})
+	f := h.fake
+	check(t, f.Wait(guard, func() bool { return len(f.MemberRequests()) == 1 }))
+	check(t, f.Drop())
+	h.rec.wait(t, "the complete member list after the resume", func() bool {
+		for _, d := range h.rec.Dirs() {
+			if d.Complete {
+				return true
+			}
+		}
+		return false
+	})
+	if n := len(f.Resumes()); n == 0 {
+		t.Error("the session did not resume")
+	}
+	if n := len(f.MemberRequests()); n != 2 {
+		t.Errorf("%d member requests, want the lost one and one after the resume", n)
+	}
+}
+
 func TestMembersIntentSyncsAndTracksMembers(t *testing.T) {
 	t.Parallel()
 	h := start(t, setup{

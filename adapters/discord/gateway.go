@@ -90,6 +90,7 @@ var queued = map[string]bool{
 	"MESSAGE_REACTION_ADD": true, "MESSAGE_REACTION_REMOVE": true,
 	"GUILD_MEMBER_ADD": true, "GUILD_MEMBER_UPDATE": true, "GUILD_MEMBER_REMOVE": true,
 	"GUILD_MEMBERS_CHUNK": true,
+	"RESUMED":             true, // re-asks for member lists lost with the old connection
 }
 
 // onGatewayEvent runs on discordgo's gateway goroutine for every dispatch,
@@ -157,6 +158,8 @@ func (a *Adapter) apply(ctx context.Context, it item) {
 		if v.Guild != nil {
 			a.onGuild(ctx, v.Guild, true)
 		}
+	case *discordgo.Resumed:
+		a.resyncPendingMembers(ctx)
 	case *discordgo.GuildUpdate:
 		if v.Guild != nil {
 			a.onGuild(ctx, v.Guild, false)
@@ -500,6 +503,23 @@ func (a *Adapter) syncMembers(ctx context.Context, guildID string) {
 		a.chunkMu.Unlock()
 		a.log.WarnContext(ctx, "requesting members over the gateway failed; reading the REST list", "err", err)
 		a.syncMembersREST(ctx, guildID)
+	}
+}
+
+// resyncPendingMembers asks again for the member lists requested before the
+// connection dropped: a resumed session gets no new GUILD_CREATE, and the
+// chunks of a request the old connection carried never arrive.
+func (a *Adapter) resyncPendingMembers(ctx context.Context) {
+	a.chunkMu.Lock()
+	var guilds []string
+	for nonce, ms := range a.chunks {
+		guilds = append(guilds, ms.guild)
+		delete(a.chunks, nonce)
+	}
+	a.chunkMu.Unlock()
+	for _, g := range guilds {
+		a.log.InfoContext(ctx, "asking again for the member list after a resume", "guild", g)
+		a.syncMembers(ctx, g)
 	}
 }
 

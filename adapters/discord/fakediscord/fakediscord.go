@@ -64,6 +64,10 @@ type Options struct {
 	ChunkSize int
 	// Guilds are sent as GUILD_CREATE after each READY.
 	Guilds []Guild
+	// IgnoreMemberRequests is how many REQUEST_GUILD_MEMBERS the fake
+	// records but never answers, as when the connection that carried them
+	// drops before the chunks come back.
+	IgnoreMemberRequests int
 	// Now is the fake's clock, for message ids and timestamps. Default time.Now.
 	Now func() time.Time
 }

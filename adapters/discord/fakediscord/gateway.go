@@ -225,7 +225,9 @@ func (s *Server) handleOp(c *conn, p payload) bool {
 			c.closeWith(4003, "Not authenticated.")
 			return false
 		}
-		s.sendChunksLocked(sess, p.D)
+		if len(s.memberReqs) > s.opts.IgnoreMemberRequests {
+			s.sendChunksLocked(sess, p.D)
+		}
 		s.mu.Unlock()
 	case opPresenceUpdate:
 	default:
