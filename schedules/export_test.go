@@ -1,0 +1,8 @@
+package schedules
+
+// Internal seams for the external tests.
+var (
+	RobfigParse = robfigParse
+	Sleep       = sleep
+	WaitFor     = waitFor
+)

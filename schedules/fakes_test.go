@@ -1,0 +1,334 @@
+package schedules_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	_ "time/tzdata" // the zones the tests use, whatever the machine has
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/schedules"
+)
+
+// fakeStore is an in-memory bot.ScheduleStore. Like the real one, a
+// (schedule, intended time) pair is claimed at most once. It persists for
+// as long as the test holds it, across Runner instances (a "restart").
+type fakeStore struct {
+	mu        sync.Mutex
+	nextID    int64
+	schedules map[int64]bot.Schedule
+	firings   map[int64][]bot.Firing // by schedule, in claim order
+	// claimErr, when set, fails the claims it returns an error for.
+	claimErr func(f bot.Firing) error
+	// listErr, when set, fails Schedules; lastErr, LastFiring.
+	listErr, lastErr error
+}
+
+var _ bot.ScheduleStore = (*fakeStore)(nil)
+
+func newFakeStore() *fakeStore {
+	return &fakeStore{schedules: map[int64]bot.Schedule{}, firings: map[int64][]bot.Firing{}}
+}
+
+func (s *fakeStore) AddSchedule(_ context.Context, sc bot.Schedule) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	sc.ID = s.nextID
+	s.schedules[sc.ID] = sc
+	return sc.ID, nil
+}
+
+func (s *fakeStore) Schedule(_ context.Context, community string, id int64) (bot.Schedule, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc, ok := s.schedules[id]
+	if !ok || (community != "" && sc.Community != community) {
+		return bot.Schedule{}, bot.ErrNotFound
+	}
+	return sc, nil
+}
+
+func (s *fakeStore) Schedules(_ context.Context, community string) ([]bot.Schedule, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listErr != nil {
+		return nil, s.listErr
+	}
+	var out []bot.Schedule
+	for _, sc := range s.schedules {
+		if community == "" || sc.Community == community {
+			out = append(out, sc)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+func (s *fakeStore) SetSchedulePaused(_ context.Context, community string, id int64, paused bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc, ok := s.schedules[id]
+	if !ok || sc.Community != community {
+		return bot.ErrNotFound
+	}
+	sc.Paused = paused
+	s.schedules[id] = sc
+	return nil
+}
+
+func (s *fakeStore) RemoveSchedule(_ context.Context, community string, id int64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sc, ok := s.schedules[id]
+	if !ok || sc.Community != community {
+		return bot.ErrNotFound
+	}
+	delete(s.schedules, id)
+	delete(s.firings, id)
+	return nil
+}
+
+func (s *fakeStore) ClaimFiring(_ context.Context, f bot.Firing) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.claimErr != nil {
+		if err := s.claimErr(f); err != nil {
+			return false, err
+		}
+	}
+	for _, g := range s.firings[f.Schedule] {
+		if g.At.Equal(f.At) {
+			return false, nil
+		}
+	}
+	s.firings[f.Schedule] = append(s.firings[f.Schedule], f)
+	return true, nil
+}
+
+func (s *fakeStore) FinishFiring(_ context.Context, f bot.Firing) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, g := range s.firings[f.Schedule] {
+		if g.At.Equal(f.At) {
+			g.Status, g.Error = f.Status, f.Error
+			s.firings[f.Schedule][i] = g
+			return nil
+		}
+	}
+	return bot.ErrNotFound
+}
+
+func (s *fakeStore) LastFiring(_ context.Context, id int64) (bot.Firing, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastErr != nil {
+		return bot.Firing{}, s.lastErr
+	}
+	fs := s.firings[id]
+	if len(fs) == 0 {
+		return bot.Firing{}, bot.ErrNotFound
+	}
+	last := fs[0]
+	for _, f := range fs[1:] {
+		if f.At.After(last.At) {
+			last = f
+		}
+	}
+	return last, nil
+}
+
+func (s *fakeStore) RecentFirings(_ context.Context, id int64, n int) ([]bot.Firing, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fs := slices.Clone(s.firings[id])
+	sort.Slice(fs, func(i, j int) bool { return fs[i].At.After(fs[j].At) })
+	return fs[:min(n, len(fs))], nil
+}
+
+// rows returns schedule id's firings, oldest intended time first.
+func (s *fakeStore) rows(id int64) []bot.Firing {
+	fs, _ := s.RecentFirings(context.Background(), id, 1<<30)
+	slices.Reverse(fs)
+	return fs
+}
+
+// fakeJobs is a bot.JobRunner recording what ran, when.
+type fakeJobs struct {
+	mu    sync.Mutex
+	clock bot.Clock
+	runs  []jobRun
+	// fail returns the error (or panics) for the runs that should fail.
+	fail func(s bot.Schedule, at time.Time) error
+	// also runs after each job, inside it (to change the store mid-pass).
+	also func(s bot.Schedule, at time.Time)
+}
+
+var _ bot.JobRunner = (*fakeJobs)(nil)
+
+type jobRun struct {
+	id  int64
+	at  time.Time // intended
+	now time.Time // the clock when it ran
+}
+
+func (j *fakeJobs) RunSchedule(_ context.Context, s bot.Schedule, at time.Time) error {
+	j.mu.Lock()
+	j.runs = append(j.runs, jobRun{id: s.ID, at: at, now: j.clock.Now()})
+	fail, also := j.fail, j.also
+	j.mu.Unlock()
+	if also != nil {
+		also(s, at)
+	}
+	if fail != nil {
+		return fail(s, at)
+	}
+	return nil
+}
+
+func (j *fakeJobs) all() []jobRun {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return slices.Clone(j.runs)
+}
+
+// of returns the intended times schedule id ran at, formatted in loc.
+func (j *fakeJobs) of(id int64, loc *time.Location) []string {
+	var out []string
+	for _, r := range j.all() {
+		if r.id == id {
+			out = append(out, local(r.at, loc))
+		}
+	}
+	return out
+}
+
+// logBuffer collects a logger's output safely across goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func (b *logBuffer) count(sub string) int { return strings.Count(b.String(), sub) }
+
+func newLogger(b *logBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// Helpers for times.
+
+const layout = "2006-01-02 15:04 Mon"
+
+func mustLoad(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatalf("load %s: %v", name, err)
+	}
+	return loc
+}
+
+// at parses "2006-01-02 15:04" in loc.
+func at(t testing.TB, loc *time.Location, s string) time.Time {
+	t.Helper()
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatalf("parse %q: %v", s, err)
+	}
+	return v
+}
+
+func local(t time.Time, loc *time.Location) string { return t.In(loc).Format(layout) }
+
+// rig is a runner on a fake store and fake jobs, with a manual clock.
+type rig struct {
+	store  *fakeStore
+	jobs   *fakeJobs
+	clock  *bot.ManualClock
+	logs   *logBuffer
+	loc    *time.Location
+	runner *schedules.Runner
+}
+
+// newRig returns a rig in loc whose clock starts at start.
+func newRig(t testing.TB, loc *time.Location, start time.Time) *rig {
+	t.Helper()
+	r := &rig{store: newFakeStore(), clock: bot.NewManualClock(start), logs: &logBuffer{}, loc: loc}
+	r.jobs = &fakeJobs{clock: r.clock}
+	r.runner = r.newRunner(t)
+	return r
+}
+
+// newRunner returns another runner on the rig's store, jobs and clock (a
+// second process, or the same one restarted).
+func (r *rig) newRunner(t testing.TB) *schedules.Runner {
+	t.Helper()
+	run, err := schedules.New(schedules.Config{Store: r.store, Jobs: r.jobs, Clock: r.clock, Location: r.loc, Log: newLogger(r.logs)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return run
+}
+
+// add stores a schedule created now and returns its id.
+func (r *rig) add(t testing.TB, kind bot.ScheduleKind, spec string) int64 {
+	t.Helper()
+	id, err := r.store.AddSchedule(context.Background(), bot.Schedule{
+		Community: "shell:local", Kind: kind, Spec: spec, Channel: "general", CreatedBy: "carol", CreatedAt: r.clock.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+func (r *rig) runDue(t testing.TB, until time.Time) {
+	t.Helper()
+	if err := r.runner.RunDue(context.Background(), until); err != nil {
+		t.Fatalf("RunDue: %v", err)
+	}
+}
+
+// rowsString renders a schedule's firings as "STATUS LOCAL-TIME xMISSED".
+func (r *rig) rowsString(id int64) []string {
+	var out []string
+	for _, f := range r.store.rows(id) {
+		s := fmt.Sprintf("%s %s", f.Status, local(f.At, r.loc))
+		if f.Missed > 0 {
+			s += fmt.Sprintf(" x%d", f.Missed)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+var errBoom = errors.New("boom")
+
+var bg = context.Background()
+
+// dueRunner is what the shell sees of a runner (adapters/shell.DueRunner).
+type dueRunner interface {
+	RunDue(ctx context.Context, until time.Time) error
+}
+
+var _ dueRunner = (*schedules.Runner)(nil)
