@@ -1,0 +1,117 @@
+// Package store keeps Hearth's communities, members, channels and
+// participation events in SQLite, and computes reports with aggregate
+// queries. It implements bot.Store; every SQL detail stays in this package.
+//
+// One writer goroutine owns all writes and commits whatever callers have
+// queued in one transaction (group commit); reads go through a separate pool
+// and run beside it, as SQLite's WAL mode allows. In the same transactions
+// the writer keeps daily rollups of activity, so a report reads whole days
+// from them and only the partial days at its edges from the events.
+//
+// The schema lives in migrations/NNNN_what.sql, applied in order on Open.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/hearth-community/hearth/bot"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+var _ bot.Store = (*DB)(nil)
+
+// DB is a Hearth database. It is safe for concurrent use; Close it when done.
+type DB struct {
+	path  string
+	write *sql.DB // one connection: the writer's
+	read  *sql.DB // readers
+	w     *writer
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// pragmas are set on every connection. WAL lets readers run while the writer
+// commits; synchronous(NORMAL) is durable across application crashes and
+// loses at most the last commits on power loss, which is the usual WAL
+// trade-off.
+var pragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"}
+
+// Open opens (creating if needed) the database at path, brings its schema up
+// to date, and starts its writer.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("open database: no path")
+	}
+	write, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	// One connection, never closed for idleness: the writer's.
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	// Readers map the file rather than copy pages into each connection's
+	// small cache: a report's queries run on several connections at once.
+	read, err := sql.Open("sqlite", dsn(path, "_pragma=query_only(1)", "_pragma=mmap_size(1073741824)"))
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	if err := read.PingContext(ctx); err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
+	}
+	w, err := startWriter(ctx, write)
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return &DB{path: path, write: write, read: read, w: w}, nil
+}
+
+// dsn is the driver's name for the database at path with the pragmas and
+// the extra parameters.
+func dsn(path string, extra ...string) string {
+	// A file: URI, so the path is escaped; SQLite unescapes it.
+	escaped := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	q := url.Values{"_pragma": pragmas}.Encode()
+	for _, e := range extra {
+		q += "&" + e
+	}
+	return "file:" + escaped + "?" + q
+}
+
+// Close finishes the writes in flight, stops the writer and closes the
+// database. Writes after Close fail; Close is safe to call more than once.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		db.w.stop()
+		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
+	})
+	return db.closeErr
+}
+
+// Ping checks that the database answers, for readiness probes.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("ping database %s: %w", db.path, err)
+	}
+	return nil
+}

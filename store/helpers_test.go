@@ -1,0 +1,94 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
+)
+
+// t0 is a Monday at midnight UTC: the histories here happen around it.
+var t0 = time.Date(2026, time.March, 2, 0, 0, 0, 0, time.UTC)
+
+const day = 24 * time.Hour
+
+// at is t0 plus days and hours.
+func at(days int, hours float64) time.Time {
+	return t0.Add(time.Duration(days)*day + time.Duration(hours*float64(time.Hour)))
+}
+
+func openDB(t testing.TB) (*store.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "hearth.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return db, path
+}
+
+func record(t testing.TB, db *store.DB, events ...bot.Event) int {
+	t.Helper()
+	n, err := db.Record(context.Background(), events...)
+	if err != nil {
+		t.Fatalf("Record: %v", err)
+	}
+	return n
+}
+
+func saveDirectory(t testing.TB, db *store.DB, d bot.Directory) {
+	t.Helper()
+	if err := db.SaveDirectory(context.Background(), d); err != nil {
+		t.Fatalf("SaveDirectory: %v", err)
+	}
+}
+
+func report(t testing.TB, db *store.DB, q bot.ReportQuery) bot.Report {
+	t.Helper()
+	r, err := db.Report(context.Background(), q)
+	if err != nil {
+		t.Fatalf("Report: %v", err)
+	}
+	return r
+}
+
+const community = "slack:T1"
+
+// Event builders for community, keyed like Slack: channel + ts.
+func msg(member, channel, id string, when time.Time) bot.Event {
+	return bot.Event{Kind: bot.KindMessage, Community: community, Channel: channel, Member: member, At: when, Key: channel + ":" + id, Message: id}
+}
+
+func reply(member, channel, id, parent string, when time.Time) bot.Event {
+	e := msg(member, channel, id, when)
+	e.Kind, e.Parent = bot.KindReply, parent
+	return e
+}
+
+func react(member, channel, target, emoji string, when time.Time) bot.Event {
+	return bot.Event{Kind: bot.KindReaction, Community: community, Channel: channel, Member: member, At: when,
+		Key: channel + ":" + target + ":" + member + ":" + emoji, Message: target}
+}
+
+func membership(kind bot.EventKind, member string, when time.Time) bot.Event {
+	return bot.Event{Kind: kind, Community: community, Member: member, At: when, Key: string(kind) + ":" + member + ":" + when.Format(time.RFC3339Nano)}
+}
+
+func checkin(member, id string, when time.Time) bot.Event {
+	return bot.Event{Kind: bot.KindCheckinAnswer, Community: community, Member: member, At: when, Key: "checkin:" + id + ":" + member}
+}
+
+func retract(e bot.Event, when time.Time) bot.Event {
+	e.Retract, e.At = true, when
+	return e
+}
+
+func ptr[T any](v T) *T { return &v }

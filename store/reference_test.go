@@ -1,0 +1,291 @@
+package store_test
+
+import (
+	"cmp"
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/simulate"
+)
+
+// tee records a simulated history in the core and keeps a copy.
+type tee struct {
+	core   *bot.Bot
+	dirs   []bot.Directory
+	events []bot.Event
+}
+
+func (t *tee) HandleDirectory(ctx context.Context, d bot.Directory) error {
+	t.dirs = append(t.dirs, d)
+	return t.core.HandleDirectory(ctx, d)
+}
+
+func (t *tee) HandleEvents(ctx context.Context, events ...bot.Event) error {
+	t.events = append(t.events, events...)
+	return t.core.HandleEvents(ctx, events...)
+}
+
+// TestReportMatchesReference checks Report against a direct reading of the
+// definitions over the events of a simulated history, for random periods:
+// whole days or not, shorter or longer than QuietAfter, with and without a
+// channel. It is what shows that the day rollups and the edges add up.
+func TestReportMatchesReference(t *testing.T) {
+	db, _ := openDB(t)
+	end := t0.Add(9*time.Hour + 17*time.Minute)
+	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &tee{core: core}
+	o := simulate.Options{Community: bot.Community{ID: community, Platform: bot.Slack}, Members: 60, Days: 40, Events: 6000, Seed: 5, End: end, Batch: 97}
+	if _, err := simulate.Run(context.Background(), h, o); err != nil {
+		t.Fatal(err)
+	}
+	ref := newReference(h.dirs, h.events)
+	r := rand.New(rand.NewPCG(1, 2))
+	start := end.Add(-40 * day)
+	var active, unanswered, quiet int
+	for i := range 60 {
+		from := start.Add(time.Duration(r.Int64N(int64(45 * day))))
+		if i%4 == 0 {
+			from = from.Truncate(day) // whole days only
+		}
+		to := from.Add(time.Hour + time.Duration(r.Int64N(int64(35*day))))
+		if i%4 == 0 {
+			to = to.Truncate(day).Add(day)
+		}
+		q := bot.ReportQuery{Community: community, From: from, To: to,
+			QuietAfter: []time.Duration{day, 3*day + 5*time.Hour, 14 * day}[i%3], SummaryOnly: i%5 == 4}
+		if i%3 == 1 {
+			q.Channel = []string{"C0001", "C0003", "C0002"}[i%3]
+		}
+		got := report(t, db, q)
+		want := ref.report(q)
+		active, unanswered, quiet = active+want.Members.Active, unanswered+len(want.Unanswered), quiet+len(want.QuietMembers)
+		if t.Failed() {
+			return
+		}
+		t.Run(q.From.Format("Jan 2 15:04")+" "+q.To.Sub(q.From).String()+" "+q.Channel, func(t *testing.T) {
+			checkReport(t, got, want)
+		})
+	}
+	if active == 0 || unanswered == 0 || quiet == 0 {
+		t.Errorf("the periods test little: %d active, %d unanswered, %d quiet in all", active, unanswered, quiet)
+	}
+}
+
+// reference holds a history as plain data and computes reports by reading
+// the definitions literally. The simulator's members join at most once and
+// leave at most once, and none is a bot, which keeps it short.
+type reference struct {
+	members map[string]*refMember
+	names   map[string]string // channel names
+	events  []bot.Event       // recorded and not retracted
+}
+
+type refMember struct {
+	id, name     string
+	firstSeen    time.Time
+	joined, left time.Time
+	beforeHearth bool
+}
+
+func newReference(dirs []bot.Directory, events []bot.Event) *reference {
+	ref := &reference{members: map[string]*refMember{}, names: map[string]string{}}
+	for _, d := range dirs {
+		for _, m := range d.Members {
+			if m.IsBot {
+				continue
+			}
+			ref.members[m.ID] = &refMember{id: m.ID, name: m.Name, firstSeen: d.At, beforeHearth: d.Complete}
+		}
+		for _, c := range d.Channels {
+			ref.names[c.ID] = c.Name
+		}
+	}
+	retracted := map[string]bool{}
+	for _, e := range events {
+		if e.Retract {
+			retracted[e.Key] = true
+		}
+	}
+	for _, e := range events {
+		if e.Retract || retracted[e.Key] {
+			continue
+		}
+		m := ref.members[e.Member]
+		if m == nil {
+			m = &refMember{id: e.Member, firstSeen: e.At}
+			ref.members[e.Member] = m
+		}
+		if e.MemberName != "" {
+			m.name = e.MemberName
+		}
+		if e.At.Before(m.firstSeen) {
+			m.firstSeen = e.At
+		}
+		switch e.Kind {
+		case bot.KindJoin:
+			m.joined = e.At
+		case bot.KindLeave:
+			m.left = e.At
+		}
+		ref.events = append(ref.events, e)
+	}
+	return ref
+}
+
+func (m *refMember) joinTime() time.Time {
+	if !m.joined.IsZero() {
+		return m.joined
+	}
+	return m.firstSeen
+}
+
+func (m *refMember) asOf(to time.Time) bool {
+	return (m.firstSeen.Before(to) || (!m.joined.IsZero() && m.joined.Before(to)) || m.beforeHearth) &&
+		(m.left.IsZero() || !m.left.Before(to))
+}
+
+func (ref *reference) report(q bot.ReportQuery) bot.Report {
+	in := func(t, from, to time.Time) bool { return !t.Before(from) && t.Before(to) }
+	rep := bot.Report{Community: q.Community, From: q.From, To: q.To,
+		Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{}, QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}}
+	quietFrom := q.To.Add(-q.QuietAfter)
+	type tally struct{ counts [4]int }
+	per := map[string]*tally{}
+	perChannel := map[string]*bot.ChannelActivity{}
+	activeIn := map[string]map[string]bool{}
+	recent := map[string]bool{}
+	last := map[string]time.Time{}
+	for _, e := range ref.events {
+		k := slices.Index([]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer}, e.Kind)
+		if k < 0 {
+			continue
+		}
+		if in(e.At, quietFrom, q.To) {
+			recent[e.Member] = true
+		}
+		if e.At.Before(q.To) && e.At.After(last[e.Member]) {
+			last[e.Member] = e.At
+		}
+		if !in(e.At, q.From, q.To) || (q.Channel != "" && e.Channel != q.Channel) {
+			continue
+		}
+		if per[e.Member] == nil {
+			per[e.Member] = &tally{}
+		}
+		per[e.Member].counts[k]++
+		if e.Channel == "" {
+			continue
+		}
+		c := perChannel[e.Channel]
+		if c == nil {
+			c = &bot.ChannelActivity{ID: e.Channel, Name: ref.names[e.Channel]}
+			perChannel[e.Channel] = c
+			activeIn[e.Channel] = map[string]bool{}
+		}
+		activeIn[e.Channel][e.Member] = true
+		switch e.Kind {
+		case bot.KindMessage:
+			c.Messages++
+		case bot.KindReply:
+			c.Replies++
+		case bot.KindReaction:
+			c.Reactions++
+		}
+	}
+	for id, tl := range per {
+		rep.Activity.Messages += tl.counts[0]
+		rep.Activity.Replies += tl.counts[1]
+		rep.Activity.Reactions += tl.counts[2]
+		rep.Activity.CheckinAnswers += tl.counts[3]
+		rep.TopContributors = append(rep.TopContributors, bot.Contributor{ID: id, Name: ref.members[id].name,
+			Messages: tl.counts[0], Replies: tl.counts[1], Reactions: tl.counts[2]})
+	}
+	var quiet []*refMember
+	for _, m := range ref.members {
+		if !m.asOf(q.To) {
+			continue
+		}
+		rep.Members.Total++
+		if !m.beforeHearth && in(m.joinTime(), q.From, q.To) {
+			rep.Members.New++
+		}
+		if (m.beforeHearth || !m.joinTime().After(quietFrom)) && !recent[m.id] {
+			rep.Members.Quiet++
+			quiet = append(quiet, m)
+		}
+		if tl := per[m.id]; tl != nil {
+			rep.Members.Active++
+			if tl.counts[0] > 0 {
+				rep.Tiers.Creators++
+			} else {
+				rep.Tiers.Responders++
+			}
+		}
+	}
+	if q.SummaryOnly {
+		return bot.Report{Community: q.Community, From: q.From, To: q.To, Members: rep.Members, Activity: rep.Activity,
+			Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{}, QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}}
+	}
+	rep.Tiers.Observers = rep.Members.Total - rep.Tiers.Creators - rep.Tiers.Responders
+	for id, c := range perChannel {
+		c.ActiveMembers = len(activeIn[id])
+		rep.Channels = append(rep.Channels, *c)
+	}
+	slices.SortFunc(rep.Channels, func(a, b bot.ChannelActivity) int {
+		return cmp.Or(cmp.Compare(b.Messages+b.Replies, a.Messages+a.Replies), cmp.Compare(a.Name, b.Name), cmp.Compare(a.ID, b.ID))
+	})
+	slices.SortFunc(rep.TopContributors, func(a, b bot.Contributor) int {
+		return cmp.Or(cmp.Compare(b.Messages+b.Replies, a.Messages+a.Replies), cmp.Compare(b.Reactions, a.Reactions), cmp.Compare(a.ID, b.ID))
+	})
+	rep.TopContributors = rep.TopContributors[:min(10, len(rep.TopContributors))]
+	slices.SortFunc(quiet, func(a, b *refMember) int {
+		la, lb := last[a.id], last[b.id]
+		if la.IsZero() != lb.IsZero() {
+			if la.IsZero() {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(la.Compare(lb), cmp.Compare(a.id, b.id))
+	})
+	for _, m := range quiet {
+		qm := bot.QuietMember{ID: m.id, Name: m.name}
+		if l := last[m.id]; !l.IsZero() {
+			qm.LastActive = &l
+		}
+		rep.QuietMembers = append(rep.QuietMembers, qm)
+	}
+	// Unanswered: top-level messages of [From, To-24h) in the channel, with
+	// no reply by someone else before To.
+	answered := map[string]bool{}
+	authors := map[string]bot.Event{}
+	for _, e := range ref.events {
+		if e.Kind == bot.KindMessage {
+			authors[e.Channel+"\x00"+e.Message] = e
+		}
+	}
+	for _, e := range ref.events {
+		if e.Kind == bot.KindReply && e.At.Before(q.To) {
+			if m, ok := authors[e.Channel+"\x00"+e.Parent]; ok && m.Member != e.Member {
+				answered[e.Channel+"\x00"+e.Parent] = true
+			}
+		}
+	}
+	for _, e := range ref.events {
+		if e.Kind != bot.KindMessage || !in(e.At, q.From, q.To.Add(-24*time.Hour)) || (q.Channel != "" && e.Channel != q.Channel) {
+			continue
+		}
+		if !answered[e.Channel+"\x00"+e.Message] {
+			rep.Unanswered = append(rep.Unanswered, bot.Unanswered{Channel: e.Channel, Message: e.Message, Author: e.Member, PostedAt: e.At.UTC()})
+		}
+	}
+	slices.SortStableFunc(rep.Unanswered, func(a, b bot.Unanswered) int { return a.PostedAt.Compare(b.PostedAt) })
+	return rep
+}

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"strings"
+)
+
+// The rollups (member_channel_days, member_days, channel_days) and members'
+// latest activity are written at the end of each transaction, a statement
+// per table with a row of VALUES per changed row: for rows this small the
+// cost of a statement, not SQLite's work, would be most of the cost.
+
+// rollupChunk is how many rows one statement writes (SQLite allows 32,766
+// parameters).
+const rollupChunk = 500
+
+// changedSet is the sentinel member_days.channels gets when a change leaves
+// a member's channels of the day as they were (real values are comma-
+// separated digits).
+const changedSet = "*"
+
+type memberDay struct{ community, member, day int64 }
+
+type channelDay struct{ community, channel, day int64 }
+
+type memberDayChange struct {
+	counts   counts
+	channels bool // a channel of the day came or went
+}
+
+// flush writes the changes to derived figures so far, and forgets them.
+func (s *txState) flush(ctx context.Context) error {
+	// Cells whose changes cancel out (an event recorded and retracted in
+	// the same transaction) change nothing: writing them would leave rows
+	// of zeros, which read as activity.
+	var cells []cell
+	for _, k := range sortedKeys(s.cells, cellCompare) {
+		if s.cells[k] != (counts{}) {
+			cells = append(cells, k)
+		}
+	}
+	memberDays := map[memberDay]memberDayChange{}
+	channelDays := map[channelDay]counts{}
+	for _, k := range cells {
+		d := s.cells[k]
+		md := memberDays[memberDay{k.community, k.member, k.day}]
+		md.counts.add(d)
+		memberDays[memberDay{k.community, k.member, k.day}] = md
+		if !s.bots[k.member] {
+			cd := channelDays[channelDay{k.community, k.channel, k.day}]
+			cd.add(d)
+			channelDays[channelDay{k.community, k.channel, k.day}] = cd
+		}
+	}
+	changed, err := s.flushMemberChannelDays(ctx, cells)
+	if err != nil {
+		return fmt.Errorf("member channel days: %w", err)
+	}
+	for k := range changed {
+		md := memberDays[k]
+		md.channels = true
+		memberDays[k] = md
+	}
+	if err := s.flushMemberDays(ctx, memberDays); err != nil {
+		return fmt.Errorf("member days: %w", err)
+	}
+	if err := s.flushChannelDays(ctx, channelDays); err != nil {
+		return fmt.Errorf("channel days: %w", err)
+	}
+	if err := s.flushTouches(ctx); err != nil {
+		return fmt.Errorf("latest activity: %w", err)
+	}
+	clear(s.cells)
+	clear(s.bots)
+	clear(s.touch)
+	return nil
+}
+
+// flushMemberChannelDays adds the cells' changes and returns the member
+// days whose channels changed: a cell appeared, or dropped to zero and was
+// deleted.
+func (s *txState) flushMemberChannelDays(ctx context.Context, cells []cell) (map[memberDay]bool, error) {
+	changed := map[memberDay]bool{}
+	var gone [][]any
+	for chunk := range chunks(cells) {
+		var args []any
+		for _, k := range chunk {
+			d := s.cells[k]
+			args = append(args, k.community, k.member, k.day, k.channel, d[0], d[1], d[2], d[3])
+		}
+		rows, err := s.tx.QueryContext(ctx, `INSERT INTO member_channel_days
+	(community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers)
+VALUES `+values(len(chunk), 8)+`
+ON CONFLICT (community_id, member_id, day, channel_id) DO UPDATE SET
+	messages = messages + excluded.messages,
+	replies = replies + excluded.replies,
+	reactions = reactions + excluded.reactions,
+	checkin_answers = checkin_answers + excluded.checkin_answers
+RETURNING community_id, member_id, day, channel_id, messages + replies + reactions + checkin_answers`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var k cell
+			var total int64
+			if err := rows.Scan(&k.community, &k.member, &k.day, &k.channel, &total); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			switch total {
+			case 0:
+				gone = append(gone, []any{k.community, k.member, k.day, k.channel})
+				changed[memberDay{k.community, k.member, k.day}] = true
+			case s.cells[k].total(): // a new row
+				changed[memberDay{k.community, k.member, k.day}] = true
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return changed, s.prune(ctx, "member_channel_days", "community_id, member_id, day, channel_id", gone)
+}
+
+// flushMemberDays adds the member days' changes, reading the channels of
+// those whose channels changed back from member_channel_days.
+func (s *txState) flushMemberDays(ctx context.Context, changes map[memberDay]memberDayChange) error {
+	keys := sortedKeys(changes, func(a, b memberDay) int {
+		return cmp.Or(cmp.Compare(a.community, b.community), cmp.Compare(a.member, b.member), cmp.Compare(a.day, b.day))
+	})
+	var gone [][]any
+	for chunk := range chunks(keys) {
+		var args []any
+		for _, k := range chunk {
+			c := changes[k]
+			args = append(args, k.community, k.member, k.day, c.counts[0], c.counts[1], c.counts[2], c.counts[3], c.channels)
+			if c.counts.negative() {
+				gone = append(gone, []any{k.community, k.member, k.day})
+			}
+		}
+		_, err := s.tx.ExecContext(ctx, `INSERT INTO member_days
+	(community_id, member_id, day, messages, replies, reactions, checkin_answers, channels)
+SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7,
+	CASE WHEN v.column8 THEN (
+		SELECT COALESCE(GROUP_CONCAT(c.channel_id), '') FROM member_channel_days c
+		WHERE c.community_id = v.column1 AND c.member_id = v.column2 AND c.day = v.column3 AND c.channel_id <> 0)
+	ELSE '`+changedSet+`' END
+FROM (VALUES `+values(len(chunk), 8)+`) AS v WHERE true
+ON CONFLICT (community_id, member_id, day) DO UPDATE SET
+	messages = messages + excluded.messages,
+	replies = replies + excluded.replies,
+	reactions = reactions + excluded.reactions,
+	checkin_answers = checkin_answers + excluded.checkin_answers,
+	channels = CASE WHEN excluded.channels = '`+changedSet+`' THEN channels ELSE excluded.channels END`, args...)
+		if err != nil {
+			return err
+		}
+	}
+	return s.prune(ctx, "member_days", "community_id, member_id, day", gone)
+}
+
+// flushChannelDays adds the channel days' changes.
+func (s *txState) flushChannelDays(ctx context.Context, changes map[channelDay]counts) error {
+	keys := sortedKeys(changes, func(a, b channelDay) int {
+		return cmp.Or(cmp.Compare(a.community, b.community), cmp.Compare(a.channel, b.channel), cmp.Compare(a.day, b.day))
+	})
+	var gone [][]any
+	for chunk := range chunks(keys) {
+		var args []any
+		for _, k := range chunk {
+			d := changes[k]
+			args = append(args, k.community, k.channel, k.day, d[0], d[1], d[2], d[3])
+			if d.negative() {
+				gone = append(gone, []any{k.community, k.channel, k.day})
+			}
+		}
+		_, err := s.tx.ExecContext(ctx, `INSERT INTO channel_days
+	(community_id, channel_id, day, messages, replies, reactions, checkin_answers)
+VALUES `+values(len(chunk), 7)+`
+ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
+	messages = messages + excluded.messages,
+	replies = replies + excluded.replies,
+	reactions = reactions + excluded.reactions,
+	checkin_answers = checkin_answers + excluded.checkin_answers`, args...)
+		if err != nil {
+			return err
+		}
+	}
+	return s.prune(ctx, "channel_days", "community_id, channel_id, day", gone)
+}
+
+// flushTouches moves members' latest activity forward, or looks it up again
+// for those who retracted some.
+func (s *txState) flushTouches(ctx context.Context) error {
+	var forward []int64
+	for _, id := range sortedKeys(s.touch, cmp.Compare[int64]) {
+		t := s.touch[id]
+		switch {
+		case t.recompute:
+			if _, err := s.stmt(ctx, sqlRetouch).ExecContext(ctx, id); err != nil {
+				return err
+			}
+		case t.latest != minTime:
+			forward = append(forward, id)
+		}
+	}
+	for chunk := range chunks(forward) {
+		var args []any
+		for _, id := range chunk {
+			args = append(args, id, s.touch[id].latest)
+		}
+		if _, err := s.tx.ExecContext(ctx, `UPDATE members SET last_active = MAX(COALESCE(members.last_active, v.column2), v.column2)
+FROM (VALUES `+values(len(chunk), 2)+`) AS v WHERE members.id = v.column1`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// prune deletes the given rows of a rollup table if all their figures are
+// zero. key names the columns each row of keys gives.
+func (s *txState) prune(ctx context.Context, table, key string, keys [][]any) error {
+	for chunk := range chunks(keys) {
+		var args []any
+		for _, k := range chunk {
+			args = append(args, k...)
+		}
+		_, err := s.tx.ExecContext(ctx, `DELETE FROM `+table+`
+WHERE (`+key+`) IN (VALUES `+values(len(chunk), len(chunk[0]))+`)
+	AND messages = 0 AND replies = 0 AND reactions = 0 AND checkin_answers = 0`, args...)
+		if err != nil {
+			return fmt.Errorf("prune %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// chunks yields xs in slices of at most rollupChunk.
+func chunks[T any](xs []T) func(yield func([]T) bool) {
+	return func(yield func([]T) bool) {
+		for len(xs) > 0 {
+			n := min(len(xs), rollupChunk)
+			if !yield(xs[:n]) {
+				return
+			}
+			xs = xs[n:]
+		}
+	}
+}
+
+// values returns the SQL of n rows of k parameters: (?, ?), (?, ?).
+func values(n, k int) string {
+	row := "(" + strings.Repeat("?, ", k-1) + "?)"
+	return strings.Repeat(row+", ", n-1) + row
+}
