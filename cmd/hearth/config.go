@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is everything Hearth reads from the environment. Only cmd/hearth
+// reads the environment; the rooms get plain values.
+type config struct {
+	DB           string
+	Location     *time.Location
+	Facilitators []string
+	LogLevel     slog.Level
+	HTTPAddr     string
+	QuietAfter   time.Duration
+
+	Slack   slackEnv
+	Discord discordEnv
+}
+
+type slackEnv struct {
+	BotToken, AppToken, SigningSecret, APIURL string
+}
+
+func (s slackEnv) configured() bool {
+	return s.BotToken != "" || s.AppToken != "" || s.SigningSecret != ""
+}
+
+type discordEnv struct {
+	BotToken, GuildID, APIURL, PublicKey string
+	MembersIntent                        bool
+}
+
+func (d discordEnv) configured() bool { return d.BotToken != "" }
+
+// configError names the variable that is wrong, so the operator can fix it
+// without reading code.
+type configError struct {
+	Var, Value, Why string
+}
+
+func (e *configError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s", e.Var, e.Why)
+	}
+	return fmt.Sprintf("%s=%q: %s", e.Var, e.Value, e.Why)
+}
+
+// loadConfig reads and validates the environment. Secrets are never echoed
+// in errors.
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		DB:         or(getenv("HEARTH_DB"), "hearth.db"),
+		HTTPAddr:   getenv("HEARTH_HTTP_ADDR"),
+		QuietAfter: 14 * 24 * time.Hour,
+		Location:   time.UTC,
+	}
+	if tz := getenv("HEARTH_TZ"); tz != "" {
+		loc, err := time.LoadLocation(tz)
+		if err != nil {
+			return c, &configError{"HEARTH_TZ", tz, "not a time zone name; use an IANA name like Europe/Paris or America/New_York"}
+		}
+		c.Location = loc
+	}
+	for _, f := range strings.Split(getenv("HEARTH_FACILITATORS"), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			c.Facilitators = append(c.Facilitators, f)
+		}
+	}
+	switch lvl := strings.ToLower(getenv("HEARTH_LOG_LEVEL")); lvl {
+	case "", "info":
+		c.LogLevel = slog.LevelInfo
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return c, &configError{"HEARTH_LOG_LEVEL", lvl, "use debug, info, warn or error"}
+	}
+	if q := getenv("HEARTH_QUIET_DAYS"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > 365 {
+			return c, &configError{"HEARTH_QUIET_DAYS", q, "a whole number of days from 1 to 365"}
+		}
+		c.QuietAfter = time.Duration(n) * 24 * time.Hour
+	}
+	c.Slack = slackEnv{
+		BotToken:      getenv("SLACK_BOT_TOKEN"),
+		AppToken:      getenv("SLACK_APP_TOKEN"),
+		SigningSecret: getenv("SLACK_SIGNING_SECRET"),
+		APIURL:        getenv("SLACK_API_URL"),
+	}
+	c.Discord = discordEnv{
+		BotToken:  getenv("DISCORD_BOT_TOKEN"),
+		GuildID:   getenv("DISCORD_GUILD_ID"),
+		APIURL:    getenv("DISCORD_API_URL"),
+		PublicKey: getenv("DISCORD_PUBLIC_KEY"),
+	}
+	switch v := getenv("DISCORD_MEMBERS_INTENT"); v {
+	case "", "0", "false":
+	case "1", "true":
+		c.Discord.MembersIntent = true
+	default:
+		return c, &configError{"DISCORD_MEMBERS_INTENT", v, "use 1 to enable the privileged members intent, 0 or nothing otherwise"}
+	}
+	return c, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		name string
+		vars map[string]string
+		err  string // the variable the error must name
+		test func(t *testing.T, c config)
+	}{
+		{name: "defaults", vars: map[string]string{}, test: func(t *testing.T, c config) {
+			if c.DB != "hearth.db" || c.Location != time.UTC || c.QuietAfter != 14*24*time.Hour || c.Slack.configured() || c.Discord.configured() {
+				t.Errorf("defaults: %+v", c)
+			}
+		}},
+		{name: "everything", vars: map[string]string{"HEARTH_DB": "/data/h.db", "HEARTH_TZ": "Europe/Paris", "HEARTH_FACILITATORS": " U1, ,alice ",
+			"HEARTH_LOG_LEVEL": "DEBUG", "HEARTH_QUIET_DAYS": "21", "DISCORD_BOT_TOKEN": "x", "DISCORD_MEMBERS_INTENT": "1"}, test: func(t *testing.T, c config) {
+			if c.DB != "/data/h.db" || c.Location.String() != "Europe/Paris" || strings.Join(c.Facilitators, "|") != "U1|alice" ||
+				c.LogLevel.String() != "DEBUG" || c.QuietAfter != 21*24*time.Hour || !c.Discord.configured() || !c.Discord.MembersIntent {
+				t.Errorf("config: %+v", c)
+			}
+		}},
+		{name: "bad tz", vars: map[string]string{"HEARTH_TZ": "Mars/Olympus"}, err: "HEARTH_TZ"},
+		{name: "bad level", vars: map[string]string{"HEARTH_LOG_LEVEL": "loud"}, err: "HEARTH_LOG_LEVEL"},
+		{name: "bad quiet days", vars: map[string]string{"HEARTH_QUIET_DAYS": "0"}, err: "HEARTH_QUIET_DAYS"},
+		{name: "bad intent", vars: map[string]string{"DISCORD_MEMBERS_INTENT": "yes please"}, err: "DISCORD_MEMBERS_INTENT"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := loadConfig(func(k string) string { return tt.vars[k] })
+			if tt.err != "" {
+				if err == nil || !strings.HasPrefix(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.test(t, c)
+		})
+	}
+}
+
+func TestSecretsStayOutOfErrors(t *testing.T) {
+	_, err := loadConfig(func(k string) string {
+		if k == "SLACK_BOT_TOKEN" {
+			return "xoxb-secret-value"
+		}
+		if k == "HEARTH_TZ" {
+			return "Nowhere/Land"
+		}
+		return ""
+	})
+	if err == nil || strings.Contains(err.Error(), "secret-value") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,201 @@
+// Command hearth runs the Hearth bot and its offline tools.
+//
+//	hearth [run]      run every configured adapter (the shell if none)
+//	hearth shell      play a community in the terminal
+//	hearth report     print a participation report from the database
+//	hearth simulate   fill a database with a realistic community history
+//	hearth backup     copy the database while the bot runs
+//	hearth version    print the version
+//
+// It is the only place that reads flags and the environment and wires the
+// core, the store and the adapters together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+	_ "time/tzdata" // the static binary runs in an empty container: bring the zone database
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// env is the process's outside world, injected so tests run commands in-process.
+type env struct {
+	getenv   func(string) string
+	stdin    io.Reader
+	stdout   io.Writer
+	stderr   io.Writer
+	now      func() time.Time
+	terminal bool // stdin is a terminal
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, terminal: isTerminal(os.Stdin)}
+	err := run(ctx, os.Args[1:], e)
+	stop()
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.As(err, new(*usageError)):
+		fmt.Fprintln(os.Stderr, "hearth:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "hearth:", err)
+		os.Exit(1)
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// usageError is a mistake on the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+type subcommand struct {
+	summary string
+	run     func(ctx context.Context, args []string, e env) error
+}
+
+func subcommands() map[string]subcommand {
+	return map[string]subcommand{
+		"run":      {"run every configured adapter (the shell if none is configured)", cmdRun},
+		"shell":    {"play a community in the terminal (also reads a script from standard input)", cmdShell},
+		"report":   {"print a participation report from the database (text, json or csv)", cmdReport},
+		"simulate": {"fill a database with a realistic community history", cmdSimulate},
+		"backup":   {"copy the database consistently, even while Hearth runs", cmdBackup},
+		"version":  {"print the version", cmdVersion},
+	}
+}
+
+func run(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
+		return cmdRun(ctx, args, e)
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+		usage(e.stdout)
+		return nil
+	}
+	sc, ok := subcommands()[name]
+	if !ok {
+		usage(e.stderr)
+		return &usageError{fmt.Sprintf("unknown command %q", name)}
+	}
+	return sc.run(ctx, args[1:], e)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Hearth helps facilitators run communities of practice in Slack, Discord, or a terminal.\n\nUsage: hearth [COMMAND] [FLAGS]\n\nCommands:")
+	cmds := subcommands()
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun `hearth COMMAND --help` for a command's flags. Configuration is read from HEARTH_* variables (see README.md).")
+}
+
+// newFlags returns a flag set that prints its usage to e.stderr and returns
+// errors rather than exiting.
+func newFlags(name, synopsis string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: hearth %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q (see hearth %s --help)", fs.Arg(0), fs.Name())}
+	}
+	return nil
+}
+
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// openCore opens the database and builds the core on it.
+func openCore(ctx context.Context, cfg config, clock bot.Clock, log *slog.Logger) (*bot.Bot, *store.DB, error) {
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, fmt.Errorf("open database %s (HEARTH_DB): %w", cfg.DB, err)
+	}
+	b, err := bot.New(bot.Config{Store: db, Clock: clock, Log: log, Location: cfg.Location,
+		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return b, db, nil
+}
+
+func cmdVersion(_ context.Context, args []string, e env) error {
+	fs := newFlags("version", "version", e)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "hearth %s\n", version)
+	return nil
+}
+
+func cmdBackup(ctx context.Context, args []string, e env) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("backup", "backup [--db PATH] DEST", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database to copy (HEARTH_DB)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"backup needs one destination path: hearth backup /backups/hearth-2026-11-28.db"}
+	}
+	if _, err := os.Stat(cfg.DB); err != nil {
+		return fmt.Errorf("database %s (HEARTH_DB): %w", cfg.DB, err)
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "backed up %s to %s\n", cfg.DB, fs.Arg(0))
+	return nil
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
+)
+
+func cmdReport(ctx context.Context, args []string, e env) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("report", "report [--db PATH] [--period 7d | --since DATE --until DATE] [--channel NAME] [--community ID] [--format text|json|csv]", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	period := fs.String("period", "", "how far back from now: 7d (default), 30d, 90d, any Nd or Nw")
+	since := fs.String("since", "", "first day, YYYY-MM-DD, in HEARTH_TZ (with --until)")
+	until := fs.String("until", "", "last day, YYYY-MM-DD, included in full (with --since)")
+	channel := fs.String("channel", "", "only this channel (name, with or without #)")
+	community := fs.String("community", "", "the community id, when the database holds several")
+	format := fs.String("format", "text", "text, json or csv")
+	nowFlag := fs.String("now", "", "report as if it were this instant (RFC 3339), for reproducible figures")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" && *format != "csv" {
+		return &usageError{fmt.Sprintf("--format %q: use text, json or csv", *format)}
+	}
+	now := e.now()
+	if *nowFlag != "" {
+		if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
+			return &usageError{fmt.Sprintf("--now %q: use RFC 3339, like 2026-11-28T00:00:00Z", *nowFlag)}
+		}
+	}
+	p, err := reportPeriod(*period, *since, *until, now, cfg.Location)
+	if err != nil {
+		return err
+	}
+	db, err := openExisting(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	comm, err := pickCommunity(ctx, db, *community)
+	if err != nil {
+		return err
+	}
+	q := bot.ReportQuery{Community: comm.ID, From: p.From, To: p.To, QuietAfter: cfg.QuietAfter}
+	var ch bot.Channel
+	if *channel != "" {
+		ch, err = db.FindChannel(ctx, comm.ID, strings.TrimPrefix(*channel, "#"))
+		if errors.Is(err, bot.ErrNotFound) {
+			return fmt.Errorf("no channel named %q in %s", *channel, comm.ID)
+		} else if err != nil {
+			return err
+		}
+		q.Channel = ch.ID
+	}
+	rep, err := bot.BuildReport(ctx, db, q)
+	if err != nil {
+		return fmt.Errorf("%s", bot.ErrorMessage(err))
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case "csv":
+		return bot.WriteReportCSV(e.stdout, rep)
+	}
+	label := ""
+	if *since == "" {
+		label = "last " + strings.TrimSuffix(or(*period, "7d"), "d") + " days"
+		if strings.HasSuffix(*period, "w") {
+			label = "last " + strings.TrimSuffix(*period, "w") + " weeks"
+		}
+	}
+	text := bot.FormatReport(rep, bot.ReportView{Location: cfg.Location, Channel: ch, Label: label, ListLimit: 1 << 30})
+	_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(text, "**", ""))
+	return err
+}
+
+// reportPeriod turns the flags into a period; --since/--until are whole days.
+func reportPeriod(period, since, until string, now time.Time, loc *time.Location) (bot.Period, error) {
+	switch {
+	case (since == "") != (until == ""):
+		return bot.Period{}, &usageError{"--since and --until go together: --since 2026-11-01 --until 2026-11-28"}
+	case since != "" && period != "":
+		return bot.Period{}, &usageError{"use either --period or --since/--until, not both"}
+	case since != "":
+		p, err := bot.ParsePeriod(since+".."+until, now, loc)
+		if err != nil {
+			return bot.Period{}, &usageError{bot.ErrorMessage(err)}
+		}
+		return p, nil
+	}
+	p, err := bot.ParsePeriod(period, now, loc)
+	if err != nil {
+		return bot.Period{}, &usageError{bot.ErrorMessage(err)}
+	}
+	return p, nil
+}
+
+// openExisting opens a database that must already exist: an offline tool
+// that silently created an empty one would report zeros.
+func openExisting(ctx context.Context, path string) (*store.DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s (HEARTH_DB or --db): %w", path, err)
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func pickCommunity(ctx context.Context, db *store.DB, id string) (bot.Community, error) {
+	all, err := db.Communities(ctx)
+	if err != nil {
+		return bot.Community{}, err
+	}
+	if id != "" {
+		for _, c := range all {
+			if c.ID == id {
+				return c, nil
+			}
+		}
+		return bot.Community{}, fmt.Errorf("no community %q in the database; it holds: %s", id, communityList(all))
+	}
+	switch len(all) {
+	case 0:
+		return bot.Community{}, errors.New("the database holds no community yet: run hearth, or hearth simulate, first")
+	case 1:
+		return all[0], nil
+	}
+	return bot.Community{}, &usageError{"the database holds several communities; choose one with --community: " + communityList(all)}
+}
+
+func communityList(cs []bot.Community) string {
+	var ids []string
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	return strings.Join(ids, ", ")
+}

@@ -1,0 +1,155 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
+)
+
+// service is one long-running part of the process: an adapter's connection.
+type service struct {
+	name string
+	run  func(ctx context.Context) error
+}
+
+func cmdRun(ctx context.Context, args []string, e env) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("run", "[run] [--db PATH]", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if !cfg.Slack.configured() && !cfg.Discord.configured() {
+		return runShell(ctx, cfg, bot.ClockFunc(e.now), e)
+	}
+	log := newLogger(e.stderr, cfg.LogLevel)
+	clock := bot.ClockFunc(e.now)
+	b, db, err := openCore(ctx, cfg, clock, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close() // after every service has stopped: finishes in-flight writes
+	services, routes, err := platformServices(cfg, b, clock, log)
+	if err != nil {
+		return err
+	}
+	return serve(ctx, cfg, db, b, services, routes, log)
+}
+
+// serve runs the services and the operator's HTTP endpoint until ctx is
+// done or one of them fails, then stops them all and waits for them.
+func serve(ctx context.Context, cfg config, db *store.DB, b *bot.Bot, services []service, routes map[string]http.Handler, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		once     sync.Once
+		firstErr error
+	)
+	fail := func(err error) {
+		once.Do(func() { firstErr = err })
+		cancel()
+	}
+	if cfg.HTTPAddr != "" {
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
+		if err != nil {
+			return fmt.Errorf("listen on %s (HEARTH_HTTP_ADDR): %w", cfg.HTTPAddr, err)
+		}
+		srv := &http.Server{Handler: operatorMux(db, b, routes), ReadHeaderTimeout: 10 * time.Second}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			log.Info("http listening", "addr", ln.Addr().String())
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				fail(fmt.Errorf("http server: %w", err))
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			<-ctx.Done()
+			shutdownCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+			defer done()
+			srv.Shutdown(shutdownCtx)
+		}()
+	}
+	for _, s := range services {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			log.Info("starting", "service", s.name)
+			if err := s.run(ctx); err != nil && ctx.Err() == nil {
+				fail(fmt.Errorf("%s: %w", s.name, err))
+				return
+			}
+			log.Info("stopped", "service", s.name)
+		}()
+	}
+	<-ctx.Done()
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	log.Info("shut down cleanly")
+	return nil
+}
+
+// pinger is what readiness needs from the database.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// operatorMux serves /healthz, /readyz, /metrics and the platforms' webhook
+// routes.
+func operatorMux(db pinger, b *bot.Bot, routes map[string]http.Handler) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := db.Ping(ctx); err != nil {
+			http.Error(w, "database not ready", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", metricsHandler(b.Metrics()))
+	for pattern, h := range routes {
+		mux.Handle(pattern, h)
+	}
+	return mux
+}
+
+// metricsHandler writes the core's counters in Prometheus's text format.
+// A handful of counters do not justify a client library.
+func metricsHandler(m *bot.Metrics) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+		for _, c := range []struct {
+			name, help string
+			v          int64
+		}{
+			{"hearth_events_recorded_total", "Participation events newly recorded (or retracted).", m.EventsRecorded.Load()},
+			{"hearth_events_duplicate_total", "Redelivered events that were already recorded.", m.EventsDuplicate.Load()},
+			{"hearth_events_ignored_total", "Events not counted: bots and direct messages.", m.EventsIgnored.Load()},
+			{"hearth_commands_total", "Commands handled.", m.Commands.Load()},
+			{"hearth_actions_total", "Buttons and forms handled.", m.Actions.Load()},
+			{"hearth_command_errors_total", "Commands refused or not understood.", m.CommandErrors.Load()},
+			{"hearth_errors_total", "Internal errors.", m.Errors.Load()},
+		} {
+			fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", c.name, c.help, c.name, c.name, c.v)
+		}
+	})
+}

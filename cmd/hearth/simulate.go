@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/simulate"
+)
+
+func cmdSimulate(ctx context.Context, args []string, e env) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("simulate", "simulate --db PATH [--members 200] [--days 90] [--events N] [--seed 1]", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file to fill (HEARTH_DB)")
+	o := simulate.Options{Location: cfg.Location}
+	fs.IntVar(&o.Members, "members", simulate.DefaultMembers, "people who take part over the history, newcomers included")
+	fs.IntVar(&o.Days, "days", 90, "how many days of history, ending now")
+	fs.IntVar(&o.Events, "events", 0, "how many events (default members × days ÷ 2)")
+	seed := fs.Uint64("seed", 1, "the same seed gives the same history")
+	end := fs.String("until", "", "end the history at this instant (RFC 3339; default now)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if o.Members < 1 || o.Members > 1_000_000 || o.Days < 1 || o.Days > 3650 || o.Events < 0 || o.Events > 100_000_000 {
+		return &usageError{"--members must be 1 to 1,000,000, --days 1 to 3,650, --events 0 to 100,000,000"}
+	}
+	o.Seed = *seed
+	o.End = e.now()
+	if *end != "" {
+		if o.End, err = time.Parse(time.RFC3339, *end); err != nil {
+			return &usageError{fmt.Sprintf("--until %q: use RFC 3339, like 2026-11-28T00:00:00Z", *end)}
+		}
+	}
+	log := newLogger(e.stderr, cfg.LogLevel)
+	b, db, err := openCore(ctx, cfg, bot.ClockFunc(func() time.Time { return o.End }), log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	started := e.now()
+	st, err := simulate.Run(ctx, b, o)
+	if err != nil {
+		return fmt.Errorf("simulate: %w", err)
+	}
+	elapsed := e.now().Sub(started)
+	fmt.Fprintf(e.stdout, "simulated %s to %s: %d members, %d channels, %d events (%d messages, %d replies, %d reactions, %d joins, %d leaves, %d deletions)\n",
+		st.Start.Format(time.DateOnly), st.End.Format(time.DateOnly), st.Members, st.Channels, st.Events,
+		st.Messages, st.Replies, st.Reactions, st.Joins, st.Leaves, st.Retractions)
+	if secs := elapsed.Seconds(); secs > 0 {
+		fmt.Fprintf(e.stdout, "recorded in %s (%.0f events/s)\n", elapsed.Round(time.Millisecond), float64(st.Events)/secs)
+	}
+	fmt.Fprintf(e.stdout, "try: hearth report --db %s --period 30d\n", cfg.DB)
+	return nil
+}
