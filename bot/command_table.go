@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +17,7 @@ const (
 	ArgChannel                // #name, <#C123|name>, <#123>
 	ArgMember                 // @name, <@U123>, <@!123>
 	ArgChoice                 // one of Choices
+	ArgNumber                 // a positive whole number, such as an id
 )
 
 // Arg is one argument of a command.
@@ -29,6 +31,8 @@ type Arg struct {
 	Choices []string
 	// Rest makes an ArgText take the rest of the line.
 	Rest bool
+	// Quoted shows the argument in quotes in the usage: text with spaces.
+	Quoted bool
 }
 
 func (a Arg) accepts(tok string) bool {
@@ -41,6 +45,9 @@ func (a Arg) accepts(tok string) bool {
 	case ArgMember:
 		_, _, ok := ParseMemberRef(tok)
 		return ok
+	case ArgNumber:
+		n, err := strconv.Atoi(strings.TrimPrefix(tok, "#"))
+		return err == nil && n > 0
 	case ArgChoice:
 		for _, c := range a.Choices {
 			if strings.EqualFold(c, tok) {
@@ -62,6 +69,8 @@ func (a Arg) describe() string {
 		return "a member like `@alice`"
 	case ArgChoice:
 		return "one of `" + strings.Join(a.Choices, "`, `") + "`"
+	case ArgNumber:
+		return "a number (the " + a.Name + ")"
 	}
 	return a.Name
 }
@@ -79,6 +88,9 @@ func (a Arg) usage() string {
 		s = strings.Join(a.Choices, "|")
 	default:
 		s = strings.ToUpper(a.Name)
+		if a.Quoted {
+			s = `"` + s + `"`
+		}
 	}
 	if !a.Required {
 		s = "[" + s + "]"
