@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -24,6 +25,11 @@ type Config struct {
 	Facilitators []string
 	// QuietAfter is how long without activity makes a member quiet. Default 14 days.
 	QuietAfter time.Duration
+	// Specs reads schedule specifications (schedules.Parser). Without it,
+	// scheduling commands explain that scheduling is not available.
+	Specs SpecParser
+	// Charter draws the digest's chart; without it the digest has none.
+	Charter Charter
 }
 
 // Bot is Hearth's core. It is safe for concurrent use by several adapters.
@@ -37,6 +43,12 @@ type Bot struct {
 	commands     []CommandSpec
 	actions      map[string]actionFunc
 	metrics      Metrics
+	specs        SpecParser
+	charter      Charter
+
+	mu      sync.RWMutex
+	chats   map[Platform]Chat
+	prompts map[string]map[string]bool // community -> prompt post message ids; nil entry: not loaded yet
 }
 
 var _ Handler = (*Bot)(nil)
@@ -57,6 +69,10 @@ func New(cfg Config) (*Bot, error) {
 		facilitators: map[string]bool{},
 		quietAfter:   cfg.QuietAfter,
 		commands:     Commands(),
+		specs:        cfg.Specs,
+		charter:      cfg.Charter,
+		chats:        map[Platform]Chat{},
+		prompts:      map[string]map[string]bool{},
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
@@ -78,6 +94,38 @@ func New(cfg Config) (*Bot, error) {
 
 // Location is the community time zone.
 func (b *Bot) Location() *time.Location { return b.loc }
+
+// AttachChat makes c the way the core speaks on platform p. cmd/hearth
+// attaches each adapter after building it with the Bot as its Handler.
+func (b *Bot) AttachChat(p Platform, c Chat) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.chats[p] = c
+}
+
+// chat returns the Chat for a community's platform.
+func (b *Bot) chat(community string) (Chat, error) {
+	p, _, _ := strings.Cut(community, ":")
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	c, ok := b.chats[Platform(p)]
+	if !ok {
+		return nil, fmt.Errorf("no chat adapter attached for %s", community)
+	}
+	return c, nil
+}
+
+// capabilities returns what the community's platform can render.
+func (b *Bot) capabilities(community string) Capabilities {
+	c, err := b.chat(community)
+	if err != nil {
+		return Capabilities{}
+	}
+	if cc, ok := c.(Capable); ok {
+		return cc.Capabilities()
+	}
+	return Capabilities{}
+}
 
 // HandleEvent records one piece of participation. Bot authors are ignored;
 // DMs to Hearth are routed, not counted. A redelivered event is recorded once.
@@ -105,6 +153,11 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	}
 	if len(keep) == 0 {
 		return nil
+	}
+	keep, err := b.withPromptReplies(ctx, keep)
+	if err != nil {
+		b.metrics.Errors.Add(1)
+		return err
 	}
 	n, err := b.store.Record(ctx, keep...)
 	if err != nil {

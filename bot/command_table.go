@@ -31,6 +31,8 @@ type Arg struct {
 	Choices []string
 	// Rest makes an ArgText take the rest of the line.
 	Rest bool
+	// Quoted shows the argument in quotes in the usage: text with spaces.
+	Quoted bool
 }
 
 func (a Arg) accepts(tok string) bool {
@@ -86,6 +88,9 @@ func (a Arg) usage() string {
 		s = strings.Join(a.Choices, "|")
 	default:
 		s = strings.ToUpper(a.Name)
+		if a.Quoted {
+			s = `"` + s + `"`
+		}
 	}
 	if !a.Required {
 		s = "[" + s + "]"

@@ -34,6 +34,7 @@ func Commands() []CommandSpec {
 			{Path: []string{"facilitator", "remove"}, Summary: "Stop a member being a facilitator",
 				Args: []Arg{member}, Facilitator: true, run: (*Bot).cmdFacilitatorRemove},
 		}
+		table = append(table, scheduleCommands()...)
 	})
 	return table
 }

@@ -21,6 +21,10 @@ type fakeStore struct {
 	previous     bot.Report // returned for a SummaryOnly query
 	err          error      // returned by every method when set
 	queries      []bot.ReportQuery
+	schedules    []bot.Schedule
+	deck         []bot.Prompt
+	promptPosts  []bot.PromptPost
+	settings     map[string]string
 }
 
 var _ bot.Store = (*fakeStore)(nil)

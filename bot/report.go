@@ -20,7 +20,10 @@ type Report struct {
 	TopContributors []Contributor     `json:"top_contributors"`
 	QuietMembers    []QuietMember     `json:"quiet_members"`
 	Unanswered      []Unanswered      `json:"unanswered"`
-	Previous        *Summary          `json:"previous"`
+	// Prompts are the discussion prompts Hearth posted in the period, with
+	// their replies (before To), distinct responders and reactions.
+	Prompts  []PromptActivity `json:"prompts"`
+	Previous *Summary         `json:"previous"`
 }
 
 // MemberCounts counts members as of the end of the period.
@@ -78,6 +81,9 @@ type Unanswered struct {
 	Message  string    `json:"message"`
 	Author   string    `json:"author"`
 	PostedAt time.Time `json:"posted_at"`
+	// Names for people to read, filled by BuildReport; not part of the JSON.
+	ChannelName string `json:"-"`
+	AuthorName  string `json:"-"`
 }
 
 // Summary is the headline of a period, for trends.
@@ -91,7 +97,7 @@ const DefaultQuietAfter = 14 * 24 * time.Hour
 
 // BuildReport computes the report for q and the summary of the period of
 // equal length just before it, so every figure can show its trend.
-func BuildReport(ctx context.Context, r Reporter, q ReportQuery) (Report, error) {
+func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, error) {
 	if q.QuietAfter <= 0 {
 		q.QuietAfter = DefaultQuietAfter
 	}
@@ -112,7 +118,33 @@ func BuildReport(ctx context.Context, r Reporter, q ReportQuery) (Report, error)
 	rep.Community, rep.From, rep.To = q.Community, q.From, q.To
 	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity}
 	rep.normalize()
+	nameUnanswered(ctx, r, &rep)
 	return rep, nil
+}
+
+// nameUnanswered fills the names of the authors and channels of unanswered
+// messages, for people to read. A name that cannot be found stays empty and
+// the id is shown instead.
+func nameUnanswered(ctx context.Context, r ReportSource, rep *Report) {
+	members, channels := map[string]string{}, map[string]string{}
+	for i := range rep.Unanswered[:min(len(rep.Unanswered), 50)] {
+		u := &rep.Unanswered[i]
+		if _, ok := members[u.Author]; !ok {
+			if m, err := r.Member(ctx, rep.Community, u.Author); err == nil {
+				members[u.Author] = m.Name
+			} else {
+				members[u.Author] = ""
+			}
+		}
+		if _, ok := channels[u.Channel]; !ok {
+			if c, err := r.Channel(ctx, rep.Community, u.Channel); err == nil {
+				channels[u.Channel] = c.Name
+			} else {
+				channels[u.Channel] = ""
+			}
+		}
+		u.AuthorName, u.ChannelName = members[u.Author], channels[u.Channel]
+	}
 }
 
 // normalize makes empty lists encode as [] rather than null.
@@ -128,5 +160,8 @@ func (r *Report) normalize() {
 	}
 	if r.Unanswered == nil {
 		r.Unanswered = []Unanswered{}
+	}
+	if r.Prompts == nil {
+		r.Prompts = []PromptActivity{}
 	}
 }

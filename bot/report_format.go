@@ -88,7 +88,7 @@ func FormatReport(r Report, v ReportView) string {
 	if len(r.Unanswered) > 0 {
 		sb.WriteString("**Waiting for a reply**\n")
 		for _, u := range r.Unanswered[:min(limit, len(r.Unanswered))] {
-			fmt.Fprintf(&sb, "• #%s: %s's message of %s\n", u.Channel, u.Author, u.PostedAt.In(loc).Format("Jan 2 15:04"))
+			fmt.Fprintf(&sb, "• #%s: %s's message of %s\n", nameOr(u.ChannelName, u.Channel), nameOr(u.AuthorName, u.Author), u.PostedAt.In(loc).Format("Jan 2 15:04"))
 		}
 		more(&sb, len(r.Unanswered), limit)
 	}

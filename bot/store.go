@@ -14,6 +14,9 @@ type Store interface {
 	DirectoryStore
 	FacilitatorStore
 	Reporter
+	ScheduleStore
+	PromptStore
+	SettingsStore
 }
 
 // Recorder records participation.
@@ -59,6 +62,17 @@ type Reporter interface {
 	Report(ctx context.Context, q ReportQuery) (Report, error)
 	// MemberActivity summarises one member's recorded participation.
 	MemberActivity(ctx context.Context, community, member string) (MemberActivity, error)
+	// Newcomers lists members who joined (or were first seen) in [from, to),
+	// with how many messages and replies they posted before to, oldest first.
+	Newcomers(ctx context.Context, community string, from, to time.Time) ([]Newcomer, error)
+}
+
+// Newcomer is a member who joined recently.
+type Newcomer struct {
+	ID       string    `json:"id"`
+	Name     string    `json:"name"`
+	JoinedAt time.Time `json:"joined_at"`
+	Posts    int       `json:"posts"` // messages and replies so far
 }
 
 // ReportQuery selects what a report covers.
@@ -71,7 +85,8 @@ type ReportQuery struct {
 	Channel string
 	// QuietAfter is how long without activity makes a member quiet (default 14 days).
 	QuietAfter time.Duration
-	// SummaryOnly asks for Members and Activity only (used for Previous).
+	// SummaryOnly asks for Members and Activity only (used for Previous and
+	// the digest's weekly chart).
 	SummaryOnly bool
 }
 

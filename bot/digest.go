@@ -1,0 +1,175 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Charter draws the digest's chart. adapters/chart implements it with a
+// plotting library; the core only hands it numbers.
+type Charter interface {
+	WeeklyChart(title string, weeks []WeekPoint) ([]byte, error)
+}
+
+// Permalinker is implemented by chats that can link to a message.
+type Permalinker interface {
+	Permalink(community, channel, message string) string
+}
+
+// WeekPoint is one week of the digest's chart.
+type WeekPoint struct {
+	Start         time.Time `json:"start"`
+	ActiveMembers int       `json:"active_members"`
+	Posts         int       `json:"posts"` // messages + replies
+}
+
+// Digest is what a facilitator with two minutes needs: the week's report
+// with trends, newcomers who have not posted, and eight weeks of rhythm.
+type Digest struct {
+	Report    Report      `json:"report"`
+	Newcomers []Newcomer  `json:"newcomers_not_posted"`
+	Weeks     []WeekPoint `json:"weeks"`
+}
+
+// Digest windows.
+const (
+	DigestPeriod    = 7 * 24 * time.Hour
+	DigestWeeks     = 8
+	NewcomerHorizon = 28 * 24 * time.Hour // newcomers who joined this recently and have not posted
+)
+
+// ReportSource is what reports and digests read: the figures and the names.
+type ReportSource interface {
+	Reporter
+	Member(ctx context.Context, community, id string) (Member, error)
+	Channel(ctx context.Context, community, id string) (Channel, error)
+}
+
+// BuildDigest computes the digest for the week ending at. Its report is
+// exactly BuildReport for [at-7d, at), so the digest and `hearth report`
+// agree on every number.
+func BuildDigest(ctx context.Context, src ReportSource, community string, at time.Time, quietAfter time.Duration) (Digest, error) {
+	rep, err := BuildReport(ctx, src, ReportQuery{Community: community, From: at.Add(-DigestPeriod), To: at, QuietAfter: quietAfter})
+	if err != nil {
+		return Digest{}, err
+	}
+	d := Digest{Report: rep, Newcomers: []Newcomer{}}
+	all, err := src.Newcomers(ctx, community, at.Add(-NewcomerHorizon), at)
+	if err != nil {
+		return Digest{}, fmt.Errorf("newcomers: %w", err)
+	}
+	for _, n := range all {
+		if n.Posts == 0 {
+			d.Newcomers = append(d.Newcomers, n)
+		}
+	}
+	for i := DigestWeeks; i > 0; i-- {
+		from := at.Add(-time.Duration(i) * DigestPeriod)
+		w, err := src.Report(ctx, ReportQuery{Community: community, From: from, To: from.Add(DigestPeriod), QuietAfter: quietAfter, SummaryOnly: true})
+		if err != nil {
+			return Digest{}, fmt.Errorf("digest week of %s: %w", from.Format(time.DateOnly), err)
+		}
+		d.Weeks = append(d.Weeks, WeekPoint{Start: from, ActiveMembers: w.Members.Active, Posts: w.Activity.Messages + w.Activity.Replies})
+	}
+	return d, nil
+}
+
+// DigestView says how to present a digest.
+type DigestView struct {
+	Location *time.Location
+	Links    Permalinker // nil: no links
+	// Markdown renders headings and lists for a document (hearth digest
+	// --format markdown) rather than for chat.
+	Markdown bool
+}
+
+// FormatDigest renders the digest for chat (or as a Markdown document).
+func FormatDigest(d Digest, v DigestView) string {
+	loc := v.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	r := d.Report
+	var prev Summary
+	if r.Previous != nil {
+		prev = *r.Previous
+	}
+	var sb strings.Builder
+	heading := func(s string) {
+		if v.Markdown {
+			sb.WriteString("\n## " + s + "\n\n")
+		} else {
+			sb.WriteString("**" + s + "**\n")
+		}
+	}
+	title := "Weekly digest · " + r.From.In(loc).Format("Jan 2") + " – " + r.To.Add(-time.Second).In(loc).Format("Jan 2, 2006")
+	if v.Markdown {
+		sb.WriteString("# " + title + "\n\n")
+	} else {
+		sb.WriteString("**" + title + "**\n")
+	}
+	m, pm := r.Members, prev.Members
+	fmt.Fprintf(&sb, "Members %d%s · active %d%s · new %d%s · quiet %d%s\n",
+		m.Total, trend(m.Total, pm.Total), m.Active, trend(m.Active, pm.Active), m.New, trend(m.New, pm.New), m.Quiet, trend(m.Quiet, pm.Quiet))
+	a, pa := r.Activity, prev.Activity
+	fmt.Fprintf(&sb, "Activity %s%s · %s%s · %s%s · %s%s\n",
+		plural(a.Messages, "message"), trend(a.Messages, pa.Messages), plural(a.Replies, "reply"), trend(a.Replies, pa.Replies),
+		plural(a.Reactions, "reaction"), trend(a.Reactions, pa.Reactions), plural(a.CheckinAnswers, "check-in answer"), trend(a.CheckinAnswers, pa.CheckinAnswers))
+	item := func(s string) { sb.WriteString("• " + s + "\n") }
+	if v.Markdown {
+		item = func(s string) { sb.WriteString("- " + s + "\n") }
+	}
+	if len(r.TopContributors) > 0 {
+		heading("Say thank you to")
+		for _, c := range r.TopContributors[:min(5, len(r.TopContributors))] {
+			item(fmt.Sprintf("%s: %s, %s", nameOr(c.Name, c.ID), plural(c.Messages+c.Replies, "post"), plural(c.Reactions, "reaction")))
+		}
+	}
+	if len(d.Newcomers) > 0 {
+		heading("Newcomers who have not posted yet")
+		for _, n := range d.Newcomers[:min(10, len(d.Newcomers))] {
+			item(fmt.Sprintf("%s, joined %s", nameOr(n.Name, n.ID), n.JoinedAt.In(loc).Format("Jan 2")))
+		}
+		if len(d.Newcomers) > 10 {
+			item(fmt.Sprintf("and %d more", len(d.Newcomers)-10))
+		}
+	}
+	if len(r.QuietMembers) > 0 {
+		heading("Gone quiet")
+		for _, q := range r.QuietMembers[:min(10, len(r.QuietMembers))] {
+			last := "never active"
+			if q.LastActive != nil {
+				last = "last active " + q.LastActive.In(loc).Format("Jan 2")
+			}
+			item(nameOr(q.Name, q.ID) + ", " + last)
+		}
+		if len(r.QuietMembers) > 10 {
+			item(fmt.Sprintf("and %d more", len(r.QuietMembers)-10))
+		}
+	}
+	if len(r.Unanswered) > 0 {
+		heading("Waiting for a reply")
+		for _, u := range r.Unanswered[:min(10, len(r.Unanswered))] {
+			line := fmt.Sprintf("#%s: %s's message of %s", nameOr(u.ChannelName, u.Channel), nameOr(u.AuthorName, u.Author), u.PostedAt.In(loc).Format("Jan 2 15:04"))
+			if v.Links != nil {
+				if link := v.Links.Permalink(r.Community, u.Channel, u.Message); link != "" {
+					line += " " + link
+				}
+			}
+			item(line)
+		}
+		if len(r.Unanswered) > 10 {
+			item(fmt.Sprintf("and %d more", len(r.Unanswered)-10))
+		}
+	}
+	if len(r.Prompts) > 0 {
+		heading("Prompts")
+		for _, p := range r.Prompts {
+			item(fmt.Sprintf("%q (%s): %s from %s, %s", clip(p.Text, 60), p.PostedAt.In(loc).Format("Jan 2"),
+				plural(p.Replies, "reply"), plural(p.Responders, "member"), plural(p.Reactions, "reaction")))
+		}
+	}
+	return strings.TrimRight(sb.String(), "\n")
+}

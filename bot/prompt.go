@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// KindPromptReply is a reply in the thread of a discussion prompt Hearth
+// posted. It is recorded in addition to the reply itself, so reports can
+// tell how prompts engage members without counting replies twice.
+const KindPromptReply EventKind = "prompt_reply"
+
+// Prompt is one discussion prompt of a community's deck.
+type Prompt struct {
+	ID          int64
+	Community   string
+	Text        string
+	AddedBy     string
+	AddedAt     time.Time
+	TimesPosted int
+	LastPosted  time.Time // zero if never
+}
+
+// PromptPost is a prompt Hearth posted: its replies are prompt replies.
+type PromptPost struct {
+	Community string
+	Channel   string
+	Message   string // the platform id of the post (PostRef.ID)
+	Prompt    int64  // the deck prompt, 0 for a scheduled prompt's own text
+	Schedule  int64  // the schedule that posted it, 0 for `/hearth prompt now`
+	Text      string // Hearth's own words, shown in reports
+	At        time.Time
+}
+
+// PromptStore keeps the prompt deck and the prompts Hearth posted.
+type PromptStore interface {
+	AddDeckPrompts(ctx context.Context, community, addedBy string, at time.Time, texts ...string) ([]int64, error)
+	DeckPrompts(ctx context.Context, community string) ([]Prompt, error)
+	// DeckPrompt returns one deck prompt, or ErrNotFound.
+	DeckPrompt(ctx context.Context, community string, id int64) (Prompt, error)
+	// NextDeckPrompt returns the deck prompt posted least often (never
+	// posted first, then the oldest), or ErrNotFound for an empty deck.
+	NextDeckPrompt(ctx context.Context, community string) (Prompt, error)
+	// RecordPromptPost remembers a posted prompt and counts it against its
+	// deck prompt.
+	RecordPromptPost(ctx context.Context, p PromptPost) error
+	// PromptPosts returns every prompt posted in the community, oldest
+	// first, for recognising prompt replies.
+	PromptPosts(ctx context.Context, community string) ([]PromptPost, error)
+}
+
+// PromptActivity is how one posted prompt engaged the community.
+type PromptActivity struct {
+	Channel    string    `json:"channel"`
+	Message    string    `json:"message"`
+	Text       string    `json:"text"`
+	PostedAt   time.Time `json:"posted_at"`
+	Replies    int       `json:"replies"`
+	Responders int       `json:"responders"`
+	Reactions  int       `json:"reactions"`
+}
+
+// StarterDeck is the deck Hearth ships: prompts on reflecting on practice,
+// loaded into a community's deck the first time it schedules an empty one.
+var StarterDeck = []string{
+	"What did you try in your practice this week, and what happened?",
+	"What is one thing you learned recently that changed how you work?",
+	"Share a problem you are stuck on: what have you tried so far?",
+	"What resource (article, tool, person) helped you most this month?",
+	"Describe a recent success, however small. What made it work?",
+	"What would you do differently if you started your current project again?",
+	"Which question do you wish someone in this community could answer for you?",
+	"What is a habit or routine that makes your practice better?",
+	"Who in this community helped you lately? Tell them how.",
+	"What is something you disagree with in how our field usually works?",
+	"What did a mistake teach you recently?",
+	"If a newcomer joined your team tomorrow, what is the first thing you would show them?",
+}
+
+// withPromptReplies adds a prompt_reply event for every reply in the thread
+// of a prompt Hearth posted, and retracts it with the reply. The prompt
+// posts of each community are loaded once and kept in memory: a community
+// posts a few hundred prompts a year.
+func (b *Bot) withPromptReplies(ctx context.Context, events []Event) ([]Event, error) {
+	out := events
+	for _, e := range events {
+		if e.Kind != KindReply {
+			continue
+		}
+		if e.Retract {
+			// Retracting a key that was never recorded is a no-op.
+			pr := e
+			pr.Kind, pr.Key = KindPromptReply, "prompt:"+e.Key
+			out = append(out, pr)
+			continue
+		}
+		isPrompt, err := b.isPromptPost(ctx, e.Community, e.Channel, e.Parent)
+		if err != nil {
+			return nil, err
+		}
+		if isPrompt {
+			pr := e
+			pr.Kind, pr.Key = KindPromptReply, "prompt:"+e.Key
+			out = append(out, pr)
+		}
+	}
+	return out, nil
+}
+
+// Message ids are unique per channel (Slack's ts), so posts are keyed by both.
+func promptKey(channel, message string) string { return channel + "/" + message }
+
+func (b *Bot) isPromptPost(ctx context.Context, community, channel, message string) (bool, error) {
+	b.mu.RLock()
+	posts, loaded := b.prompts[community]
+	b.mu.RUnlock()
+	if !loaded {
+		all, err := b.store.PromptPosts(ctx, community)
+		if err != nil {
+			return false, fmt.Errorf("load prompt posts of %s: %w", community, err)
+		}
+		posts = make(map[string]bool, len(all))
+		for _, p := range all {
+			posts[promptKey(p.Channel, p.Message)] = true
+		}
+		b.mu.Lock()
+		if existing, ok := b.prompts[community]; ok {
+			posts = existing // another goroutine loaded it meanwhile
+		} else {
+			b.prompts[community] = posts
+		}
+		b.mu.Unlock()
+	}
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return posts[promptKey(channel, message)], nil
+}
+
+// rememberPromptPost records a prompt Hearth just posted.
+func (b *Bot) rememberPromptPost(ctx context.Context, p PromptPost) error {
+	if err := b.store.RecordPromptPost(ctx, p); err != nil {
+		return fmt.Errorf("record prompt post: %w", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if posts, ok := b.prompts[p.Community]; ok {
+		posts[promptKey(p.Channel, p.Message)] = true
+	}
+	return nil
+}
