@@ -41,8 +41,12 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 	if err != nil || n <= 0 || (unit != 'd' && unit != 'w') {
 		return Period{}, periodError(s)
 	}
-	if unit == 'w' {
+	if unit == 'w' && n <= int(MaxPeriod/(24*time.Hour)) {
 		n *= 7
+	}
+	// Compare in days before multiplying: a huge N would overflow a Duration.
+	if n > int(MaxPeriod/(24*time.Hour)) {
+		return Period{}, Errorf(EArgument, "%q is longer than I report on (three years at most).", s)
 	}
 	d := time.Duration(n) * 24 * time.Hour
 	if d > MaxPeriod {

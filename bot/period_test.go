@@ -33,6 +33,8 @@ func TestParsePeriod(t *testing.T) {
 		{in: "7x", loc: time.UTC, err: true},
 		{in: "d", loc: time.UTC, err: true},
 		{in: "99999d", loc: time.UTC, err: true},
+		{in: "107000d", loc: time.UTC, err: true}, // overflowed a Duration before it was bounded
+		{in: "9999999999w", loc: time.UTC, err: true},
 		{in: "2026-11-28..2026-11-01", loc: time.UTC, err: true},
 		{in: "2026-13-01..2026-11-01", loc: time.UTC, err: true},
 		{in: "2026-11-01..", loc: time.UTC, err: true},
