@@ -3,11 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
 	"testing"
 	"testing/fstest"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 func TestLoadMigrations(t *testing.T) {
@@ -21,7 +25,7 @@ func TestLoadMigrations(t *testing.T) {
 		{"a gap", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0003_c.sql": file("C")}, nil},
 		{"twice", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/01_b.sql": file("B")}, nil},
 		{"no number", fstest.MapFS{"migrations/init.sql": file("A")}, nil},
-		{"the embedded ones", migrationFiles, []int{1}},
+		{"the embedded ones", migrationFiles, []int{1, 2}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ms, err := loadMigrations(tc.fsys)
@@ -39,8 +43,8 @@ func TestLoadMigrations(t *testing.T) {
 	}
 }
 
-// TestAddingAMigration shows the upgrade path: a database at version 1
-// gets a later migration on the next open, once.
+// TestAddingAMigration shows the upgrade path: a database at the shipped
+// version gets a later migration on the next open, once.
 func TestAddingAMigration(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "m.db")
@@ -49,14 +53,18 @@ func TestAddingAMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	body, err := fs.ReadFile(migrationFiles, "migrations/0001_init.sql")
+	shipped, err := loadMigrations(migrationFiles)
 	if err != nil {
 		t.Fatal(err)
 	}
-	next := fstest.MapFS{
-		"migrations/0001_init.sql":  &fstest.MapFile{Data: body},
-		"migrations/0002_notes.sql": &fstest.MapFile{Data: []byte("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")},
+	next := fstest.MapFS{}
+	var want []int
+	for _, m := range shipped {
+		next["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
+		want = append(want, m.version)
 	}
+	want = append(want, len(shipped)+1)
+	next[fmt.Sprintf("migrations/%04d_notes.sql", len(shipped)+1)] = &fstest.MapFile{Data: []byte("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);")}
 	raw, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
 		t.Fatal(err)
@@ -78,15 +86,68 @@ func TestAddingAMigration(t *testing.T) {
 		rows.Scan(&v)
 		versions = append(versions, v)
 	}
-	if !slices.Equal(versions, []int{1, 2}) {
-		t.Errorf("versions %v, want [1 2]", versions)
+	if !slices.Equal(versions, want) {
+		t.Errorf("versions %v, want %v", versions, want)
 	}
 	if _, err := raw.Exec(`INSERT INTO notes (body) VALUES ('x')`); err != nil {
 		t.Errorf("the new table: %v", err)
 	}
-	// This Hearth knows only version 1: it refuses the newer database.
+	// This Hearth does not know the notes: it refuses the newer database.
 	if db, err := Open(ctx, path); err == nil {
 		db.Close()
 		t.Error("opened a database with a newer schema")
+	}
+}
+
+// TestUpgradeFromVersion1 opens a database that has only the first
+// migration and some history: the later ones apply, the history stays and
+// reports read it.
+func TestUpgradeFromVersion1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	body, err := fs.ReadFile(migrationFiles, "migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateFS(ctx, raw, fstest.MapFS{"migrations/0001_init.sql": &fstest.MapFile{Data: body}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO communities (id, ext_id, platform) VALUES (1, 'slack:T1', 'slack')`,
+		`INSERT INTO channels (id, community_id, ext_id, name) VALUES (1, 1, 'C1', 'general')`,
+		`INSERT INTO members (id, community_id, ext_id, first_seen) VALUES (1, 1, 'U1', 0)`,
+		`INSERT INTO events (community_id, key, kind, channel_id, member_id, at, message) VALUES (1, 'C1:1', 'reaction', 1, 1, 1000, 'p1')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var version int
+	if err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := loadMigrations(migrationFiles); version != len(ms) {
+		t.Errorf("schema version %d, want %d", version, len(ms))
+	}
+	p := bot.PromptPost{Community: "slack:T1", Channel: "C1", Message: "p1", Text: "Why?", At: time.UnixMilli(500)}
+	if err := db.RecordPromptPost(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := db.Report(ctx, bot.ReportQuery{Community: "slack:T1", From: time.UnixMilli(0), To: time.UnixMilli(2000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Prompts) != 1 || rep.Prompts[0].Reactions != 1 {
+		t.Errorf("prompts after the upgrade: %+v", rep.Prompts)
 	}
 }

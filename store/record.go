@@ -13,7 +13,11 @@ import (
 )
 
 // Record stores events, ignoring any whose key was recorded before (or, for
-// messages and replies, retracted), and applies retractions. See bot.Event
+// messages, replies and prompt replies, retracted), and applies
+// retractions. Kinds that are not activity (bot.EventKind.Activity: joins,
+// leaves, prompt replies, kinds of later features) are stored as events
+// only: they change no rollup and no latest activity, so no report figure;
+// MemberActivity counts them under their own kind. See bot.Event
 // for what each field means and bot.Recorder for the contract. It returns how
 // many events were newly recorded plus how many were retracted. Events from
 // bots and DMs are not recorded.
@@ -80,8 +84,12 @@ var activityList = func() string {
 	return "(" + strings.Join(quoted, ", ") + ")"
 }()
 
-// tombstoned reports whether a retracted event of kind k stays deleted.
-func tombstoned(k bot.EventKind) bool { return k == bot.KindMessage || k == bot.KindReply }
+// tombstoned reports whether a retracted event of kind k stays deleted. A
+// prompt reply goes with its reply: were it not tombstoned, a late
+// redelivery of a deleted reply would bring back its prompt reply alone.
+func tombstoned(k bot.EventKind) bool {
+	return k == bot.KindMessage || k == bot.KindReply || k == bot.KindPromptReply
+}
 
 const day = 24 * time.Hour / time.Millisecond
 
@@ -127,7 +135,8 @@ SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (
 WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.community_id = ?1 AND t.key = ?2)
 ON CONFLICT (community_id, key) DO NOTHING`
 
-	// Replies: not if retracted before.
+	// Replies (and prompt replies, which go with them): not if retracted
+	// before.
 	sqlInsertReply = `INSERT INTO events (community_id, key, kind, channel_id, member_id, at, message, parent)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
 WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.community_id = ?1 AND t.key = ?2)
@@ -227,8 +236,8 @@ func (s *txState) insert(ctx context.Context, e *bot.Event) (bool, error) {
 	switch e.Kind {
 	case bot.KindMessage:
 		query = sqlInsertMessage
-	case bot.KindReply:
-		query = sqlInsertReply
+	case bot.KindReply, bot.KindPromptReply:
+		query = sqlInsertReply // not if retracted before
 	}
 	res, err := s.stmt(ctx, query).ExecContext(ctx, cid, e.Key, string(e.Kind), channel, mid, at, e.Message, e.Parent)
 	if err != nil {

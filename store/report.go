@@ -29,10 +29,14 @@ import (
 //   - tiers: creators posted a top-level message, responders were active
 //     without one, observers are the rest of the total;
 //   - unanswered: top-level messages of [From, To-24h) without a reply by
-//     someone else before To.
+//     someone else before To;
+//   - prompts: the prompts Hearth posted in the period, each with the
+//     humans' replies in its thread before To (kind reply: the derived
+//     prompt_reply events are never counted), their distinct authors, and
+//     the humans' reactions to it before To.
 //
-// With q.Channel set, active, activity, tiers, channels, contributors and
-// unanswered count only that channel; total, new and quiet stay
+// With q.Channel set, active, activity, tiers, channels, contributors,
+// unanswered and prompts count only that channel; total, new and quiet stay
 // community-wide. With q.SummaryOnly only Members and Activity are computed.
 //
 // The queries run in parallel on separate read connections, so a report
@@ -41,7 +45,7 @@ import (
 func (db *DB) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, error) {
 	rep := bot.Report{Community: q.Community, From: q.From, To: q.To,
 		Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{},
-		QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}}
+		QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}, Prompts: []bot.PromptActivity{}}
 	if !q.From.Before(q.To) {
 		return rep, fmt.Errorf("report %s: the period [%s, %s) is empty", q.Community, q.From, q.To)
 	}
@@ -97,6 +101,7 @@ type reportRun struct {
 	recentRaw  map[int64]bool    // see recentActivity
 	channels   []channelFigures
 	unanswered []unansweredRow
+	prompts    []bot.PromptActivity
 }
 
 type unansweredRow struct {
@@ -227,6 +232,10 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 			r.unanswered, err = r.unansweredMessages(gctx)
 			return err
 		})
+		g.do(func() (err error) {
+			r.prompts, err = r.promptActivity(gctx)
+			return err
+		})
 	}
 	if err := g.wait(); err != nil {
 		return err
@@ -255,6 +264,7 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 		return err
 	}
 	rep.Channels = r.channelList(all)
+	rep.Prompts = r.prompts
 	if rep.QuietMembers, err = r.quietMembers(ctx, recent); err != nil {
 		return err
 	}
