@@ -78,8 +78,13 @@ func TestCommandSchemaGolden(t *testing.T) {
 		}
 	}
 	for _, spec := range bot.Commands() {
-		if !found[spec.Name()] {
-			t.Errorf("%q is not registered", spec.Name())
+		// Discord nests two levels: "prompt deck add" is "prompt deck-add".
+		name := spec.Name()
+		if len(spec.Path) > 2 {
+			name = spec.Path[0] + " " + strings.Join(spec.Path[1:], "-")
+		}
+		if !found[name] {
+			t.Errorf("%q is not registered (as %q)", spec.Name(), name)
 		}
 	}
 }
@@ -118,6 +123,13 @@ func TestCommandsFromMemberAndFacilitator(t *testing.T) {
 	in5, err := f.Slash(member(carol, 0), "hearth", fakediscord.SubCommand("report", fakediscord.ChannelOpt("channel", threadID)))
 	check(t, err)
 	callbackOf(t, f, in5.ID)
+	// A three-word command and an integer option.
+	in6, err := f.Slash(member(carol, 0), "hearth", fakediscord.Group("prompt", fakediscord.SubCommand("deck-add", fakediscord.String("text", "What surprised you?"))))
+	check(t, err)
+	callbackOf(t, f, in6.ID)
+	in7, err := f.Slash(member(carol, 0), "hearth", fakediscord.Group("schedule", fakediscord.SubCommand("pause", fakediscord.Option{Name: "id", Type: 4, Value: 12})))
+	check(t, err)
+	callbackOf(t, f, in7.ID)
 
 	cmds := h.rec.Commands()
 	want := []bot.Command{
@@ -126,6 +138,8 @@ func TestCommandsFromMemberAndFacilitator(t *testing.T) {
 		{Community: community, Channel: generalID, ChannelName: "general", Member: carolID, MemberName: "carol", Admin: true, Text: "facilitator add <@502>", At: in3.At},
 		{Community: community, Channel: generalID, ChannelName: "general", Member: carolID, MemberName: "carol", Text: `help "facilitator add"`, At: in4.At},
 		{Community: community, Channel: generalID, ChannelName: "general", Member: carolID, MemberName: "carol", Text: "report <#301>", At: in5.At},
+		{Community: community, Channel: generalID, ChannelName: "general", Member: carolID, MemberName: "carol", Text: `prompt deck add "What surprised you?"`, At: in6.At},
+		{Community: community, Channel: generalID, ChannelName: "general", Member: carolID, MemberName: "carol", Text: "schedule pause 12", At: in7.At},
 	}
 	if len(cmds) != len(want) {
 		t.Fatalf("got %d commands: %+v", len(cmds), cmds)

@@ -133,6 +133,13 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
 	if a.banner {
 		a.printBanner()
 	}
+	if a.due != nil {
+		// Catch up on what fell due while Hearth was not running (within
+		// each kind's grace window; the scheduler records what it skips).
+		if err := a.due.RunDue(ctx, a.clock.Now()); err != nil {
+			a.log.ErrorContext(ctx, "run due work at start", "err", err)
+		}
+	}
 	lines := make(chan string)
 	readErr := make(chan error, 1)
 	// The reader goroutine ends at the end of input; a terminal's input

@@ -226,3 +226,38 @@ func TestPostRendersEveryDestination(t *testing.T) {
 		}
 	}
 }
+
+// fakeDue records the times the shell asks the scheduler to run up to, and
+// moves the clock like the real runner does.
+type fakeDue struct {
+	clock *bot.ManualClock
+	until []time.Time
+}
+
+func (d *fakeDue) RunDue(_ context.Context, until time.Time) error {
+	d.until = append(d.until, until)
+	d.clock.Set(until)
+	return nil
+}
+
+func TestSchedulerRunsAtStartAndAsTimeMoves(t *testing.T) {
+	clock := bot.NewManualClock(start)
+	due := &fakeDue{clock: clock}
+	var out bytes.Buffer
+	sh, err := shell.New(shell.Config{Handler: &fakeHandler{}, Clock: clock, Due: due, Out: &out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Run(context.Background(), strings.NewReader("alice: hi\n:advance 2h\n")); err != nil {
+		t.Fatal(err)
+	}
+	want := []time.Time{start, start.Add(time.Second), start.Add(time.Second + 2*time.Hour)}
+	if len(due.until) != len(want) {
+		t.Fatalf("RunDue called up to %v, want %v (at start, after each line)", due.until, want)
+	}
+	for i := range want {
+		if !due.until[i].Equal(want[i]) {
+			t.Errorf("RunDue #%d until %s, want %s", i, due.until[i], want[i])
+		}
+	}
+}

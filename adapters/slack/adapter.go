@@ -287,7 +287,7 @@ func (a *Adapter) authTest(ctx context.Context) error {
 	if resp.TeamID == "" || resp.UserID == "" {
 		return fmt.Errorf("slack: auth.test at %s answered without a team or user id", a.apiURL)
 	}
-	a.id.Store(&identity{teamID: resp.TeamID, teamName: resp.Team, botUserID: resp.UserID, botID: resp.BotID})
+	a.id.Store(&identity{teamID: resp.TeamID, teamName: resp.Team, botUserID: resp.UserID, botID: resp.BotID, url: resp.URL})
 	mode := "http"
 	if a.socket {
 		mode = "socket"
@@ -308,6 +308,7 @@ func isAuthCode(code string) bool {
 type identity struct {
 	teamID, teamName string
 	botUserID, botID string
+	url              string // the workspace's address, https://team.slack.com/
 }
 
 func (a *Adapter) ident() identity {

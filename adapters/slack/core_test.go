@@ -41,6 +41,9 @@ func (s *tinyStore) Record(_ context.Context, events ...bot.Event) (int, error) 
 	return n, nil
 }
 
+// PromptPosts: Hearth posted no prompts in these tests.
+func (s *tinyStore) PromptPosts(context.Context, string) ([]bot.PromptPost, error) { return nil, nil }
+
 func (s *tinyStore) SaveDirectory(_ context.Context, d bot.Directory) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -660,3 +660,14 @@ func TestReplyFallsBackWhenResponseURLFails(t *testing.T) {
 		t.Errorf("fallback = %+v", post)
 	}
 }
+
+func TestPermalink(t *testing.T) {
+	h := start(t, setup{})
+	got := h.a.Permalink("", "C0GENERAL", "1700000000.123456")
+	if want := "https://hearth-test.slack.com/archives/C0GENERAL/p1700000000123456"; got != want {
+		t.Errorf("Permalink = %q, want %q", got, want)
+	}
+	if got := h.a.Permalink("", "", "1700000000.123456"); got != "" {
+		t.Errorf("Permalink without a channel = %q", got)
+	}
+}

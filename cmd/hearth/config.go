@@ -3,9 +3,12 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // config is everything Hearth reads from the environment. Only cmd/hearth
@@ -17,6 +20,7 @@ type config struct {
 	LogLevel     slog.Level
 	HTTPAddr     string
 	QuietAfter   time.Duration
+	Grace        map[bot.ScheduleKind]time.Duration
 
 	Slack   slackEnv
 	Discord discordEnv
@@ -89,6 +93,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, &configError{"HEARTH_QUIET_DAYS", q, "a whole number of days from 1 to 365"}
 		}
 		c.QuietAfter = time.Duration(n) * 24 * time.Hour
+	}
+	c.Grace = maps.Clone(bot.DefaultGrace)
+	if g := getenv("HEARTH_GRACE"); g != "" {
+		for _, part := range strings.Split(g, ",") {
+			kind, dur, ok := strings.Cut(strings.TrimSpace(part), "=")
+			d, err := time.ParseDuration(strings.TrimSpace(dur))
+			if !ok || err != nil || d < 0 || d > 30*24*time.Hour {
+				return c, &configError{"HEARTH_GRACE", g, "a list like prompt=2h,digest=24h (durations up to 720h)"}
+			}
+			c.Grace[bot.ScheduleKind(strings.TrimSpace(kind))] = d
+		}
 	}
 	c.Slack = slackEnv{
 		BotToken:      getenv("SLACK_BOT_TOKEN"),

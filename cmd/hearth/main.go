@@ -27,8 +27,15 @@ import (
 	_ "time/tzdata" // the static binary runs in an empty container: bring the zone database
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/schedules"
 	"github.com/hearth-community/hearth/store"
 )
+
+// newRunner builds the scheduler on the core and the store.
+func newRunner(cfg config, b *bot.Bot, db *store.DB, clock bot.Clock, log *slog.Logger) (*schedules.Runner, error) {
+	return schedules.New(schedules.Config{Store: db, Jobs: b, Clock: clock, Location: cfg.Location,
+		Grace: cfg.Grace, Log: log.With("room", "schedules")})
+}
 
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
@@ -81,6 +88,8 @@ func subcommands() map[string]subcommand {
 		"report":   {"print a participation report from the database (text, json or csv)", cmdReport},
 		"simulate": {"fill a database with a realistic community history", cmdSimulate},
 		"backup":   {"copy the database consistently, even while Hearth runs", cmdBackup},
+		"digest":   {"print the weekly digest from the database (text, json or markdown), and its chart", cmdDigest},
+		"prompts":  {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts},
 		"version":  {"print the version", cmdVersion},
 	}
 }
@@ -152,7 +161,7 @@ func openCore(ctx context.Context, cfg config, clock bot.Clock, log *slog.Logger
 		return nil, nil, fmt.Errorf("open database %s (HEARTH_DB): %w", cfg.DB, err)
 	}
 	b, err := bot.New(bot.Config{Store: db, Clock: clock, Log: log, Location: cfg.Location,
-		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter})
+		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter, Specs: schedules.Parser{}, Charter: newCharter()})
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -30,6 +30,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 			}
 			routes["POST /slack/events"] = a.HTTPHandler()
 		}
+		b.AttachChat(bot.Slack, a)
 		services = append(services, service{name: "slack", run: a.Run})
 	}
 	if cfg.Discord.configured() {
@@ -47,6 +48,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 			}
 			routes["POST /discord/interactions"] = a.HTTPHandler()
 		}
+		b.AttachChat(bot.Discord, a)
 		services = append(services, service{name: "discord", run: a.Run})
 	}
 	return services, routes, nil

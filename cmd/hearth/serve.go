@@ -44,6 +44,11 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
+	runner, err := newRunner(cfg, b, db, clock, log)
+	if err != nil {
+		return err
+	}
+	services = append(services, service{name: "schedules", run: runner.Run})
 	return serve(ctx, cfg, db, b, services, routes, log)
 }
 

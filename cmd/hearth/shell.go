@@ -53,10 +53,27 @@ func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
 		return err
 	}
 	defer db.Close()
-	sh, err := shell.New(shell.Config{Handler: b, Clock: clock, Out: e.stdout, Log: log,
-		Banner: e.terminal, Prompt: e.terminal})
+	runner, err := newRunner(cfg, b, db, clock, log)
 	if err != nil {
 		return err
 	}
-	return sh.Run(ctx, e.stdin)
+	sh, err := shell.New(shell.Config{Handler: b, Clock: clock, Due: runner, Out: e.stdout, Log: log,
+		Banner: e.terminal, Prompt: e.terminal, FilesDir: e.getenv("HEARTH_FILES_DIR")})
+	if err != nil {
+		return err
+	}
+	b.AttachChat(bot.Shell, sh)
+	if _, simulated := clock.(*bot.ManualClock); simulated {
+		return sh.Run(ctx, e.stdin) // :advance drives the scheduler
+	}
+	// In real time the scheduler keeps its own rhythm beside the terminal.
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- runner.Run(ctx) }()
+	err = sh.Run(ctx, e.stdin)
+	cancel()
+	if rerr := <-done; err == nil {
+		err = rerr
+	}
+	return err
 }

@@ -49,13 +49,17 @@ func TestTranscripts(t *testing.T) {
 			}
 			args, vars := transcriptHeader(string(script))
 			db := filepath.Join(t.TempDir(), "hearth.db")
+			files := t.TempDir()
+			vars["HEARTH_FILES_DIR"] = files
 			e, stdout, stderr := testEnv(string(script), vars)
 			if err := run(context.Background(), append([]string{"shell", "--db", db}, args...), e); err != nil {
 				t.Fatalf("hearth shell: %v\nstderr:\n%s", err, stderr)
 			}
+			// Images land in a fresh directory each run: name it.
+			got := strings.ReplaceAll(stdout.String(), files, "$FILES")
 			golden := strings.TrimSuffix(file, ".txt") + ".golden"
 			if *update {
-				if err := os.WriteFile(golden, stdout.Bytes(), 0o644); err != nil {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
 				}
 				return
@@ -64,7 +68,7 @@ func TestTranscripts(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run with -update to create it)", err)
 			}
-			if got := stdout.String(); got != string(want) {
+			if got != string(want) {
 				t.Errorf("transcript %s differs from %s (run with -update if the change is intended)\n%s", name, golden, lineDiff(string(want), got))
 			}
 			if stderr.Len() > 0 {

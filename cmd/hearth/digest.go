@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+func cmdDigest(ctx context.Context, args []string, e env) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("digest", "digest [--db PATH] [--community ID] [--format text|json|markdown] [--now TIME] [--chart FILE.png]", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	community := fs.String("community", "", "the community id, when the database holds several")
+	format := fs.String("format", "text", "text, json or markdown")
+	nowFlag := fs.String("now", "", "the digest of the week ending at this instant (RFC 3339; default now)")
+	chartPath := fs.String("chart", "", "also write the 8-week chart to this PNG file")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" && *format != "markdown" {
+		return &usageError{fmt.Sprintf("--format %q: use text, json or markdown", *format)}
+	}
+	at := e.now()
+	if *nowFlag != "" {
+		if at, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
+			return &usageError{fmt.Sprintf("--now %q: use RFC 3339, like 2026-11-30T09:00:00Z", *nowFlag)}
+		}
+	}
+	db, err := openExisting(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	comm, err := pickCommunity(ctx, db, *community)
+	if err != nil {
+		return err
+	}
+	d, err := bot.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter)
+	if err != nil {
+		return fmt.Errorf("%s", bot.ErrorMessage(err))
+	}
+	if *chartPath != "" {
+		png, err := newCharter().WeeklyChart("Participation, last 8 weeks", d.Weeks)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Clean(*chartPath), png, 0o644); err != nil {
+			return fmt.Errorf("write chart: %w", err)
+		}
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	case "markdown":
+		_, err = fmt.Fprintln(e.stdout, bot.FormatDigest(d, bot.DigestView{Location: cfg.Location, Markdown: true}))
+		return err
+	}
+	_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(bot.FormatDigest(d, bot.DigestView{Location: cfg.Location}), "**", ""))
+	return err
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// promptFile is the YAML `hearth prompts import` reads:
+//
+//	prompts:
+//	  - What did you try this week?
+//	  - text: What surprised you?
+type promptFile struct {
+	Prompts []promptEntry `yaml:"prompts"`
+}
+
+type promptEntry struct {
+	Text string `yaml:"text"`
+	line int
+}
+
+func (p *promptEntry) UnmarshalYAML(n *yaml.Node) error {
+	p.line = n.Line
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&p.Text)
+	}
+	var full struct {
+		Text string `yaml:"text"`
+	}
+	if err := n.Decode(&full); err != nil {
+		return err
+	}
+	p.Text = full.Text
+	return nil
+}
+
+// parsePromptFile reads and validates a prompt deck file; errors name the line.
+func parsePromptFile(data []byte) ([]string, error) {
+	var f promptFile
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("not a prompt file: %w", err)
+	}
+	if len(f.Prompts) == 0 {
+		return nil, errors.New("no prompts: the file needs a `prompts:` list")
+	}
+	var texts []string
+	for _, p := range f.Prompts {
+		t := strings.TrimSpace(p.Text)
+		switch {
+		case t == "":
+			return nil, fmt.Errorf("line %d: a prompt has no text", p.line)
+		case len(t) > 2000:
+			return nil, fmt.Errorf("line %d: a prompt is longer than 2,000 characters", p.line)
+		}
+		texts = append(texts, t)
+	}
+	return texts, nil
+}
+
+func cmdPrompts(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || args[0] != "import" {
+		return &usageError{"usage: hearth prompts import [--db PATH] [--community ID] FILE.yaml"}
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("prompts import", "prompts import [--db PATH] [--community ID] FILE.yaml", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	community := fs.String("community", "", "the community id, when the database holds several")
+	if err := fs.Parse(args[1:]); err != nil {
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"prompts import needs one file: hearth prompts import deck.yaml"}
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	texts, err := parsePromptFile(data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	db, err := openExisting(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	comm, err := pickCommunity(ctx, db, *community)
+	if err != nil {
+		return err
+	}
+	ids, err := db.AddDeckPrompts(ctx, comm.ID, "import", e.now(), texts...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "imported %d prompts into the deck of %s (#%d to #%d)\n", len(ids), comm.ID, ids[0], ids[len(ids)-1])
+	return nil
+}
