@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/hearth-community/hearth/bot"
 )
@@ -29,21 +28,15 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 	if *format != "text" && *format != "json" && *format != "markdown" {
 		return &usageError{fmt.Sprintf("--format %q: use text, json or markdown", *format)}
 	}
-	at := e.now()
-	if *nowFlag != "" {
-		if at, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
-			return &usageError{fmt.Sprintf("--now %q: use RFC 3339, like 2026-11-30T09:00:00Z", *nowFlag)}
-		}
+	at, err := instant(*nowFlag, e)
+	if err != nil {
+		return err
 	}
-	db, err := openExisting(ctx, cfg.DB)
+	db, comm, err := openCommunity(ctx, cfg.DB, *community)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	comm, err := pickCommunity(ctx, db, *community)
-	if err != nil {
-		return err
-	}
 	d, err := bot.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))

@@ -32,9 +32,11 @@ import (
 )
 
 // newRunner builds the scheduler on the core and the store.
-func newRunner(cfg config, b *bot.Bot, db *store.DB, clock bot.Clock, log *slog.Logger) (*schedules.Runner, error) {
+// wait is the scheduler's sleep: nil means a real timer; tests pass one
+// that moves a simulated clock instead.
+func newRunner(cfg config, b *bot.Bot, db *store.DB, clock bot.Clock, wait func(context.Context, time.Duration) error, log *slog.Logger) (*schedules.Runner, error) {
 	return schedules.New(schedules.Config{Store: db, Jobs: b, Clock: clock, Location: cfg.Location,
-		Grace: cfg.Grace, Log: log.With("room", "schedules")})
+		Grace: cfg.Grace, Wait: wait, Log: log.With("room", "schedules")})
 }
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -48,6 +50,9 @@ type env struct {
 	stderr   io.Writer
 	now      func() time.Time
 	terminal bool // stdin is a terminal
+	// wait, when set, replaces the scheduler's real timer (tests drive a
+	// simulated clock with it).
+	wait func(ctx context.Context, d time.Duration) error
 }
 
 func main() {

@@ -29,13 +29,17 @@ func (p *promptEntry) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
 		return n.Decode(&p.Text)
 	}
-	var full struct {
-		Text string `yaml:"text"`
+	if n.Kind != yaml.MappingNode {
+		return fmt.Errorf("line %d: a prompt is a text, or `text: …`", n.Line)
 	}
-	if err := n.Decode(&full); err != nil {
-		return err
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Value != "text" {
+			return fmt.Errorf("line %d: unknown field %q (a prompt has only `text`)", k.Line, k.Value)
+		}
+		if err := n.Content[i+1].Decode(&p.Text); err != nil {
+			return err
+		}
 	}
-	p.Text = full.Text
 	return nil
 }
 
@@ -89,15 +93,11 @@ func cmdPrompts(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	db, err := openExisting(ctx, cfg.DB)
+	db, comm, err := openCommunity(ctx, cfg.DB, *community)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	comm, err := pickCommunity(ctx, db, *community)
-	if err != nil {
-		return err
-	}
 	ids, err := db.AddDeckPrompts(ctx, comm.ID, "import", e.now(), texts...)
 	if err != nil {
 		return err

@@ -33,25 +33,19 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return &usageError{fmt.Sprintf("--format %q: use text, json or csv", *format)}
 	}
-	now := e.now()
-	if *nowFlag != "" {
-		if now, err = time.Parse(time.RFC3339, *nowFlag); err != nil {
-			return &usageError{fmt.Sprintf("--now %q: use RFC 3339, like 2026-11-28T00:00:00Z", *nowFlag)}
-		}
+	now, err := instant(*nowFlag, e)
+	if err != nil {
+		return err
 	}
 	p, err := reportPeriod(*period, *since, *until, now, cfg.Location)
 	if err != nil {
 		return err
 	}
-	db, err := openExisting(ctx, cfg.DB)
+	db, comm, err := openCommunity(ctx, cfg.DB, *community)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	comm, err := pickCommunity(ctx, db, *community)
-	if err != nil {
-		return err
-	}
 	q := bot.ReportQuery{Community: comm.ID, From: p.From, To: p.To, QuietAfter: cfg.QuietAfter}
 	var ch bot.Channel
 	if *channel != "" {
@@ -106,6 +100,33 @@ func reportPeriod(period, since, until string, now time.Time, loc *time.Location
 		return bot.Period{}, &usageError{bot.ErrorMessage(err)}
 	}
 	return p, nil
+}
+
+// instant reads a --now flag: "" is the wall clock's now.
+func instant(flag string, e env) (time.Time, error) {
+	if flag == "" {
+		return e.now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, flag)
+	if err != nil {
+		return time.Time{}, &usageError{fmt.Sprintf("--now %q: use RFC 3339, like 2026-11-28T09:00:00Z", flag)}
+	}
+	return t, nil
+}
+
+// openCommunity opens an existing database and picks the community an
+// offline command is about. The caller closes the database.
+func openCommunity(ctx context.Context, path, community string) (*store.DB, bot.Community, error) {
+	db, err := openExisting(ctx, path)
+	if err != nil {
+		return nil, bot.Community{}, err
+	}
+	comm, err := pickCommunity(ctx, db, community)
+	if err != nil {
+		db.Close()
+		return nil, bot.Community{}, err
+	}
+	return db, comm, nil
 }
 
 // openExisting opens a database that must already exist: an offline tool

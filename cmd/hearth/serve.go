@@ -44,7 +44,7 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	runner, err := newRunner(cfg, b, db, clock, log)
+	runner, err := newRunner(cfg, b, db, clock, e.wait, log)
 	if err != nil {
 		return err
 	}

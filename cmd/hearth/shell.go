@@ -53,7 +53,7 @@ func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
 		return err
 	}
 	defer db.Close()
-	runner, err := newRunner(cfg, b, db, clock, log)
+	runner, err := newRunner(cfg, b, db, clock, e.wait, log)
 	if err != nil {
 		return err
 	}
