@@ -1,0 +1,222 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// QuestionKind is how a check-in question is answered.
+type QuestionKind string
+
+// Question kinds.
+const (
+	QuestionScale  QuestionKind = "scale"  // a number from Min to Max, with end labels
+	QuestionSingle QuestionKind = "single" // one of Choices
+	QuestionMulti  QuestionKind = "multi"  // any of Choices
+	QuestionYesNo  QuestionKind = "yesno"  // yes or no
+	QuestionText   QuestionKind = "text"   // free text
+)
+
+// Question is one question of a survey.
+type Question struct {
+	ID       string       `json:"id" yaml:"id"`
+	Kind     QuestionKind `json:"kind" yaml:"kind"`
+	Prompt   string       `json:"prompt" yaml:"prompt"`
+	Min      int          `json:"min,omitempty" yaml:"min"`
+	Max      int          `json:"max,omitempty" yaml:"max"`
+	MinLabel string       `json:"min_label,omitempty" yaml:"min_label"`
+	MaxLabel string       `json:"max_label,omitempty" yaml:"max_label"`
+	Choices  []string     `json:"choices,omitempty" yaml:"choices"`
+	Optional bool         `json:"optional,omitempty" yaml:"optional"`
+}
+
+// Audience says who a check-in goes to.
+type Audience string
+
+// Audiences.
+const (
+	AudienceAll     Audience = "all"     // every member
+	AudienceChannel Audience = "channel" // the members seen in one channel
+	AudienceList    Audience = "list"    // the members listed
+)
+
+// Delivery says how a check-in reaches its audience.
+type Delivery string
+
+// Deliveries.
+const (
+	DeliverDM      Delivery = "dm"      // a direct message to each member
+	DeliverChannel Delivery = "channel" // one post in a channel
+)
+
+// SurveySettings are a survey's defaults; a run may override the channel
+// and the window.
+type SurveySettings struct {
+	Audience  Audience      `json:"audience" yaml:"audience"`
+	Members   []string      `json:"members,omitempty" yaml:"members"` // for AudienceList
+	Delivery  Delivery      `json:"delivery" yaml:"delivery"`
+	Anonymous bool          `json:"anonymous" yaml:"anonymous"`
+	Window    time.Duration `json:"window" yaml:"-"` // how long a run stays open
+	// NoReminder turns off the one reminder sent before a run closes to
+	// those who have not answered (on by default).
+	NoReminder bool `json:"no_reminder,omitempty" yaml:"no_reminder"`
+	// ResultsTo is "facilitators" (the digest channel, or the person who
+	// started the run) or "channel" (where the check-in was posted).
+	ResultsTo string `json:"results_to" yaml:"results_to"`
+}
+
+// Survey is a check-in's definition.
+type Survey struct {
+	Name      string         `json:"name" yaml:"name"`
+	Title     string         `json:"title" yaml:"title"`
+	Intro     string         `json:"intro" yaml:"intro"`
+	Questions []Question     `json:"questions" yaml:"questions"`
+	Settings  SurveySettings `json:"settings" yaml:"settings"`
+}
+
+// Survey limits: a check-in is answered in seconds, in a chat app.
+const (
+	MaxQuestions    = 10
+	MaxChoices      = 10
+	MaxPromptLength = 300
+	MaxSurveyWindow = 30 * 24 * time.Hour
+	DefaultWindow   = 48 * time.Hour
+)
+
+// Validate checks a survey and fills its defaults. Its error is an *Error
+// naming the question at fault.
+func (s *Survey) Validate() error {
+	s.Name = strings.ToLower(strings.TrimSpace(s.Name))
+	if !validSurveyName(s.Name) {
+		return Errorf(EArgument, "A survey needs a name of letters, digits and dashes, like `pulse` (got %q).", clip(s.Name, 40))
+	}
+	if s.Title == "" {
+		s.Title = s.Name
+	}
+	if len(s.Questions) == 0 || len(s.Questions) > MaxQuestions {
+		return Errorf(EArgument, "Survey %s needs 1 to %d questions (it has %d).", s.Name, MaxQuestions, len(s.Questions))
+	}
+	seen := map[string]bool{}
+	for i := range s.Questions {
+		q := &s.Questions[i]
+		where := fmt.Sprintf("Survey %s, question %d", s.Name, i+1)
+		if q.ID == "" {
+			q.ID = fmt.Sprintf("q%d", i+1)
+		}
+		if seen[q.ID] {
+			return Errorf(EArgument, "%s: the id %q is used twice.", where, q.ID)
+		}
+		seen[q.ID] = true
+		if q.Prompt = strings.TrimSpace(q.Prompt); q.Prompt == "" || len(q.Prompt) > MaxPromptLength {
+			return Errorf(EArgument, "%s needs a prompt of 1 to %d characters.", where, MaxPromptLength)
+		}
+		switch q.Kind {
+		case QuestionScale:
+			if q.Min == 0 && q.Max == 0 {
+				q.Min, q.Max = 1, 5
+			}
+			if q.Min < 0 || q.Max <= q.Min || q.Max-q.Min > 10 {
+				return Errorf(EArgument, "%s: a scale goes from a low number to a higher one, 11 steps at most (like 1 to 5 or 1 to 10).", where)
+			}
+		case QuestionSingle, QuestionMulti:
+			if len(q.Choices) < 2 || len(q.Choices) > MaxChoices {
+				return Errorf(EArgument, "%s needs 2 to %d choices.", where, MaxChoices)
+			}
+			dup := map[string]bool{}
+			for _, c := range q.Choices {
+				if c = strings.TrimSpace(c); c == "" || len(c) > 75 || dup[strings.ToLower(c)] {
+					return Errorf(EArgument, "%s: choices must be distinct, 1 to 75 characters.", where)
+				}
+				dup[strings.ToLower(c)] = true
+			}
+		case QuestionYesNo, QuestionText:
+		default:
+			return Errorf(EArgument, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, clip(string(q.Kind), 20))
+		}
+	}
+	st := &s.Settings
+	switch st.Audience {
+	case "":
+		st.Audience = AudienceAll
+	case AudienceAll, AudienceChannel:
+	case AudienceList:
+		if len(st.Members) == 0 {
+			return Errorf(EArgument, "Survey %s goes to a list of members, but the list is empty.", s.Name)
+		}
+	default:
+		return Errorf(EArgument, "Survey %s: the audience %q is not one of all, channel, list.", s.Name, clip(string(st.Audience), 20))
+	}
+	switch st.Delivery {
+	case "":
+		st.Delivery = DeliverDM
+	case DeliverDM, DeliverChannel:
+	default:
+		return Errorf(EArgument, "Survey %s: the delivery %q is not dm or channel.", s.Name, clip(string(st.Delivery), 20))
+	}
+	if st.Window == 0 {
+		st.Window = DefaultWindow
+	}
+	if st.Window < time.Hour || st.Window > MaxSurveyWindow {
+		return Errorf(EArgument, "Survey %s: a check-in stays open from 1 hour to 30 days.", s.Name)
+	}
+	switch st.ResultsTo {
+	case "":
+		st.ResultsTo = "facilitators"
+	case "facilitators", "channel":
+	default:
+		return Errorf(EArgument, "Survey %s: results go to facilitators or channel, not %q.", s.Name, clip(st.ResultsTo, 20))
+	}
+	return nil
+}
+
+func validSurveyName(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// SurveyTemplates are the check-ins Hearth ships (step 6 of the practice
+// guide: surveys, check-ins, success stories, reflections on practice).
+func SurveyTemplates() []Survey {
+	return []Survey{
+		{
+			Name: "pulse", Title: "Weekly pulse",
+			Intro: "Three quick questions about this week in the community. It takes a minute.",
+			Questions: []Question{
+				{ID: "value", Kind: QuestionScale, Prompt: "How valuable was the community to you this week?", Min: 1, Max: 5, MinLabel: "not at all", MaxLabel: "very"},
+				{ID: "learned", Kind: QuestionText, Prompt: "What did you learn or try?", Optional: true},
+				{ID: "help", Kind: QuestionText, Prompt: "What do you need help with?", Optional: true},
+			},
+			Settings: SurveySettings{Audience: AudienceAll, Delivery: DeliverDM, Window: 48 * time.Hour, ResultsTo: "facilitators"},
+		},
+		{
+			Name: "reflection", Title: "Monthly reflection",
+			Intro: "A moment to look back on your practice this month.",
+			Questions: []Question{
+				{ID: "shift", Kind: QuestionText, Prompt: "How has your practice shifted this month?"},
+				{ID: "story", Kind: QuestionText, Prompt: "Is there a success story you would like to share?", Optional: true},
+				{ID: "share", Kind: QuestionSingle, Prompt: "May we share your story?", Choices: []string{"Yes, with my name", "Yes, anonymously", "No, facilitators only"}, Optional: true},
+			},
+			Settings: SurveySettings{Audience: AudienceAll, Delivery: DeliverDM, Window: 7 * 24 * time.Hour, ResultsTo: "facilitators"},
+		},
+		{
+			Name: "event-feedback", Title: "Event feedback",
+			Intro: "Thank you for coming. Two questions to make the next one better.",
+			Questions: []Question{
+				{ID: "useful", Kind: QuestionScale, Prompt: "How useful was the session?", Min: 1, Max: 5, MinLabel: "not useful", MaxLabel: "very useful"},
+				{ID: "again", Kind: QuestionYesNo, Prompt: "Would you come to another one?"},
+				{ID: "improve", Kind: QuestionText, Prompt: "What would make it better?", Optional: true},
+			},
+			// Sent to the event's channel's members until events record
+			// attendance; then to those who attended.
+			Settings: SurveySettings{Audience: AudienceChannel, Delivery: DeliverDM, Anonymous: true, Window: 72 * time.Hour, ResultsTo: "facilitators"},
+		},
+	}
+}

@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// SurveyAnswer is one member's answer to one question of a run. For an
+// anonymous run Respondent is an opaque token, never a member id.
+type SurveyAnswer struct {
+	Respondent string
+	Question   string
+	// Value is the scale number, the choice (multi: choices joined by "\n"),
+	// "yes"/"no", or the text.
+	Value string
+}
+
+// ChoiceCount is how many chose one option.
+type ChoiceCount struct {
+	Choice string `json:"choice"`
+	Count  int    `json:"count"`
+}
+
+// TextAnswer is a free-text answer; Respondent is "" for anonymous runs.
+type TextAnswer struct {
+	Respondent string `json:"respondent,omitempty"`
+	Text       string `json:"text"`
+}
+
+// QuestionResult is the distribution of one question's answers.
+type QuestionResult struct {
+	ID       string        `json:"id"`
+	Kind     QuestionKind  `json:"kind"`
+	Prompt   string        `json:"prompt"`
+	Answered int           `json:"answered"`
+	Mean     *float64      `json:"mean,omitempty"`   // scale
+	Median   *float64      `json:"median,omitempty"` // scale
+	Counts   []ChoiceCount `json:"counts,omitempty"` // scale, choices, yes/no: every option, in order
+	Texts    []TextAnswer  `json:"texts,omitempty"`
+}
+
+// SurveyResults are a run's results.
+type SurveyResults struct {
+	Survey       string           `json:"survey"`
+	Delivered    int              `json:"delivered"`
+	Respondents  int              `json:"respondents"`
+	ResponseRate float64          `json:"response_rate"` // respondents / delivered, 0 when nothing was delivered
+	Questions    []QuestionResult `json:"questions"`
+}
+
+// ComputeResults turns a run's answers into results. names maps
+// respondents to display names for attributed free text; anonymous runs
+// never name anyone.
+func ComputeResults(s Survey, delivered int, answers []SurveyAnswer, anonymous bool, names map[string]string) SurveyResults {
+	r := SurveyResults{Survey: s.Name, Delivered: delivered}
+	respondents := map[string]bool{}
+	byQuestion := map[string][]SurveyAnswer{}
+	for _, a := range answers {
+		respondents[a.Respondent] = true
+		byQuestion[a.Question] = append(byQuestion[a.Question], a)
+	}
+	r.Respondents = len(respondents)
+	if delivered > 0 {
+		r.ResponseRate = float64(r.Respondents) / float64(delivered)
+	}
+	for _, q := range s.Questions {
+		qa := byQuestion[q.ID]
+		qr := QuestionResult{ID: q.ID, Kind: q.Kind, Prompt: q.Prompt, Answered: len(qa)}
+		switch q.Kind {
+		case QuestionScale:
+			counts := map[string]int{}
+			var nums []float64
+			for _, a := range qa {
+				n, err := strconv.Atoi(a.Value)
+				if err != nil || n < q.Min || n > q.Max {
+					continue // answers are validated when given; skip anything odd
+				}
+				nums = append(nums, float64(n))
+				counts[a.Value]++
+			}
+			for v := q.Min; v <= q.Max; v++ {
+				qr.Counts = append(qr.Counts, ChoiceCount{Choice: strconv.Itoa(v), Count: counts[strconv.Itoa(v)]})
+			}
+			if len(nums) > 0 {
+				mean, median := meanMedian(nums)
+				qr.Mean, qr.Median = &mean, &median
+			}
+		case QuestionSingle, QuestionMulti, QuestionYesNo:
+			options := q.Choices
+			if q.Kind == QuestionYesNo {
+				options = []string{"yes", "no"}
+			}
+			counts := map[string]int{}
+			for _, a := range qa {
+				for _, v := range strings.Split(a.Value, "\n") {
+					counts[v]++
+				}
+			}
+			for _, o := range options {
+				qr.Counts = append(qr.Counts, ChoiceCount{Choice: o, Count: counts[o]})
+			}
+		case QuestionText:
+			for _, a := range qa {
+				t := TextAnswer{Text: a.Value}
+				if !anonymous {
+					t.Respondent = nameOr(names[a.Respondent], a.Respondent)
+				}
+				qr.Texts = append(qr.Texts, t)
+			}
+		}
+		r.Questions = append(r.Questions, qr)
+	}
+	return r
+}
+
+func meanMedian(nums []float64) (mean, median float64) {
+	slices.Sort(nums)
+	var sum float64
+	for _, n := range nums {
+		sum += n
+	}
+	mean = sum / float64(len(nums))
+	if m := len(nums) / 2; len(nums)%2 == 1 {
+		median = nums[m]
+	} else {
+		median = (nums[m-1] + nums[m]) / 2
+	}
+	return mean, median
+}
+
+// FormatResults renders a run's results for chat, with the change against
+// the previous run of the same survey when there is one.
+func FormatResults(s Survey, r SurveyResults, prev *SurveyResults) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**%s: results**\n", nameOr(s.Title, s.Name))
+	fmt.Fprintf(&sb, "%d of %d answered (%.0f%%)", r.Respondents, r.Delivered, 100*r.ResponseRate)
+	if prev != nil {
+		fmt.Fprintf(&sb, "%s", pointsTrend(100*r.ResponseRate, 100*prev.ResponseRate, "%"))
+	}
+	sb.WriteString("\n")
+	for i, q := range r.Questions {
+		fmt.Fprintf(&sb, "**%d. %s** (%s)\n", i+1, q.Prompt, plural(q.Answered, "answer"))
+		switch q.Kind {
+		case QuestionScale:
+			if q.Mean != nil {
+				fmt.Fprintf(&sb, "mean %.1f, median %.1f", *q.Mean, *q.Median)
+				if prev != nil && i < len(prev.Questions) && prev.Questions[i].ID == q.ID && prev.Questions[i].Mean != nil {
+					sb.WriteString(pointsTrend(*q.Mean, *prev.Questions[i].Mean, ""))
+				}
+				sb.WriteString(" · ")
+			}
+			sb.WriteString(countsLine(q.Counts) + "\n")
+		case QuestionSingle, QuestionMulti, QuestionYesNo:
+			sb.WriteString(countsLine(q.Counts) + "\n")
+		case QuestionText:
+			for _, t := range q.Texts {
+				if t.Respondent != "" {
+					fmt.Fprintf(&sb, "• %s: %s\n", t.Respondent, clip(t.Text, 300))
+				} else {
+					fmt.Fprintf(&sb, "• %s\n", clip(t.Text, 300))
+				}
+			}
+		}
+	}
+	return strings.TrimRight(sb.String(), "\n")
+}
+
+func countsLine(cs []ChoiceCount) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s: %d", c.Choice, c.Count)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// pointsTrend renders a change of a decimal figure: " (▲0.4)", " (▼5%)", " (=)".
+func pointsTrend(now, before float64, unit string) string {
+	d := now - before
+	switch {
+	case d >= 0.05:
+		return fmt.Sprintf(" (▲%.1f%s)", d, unit)
+	case d <= -0.05:
+		return fmt.Sprintf(" (▼%.1f%s)", -d, unit)
+	}
+	return " (=)"
+}

@@ -1,0 +1,85 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+func pulse(t *testing.T) bot.Survey {
+	t.Helper()
+	for _, s := range bot.SurveyTemplates() {
+		if s.Name == "pulse" {
+			if err := s.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			return s
+		}
+	}
+	t.Fatal("no pulse template")
+	return bot.Survey{}
+}
+
+func TestComputeResults(t *testing.T) {
+	s := pulse(t)
+	answers := []bot.SurveyAnswer{
+		{Respondent: "U1", Question: "value", Value: "5"},
+		{Respondent: "U2", Question: "value", Value: "4"},
+		{Respondent: "U3", Question: "value", Value: "2"},
+		{Respondent: "U4", Question: "value", Value: "4"},
+		{Respondent: "U4", Question: "value", Value: "9"}, // out of range: ignored in the distribution
+		{Respondent: "U1", Question: "learned", Value: "Pairing works"},
+	}
+	names := map[string]string{"U1": "Alice"}
+	r := bot.ComputeResults(s, 8, answers, false, names)
+	if r.Respondents != 4 || r.Delivered != 8 || r.ResponseRate != 0.5 {
+		t.Errorf("rate: %+v", r)
+	}
+	v := r.Questions[0]
+	if v.Mean == nil || *v.Mean != 3.75 || *v.Median != 4 || len(v.Counts) != 5 || v.Counts[3] != (bot.ChoiceCount{Choice: "4", Count: 2}) {
+		t.Errorf("scale: %+v mean %v median %v", v, v.Mean, v.Median)
+	}
+	if got := r.Questions[1].Texts; len(got) != 1 || got[0].Respondent != "Alice" {
+		t.Errorf("attributed text: %+v", got)
+	}
+	anon := bot.ComputeResults(s, 8, answers, true, names)
+	if got := anon.Questions[1].Texts; len(got) != 1 || got[0].Respondent != "" {
+		t.Errorf("an anonymous run named someone: %+v", got)
+	}
+	if r.Questions[2].Answered != 0 || r.Questions[2].Texts != nil {
+		t.Errorf("unanswered question: %+v", r.Questions[2])
+	}
+
+	prev := bot.ComputeResults(s, 10, answers[:2], false, nil)
+	text := bot.FormatResults(s, r, &prev)
+	for _, want := range []string{"**Weekly pulse: results**", "4 of 8 answered (50%) (▲30.0%)", "mean 3.8, median 4.0 (▼0.8) · 1: 0 · 2: 1 · 3: 0 · 4: 2 · 5: 1", "• Alice: Pairing works"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("results lack %q:\n%s", want, text)
+		}
+	}
+	if empty := bot.ComputeResults(s, 0, nil, false, nil); empty.ResponseRate != 0 || empty.Questions[0].Mean != nil {
+		t.Errorf("no answers: %+v", empty)
+	}
+}
+
+func TestChoiceResults(t *testing.T) {
+	s := bot.Survey{Name: "x", Questions: []bot.Question{
+		{ID: "pick", Kind: bot.QuestionMulti, Prompt: "Which?", Choices: []string{"a", "b", "c"}},
+		{ID: "ok", Kind: bot.QuestionYesNo, Prompt: "OK?"},
+	}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	r := bot.ComputeResults(s, 3, []bot.SurveyAnswer{
+		{Respondent: "1", Question: "pick", Value: "a\nc"},
+		{Respondent: "2", Question: "pick", Value: "c"},
+		{Respondent: "1", Question: "ok", Value: "yes"},
+	}, false, nil)
+	if c := r.Questions[0].Counts; c[0].Count != 1 || c[1].Count != 0 || c[2].Count != 2 {
+		t.Errorf("multi counts: %+v", c)
+	}
+	if c := r.Questions[1].Counts; c[0] != (bot.ChoiceCount{Choice: "yes", Count: 1}) || c[1].Count != 0 {
+		t.Errorf("yes/no counts: %+v", c)
+	}
+}
