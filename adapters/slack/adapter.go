@@ -189,7 +189,14 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	a.api = slack.New(cfg.BotToken, slack.OptionAPIURL(a.apiURL), slack.OptionHTTPClient(a.httpc))
 	a.dir = newDirectory()
-	a.out = newOutbox(a.clock, a.sleep, interval, a.log)
+	// Pacing measures time with the clock it sleeps on: the real one unless a
+	// test injects both. With a simulated clock and real sleeps, two posts due
+	// in one channel at one simulated instant would wait forever.
+	paceClock := a.clock
+	if cfg.Sleep == nil {
+		paceClock = bot.ClockFunc(time.Now)
+	}
+	a.out = newOutbox(paceClock, a.sleep, interval, a.log)
 	return a, nil
 }
 

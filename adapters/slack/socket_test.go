@@ -671,3 +671,29 @@ func TestPermalink(t *testing.T) {
 		t.Errorf("Permalink without a channel = %q", got)
 	}
 }
+
+// With a simulated clock that does not move and the real sleep, two posts
+// due in one channel at one instant are both delivered: pacing measures
+// time on the clock it sleeps with.
+func TestPacingWithAStoppedClockAndRealSleep(t *testing.T) {
+	h := start(t, setup{config: func(c *Config) {
+		c.Sleep = nil
+		c.PostInterval = 20 * time.Millisecond
+	}})
+	ctx := context.Background()
+	for i := 0; i < 2; i++ {
+		done := make(chan error, 1)
+		go func() {
+			_, err := h.a.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: "slack:" + fakeslack.DefaultTeamID, Channel: general.ID}, bot.Post{Text: "prompt"})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(waitTimeout):
+			t.Fatalf("post %d never went out: pacing waited on a clock that does not move", i+1)
+		}
+	}
+}
