@@ -102,17 +102,8 @@ func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	discordCommunity := "discord:" + platGuildID
 
 	db := filepath.Join(t.TempDir(), "hearth.db")
-	vars := map[string]string{
-		"SLACK_BOT_TOKEN":        sl.Options().BotToken,
-		"SLACK_APP_TOKEN":        sl.Options().AppToken,
-		"SLACK_API_URL":          sl.URL(),
-		"DISCORD_BOT_TOKEN":      dc.Token(),
-		"DISCORD_API_URL":        dc.URL(),
-		"DISCORD_GUILD_ID":       platGuildID,
-		"DISCORD_MEMBERS_INTENT": "1",
-		"HEARTH_FACILITATORS":    platDanaID,
-		"HEARTH_HTTP_ADDR":       "127.0.0.1:0",
-	}
+	vars := platformVars(sl, dc)
+	vars["HEARTH_HTTP_ADDR"] = "127.0.0.1:0"
 	logs := &platLog{}
 	e := env{
 		getenv: func(k string) string { return vars[k] },
@@ -121,24 +112,7 @@ func TestSlackAndDiscordInOneProcess(t *testing.T) {
 		stderr: logs,
 		now:    clock.Now,
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"run", "--db", db}, e) }()
-	var stopOnce sync.Once
-	var stopErr error
-	stop := func() error {
-		stopOnce.Do(func() {
-			cancel()
-			select {
-			case stopErr = <-done:
-			case <-time.After(platWait):
-				stopErr = fmt.Errorf("run did not return %v after cancel", platWait)
-			}
-		})
-		return stopErr
-	}
-	// Runs before the fakes close (cleanups run last-registered first).
-	t.Cleanup(func() { _ = stop() })
+	stop := runInBackground(t, db, e)
 
 	// Commands and reports run at t1, an hour after the activity at t0.
 	t1 := t0.Add(time.Hour)
@@ -557,4 +531,43 @@ func (l *platLog) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.buf.String()
+}
+
+// platformVars is the environment that points hearth at both fakes.
+func platformVars(sl *fakeslack.Server, dc *fakediscord.Server) map[string]string {
+	return map[string]string{
+		"SLACK_BOT_TOKEN":        sl.Options().BotToken,
+		"SLACK_APP_TOKEN":        sl.Options().AppToken,
+		"SLACK_API_URL":          sl.URL(),
+		"DISCORD_BOT_TOKEN":      dc.Token(),
+		"DISCORD_API_URL":        dc.URL(),
+		"DISCORD_GUILD_ID":       platGuildID,
+		"DISCORD_MEMBERS_INTENT": "1",
+		"HEARTH_FACILITATORS":    platDanaID,
+	}
+}
+
+// runInBackground starts `hearth run --db db` in-process and returns the
+// function that stops it and reports what run returned. It also stops at
+// cleanup, before the fakes close (cleanups run last-registered first).
+func runInBackground(t *testing.T, db string, e env) (stop func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"run", "--db", db}, e) }()
+	var stopOnce sync.Once
+	var stopErr error
+	stop = func() error {
+		stopOnce.Do(func() {
+			cancel()
+			select {
+			case stopErr = <-done:
+			case <-time.After(platWait):
+				stopErr = fmt.Errorf("run did not return %v after cancel", platWait)
+			}
+		})
+		return stopErr
+	}
+	t.Cleanup(func() { _ = stop() })
+	return stop
 }

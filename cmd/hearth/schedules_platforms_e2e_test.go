@@ -102,17 +102,8 @@ func TestSchedulesThroughSlackAndDiscord(t *testing.T) {
 	discordCommunity := "discord:" + platGuildID
 
 	db := filepath.Join(t.TempDir(), "hearth.db")
-	vars := map[string]string{
-		"SLACK_BOT_TOKEN":        sl.Options().BotToken,
-		"SLACK_APP_TOKEN":        sl.Options().AppToken,
-		"SLACK_API_URL":          sl.URL(),
-		"DISCORD_BOT_TOKEN":      dc.Token(),
-		"DISCORD_API_URL":        dc.URL(),
-		"DISCORD_GUILD_ID":       platGuildID,
-		"DISCORD_MEMBERS_INTENT": "1",
-		"HEARTH_FACILITATORS":    platDanaID,
-		"HEARTH_TZ":              "Europe/Paris",
-	}
+	vars := platformVars(sl, dc)
+	vars["HEARTH_TZ"] = "Europe/Paris"
 	logs := &platLog{}
 	e := env{
 		getenv: func(k string) string { return vars[k] },
@@ -122,24 +113,7 @@ func TestSchedulesThroughSlackAndDiscord(t *testing.T) {
 		now:    clock.Now,
 		wait:   sim.wait,
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"run", "--db", db}, e) }()
-	var stopOnce sync.Once
-	var stopErr error
-	stop := func() error {
-		stopOnce.Do(func() {
-			cancel()
-			select {
-			case stopErr = <-done:
-			case <-time.After(platWait):
-				stopErr = fmt.Errorf("run did not return %v after cancel", platWait)
-			}
-		})
-		return stopErr
-	}
-	// Runs before the fakes close (cleanups run last-registered first).
-	t.Cleanup(func() { _ = stop() })
+	stop := runInBackground(t, db, e)
 
 	// Both adapters connected, /hearth registered in the guild.
 	sl.WaitConnections(1)
