@@ -234,3 +234,22 @@ func TestMe(t *testing.T) {
 		t.Errorf("me: %+v", r)
 	}
 }
+
+func TestReportNamesUnansweredMessages(t *testing.T) {
+	ctx := context.Background()
+	s := newFakeStore()
+	s.members["U1"] = bot.Member{ID: "U1", Name: "Dave"}
+	s.channels["C1"] = bot.Channel{ID: "C1", Name: "design"}
+	s.report = bot.Report{Unanswered: []bot.Unanswered{
+		{Channel: "C1", Message: "m1", Author: "U1", PostedAt: t0},                                          // named by the core
+		{Channel: "C9", Message: "m2", Author: "U9", PostedAt: t0, ChannelName: "help", AuthorName: "Erin"}, // named by the store
+		{Channel: "C8", Message: "m3", Author: "U8", PostedAt: t0},                                          // unknown: ids shown
+	}}
+	b := newBot(t, s, "carol")
+	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "report"})
+	for _, want := range []string{"• #design: Dave's message", "• #help: Erin's message", "• #C8: U8's message"} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("report lacks %q:\n%s", want, r.Text)
+		}
+	}
+}

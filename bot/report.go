@@ -123,12 +123,15 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, er
 }
 
 // nameUnanswered fills the names of the authors and channels of unanswered
-// messages, for people to read. A name that cannot be found stays empty and
-// the id is shown instead.
+// messages that the store left unnamed, for people to read. A name that
+// cannot be found stays empty and the id is shown instead.
 func nameUnanswered(ctx context.Context, r ReportSource, rep *Report) {
 	members, channels := map[string]string{}, map[string]string{}
 	for i := range rep.Unanswered[:min(len(rep.Unanswered), 50)] {
 		u := &rep.Unanswered[i]
+		if u.AuthorName != "" && u.ChannelName != "" {
+			continue
+		}
 		if _, ok := members[u.Author]; !ok {
 			if m, err := r.Member(ctx, rep.Community, u.Author); err == nil {
 				members[u.Author] = m.Name
@@ -143,7 +146,7 @@ func nameUnanswered(ctx context.Context, r ReportSource, rep *Report) {
 				channels[u.Channel] = ""
 			}
 		}
-		u.AuthorName, u.ChannelName = members[u.Author], channels[u.Channel]
+		u.AuthorName, u.ChannelName = nameOr(u.AuthorName, members[u.Author]), nameOr(u.ChannelName, channels[u.Channel])
 	}
 }
 

@@ -64,6 +64,9 @@ func TestReportMatchesReference(t *testing.T) {
 			q.Channel = []string{"C0001", "C0003", "C0002"}[i%3]
 		}
 		got := report(t, db, q)
+		for i := range got.Unanswered { // names for people; TestReportDefinitions checks them
+			got.Unanswered[i].ChannelName, got.Unanswered[i].AuthorName = "", ""
+		}
 		want := ref.report(q)
 		active, unanswered, quiet = active+want.Members.Active, unanswered+len(want.Unanswered), quiet+len(want.QuietMembers)
 		if t.Failed() {

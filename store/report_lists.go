@@ -88,9 +88,9 @@ func (r *reportRun) unansweredList(ctx context.Context) ([]bot.Unanswered, error
 	if len(r.unanswered) == 0 {
 		return out, nil
 	}
-	channels := make(map[int64]string, len(r.channels))
+	channels := make(map[int64]channelFigures, len(r.channels))
 	for _, c := range r.channels {
-		channels[c.id] = c.ext
+		channels[c.id] = c
 	}
 	seen := map[int64]bool{}
 	var authors []int64
@@ -109,8 +109,9 @@ func (r *reportRun) unansweredList(ctx context.Context) ([]bot.Unanswered, error
 		if author.isBot {
 			continue
 		}
-		out = append(out, bot.Unanswered{Channel: channels[u.channel], Message: u.message, Author: author.ext,
-			PostedAt: time.UnixMilli(u.at).UTC()})
+		ch := channels[u.channel]
+		out = append(out, bot.Unanswered{Channel: ch.ext, Message: u.message, Author: author.ext,
+			PostedAt: time.UnixMilli(u.at).UTC(), ChannelName: ch.name, AuthorName: author.name})
 	}
 	return out, nil
 }

@@ -91,9 +91,9 @@ func TestReportDefinitions(t *testing.T) {
 			{ID: "UR", Name: "", LastActive: ptr(at(2, 0))},
 		},
 		Unanswered: []bot.Unanswered{
-			{Channel: "C2", Message: "m3", Author: "UL", PostedAt: at(1, 0)},
-			{Channel: "C2", Message: "m2", Author: "UN", PostedAt: at(1, 1)},
-			{Channel: "C2", Message: "m6", Author: "UR", PostedAt: at(2, 0)},
+			{Channel: "C2", Message: "m3", Author: "UL", PostedAt: at(1, 0), ChannelName: "help", AuthorName: "Lee"},
+			{Channel: "C2", Message: "m2", Author: "UN", PostedAt: at(1, 1), ChannelName: "help", AuthorName: "Neo"},
+			{Channel: "C2", Message: "m6", Author: "UR", PostedAt: at(2, 0), ChannelName: "help"},
 		},
 	}
 	help := bot.Report{
