@@ -14,8 +14,8 @@ type statements struct {
 	byQuery map[string]*sql.Stmt
 }
 
-// writeQueries are the statements the writer runs per event. The rollups
-// are written with a statement per transaction (see rollup.go).
+// writeQueries are the statements the writer runs per event; the rollup
+// statements (rollupQueries) are prepared beside them.
 var writeQueries = []string{
 	sqlUpsertCommunity, sqlUpsertMember, sqlUpsertChannel,
 	sqlInsertEvent, sqlInsertMessage, sqlInsertReply, sqlAnswer, sqlReanswer,
@@ -24,8 +24,9 @@ var writeQueries = []string{
 }
 
 func prepareStatements(ctx context.Context, db *sql.DB) (*statements, error) {
-	s := &statements{byQuery: make(map[string]*sql.Stmt, len(writeQueries))}
-	for _, q := range writeQueries {
+	queries := append(append([]string(nil), writeQueries...), rollupQueries()...)
+	s := &statements{byQuery: make(map[string]*sql.Stmt, len(queries))}
+	for _, q := range queries {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {
 			s.close()
