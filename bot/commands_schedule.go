@@ -14,6 +14,7 @@ func scheduleCommands() []CommandSpec {
 		Help: "when: `every monday at 9:00`, `weekdays at 10:30`, `daily at 9:00`, `monthly on day 1 at 9:00`, `every 2 weeks on friday at 15:00`, or cron like `0 9 * * MON`"}
 	id := Arg{Name: "id", Kind: ArgNumber, Required: true, Help: "the schedule's number, from `/hearth schedule list`"}
 	channel := Arg{Name: "channel", Kind: ArgChannel, Help: "where to post (default: here)"}
+	tz := Arg{Name: "tz", Kind: ArgText, Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}
 	return []CommandSpec{
 		{Path: []string{"schedule", "list"}, Summary: "Everything Hearth does on a rhythm, with next times and skipped runs",
 			Facilitator: true, run: (*Bot).cmdScheduleList},
@@ -21,9 +22,9 @@ func scheduleCommands() []CommandSpec {
 		{Path: []string{"schedule", "resume"}, Summary: "Resume a paused schedule", Args: []Arg{id}, Facilitator: true, run: (*Bot).cmdScheduleResume},
 		{Path: []string{"schedule", "remove"}, Summary: "Remove a schedule", Args: []Arg{id}, Facilitator: true, run: (*Bot).cmdScheduleRemove},
 		{Path: []string{"schedule", "preview"}, Summary: "The next five times a schedule would run",
-			Args: []Arg{spec}, Facilitator: true, run: (*Bot).cmdSchedulePreview},
+			Args: []Arg{spec, tz}, Facilitator: true, run: (*Bot).cmdSchedulePreview},
 		{Path: []string{"prompt", "add"}, Summary: "Post a discussion prompt on a schedule",
-			Args:        []Arg{spec, {Name: "text", Kind: ArgText, Required: true, Quoted: true, Help: "the prompt"}, channel},
+			Args:        []Arg{spec, {Name: "text", Kind: ArgText, Required: true, Quoted: true, Help: "the prompt"}, channel, tz},
 			Facilitator: true, run: (*Bot).cmdPromptAdd},
 		{Path: []string{"prompt", "now"}, Summary: "Post the deck's next prompt (or prompt ID) here now",
 			Args:        []Arg{{Name: "id", Kind: ArgNumber, Help: "a deck prompt's number, from `/hearth prompt deck list`"}, channel},
@@ -32,11 +33,11 @@ func scheduleCommands() []CommandSpec {
 			Args: []Arg{{Name: "text", Kind: ArgText, Required: true, Quoted: true, Help: "the prompt"}}, Facilitator: true, run: (*Bot).cmdDeckAdd},
 		{Path: []string{"prompt", "deck", "list"}, Summary: "The prompt deck, least used first", Facilitator: true, run: (*Bot).cmdDeckList},
 		{Path: []string{"prompt", "deck", "schedule"}, Summary: "Post the deck's next unused prompt on a schedule",
-			Args: []Arg{spec, channel}, Facilitator: true, run: (*Bot).cmdDeckSchedule},
+			Args: []Arg{spec, channel, tz}, Facilitator: true, run: (*Bot).cmdDeckSchedule},
 		{Path: []string{"digest", "channel"}, Summary: "Where the weekly digest goes",
 			Args: []Arg{{Name: "channel", Kind: ArgChannel, Required: true, Help: "the facilitators' channel"}}, Facilitator: true, run: (*Bot).cmdDigestChannel},
 		{Path: []string{"digest", "schedule"}, Summary: "When the digest goes out (default every monday at 9:00)",
-			Args: []Arg{{Name: "spec", Kind: ArgText, Quoted: true, Help: spec.Help}}, Facilitator: true, run: (*Bot).cmdDigestSchedule},
+			Args: []Arg{{Name: "spec", Kind: ArgText, Quoted: true, Help: spec.Help}, tz}, Facilitator: true, run: (*Bot).cmdDigestSchedule},
 		{Path: []string{"digest", "now"}, Summary: "The digest of the last 7 days, now", Facilitator: true, run: (*Bot).cmdDigestNow},
 		{Path: []string{"digest", "off"}, Summary: "Stop the weekly digest", Facilitator: true, run: (*Bot).cmdDigestOff},
 	}
@@ -47,15 +48,47 @@ const DefaultDigestSpec = "every monday at 9:00"
 
 // parseSpec reads a schedule spec in the community zone.
 func (b *Bot) parseSpec(spec string) (Spec, error) {
+	return b.parseSpecIn(spec, b.loc)
+}
+
+func (b *Bot) parseSpecIn(spec string, loc *time.Location) (Spec, error) {
 	if b.specs == nil {
 		return nil, Errorf(EConflict, "Scheduling is not available in this Hearth.")
 	}
-	return b.specs.ParseSpec(spec, b.loc)
+	return b.specs.ParseSpec(spec, loc)
+}
+
+// zone is the time zone a schedule is read in: its own, or the community's.
+func (b *Bot) zone(tz string) *time.Location {
+	if tz != "" {
+		if loc, err := time.LoadLocation(tz); err == nil {
+			return loc
+		}
+	}
+	return b.loc
+}
+
+// zoneArg reads the optional tz argument ("tz=Europe/Paris" or the bare
+// name, as Discord's typed option gives it); "" means the community's.
+func zoneArg(inv invocation) (string, error) {
+	tok := strings.TrimSpace(strings.TrimPrefix(inv.arg("tz"), "tz="))
+	if tok == "" {
+		return "", nil
+	}
+	if _, err := time.LoadLocation(tok); err != nil || tok == "Local" {
+		return "", Errorf(EArgument, "I don't know the time zone %q. Use a name like `tz=Europe/Paris` or `tz=America/New_York`.", clip(tok, 40))
+	}
+	return tok, nil
 }
 
 // addSchedule validates and stores a schedule, and says when it first runs.
 func (b *Bot) addSchedule(ctx context.Context, inv invocation, s Schedule) (Schedule, time.Time, error) {
-	sp, err := b.parseSpec(s.Spec)
+	tz, err := zoneArg(inv)
+	if err != nil {
+		return Schedule{}, time.Time{}, err
+	}
+	s.TZ = tz
+	sp, err := b.parseSpecIn(s.Spec, b.zone(tz))
 	if err != nil {
 		return Schedule{}, time.Time{}, err
 	}
@@ -82,7 +115,9 @@ func (b *Bot) targetChannel(ctx context.Context, inv invocation) (Channel, error
 	return Channel{ID: inv.Channel, Name: inv.ChannelName}, nil
 }
 
-func (b *Bot) when(t time.Time) string { return t.In(b.loc).Format("Mon Jan 2 15:04 MST") }
+func (b *Bot) when(t time.Time) string { return whenIn(t, b.loc) }
+
+func whenIn(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon Jan 2 15:04 MST") }
 
 func (b *Bot) cmdPromptAdd(ctx context.Context, inv invocation) (Reply, error) {
 	ch, err := b.targetChannel(ctx, inv)
@@ -97,7 +132,7 @@ func (b *Bot) cmdPromptAdd(ctx context.Context, inv invocation) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	return privateText("Prompt schedule #%d: %q in #%s, %s. First one: %s.", s.ID, clip(text, 80), channelLabel(ch.ID, ch.Name), s.Spec, b.when(next)), nil
+	return privateText("Prompt schedule #%d: %q in #%s, %s. First one: %s.", s.ID, clip(text, 80), channelLabel(ch.ID, ch.Name), s.Spec, whenIn(next, b.zone(s.TZ))), nil
 }
 
 func (b *Bot) cmdDeckSchedule(ctx context.Context, inv invocation) (Reply, error) {
@@ -120,7 +155,7 @@ func (b *Bot) cmdDeckSchedule(ctx context.Context, inv invocation) (Reply, error
 	if err != nil {
 		return Reply{}, err
 	}
-	return privateText("Deck schedule #%d: the next unused prompt in #%s, %s. First one: %s.%s", s.ID, channelLabel(ch.ID, ch.Name), s.Spec, b.when(next), note), nil
+	return privateText("Deck schedule #%d: the next unused prompt in #%s, %s. First one: %s.%s", s.ID, channelLabel(ch.ID, ch.Name), s.Spec, whenIn(next, b.zone(s.TZ)), note), nil
 }
 
 func (b *Bot) cmdDeckAdd(ctx context.Context, inv invocation) (Reply, error) {
@@ -217,9 +252,9 @@ func (b *Bot) cmdScheduleList(ctx context.Context, inv invocation) (Reply, error
 		}
 		if s.Paused {
 			sb.WriteString(", paused")
-		} else if sp, err := b.parseSpec(s.Spec); err == nil {
+		} else if sp, err := b.parseSpecIn(s.Spec, b.zone(s.TZ)); err == nil {
 			if next := sp.Next(inv.At); !next.IsZero() {
-				sb.WriteString(", next " + b.when(next))
+				sb.WriteString(", next " + whenIn(next, b.zone(s.TZ)))
 			}
 		} else {
 			sb.WriteString(", unreadable: remove it and schedule again")
@@ -310,7 +345,12 @@ func (b *Bot) cmdScheduleRemove(ctx context.Context, inv invocation) (Reply, err
 }
 
 func (b *Bot) cmdSchedulePreview(ctx context.Context, inv invocation) (Reply, error) {
-	sp, err := b.parseSpec(inv.arg("spec"))
+	tz, err := zoneArg(inv)
+	if err != nil {
+		return Reply{}, err
+	}
+	loc := b.zone(tz)
+	sp, err := b.parseSpecIn(inv.arg("spec"), loc)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -319,12 +359,12 @@ func (b *Bot) cmdSchedulePreview(ctx context.Context, inv invocation) (Reply, er
 		if t = sp.Next(t); t.IsZero() {
 			break
 		}
-		times = append(times, "• "+b.when(t))
+		times = append(times, "• "+whenIn(t, loc))
 	}
 	if len(times) == 0 {
 		return Reply{}, Errorf(EArgument, "The schedule %q never falls due.", inv.arg("spec"))
 	}
-	return privateText("%q runs next at (%s):\n%s", inv.arg("spec"), b.loc, strings.Join(times, "\n")), nil
+	return privateText("%q runs next at (%s):\n%s", inv.arg("spec"), loc, strings.Join(times, "\n")), nil
 }
 
 func (b *Bot) cmdDigestChannel(ctx context.Context, inv invocation) (Reply, error) {
@@ -343,7 +383,11 @@ func (b *Bot) cmdDigestSchedule(ctx context.Context, inv invocation) (Reply, err
 	if spec == "" {
 		spec = DefaultDigestSpec
 	}
-	if _, err := b.parseSpec(spec); err != nil { // before changing anything
+	tz, err := zoneArg(inv)
+	if err != nil {
+		return Reply{}, err
+	}
+	if _, err := b.parseSpecIn(spec, b.zone(tz)); err != nil { // before changing anything
 		return Reply{}, err
 	}
 	channel, err := b.store.Setting(ctx, inv.Community, SettingDigestChannel)
@@ -367,7 +411,7 @@ func (b *Bot) cmdDigestSchedule(ctx context.Context, inv invocation) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	return privateText("Digest schedule #%d: %s. First one: %s.%s", s.ID, spec, b.when(next), note), nil
+	return privateText("Digest schedule #%d: %s. First one: %s.%s", s.ID, spec, whenIn(next, b.zone(s.TZ)), note), nil
 }
 
 // removeDigestSchedules keeps one digest schedule per community: a new one

@@ -239,3 +239,33 @@ func TestDigestCommands(t *testing.T) {
 		t.Errorf("digest off twice: %+v", r)
 	}
 }
+
+func TestScheduleTimeZones(t *testing.T) {
+	b, s, _, _ := newSchedulingBot(t)
+	r := carolSays(b, `prompt add "every 24 hours" "Hi?" #general tz=America/New_York`)
+	if r.Code != "" || !strings.Contains(r.Text, "First one: Tue Nov 3 04:00 EST") {
+		t.Fatalf("prompt add with a zone: %+v", r)
+	}
+	if s.schedules[0].TZ != "America/New_York" {
+		t.Errorf("stored zone %q", s.schedules[0].TZ)
+	}
+	// Discord's typed option gives the bare name.
+	if r = carolSays(b, `prompt deck schedule "every 24 hours" Europe/Paris`); r.Code != "" || s.schedules[1].TZ != "Europe/Paris" {
+		t.Errorf("deck schedule with a bare zone: %+v %+v", r, s.schedules)
+	}
+	if r = carolSays(b, "schedule list"); !strings.Contains(r.Text, "(America/New_York), next Tue Nov 3 04:00 EST") {
+		t.Errorf("list shows each schedule in its zone:\n%s", r.Text)
+	}
+	if r = carolSays(b, `schedule preview "every 6 hours" tz=Asia/Tokyo`); !strings.Contains(r.Text, "(Asia/Tokyo)") || !strings.Contains(r.Text, "• Tue Nov 3 00:00 JST") {
+		t.Errorf("preview in a zone:\n%s", r.Text)
+	}
+	before := len(s.schedules)
+	for _, bad := range []string{`prompt add "every 24 hours" "Hi?" #general tz=Mars/Olympus`, `digest schedule "every 24 hours" tz=Local`} {
+		if r = carolSays(b, bad); r.Code != bot.EArgument || !strings.Contains(r.Text, "I don't know the time zone") {
+			t.Errorf("%s: %+v", bad, r)
+		}
+	}
+	if len(s.schedules) != before || s.settings[bot.SettingDigestChannel] != "" {
+		t.Errorf("a refused schedule changed something: %+v %v", s.schedules, s.settings)
+	}
+}
