@@ -151,3 +151,22 @@ func (s *fakeStore) SetSetting(_ context.Context, _, key, value string) error {
 func (s *fakeStore) Newcomers(context.Context, string, time.Time, time.Time) ([]bot.Newcomer, error) {
 	return nil, s.err
 }
+
+func (s *fakeStore) SaveSurvey(_ context.Context, _ string, sv bot.Survey, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.surveys {
+		if s.surveys[i].Name == sv.Name {
+			s.surveys[i] = sv
+			return s.err
+		}
+	}
+	s.surveys = append(s.surveys, sv)
+	return s.err
+}
+
+func (s *fakeStore) Surveys(context.Context, string) ([]bot.Survey, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.surveys), s.err
+}

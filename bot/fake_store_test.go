@@ -25,6 +25,7 @@ type fakeStore struct {
 	deck         []bot.Prompt
 	promptPosts  []bot.PromptPost
 	settings     map[string]string
+	surveys      []bot.Survey
 }
 
 var _ bot.Store = (*fakeStore)(nil)

@@ -126,8 +126,8 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	switch {
-	case strings.HasSuffix(word, "y"):
-		word = word[:len(word)-1] + "ies"
+	case len(word) > 1 && strings.HasSuffix(word, "y") && !strings.ContainsAny(word[len(word)-2:len(word)-1], "aeiou"):
+		word = word[:len(word)-1] + "ies" // reply, replies; but day, days
 	default:
 		word += "s"
 	}

@@ -17,6 +17,7 @@ type Store interface {
 	ScheduleStore
 	PromptStore
 	SettingsStore
+	SurveyStore
 }
 
 // Recorder records participation.

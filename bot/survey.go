@@ -1,10 +1,20 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
 )
+
+// SurveyStore keeps the surveys a community imported; the templates are
+// built in.
+type SurveyStore interface {
+	// SaveSurvey stores or replaces a survey by name.
+	SaveSurvey(ctx context.Context, community string, s Survey, at time.Time) error
+	// Surveys returns the community's stored surveys, by name.
+	Surveys(ctx context.Context, community string) ([]Survey, error)
+}
 
 // QuestionKind is how a check-in question is answered.
 type QuestionKind string
@@ -105,11 +115,11 @@ func (s *Survey) Validate() error {
 			q.ID = fmt.Sprintf("q%d", i+1)
 		}
 		if seen[q.ID] {
-			return Errorf(EArgument, "%s: the id %q is used twice.", where, q.ID)
+			return questionError(i, "%s: the id %q is used twice.", where, q.ID)
 		}
 		seen[q.ID] = true
 		if q.Prompt = strings.TrimSpace(q.Prompt); q.Prompt == "" || len(q.Prompt) > MaxPromptLength {
-			return Errorf(EArgument, "%s needs a prompt of 1 to %d characters.", where, MaxPromptLength)
+			return questionError(i, "%s needs a prompt of 1 to %d characters.", where, MaxPromptLength)
 		}
 		switch q.Kind {
 		case QuestionScale:
@@ -117,22 +127,22 @@ func (s *Survey) Validate() error {
 				q.Min, q.Max = 1, 5
 			}
 			if q.Min < 0 || q.Max <= q.Min || q.Max-q.Min > 10 {
-				return Errorf(EArgument, "%s: a scale goes from a low number to a higher one, 11 steps at most (like 1 to 5 or 1 to 10).", where)
+				return questionError(i, "%s: a scale goes from a low number to a higher one, 11 steps at most (like 1 to 5 or 1 to 10).", where)
 			}
 		case QuestionSingle, QuestionMulti:
 			if len(q.Choices) < 2 || len(q.Choices) > MaxChoices {
-				return Errorf(EArgument, "%s needs 2 to %d choices.", where, MaxChoices)
+				return questionError(i, "%s needs 2 to %d choices.", where, MaxChoices)
 			}
 			dup := map[string]bool{}
 			for _, c := range q.Choices {
 				if c = strings.TrimSpace(c); c == "" || len(c) > 75 || dup[strings.ToLower(c)] {
-					return Errorf(EArgument, "%s: choices must be distinct, 1 to 75 characters.", where)
+					return questionError(i, "%s: choices must be distinct, 1 to 75 characters.", where)
 				}
 				dup[strings.ToLower(c)] = true
 			}
 		case QuestionYesNo, QuestionText:
 		default:
-			return Errorf(EArgument, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, clip(string(q.Kind), 20))
+			return questionError(i, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, clip(string(q.Kind), 20))
 		}
 	}
 	st := &s.Settings
@@ -168,6 +178,21 @@ func (s *Survey) Validate() error {
 		return Errorf(EArgument, "Survey %s: results go to facilitators or channel, not %q.", s.Name, clip(st.ResultsTo, 20))
 	}
 	return nil
+}
+
+// SurveyError is a survey that does not validate because of one of its
+// questions: Question is its number, from 1, so an importer can point at
+// the line.
+type SurveyError struct {
+	Question int
+	Err      *Error
+}
+
+func (e *SurveyError) Error() string { return e.Err.Error() }
+func (e *SurveyError) Unwrap() error { return e.Err }
+
+func questionError(i int, format string, args ...any) error {
+	return &SurveyError{Question: i + 1, Err: Errorf(EArgument, format, args...)}
 }
 
 func validSurveyName(s string) bool {

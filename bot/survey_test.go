@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -54,5 +56,45 @@ func TestSurveyValidate(t *testing.T) {
 				t.Errorf("defaults not filled: %+v", s)
 			}
 		})
+	}
+}
+
+func TestCheckinTemplatesCommand(t *testing.T) {
+	ctx := context.Background()
+	s := newFakeStore()
+	custom := bot.Survey{Name: "pulse", Title: "Our pulse", Questions: []bot.Question{{Kind: bot.QuestionYesNo, Prompt: "Good week?"}}}
+	if err := custom.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s.surveys = []bot.Survey{custom}
+	b := newBot(t, s, "carol")
+	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "checkin templates"})
+	for _, want := range []string{
+		"• `reflection` Monthly reflection: 3 questions (text, text, single), attributed, open 7 days, by DM to every member (built in)",
+		"• `event-feedback` Event feedback: 3 questions (scale, yesno, text), anonymous",
+		"• `pulse` Our pulse: 1 question (yesno), attributed, open 2 days, by DM to every member (imported)",
+	} {
+		if !strings.Contains(r.Text, want) {
+			t.Errorf("templates lack %q:\n%s", want, r.Text)
+		}
+	}
+	if strings.Contains(r.Text, "Weekly pulse") {
+		t.Errorf("an imported survey must take the template's place:\n%s", r.Text)
+	}
+	if r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "checkin templates"}); r.Code != bot.EForbidden {
+		t.Errorf("member: %+v", r)
+	}
+}
+
+func TestSurveyErrorNamesTheQuestion(t *testing.T) {
+	s := bot.Survey{Name: "x", Questions: []bot.Question{{Kind: bot.QuestionYesNo, Prompt: "ok"}, {Kind: "essay", Prompt: "p"}}}
+	err := s.Validate()
+	var se *bot.SurveyError
+	if !errors.As(err, &se) || se.Question != 2 || bot.ErrorCode(err) != bot.EArgument {
+		t.Errorf("err = %#v", err)
+	}
+	s = bot.Survey{Name: "bad name!"}
+	if err := s.Validate(); errors.As(err, &se) {
+		t.Errorf("a survey-level error names question %d", se.Question)
 	}
 }

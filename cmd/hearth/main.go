@@ -95,6 +95,7 @@ func subcommands() map[string]subcommand {
 		"backup":   {"copy the database consistently, even while Hearth runs", cmdBackup},
 		"digest":   {"print the weekly digest from the database (text, json or markdown), and its chart", cmdDigest},
 		"prompts":  {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts},
+		"surveys":  {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys},
 		"version":  {"print the version", cmdVersion},
 	}
 }
