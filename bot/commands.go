@@ -35,6 +35,7 @@ func Commands() []CommandSpec {
 				Args: []Arg{member}, Facilitator: true, run: (*Bot).cmdFacilitatorRemove},
 		}
 		table = append(table, scheduleCommands()...)
+		table = append(table, checkinCommands()...)
 	})
 	return table
 }

@@ -7,6 +7,12 @@ import (
 	"time"
 )
 
+func checkinCommands() []CommandSpec {
+	return []CommandSpec{
+		{Path: []string{"checkin", "templates"}, Summary: "The check-in surveys: built in and imported", Facilitator: true, run: (*Bot).cmdCheckinTemplates},
+	}
+}
+
 // surveys returns the community's surveys: the built-in templates, with an
 // imported survey of the same name taking a template's place.
 func (b *Bot) surveys(ctx context.Context, community string) ([]Survey, map[string]bool, error) {

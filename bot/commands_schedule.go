@@ -40,7 +40,6 @@ func scheduleCommands() []CommandSpec {
 			Args: []Arg{{Name: "spec", Kind: ArgText, Quoted: true, Help: spec.Help}, tz}, Facilitator: true, run: (*Bot).cmdDigestSchedule},
 		{Path: []string{"digest", "now"}, Summary: "The digest of the last 7 days, now", Facilitator: true, run: (*Bot).cmdDigestNow},
 		{Path: []string{"digest", "off"}, Summary: "Stop the weekly digest", Facilitator: true, run: (*Bot).cmdDigestOff},
-		{Path: []string{"checkin", "templates"}, Summary: "The check-in surveys: built in and imported", Facilitator: true, run: (*Bot).cmdCheckinTemplates},
 	}
 }
 
