@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
 )
 
 // promptFile is the YAML `hearth prompts import` reads:
@@ -69,39 +71,15 @@ func parsePromptFile(data []byte) ([]string, error) {
 }
 
 func cmdPrompts(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 || args[0] != "import" {
-		return &usageError{"usage: hearth prompts import [--db PATH] [--community ID] FILE.yaml"}
-	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	fs := newFlags("prompts import", "prompts import [--db PATH] [--community ID] FILE.yaml", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
-	community := fs.String("community", "", "the community id, when the database holds several")
-	if err := fs.Parse(args[1:]); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() != 1 {
-		return &usageError{"prompts import needs one file: hearth prompts import deck.yaml"}
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	texts, err := parsePromptFile(data)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
-	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ids, err := db.AddDeckPrompts(ctx, comm.ID, "import", e.now(), texts...)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "imported %d prompts into the deck of %s (#%d to #%d)\n", len(ids), comm.ID, ids[0], ids[len(ids)-1])
-	return nil
+	return importFile(ctx, args, e, "prompts", func(ctx context.Context, db *store.DB, comm bot.Community, data []byte) (string, error) {
+		texts, err := parsePromptFile(data)
+		if err != nil {
+			return "", err
+		}
+		ids, err := db.AddDeckPrompts(ctx, comm.ID, "import", e.now(), texts...)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("imported %d prompts into the deck of %s (#%d to #%d)", len(ids), comm.ID, ids[0], ids[len(ids)-1]), nil
+	})
 }

@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
 )
 
 // surveyFile is the YAML `hearth surveys import` reads (README.md, "Check-in
@@ -112,42 +112,18 @@ func nodeLine(root *yaml.Node, path ...any) int {
 }
 
 func cmdSurveys(ctx context.Context, args []string, e env) error {
-	if len(args) == 0 || args[0] != "import" {
-		return &usageError{"usage: hearth surveys import [--db PATH] [--community ID] FILE.yaml"}
-	}
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	fs := newFlags("surveys import", "surveys import [--db PATH] [--community ID] FILE.yaml", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
-	community := fs.String("community", "", "the community id, when the database holds several")
-	if err := fs.Parse(args[1:]); err != nil {
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() != 1 {
-		return &usageError{"surveys import needs one file: hearth surveys import surveys.yaml"}
-	}
-	data, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	surveys, err := parseSurveyFile(data)
-	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
-	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var names []string
-	for _, s := range surveys {
-		if err := db.SaveSurvey(ctx, comm.ID, s, e.now()); err != nil {
-			return err
+	return importFile(ctx, args, e, "surveys", func(ctx context.Context, db *store.DB, comm bot.Community, data []byte) (string, error) {
+		surveys, err := parseSurveyFile(data)
+		if err != nil {
+			return "", err
 		}
-		names = append(names, s.Name)
-	}
-	fmt.Fprintf(e.stdout, "imported %d surveys into %s: %s\n", len(surveys), comm.ID, strings.Join(names, ", "))
-	return nil
+		var names []string
+		for _, s := range surveys {
+			if err := db.SaveSurvey(ctx, comm.ID, s, e.now()); err != nil {
+				return "", err
+			}
+			names = append(names, s.Name)
+		}
+		return fmt.Sprintf("imported %d surveys into %s: %s", len(surveys), comm.ID, strings.Join(names, ", ")), nil
+	})
 }

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
+)
+
+// importFile runs `hearth WHAT import [--db PATH] [--community ID] FILE`:
+// it reads the file and hands it to apply with the community's database;
+// apply parses, stores and says what it did. A parse error names the file.
+func importFile(ctx context.Context, args []string, e env, what string,
+	apply func(ctx context.Context, db *store.DB, comm bot.Community, data []byte) (string, error)) error {
+	synopsis := what + " import [--db PATH] [--community ID] FILE.yaml"
+	if len(args) == 0 || args[0] != "import" {
+		return &usageError{"usage: hearth " + synopsis}
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(what+" import", synopsis, e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	community := fs.String("community", "", "the community id, when the database holds several")
+	if err := fs.Parse(args[1:]); err != nil {
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() != 1 {
+		return &usageError{fmt.Sprintf("%s import needs one file: hearth %s", what, synopsis)}
+	}
+	data, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	said, err := apply(ctx, db, comm, data)
+	if err != nil {
+		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+	}
+	fmt.Fprintln(e.stdout, said)
+	return nil
+}
