@@ -120,20 +120,27 @@ func cpuTime() time.Duration {
 
 var benchSeq atomic.Int64
 
-// BenchmarkRecord measures events per second through the core, one event
-// per HandleEvent call from many goroutines: group commit at work.
-func BenchmarkRecord(b *testing.B) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "record.db"))
+// benchCore is the core on a fresh database, closed when the benchmark ends.
+func benchCore(b *testing.B) (*bot.Bot, time.Time) {
+	b.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "record.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	at := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(at)})
 	if err != nil {
 		b.Fatal(err)
 	}
+	return core, at
+}
+
+// BenchmarkRecord measures events per second through the core, one event
+// per HandleEvent call from many goroutines: group commit at work.
+func BenchmarkRecord(b *testing.B) {
+	ctx := context.Background()
+	core, at := benchCore(b)
 	b.SetParallelism(64)
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
@@ -151,16 +158,7 @@ func BenchmarkRecord(b *testing.B) {
 // batches of 500, the simulator's and bulk imports' path.
 func BenchmarkRecordBatch(b *testing.B) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "record.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	at := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
-	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(at)})
-	if err != nil {
-		b.Fatal(err)
-	}
+	core, at := benchCore(b)
 	const size = 500
 	batch := make([]bot.Event, 0, size)
 	start := time.Now()

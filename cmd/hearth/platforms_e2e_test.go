@@ -105,13 +105,7 @@ func TestSlackAndDiscordInOneProcess(t *testing.T) {
 	vars := platformVars(sl, dc)
 	vars["HEARTH_HTTP_ADDR"] = "127.0.0.1:0"
 	logs := &platLog{}
-	e := env{
-		getenv: func(k string) string { return vars[k] },
-		stdin:  strings.NewReader(""),
-		stdout: io.Discard,
-		stderr: logs,
-		now:    clock.Now,
-	}
+	e := platformEnv(vars, clock.Now, logs)
 	stop := runInBackground(t, db, e)
 
 	// Commands and reports run at t1, an hour after the activity at t0.
@@ -570,4 +564,15 @@ func runInBackground(t *testing.T, db string, e env) (stop func() error) {
 	}
 	t.Cleanup(func() { _ = stop() })
 	return stop
+}
+
+// platformEnv is the process environment of an in-process `hearth run`.
+func platformEnv(vars map[string]string, now func() time.Time, logs io.Writer) env {
+	return env{
+		getenv: func(k string) string { return vars[k] },
+		stdin:  strings.NewReader(""),
+		stdout: io.Discard,
+		stderr: logs,
+		now:    now,
+	}
 }

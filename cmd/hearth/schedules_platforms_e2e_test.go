@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -105,14 +104,8 @@ func TestSchedulesThroughSlackAndDiscord(t *testing.T) {
 	vars := platformVars(sl, dc)
 	vars["HEARTH_TZ"] = "Europe/Paris"
 	logs := &platLog{}
-	e := env{
-		getenv: func(k string) string { return vars[k] },
-		stdin:  strings.NewReader(""),
-		stdout: io.Discard,
-		stderr: logs,
-		now:    clock.Now,
-		wait:   sim.wait,
-	}
+	e := platformEnv(vars, clock.Now, logs)
+	e.wait = sim.wait
 	stop := runInBackground(t, db, e)
 
 	// Both adapters connected, /hearth registered in the guild.
