@@ -45,6 +45,10 @@ type Button struct {
 	Label    string
 	Value    string
 	Style    ButtonStyle
+	// Row groups buttons: adapters that lay buttons out in rows start a new
+	// row when Row changes (a Slack actions block, a Discord action row, a
+	// shell line), so each question of a check-in keeps its own row.
+	Row int
 }
 
 // ButtonStyle hints at a button's colour.
@@ -113,4 +117,6 @@ type Field struct {
 	Multiline   bool
 	Optional    bool
 	MaxLength   int
+	// Value prefills the field (a member changing an answer sees it).
+	Value string
 }

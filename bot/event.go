@@ -28,7 +28,7 @@ func (k EventKind) Activity() bool {
 }
 
 // Event is one piece of participation, as an adapter decoded it from the
-// platform. It never carries message text.
+// platform. It never carries message text, except Text for a DM to Hearth.
 type Event struct {
 	Kind      EventKind
 	Community string // Community.ID
@@ -42,6 +42,10 @@ type Event struct {
 	// DM is true for direct messages to Hearth: they are routed to the core,
 	// never counted as channel messages.
 	DM bool
+	// Text is a DM's text, set only for DMs to Hearth by adapters without
+	// forms (the shell), where a DM answers a check-in's free-text question.
+	// The core reads it as an answer; it is never recorded as an event.
+	Text string
 	// At is when it happened according to the platform, not when it arrived.
 	At time.Time
 	// Key identifies the thing on the platform (for example channel + message

@@ -26,6 +26,7 @@ type fakeStore struct {
 	promptPosts  []bot.PromptPost
 	settings     map[string]string
 	surveys      []bot.Survey
+	checkins     *checkinState
 }
 
 var _ bot.Store = (*fakeStore)(nil)

@@ -12,14 +12,33 @@ type ScheduleKind string
 const (
 	SchedulePrompt ScheduleKind = "prompt" // post a discussion prompt (or the deck's next one)
 	ScheduleDigest ScheduleKind = "digest" // post the weekly participation digest
+	// ScheduleCheckin starts a run of a check-in survey; Payload is a
+	// CheckinPayload as JSON.
+	ScheduleCheckin ScheduleKind = "checkin"
+	// ScheduleCheckinRemind and ScheduleCheckinClose are one-shot (a "once"
+	// spec, see OnceSpec): they remind and close one run, whose id is the
+	// Payload. Going through the scheduler makes them exactly-once across
+	// restarts, like everything else that falls due.
+	ScheduleCheckinRemind ScheduleKind = "checkin-remind"
+	ScheduleCheckinClose  ScheduleKind = "checkin-close"
 )
+
+// OnceSpec is the spec of a schedule that falls due once, at t:
+// "once 2026-12-01T09:00:00Z". SpecParser implementations read it.
+func OnceSpec(t time.Time) string { return "once " + t.UTC().Format(time.RFC3339) }
 
 // DefaultGrace is how late a missed firing may still run, per kind: when
 // Hearth was down at a due time, it fires once on start if the miss is
 // within this window, otherwise it skips to the next.
 var DefaultGrace = map[ScheduleKind]time.Duration{
-	SchedulePrompt: 2 * time.Hour,
-	ScheduleDigest: 24 * time.Hour,
+	SchedulePrompt:  2 * time.Hour,
+	ScheduleDigest:  24 * time.Hour,
+	ScheduleCheckin: 6 * time.Hour,
+	// A reminder late by more than this is pointless; the job also checks
+	// the run is still open.
+	ScheduleCheckinRemind: 6 * time.Hour,
+	// A run always closes, however late: its results are owed.
+	ScheduleCheckinClose: 400 * 24 * time.Hour,
 }
 
 // Schedule is a rhythm a facilitator set: what to do, when, and where.

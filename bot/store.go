@@ -18,6 +18,7 @@ type Store interface {
 	PromptStore
 	SettingsStore
 	SurveyStore
+	CheckinStore
 }
 
 // Recorder records participation.
