@@ -169,11 +169,33 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	return nil
 }
 
-// handleDM receives direct messages to Hearth. Check-in answers arrive here
-// in a later feature; until then a DM is acknowledged by ignoring it.
+// handleDM receives direct messages to Hearth. They are never counted as
+// participation; where an adapter passes their text (the shell, which has no
+// forms), a DM answers the check-in question Hearth asked in writing.
 func (b *Bot) handleDM(ctx context.Context, e Event) {
 	b.metrics.EventsIgnored.Add(1)
-	b.log.DebugContext(ctx, "dm received", "community", e.Community, "member", e.Member)
+	log := b.log.With("community", e.Community, "member", e.Member)
+	log.DebugContext(ctx, "dm received")
+	if e.Text == "" {
+		return
+	}
+	reply, err := b.answerByDM(ctx, e)
+	if err != nil {
+		b.metrics.Errors.Add(1)
+		log.ErrorContext(ctx, "dm answer failed", "err", err)
+		reply = Apology
+	}
+	if reply == "" {
+		reply = "I read direct messages only as answers to a check-in's written questions. `/hearth help` lists what I can do."
+	}
+	chat, err := b.chat(e.Community)
+	if err != nil {
+		log.ErrorContext(ctx, "dm reply", "err", err)
+		return
+	}
+	if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: e.Community, Member: e.Member}, Post{Text: reply}); err != nil {
+		log.ErrorContext(ctx, "dm reply", "err", err)
+	}
 }
 
 // HandleDirectory keeps members and channels fresh.

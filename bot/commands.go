@@ -272,5 +272,8 @@ func (b *Bot) actionTable() map[string]actionFunc {
 			return b.HandleCommand(ctx, Command{Community: a.Community, Channel: a.Channel, Member: a.Member,
 				MemberName: a.MemberName, Admin: a.Admin, Text: "report " + a.Value, At: a.At}), nil
 		},
+		ActionCheckinAnswer: b.actCheckinAnswer,
+		ActionCheckinWrite:  b.actCheckinWrite,
+		FormCheckin:         b.actCheckinForm,
 	}
 }

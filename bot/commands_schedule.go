@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -299,6 +300,14 @@ func (b *Bot) describeSchedule(ctx context.Context, s Schedule) string {
 		return fmt.Sprintf("prompt %q%s", clip(s.Payload, 40), where)
 	case s.Kind == ScheduleDigest:
 		return "weekly digest"
+	case s.Kind == ScheduleCheckin:
+		var p CheckinPayload
+		_ = json.Unmarshal([]byte(s.Payload), &p)
+		return "check-in " + p.Survey + where
+	case s.Kind == ScheduleCheckinRemind:
+		return "reminder of check-in #" + s.Payload
+	case s.Kind == ScheduleCheckinClose:
+		return "close of check-in #" + s.Payload
 	}
 	return string(s.Kind) + where
 }

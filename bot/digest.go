@@ -44,6 +44,16 @@ type Digest struct {
 	Report    Report      `json:"report"`
 	Newcomers []Newcomer  `json:"newcomers_not_posted"`
 	Weeks     []WeekPoint `json:"weeks"`
+	// Checkins are the check-ins that closed in the week or are still
+	// open, newest first (when the source keeps check-ins).
+	Checkins []CheckinDigest `json:"checkins"`
+}
+
+// CheckinDigest is one check-in run in the digest.
+type CheckinDigest struct {
+	Title    string         `json:"title"`
+	Results  SurveyResults  `json:"results"`
+	Previous *SurveyResults `json:"previous,omitempty"`
 }
 
 // Digest windows.
@@ -85,6 +95,23 @@ func BuildDigest(ctx context.Context, src ReportSource, community string, at tim
 			return Digest{}, fmt.Errorf("digest week of %s: %w", from.Format(time.DateOnly), err)
 		}
 		d.Weeks = append(d.Weeks, WeekPoint{Start: from, ActiveMembers: w.Members.Active, Posts: w.Activity.Messages + w.Activity.Replies})
+	}
+	d.Checkins = []CheckinDigest{}
+	if cr, ok := src.(CheckinReader); ok {
+		runs, err := cr.CheckinRuns(ctx, community, RunQuery{Limit: 50})
+		if err != nil {
+			return Digest{}, fmt.Errorf("digest check-ins: %w", err)
+		}
+		for _, r := range runs {
+			if !r.ClosedAt.IsZero() && (r.ClosedAt.Before(at.Add(-DigestPeriod)) || !r.ClosedAt.Before(at)) || r.OpenedAt.After(at) {
+				continue
+			}
+			res, prev, err := RunResultsWithPrevious(ctx, cr, r)
+			if err != nil {
+				return Digest{}, fmt.Errorf("digest check-in %d: %w", r.ID, err)
+			}
+			d.Checkins = append(d.Checkins, CheckinDigest{Title: nameOr(r.Survey.Title, r.Survey.Name), Results: res, Previous: prev})
+		}
 	}
 	return d, nil
 }
@@ -177,6 +204,12 @@ func FormatDigest(d Digest, v DigestView) string {
 			item(fmt.Sprintf("and %d more", len(r.Unanswered)-10))
 		}
 	}
+	if len(d.Checkins) > 0 {
+		heading("Check-ins")
+		for _, c := range d.Checkins {
+			item(checkinDigestLine(c, loc))
+		}
+	}
 	if len(r.Prompts) > 0 {
 		heading("Prompts")
 		for _, p := range r.Prompts {
@@ -185,4 +218,28 @@ func FormatDigest(d Digest, v DigestView) string {
 		}
 	}
 	return strings.TrimRight(sb.String(), "\n")
+}
+
+// checkinDigestLine sums up a run: who answered, and each scale's mean,
+// with the change against the survey's previous run.
+func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
+	r := c.Results
+	state := "closed " + r.ClosedAt.In(loc).Format("Jan 2")
+	if r.ClosedAt.IsZero() {
+		state = "open until " + r.ClosesAt.In(loc).Format("Jan 2 15:04")
+	}
+	line := fmt.Sprintf("%s #%d (%s): %d of %d answered (%.0f%%)", c.Title, r.Run, state, r.Respondents, r.Delivered, 100*r.ResponseRate)
+	if c.Previous != nil {
+		line += pointsTrend(100*r.ResponseRate, 100*c.Previous.ResponseRate, "%")
+	}
+	for i, q := range r.Questions {
+		if q.Kind != QuestionScale || q.Mean == nil {
+			continue
+		}
+		line += fmt.Sprintf(" · %s mean %.1f", clip(q.Prompt, 40), *q.Mean)
+		if c.Previous != nil && i < len(c.Previous.Questions) && c.Previous.Questions[i].ID == q.ID && c.Previous.Questions[i].Mean != nil {
+			line += pointsTrend(*q.Mean, *c.Previous.Questions[i].Mean, "")
+		}
+	}
+	return line
 }

@@ -23,6 +23,15 @@ func (b *Bot) RunSchedule(ctx context.Context, s Schedule, at time.Time) error {
 		_, err = b.postPrompt(ctx, s.Community, s.Channel, s.Payload, s.ID, at)
 	case ScheduleDigest:
 		err = b.postDigest(ctx, s.Community, at)
+	case ScheduleCheckin:
+		err = b.runScheduledCheckin(ctx, s, at)
+	case ScheduleCheckinRemind:
+		err = b.remindRun(ctx, s.Community, payloadRun(s), at)
+	case ScheduleCheckinClose:
+		_, _, _, err = b.closeRun(ctx, s.Community, payloadRun(s), at)
+		if errors.Is(err, ErrNotFound) {
+			err = nil
+		}
 	default:
 		err = fmt.Errorf("unknown schedule kind %q", s.Kind)
 	}

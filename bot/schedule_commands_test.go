@@ -16,6 +16,8 @@ type fakeChat struct {
 	mu    sync.Mutex
 	posts []sentPost
 	caps  bot.Capabilities
+	// unreachable members' DMs fail as the platform refusing them.
+	unreachable map[string]bool
 }
 
 type sentPost struct {
@@ -29,6 +31,9 @@ var _ bot.Chat = (*fakeChat)(nil)
 func (c *fakeChat) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.PostRef, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if to.Kind == bot.ToDM && c.unreachable[to.Member] {
+		return bot.PostRef{}, bot.Errorf(bot.EUnreachable, "%s does not take DMs", to.Member)
+	}
 	ref := bot.PostRef{Channel: to.Channel, ID: "P" + string(rune('0'+len(c.posts)))}
 	c.posts = append(c.posts, sentPost{to: to, post: p, ref: ref})
 	return ref, nil

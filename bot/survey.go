@@ -145,6 +145,13 @@ func (s *Survey) Validate() error {
 			return questionError(i, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, clip(string(q.Kind), 20))
 		}
 	}
+	if s.buttonRows() > maxButtonRows {
+		return Errorf(EArgument, "Survey %s has too many choices for one chat message: its buttons need %d rows, and Discord shows %d (each choice question takes a row per %d options; written answers take one more). Split it into two surveys.",
+			s.Name, s.buttonRows(), maxButtonRows, maxButtonsPerRow)
+	}
+	if n := len(s.textQuestions()); n > maxTextQuestions {
+		return Errorf(EArgument, "Survey %s has %d free-text questions; a form holds %d. Split it into two surveys.", s.Name, n, maxTextQuestions)
+	}
 	st := &s.Settings
 	switch st.Audience {
 	case "":

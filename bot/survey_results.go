@@ -1,10 +1,12 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // SurveyAnswer is one member's answer to one question of a run. For an
@@ -44,6 +46,10 @@ type QuestionResult struct {
 // SurveyResults are a run's results.
 type SurveyResults struct {
 	Survey       string           `json:"survey"`
+	Run          int64            `json:"run,omitempty"`
+	OpenedAt     time.Time        `json:"opened_at,omitzero"`
+	ClosesAt     time.Time        `json:"closes_at,omitzero"`
+	ClosedAt     time.Time        `json:"closed_at,omitzero"` // zero while the run is open
 	Delivered    int              `json:"delivered"`
 	Respondents  int              `json:"respondents"`
 	ResponseRate float64          `json:"response_rate"` // respondents / delivered, 0 when nothing was delivered
@@ -185,4 +191,68 @@ func pointsTrend(now, before float64, unit string) string {
 		return fmt.Sprintf(" (▼%.1f%s)", -d, unit)
 	}
 	return " (=)"
+}
+
+// CheckinReader is what check-in results read; CheckinStore has it.
+type CheckinReader interface {
+	CheckinRuns(ctx context.Context, community string, q RunQuery) ([]CheckinRun, error)
+	Recipients(ctx context.Context, run int64) ([]Recipient, error)
+	Answers(ctx context.Context, run int64) ([]SurveyAnswer, error)
+}
+
+// RunResults computes a run's results. Delivered counts the recipients a
+// DM reached, or everyone in a channel post's audience.
+func RunResults(ctx context.Context, src CheckinReader, r CheckinRun) (SurveyResults, error) {
+	answers, err := src.Answers(ctx, r.ID)
+	if err != nil {
+		return SurveyResults{}, err
+	}
+	recips, err := src.Recipients(ctx, r.ID)
+	if err != nil {
+		return SurveyResults{}, err
+	}
+	names := map[string]string{}
+	delivered := 0
+	for _, rc := range recips {
+		names[rc.Member] = rc.Name
+		if rc.Status == RecipientSent || r.Delivery == DeliverChannel {
+			delivered++
+		}
+	}
+	res := ComputeResults(r.Survey, delivered, answers, r.Anonymous, names)
+	res.Run = r.ID
+	res.OpenedAt, res.ClosesAt, res.ClosedAt = r.OpenedAt, r.ClosesAt, r.ClosedAt
+	return res, nil
+}
+
+// PreviousRun is the survey's latest closed run opened before r, or nil.
+func PreviousRun(ctx context.Context, src CheckinReader, r CheckinRun) (*CheckinRun, error) {
+	runs, err := src.CheckinRuns(ctx, r.Community, RunQuery{Survey: r.Survey.Name, Closed: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range runs {
+		if p.ID != r.ID && (p.OpenedAt.Before(r.OpenedAt) || (p.OpenedAt.Equal(r.OpenedAt) && p.ID < r.ID)) {
+			return &p, nil
+		}
+	}
+	return nil, nil
+}
+
+// RunResultsWithPrevious computes a run's results and, for the trend, its
+// survey's previous closed run's (nil when there is none).
+func RunResultsWithPrevious(ctx context.Context, src CheckinReader, r CheckinRun) (SurveyResults, *SurveyResults, error) {
+	res, err := RunResults(ctx, src, r)
+	if err != nil {
+		return SurveyResults{}, nil, err
+	}
+	prev, err := PreviousRun(ctx, src, r)
+	if err != nil || prev == nil {
+		return res, nil, err
+	}
+	pres, err := RunResults(ctx, src, *prev)
+	if err != nil {
+		return SurveyResults{}, nil, err
+	}
+	return res, &pres, nil
 }

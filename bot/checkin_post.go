@@ -1,0 +1,207 @@
+package bot
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Check-in actions. A choice button's Value is "RUN:QUESTION:OPTION" (the
+// scale number, the choice's index from 0, or yes/no); the write button's
+// and the form's context are the run id.
+const (
+	ActionCheckinAnswer = "checkin.answer"
+	ActionCheckinWrite  = "checkin.write"
+	FormCheckin         = "checkin.form"
+)
+
+// Limits that keep a check-in in one chat message: Discord shows at most
+// five rows of five buttons, and a modal holds five inputs.
+const (
+	maxButtonRows     = 5
+	maxButtonsPerRow  = 5
+	maxTextQuestions  = 5
+	MaxTextAnswer     = 2000 // characters of a free-text answer
+	checkinTextPrompt = 45   // Discord's limit on a modal input's label
+)
+
+// buttonRows is how many rows of buttons the survey's post needs.
+func (s Survey) buttonRows() int {
+	rows, text := 0, false
+	for _, q := range s.Questions {
+		switch q.Kind {
+		case QuestionText:
+			text = true
+		default:
+			n := len(q.options())
+			rows += (n + maxButtonsPerRow - 1) / maxButtonsPerRow
+		}
+	}
+	if text {
+		rows++
+	}
+	return rows
+}
+
+// options are a choice question's options as (label, value) pairs.
+func (q Question) options() [][2]string {
+	var out [][2]string
+	switch q.Kind {
+	case QuestionScale:
+		for v := q.Min; v <= q.Max; v++ {
+			out = append(out, [2]string{strconv.Itoa(v), strconv.Itoa(v)})
+		}
+	case QuestionSingle, QuestionMulti:
+		for i, c := range q.Choices {
+			out = append(out, [2]string{c, strconv.Itoa(i)})
+		}
+	case QuestionYesNo:
+		out = [][2]string{{"Yes", "yes"}, {"No", "no"}}
+	}
+	return out
+}
+
+// answerValue turns a button's option into the stored answer, or false
+// when the option is not one of the question's.
+func (q Question) answerValue(option string) (string, bool) {
+	switch q.Kind {
+	case QuestionScale:
+		n, err := strconv.Atoi(option)
+		return option, err == nil && n >= q.Min && n <= q.Max && strconv.Itoa(n) == option
+	case QuestionSingle, QuestionMulti:
+		i, err := strconv.Atoi(option)
+		if err != nil || i < 0 || i >= len(q.Choices) || strconv.Itoa(i) != option {
+			return "", false
+		}
+		return q.Choices[i], true
+	case QuestionYesNo:
+		return option, option == "yes" || option == "no"
+	}
+	return "", false
+}
+
+func (s Survey) question(id string) (Question, bool) {
+	for _, q := range s.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+func (s Survey) textQuestions() []Question {
+	var out []Question
+	for _, q := range s.Questions {
+		if q.Kind == QuestionText {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// respondent is who answers are filed under: the member for attributed
+// runs; for anonymous ones a keyed hash of the member that only the run's
+// salt links back, and the salt is forgotten when the run closes. "" means
+// the run can no longer take this member's answers (closed).
+func respondent(r CheckinRun, member string) string {
+	if !r.Anonymous {
+		return member
+	}
+	if len(r.Salt) == 0 {
+		return ""
+	}
+	mac := hmac.New(sha256.New, r.Salt)
+	mac.Write([]byte(member))
+	return "anon:" + hex.EncodeToString(mac.Sum(nil)[:12])
+}
+
+// checkinPost is the check-in as members see it: the questions, a row of
+// buttons per choice question, and a button to answer in writing.
+func checkinPost(r CheckinRun, loc *time.Location, reminder string) Post {
+	s := r.Survey
+	var sb strings.Builder
+	if reminder != "" {
+		sb.WriteString(reminder + "\n")
+	}
+	fmt.Fprintf(&sb, "**%s** (check-in #%d)\n", nameOr(s.Title, s.Name), r.ID)
+	if s.Intro != "" {
+		sb.WriteString(s.Intro + "\n")
+	}
+	var buttons []Button
+	row := 0
+	for i, q := range s.Questions {
+		fmt.Fprintf(&sb, "**%d.** %s", i+1, q.Prompt)
+		switch q.Kind {
+		case QuestionScale:
+			if q.MinLabel != "" || q.MaxLabel != "" {
+				fmt.Fprintf(&sb, " _(%d = %s, %d = %s)_", q.Min, nameOr(q.MinLabel, "low"), q.Max, nameOr(q.MaxLabel, "high"))
+			}
+		case QuestionMulti:
+			sb.WriteString(" _(choose any)_")
+		case QuestionText:
+			sb.WriteString(" _(in writing")
+			if q.Optional {
+				sb.WriteString(", optional")
+			}
+			sb.WriteString(")_")
+		}
+		if q.Optional && q.Kind != QuestionText {
+			sb.WriteString(" _(optional)_")
+		}
+		sb.WriteString("\n")
+		if q.Kind == QuestionText {
+			continue
+		}
+		for j, o := range q.options() {
+			if j > 0 && j%maxButtonsPerRow == 0 {
+				row++
+			}
+			buttons = append(buttons, Button{ActionID: ActionCheckinAnswer, Label: clip(o[0], 75),
+				Value: fmt.Sprintf("%d:%s:%s", r.ID, q.ID, o[1]), Row: row})
+		}
+		row++
+	}
+	if len(s.textQuestions()) > 0 {
+		buttons = append(buttons, Button{ActionID: ActionCheckinWrite, Label: "Answer in writing",
+			Value: strconv.FormatInt(r.ID, 10), Style: StylePrimary, Row: row})
+	}
+	if r.Anonymous {
+		sb.WriteString("_Anonymous: results never name anyone._\n")
+	} else {
+		sb.WriteString("_Your answers go to the facilitators with your name._\n")
+	}
+	fmt.Fprintf(&sb, "_Open until %s: you can change your answers until then._", whenIn(r.ClosesAt, loc))
+	return Post{Text: sb.String(), Buttons: buttons}
+}
+
+// checkinForm is the form for a run's free-text questions, prefilled with
+// what the member answered before.
+func checkinForm(r CheckinRun, current map[string]string) *Form {
+	f := &Form{ID: FormCheckin, Title: clip(nameOr(r.Survey.Title, r.Survey.Name), 24), Submit: "Send",
+		Context: strconv.FormatInt(r.ID, 10)}
+	for _, q := range r.Survey.textQuestions() {
+		f.Fields = append(f.Fields, Field{ID: q.ID, Label: clip(q.Prompt, checkinTextPrompt), Placeholder: clip(q.Prompt, 100),
+			Multiline: true, Optional: q.Optional, MaxLength: MaxTextAnswer, Value: current[q.ID]})
+	}
+	return f
+}
+
+// parseAnswerValue reads a choice button's "RUN:QUESTION:OPTION".
+func parseAnswerValue(v string) (run int64, question, option string, ok bool) {
+	parts := strings.SplitN(v, ":", 3)
+	if len(parts) != 3 {
+		return 0, "", "", false
+	}
+	run, err := strconv.ParseInt(parts[0], 10, 64)
+	return run, parts[1], parts[2], err == nil && run > 0 && parts[1] != "" && parts[2] != ""
+}
+
+// remindBefore is how long before a run closes its reminder goes out: a
+// quarter of the window, at most a day.
+func remindBefore(window time.Duration) time.Duration {
+	return min(window/4, 24*time.Hour)
+}
