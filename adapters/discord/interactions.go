@@ -292,6 +292,7 @@ func (a *Adapter) replyMessages(reply bot.Reply) []message {
 		last := &msgs[len(msgs)-1]
 		last.components = append([]discordgo.MessageComponent{discordgo.ActionsRow{Components: append(reopen, extra...)}}, last.components...)
 		if len(last.components) > maxRows {
+			a.log.Warn("a reply has more rows of buttons than Discord shows; the last are dropped", "rows", len(last.components))
 			last.components = last.components[:maxRows]
 		}
 	}

@@ -77,22 +77,53 @@ func (a *Adapter) render(p bot.Post) []message {
 	return msgs
 }
 
-// buttonRows lays buttons out in action rows of five (25 at most).
+// buttonRows lays buttons out in action rows of five (25 at most): a new
+// row whenever Button.Row changes from the button before. Rows past the
+// fifth are dropped, and logged. Every button of the message gets its own
+// custom id: two buttons with the same ActionID and Value would share
+// "b|ActionID|Value", which Discord refuses, so the second one gets a kept
+// key instead.
 func (a *Adapter) buttonRows(buttons []bot.Button) []discordgo.MessageComponent {
 	var rows []discordgo.MessageComponent
-	for i := 0; i < len(buttons) && len(rows) < maxRows; i += maxButtonsPerRow {
+	seen := map[string]bool{}
+	shown := 0
+	for _, idx := range groupRows(buttons, maxButtonsPerRow) {
+		if len(rows) == maxRows {
+			break
+		}
 		var row []discordgo.MessageComponent
-		for _, b := range buttons[i:min(i+maxButtonsPerRow, len(buttons))] {
+		for _, i := range idx {
+			b := buttons[i]
+			id := a.ids.button(b.ActionID, b.Value)
+			if seen[id] {
+				id = a.ids.newKey(stored{kind: 'b', actionID: b.ActionID, value: b.Value})
+			}
+			seen[id] = true
 			row = append(row, discordgo.Button{
 				Label:    clip(orDefault(b.Label, b.Value), maxLabel),
 				Style:    buttonStyle(b.Style),
-				CustomID: a.ids.button(b.ActionID, b.Value),
+				CustomID: id,
 			})
 		}
+		shown += len(row)
 		rows = append(rows, discordgo.ActionsRow{Components: row})
 	}
-	if len(buttons) > maxRows*maxButtonsPerRow {
-		a.log.Warn("a post has more buttons than Discord shows; the rest are dropped", "buttons", len(buttons))
+	if shown < len(buttons) {
+		a.log.Warn("a post has more buttons than Discord shows; the rest are dropped", "buttons", len(buttons), "dropped", len(buttons)-shown)
+	}
+	return rows
+}
+
+// groupRows groups the indexes of buttons into rows: a new row whenever
+// Button.Row changes from the button before, and whenever a row holds
+// perRow already. Buttons that all have the same Row fill rows of perRow.
+func groupRows(buttons []bot.Button, perRow int) [][]int {
+	var rows [][]int
+	for i, b := range buttons {
+		if n := len(rows); n == 0 || len(rows[n-1]) == perRow || buttons[i-1].Row != b.Row {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], i)
 	}
 	return rows
 }
@@ -249,7 +280,8 @@ func (s *idStore) decode(customID string) (stored, bool) {
 	return stored{}, false
 }
 
-// modal renders a form as a modal response, prefilled with values.
+// modal renders a form as a modal response, prefilled with values (what
+// was typed, when a form reopens after errors) or else each Field.Value.
 // Discord modals hold five inputs and have their own Submit button.
 func (a *Adapter) modal(f bot.Form, values map[string]string) *discordgo.InteractionResponse {
 	var rows []discordgo.MessageComponent
@@ -267,7 +299,11 @@ func (a *Adapter) modal(f bot.Form, values map[string]string) *discordgo.Interac
 		if maxLen <= 0 || maxLen > maxInputLength {
 			maxLen = maxInputLength
 		}
-		value := values[fld.ID]
+		// What was typed, when the form reopens; else the field's own value.
+		value, typed := values[fld.ID]
+		if !typed {
+			value = fld.Value
+		}
 		if utf8.RuneCountInString(value) > maxLen {
 			value = string([]rune(value)[:maxLen])
 		}

@@ -19,7 +19,7 @@ const (
 	lineDM                 // NAME dm: TEXT
 	lineJoin               // NAME joins
 	lineLeave              // NAME leaves
-	lineClick              // NAME clicks LABEL
+	lineClick              // NAME clicks LABEL or NAME clicks ROW:LABEL
 	lineDirective          // :advance 3d, :now, :help
 )
 
@@ -50,6 +50,15 @@ func parseLine(s string) (line, error) {
 		verb, arg, _ := strings.Cut(s[1:], " ")
 		return line{kind: lineDirective, verb: strings.ToLower(verb), text: strings.TrimSpace(arg)}, nil
 	}
+	// NAME clicks LABEL comes first: a label may hold a colon, and so does
+	// NAME clicks ROW:LABEL.
+	if words := strings.Fields(s); len(words) >= 2 && validName(words[0]) && isClick(words[1]) {
+		label := strings.Trim(strings.Join(words[2:], " "), "[]\"")
+		if label == "" {
+			return line{}, fmt.Errorf("which button? Write `%s clicks LABEL`", words[0])
+		}
+		return line{kind: lineClick, name: words[0], text: label}, nil
+	}
 	head, text, hasColon := strings.Cut(s, ":")
 	fields := strings.Fields(head)
 	if len(fields) == 0 {
@@ -62,7 +71,7 @@ func parseLine(s string) (line, error) {
 	l := line{name: name}
 	rest := fields[1:]
 	if !hasColon {
-		// NAME joins / NAME leaves / NAME clicks LABEL
+		// NAME joins / NAME leaves
 		words := strings.Fields(s)
 		if len(words) < 2 {
 			return line{}, errUnreadable
@@ -78,13 +87,6 @@ func parseLine(s string) (line, error) {
 				l.kind = lineLeave
 				return l, nil
 			}
-		case "clicks", "click", "presses":
-			label := strings.Trim(strings.Join(words[2:], " "), "[]\"")
-			if label == "" {
-				return line{}, fmt.Errorf("which button? Write `%s clicks LABEL`", name)
-			}
-			l.kind, l.text = lineClick, label
-			return l, nil
 		}
 		return line{}, errUnreadable
 	}
@@ -125,6 +127,14 @@ func parseLine(s string) (line, error) {
 		return line{}, fmt.Errorf("%s said nothing; write some text after the colon", name)
 	}
 	return l, nil
+}
+
+func isClick(word string) bool {
+	switch strings.ToLower(word) {
+	case "clicks", "click", "presses":
+		return true
+	}
+	return false
 }
 
 var errUnreadable = fmt.Errorf("I can't read that line. Lines look like `alice: hello`, `bob reply: thanks`, `carol react: tada`, `dave joins`, `:advance 1d` (type :help)")

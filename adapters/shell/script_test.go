@@ -26,6 +26,13 @@ func TestParseLine(t *testing.T) {
 		{in: "frank leaves", want: line{kind: lineLeave, name: "frank"}},
 		{in: "alice clicks Last 30 days", want: line{kind: lineClick, name: "alice", text: "Last 30 days"}},
 		{in: "alice clicks [Going]", want: line{kind: lineClick, name: "alice", text: "Going"}},
+		{in: "alice clicks 2:Yes", want: line{kind: lineClick, name: "alice", text: "2:Yes"}},
+		{in: "alice clicks [2:Yes]", want: line{kind: lineClick, name: "alice", text: "2:Yes"}},
+		{in: "alice clicks Note: later", want: line{kind: lineClick, name: "alice", text: "Note: later"}},
+		{in: "alice presses  2 : Yes ", want: line{kind: lineClick, name: "alice", text: "2 : Yes"}},
+		{in: "alice clicks: hi", err: "can't read"},
+		{in: "alice: clicks 2:Yes", want: line{kind: lineMessage, name: "alice", text: "clicks 2:Yes"}},
+		{in: "a/b clicks 2:Yes", err: "can't be a member's name"},
 		{in: ":advance 3d", want: line{kind: lineDirective, verb: "advance", text: "3d"}},
 		{in: ":NOW", want: line{kind: lineDirective, verb: "now"}},
 		{in: "alice clicks", err: "which button"},
@@ -90,7 +97,7 @@ func TestParseDuration(t *testing.T) {
 }
 
 func FuzzParseLine(f *testing.F) {
-	for _, s := range []string{"alice: hi", "bob reply 2: x", "c react: y", "d clicks A b", ":advance 1d", "e #x: y", "f dm: /hearth me"} {
+	for _, s := range []string{"alice: hi", "bob reply 2: x", "c react: y", "d clicks A b", "d clicks 2:A", ":advance 1d", "e #x: y", "f dm: /hearth me"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -79,6 +79,75 @@ type posted struct {
 	ref     bot.PostRef
 	channel string
 	buttons []bot.Button
+	rows    []int // the printed row of each button, from 1
+}
+
+// printedRows numbers the lines a post's buttons print on, from 1: a new
+// line whenever Button.Row changes from the button before.
+func printedRows(buttons []bot.Button) []int {
+	rows := make([]int, len(buttons))
+	for i, b := range buttons {
+		switch {
+		case i == 0:
+			rows[i] = 1
+		case b.Row != buttons[i-1].Row:
+			rows[i] = rows[i-1] + 1
+		default:
+			rows[i] = rows[i-1]
+		}
+	}
+	return rows
+}
+
+// lines returns the post's buttons as printed, one string per row.
+func (p posted) lines() []string {
+	var out []string
+	for i, b := range p.buttons {
+		if i == 0 || p.rows[i] != p.rows[i-1] {
+			out = append(out, "")
+		} else {
+			out[len(out)-1] += " "
+		}
+		out[len(out)-1] += "[" + b.Label + "]"
+	}
+	return out
+}
+
+// find picks the button "clicks TEXT" names: the one labelled TEXT (any
+// case), or else, for TEXT = ROW:LABEL, the one labelled LABEL in that
+// printed row; -1 when there is none. When TEXT labels buttons in more
+// than one row, it also returns those rows: the person must say which.
+func (p posted) find(text string) (pressed int, rows []int) {
+	pressed = -1
+	for i, b := range p.buttons {
+		if !strings.EqualFold(b.Label, text) {
+			continue
+		}
+		if pressed < 0 {
+			pressed = i
+		}
+		if len(rows) == 0 || rows[len(rows)-1] != p.rows[i] {
+			rows = append(rows, p.rows[i])
+		}
+	}
+	if pressed >= 0 {
+		return pressed, rows
+	}
+	row, label, ok := strings.Cut(text, ":")
+	if !ok {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(row))
+	if err != nil {
+		return -1, nil
+	}
+	label = strings.Trim(label, " []\"")
+	for i, b := range p.buttons {
+		if p.rows[i] == n && strings.EqualFold(b.Label, label) {
+			return i, []int{n}
+		}
+	}
+	return -1, nil
 }
 
 var (
@@ -119,7 +188,8 @@ func New(cfg Config) (*Adapter, error) {
 func (a *Adapter) Community() bot.Community { return a.community }
 
 // Capabilities: the shell shows buttons (press them with "NAME clicks
-// LABEL"), private replies and files; it has no forms.
+// LABEL" or "NAME clicks ROW:LABEL"), private replies and files; it has no
+// forms.
 func (a *Adapter) Capabilities() bot.Capabilities {
 	return bot.Capabilities{Buttons: true, Ephemeral: true, Files: true}
 }
@@ -266,8 +336,10 @@ func (a *Adapter) act(ctx context.Context, l line) {
 		id := strconv.FormatInt(now.UnixMilli(), 10) + ".dm" + strconv.Itoa(a.dms)
 		a.printf("(dm from %s) %s\n", l.name, l.text)
 		a.mu.Unlock()
+		// The shell has no forms: a DM's text answers a check-in's
+		// free-text question, so the core gets it.
 		a.record(ctx, bot.Event{Kind: bot.KindMessage, DM: true, Member: who, MemberName: l.name, At: now,
-			Key: "dm:" + who + ":" + id, Message: id})
+			Key: "dm:" + who + ":" + id, Message: id, Text: l.text})
 	case lineJoin, lineLeave:
 		kind, verb := bot.KindJoin, "joined"
 		if l.kind == lineLeave {
@@ -353,39 +425,61 @@ func (a *Adapter) command(ctx context.Context, name, channel, text string, now t
 	a.deliverReply(ctx, who, channel, reply)
 }
 
-func (a *Adapter) click(ctx context.Context, name, label string, now time.Time) {
+func (a *Adapter) click(ctx context.Context, name, text string, now time.Time) {
 	who := memberID(name)
 	a.mu.Lock()
 	p, ok := a.buttons[who]
 	if !ok {
-		p, ok = a.buttons["*"]
-	}
-	var pressed *bot.Button
-	for i, b := range p.buttons {
-		if strings.EqualFold(b.Label, label) {
-			pressed = &p.buttons[i]
-			break
-		}
+		p = a.buttons["*"]
 	}
 	a.mu.Unlock()
-	if !ok || pressed == nil {
-		var labels []string
-		for _, b := range p.buttons {
-			labels = append(labels, "["+b.Label+"]")
-		}
-		if len(labels) == 0 {
+	i, rows := p.find(text)
+	switch {
+	case len(rows) > 1:
+		// The same label in several rows (say, a 1 to 5 scale for each
+		// question of a check-in): don't guess.
+		label := p.buttons[i].Label
+		a.note("more than one row has [%s] (rows %s): write `%s clicks ROW:%s`, such as `%s clicks %d:%s`; rows count from 1, top to bottom",
+			label, joinInts(rows), name, label, name, rows[0], label)
+		return
+	case i < 0:
+		lines := p.lines()
+		switch len(lines) {
+		case 0:
 			a.note("%s has no buttons to press", name)
-		} else {
-			a.note("%s can press %s", name, strings.Join(labels, " "))
+		case 1:
+			a.note("%s can press %s", name, lines[0])
+		default:
+			for n := range lines {
+				lines[n] += fmt.Sprintf(" (row %d)", n+1)
+			}
+			a.note("%s can press %s", name, strings.Join(lines, ", "))
 		}
 		return
 	}
+	pressed := p.buttons[i]
 	a.mu.Lock()
-	a.printf("%s clicked [%s]\n", name, pressed.Label)
+	if p.rows[len(p.rows)-1] > 1 {
+		a.printf("%s clicked [%s] (row %d)\n", name, pressed.Label, p.rows[i])
+	} else {
+		a.printf("%s clicked [%s]\n", name, pressed.Label)
+	}
 	a.mu.Unlock()
 	reply := a.h.HandleAction(ctx, bot.Action{Community: a.community.ID, Channel: p.channel, Member: who, MemberName: name,
 		ActionID: pressed.ActionID, Value: pressed.Value, Post: p.ref, At: now})
 	a.deliverReply(ctx, who, p.channel, reply)
+}
+
+// joinInts writes 1, 2 and 3.
+func joinInts(ns []int) string {
+	var parts []string
+	for _, n := range ns {
+		parts = append(parts, strconv.Itoa(n))
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // deliverReply shows a command's or a click's reply to the member.
@@ -440,17 +534,17 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 	}
 	a.printf("%s%s\n", prefix, indent(plain(p.Text)))
 	if len(p.Buttons) > 0 {
-		var labels []string
-		for _, b := range p.Buttons {
-			labels = append(labels, "["+b.Label+"]")
+		// One line per row of buttons (Button.Row).
+		pp := posted{ref: ref, channel: to.Channel, buttons: p.Buttons, rows: printedRows(p.Buttons)}
+		for _, l := range pp.lines() {
+			a.printf("    %s\n", l)
 		}
-		a.printf("    %s\n", strings.Join(labels, " "))
 		if to.Member != "" {
-			a.buttons[to.Member] = posted{ref: ref, channel: to.Channel, buttons: p.Buttons}
+			a.buttons[to.Member] = pp
 		} else {
 			// A channel post's buttons are for whoever is in the channel;
 			// "NAME clicks" finds them through the "*" entry.
-			a.buttons["*"] = posted{ref: ref, channel: to.Channel, buttons: p.Buttons}
+			a.buttons["*"] = pp
 		}
 	}
 	if p.Image != nil {
@@ -556,6 +650,7 @@ func (a *Adapter) printBanner() {
   frank joins / frank leaves     join or leave the community
   alice: /hearth help            run a command as alice
   alice clicks Last 30 days      press a button Hearth showed alice
+  alice clicks 2:Yes             press [Yes] in the second row of buttons
   :advance 1d  :now  :quit       simulated time (start with --clock), the time, leave
 To connect Slack or Discord instead, set SLACK_BOT_TOKEN + SLACK_APP_TOKEN or DISCORD_BOT_TOKEN (see README.md).
 `)

@@ -102,6 +102,9 @@ hal leaves
 		if keys[e.Key] {
 			t.Errorf("event %d reuses key %s", i, e.Key)
 		}
+		if wantText := map[bool]string{true: "a private word"}[w.dm]; e.Text != wantText {
+			t.Errorf("event %d has text %q, want %q (only a DM to Hearth carries its text)", i, e.Text, wantText)
+		}
 		keys[e.Key] = true
 		if want := start.Add(time.Duration(i) * time.Second); !e.At.Equal(want) {
 			t.Errorf("event %d at %s, want %s (each line takes a simulated second)", i, e.At, want)
@@ -259,5 +262,89 @@ func TestSchedulerRunsAtStartAndAsTimeMoves(t *testing.T) {
 		if !due.until[i].Equal(want[i]) {
 			t.Errorf("RunDue #%d until %s, want %s", i, due.until[i], want[i])
 		}
+	}
+}
+
+// checkin is a post with three questions, each with its buttons in a row
+// of its own; "No" is in the first row and the third.
+var checkin = bot.Post{Text: "Check-in", Buttons: []bot.Button{
+	{ActionID: "checkin", Label: "Yes", Value: "q1:yes", Row: 0},
+	{ActionID: "checkin", Label: "No", Value: "q1:no", Row: 0},
+	{ActionID: "checkin", Label: "1", Value: "q2:1", Row: 1},
+	{ActionID: "checkin", Label: "2", Value: "q2:2", Row: 1},
+	{ActionID: "checkin", Label: "3", Value: "q2:3", Row: 1},
+	{ActionID: "checkin", Label: "No", Value: "q3:no", Row: 2},
+}}
+
+func TestButtonRowsPrintOneLineEach(t *testing.T) {
+	var out bytes.Buffer
+	sh, _ := shell.New(shell.Config{Handler: &fakeHandler{}, Clock: bot.NewManualClock(start), Out: &out})
+	ctx := context.Background()
+	sh.Post(ctx, bot.Destination{Kind: bot.ToChannel, Channel: "general"}, bot.Post{Text: "One row", Buttons: []bot.Button{
+		{Label: "1"}, {Label: "2"}, {Label: "3"}}})
+	sh.Post(ctx, bot.Destination{Kind: bot.ToChannel, Channel: "general"}, bot.Post{Text: "Still one row", Buttons: []bot.Button{
+		{Label: "a", Row: 4}, {Label: "b", Row: 4}}})
+	sh.Post(ctx, bot.Destination{Kind: bot.ToDM, Member: "alice"}, checkin)
+	want := "[1] #general hearth: One row\n    [1] [2] [3]\n" +
+		"[2] #general hearth: Still one row\n    [a] [b]\n" +
+		"(dm to alice) hearth: Check-in\n    [Yes] [No]\n    [1] [2] [3]\n    [No]\n"
+	if out.String() != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out.String(), want)
+	}
+}
+
+// A label in more than one row is not guessed: the person is told to name
+// the row, with ROW:LABEL, rows counting from 1 as printed.
+func TestClickByRow(t *testing.T) {
+	h := &fakeHandler{reply: bot.Reply{Post: checkin, Private: true}}
+	out, _ := play(t, h, `alice: /hearth checkin
+alice clicks no
+alice clicks 3:no
+alice clicks 2
+alice clicks [2:3]
+alice clicks 1 : No
+alice clicks 4:No
+alice clicks 2:Yes
+`)
+	var values []string
+	for _, a := range h.actions {
+		values = append(values, a.Value)
+	}
+	if want := []string{"q3:no", "q2:2", "q2:3", "q1:no"}; strings.Join(values, " ") != strings.Join(want, " ") {
+		t.Errorf("pressed %v, want %v:\n%s", values, want, out)
+	}
+	for _, s := range []string{
+		"(only alice sees) hearth: Check-in\n    [Yes] [No]\n    [1] [2] [3]\n    [No]\n",
+		"? more than one row has [No] (rows 1 and 3): write `alice clicks ROW:No`, such as `alice clicks 1:No`; rows count from 1, top to bottom\n",
+		"alice clicked [No] (row 3)\n",
+		"alice clicked [2] (row 2)\n",
+		"alice clicked [3] (row 2)\n",
+		"alice clicked [No] (row 1)\n",
+		"? alice can press [Yes] [No] (row 1), [1] [2] [3] (row 2), [No] (row 3)\n",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	if n := strings.Count(out, "? alice can press"); n != 2 {
+		t.Errorf("%d notes listing the buttons, want 2 (row 4 does not exist, row 2 has no Yes):\n%s", n, out)
+	}
+}
+
+// A label that holds a colon is pressed when typed whole, before ROW:LABEL
+// is tried.
+func TestClickLabelWithAColon(t *testing.T) {
+	h := &fakeHandler{reply: bot.Reply{Post: bot.Post{Text: "When?", Buttons: []bot.Button{
+		{ActionID: "when", Label: "2:30", Value: "half past two"},
+		{ActionID: "when", Label: "30", Value: "thirty", Row: 1},
+		{ActionID: "when", Label: "Note: later", Value: "later", Row: 1},
+	}}, Private: true}}
+	out, _ := play(t, h, "bob: /hearth when\nbob clicks 2:30\nbob clicks note: LATER\nbob clicks 2:note: later\n")
+	var values []string
+	for _, a := range h.actions {
+		values = append(values, a.Value)
+	}
+	if want := []string{"half past two", "later", "later"}; strings.Join(values, "|") != strings.Join(want, "|") {
+		t.Errorf("pressed %v, want %v:\n%s", values, want, out)
 	}
 }

@@ -232,7 +232,7 @@ func (a *Adapter) respond(ctx context.Context, url string, p bot.Post, private b
 	if private {
 		typ = slack.ResponseTypeEphemeral
 	}
-	text, blocks := render(p)
+	text, blocks := render(p, a.log)
 	opts := []slack.MsgOption{slack.MsgOptionResponseURL(url, typ), slack.MsgOptionText(text, false)}
 	if len(blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(blocks...))

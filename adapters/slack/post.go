@@ -101,7 +101,7 @@ func (j *postJob) run(ctx context.Context) (bot.PostRef, error) {
 		}
 	}
 	if !j.textDone && (j.p.Text != "" || len(j.p.Buttons) > 0) {
-		text, blocks := render(j.p)
+		text, blocks := render(j.p, a.log)
 		opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionDisableLinkUnfurl()}
 		if len(blocks) > 0 {
 			opts = append(opts, slack.MsgOptionBlocks(blocks...))

@@ -3,6 +3,7 @@ package slack
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -37,12 +38,28 @@ func mrkdwn(s string) string {
 }
 
 // render turns a post into Block Kit and the plain text Slack shows in
-// notifications. Images are uploaded separately.
-func render(p bot.Post) (string, []slack.Block) {
+// notifications. Images are uploaded separately. Buttons go in actions
+// blocks of at most 25, a new block whenever Button.Row changes; what does
+// not fit in Slack's 50 blocks is dropped, and logged on log when it is
+// not nil.
+func render(p bot.Post, log *slog.Logger) (string, []slack.Block) {
 	text := mrkdwn(strings.TrimRight(p.Text, "\n"))
 	var blocks []slack.Block
 	chunks := splitText(text, maxSectionText)
-	room := max(1, maxBlocks-(len(p.Buttons)+maxButtonsPerRow-1)/maxButtonsPerRow)
+	rows := buttonRows(p.Buttons, maxButtonsPerRow)
+	// Keep one block for the text, if there is any.
+	if keep := maxBlocks - min(1, len(chunks)); len(rows) > keep {
+		if log != nil {
+			dropped := 0
+			for _, r := range rows[keep:] {
+				dropped += len(r)
+			}
+			log.Warn("a post has more rows of buttons than Slack shows; the rest are dropped",
+				"buttons", len(p.Buttons), "dropped", dropped)
+		}
+		rows = rows[:keep]
+	}
+	room := max(1, maxBlocks-len(rows))
 	if len(chunks) > room {
 		chunks = chunks[:room]
 		chunks[room-1] = clip(chunks[room-1], maxSectionText-1) + "…"
@@ -51,11 +68,13 @@ func render(p bot.Post) (string, []slack.Block) {
 		blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, c, false, false), nil, nil))
 	}
 	var labels []string
-	for row := 0; row*maxButtonsPerRow < len(p.Buttons); row++ {
+	for row, idx := range rows {
 		var els []slack.BlockElement
-		for i := row * maxButtonsPerRow; i < len(p.Buttons) && i < (row+1)*maxButtonsPerRow; i++ {
+		for _, i := range idx {
 			b := p.Buttons[i]
 			labels = append(labels, b.Label)
+			// The button's index keeps action_ids unique in the message,
+			// the row's keeps block_ids unique.
 			btn := slack.NewButtonBlockElement(encodeActionID(b.ActionID, i), clip(b.Value, maxButtonValue),
 				slack.NewTextBlockObject(slack.PlainTextType, clip(first(b.Label, "OK"), maxButtonLabel), true, false))
 			switch b.Style {
@@ -73,6 +92,20 @@ func render(p bot.Post) (string, []slack.Block) {
 		fallback = strings.Join(labels, " · ")
 	}
 	return fallback, blocks
+}
+
+// buttonRows groups the indexes of buttons into rows: a new row whenever
+// Button.Row changes from the button before, and whenever a row holds
+// perRow already. Buttons that all have the same Row fill rows of perRow.
+func buttonRows(buttons []bot.Button, perRow int) [][]int {
+	var rows [][]int
+	for i, b := range buttons {
+		if n := len(rows); n == 0 || len(rows[n-1]) == perRow || buttons[i-1].Row != b.Row {
+			rows = append(rows, nil)
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], i)
+	}
+	return rows
 }
 
 // encodeActionID makes a button's action_id unique within its message
@@ -132,6 +165,15 @@ func clipRunes(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
+// truncRunes shortens s to at most n characters, without a mark (it is a
+// value the person edits, not a label).
+func truncRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
 // formMeta is what a modal carries through Slack in private_metadata: the
 // core's Form.Context and where the form was opened.
 type formMeta struct {
@@ -162,7 +204,8 @@ func decodeMeta(s string) formMeta {
 }
 
 // modal renders a form as a Slack modal: one plain-text input per field,
-// with block_id and action_id = Field.ID so submissions map back.
+// with block_id and action_id = Field.ID so submissions map back, and
+// Field.Value as the input's initial value.
 func modal(f *bot.Form, meta string) slack.ModalViewRequest {
 	v := slack.ModalViewRequest{
 		Type:            slack.VTModal,
@@ -179,9 +222,14 @@ func modal(f *bot.Form, meta string) slack.ModalViewRequest {
 		}
 		el := slack.NewPlainTextInputBlockElement(ph, fld.ID)
 		el.Multiline = fld.Multiline
+		limit := maxInputLength
 		if fld.MaxLength > 0 {
 			el.MaxLength = min(fld.MaxLength, maxInputLength)
+			limit = el.MaxLength
 		}
+		// A prefilled value longer than the input takes is cut to fit:
+		// Slack refuses the whole modal otherwise.
+		el.InitialValue = truncRunes(fld.Value, limit)
 		in := slack.NewInputBlock(fld.ID, slack.NewTextBlockObject(slack.PlainTextType, clipRunes(first(fld.Label, fld.ID), maxFieldLabel), false, false), nil, el)
 		in.Optional = fld.Optional
 		v.Blocks.BlockSet = append(v.Blocks.BlockSet, in)

@@ -33,7 +33,7 @@ func TestRenderLongTextAndManyButtons(t *testing.T) {
 	for range 30 {
 		p.Buttons = append(p.Buttons, bot.Button{ActionID: "pick", Label: strings.Repeat("L", 100), Value: "v"})
 	}
-	fallback, blocks := render(p)
+	fallback, blocks := render(p, nil)
 	if len(blocks) > maxBlocks {
 		t.Fatalf("%d blocks, Slack allows %d", len(blocks), maxBlocks)
 	}

@@ -25,6 +25,13 @@ const (
 	MessageReply      = 19
 )
 
+// Component types the fake checks.
+const (
+	ComponentActionRow = 1
+	ComponentButton    = 2
+	ComponentTextInput = 4
+)
+
 // Permission bits the fake's roles use.
 const (
 	PermAdministrator = 1 << 3

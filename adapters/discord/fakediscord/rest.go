@@ -225,6 +225,9 @@ func (s *Server) postMessage(r *http.Request, req *Request) (int, any, *apiError
 	if b.Content == "" && len(req.Files) == 0 && (len(b.Components) == 0 || string(b.Components) == "null") {
 		return 0, nil, errorf(400, 50006, "Cannot send an empty message")
 	}
+	if e := checkComponents(b.Components, false); e != nil {
+		return 0, nil, e
+	}
 	nonce := b.nonce()
 	if b.EnforceNonce && nonce != "" {
 		if m, ok := s.nonces[id+"/"+nonce]; ok {
@@ -308,6 +311,9 @@ func (s *Server) interactionCallback(r *http.Request, req *Request) (int, any, *
 	if json.Unmarshal(req.Body, &b) != nil {
 		return 0, nil, errorf(400, 50035, "Invalid Form Body")
 	}
+	if e := checkCallback(b.Type, b.Data); e != nil {
+		return 0, nil, e
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	in, ok := s.interacts[id]
@@ -343,6 +349,15 @@ func (s *Server) webhook(kind string) handlerFunc {
 		}
 		if !found || !in.responded {
 			return 0, nil, errorf(404, 10015, "Unknown Webhook")
+		}
+		if kind != "delete" {
+			var b messageBody
+			if len(req.Body) > 0 && json.Unmarshal(req.Body, &b) != nil {
+				return 0, nil, errorf(400, 50035, "Invalid Form Body")
+			}
+			if e := checkComponents(b.Components, false); e != nil {
+				return 0, nil, e
+			}
 		}
 		if m := r.PathValue("message"); kind != "followup" && m != "@original" {
 			return 0, nil, errorf(404, 10008, "Unknown Message")

@@ -68,3 +68,40 @@ func TestWebAPIWithSlackGo(t *testing.T) {
 		t.Errorf("apps.connections.open: %q %v", url, err)
 	}
 }
+
+// The fake refuses blocks Slack refuses: an action_id or a block_id used
+// twice in a message, an initial value longer than its input.
+func TestBlocksAreChecked(t *testing.T) {
+	f := fakeslack.New(t, fakeslack.Options{})
+	f.AddChannel(fakeslack.Channel{ID: "C1", Name: "general"})
+	api := slack.New(fakeslack.DefaultBotToken, slack.OptionAPIURL(f.URL()))
+	ctx := context.Background()
+	btn := func(id string) slack.BlockElement {
+		return slack.NewButtonBlockElement(id, "v", slack.NewTextBlockObject(slack.PlainTextType, "B", false, false))
+	}
+	for name, blocks := range map[string][]slack.Block{
+		"action_id": {slack.NewActionBlock("a", btn("x"), btn("x"))},
+		"block_id":  {slack.NewActionBlock("a", btn("x")), slack.NewActionBlock("a", btn("y"))},
+	} {
+		if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionBlocks(blocks...)); err == nil || err.Error() != "invalid_blocks" {
+			t.Errorf("duplicate %s: %v", name, err)
+		}
+	}
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionBlocks(slack.NewActionBlock("a", btn("x")), slack.NewActionBlock("b", btn("y")))); err != nil {
+		t.Errorf("distinct ids: %v", err)
+	}
+
+	for _, tc := range []struct {
+		value string
+		ok    bool
+	}{{"ééé", true}, {"éééé", false}} {
+		trigger := f.SlashCommand(fakeslack.SlashCommand{UserID: "U1", ChannelID: "C1", Text: "x"}).TriggerID
+		el := slack.NewPlainTextInputBlockElement(nil, "a")
+		el.MaxLength, el.InitialValue = 3, tc.value
+		v := slack.ModalViewRequest{Type: slack.VTModal, Title: slack.NewTextBlockObject(slack.PlainTextType, "T", false, false),
+			Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("a", slack.NewTextBlockObject(slack.PlainTextType, "A", false, false), nil, el)}}}
+		if _, err := api.OpenViewContext(ctx, trigger, v); (err == nil) != tc.ok {
+			t.Errorf("initial value %q in an input of 3: %v", tc.value, err)
+		}
+	}
+}

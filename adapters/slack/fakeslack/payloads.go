@@ -399,7 +399,8 @@ func (s *Server) PushBlockAction(b BlockAction) Interaction {
 }
 
 // ViewSubmission builds the view_submission payload for user submitting the
-// modal v with values keyed by block_id (inputs left out are sent as null).
+// modal v with values keyed by block_id (inputs left out are sent as they
+// were opened: their initial_value, or null).
 func (s *Server) ViewSubmission(userID, userName string, v View, values map[string]string) Interaction {
 	s.mu.Lock()
 	in := Interaction{Kind: "interactive", TriggerID: s.issueTriggerLocked()}
@@ -413,6 +414,9 @@ func (s *Server) ViewSubmission(userID, userName string, v View, values map[stri
 		el, _ := b["element"].(map[string]any)
 		actionID, _ := el["action_id"].(string)
 		var val any
+		if iv, ok := el["initial_value"].(string); ok {
+			val = iv
+		}
 		if s, ok := values[blockID]; ok {
 			val = s
 		}

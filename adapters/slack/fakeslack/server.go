@@ -737,8 +737,8 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 			if err := json.Unmarshal([]byte(b), &m.Blocks); err != nil {
 				return nil, "invalid_blocks_format"
 			}
-			if len(m.Blocks) > 50 {
-				return nil, "invalid_blocks"
+			if code := checkBlocks(m.Blocks); code != "" {
+				return nil, code
 			}
 		}
 		m.TS = s.nextTSLocked()
@@ -791,6 +791,9 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 		}
 		if t := v.Title; t == "" || len([]rune(t)) > 24 {
 			return nil, "invalid_arguments"
+		}
+		if code := checkInputs(v.Blocks); code != "" {
+			return nil, code
 		}
 		s.views = append(s.views, v)
 		out := map[string]any{}
@@ -907,6 +910,10 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	if code := checkBlocks(resp.Blocks); code != "" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": code})
+		return
+	}
 	s.mu.Lock()
 	s.responses = append(s.responses, resp)
 	s.notifyLocked()
@@ -946,6 +953,57 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	s.notifyLocked()
 	w.Header().Set("Content-Type", "text/plain")
 	fmt.Fprintf(w, "OK - %d", len(data))
+}
+
+// checkBlocks refuses a message's blocks as Slack does: more than 50
+// blocks, a block_id used twice, an actions block with no element or more
+// than 25, an action_id used twice in the message.
+func checkBlocks(blocks []map[string]any) string {
+	if len(blocks) > 50 {
+		return "invalid_blocks"
+	}
+	blockIDs, actionIDs := map[string]bool{}, map[string]bool{}
+	for _, b := range blocks {
+		if id, _ := b["block_id"].(string); id != "" {
+			if blockIDs[id] {
+				return "invalid_blocks"
+			}
+			blockIDs[id] = true
+		}
+		if b["type"] != "actions" {
+			continue
+		}
+		els, _ := b["elements"].([]any)
+		if len(els) == 0 || len(els) > 25 {
+			return "invalid_blocks"
+		}
+		for _, e := range els {
+			em, _ := e.(map[string]any)
+			if id, _ := em["action_id"].(string); id != "" {
+				if actionIDs[id] {
+					return "invalid_blocks"
+				}
+				actionIDs[id] = true
+			}
+		}
+	}
+	return ""
+}
+
+// checkInputs refuses a modal whose plain-text input starts with a value
+// longer than its max_length (Slack counts characters).
+func checkInputs(blocks []map[string]any) string {
+	for _, b := range blocks {
+		el, _ := b["element"].(map[string]any)
+		if el == nil || el["type"] != "plain_text_input" {
+			continue
+		}
+		v, _ := el["initial_value"].(string)
+		if n, ok := el["max_length"].(float64); ok && float64(len([]rune(v))) > n {
+			return "invalid_arguments"
+		}
+	}
+	return ""
 }
 
 func textOf(v any) string {
