@@ -96,6 +96,7 @@ func subcommands() map[string]subcommand {
 		"digest":   {"print the weekly digest from the database (text, json or markdown), and its chart", cmdDigest},
 		"prompts":  {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts},
 		"surveys":  {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys},
+		"checkins": {"print or export a check-in survey's results (text, json, or csv of every answer)", cmdCheckins},
 		"version":  {"print the version", cmdVersion},
 	}
 }
