@@ -1,13 +1,14 @@
 // Package schedules is Hearth's durable, exactly-once scheduler: it reads
 // the schedule specs facilitators type (cron, descriptors and plain-English
-// phrases) and runs what falls due, claiming each firing in the store before
-// running it.
+// phrases) and one-shot "once" specs (see Parser for the grammar), and runs
+// what falls due, claiming each firing in the store before running it.
 //
 // # Time zones and daylight saving time
 //
-// Every calendar spec (cron fields, @daily/@weekly/..., and every phrase)
-// names wall-clock times in the schedule's zone, and all of them follow the
-// same rules, those of RFC 5545 (iCalendar) §3.3.5:
+// Every calendar spec (cron fields, @daily/@weekly/..., every phrase, and
+// the date and time of a once spec like "once 2026-12-03 16:00") names
+// wall-clock times in the schedule's zone, and all of them follow the same
+// rules, those of RFC 5545 (iCalendar) §3.3.5:
 //
 //   - A wall time that exists once fires once, at that wall time: 09:00 stays
 //     09:00 local on both sides of a change.
@@ -28,5 +29,7 @@
 // parsed fields with the rules above.
 //
 // @every DURATION is the exception: it is a fixed elapsed duration and
-// ignores zones altogether.
+// ignores zones altogether. So is a once spec's RFC 3339 instant ("once
+// 2026-12-01T09:00:00Z", as bot.OnceSpec writes): its offset fixes the
+// instant, and the zone only sets how it is shown.
 package schedules

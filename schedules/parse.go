@@ -12,9 +12,10 @@ import (
 )
 
 // Parser reads schedule specs: standard 5-field cron ("0 9 * * MON"),
-// descriptors ("@weekly", "@every 2h") and the phrases facilitators type.
-// The zero value is ready to use. Phrases are case-insensitive, with
-// flexible spaces ("each" reads as "every"):
+// descriptors ("@weekly", "@every 2h"), the phrases facilitators type, and
+// one-shot "once" specs. The zero value is ready to use. Phrases and once
+// specs are case-insensitive, with flexible spaces ("each" reads as
+// "every"):
 //
 //	phrase   = rhythm ["at"] time
 //	rhythm   = "daily" | "every day" | "everyday"
@@ -27,6 +28,22 @@ import (
 //	days     = day {[","] ["and"] day}     monday, mon, mondays, tues, thurs...
 //	monthday = "day" N | ["the"] N["st"|"nd"|"rd"|"th"] ["day"] | "the last day"
 //	time     = 9 | 9:00 | 09:00 | 17:00 | 9am | 5:30pm | 5:30 pm | noon | midnight
+//
+//	once     = ("once" ["on"] | "on") (instant | date ["at"] time)
+//	instant  = date ("T" | " ") hh:mm:ss ("Z" | ("+" | "-") hh:mm)   2026-12-01T09:00:00Z
+//	date     = YYYY-MM-DD                                            2026-12-03
+//
+// A once spec falls due a single time: its Next(t) is that instant while t
+// is before it, and the zero time from then on. An instant (RFC 3339, as
+// bot.OnceSpec writes it: "once 2026-12-01T09:00:00Z", or with any offset,
+// "once 2026-12-01T10:00:00+01:00") carries its own offset, so the zone
+// only sets how it is shown; it is given to the second (fractions are
+// refused). A date and time ("once 2026-12-03 16:00", "on 2026-12-03 at
+// 4pm") is a wall-clock time in the schedule's zone, with the DST rules of
+// the package doc: a time in a spring-forward gap moves forward by the
+// gap's length, and a time repeated by a fall-back is its first
+// occurrence. A once spec in the past still parses (a stored one must keep
+// reading after it fired); it just never falls due.
 //
 // "monthly on day N" (N from 1 to 31) skips the months without a day N: day
 // 31 fires in seven months a year. Use "the last day" for month ends.
@@ -59,8 +76,9 @@ const examples = "Try `every monday at 9:00`, `weekdays at 10:30`, `daily at 9:0
 var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
 
 // ParseSpec reads spec in loc (nil means UTC). Calendar specs (cron fields,
-// descriptors other than @every, phrases) name wall-clock times in loc,
-// with the DST rules of the package doc; @every is an elapsed duration.
+// descriptors other than @every, phrases, a once spec's date and time) name
+// wall-clock times in loc, with the DST rules of the package doc; @every is
+// an elapsed duration, and a once spec's RFC 3339 instant has its offset.
 // Every refusal is a *bot.Error with code bot.EArgument whose message quotes
 // the input and gives examples.
 func (Parser) ParseSpec(spec string, loc *time.Location) (bot.Spec, error) {
@@ -72,11 +90,14 @@ func (Parser) ParseSpec(spec string, loc *time.Location) (bot.Spec, error) {
 	}
 	text := strings.Join(strings.Fields(spec), " ")
 	lower := strings.ToLower(text)
+	words := strings.Fields(lower)
 	switch {
 	case text == "":
 		return nil, refuse(spec, "")
 	case strings.Contains(lower, "tz="):
 		return nil, refuse(spec, "time zones are set per schedule, not in the spec, so leave out the `TZ=` part")
+	case isOnce(words):
+		return parseOnce(spec, words, loc)
 	case strings.HasPrefix(lower, "@"):
 		// robfig's descriptors are lower case; durations read the same.
 		return parseCron(spec, lower, loc)
@@ -150,7 +171,10 @@ func cronTimes(s *cron.SpecSchedule) []int64 {
 
 // refuse returns the chat-ready refusal of spec, with reason (if any) and
 // examples.
-func refuse(spec, reason string) *bot.Error {
+func refuse(spec, reason string) *bot.Error { return refuseWith(spec, reason, examples) }
+
+// refuseWith is refuse with other examples.
+func refuseWith(spec, reason, examples string) *bot.Error {
 	msg := "I can't read the schedule " + quote(spec)
 	if reason != "" {
 		msg += ": " + reason

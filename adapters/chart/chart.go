@@ -1,9 +1,12 @@
-// Package chart draws the weekly digest's participation chart as a PNG.
+// Package chart draws the weekly digest's participation chart, and trend
+// charts (a check-in question's mean across runs), as PNGs.
 //
-// The chart shows one slot per week: a bar for messages + replies and a
-// line with points for weekly active members, both on a shared y axis
-// that starts at zero, with the values written next to the marks when
-// there is room. It is drawn with gonum.org/v1/plot using the Liberation
+// The weekly chart shows one slot per week: a bar for messages + replies
+// and a line with points for weekly active members, both on a shared y
+// axis that starts at zero, with the values written next to the marks
+// when there is room. A trend chart (TrendChart) has the same size and
+// style: a line with a point per value, on a y axis fitted to the values.
+// Both are drawn with gonum.org/v1/plot using the Liberation
 // fonts embedded in the binary, so rendering never touches the network or
 // the file system.
 //
@@ -63,8 +66,8 @@ const MaxWeeks = 104
 // maxTitleRunes bounds the title before it is measured and ellipsized.
 const maxTitleRunes = 200
 
-// Renderer draws weekly participation charts. The zero value is usable
-// and draws 800x400 images.
+// Renderer draws weekly participation charts and trend charts. The zero
+// value is usable and draws 800x400 images.
 type Renderer struct {
 	// Width and Height are the image size in pixels; zero means the
 	// default (800x400). The layout is designed for 800x400: larger
@@ -153,24 +156,7 @@ func validate(weeks []Week) ([]Week, error) {
 // CJK, ... would otherwise leave blank gaps), collapsed spaces, bounded
 // length. An empty result becomes the default title.
 func cleanTitle(title string, n int) string {
-	title = strings.ToValidUTF8(title, "")
-	if utf8.RuneCountInString(title) > 4*maxTitleRunes {
-		title = string([]rune(title)[:4*maxTitleRunes])
-	}
-	has := glyphChecker(titleFont)
-	title = strings.Map(func(r rune) rune {
-		switch {
-		case unicode.IsControl(r) || unicode.IsSpace(r):
-			return ' '
-		case !unicode.IsGraphic(r) || !has(r):
-			return -1
-		}
-		return r
-	}, title)
-	title = strings.Join(strings.Fields(title), " ")
-	if utf8.RuneCountInString(title) > maxTitleRunes {
-		title = string([]rune(title)[:maxTitleRunes-1]) + "…"
-	}
+	title = cleanText(title, titleFont, maxTitleRunes)
 	if title == "" {
 		switch n {
 		case 0:
@@ -182,6 +168,31 @@ func cleanTitle(title string, n int) string {
 		}
 	}
 	return title
+}
+
+// cleanText makes s safe to draw on one line in font f: valid UTF-8, no
+// control characters or characters f cannot draw, collapsed spaces, at most
+// maxRunes runes (ellipsized).
+func cleanText(s string, f font.Font, maxRunes int) string {
+	s = strings.ToValidUTF8(s, "")
+	if utf8.RuneCountInString(s) > 4*maxRunes {
+		s = string([]rune(s)[:4*maxRunes])
+	}
+	has := glyphChecker(f)
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r) || unicode.IsSpace(r):
+			return ' '
+		case !unicode.IsGraphic(r) || !has(r):
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > maxRunes {
+		s = string([]rune(s)[:maxRunes-1]) + "…"
+	}
+	return s
 }
 
 // glyphChecker reports whether f has a glyph for a rune. If the font
@@ -199,6 +210,21 @@ func glyphChecker(f font.Font) func(rune) bool {
 }
 
 func render(wpx, hpx int, title string, weeks []Week) ([]byte, error) {
+	canvas, dc, err := newCanvas(wpx, hpx)
+	if err != nil {
+		return nil, err
+	}
+	body := drawHeader(draw.Crop(dc, margin, -margin, margin, -margin), title)
+	p := buildPlot(weeks, body.Max.X-body.Min.X, body.Max.Y-body.Min.Y)
+	p.Draw(body)
+
+	return encode(canvas.Image())
+}
+
+// newCanvas returns a white wpx×hpx canvas. The layout is in points and
+// designed for 800x400; the canvas converts points with a dpi that scales
+// it to the image size (no less than 0.75).
+func newCanvas(wpx, hpx int) (*vgimg.Canvas, draw.Canvas, error) {
 	scale := min(float64(wpx)/DefaultWidth, float64(hpx)/DefaultHeight)
 	scale = max(scale, 0.75)
 	dpi := int(math.Round(vgimg.DefaultDPI * scale))
@@ -208,15 +234,9 @@ func render(wpx, hpx int, title string, weeks []Week) ([]byte, error) {
 	toLen := func(px int) vg.Length { return vg.Length(px) * vg.Inch / vg.Length(dpi) }
 	canvas := vgimg.NewWith(vgimg.UseWH(toLen(wpx), toLen(hpx)), vgimg.UseDPI(dpi))
 	if b := canvas.Image().Bounds(); b.Dx() != wpx || b.Dy() != hpx {
-		return nil, fmt.Errorf("chart: internal error: canvas is %dx%d, want %dx%d", b.Dx(), b.Dy(), wpx, hpx)
+		return nil, draw.Canvas{}, fmt.Errorf("chart: internal error: canvas is %dx%d, want %dx%d", b.Dx(), b.Dy(), wpx, hpx)
 	}
-	dc := draw.New(canvas)
-
-	body := drawHeader(draw.Crop(dc, margin, -margin, margin, -margin), title)
-	p := buildPlot(weeks, body.Max.X-body.Min.X, body.Max.Y-body.Min.Y)
-	p.Draw(body)
-
-	return encode(canvas.Image())
+	return canvas, draw.New(canvas), nil
 }
 
 // encoderBuffers lets concurrent and successive renders reuse the PNG

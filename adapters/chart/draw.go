@@ -75,11 +75,7 @@ var (
 // drawHeader draws the left-aligned title and a one-line legend at the top
 // of c and returns the area left for the plot.
 func drawHeader(c draw.Canvas, title string) draw.Canvas {
-	ts := textStyle(titleFont, titleColor, draw.XLeft, draw.YTop)
-	title = fitText(ts, title, c.Max.X-c.Min.X)
-	y := c.Max.Y
-	c.FillText(ts, vg.Point{X: c.Min.X, Y: y}, title)
-	y -= ts.Height(title) + headerGap
+	y := drawTitle(c, title) - headerGap
 
 	ls := textStyle(legendFont, legendTextColor, draw.XLeft, draw.YCenter)
 	lh := ls.Height("M")
@@ -102,6 +98,15 @@ func drawHeader(c draw.Canvas, title string) draw.Canvas {
 	y -= lh + bodyGap
 	c.Max.Y = y
 	return c
+}
+
+// drawTitle draws the left-aligned title at the top of c and returns the
+// y just under it.
+func drawTitle(c draw.Canvas, title string) vg.Length {
+	ts := textStyle(titleFont, titleColor, draw.XLeft, draw.YTop)
+	title = fitText(ts, title, c.Max.X-c.Min.X)
+	c.FillText(ts, vg.Point{X: c.Min.X, Y: c.Max.Y}, title)
+	return c.Max.Y - ts.Height(title)
 }
 
 // fitText shortens s with an ellipsis until it fits in width.

@@ -31,6 +31,39 @@ func TestWriteSamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	for name, tc := range trendSampleCases() {
+		b, err := New().TrendChart(tc.title, tc.unit, tc.points)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "trend-"+name+".png"), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type trendCase struct {
+	title, unit string
+	points      []TrendPoint
+}
+
+func trendSampleCases() map[string]trendCase {
+	return map[string]trendCase{
+		"typical":  {"How was your week? (1 to 5)", "mean (1–5)", sampleTrend()},
+		"one":      {"How was your week? (1 to 5)", "mean (1–5)", runsFrom(dec1, 4.2)},
+		"flat":     {"Steady", "mean", runsFrom(dec1, 3, 3, 3, 3)},
+		"negative": {"Net score", "points", runsFrom(dec1, -12, -40, 5, 30, -2)},
+		"many":     {"A year of weekly check-ins", "mean (1–5)", runsFrom(dec1, manyValues(52)...)},
+		"percent":  {"Replied", "%", runsFrom(dec1, 62.5, 71, 80, 55.5, 90, 100)},
+	}
+}
+
+func manyValues(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 3 + float64(i*7%11)/8
+	}
+	return v
 }
 
 type chartCase struct {
