@@ -56,7 +56,7 @@ func (r *Runner) runDue(ctx context.Context, until time.Time) (time.Time, error)
 		if err := ctx.Err(); err != nil {
 			return time.Time{}, err
 		}
-		p := (*q)[0]
+		p := q.items[0]
 		if p.due.After(until) {
 			break
 		}
@@ -68,12 +68,19 @@ func (r *Runner) runDue(ctx context.Context, until time.Time) (time.Time, error)
 			break // a real clock: not due yet
 		}
 		heap.Pop(q)
-		if err := r.step(ctx, p, now); err != nil {
+		ran, err := r.step(ctx, p, now)
+		if err != nil {
 			errs = append(errs, err)
 			continue // dropped from this pass; the next one retries it
 		}
 		if !p.due.IsZero() {
 			heap.Push(q, p)
+		}
+		if ran {
+			// A job may add schedules (a check-in adds its reminder and
+			// close): they join this pass, so a simulated week runs them
+			// in order rather than late.
+			errs = append(errs, r.addNew(ctx, q)...)
 		}
 	}
 	if r.manual != nil && r.manual.Now().Before(until) {
@@ -81,7 +88,7 @@ func (r *Runner) runDue(ctx context.Context, until time.Time) (time.Time, error)
 	}
 	var next time.Time
 	if q.Len() > 0 {
-		next = (*q)[0].due
+		next = q.items[0].due
 	}
 	return next, errors.Join(errs...)
 }
@@ -89,14 +96,26 @@ func (r *Runner) runDue(ctx context.Context, until time.Time) (time.Time, error)
 // plan loads the schedules that can fall due, with their due times. A nil
 // queue means the schedules could not be listed.
 func (r *Runner) plan(ctx context.Context) (*dueQueue, []error) {
+	q := &dueQueue{known: map[int64]bool{}}
+	errs := r.addNew(ctx, q)
+	if len(errs) == 1 && errors.Is(errs[0], errList) {
+		return nil, errs
+	}
+	return q, errs
+}
+
+// errList marks the failure to list schedules at all.
+var errList = errors.New("schedules: list")
+
+// addNew adds to q the schedules it has not seen, with their due times.
+func (r *Runner) addNew(ctx context.Context, q *dueQueue) []error {
 	list, err := r.store.Schedules(ctx, "")
 	if err != nil {
-		return nil, []error{fmt.Errorf("schedules: list: %w", err)}
+		return []error{fmt.Errorf("%w: %w", errList, err)}
 	}
 	var errs []error
-	q := &dueQueue{}
 	for _, s := range list {
-		if s.Paused {
+		if q.known[s.ID] || s.Paused {
 			continue
 		}
 		spec, ok := r.specOf(ctx, s)
@@ -112,28 +131,28 @@ func (r *Runner) plan(ctx context.Context) (*dueQueue, []error) {
 			errs = append(errs, fmt.Errorf("schedules: last firing of schedule %d: %w", s.ID, err))
 			continue
 		}
+		q.known[s.ID] = true
 		if cursor.IsZero() {
 			cursor = r.clock.Now()
 		}
 		if due := spec.Next(cursor); !due.IsZero() {
-			*q = append(*q, &pending{s: s, spec: spec, cursor: cursor, due: due})
+			heap.Push(q, &pending{s: s, spec: spec, cursor: cursor, due: due})
 		}
 	}
-	heap.Init(q)
-	return q, errs
+	return errs
 }
 
 // step deals with one schedule whose due time has come: it claims and runs
 // (or skips) its catch-up, then moves p to its next due time (zero when the
 // schedule is gone, paused, or has no more times).
-func (r *Runner) step(ctx context.Context, p *pending, now time.Time) error {
+func (r *Runner) step(ctx context.Context, p *pending, now time.Time) (ran bool, err error) {
 	s, err := r.store.Schedule(ctx, p.s.Community, p.s.ID) // paused or removed since the pass began?
 	if errors.Is(err, bot.ErrNotFound) || (err == nil && s.Paused) {
 		p.due = time.Time{}
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("schedules: reload schedule %d: %w", p.s.ID, err)
+		return false, fmt.Errorf("schedules: reload schedule %d: %w", p.s.ID, err)
 	}
 	grace := r.graceOf(s.Kind)
 	c := enumerate(p.spec, p.due, now, grace)
@@ -145,26 +164,27 @@ func (r *Runner) step(ctx context.Context, p *pending, now time.Time) error {
 		// still runs the latest, if it is still within grace.
 		if c.count > 1 {
 			if _, err := r.claim(ctx, s.ID, c.before, bot.Skipped, missed(c.count-1), now); err != nil {
-				return err
+				return false, err
 			}
 			log.InfoContext(ctx, "schedule skipped missed firings", "until", c.before, "missed", missed(c.count-1))
 		}
 		ok, err := r.claim(ctx, s.ID, c.latest, bot.Fired, 0, now)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if ok {
 			r.run(ctx, log, s, c.latest, now)
+			ran = true
 		}
 	} else {
 		if _, err := r.claim(ctx, s.ID, c.latest, bot.Skipped, missed(c.count), now); err != nil {
-			return err
+			return false, err
 		}
 		log.InfoContext(ctx, "schedule skipped firings missed beyond grace", "intended", c.latest, "missed", missed(c.count), "grace", grace)
 	}
 	p.cursor = c.resume
 	p.due = p.spec.Next(p.cursor)
-	return nil
+	return ran, nil
 }
 
 // claim records a firing and reports whether this call claimed it.
@@ -202,21 +222,25 @@ func (r *Runner) callJob(ctx context.Context, s bot.Schedule, at time.Time) (err
 	return r.jobs.RunSchedule(ctx, s, at)
 }
 
-// dueQueue orders pending schedules by due time, then id (container/heap).
-type dueQueue []*pending
-
-func (q dueQueue) Len() int { return len(q) }
-func (q dueQueue) Less(i, j int) bool {
-	if !q[i].due.Equal(q[j].due) {
-		return q[i].due.Before(q[j].due)
-	}
-	return q[i].s.ID < q[j].s.ID
+// dueQueue orders pending schedules by due time, then id (container/heap),
+// and remembers which schedules a pass has seen.
+type dueQueue struct {
+	items []*pending
+	known map[int64]bool
 }
-func (q dueQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *dueQueue) Push(x any)   { *q = append(*q, x.(*pending)) }
+
+func (q *dueQueue) Len() int { return len(q.items) }
+func (q *dueQueue) Less(i, j int) bool {
+	a, b := q.items[i], q.items[j]
+	if !a.due.Equal(b.due) {
+		return a.due.Before(b.due)
+	}
+	return a.s.ID < b.s.ID
+}
+func (q *dueQueue) Swap(i, j int) { q.items[i], q.items[j] = q.items[j], q.items[i] }
+func (q *dueQueue) Push(x any)    { q.items = append(q.items, x.(*pending)) }
 func (q *dueQueue) Pop() any {
-	old := *q
-	p := old[len(old)-1]
-	*q = old[:len(old)-1]
+	p := q.items[len(q.items)-1]
+	q.items = q.items[:len(q.items)-1]
 	return p
 }

@@ -275,6 +275,43 @@ func TestChangedDuringPass(t *testing.T) {
 	}
 }
 
+// TestSchedulesAddedByAJobJoinThePass: a job that adds a schedule (a
+// check-in adding its reminder and close) sees it fire in the same RunDue,
+// in order, not at the next pass.
+func TestSchedulesAddedByAJobJoinThePass(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, time.UTC, at(t, time.UTC, "2026-11-02 08:00"))
+	start := r.add(t, bot.ScheduleCheckin, "daily at 9:00")
+	var added []int64
+	r.jobs.also = func(s bot.Schedule, due time.Time) {
+		if s.ID != start {
+			return
+		}
+		id, err := r.store.AddSchedule(ctx, bot.Schedule{Community: "shell:local", Kind: bot.ScheduleCheckinClose,
+			Spec: bot.OnceSpec(due.Add(2 * time.Hour)), CreatedAt: due})
+		if err != nil {
+			t.Error(err)
+		}
+		added = append(added, id)
+	}
+	r.runDue(t, at(t, time.UTC, "2026-11-03 08:00"))
+	if len(added) != 1 {
+		t.Fatalf("the start fired %d times, want once", len(added))
+	}
+	var got []string
+	for _, j := range r.jobs.all() {
+		got = append(got, fmt.Sprintf("%d@%s", j.id, local(j.at, time.UTC)))
+	}
+	want := []string{fmt.Sprintf("%d@%s", start, "2026-11-02 09:00 Mon"), fmt.Sprintf("%d@%s", added[0], "2026-11-02 11:00 Mon")}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("ran %v, want %v", got, want)
+	}
+	r.runDue(t, at(t, time.UTC, "2026-11-03 08:30"))
+	if n := len(r.jobs.of(added[0], time.UTC)); n != 1 {
+		t.Fatalf("the once schedule ran %d times", n)
+	}
+}
+
 // TestLongOutageIsBounded: a frequent schedule after a year down is caught
 // up in bounded work: one skip row saying MaxMissed, and the latest fired
 // within grace, on the @every chain's phase.
