@@ -90,6 +90,10 @@ type Capabilities struct {
 	Ephemeral bool
 	Forms     bool
 	Files     bool
+	// Concurrent is how many posts may be in flight at once when Hearth
+	// fans out (a check-in DM to each member): the adapter's queue still
+	// paces each conversation. 0 means one at a time, in order.
+	Concurrent int
 }
 
 // Capable is implemented by adapters that can say what they support. An

@@ -28,10 +28,6 @@ type runOptions struct {
 // progressEvery is how often a long fan-out reports progress.
 const progressEvery = 100
 
-// fanOutWorkers is how many DMs are in flight at once; the adapters' paced
-// queues keep each within the platform's rate limits.
-const fanOutWorkers = 4
-
 // delivery is how a run's sending went.
 type delivery struct {
 	Total       int
@@ -241,8 +237,11 @@ func (b *Bot) deliverRun(ctx context.Context, r CheckinRun, reminder string, pro
 			sent.Add(1)
 		}
 	}
-	errs := make(chan error, fanOutWorkers)
-	for range fanOutWorkers {
+	// As many DMs in flight as the adapter takes; its paced queue keeps
+	// each within the platform's rate limits.
+	workers := max(1, b.capabilities(r.Community).Concurrent)
+	errs := make(chan error, workers)
+	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

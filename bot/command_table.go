@@ -33,6 +33,9 @@ type Arg struct {
 	Rest bool
 	// Quoted shows the argument in quotes in the usage: text with spaces.
 	Quoted bool
+	// Shape, when set, is how the usage line writes the argument, like
+	// `#channel|dm` or `tz=ZONE`.
+	Shape string
 }
 
 func (a Arg) accepts(tok string) bool {
@@ -88,6 +91,9 @@ func (a Arg) usage() string {
 		s = strings.Join(a.Choices, "|")
 	default:
 		s = strings.ToUpper(a.Name)
+		if a.Shape != "" {
+			s = a.Shape
+		}
 		if a.Quoted {
 			s = `"` + s + `"`
 		}

@@ -12,8 +12,8 @@ import (
 
 func checkinCommands() []CommandSpec {
 	survey := Arg{Name: "survey", Kind: ArgText, Required: true, Help: "a survey's name: `pulse`, `reflection`, `event-feedback`, or one imported (`/hearth checkin templates`)"}
-	where := Arg{Name: "where", Kind: ArgText, Help: "`#channel` to post it in a channel, or `dm` to message each member (default: the survey's setting)"}
-	closes := Arg{Name: "closes", Kind: ArgText, Help: "how long it stays open, like closes=48h or closes=7d (default: the survey's)"}
+	where := Arg{Name: "where", Kind: ArgText, Shape: "#channel|dm", Help: "`#channel` to post it in a channel, or `dm` to message each member (default: the survey's setting)"}
+	closes := Arg{Name: "closes", Kind: ArgText, Shape: "closes=48h", Help: "how long it stays open, like closes=48h or closes=7d (default: the survey's)"}
 	run := Arg{Name: "run", Kind: ArgNumber, Required: true, Help: "the run's number, from `/hearth checkin list`"}
 	return []CommandSpec{
 		{Path: []string{"checkin", "templates"}, Summary: "The check-in surveys: built in and imported", Facilitator: true, run: (*Bot).cmdCheckinTemplates},
@@ -21,7 +21,7 @@ func checkinCommands() []CommandSpec {
 			Args: []Arg{survey, where, closes}, Facilitator: true, run: (*Bot).cmdCheckinStart},
 		{Path: []string{"checkin", "schedule"}, Summary: "Send a check-in survey on a schedule",
 			Args: []Arg{survey, {Name: "spec", Kind: ArgText, Required: true, Quoted: true, Help: "when: `every monday at 9:00`, `every 2 weeks on friday at 15:00`, `monthly on day 1 at 9:00`, or cron"},
-				where, closes, {Name: "tz", Kind: ArgText, Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
+				where, closes, {Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
 			Facilitator: true, run: (*Bot).cmdCheckinSchedule},
 		{Path: []string{"checkin", "list"}, Summary: "Open and recent check-ins, with how many answered", Facilitator: true, run: (*Bot).cmdCheckinList},
 		{Path: []string{"checkin", "close"}, Summary: "Close a check-in now and send its results", Args: []Arg{run}, Facilitator: true, run: (*Bot).cmdCheckinClose},

@@ -15,7 +15,7 @@ func scheduleCommands() []CommandSpec {
 		Help: "when: `every monday at 9:00`, `weekdays at 10:30`, `daily at 9:00`, `monthly on day 1 at 9:00`, `every 2 weeks on friday at 15:00`, or cron like `0 9 * * MON`"}
 	id := Arg{Name: "id", Kind: ArgNumber, Required: true, Help: "the schedule's number, from `/hearth schedule list`"}
 	channel := Arg{Name: "channel", Kind: ArgChannel, Help: "where to post (default: here)"}
-	tz := Arg{Name: "tz", Kind: ArgText, Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}
+	tz := Arg{Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}
 	return []CommandSpec{
 		{Path: []string{"schedule", "list"}, Summary: "Everything Hearth does on a rhythm, with next times and skipped runs",
 			Facilitator: true, run: (*Bot).cmdScheduleList},

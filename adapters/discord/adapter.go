@@ -324,10 +324,14 @@ func installLogger() {
 	})
 }
 
+// fanOut is how many posts a fan-out keeps in flight: DMs go to different
+// conversations, which the outbound queue paces independently.
+const fanOut = 4
+
 // Capabilities: buttons, modals and files. Ephemeral messages exist only as
 // interaction replies; a bot.ToEphemeral post becomes a DM.
 func (a *Adapter) Capabilities() bot.Capabilities {
-	return bot.Capabilities{Buttons: true, Ephemeral: true, Forms: true, Files: true}
+	return bot.Capabilities{Buttons: true, Ephemeral: true, Forms: true, Files: true, Concurrent: fanOut}
 }
 
 // baseCtx is the context interaction work runs under: Run's while it runs.

@@ -204,9 +204,13 @@ func New(cfg Config) (*Adapter, error) {
 // set). Otherwise cmd/hearth must serve HTTPHandler.
 func (a *Adapter) SocketMode() bool { return a.socket }
 
+// fanOut is how many posts a fan-out keeps in flight: DMs go to different
+// conversations, which the outbound queue paces independently.
+const fanOut = 4
+
 // Capabilities says Slack renders everything the core can ask for.
 func (a *Adapter) Capabilities() bot.Capabilities {
-	return bot.Capabilities{Buttons: true, Ephemeral: true, Forms: true, Files: true}
+	return bot.Capabilities{Buttons: true, Ephemeral: true, Forms: true, Files: true, Concurrent: fanOut}
 }
 
 // Run checks the bot token (auth.test), syncs the workspace's members,
