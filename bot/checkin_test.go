@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -407,5 +408,60 @@ func TestSurveysMustFitOneMessage(t *testing.T) {
 		if err := s.Validate(); err != nil {
 			t.Errorf("template %s: %v", s.Name, err)
 		}
+	}
+}
+
+func TestCheckinFanOutReportsProgress(t *testing.T) {
+	b, s, chat, _ := newCheckinBot(t)
+	for i := range 246 { // 250 with alice, bob, carol and dave
+		id := fmt.Sprintf("m%03d", i)
+		s.members[id] = bot.Member{ID: id, Name: id}
+	}
+	chat.caps.Concurrent = 4
+	r := carolSays(b, "checkin start pulse")
+	if !strings.Contains(r.Text, "sent 250/250") {
+		t.Fatalf("start: %+v", r)
+	}
+	var progress []string
+	for _, p := range chat.dmsTo("carol") {
+		if strings.HasPrefix(p.Text, "Weekly pulse: sent") {
+			progress = append(progress, p.Text)
+		}
+	}
+	if strings.Join(progress, "|") != "Weekly pulse: sent 100/250…|Weekly pulse: sent 200/250…" {
+		t.Fatalf("progress: %q", progress)
+	}
+}
+
+// TestCheckinDeliveryResumesAfterACrash: recipients a crash left pending get
+// the check-in with the reminder; one caught mid-send is not sent twice.
+func TestCheckinDeliveryResumesAfterACrash(t *testing.T) {
+	ctx := context.Background()
+	b, s, chat, _ := newCheckinBot(t)
+	pulse := bot.SurveyTemplates()[0]
+	id, err := s.CreateRun(ctx, bot.CheckinRun{Community: "shell:local", Survey: pulse, Delivery: bot.DeliverDM,
+		OpenedAt: t0, ClosesAt: t0.Add(48 * time.Hour)}, []string{"alice", "bob", "dave"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetRecipient(ctx, id, bot.Recipient{Member: "alice", Status: bot.RecipientSent, SentAt: t0}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := s.ClaimRecipient(ctx, id, "bob"); !ok { // the crash came while bob's DM was going out
+		t.Fatal("claim")
+	}
+	click(b, "alice", bot.ActionCheckinAnswer, "1:value:4", t0)
+	if err := b.RunSchedule(ctx, bot.Schedule{ID: 7, Community: "shell:local", Kind: bot.ScheduleCheckinRemind, Payload: "1"}, t0.Add(36*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got := len(chat.dmsTo("bob")); got != 0 {
+		t.Errorf("bob, caught mid-send, got %d DMs", got)
+	}
+	dave := chat.dmsTo("dave")
+	if len(dave) != 2 || strings.Contains(dave[0].Text, "Reminder") || !strings.Contains(dave[1].Text, "Reminder") {
+		t.Errorf("dave, left pending, should get the check-in then the reminder: %+v", dave)
+	}
+	if got := len(chat.dmsTo("alice")); got != 0 {
+		t.Errorf("alice had answered, yet got %d DMs", got)
 	}
 }
