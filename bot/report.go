@@ -22,8 +22,28 @@ type Report struct {
 	Unanswered      []Unanswered      `json:"unanswered"`
 	// Prompts are the discussion prompts Hearth posted in the period, with
 	// their replies (before To), distinct responders and reactions.
-	Prompts  []PromptActivity `json:"prompts"`
-	Previous *Summary         `json:"previous"`
+	Prompts []PromptActivity `json:"prompts"`
+	// Levels count members by participation level as of To (over the
+	// LevelWindow before it); LevelChanges compare each member's level with
+	// theirs as of From. Filled by BuildReport.
+	Levels       LevelCounts  `json:"levels"`
+	LevelChanges LevelChanges `json:"level_changes"`
+	Nudges       NudgeCounts  `json:"nudges"`
+	Previous     *Summary     `json:"previous"`
+}
+
+// LevelCounts count members by participation level.
+type LevelCounts struct {
+	Leading       int `json:"leading"`
+	Contributing  int `json:"contributing"`
+	Participating int `json:"participating"`
+	Observing     int `json:"observing"`
+}
+
+// LevelChanges count members whose level moved since the previous period.
+type LevelChanges struct {
+	Up   int `json:"up"`
+	Down int `json:"down"`
 }
 
 // MemberCounts counts members as of the end of the period.
@@ -40,6 +60,7 @@ type ActivityCounts struct {
 	Replies        int `json:"replies"`
 	Reactions      int `json:"reactions"`
 	CheckinAnswers int `json:"checkin_answers"`
+	StillHere      int `json:"still_here"` // "I'm still here" answers to nudges
 }
 
 // Tiers splits members by how they took part.

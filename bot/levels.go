@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Level is how a member takes part over the level window (README.md,
+// "Participation levels").
+type Level string
+
+// Participation levels, from most to least involved.
+const (
+	LevelLeading       Level = "leading"       // regular top-level posts and replies to others
+	LevelContributing  Level = "contributing"  // at least one message or reply
+	LevelParticipating Level = "participating" // reactions, check-in answers, "I'm still here" only
+	LevelObserving     Level = "observing"     // nothing
+)
+
+// WeekCounts is a member's activity in one week.
+type WeekCounts struct {
+	Messages  int `json:"messages"`
+	Replies   int `json:"replies"`
+	Reactions int `json:"reactions"`
+	// Answers counts check-in answers and "I'm still here" replies to nudges.
+	Answers int `json:"answers"`
+}
+
+// Active reports whether the week has any activity.
+func (w WeekCounts) Active() bool { return w.Messages+w.Replies+w.Reactions+w.Answers > 0 }
+
+// Posted reports whether the week has a message or a reply.
+func (w WeekCounts) Posted() bool { return w.Messages+w.Replies > 0 }
+
+// MemberWeeks is one member's activity week by week.
+type MemberWeeks struct {
+	Member    Member
+	FirstSeen time.Time
+	// LastActive is the member's latest activity before the window's end
+	// (zero: none).
+	LastActive time.Time
+	// Weeks are the window's weeks, oldest first.
+	Weeks []WeekCounts
+}
+
+// MemberWeeksQuery selects the weeks: Weeks windows of 7 days ending at
+// End, week i being [End-(Weeks-i)*7d, End-(Weeks-i-1)*7d).
+type MemberWeeksQuery struct {
+	Community string
+	Member    string // "" for every member who has not left, bots excluded
+	End       time.Time
+	Weeks     int
+}
+
+// MemberWeeksSource gives members' week-by-week activity: levels, drift,
+// quiet members and a member's history all read it.
+type MemberWeeksSource interface {
+	// MemberWeeks returns the members selected by q, ordered by name, each
+	// with exactly q.Weeks weeks. A member named in q.Member who does not
+	// exist is ErrNotFound.
+	MemberWeeks(ctx context.Context, q MemberWeeksQuery) ([]MemberWeeks, error)
+}
