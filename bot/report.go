@@ -111,6 +111,8 @@ type Unanswered struct {
 type Summary struct {
 	Members  MemberCounts   `json:"members"`
 	Activity ActivityCounts `json:"activity"`
+	Levels   LevelCounts    `json:"levels"`
+	Nudges   NudgeCounts    `json:"nudges"`
 }
 
 // DefaultQuietAfter is how long without activity makes a member quiet.
@@ -137,7 +139,12 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, er
 		return Report{}, fmt.Errorf("previous report %s: %w", q.Community, err)
 	}
 	rep.Community, rep.From, rep.To = q.Community, q.From, q.To
-	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity}
+	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity, Nudges: prev.Nudges}
+	if ws, ok := r.(MemberWeeksSource); ok && !q.SummaryOnly {
+		if err := fillLevels(ctx, ws, &rep); err != nil {
+			return Report{}, err
+		}
+	}
 	rep.normalize()
 	nameUnanswered(ctx, r, &rep)
 	return rep, nil
@@ -188,4 +195,34 @@ func (r *Report) normalize() {
 	if r.Prompts == nil {
 		r.Prompts = []PromptActivity{}
 	}
+}
+
+// fillLevels counts members by level as of the report's end and as of its
+// start (the previous summary), and how many moved up or down between.
+// Levels are community-wide, like member counts.
+func fillLevels(ctx context.Context, src MemberWeeksSource, rep *Report) error {
+	now, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.To, Weeks: LevelWeeks})
+	if err != nil {
+		return fmt.Errorf("levels at %s: %w", rep.To, err)
+	}
+	before, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.From, Weeks: LevelWeeks})
+	if err != nil {
+		return fmt.Errorf("levels at %s: %w", rep.From, err)
+	}
+	var byNow, byBefore map[string]Level
+	rep.Levels, byNow = countLevels(now)
+	rep.Previous.Levels, byBefore = countLevels(before)
+	for id, l := range byNow {
+		b, ok := byBefore[id]
+		if !ok {
+			b = LevelObserving
+		}
+		switch {
+		case l.rank() > b.rank():
+			rep.LevelChanges.Up++
+		case l.rank() < b.rank():
+			rep.LevelChanges.Down++
+		}
+	}
+	return nil
 }
