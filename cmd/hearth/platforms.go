@@ -19,7 +19,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 	if cfg.Slack.configured() {
 		a, err := slack.New(slack.Config{
 			BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
-			APIURL: cfg.Slack.APIURL, Handler: b, Clock: clock, Log: log.With("adapter", "slack"),
+			APIURL: cfg.Slack.APIURL, Handler: b, Clock: clock, Log: log,
 		})
 		if err != nil {
 			return nil, nil, err

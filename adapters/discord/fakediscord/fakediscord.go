@@ -332,6 +332,15 @@ func (s *Server) Messages(channelID string) []SentMessage {
 	return out
 }
 
+// DMChannel returns the DM channel the client opened with userID (POST
+// /users/@me/channels), or "" when it opened none: with Messages, what
+// was sent to that user.
+func (s *Server) DMChannel(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dmChannels[userID]
+}
+
 // Callbacks returns what the client did with interaction id ("" for all).
 func (s *Server) Callbacks(id string) []Callback {
 	s.mu.Lock()
