@@ -145,7 +145,13 @@ func (b *Bot) memberHistory(ctx context.Context, community, id string, now time.
 		return "", err
 	}
 	var sb strings.Builder
-	sb.WriteString(FormatMemberActivity(act, b.loc) + "\n")
+	about := FormatMemberActivity(act, b.loc)
+	if !self {
+		about = strings.Replace(about, "**What Hearth has recorded about you**", "**"+displayName(act.Member)+"**", 1)
+		about = strings.Replace(about, "Hearth records only that you took part", "Hearth records only that they took part", 1)
+		about = strings.Replace(about, "never what you wrote", "never what they wrote", 1)
+	}
+	sb.WriteString(about + "\n")
 	if len(ws) == 1 {
 		var weeks []string
 		for _, w := range ws[0].Weeks {

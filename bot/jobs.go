@@ -34,6 +34,14 @@ func (b *Bot) RunSchedule(ctx context.Context, s Schedule, at time.Time) error {
 		if errors.Is(err, ErrNotFound) {
 			err = nil
 		}
+		if err == nil {
+			// Its one firing is done: a spent one-shot schedule would only
+			// clutter /hearth schedule list.
+			err = b.store.RemoveSchedule(ctx, s.Community, s.ID)
+			if errors.Is(err, ErrNotFound) {
+				err = nil
+			}
+		}
 	case ScheduleCheckinClose:
 		_, _, _, err = b.closeRun(ctx, s.Community, payloadID(s), at)
 		if errors.Is(err, ErrNotFound) {

@@ -160,6 +160,9 @@ func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
 	fmt.Fprintf(&sb, "%s, %s, %s, %s.\n",
 		plural(a.Counts[KindMessage], "message"), plural(a.Counts[KindReply], "reply"),
 		plural(a.Counts[KindReaction], "reaction"), plural(a.Counts[KindCheckinAnswer], "check-in answer"))
+	if n := a.Counts[KindStillHere]; n > 0 {
+		fmt.Fprintf(&sb, "%d \"I'm still here\" to a nudge.\n", n)
+	}
 	sb.WriteString("Hearth records only that you took part (who, where, when, what kind), never what you wrote.")
 	return sb.String()
 }
