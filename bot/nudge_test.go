@@ -10,7 +10,9 @@ import (
 )
 
 func TestLevelOf(t *testing.T) {
-	w := func(m, r, re, a int) bot.WeekCounts { return bot.WeekCounts{Messages: m, Replies: r, Reactions: re, Answers: a} }
+	w := func(m, r, re, a int) bot.WeekCounts {
+		return bot.WeekCounts{Messages: m, Replies: r, Reactions: re, Answers: a}
+	}
 	for _, tc := range []struct {
 		name  string
 		weeks []bot.WeekCounts
