@@ -58,3 +58,6 @@ func ErrorMessage(err error) string {
 
 // ErrNotFound is returned by stores when a looked-up thing does not exist.
 var ErrNotFound = errors.New("not found")
+
+// ErrDuplicate is what a store returns for something that exists already.
+var ErrDuplicate = errors.New("duplicate")

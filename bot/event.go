@@ -17,12 +17,13 @@ const (
 	KindLeave         EventKind = "leave"          // left the community (no Channel) or a channel
 	KindCheckinAnswer EventKind = "checkin_answer" // answered a check-in
 	KindStillHere     EventKind = "still_here"     // answered a nudge with "I'm still here"
+	KindResourceShare EventKind = "resource_share" // shared a resource into the library (/hearth share)
 )
 
 // Activity reports whether the kind counts as being active.
 func (k EventKind) Activity() bool {
 	switch k {
-	case KindMessage, KindReply, KindReaction, KindCheckinAnswer, KindStillHere:
+	case KindMessage, KindReply, KindReaction, KindCheckinAnswer, KindStillHere, KindResourceShare:
 		return true
 	}
 	return false

@@ -28,6 +28,7 @@ type fakeStore struct {
 	surveys      []bot.Survey
 	checkins     *checkinState
 	nudgeState   *nudgeState
+	library      *libraryState
 }
 
 var _ bot.Store = (*fakeStore)(nil)

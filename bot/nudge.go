@@ -52,6 +52,8 @@ type MemberPrefs struct {
 	// UnreachableSince is when a DM to the member was last refused by the
 	// platform (zero: reachable as far as Hearth knows).
 	UnreachableSince time.Time
+	// WelcomedAt is when Hearth sent the member its welcome DM (zero: never).
+	WelcomedAt time.Time
 }
 
 // NudgeCounts are a report's nudge figures.

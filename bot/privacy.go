@@ -17,6 +17,8 @@ type MemberData struct {
 	Answers     []MemberAnswer    `json:"checkin_answers"`
 	Nudges      []Nudge           `json:"nudges"`
 	Prefs       MemberPrefs       `json:"prefs"`
+	Resources   []Resource        `json:"resources"`
+	Stories     []Story           `json:"stories"`
 }
 
 // MemberEvent is one recorded piece of participation: what kind, where,
@@ -42,7 +44,8 @@ type PrivacyStore interface {
 	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 	// ForgetMember erases a member: their events, their answers to
 	// attributed check-ins, their check-in recipient rows, nudges,
-	// preferences, facilitator row, per-member rollups and member row; where
+	// preferences, shared resources, stories, facilitator row, per-member
+	// rollups and member row; where
 	// another row names them as its author (schedules.created_by,
 	// checkin_runs.started_by) the name is blanked. The community's and
 	// channels' day totals keep what they counted. It returns ErrNotFound

@@ -60,7 +60,8 @@ type ActivityCounts struct {
 	Replies        int `json:"replies"`
 	Reactions      int `json:"reactions"`
 	CheckinAnswers int `json:"checkin_answers"`
-	StillHere      int `json:"still_here"` // "I'm still here" answers to nudges
+	StillHere      int `json:"still_here"`      // "I'm still here" answers to nudges
+	ResourceShares int `json:"resource_shares"` // resources shared with /hearth share
 }
 
 // Tiers splits members by how they took part.

@@ -22,6 +22,8 @@ type Store interface {
 	MemberWeeksSource
 	NudgeStore
 	PrivacyStore
+	ResourceStore
+	StoryStore
 }
 
 // Recorder records participation.
