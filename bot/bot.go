@@ -166,6 +166,10 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	}
 	b.metrics.EventsRecorded.Add(int64(n))
 	b.metrics.EventsDuplicate.Add(int64(len(keep) - n))
+	if err := b.scheduleWelcomes(ctx, keep); err != nil {
+		b.metrics.Errors.Add(1)
+		return err
+	}
 	return nil
 }
 

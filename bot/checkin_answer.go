@@ -65,6 +65,9 @@ func (b *Bot) save(ctx context.Context, an answering, member, memberName string,
 	if err := b.store.SaveAnswers(ctx, an.run.ID, an.respondent, answers); err != nil {
 		return err
 	}
+	if err := b.storyFromReflection(ctx, an, member, answers, at); err != nil {
+		return err
+	}
 	return b.HandleEvent(ctx, Event{Kind: KindCheckinAnswer, Community: an.run.Community, Channel: an.run.Channel,
 		Member: member, MemberName: memberName, At: at, Key: fmt.Sprintf("checkin:%d:%s", an.run.ID, member)})
 }

@@ -11,8 +11,10 @@ const MaxCommandLength = 4000
 
 // Tokenize splits command text into words. Double or single quotes group
 // words ("two words"), a backslash escapes the next character, and Slack's
-// and Discord's typographic quotes count as quotes too. An unterminated quote
-// is an error a person can fix.
+// and Discord's typographic quotes count as quotes too. A quote opens only
+// at the start of a word or after '=' (tz="Europe/Paris"), so apostrophes
+// in free text ("you're") are just letters. An unterminated quote is an
+// error a person can fix.
 func Tokenize(s string) ([]string, error) {
 	if len(s) > MaxCommandLength {
 		return nil, Errorf(ECommand, "That command is too long (%d characters; %d at most).", len(s), MaxCommandLength)
@@ -26,8 +28,11 @@ func Tokenize(s string) ([]string, error) {
 		inWord  bool
 		quote   rune // the closing quote we wait for, 0 outside quotes
 		escaped bool
+		prev    rune // the rune before r
 	)
 	for _, r := range s {
+		before := prev
+		prev = r
 		switch {
 		case escaped:
 			cur.WriteRune(r)
@@ -40,7 +45,7 @@ func Tokenize(s string) ([]string, error) {
 			} else {
 				cur.WriteRune(r)
 			}
-		case r == '"' || r == '\'' || r == '“' || r == '‘':
+		case (!inWord || before == '=') && (r == '"' || r == '\'' || r == '“' || r == '‘'):
 			quote, inWord = closingQuote(r), true
 		case unicode.IsSpace(r):
 			if inWord {

@@ -37,6 +37,8 @@ func Commands() []CommandSpec {
 		table = append(table, scheduleCommands()...)
 		table = append(table, checkinCommands()...)
 		table = append(table, memberCommands()...)
+		table = append(table, charterCommands()...)
+		table = append(table, libraryCommands()...)
 	})
 	return table
 }
@@ -278,5 +280,7 @@ func (b *Bot) actionTable() map[string]actionFunc {
 		ActionNudgeStop:     b.actNudgeStop,
 		ActionNudgeApprove:  b.actNudgeApprove,
 		ActionForgetConfirm: b.actForgetConfirm,
+		ActionStoryConsent:  b.actStoryConsent,
+		FormStory:           b.actStoryForm,
 	}
 }

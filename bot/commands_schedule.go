@@ -310,6 +310,8 @@ func (b *Bot) describeSchedule(ctx context.Context, s Schedule) string {
 		return "close of check-in #" + s.Payload
 	case s.Kind == ScheduleNudge:
 		return "nudges for quiet members"
+	case s.Kind == ScheduleWelcome:
+		return "welcome of a new member"
 	case s.Kind == ScheduleNudgeSend:
 		return "nudge #" + s.Payload + " after quiet hours"
 	}

@@ -47,6 +47,8 @@ type Digest struct {
 	// Checkins are the check-ins that closed in the week or are still
 	// open, newest first (when the source keeps check-ins).
 	Checkins []CheckinDigest `json:"checkins"`
+	// Resources are the resources shared in the week, newest first.
+	Resources []Resource `json:"resources"`
 }
 
 // CheckinDigest is one check-in run in the digest.
@@ -61,6 +63,7 @@ const (
 	DigestPeriod    = 7 * 24 * time.Hour
 	DigestWeeks     = 8
 	NewcomerHorizon = 28 * 24 * time.Hour // newcomers who joined this recently and have not posted
+	NewcomerGrace   = 7 * 24 * time.Hour  // …and joined at least this long ago
 )
 
 // ReportSource is what reports and digests read: the figures and the names.
@@ -84,7 +87,9 @@ func BuildDigest(ctx context.Context, src ReportSource, community string, at tim
 		return Digest{}, fmt.Errorf("newcomers: %w", err)
 	}
 	for _, n := range all {
-		if n.Posts == 0 {
+		// A week is a fair time to say hello; those who have not are the
+		// ones a facilitator's personal word helps.
+		if n.Posts == 0 && !n.JoinedAt.After(at.Add(-NewcomerGrace)) {
 			d.Newcomers = append(d.Newcomers, n)
 		}
 	}
@@ -95,6 +100,14 @@ func BuildDigest(ctx context.Context, src ReportSource, community string, at tim
 			return Digest{}, fmt.Errorf("digest week of %s: %w", from.Format(time.DateOnly), err)
 		}
 		d.Weeks = append(d.Weeks, WeekPoint{Start: from, ActiveMembers: w.Members.Active, Posts: w.Activity.Messages + w.Activity.Replies})
+	}
+	d.Resources = []Resource{}
+	if rs, ok := src.(interface {
+		Resources(ctx context.Context, community string, q ResourceQuery) ([]Resource, error)
+	}); ok {
+		if d.Resources, err = rs.Resources(ctx, community, ResourceQuery{Since: at.Add(-DigestPeriod), Until: at}); err != nil {
+			return Digest{}, fmt.Errorf("digest resources: %w", err)
+		}
 	}
 	d.Checkins = []CheckinDigest{}
 	if cr, ok := src.(CheckinReader); ok {
@@ -168,7 +181,7 @@ func FormatDigest(d Digest, v DigestView) string {
 		}
 	}
 	if len(d.Newcomers) > 0 {
-		heading("Newcomers who have not posted yet")
+		heading("Newcomers with no post in their first week")
 		for _, n := range d.Newcomers[:min(10, len(d.Newcomers))] {
 			item(fmt.Sprintf("%s, joined %s", nameOr(n.Name, n.ID), n.JoinedAt.In(loc).Format("Jan 2")))
 		}
@@ -208,6 +221,19 @@ func FormatDigest(d Digest, v DigestView) string {
 		heading("Check-ins")
 		for _, c := range d.Checkins {
 			item(checkinDigestLine(c, loc))
+		}
+	}
+	if len(d.Resources) > 0 {
+		heading("New in the library")
+		for _, res := range d.Resources[:min(10, len(d.Resources))] {
+			line := res.URL
+			if res.Note != "" {
+				line += " — " + clip(res.Note, 80)
+			}
+			item(fmt.Sprintf("%s (%s)", line, nameOr(res.MemberName, res.Member)))
+		}
+		if len(d.Resources) > 10 {
+			item(fmt.Sprintf("and %d more (`/hearth resources`)", len(d.Resources)-10))
 		}
 	}
 	if len(r.Prompts) > 0 {

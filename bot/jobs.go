@@ -35,12 +35,11 @@ func (b *Bot) RunSchedule(ctx context.Context, s Schedule, at time.Time) error {
 			err = nil
 		}
 		if err == nil {
-			// Its one firing is done: a spent one-shot schedule would only
-			// clutter /hearth schedule list.
-			err = b.store.RemoveSchedule(ctx, s.Community, s.ID)
-			if errors.Is(err, ErrNotFound) {
-				err = nil
-			}
+			err = b.removeSpent(ctx, s)
+		}
+	case ScheduleWelcome:
+		if err = b.sendWelcome(ctx, s.Community, s.Payload, at); err == nil {
+			err = b.removeSpent(ctx, s)
 		}
 	case ScheduleCheckinClose:
 		_, _, _, err = b.closeRun(ctx, s.Community, payloadID(s), at)
@@ -163,4 +162,13 @@ func (b *Bot) permalinker(community string) Permalinker {
 	}
 	pl, _ := c.(Permalinker)
 	return pl
+}
+
+// removeSpent removes a one-shot schedule whose one firing is done: it
+// would only clutter /hearth schedule list (and a welcome's names a member).
+func (b *Bot) removeSpent(ctx context.Context, s Schedule) error {
+	if err := b.store.RemoveSchedule(ctx, s.Community, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	return nil
 }

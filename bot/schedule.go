@@ -48,6 +48,7 @@ var DefaultGrace = map[ScheduleKind]time.Duration{
 	// A queued nudge later than this could land at a bad hour; the next
 	// nudge run queues the member again.
 	ScheduleNudgeSend: 2 * time.Hour,
+	ScheduleWelcome:   24 * time.Hour,
 }
 
 // Schedule is a rhythm a facilitator set: what to do, when, and where.

@@ -1,0 +1,310 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Library actions and forms.
+const (
+	ActionStoryConsent = "story.consent" // Value "ID:consent"
+	FormStory          = "story.form"
+)
+
+// Library limits.
+const (
+	MaxURLLength   = 2000
+	MaxNoteLength  = 500
+	MaxTags        = 10
+	MaxStoryLength = 4000
+)
+
+func libraryCommands() []CommandSpec {
+	return []CommandSpec{
+		{Path: []string{"share"}, Summary: "Add a resource to the community's library",
+			Args: []Arg{{Name: "url", Kind: ArgText, Required: true, Help: "the link (https://…)"},
+				{Name: "details", Kind: ArgText, Rest: true, Shape: "#tag… note", Help: "tags like #testing and a short note"}},
+			run: (*Bot).cmdShare},
+		{Path: []string{"resources"}, Summary: "Find resources in the library: by #tag or words",
+			Args: []Arg{{Name: "search", Kind: ArgText, Rest: true, Shape: "#tag|words", Help: "a #tag, or words to find"}}, run: (*Bot).cmdResources},
+		{Path: []string{"resource", "remove"}, Summary: "Remove a resource (its sharer or a facilitator)",
+			Args: []Arg{{Name: "id", Kind: ArgNumber, Required: true, Help: "its number, from `/hearth resources`"}}, run: (*Bot).cmdResourceRemove},
+		{Path: []string{"story"}, Summary: "Tell a success story or a shift in your practice (you choose who may see it)",
+			Args: []Arg{{Name: "text", Kind: ArgText, Rest: true, Help: "the story (or leave it out for a form)"}}, run: (*Bot).cmdStory},
+		{Path: []string{"stories"}, Summary: "The community's success stories, with each one's consent", Facilitator: true, run: (*Bot).cmdStories},
+	}
+}
+
+// parseShare reads `URL [#tag …] [note]`.
+func parseShare(rawURL, details string) (string, []string, string, error) {
+	u, err := url.Parse(strings.Trim(rawURL, "<>"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(rawURL) > MaxURLLength {
+		return "", nil, "", Errorf(EArgument, "%q is not a link I can keep: share it like `/hearth share https://example.com/guide #testing A clear intro`.", clip(rawURL, 60))
+	}
+	var tags []string
+	words := strings.Fields(details)
+	i := 0
+	for ; i < len(words); i++ {
+		tag, ok := strings.CutPrefix(words[i], "#")
+		if !ok {
+			break
+		}
+		if _, name, isRef := ParseChannelRef(words[i]); isRef && name != "" {
+			tag = name
+		}
+		tag = strings.ToLower(strings.Trim(tag, ".,;:"))
+		if tag == "" || utf8.RuneCountInString(tag) > 40 {
+			return "", nil, "", Errorf(EArgument, "A tag is a word after #, like #testing (40 characters at most).")
+		}
+		tags = append(tags, tag)
+	}
+	slices.Sort(tags)
+	tags = slices.Compact(tags)
+	if len(tags) > MaxTags {
+		return "", nil, "", Errorf(EArgument, "%d tags at most, please.", MaxTags)
+	}
+	note := strings.Join(words[i:], " ")
+	if utf8.RuneCountInString(note) > MaxNoteLength {
+		return "", nil, "", Errorf(EArgument, "Keep the note to %d characters.", MaxNoteLength)
+	}
+	return u.String(), tags, note, nil
+}
+
+func (b *Bot) cmdShare(ctx context.Context, inv invocation) (Reply, error) {
+	link, tags, note, err := parseShare(inv.arg("url"), inv.arg("details"))
+	if err != nil {
+		return Reply{}, err
+	}
+	r := Resource{Community: inv.Community, Member: inv.Member, Channel: inv.Channel, URL: link, Tags: tags, Note: note, SharedAt: inv.At}
+	id, err := b.store.AddResource(ctx, r)
+	if errors.Is(err, ErrDuplicate) {
+		old, err := b.store.Resource(ctx, inv.Community, id)
+		if err != nil {
+			return Reply{}, err
+		}
+		return privateText("That link is in the library already: #%d, shared by %s on %s.", id, nameOr(old.MemberName, old.Member), old.SharedAt.In(b.loc).Format("Jan 2")), nil
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := b.HandleEvent(ctx, Event{Kind: KindResourceShare, Community: inv.Community, Channel: inv.Channel, ChannelName: inv.ChannelName,
+		Member: inv.Member, MemberName: inv.MemberName, At: inv.At, Key: "share:" + strconv.FormatInt(id, 10)}); err != nil {
+		return Reply{}, err
+	}
+	text := fmt.Sprintf("**%s** added a resource to the library (#%d): %s", nameOr(inv.MemberName, inv.Member), id, link)
+	if len(tags) > 0 {
+		text += " " + tagList(tags)
+	}
+	if note != "" {
+		text += "\n" + note
+	}
+	text += "\n_`/hearth resources` finds it again._"
+	if inv.Channel == "" { // a DM: nobody else to show it to
+		return privateText("%s", text), nil
+	}
+	return Reply{Post: Post{Text: text}}, nil
+}
+
+func tagList(tags []string) string {
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		out[i] = "#" + t
+	}
+	return strings.Join(out, " ")
+}
+
+func (b *Bot) cmdResources(ctx context.Context, inv invocation) (Reply, error) {
+	search := strings.TrimSpace(inv.arg("search"))
+	q := ResourceQuery{Limit: 15}
+	label := "newest first"
+	switch words := strings.Fields(search); {
+	case len(words) == 1 && strings.HasPrefix(words[0], "#"):
+		q.Tag = strings.ToLower(strings.TrimPrefix(words[0], "#"))
+		if _, name, ok := ParseChannelRef(words[0]); ok && name != "" {
+			q.Tag = strings.ToLower(name)
+		}
+		label = "tagged #" + q.Tag
+	case len(words) > 10:
+		return Reply{}, Errorf(EArgument, "Ten words at most, please.")
+	case len(words) > 0:
+		q.Words = words
+		label = fmt.Sprintf("matching %q", search)
+	}
+	rs, err := b.store.Resources(ctx, inv.Community, q)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(rs) == 0 {
+		if search == "" {
+			return privateText("The library is empty. Add the first resource with `/hearth share https://… #tag a short note`."), nil
+		}
+		return privateText("Nothing in the library %s. `/hearth resources` lists the newest.", label), nil
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Library** (%s)\n", label)
+	for _, r := range rs {
+		sb.WriteString("• " + b.resourceLine(r) + "\n")
+	}
+	if len(rs) == q.Limit {
+		sb.WriteString("_Showing 15; narrow it with a #tag or words._")
+	}
+	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+}
+
+func (b *Bot) resourceLine(r Resource) string {
+	line := fmt.Sprintf("#%d %s", r.ID, r.URL)
+	if r.Note != "" {
+		line += " — " + clip(r.Note, 120)
+	}
+	if len(r.Tags) > 0 {
+		line += " " + tagList(r.Tags)
+	}
+	return line + fmt.Sprintf(" · %s, %s", nameOr(r.MemberName, r.Member), r.SharedAt.In(b.loc).Format("Jan 2"))
+}
+
+func (b *Bot) cmdResourceRemove(ctx context.Context, inv invocation) (Reply, error) {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(inv.arg("id"), "#"), 10, 64)
+	r, err := b.store.Resource(ctx, inv.Community, id)
+	if errors.Is(err, ErrNotFound) {
+		return Reply{}, Errorf(ENotFound, "There is no resource #%d. `/hearth resources` lists them.", id)
+	}
+	if err != nil {
+		return Reply{}, err
+	}
+	if r.Member != inv.Member && !inv.facilitator {
+		return Reply{}, Errorf(EForbidden, "Only whoever shared it, or a facilitator, can remove resource #%d.", id)
+	}
+	if err := b.store.RemoveResource(ctx, inv.Community, id); err != nil {
+		return Reply{}, err
+	}
+	b.log.InfoContext(ctx, "resource removed", "community", inv.Community, "resource", id, "by", inv.Member)
+	return privateText("Removed resource #%d (%s) from the library.", id, clip(r.URL, 80)), nil
+}
+
+func (b *Bot) cmdStory(ctx context.Context, inv invocation) (Reply, error) {
+	text := strings.TrimSpace(inv.arg("text"))
+	if text == "" {
+		if b.capabilities(inv.Community).Forms {
+			return Reply{Form: &Form{ID: FormStory, Title: "A success story", Submit: "Keep it", Fields: []Field{{ID: "text",
+				Label: "What changed in your practice?", Placeholder: "What you tried, what happened, what you'd tell a colleague", Multiline: true, MaxLength: MaxStoryLength}}}, Private: true}, nil
+		}
+		return Reply{}, Errorf(EArgument, "Tell it after the command: `/hearth story Pairing with a newcomer halved our review time.`")
+	}
+	return b.keepStory(ctx, inv.Community, inv.Member, inv.MemberName, text, inv)
+}
+
+func (b *Bot) keepStory(ctx context.Context, community, member, name, text string, inv invocation) (Reply, error) {
+	if utf8.RuneCountInString(text) > MaxStoryLength {
+		return Reply{}, Errorf(EArgument, "Keep a story to %d characters, please.", MaxStoryLength)
+	}
+	id, err := b.store.AddStory(ctx, Story{Community: community, Member: member, Text: text, Consent: ConsentPrivate, Source: "command", At: inv.At})
+	if err != nil {
+		return Reply{}, err
+	}
+	v := strconv.FormatInt(id, 10)
+	return Reply{Post: Post{
+		Text: "Thank you: stories like this show what the community changes. It is kept for the facilitators only. May they share it further (in the community's impact report, for instance)?",
+		Buttons: []Button{
+			{ActionID: ActionStoryConsent, Label: "Facilitators only", Value: v + ":" + string(ConsentPrivate)},
+			{ActionID: ActionStoryConsent, Label: "Share anonymously", Value: v + ":" + string(ConsentAnonymous)},
+			{ActionID: ActionStoryConsent, Label: "Share with my name", Value: v + ":" + string(ConsentNamed), Style: StylePrimary},
+		},
+	}, Private: true}, nil
+}
+
+func (b *Bot) actStoryForm(ctx context.Context, a Action) (Reply, error) {
+	text := strings.TrimSpace(a.Values["text"])
+	if text == "" {
+		return Reply{FieldErrors: map[string]string{"text": "Tell the story here."}, Private: true}, nil
+	}
+	if utf8.RuneCountInString(text) > MaxStoryLength {
+		return Reply{FieldErrors: map[string]string{"text": fmt.Sprintf("Please keep it to %d characters.", MaxStoryLength)}, Private: true}, nil
+	}
+	return b.keepStory(ctx, a.Community, a.Member, a.MemberName, text, invocation{Command: Command{At: a.At}})
+}
+
+func (b *Bot) actStoryConsent(ctx context.Context, a Action) (Reply, error) {
+	idText, consent, _ := strings.Cut(a.Value, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	c := StoryConsent(consent)
+	if err != nil || (c != ConsentPrivate && c != ConsentAnonymous && c != ConsentNamed) {
+		return Reply{}, Errorf(EArgument, "That button doesn't belong to a story I know.")
+	}
+	if err := b.store.SetStoryConsent(ctx, a.Community, a.Member, id, c); errors.Is(err, ErrNotFound) {
+		return Reply{}, Errorf(EForbidden, "That story is someone else's, so its consent is theirs to give.")
+	} else if err != nil {
+		return Reply{}, err
+	}
+	switch c {
+	case ConsentNamed:
+		return privateText("Thank you! Facilitators may share your story with your name."), nil
+	case ConsentAnonymous:
+		return privateText("Thank you! Facilitators may share your story, without your name."), nil
+	}
+	return privateText("Understood: your story stays with the facilitators."), nil
+}
+
+// consentLabel says how far a story may travel.
+func consentLabel(c StoryConsent) string {
+	switch c {
+	case ConsentNamed:
+		return "shareable with name"
+	case ConsentAnonymous:
+		return "shareable anonymously"
+	}
+	return "facilitators only"
+}
+
+func (b *Bot) cmdStories(ctx context.Context, inv invocation) (Reply, error) {
+	all, err := b.store.Stories(ctx, inv.Community, inv.At.AddDate(-1, 0, 0))
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(all) == 0 {
+		return privateText("No stories yet. Members tell theirs with `/hearth story`, or in the monthly `reflection` check-in."), nil
+	}
+	var sb strings.Builder
+	sb.WriteString("**Success stories** (last 12 months, newest first)\n")
+	for _, s := range slices.Backward(all) {
+		fmt.Fprintf(&sb, "• %s, %s (%s): %s\n", nameOr(s.MemberName, s.Member), s.At.In(b.loc).Format("Jan 2"), consentLabel(s.Consent), clip(s.Text, 300))
+	}
+	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+}
+
+// storyFromReflection keeps an attributed check-in's "story" answer as a
+// success story, with the consent its "share" answer gives.
+func (b *Bot) storyFromReflection(ctx context.Context, an answering, member string, answers map[string]string, at time.Time) error {
+	if an.run.Anonymous {
+		return nil // a story must name its teller to ask consent; anonymous runs keep answers only
+	}
+	if _, ok := an.run.Survey.question("story"); !ok {
+		return nil
+	}
+	text, ok := answers["story"]
+	if !ok {
+		text = an.current["story"]
+	}
+	share, ok := answers["share"]
+	if !ok {
+		share = an.current["share"]
+	}
+	if strings.TrimSpace(text) == "" {
+		return nil
+	}
+	c := ConsentPrivate
+	switch {
+	case strings.Contains(strings.ToLower(share), "anonym"):
+		c = ConsentAnonymous
+	case strings.Contains(strings.ToLower(share), "name"):
+		c = ConsentNamed
+	}
+	_, err := b.store.AddStory(ctx, Story{Community: an.run.Community, Member: member, Text: text, Consent: c, Source: "checkin", Run: an.run.ID, At: at})
+	return err
+}
