@@ -88,18 +88,19 @@ type subcommand struct {
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
-		"run":      {"run every configured adapter (the shell if none is configured)", cmdRun},
-		"shell":    {"play a community in the terminal (also reads a script from standard input)", cmdShell},
-		"report":   {"print a participation report from the database (text, json or csv)", cmdReport},
-		"simulate": {"fill a database with a realistic community history", cmdSimulate},
-		"backup":   {"copy the database consistently, even while Hearth runs", cmdBackup},
-		"digest":   {"print the weekly digest from the database (text, json or markdown), and its chart", cmdDigest},
-		"prompts":  {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts},
-		"surveys":  {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys},
-		"checkins": {"print or export a check-in survey's results (text, json, or csv of every answer)", cmdCheckins},
-		"forget":   {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget},
-		"export":   {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport},
-		"version":  {"print the version", cmdVersion},
+		"run":       {"run every configured adapter (the shell if none is configured)", cmdRun},
+		"shell":     {"play a community in the terminal (also reads a script from standard input)", cmdShell},
+		"report":    {"print a participation report from the database (text, json or csv)", cmdReport},
+		"simulate":  {"fill a database with a realistic community history", cmdSimulate},
+		"backup":    {"copy the database consistently, even while Hearth runs", cmdBackup},
+		"digest":    {"print the weekly digest from the database (text, json or markdown), and its chart", cmdDigest},
+		"prompts":   {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts},
+		"surveys":   {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys},
+		"checkins":  {"print or export a check-in survey's results (text, json, or csv of every answer)", cmdCheckins},
+		"resources": {"export the community's library of shared resources (markdown, csv or json)", cmdResources},
+		"forget":    {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget},
+		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport},
+		"version":   {"print the version", cmdVersion},
 	}
 }
 

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+// cmdResources exports the community's library.
+func cmdResources(ctx context.Context, args []string, e env) error {
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("resources", "resources [--db PATH] [--community ID] [--tag TAG] [--format markdown|csv|json]", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	community := fs.String("community", "", "the community id, when the database holds several")
+	tag := fs.String("tag", "", "only resources with this tag")
+	format := fs.String("format", "markdown", "markdown (grouped by tag), csv or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "markdown" && *format != "csv" && *format != "json" {
+		return &usageError{fmt.Sprintf("--format %q: use markdown, csv or json", *format)}
+	}
+	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rs, err := db.Resources(ctx, comm.ID, bot.ResourceQuery{Tag: strings.ToLower(strings.TrimPrefix(*tag, "#"))})
+	if err != nil {
+		return err
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if rs == nil {
+			rs = []bot.Resource{}
+		}
+		return enc.Encode(rs)
+	case "csv":
+		w := csv.NewWriter(e.stdout)
+		_ = w.Write([]string{"id", "url", "tags", "note", "shared_by", "shared_at"})
+		for _, r := range rs {
+			_ = w.Write([]string{strconv.FormatInt(r.ID, 10), r.URL, strings.Join(r.Tags, " "), r.Note, nameOr(r.MemberName, r.Member), r.SharedAt.UTC().Format(time.RFC3339)})
+		}
+		w.Flush()
+		return w.Error()
+	}
+	fmt.Fprintf(e.stdout, "# %s library\n", nameOr(comm.Name, comm.ID))
+	if len(rs) == 0 {
+		fmt.Fprintln(e.stdout, "\nNothing shared yet.")
+		return nil
+	}
+	// Grouped by first tag, untagged last, each group newest first.
+	groups := map[string][]bot.Resource{}
+	var order []string
+	for _, r := range rs {
+		key := "Untagged"
+		if len(r.Tags) > 0 {
+			key = "#" + r.Tags[0]
+		}
+		if _, ok := groups[key]; !ok {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], r)
+	}
+	slices.SortFunc(order, func(a, b string) int { // by tag, untagged last
+		switch {
+		case a == b:
+			return 0
+		case a == "Untagged":
+			return 1
+		case b == "Untagged":
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	for _, g := range order {
+		fmt.Fprintf(e.stdout, "\n## %s\n\n", g)
+		for _, r := range groups[g] {
+			line := fmt.Sprintf("- <%s>", r.URL)
+			if r.Note != "" {
+				line += ": " + r.Note
+			}
+			fmt.Fprintf(e.stdout, "%s (shared by %s, %s)\n", line, nameOr(r.MemberName, r.Member), r.SharedAt.In(cfg.Location).Format("2006-01-02"))
+		}
+	}
+	return nil
+}
+
+func nameOr(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
+}
