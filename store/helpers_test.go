@@ -93,14 +93,24 @@ func stillHere(member string, nudge int64, when time.Time) bot.Event {
 	return bot.Event{Kind: bot.KindStillHere, Community: community, Member: member, At: when, Key: fmt.Sprintf("nudge:%d:%s", nudge, member)}
 }
 
-// answerEvents returns n answers, about half check-in answers and half "I'm
-// still here", at random times in [from, to): the simulator makes neither.
-// Most are by the members of events, a few by members not seen before.
+// share is a resource_share event: member shared resource id with
+// /hearth share, in channel ("" : outside any channel).
+func share(member, channel string, id int64, when time.Time) bot.Event {
+	return bot.Event{Kind: bot.KindResourceShare, Community: community, Channel: channel, Member: member, At: when, Key: fmt.Sprintf("share:%d", id)}
+}
+
+// answerEvents returns n events, about a third each check-in answers, "I'm
+// still here" and resource shares (half of those in a channel of events),
+// at random times in [from, to): the simulator makes none of them. Most are
+// by the members of events, a few by members not seen before.
 func answerEvents(r *rand.Rand, events []bot.Event, from, to time.Time, n int) []bot.Event {
-	var members []string
+	var members, channels []string
 	for _, e := range events {
 		if !slices.Contains(members, e.Member) {
 			members = append(members, e.Member)
+		}
+		if e.Channel != "" && !slices.Contains(channels, e.Channel) {
+			channels = append(channels, e.Channel)
 		}
 	}
 	out := make([]bot.Event, 0, n)
@@ -111,8 +121,15 @@ func answerEvents(r *rand.Rand, events []bot.Event, from, to time.Time, n int) [
 		}
 		when := from.Add(time.Duration(r.Int64N(int64(to.Sub(from))))).Truncate(time.Millisecond)
 		e := checkin(member, fmt.Sprint(i), when)
-		if i%2 == 1 {
+		switch i % 3 {
+		case 1:
 			e = stillHere(member, int64(i), when)
+		case 2:
+			channel := ""
+			if i%2 == 0 {
+				channel = channels[r.IntN(len(channels))]
+			}
+			e = share(member, channel, int64(i), when)
 		}
 		e.Community = events[0].Community
 		out = append(out, e)

@@ -25,7 +25,7 @@ func TestLoadMigrations(t *testing.T) {
 		{"a gap", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0003_c.sql": file("C")}, nil},
 		{"twice", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/01_b.sql": file("B")}, nil},
 		{"no number", fstest.MapFS{"migrations/init.sql": file("A")}, nil},
-		{"the embedded ones", migrationFiles, []int{1, 2, 3, 4, 5}},
+		{"the embedded ones", migrationFiles, []int{1, 2, 3, 4, 5, 6}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ms, err := loadMigrations(tc.fsys)
@@ -161,5 +161,60 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	if want := (bot.ActivityCounts{Messages: 2}); rep.Activity != want {
 		t.Errorf("the day before: activity %+v, want %+v", rep.Activity, want)
+	}
+}
+
+// TestUpgradeFromVersion5 opens a database at the version before the
+// library with preferences and rolled-up days: the preferences read as
+// never welcomed, the days as no resource shares, and the new tables work.
+func TestUpgradeFromVersion5(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v5.db")
+	shipped, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upTo5 := fstest.MapFS{}
+	for _, m := range shipped[:5] {
+		upTo5["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
+	}
+	raw, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateFS(ctx, raw, upTo5); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO communities (id, ext_id, platform) VALUES (1, 'slack:T1', 'slack')`,
+		`INSERT INTO members (id, community_id, ext_id, first_seen) VALUES (1, 1, 'U1', -172800000)`,
+		`INSERT INTO member_prefs (community_id, member_id, nudges_off, paused_until) VALUES (1, 1, 1, 5000)`,
+		`INSERT INTO member_channel_days (community_id, member_id, day, channel_id, still_here) VALUES (1, 1, -1, 0, 1)`,
+		`INSERT INTO member_days (community_id, member_id, day, still_here, channels) VALUES (1, 1, -1, 1, '')`,
+		`INSERT INTO channel_days (community_id, channel_id, day, still_here) VALUES (1, 0, -1, 1)`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, err := db.Prefs(ctx, "slack:T1", "U1")
+	if want := (bot.MemberPrefs{NudgesOff: true, PausedUntil: time.UnixMilli(5000).UTC()}); err != nil || p != want {
+		t.Errorf("preferences after the upgrade: %+v, %v; want %+v", p, err, want)
+	}
+	rep, err := db.Report(ctx, bot.ReportQuery{Community: "slack:T1", From: time.UnixMilli(-86400000), To: time.UnixMilli(0)})
+	if want := (bot.ActivityCounts{StillHere: 1}); err != nil || rep.Activity != want || rep.Members.Active != 1 {
+		t.Errorf("the day before: activity %+v, members %+v, %v; want %+v, one active", rep.Activity, rep.Members, err, want)
+	}
+	if _, err := db.AddResource(ctx, bot.Resource{Community: "slack:T1", Member: "U1", URL: "https://example.org", SharedAt: time.UnixMilli(1)}); err != nil {
+		t.Errorf("AddResource after the upgrade: %v", err)
+	}
+	if _, err := db.AddStory(ctx, bot.Story{Community: "slack:T1", Member: "U1", Text: "x", Run: 1, At: time.UnixMilli(1)}); err != nil {
+		t.Errorf("AddStory after the upgrade: %v", err)
 	}
 }

@@ -194,15 +194,15 @@ func (db *DB) nudges(ctx context.Context, what, query string, args ...any) ([]bo
 	return out, nil
 }
 
-const prefsColumns = `p.nudges_off, p.paused_until, p.unreachable_since`
+const prefsColumns = `p.nudges_off, p.paused_until, p.unreachable_since, p.welcomed_at`
 
 func scanPrefs(row interface{ Scan(...any) error }, extra ...any) (bot.MemberPrefs, error) {
 	var p bot.MemberPrefs
-	var paused, unreachable sql.NullInt64
-	if err := row.Scan(append(extra, &p.NudgesOff, &paused, &unreachable)...); err != nil {
+	var paused, unreachable, welcomed sql.NullInt64
+	if err := row.Scan(append(extra, &p.NudgesOff, &paused, &unreachable, &welcomed)...); err != nil {
 		return bot.MemberPrefs{}, err
 	}
-	p.PausedUntil, p.UnreachableSince = fromMillis(paused), fromMillis(unreachable)
+	p.PausedUntil, p.UnreachableSince, p.WelcomedAt = fromMillis(paused), fromMillis(unreachable), fromMillis(welcomed)
 	return p, nil
 }
 
@@ -221,8 +221,10 @@ WHERE c.ext_id = ? AND m.ext_id = ?`, community, member))
 	return p, nil
 }
 
-// SetPrefs stores a member's preferences. A member not known yet gets a row
-// (see sqlKnownMember), first seen at the latest time the community knows.
+// SetPrefs stores a member's preferences, every field (WelcomedAt too: a
+// caller changes one field of what Prefs returned). A member not known yet
+// gets a row (see sqlKnownMember), first seen at the latest time the
+// community knows.
 func (db *DB) SetPrefs(ctx context.Context, community, member string, p bot.MemberPrefs) error {
 	if community == "" || member == "" {
 		return fmt.Errorf("set preferences of %q in %q: no community or member", member, community)
@@ -236,11 +238,12 @@ func (db *DB) SetPrefs(ctx context.Context, community, member string, p bot.Memb
 		if err != nil {
 			return 0, err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO member_prefs (community_id, member_id, nudges_off, paused_until, unreachable_since)
-VALUES (?, ?, ?, ?, ?)
+		_, err = tx.ExecContext(ctx, `INSERT INTO member_prefs (community_id, member_id, nudges_off, paused_until, unreachable_since, welcomed_at)
+VALUES (?, ?, ?, ?, ?, ?)
 ON CONFLICT (community_id, member_id) DO UPDATE SET
-	nudges_off = excluded.nudges_off, paused_until = excluded.paused_until, unreachable_since = excluded.unreachable_since`,
-			cid, mid, p.NudgesOff, toMillis(p.PausedUntil), toMillis(p.UnreachableSince))
+	nudges_off = excluded.nudges_off, paused_until = excluded.paused_until, unreachable_since = excluded.unreachable_since,
+	welcomed_at = excluded.welcomed_at`,
+			cid, mid, p.NudgesOff, toMillis(p.PausedUntil), toMillis(p.UnreachableSince), toMillis(p.WelcomedAt))
 		return 0, err
 	})
 	if err != nil {

@@ -148,12 +148,12 @@ func TestPrefs(t *testing.T) {
 	if p, err := db.Prefs(ctx, community, "UA"); err != nil || p != (bot.MemberPrefs{}) {
 		t.Errorf("Prefs before any: %+v, %v", p, err)
 	}
-	a := bot.MemberPrefs{NudgesOff: true, UnreachableSince: at(1, 0)}
+	a := bot.MemberPrefs{NudgesOff: true, UnreachableSince: at(1, 0), WelcomedAt: at(0, 2)}
 	b := bot.MemberPrefs{PausedUntil: at(30, 0)}
 	for _, s := range []struct {
 		member string
 		p      bot.MemberPrefs
-	}{{"UA", bot.MemberPrefs{PausedUntil: at(5, 0)}}, {"UA", a}, {"UB", b}} {
+	}{{"UA", bot.MemberPrefs{PausedUntil: at(5, 0), WelcomedAt: at(0, 1)}}, {"UA", a}, {"UB", bot.MemberPrefs{WelcomedAt: at(0, 3)}}, {"UB", b}} {
 		if err := db.SetPrefs(ctx, community, s.member, s.p); err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,8 @@ func TestPrefs(t *testing.T) {
 }
 
 func prefsEqual(a, b bot.MemberPrefs) bool {
-	return a.NudgesOff == b.NudgesOff && a.PausedUntil.Equal(b.PausedUntil) && a.UnreachableSince.Equal(b.UnreachableSince)
+	return a.NudgesOff == b.NudgesOff && a.PausedUntil.Equal(b.PausedUntil) && a.UnreachableSince.Equal(b.UnreachableSince) &&
+		a.WelcomedAt.Equal(b.WelcomedAt)
 }
 
 // TestNudgedMembersAreNotNew: a member Hearth learns of from their

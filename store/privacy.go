@@ -20,8 +20,9 @@ var _ bot.PrivacyStore = (*DB)(nil)
 // event recorded for them (any kind: joins, leaves and prompt replies too),
 // oldest first, and their counts by kind; their answers to attributed
 // check-ins, by run then question; their nudges, oldest first (by queue
-// time, then id); and their preferences. It returns bot.ErrNotFound for a
-// member without a row.
+// time, then id); their preferences; and the resources they shared and
+// their stories (every consent), oldest first (by time, then id). It
+// returns bot.ErrNotFound for a member without a row.
 func (db *DB) ExportMember(ctx context.Context, community, member string) (bot.MemberData, error) {
 	d, err := db.exportMember(ctx, community, member)
 	if err != nil {
@@ -37,7 +38,7 @@ func (db *DB) exportMember(ctx context.Context, community, member string) (bot.M
 	}
 	defer tx.Rollback()
 	d := bot.MemberData{Community: community, Counts: map[bot.EventKind]int{}, Events: []bot.MemberEvent{},
-		Answers: []bot.MemberAnswer{}, Nudges: []bot.Nudge{}}
+		Answers: []bot.MemberAnswer{}, Nudges: []bot.Nudge{}, Resources: []bot.Resource{}, Stories: []bot.Story{}}
 	var cid, mid, firstSeen int64
 	var lastActive, joined sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT m.community_id, m.id, m.first_seen, m.last_active, `+memberColumns+`
@@ -99,6 +100,22 @@ WHERE p.community_id = ? AND p.member_id = ?`, cid, mid))
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return bot.MemberData{}, fmt.Errorf("preferences: %w", err)
 	}
+	err = each(ctx, tx, "resources", func(rows *sql.Rows) error {
+		r, err := scanResource(rows)
+		d.Resources = append(d.Resources, r)
+		return err
+	}, sqlResources+` WHERE r.community_id = ? AND r.member_id = ? ORDER BY r.shared_at, r.id`, cid, mid)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
+	err = each(ctx, tx, "stories", func(rows *sql.Rows) error {
+		s, err := scanStory(rows)
+		d.Stories = append(d.Stories, s)
+		return err
+	}, sqlStories+` WHERE s.community_id = ? AND s.member_id = ? ORDER BY s.at, s.id`, cid, mid)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
 	return d, nil
 }
 
@@ -136,8 +153,8 @@ func each(ctx context.Context, tx *sql.Tx, what string, f func(*sql.Rows) error,
 //     Messages' keys name channel and message, not the author; those stay;
 //   - their answers to attributed check-ins (respondent = platform id;
 //     answers to anonymous ones cannot be tied to them and stay), their
-//     check-in recipient rows, nudges, preferences, facilitator row and
-//     member row;
+//     check-in recipient rows, nudges, preferences, the resources they
+//     shared, their stories, facilitator row and member row;
 //   - where another row names them as its author or approver, the name is
 //     blanked: schedules.created_by, checkin_runs.started_by,
 //     deck_prompts.added_by, facilitators.added_by, nudges.approved_by; and
@@ -145,9 +162,10 @@ func each(ctx context.Context, tx *sql.Tx, what string, f func(*sql.Rows) error,
 //     surveys and of the runs' survey definitions.
 //
 // Others' events about their messages (replies in their threads, reactions
-// to their posts) stay: they are the others' participation. A later event
-// or directory naming the member creates a new row. It returns
-// bot.ErrNotFound, and changes nothing, for a member without a row.
+// to their posts) stay: they are the others' participation; so do others'
+// resources and stories, whose free text the store does not read for names.
+// A later event or directory naming the member creates a new row. It
+// returns bot.ErrNotFound, and changes nothing, for a member without a row.
 func (db *DB) ForgetMember(ctx context.Context, community, member string) error {
 	if member == "" {
 		return fmt.Errorf("forget a member of %s: no member", community)
@@ -197,6 +215,8 @@ WHERE run_id IN (SELECT id FROM checkin_runs WHERE community_id = ?) AND respond
 		{"check-in recipients", `DELETE FROM checkin_recipients WHERE member_id = ?`, []any{mid}},
 		{"nudges", `DELETE FROM nudges WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"preferences", `DELETE FROM member_prefs WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"resources", `DELETE FROM resources WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"stories", `DELETE FROM stories WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"facilitator", `DELETE FROM facilitators WHERE community_id = ? AND member_ext = ?`, []any{cid, member}},
 		{"schedules", `UPDATE schedules SET created_by = '' WHERE community_id = ? AND created_by = ?`, []any{cid, member}},
 		{"check-in runs", `UPDATE checkin_runs SET started_by = '' WHERE community_id = ? AND started_by = ?`, []any{cid, member}},

@@ -26,7 +26,11 @@ const (
 
 // seedMember puts the member gone in every table that can name a member,
 // beside the members UA (Ada) and UB (Bo). Run 1 is attributed, run 2
-// anonymous; nudge 1 is theirs, nudge 2 Ada's, approved by them.
+// anonymous; nudge 1 is theirs, nudge 2 Ada's, approved by them. Resources
+// 1 and 3 and stories 1 and 3 are theirs; resource 2 and story 2 Ada's.
+// The free text of one resource and one story of theirs names them, so a
+// scan for their name finds what is left of those rows; Ada's never does:
+// the store does not scrub others' text.
 func seedMember(t *testing.T, db *store.DB) {
 	t.Helper()
 	ctx := context.Background()
@@ -76,9 +80,25 @@ func seedMember(t *testing.T, db *store.DB) {
 		Status: bot.NudgeSent, Response: bot.NudgeHere, RespondedAt: at(2, 1), ApprovedBy: "UA"})
 	addNudge(t, db, bot.Nudge{Community: community, Member: "UA", QueuedAt: at(1, 0), SendAt: at(1, 1), Status: bot.NudgeQueued, ApprovedBy: gone})
 	for _, m := range []string{gone, "UA"} {
-		if err := db.SetPrefs(ctx, community, m, bot.MemberPrefs{NudgesOff: true, PausedUntil: at(9, 0)}); err != nil {
+		if err := db.SetPrefs(ctx, community, m, bot.MemberPrefs{NudgesOff: true, PausedUntil: at(9, 0), WelcomedAt: at(-1, 1)}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	record(t, db, share(gone, "C1", 1, at(2, 6)), share("UA", "", 2, at(2, 7)), share(gone, "", 3, at(2, 8)))
+	for _, r := range []bot.Resource{
+		{Community: community, Member: gone, Channel: "C1", URL: "https://example.org/pairing", Tags: []string{"#Teaching"},
+			Note: "Slides from " + goneName + "'s talk", SharedAt: at(2, 6)},
+		{Community: community, Member: "UA", URL: "https://example.org/rubrics", Tags: []string{"assessment"}, Note: "Rubrics that worked", SharedAt: at(2, 7)},
+		{Community: community, Member: gone, URL: "https://example.org/reading", SharedAt: at(2, 8)},
+	} {
+		addResource(t, db, r)
+	}
+	for _, s := range []bot.Story{
+		{Community: community, Member: gone, Text: goneName + " here: pairing changed how I teach", Consent: bot.ConsentNamed, Run: run.ID, At: at(2, 9)},
+		{Community: community, Member: "UA", Text: "Rubrics made grading fairer", Consent: bot.ConsentAnonymous, Run: run.ID, At: at(2, 10)},
+		{Community: community, Member: gone, Text: "Less lecturing, more questions", At: at(2, 11)},
+	} {
+		addStory(t, db, s)
 	}
 	if err := db.AddFacilitator(ctx, community, gone, "UA", at(0, 0)); err != nil {
 		t.Fatal(err)
@@ -111,7 +131,8 @@ func TestForgetMember(t *testing.T) {
 	}
 	for _, col := range []string{"members.ext_id", "members.name", "members.name_fold", "events.key", "tombstones.key",
 		"checkin_runs.started_by", "checkin_runs.definition", "checkin_answers.respondent", "surveys.definition",
-		"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by"} {
+		"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by",
+		"resources.note", "resources.search", "stories.text"} {
 		if !slices.Contains(where, col) {
 			t.Errorf("the seed does not name them in %s", col)
 		}
@@ -131,7 +152,7 @@ func TestForgetMember(t *testing.T) {
 	if hits := scanFor(t, raw, needles...); len(hits) > 0 {
 		t.Errorf("still named after ForgetMember: %+v", hits)
 	}
-	for _, table := range []string{"events", "member_days", "member_channel_days", "checkin_recipients", "nudges", "member_prefs"} {
+	for _, table := range []string{"events", "member_days", "member_channel_days", "checkin_recipients", "nudges", "member_prefs", "resources", "stories"} {
 		var n int
 		if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table + ` WHERE member_id NOT IN (SELECT id FROM members)`).Scan(&n); err != nil || n > 0 {
 			t.Errorf("%s: %d rows of a member that is gone (%v)", table, n, err)
@@ -151,7 +172,8 @@ func TestForgetMember(t *testing.T) {
 	for m, want := range others {
 		got := export(t, db, m)
 		if !reflect.DeepEqual(got.Events, want.Events) || !reflect.DeepEqual(got.Counts, want.Counts) ||
-			!reflect.DeepEqual(got.Answers, want.Answers) || got.Prefs != want.Prefs || len(got.Nudges) != len(want.Nudges) {
+			!reflect.DeepEqual(got.Answers, want.Answers) || got.Prefs != want.Prefs || len(got.Nudges) != len(want.Nudges) ||
+			!reflect.DeepEqual(got.Resources, want.Resources) || !reflect.DeepEqual(got.Stories, want.Stories) {
 			t.Errorf("%s changed:\n got %+v\nwant %+v", m, got, want)
 		}
 	}
@@ -163,6 +185,12 @@ func TestForgetMember(t *testing.T) {
 	}
 	if f, err := db.Facilitators(ctx, community); err != nil || len(f) != 1 || f[0].ID != "UB" {
 		t.Errorf("facilitators: %+v, %v", f, err)
+	}
+	if r, err := db.Resources(ctx, community, bot.ResourceQuery{}); err != nil || len(r) != 1 || r[0].ID != 2 {
+		t.Errorf("resources: %+v, %v; want Ada's only", r, err)
+	}
+	if s, err := db.Stories(ctx, community, time.Time{}); err != nil || len(s) != 1 || s[0].ID != 2 {
+		t.Errorf("stories: %+v, %v; want Ada's only", s, err)
 	}
 
 	if err := db.ForgetMember(ctx, community, gone); !errors.Is(err, bot.ErrNotFound) {
@@ -178,6 +206,13 @@ func TestForgetMember(t *testing.T) {
 	}
 	if n := addNudge(t, db, bot.Nudge{Community: community, Member: gone, QueuedAt: at(5, 0), SendAt: at(5, 0)}); n.ID != 3 {
 		t.Errorf("a new nudge got id %d: ids of forgotten nudges must not be given again", n.ID)
+	}
+	// Their URL is free to share again, under a new id.
+	if id := addResource(t, db, bot.Resource{Community: community, Member: gone, URL: "https://example.org/reading", SharedAt: at(5, 0)}); id != 4 {
+		t.Errorf("a new resource got id %d: ids of forgotten resources must not be given again", id)
+	}
+	if id := addStory(t, db, bot.Story{Community: community, Member: gone, Text: "Back", At: at(5, 0)}); id != 4 {
+		t.Errorf("a new story got id %d: ids of forgotten stories must not be given again", id)
 	}
 }
 
@@ -250,10 +285,10 @@ func TestExportMember(t *testing.T) {
 		Community:   community,
 		Member:      bot.Member{ID: gone, Name: goneName, TZ: "Europe/Oslo", JoinedAt: at(-1, 0)},
 		FirstSeen:   at(-30, 0),
-		LastActive:  at(2, 1),
+		LastActive:  at(2, 8),
 		Facilitator: true,
 		Counts: map[bot.EventKind]int{bot.KindJoin: 2, bot.KindReply: 1, bot.KindMessage: 1, bot.KindReaction: 1,
-			bot.KindCheckinAnswer: 1, bot.KindStillHere: 1, bot.KindPromptReply: 1},
+			bot.KindCheckinAnswer: 1, bot.KindStillHere: 1, bot.KindPromptReply: 1, bot.KindResourceShare: 2},
 		Events: []bot.MemberEvent{
 			ev(bot.KindJoin, "", at(-1, 0)),
 			ev(bot.KindReply, "C1", at(0, 10)),
@@ -263,17 +298,31 @@ func TestExportMember(t *testing.T) {
 			ev(bot.KindCheckinAnswer, "", at(2, 0)),
 			ev(bot.KindStillHere, "", at(2, 1)),
 			ev(bot.KindPromptReply, "C1", at(2, 2)),
+			ev(bot.KindResourceShare, "C1", at(2, 6)),
+			ev(bot.KindResourceShare, "", at(2, 8)),
 		},
 		// The attributed run's answers; the anonymous run's cannot be tied to them.
 		Answers: []bot.MemberAnswer{{Run: 1, Survey: "pulse", Question: "energy", Value: "4"}, {Run: 1, Survey: "pulse", Question: "more", Value: "fine"}},
 		Nudges: []bot.Nudge{{ID: 1, Community: community, Member: gone, QueuedAt: at(1, 0), SendAt: at(1, 1), SentAt: at(1, 1),
 			Status: bot.NudgeSent, Response: bot.NudgeHere, RespondedAt: at(2, 1), ApprovedBy: "UA"}},
-		Prefs: bot.MemberPrefs{NudgesOff: true, PausedUntil: at(9, 0)},
+		Prefs: bot.MemberPrefs{NudgesOff: true, PausedUntil: at(9, 0), WelcomedAt: at(-1, 1)},
+		Resources: []bot.Resource{
+			{ID: 1, Community: community, Member: gone, MemberName: goneName, Channel: "C1", URL: "https://example.org/pairing",
+				Tags: []string{"teaching"}, Note: "Slides from " + goneName + "'s talk", SharedAt: at(2, 6)},
+			{ID: 3, Community: community, Member: gone, MemberName: goneName, URL: "https://example.org/reading", Tags: []string{}, SharedAt: at(2, 8)},
+		},
+		Stories: []bot.Story{
+			{ID: 1, Community: community, Member: gone, MemberName: goneName, Text: goneName + " here: pairing changed how I teach",
+				Consent: bot.ConsentNamed, Source: "checkin", Run: 1, At: at(2, 9)},
+			{ID: 3, Community: community, Member: gone, MemberName: goneName, Text: "Less lecturing, more questions",
+				Consent: bot.ConsentPrivate, Source: "command", At: at(2, 11)},
+		},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ExportMember:\n got %+v\nwant %+v", got, want)
 	}
-	if d := export(t, db, "UB"); d.Facilitator != true || len(d.Answers) != 0 || len(d.Nudges) != 0 || d.Nudges == nil || d.Answers == nil {
+	if d := export(t, db, "UB"); d.Facilitator != true || len(d.Answers) != 0 || len(d.Nudges) != 0 || d.Nudges == nil || d.Answers == nil ||
+		d.Resources == nil || d.Stories == nil || len(d.Resources)+len(d.Stories) != 0 {
 		t.Errorf("Bo: %+v", d)
 	}
 	for _, c := range [][2]string{{community, "U404"}, {"slack:T404", "UA"}} {

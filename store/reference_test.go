@@ -53,7 +53,7 @@ func TestReportMatchesReference(t *testing.T) {
 	}
 	ref := newReference(h.dirs, h.events)
 	ref.nudges = addNudges(t, db, r, h.events, start, end, 60)
-	var active, unanswered, quiet, stillHere, returned int
+	var active, unanswered, quiet, stillHere, shares, returned int
 	for i := range 60 {
 		from := start.Add(time.Duration(r.Int64N(int64(45 * day))))
 		if i%4 == 0 {
@@ -74,7 +74,7 @@ func TestReportMatchesReference(t *testing.T) {
 		}
 		want := ref.report(q)
 		active, unanswered, quiet = active+want.Members.Active, unanswered+len(want.Unanswered), quiet+len(want.QuietMembers)
-		stillHere, returned = stillHere+want.Activity.StillHere, returned+want.Nudges.Returned
+		stillHere, shares, returned = stillHere+want.Activity.StillHere, shares+want.Activity.ResourceShares, returned+want.Nudges.Returned
 		if t.Failed() {
 			return
 		}
@@ -82,9 +82,9 @@ func TestReportMatchesReference(t *testing.T) {
 			checkReport(t, got, want)
 		})
 	}
-	if active == 0 || unanswered == 0 || quiet == 0 || stillHere == 0 || returned == 0 {
-		t.Errorf("the periods test little: %d active, %d unanswered, %d quiet, %d still here, %d nudges returned in all",
-			active, unanswered, quiet, stillHere, returned)
+	if active == 0 || unanswered == 0 || quiet == 0 || stillHere == 0 || shares == 0 || returned == 0 {
+		t.Errorf("the periods test little: %d active, %d unanswered, %d quiet, %d still here, %d resource shares, %d nudges returned in all",
+			active, unanswered, quiet, stillHere, shares, returned)
 	}
 }
 
@@ -208,14 +208,14 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 	rep := bot.Report{Community: q.Community, From: q.From, To: q.To,
 		Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{}, QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}}
 	quietFrom := q.To.Add(-q.QuietAfter)
-	type tally struct{ counts [5]int }
+	type tally struct{ counts [6]int }
 	per := map[string]*tally{}
 	perChannel := map[string]*bot.ChannelActivity{}
 	activeIn := map[string]map[string]bool{}
 	recent := map[string]bool{}
 	last := map[string]time.Time{}
 	for _, e := range ref.events {
-		k := slices.Index([]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer, bot.KindStillHere}, e.Kind)
+		k := slices.Index([]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer, bot.KindStillHere, bot.KindResourceShare}, e.Kind)
 		if k < 0 {
 			continue
 		}
@@ -257,6 +257,7 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 		rep.Activity.Reactions += tl.counts[2]
 		rep.Activity.CheckinAnswers += tl.counts[3]
 		rep.Activity.StillHere += tl.counts[4]
+		rep.Activity.ResourceShares += tl.counts[5]
 		rep.TopContributors = append(rep.TopContributors, bot.Contributor{ID: id, Name: ref.members[id].name,
 			Messages: tl.counts[0], Replies: tl.counts[1], Reactions: tl.counts[2]})
 	}
@@ -302,6 +303,9 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 	}
 	rep.Tiers.Observers = rep.Members.Total - rep.Tiers.Creators - rep.Tiers.Responders
 	for id, c := range perChannel {
+		if c.Messages+c.Replies+c.Reactions == 0 {
+			continue // only resource shares: not listed, see Report
+		}
 		c.ActiveMembers = len(activeIn[id])
 		rep.Channels = append(rep.Channels, *c)
 	}

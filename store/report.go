@@ -21,13 +21,18 @@ import (
 //     joined, or there before Hearth started) that has not left as of To;
 //     members.total counts them;
 //   - members.active: those with a message, reply, reaction, check-in
-//     answer or "I'm still here" in the period; members.new: those whose
-//     join time (joined_at, else first seen) is in the period, never those
-//     there before Hearth started; members.quiet: those who joined at least
-//     QuietAfter before To and have no activity in [To-QuietAfter, To);
+//     answer, "I'm still here" or shared resource in the period;
+//     members.new: those whose join time (joined_at, else first seen) is in
+//     the period, never those there before Hearth started; members.quiet:
+//     those who joined at least QuietAfter before To and have no activity
+//     in [To-QuietAfter, To);
 //   - activity counts every human's events of each kind in the period;
 //   - tiers: creators posted a top-level message, responders were active
 //     without one, observers are the rest of the total;
+//   - channels: those with a message, reply or reaction in the period, each
+//     with the members active in it (any kind of activity made there: a
+//     resource shared in a channel counts its sharer, but alone does not
+//     list the channel, whose figures would all be 0);
 //   - unanswered: top-level messages of [From, To-24h) without a reply by
 //     someone else before To;
 //   - prompts: the prompts Hearth posted in the period, each with the
@@ -373,7 +378,8 @@ func (r *reportRun) summarise(all []*memberFigures, recent int, rep *bot.Report)
 		}
 	}
 	rep.Activity = bot.ActivityCounts{Messages: int(activity[0]), Replies: int(activity[1]),
-		Reactions: int(activity[2]), CheckinAnswers: int(activity[3]), StillHere: int(activity[4])}
+		Reactions: int(activity[2]), CheckinAnswers: int(activity[3]), StillHere: int(activity[4]),
+		ResourceShares: int(activity[5])}
 	if r.q.SummaryOnly {
 		rep.Tiers = bot.Tiers{}
 		return

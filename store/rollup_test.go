@@ -29,7 +29,8 @@ func TestRollupsMatchEvents(t *testing.T) {
 	if _, err := simulate.Run(ctx, h, simulate.Options{Community: makers, Members: 50, Days: 20, Events: 3000, Seed: 3, End: end, Batch: 250}); err != nil {
 		t.Fatal(err)
 	}
-	// Check-in answers and "I'm still here", which the simulator does not make.
+	// Check-in answers, "I'm still here" and resource shares, which the
+	// simulator does not make.
 	if err := h.HandleEvents(ctx, answerEvents(rand.New(rand.NewPCG(3, 4)), h.events, end.Add(-20*day), end, 300)...); err != nil {
 		t.Fatal(err)
 	}
@@ -69,25 +70,27 @@ func TestRollupsMatchEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	var answered, stillHere int
-	if err := raw.QueryRow(`SELECT SUM(checkin_answers), SUM(still_here) FROM channel_days`).Scan(&answered, &stillHere); err != nil || answered == 0 || stillHere == 0 {
-		t.Errorf("the rollups count %d check-in answers and %d still here (%v): the history misses a kind", answered, stillHere, err)
+	var answered, stillHere, shared, sharedInChannels int
+	if err := raw.QueryRow(`SELECT SUM(checkin_answers), SUM(still_here), SUM(resource_shares), SUM(resource_shares * (channel_id <> 0))
+FROM channel_days`).Scan(&answered, &stillHere, &shared, &sharedInChannels); err != nil || answered == 0 || stillHere == 0 || sharedInChannels == 0 || sharedInChannels == shared {
+		t.Errorf("the rollups count %d check-in answers, %d still here and %d resource shares, %d of them in channels (%v): the history misses a kind",
+			answered, stillHere, shared, sharedInChannels, err)
 	}
 	const dayMs = 86400000
-	kinds := `SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer'), SUM(e.kind = 'still_here')`
-	activity := `e.kind IN ('message', 'reply', 'reaction', 'checkin_answer', 'still_here')`
+	kinds := `SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer'), SUM(e.kind = 'still_here'), SUM(e.kind = 'resource_share')`
+	activity := `e.kind IN ('message', 'reply', 'reaction', 'checkin_answer', 'still_here', 'resource_share')`
 	for _, c := range []struct{ name, stored, rebuilt string }{
 		{"member_channel_days",
-			`SELECT community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers, still_here FROM member_channel_days`,
+			`SELECT community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers, still_here, resource_shares FROM member_channel_days`,
 			`SELECT e.community_id, e.member_id, e.at / ` + fmt.Sprint(dayMs) + `, COALESCE(e.channel_id, 0), ` + kinds + `
 			FROM events e WHERE ` + activity + ` GROUP BY 1, 2, 3, 4`},
 		{"member_days",
-			`SELECT community_id, member_id, day, messages, replies, reactions, checkin_answers, still_here, channels FROM member_days`,
+			`SELECT community_id, member_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, channels FROM member_days`,
 			`SELECT e.community_id, e.member_id, e.at / ` + fmt.Sprint(dayMs) + `, ` + kinds + `,
 				COALESCE(GROUP_CONCAT(DISTINCT e.channel_id), '')
 			FROM events e WHERE ` + activity + ` GROUP BY 1, 2, 3`},
 		{"channel_days",
-			`SELECT community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here FROM channel_days`,
+			`SELECT community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares FROM channel_days`,
 			`SELECT e.community_id, COALESCE(e.channel_id, 0), e.at / ` + fmt.Sprint(dayMs) + `, ` + kinds + `
 			FROM events e JOIN members m ON m.id = e.member_id WHERE ` + activity + ` AND NOT m.is_bot GROUP BY 1, 2, 3`},
 		{"latest activity",

@@ -21,7 +21,11 @@ const weekMillis = 7 * dayMillis
 // [End-(Weeks-i)*7d, End-(Weeks-i-1)*7d).
 //
 // A week counts the member's messages, replies, reactions, and as Answers
-// their check-in answers and "I'm still here" answers; every channel counts.
+// their check-in answers, "I'm still here" answers and shared resources;
+// every channel counts. bot.WeekCounts has no field for shares, and a share
+// is taking part without posting in a channel, as an answer is: counted as
+// an answer, it makes the week active (participating) without making it a
+// posting week, so sharing alone never lifts a member to contributing.
 // The counts are exact at any End: whole UTC days that lie within one week
 // come from member_days, the days a week boundary cuts (none when End is
 // midnight UTC) from the events, as a report's edges do.
@@ -197,7 +201,7 @@ func (w *weeksRun) wholeDays(ctx context.Context, whole span, ids [2]int64) ([]w
 		members, where, args = `members m`, `m.ext_id = ?7`, append(args, w.q.Member)
 	}
 	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, (d.day * `+fmt.Sprint(dayMillis)+` - ?1) / `+fmt.Sprint(weekMillis)+`,
-	SUM(d.messages), SUM(d.replies), SUM(d.reactions), SUM(d.checkin_answers + d.still_here)
+	SUM(d.messages), SUM(d.replies), SUM(d.reactions), SUM(d.checkin_answers + d.still_here + d.resource_shares)
 FROM `+members+`
 CROSS JOIN member_days d ON d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?5 AND d.day < ?6
 WHERE m.community_id = ?2 AND m.id >= ?3 AND m.id < ?4 AND `+where+`
@@ -237,7 +241,7 @@ func (w *weeksRun) rawDays(ctx context.Context, rng [2]int64) ([]weekFigures, er
 		args = append(args, w.q.Member)
 	}
 	rows, err := w.db.read.QueryContext(ctx, `SELECT e.member_id, (e.at - ?1) / `+fmt.Sprint(weekMillis)+`,
-	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind IN ('checkin_answer', 'still_here'))
+	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind IN ('checkin_answer', 'still_here', 'resource_share'))
 FROM `+from+`
 WHERE e.community_id = ?2 AND e.at >= ?3 AND e.at < ?4 AND e.kind IN `+activityList+member+`
 GROUP BY 1, 2`, args...)

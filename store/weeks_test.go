@@ -132,7 +132,7 @@ func (ref *reference) memberWeeks(q bot.MemberWeeksQuery) []bot.MemberWeeks {
 					w.Replies++
 				case bot.KindReaction:
 					w.Reactions++
-				case bot.KindCheckinAnswer, bot.KindStillHere:
+				case bot.KindCheckinAnswer, bot.KindStillHere, bot.KindResourceShare:
 					w.Answers++
 				}
 			}
