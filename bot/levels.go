@@ -22,7 +22,8 @@ type WeekCounts struct {
 	Messages  int `json:"messages"`
 	Replies   int `json:"replies"`
 	Reactions int `json:"reactions"`
-	// Answers counts check-in answers and "I'm still here" replies to nudges.
+	// Answers counts the participating kinds: check-in answers, "I'm still
+	// here" replies to nudges and resources shared.
 	Answers int `json:"answers"`
 }
 
@@ -74,7 +75,7 @@ const (
 //   - leading: a message or reply in at least 3 of the 4 weeks, with at
 //     least 2 top-level messages and 2 replies in all;
 //   - contributing: at least one message or reply;
-//   - participating: reactions, check-in answers or "I'm still here" only;
+//   - participating: reactions, check-in answers, "I'm still here" or shares only;
 //   - observing: nothing.
 func LevelOf(weeks []WeekCounts) Level {
 	if len(weeks) > LevelWeeks {
