@@ -51,6 +51,10 @@ type MemberWeeksQuery struct {
 	Member    string // "" for every member who has not left, bots excluded
 	End       time.Time
 	Weeks     int
+	// CountsOnly says the caller reads only each member's id and weeks (as
+	// levels do): the store may leave LastActive zero and the order
+	// unspecified, which spares it a lookup per member.
+	CountsOnly bool
 }
 
 // MemberWeeksSource gives members' week-by-week activity: levels, drift,

@@ -202,11 +202,11 @@ func (r *Report) normalize() {
 // start (the previous summary), and how many moved up or down between.
 // Levels are community-wide, like member counts.
 func fillLevels(ctx context.Context, src MemberWeeksSource, rep *Report) error {
-	now, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.To, Weeks: LevelWeeks})
+	now, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.To, Weeks: LevelWeeks, CountsOnly: true})
 	if err != nil {
 		return fmt.Errorf("levels at %s: %w", rep.To, err)
 	}
-	before, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.From, Weeks: LevelWeeks})
+	before, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.From, Weeks: LevelWeeks, CountsOnly: true})
 	if err != nil {
 		return fmt.Errorf("levels at %s: %w", rep.From, err)
 	}

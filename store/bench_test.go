@@ -122,11 +122,14 @@ func BenchmarkMemberWeeks(b *testing.B) {
 	}
 	defer db.Close()
 	for _, bc := range []struct {
-		name string
-		end  time.Time
-	}{{"cut days", benchHistory.End.Add(-7 * time.Hour)}, {"midnight", benchHistory.End}} {
+		name   string
+		end    time.Time
+		counts bool
+	}{{"cut days", benchHistory.End.Add(-7 * time.Hour), false}, {"midnight", benchHistory.End, false},
+		{"30 days earlier", benchHistory.End.Add(-30*24*time.Hour - 7*time.Hour), false},
+		{"30 days earlier, counts only", benchHistory.End.Add(-30*24*time.Hour - 7*time.Hour), true}} { // what a 30-day report reads for its previous levels
 		b.Run(bc.name, func(b *testing.B) {
-			q := bot.MemberWeeksQuery{Community: benchHistory.Community.ID, End: bc.end, Weeks: 4}
+			q := bot.MemberWeeksQuery{Community: benchHistory.Community.ID, End: bc.end, Weeks: 4, CountsOnly: bc.counts}
 			got, err := db.MemberWeeks(ctx, q)
 			if err != nil {
 				b.Fatal(err)

@@ -157,16 +157,20 @@ func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
 	if w.q.Member != "" {
 		where, args = `m.ext_id = ?4`, append(args, w.q.Member)
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, `+memberColumns+`, m.first_seen,
-	CASE WHEN m.last_active IS NULL OR m.last_active < ?1 THEN m.last_active ELSE COALESCE((
+	lastActive := `CASE WHEN m.last_active IS NULL OR m.last_active < ?1 THEN m.last_active ELSE COALESCE((
 		SELECT e.at FROM events e INDEXED BY events_by_member
-		WHERE e.community_id = m.community_id AND e.member_id = m.id AND e.at < ?1 AND e.kind IN `+activityList+`
+		WHERE e.community_id = m.community_id AND e.member_id = m.id AND e.at < ?1 AND e.kind IN ` + activityList + `
 		ORDER BY e.at DESC LIMIT 1), (
-		SELECT MAX(d.day) * `+fmt.Sprint(dayMillis)+` FROM member_days d
-		WHERE d.community_id = m.community_id AND d.member_id = m.id AND d.day < ?2)) END
+		SELECT MAX(d.day) * ` + fmt.Sprint(dayMillis) + ` FROM member_days d
+		WHERE d.community_id = m.community_id AND d.member_id = m.id AND d.day < ?2)) END`
+	order := `ORDER BY m.name_fold, m.ext_id`
+	if w.q.CountsOnly { // levels: no last activity, no order, so no lookup per member
+		lastActive, order, args = `NULL`, ``, append([]any{nil, nil}, args[2:]...)
+	}
+	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, `+memberColumns+`, m.first_seen, `+lastActive+`
 FROM members m
 WHERE m.community_id = ?3 AND `+where+`
-ORDER BY m.name_fold, m.ext_id`, args...)
+`+order, args...)
 	if err != nil {
 		return nil, fmt.Errorf("members: %w", err)
 	}

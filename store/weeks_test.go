@@ -59,6 +59,25 @@ func TestMemberWeeksMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("MemberWeeks(%+v): %v", q, err)
 		}
+		// What levels read: the same weeks, without last activities.
+		cq := q
+		cq.CountsOnly = true
+		counts, err := db.MemberWeeks(ctx, cq)
+		if err != nil || len(counts) != len(got) {
+			t.Fatalf("MemberWeeks(%+v): %d members, %v; want %d", cq, len(counts), err, len(got))
+		}
+		byID := map[string][]bot.WeekCounts{}
+		for _, m := range counts {
+			byID[m.Member.ID] = m.Weeks
+			if !m.LastActive.IsZero() {
+				t.Errorf("counts only, yet %s has a last activity", m.Member.ID)
+			}
+		}
+		for _, m := range got {
+			if !slices.Equal(byID[m.Member.ID], m.Weeks) {
+				t.Errorf("counts only: %s has %v, want %v", m.Member.ID, byID[m.Member.ID], m.Weeks)
+			}
+		}
 		want := ref.memberWeeks(q)
 		for _, mw := range want {
 			if mw.Member.Left {
