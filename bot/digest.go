@@ -170,13 +170,22 @@ func FormatDigest(d Digest, v DigestView) string {
 	fmt.Fprintf(&sb, "Activity %s%s · %s%s · %s%s · %s%s\n",
 		plural(a.Messages, "message"), trend(a.Messages, pa.Messages), plural(a.Replies, "reply"), trend(a.Replies, pa.Replies),
 		plural(a.Reactions, "reaction"), trend(a.Reactions, pa.Reactions), plural(a.CheckinAnswers, "check-in answer"), trend(a.CheckinAnswers, pa.CheckinAnswers))
+	if extra := extraActivity(a, pa); extra != "" {
+		sb.WriteString(extra + "\n")
+	}
 	item := func(s string) { sb.WriteString("• " + s + "\n") }
 	if v.Markdown {
 		item = func(s string) { sb.WriteString("- " + s + "\n") }
 	}
-	if len(r.TopContributors) > 0 {
+	var thank []Contributor // those whose posts and reactions others saw
+	for _, c := range r.TopContributors {
+		if c.Messages+c.Replies+c.Reactions > 0 && len(thank) < 5 {
+			thank = append(thank, c)
+		}
+	}
+	if len(thank) > 0 {
 		heading("Say thank you to")
-		for _, c := range r.TopContributors[:min(5, len(r.TopContributors))] {
+		for _, c := range thank {
 			item(fmt.Sprintf("%s: %s, %s", nameOr(c.Name, c.ID), plural(c.Messages+c.Replies, "post"), plural(c.Reactions, "reaction")))
 		}
 	}
@@ -268,4 +277,19 @@ func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
 		}
 	}
 	return line
+}
+
+// extraActivity is the line for the quieter kinds of activity, when any.
+func extraActivity(a, pa ActivityCounts) string {
+	var parts []string
+	if a.ResourceShares+pa.ResourceShares > 0 {
+		parts = append(parts, plural(a.ResourceShares, "shared resource")+trend(a.ResourceShares, pa.ResourceShares))
+	}
+	if a.StillHere+pa.StillHere > 0 {
+		parts = append(parts, fmt.Sprintf("%d \"I'm still here\"%s", a.StillHere, trend(a.StillHere, pa.StillHere)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "Also " + strings.Join(parts, " · ")
 }

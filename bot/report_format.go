@@ -57,6 +57,9 @@ func FormatReport(r Report, v ReportView) string {
 		plural(a.Replies, "reply"), trend(a.Replies, pa.Replies),
 		plural(a.Reactions, "reaction"), trend(a.Reactions, pa.Reactions),
 		plural(a.CheckinAnswers, "check-in answer"), trend(a.CheckinAnswers, pa.CheckinAnswers))
+	if extra := extraActivity(a, pa); extra != "" {
+		sb.WriteString(extra + "\n")
+	}
 	fmt.Fprintf(&sb, "**Who takes part** %s · %s · %s\n",
 		plural(r.Tiers.Creators, "creator"), plural(r.Tiers.Responders, "responder"), plural(r.Tiers.Observers, "observer"))
 	l, pl := r.Levels, prev.Levels
@@ -197,7 +200,7 @@ func WriteReportCSV(w io.Writer, r Report) error {
 	}{
 		{"messages", r.Activity.Messages, prev.Activity.Messages}, {"replies", r.Activity.Replies, prev.Activity.Replies},
 		{"reactions", r.Activity.Reactions, prev.Activity.Reactions}, {"checkin_answers", r.Activity.CheckinAnswers, prev.Activity.CheckinAnswers},
-		{"still_here", r.Activity.StillHere, prev.Activity.StillHere},
+		{"still_here", r.Activity.StillHere, prev.Activity.StillHere}, {"resource_shares", r.Activity.ResourceShares, prev.Activity.ResourceShares},
 	} {
 		add("activity", "", "", f.name, num(f.now), num(f.then))
 	}

@@ -566,7 +566,7 @@ func (a *Adapter) directive(ctx context.Context, l line) bool {
 	switch l.verb {
 	case "now":
 		a.mu.Lock()
-		a.printf("now: %s\n", a.clock.Now().Format(time.RFC3339))
+		a.printf("now: %s\n", a.clock.Now().UTC().Format(time.RFC3339))
 		a.mu.Unlock()
 	case "advance":
 		if a.simulated == nil {
@@ -580,7 +580,7 @@ func (a *Adapter) directive(ctx context.Context, l line) bool {
 		}
 		a.tick(ctx, d)
 		a.mu.Lock()
-		a.printf("now: %s\n", a.clock.Now().Format(time.RFC3339))
+		a.printf("now: %s\n", a.clock.Now().UTC().Format(time.RFC3339))
 		a.mu.Unlock()
 	case "channel":
 		ch := strings.ToLower(strings.TrimPrefix(l.text, "#"))
