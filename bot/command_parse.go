@@ -104,12 +104,12 @@ func Parse(table []CommandSpec, text string) (Parsed, error) {
 	if len(words) == 0 {
 		return Parsed{}, Errorf(ECommand, "What should I do? Try `/hearth help` for the list of commands.")
 	}
-	spec := matchPath(table, words)
+	spec, n := matchPath(table, words)
 	if spec == nil {
 		return Parsed{}, unknownCommand(table, words)
 	}
 	p := Parsed{Spec: spec, Args: map[string]string{}}
-	rest := words[len(spec.Path):]
+	rest := words[n:]
 	slot := 0
 	for i := 0; i < len(rest); i++ {
 		tok := rest[i]
@@ -139,25 +139,30 @@ func Parse(table []CommandSpec, text string) (Parsed, error) {
 	return p, nil
 }
 
-func matchPath(table []CommandSpec, words []string) *CommandSpec {
+// matchPath finds the command whose path (or alias) is the longest prefix
+// of words, and how many words it took.
+func matchPath(table []CommandSpec, words []string) (*CommandSpec, int) {
 	var best *CommandSpec
+	bestLen := 0
 	for i := range table {
 		c := &table[i]
-		if len(c.Path) > len(words) || (best != nil && len(c.Path) <= len(best.Path)) {
-			continue
-		}
-		match := true
-		for j, w := range c.Path {
-			if !strings.EqualFold(w, words[j]) {
-				match = false
-				break
+		for _, path := range append([][]string{c.Path}, c.Aliases...) {
+			if len(path) > len(words) || len(path) <= bestLen {
+				continue
+			}
+			match := true
+			for j, w := range path {
+				if !strings.EqualFold(w, words[j]) {
+					match = false
+					break
+				}
+			}
+			if match {
+				best, bestLen = c, len(path)
 			}
 		}
-		if match {
-			best = c
-		}
 	}
-	return best
+	return best, bestLen
 }
 
 func unknownCommand(table []CommandSpec, words []string) error {

@@ -155,3 +155,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseAliases(t *testing.T) {
+	table := []bot.CommandSpec{
+		{Path: []string{"pilot", "launch"}, Aliases: [][]string{{"launch"}}},
+		{Path: []string{"event", "list"}, Aliases: [][]string{{"events"}}, Args: []bot.Arg{{Name: "n", Kind: bot.ArgNumber}}},
+	}
+	for _, tc := range []struct{ in, want, n string }{
+		{"launch", "pilot launch", ""},
+		{"pilot launch", "pilot launch", ""},
+		{"events 3", "event list", "3"},
+		{"event list 3", "event list", "3"},
+	} {
+		p, err := bot.Parse(table, tc.in)
+		if err != nil || p.Spec.Name() != tc.want || p.Args["n"] != tc.n {
+			t.Errorf("Parse(%q) = %v %v, %v; want %s n=%q", tc.in, p.Spec, p.Args, err, tc.want, tc.n)
+		}
+	}
+}

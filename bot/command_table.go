@@ -110,7 +110,23 @@ type CommandSpec struct {
 	Summary     string   // one line, shown in help and as Discord's description
 	Args        []Arg
 	Facilitator bool // only facilitators may run it
-	run         func(b *Bot, ctx context.Context, inv invocation) (Reply, error)
+	// Aliases are other paths typed text may use (Slack, the shell), such as
+	// {"launch"} for {"pilot", "launch"}. Discord registers Path only: it
+	// allows 25 top-level names, and an alias keeps a short word without
+	// spending one.
+	Aliases [][]string
+	run     func(b *Bot, ctx context.Context, inv invocation) (Reply, error)
+}
+
+// hasAlias reports whether name (words joined by spaces) is one of the
+// command's aliases.
+func (c CommandSpec) hasAlias(name string) bool {
+	for _, a := range c.Aliases {
+		if strings.EqualFold(strings.Join(a, " "), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Name is the command's path joined by spaces.

@@ -47,8 +47,11 @@ func (b *Bot) cmdHelp(_ context.Context, inv invocation) (Reply, error) {
 	if want := strings.TrimSpace(strings.TrimPrefix(strings.ToLower(inv.arg("command")), "/hearth")); want != "" {
 		var lines []string
 		for _, c := range b.commands {
-			if c.Name() == want || c.Path[0] == want {
+			if c.Name() == want || c.Path[0] == want || c.hasAlias(want) {
 				line := fmt.Sprintf("`%s`: %s", c.Usage(), c.Summary)
+				for _, a := range c.Aliases {
+					line += fmt.Sprintf(" (also `/hearth %s`)", strings.Join(a, " "))
+				}
 				for _, a := range c.Args {
 					if a.Help != "" {
 						line += fmt.Sprintf("\n    %s: %s", a.usage(), a.Help)
