@@ -22,7 +22,12 @@ type config struct {
 	QuietAfter   time.Duration
 	// Retention, when set, prunes raw events older than this daily.
 	Retention time.Duration
-	Grace     map[bot.ScheduleKind]time.Duration
+	// plan is a plan the shell applies before its session (--plan).
+	plan struct {
+		file  planFile
+		steps []planStep
+	}
+	Grace map[bot.ScheduleKind]time.Duration
 
 	Slack   slackEnv
 	Discord discordEnv

@@ -98,6 +98,7 @@ func subcommands() map[string]subcommand {
 		"surveys":   {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys},
 		"checkins":  {"print or export a check-in survey's results (text, json, or csv of every answer)", cmdCheckins},
 		"resources": {"export the community's library of shared resources (markdown, csv or json)", cmdResources},
+		"plan":      {"preview or apply a programme of prompts, check-ins, events and intros: hearth plan show|apply FILE.yaml|--sample", cmdPlan},
 		"impact":    {"the impact report for sponsors (markdown or json) with its charts: hearth impact --since DATE", cmdImpact},
 		"forget":    {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget},
 		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -23,8 +24,24 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		cfg.Facilitators = append(cfg.Facilitators, s)
 		return nil
 	})
+	planArg := fs.String("plan", "", "apply a plan before the session: a plan file, or `sample` for Hearth's one-year plan")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *planArg != "" {
+		data := samplePlan
+		if *planArg != "sample" {
+			if data, err = os.ReadFile(*planArg); err != nil {
+				return err
+			}
+		}
+		if cfg.plan.steps, err = func() ([]planStep, error) {
+			p, steps, err := parsePlan(data, cfg.Location)
+			cfg.plan.file = p
+			return steps, err
+		}(); err != nil {
+			return err
+		}
 	}
 	var clock bot.Clock = bot.ClockFunc(e.now)
 	if *clockAt != "" {
@@ -63,6 +80,23 @@ func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
 		return err
 	}
 	b.AttachChat(bot.Shell, sh)
+	if len(cfg.plan.steps) > 0 {
+		// The shell's channels are their names: make the plan's known first.
+		dir := bot.Directory{Community: sh.Community(), At: clock.Now()}
+		for _, name := range planChannels(cfg.plan.steps) {
+			dir.Channels = append(dir.Channels, bot.Channel{ID: name, Name: name})
+		}
+		if err := b.HandleDirectory(ctx, dir); err != nil {
+			return err
+		}
+		owner := "hearth"
+		if len(cfg.Facilitators) > 0 {
+			owner = cfg.Facilitators[0]
+		}
+		if err := applyPlan(ctx, e.stdout, b, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
+			fmt.Fprintln(e.stdout, "? "+err.Error())
+		}
+	}
 	if _, simulated := clock.(*bot.ManualClock); simulated {
 		return sh.Run(ctx, e.stdin) // :advance drives the scheduler
 	}

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/schedules"
+)
+
+// samplePlan is the one-year plan Hearth ships for a new community of
+// practice: monthly webinar, weekly prompt, fortnightly pulse, quarterly
+// reflection, intros every two weeks.
+//
+//go:embed plans/community-of-practice.yaml
+var samplePlan []byte
+
+// planFile is a programme (`hearth plan apply|show`): what Hearth does on a
+// rhythm over weeks or months. Unknown fields are refused, so a typo names
+// its line.
+type planFile struct {
+	Name    string `yaml:"name"`
+	Weeks   int    `yaml:"weeks"`   // how far `plan show` looks ahead (default 52)
+	Channel string `yaml:"channel"` // the default channel
+	Digest  *struct {
+		Channel  string `yaml:"channel"`
+		Schedule string `yaml:"schedule"`
+	} `yaml:"digest"`
+	Prompts *struct {
+		Schedule string   `yaml:"schedule"`
+		Channel  string   `yaml:"channel"`
+		Add      []string `yaml:"add"`
+	} `yaml:"prompts"`
+	Checkins []struct {
+		Survey   string `yaml:"survey"`
+		Schedule string `yaml:"schedule"`
+		Channel  string `yaml:"channel"` // post in this channel instead of by DM
+		Closes   string `yaml:"closes"`
+	} `yaml:"checkins"`
+	Events []struct {
+		Title    string `yaml:"title"`
+		Schedule string `yaml:"schedule"`
+		Duration string `yaml:"duration"`
+		Link     string `yaml:"link"`
+		Channel  string `yaml:"channel"`
+	} `yaml:"events"`
+	Intros *struct {
+		Schedule string `yaml:"schedule"`
+	} `yaml:"intros"`
+	Nudges *struct {
+		Mode     string `yaml:"mode"`
+		Schedule string `yaml:"schedule"`
+	} `yaml:"nudges"`
+}
+
+// planStep is one thing a plan sets up: the command that does it, the spec
+// it runs on (for show) and the line it came from (for errors).
+type planStep struct {
+	What    string
+	Command string
+	Spec    string
+	Line    int
+}
+
+// parsePlan reads a plan and turns it into the /hearth commands that set it
+// up, checking each spec; every error names its line.
+func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return planFile{}, nil, fmt.Errorf("not a plan file: %w", err)
+	}
+	var p planFile
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		return planFile{}, nil, fmt.Errorf("not a plan file: %w", err)
+	}
+	if p.Weeks == 0 {
+		p.Weeks = 52
+	}
+	if p.Weeks < 1 || p.Weeks > 260 {
+		return p, nil, fmt.Errorf("line %d: weeks is how far the plan looks ahead: 1 to 260", nodeLine(&root, "weeks"))
+	}
+	ch := func(name string) string {
+		if name = strings.TrimPrefix(strings.TrimSpace(name), "#"); name == "" {
+			name = strings.TrimPrefix(p.Channel, "#")
+		}
+		if name == "" {
+			return ""
+		}
+		return "#" + name
+	}
+	var steps []planStep
+	add := func(what, spec, command string, line int) {
+		steps = append(steps, planStep{What: what, Command: command, Spec: spec, Line: line})
+	}
+	if d := p.Digest; d != nil {
+		if d.Channel != "" {
+			add("digest channel", "", "digest channel "+ch(d.Channel), nodeLine(&root, "digest", "channel"))
+		}
+		add("weekly digest", d.Schedule, "digest schedule "+bot.Quote(nameOr(d.Schedule, bot.DefaultDigestSpec)), nodeLine(&root, "digest"))
+	}
+	if pr := p.Prompts; pr != nil {
+		// The schedule first: on an empty deck it loads Hearth's starter
+		// deck, which the plan's own prompts then join.
+		if pr.Schedule != "" {
+			add("deck prompt", pr.Schedule, "prompt deck schedule "+bot.Quote(pr.Schedule)+" "+ch(pr.Channel), nodeLine(&root, "prompts", "schedule"))
+		}
+		for i, text := range pr.Add {
+			add("prompt for the deck", "", "prompt deck add "+bot.Quote(text), nodeLine(&root, "prompts", "add", i))
+		}
+	}
+	for i, c := range p.Checkins {
+		cmd := "checkin schedule " + bot.Quote(c.Survey) + " " + bot.Quote(c.Schedule)
+		if c.Channel != "" {
+			cmd += " " + ch(c.Channel)
+		}
+		if c.Closes != "" {
+			cmd += " closes=" + c.Closes
+		}
+		add("check-in "+c.Survey, c.Schedule, cmd, nodeLine(&root, "checkins", i))
+	}
+	for i, ev := range p.Events {
+		cmd := "event add " + bot.Quote(ev.Title) + " " + bot.Quote(ev.Schedule)
+		if ev.Duration != "" {
+			cmd += " " + ev.Duration
+		}
+		if ev.Link != "" {
+			cmd += " " + ev.Link
+		}
+		cmd += " " + ch(ev.Channel)
+		add("event "+ev.Title, ev.Schedule, strings.TrimSpace(cmd), nodeLine(&root, "events", i))
+	}
+	if in := p.Intros; in != nil {
+		add("intro round", in.Schedule, "intros schedule "+bot.Quote(in.Schedule), nodeLine(&root, "intros"))
+	}
+	if n := p.Nudges; n != nil {
+		if n.Mode != "" {
+			add("nudge mode", "", "nudge settings mode="+n.Mode, nodeLine(&root, "nudges", "mode"))
+		}
+		if n.Schedule != "" {
+			add("nudges", n.Schedule, "nudge schedule "+bot.Quote(n.Schedule), nodeLine(&root, "nudges", "schedule"))
+		}
+	}
+	if len(steps) == 0 {
+		return p, nil, errors.New("the plan sets up nothing: give it digest, prompts, checkins, events, intros or nudges")
+	}
+	for _, s := range steps {
+		if s.Spec == "" {
+			continue
+		}
+		if _, err := (schedules.Parser{}).ParseSpec(s.Spec, loc); err != nil {
+			return p, nil, fmt.Errorf("line %d (%s): %s", s.Line, s.What, bot.ErrorMessage(err))
+		}
+	}
+	return p, steps, nil
+}
+
+// planChannels are the channels a plan names.
+func planChannels(steps []planStep) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range steps {
+		for _, w := range strings.Fields(s.Command) {
+			if name, ok := strings.CutPrefix(w, "#"); ok && name != "" && !seen[name] {
+				seen[name] = true
+				out = append(out, name)
+			}
+		}
+	}
+	return out
+}
+
+func cmdPlan(ctx context.Context, args []string, e env) error {
+	if len(args) == 0 || (args[0] != "show" && args[0] != "apply") {
+		return &usageError{"usage: hearth plan show FILE.yaml|--sample [--start DATE] | hearth plan apply FILE.yaml|--sample [--db PATH] [--community ID] [--as MEMBER]"}
+	}
+	verb := args[0]
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	fs := newFlags("plan "+verb, "plan "+verb+" FILE.yaml|--sample", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	community := fs.String("community", "", "the community id, when the database holds several")
+	sample := fs.Bool("sample", false, "the one-year plan Hearth ships for a new community of practice")
+	start := fs.String("start", "", "show: the first day, YYYY-MM-DD (default today)")
+	as := fs.String("as", "", "apply: the facilitator the plan's schedules belong to (default the first of HEARTH_FACILITATORS)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return &usageError{err.Error()}
+	}
+	data := samplePlan
+	switch {
+	case *sample && fs.NArg() == 0:
+	case !*sample && fs.NArg() == 1:
+		if data, err = os.ReadFile(fs.Arg(0)); err != nil {
+			return err
+		}
+	default:
+		return &usageError{"plan " + verb + " needs one plan file, or --sample"}
+	}
+	p, steps, err := parsePlan(data, cfg.Location)
+	if err != nil {
+		return err
+	}
+	if verb == "show" {
+		from := e.now()
+		if *start != "" {
+			if from, err = time.ParseInLocation(time.DateOnly, *start, cfg.Location); err != nil {
+				return &usageError{fmt.Sprintf("--start %q: use YYYY-MM-DD", *start)}
+			}
+		}
+		return showPlan(e.stdout, p, steps, from, cfg.Location)
+	}
+	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	if err != nil {
+		return err
+	}
+	db.Close()
+	owner := *as
+	if owner == "" && len(cfg.Facilitators) > 0 {
+		owner = cfg.Facilitators[0]
+	}
+	if owner == "" {
+		return &usageError{"plan apply needs a facilitator to own the schedules: --as MEMBER (a member id), or HEARTH_FACILITATORS"}
+	}
+	b, db, err := openCore(ctx, cfg, bot.ClockFunc(e.now), newLogger(e.stderr, cfg.LogLevel))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return applyPlan(ctx, e.stdout, b, comm, owner, p, steps, e.now())
+}
+
+// showPlan prints every date the plan's schedules fall on in its weeks.
+func showPlan(w io.Writer, p planFile, steps []planStep, from time.Time, loc *time.Location) error {
+	until := from.AddDate(0, 0, 7*p.Weeks)
+	fmt.Fprintf(w, "%s: %d weeks from %s to %s (%s)\n", nameOr(p.Name, "Plan"), p.Weeks, from.In(loc).Format("Mon Jan 2, 2006"), until.In(loc).Format("Mon Jan 2, 2006"), loc)
+	for _, s := range steps {
+		if s.Spec == "" {
+			fmt.Fprintf(w, "\n%s: set up once (/hearth %s)\n", s.What, s.Command)
+			continue
+		}
+		spec, err := (schedules.Parser{}).ParseSpec(s.Spec, loc)
+		if err != nil {
+			return err
+		}
+		var dates []string
+		for t := spec.Next(from.Add(-time.Nanosecond)); !t.IsZero() && t.Before(until); t = spec.Next(t) {
+			dates = append(dates, t.In(loc).Format("Mon Jan 2 2006 15:04"))
+		}
+		fmt.Fprintf(w, "\n%s, %s: %d times\n", s.What, s.Spec, len(dates))
+		for _, d := range dates {
+			fmt.Fprintf(w, "  %s\n", d)
+		}
+	}
+	return nil
+}
+
+// applyPlan sets the plan up through the core's own commands, as the
+// facilitator owner, so every check and message is the one chat gives. A
+// step that fails is reported and the others go on.
+func applyPlan(ctx context.Context, w io.Writer, b *bot.Bot, comm bot.Community, owner string, p planFile, steps []planStep, now time.Time) error {
+	failed := 0
+	fmt.Fprintf(w, "Applying %q to %s:\n", nameOr(p.Name, "plan"), comm.ID)
+	for _, s := range steps {
+		r := b.HandleCommand(ctx, bot.Command{Community: comm.ID, Member: owner, Admin: true, Text: s.Command, At: now})
+		mark := "ok"
+		if r.Code != "" {
+			mark, failed = "FAILED", failed+1
+		}
+		first, _, _ := strings.Cut(strings.ReplaceAll(r.Text, "**", ""), "\n")
+		fmt.Fprintf(w, "  %-6s %s: %s\n", mark, s.What, first)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d steps failed (see above); fix them and apply again: what succeeded is set up once more only where its command replaces (digest, nudges, intros)", failed, len(steps))
+	}
+	return nil
+}
