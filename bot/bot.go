@@ -49,6 +49,7 @@ type Bot struct {
 	mu      sync.RWMutex
 	chats   map[Platform]Chat
 	prompts map[string]map[string]bool // community -> prompt post message ids; nil entry: not loaded yet
+	pilots  map[string]Pilot           // community -> its pilot, once read
 }
 
 var _ Handler = (*Bot)(nil)
@@ -73,6 +74,7 @@ func New(cfg Config) (*Bot, error) {
 		charter:      cfg.Charter,
 		chats:        map[Platform]Chat{},
 		prompts:      map[string]map[string]bool{},
+		pilots:       map[string]Pilot{},
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
@@ -147,6 +149,17 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 			b.metrics.EventsIgnored.Add(1)
 		case e.DM:
 			b.handleDM(ctx, e)
+		case !e.Retract && e.Kind.Activity():
+			p, err := b.pilot(ctx, e.Community)
+			if err != nil {
+				b.metrics.Errors.Add(1)
+				return err
+			}
+			if !p.inChannel(e.Channel) || !p.forMember(e.Member) {
+				b.metrics.EventsIgnored.Add(1) // outside the pilot: Hearth is not there yet
+				continue
+			}
+			keep = append(keep, e)
 		default:
 			keep = append(keep, e)
 		}
@@ -250,6 +263,16 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 		log.InfoContext(ctx, "facilitator command refused")
 		return errorReply(Errorf(EForbidden, "Sorry, `/hearth %s` is for facilitators. Ask one of them (`/hearth facilitators` lists them) if you need it.", p.Spec.Name()))
 	}
+	if !inv.facilitator && !openDuringPilot[p.Spec.Name()] {
+		pl, err := b.pilot(ctx, c.Community)
+		if err != nil {
+			return b.failed(ctx, log, err)
+		}
+		if !pl.forMember(c.Member) {
+			b.metrics.CommandErrors.Add(1)
+			return errorReply(Errorf(EForbidden, "Hearth is being piloted with a few members for now; it opens to everyone at launch. `/hearth privacy` and `/hearth me` work for everyone."))
+		}
+	}
 	reply, err = p.Spec.run(b, ctx, inv)
 	if err != nil {
 		return b.failed(ctx, log, err)
@@ -257,6 +280,10 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 	log.DebugContext(ctx, "command handled")
 	return reply
 }
+
+// openDuringPilot are the commands every member may run during a pilot:
+// what Hearth keeps about them, and their choices about it.
+var openDuringPilot = map[string]bool{"help": true, "me": true, "privacy": true, "forget me": true, "nudges": true, "charter": true, "facilitators": true}
 
 // HandleAction handles a button press or a form submission. The presser's
 // rights are checked again: a forged click cannot do more than a command.

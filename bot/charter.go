@@ -202,6 +202,9 @@ func (b *Bot) scheduleWelcomes(ctx context.Context, events []Event) error {
 		if err != nil || !pr.WelcomedAt.IsZero() {
 			return err
 		}
+		if pl, err := b.pilot(ctx, e.Community); err != nil || !pl.forMember(e.Member) {
+			return err // during a pilot Hearth acts only for its members: no welcome
+		}
 		at := e.At
 		if now := b.clock.Now(); at.Before(now.Add(-time.Hour)) {
 			at = now // a late redelivery or a replay: welcome now, not in the past

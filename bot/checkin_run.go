@@ -104,10 +104,14 @@ func (b *Bot) audience(ctx context.Context, community string, s Survey, channel 
 			}
 		}
 	}
+	pl, err := b.pilot(ctx, community)
+	if err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	keep := out[:0]
 	for _, m := range out {
-		if !seen[m.ID] && !m.IsBot {
+		if !seen[m.ID] && !m.IsBot && pl.forMember(m.ID) {
 			seen[m.ID] = true
 			keep = append(keep, m)
 		}

@@ -39,6 +39,7 @@ func Commands() []CommandSpec {
 		table = append(table, memberCommands()...)
 		table = append(table, charterCommands()...)
 		table = append(table, libraryCommands()...)
+		table = append(table, pilotCommands()...)
 	})
 	return table
 }

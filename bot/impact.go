@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ type ImpactSource interface {
 	CheckinReader
 	Resources(ctx context.Context, community string, q ResourceQuery) ([]Resource, error)
 	Stories(ctx context.Context, community string, since time.Time) ([]Story, error)
+	Setting(ctx context.Context, community, key string) (string, error)
 }
 
 // Impact is the report for sponsors (step 6 of the practice guide):
@@ -36,6 +38,9 @@ type Impact struct {
 	// named only with their consent.
 	Stories        []ImpactStory `json:"stories"`
 	PrivateStories int           `json:"private_stories"` // kept for facilitators only: counted, never shown
+	// Pilot compares the pilot with the time since launch, when the
+	// community was piloted and launched.
+	Pilot *PilotComparison `json:"pilot,omitempty"`
 }
 
 // ImpactMonth is one calendar month (in the community zone) of the period.
@@ -130,6 +135,18 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 			im.Stories = append(im.Stories, ImpactStory{Text: s.Text, At: s.At})
 		default:
 			im.PrivateStories++
+		}
+	}
+	if raw, err := src.Setting(ctx, community, SettingPilot); err != nil {
+		return Impact{}, err
+	} else if raw != "" {
+		var p Pilot
+		if json.Unmarshal([]byte(raw), &p) == nil && !p.LaunchedAt.IsZero() {
+			cmp, err := ComparePilot(ctx, src, community, p, to)
+			if err != nil {
+				return Impact{}, err
+			}
+			im.Pilot = &cmp
 		}
 	}
 	return im, nil
@@ -271,6 +288,16 @@ func FormatImpact(im Impact, v ImpactView) string {
 			sb.WriteString("; most shared about " + strings.Join(tags, ", "))
 		}
 		sb.WriteString(".\n")
+	}
+	if c := im.Pilot; c != nil {
+		sb.WriteString("\n## Pilot and launch\n\n| period | weeks | active members | posts a week | check-in answers |\n| --- | ---: | ---: | ---: | ---: |\n")
+		for _, row := range []struct {
+			name string
+			f    PeriodFigures
+		}{{"pilot", c.Pilot}, {"since launch", c.SinceLaunch}} {
+			fmt.Fprintf(&sb, "| %s (%s – %s) | %.1f | %d | %.1f | %d |\n", row.name, row.f.From.In(loc).Format("Jan 2, 2006"),
+				row.f.To.Add(-time.Second).In(loc).Format("Jan 2, 2006"), row.f.Weeks, row.f.ActiveMembers, row.f.PostsPerWeek, row.f.CheckinAnswers)
+		}
 	}
 	sb.WriteString("\n## Stories\n\n")
 	if len(im.Stories) == 0 {

@@ -64,6 +64,11 @@ func (b *Bot) postPrompt(ctx context.Context, community, channel, payload string
 	if channel == "" {
 		return PostRef{}, Errorf(EArgument, "Which channel should the prompt go to? Name one, like `#general`.")
 	}
+	if pl, err := b.pilot(ctx, community); err != nil {
+		return PostRef{}, err
+	} else if !pl.inChannel(channel) {
+		return PostRef{}, Errorf(EConflict, "#%s is outside the pilot; the prompt waits for the launch (or `/hearth pilot add #%s`).", b.channelName(ctx, community, channel), b.channelName(ctx, community, channel))
+	}
 	text, promptID := payload, int64(0)
 	if payload == PayloadDeck {
 		p, err := b.nextDeckPrompt(ctx, community, at)

@@ -54,10 +54,17 @@ func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Ti
 	if err != nil {
 		return nil, nil, err
 	}
+	pl, err := b.pilot(ctx, community)
+	if err != nil {
+		return nil, nil, err
+	}
 	skips := nudgeSkips{}
 	var out []nudgeCandidate
 	for _, mw := range members {
 		m := mw.Member
+		if !pl.forMember(m.ID) {
+			continue // outside the pilot: Hearth is not there yet
+		}
 		quiet := mw.LastActive.IsZero() || now.Sub(mw.LastActive) >= p.Threshold
 		if m.IsBot || m.Left || !quiet {
 			continue
