@@ -268,8 +268,8 @@ func ComparePilot(ctx context.Context, r Reporter, community string, p Pilot, no
 // FormatPilotComparison renders the comparison for chat.
 func FormatPilotComparison(c PilotComparison, loc *time.Location) string {
 	line := func(name string, f PeriodFigures) string {
-		return fmt.Sprintf("• %s (%s – %s, %.1f weeks): %d active members, %s (%.1f a week), %s",
-			name, f.From.In(loc).Format("Jan 2"), f.To.Add(-time.Second).In(loc).Format("Jan 2"), f.Weeks, f.ActiveMembers,
+		return fmt.Sprintf("• %s (%s – %s, %.1f weeks): %s, %s (%.1f a week), %s",
+			name, f.From.In(loc).Format("Jan 2"), f.To.Add(-time.Second).In(loc).Format("Jan 2"), f.Weeks, plural(f.ActiveMembers, "active member"),
 			plural(f.Posts, "post"), f.PostsPerWeek, plural(f.CheckinAnswers, "check-in answer"))
 	}
 	return "**Pilot and launch**\n" + line("Pilot", c.Pilot) + "\n" + line("Since launch", c.SinceLaunch)
