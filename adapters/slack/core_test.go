@@ -44,6 +44,9 @@ func (s *tinyStore) Record(_ context.Context, events ...bot.Event) (int, error) 
 // PromptPosts: Hearth posted no prompts in these tests.
 func (s *tinyStore) PromptPosts(context.Context, string) ([]bot.PromptPost, error) { return nil, nil }
 
+// Setting has no settings: no pilot, no digest channel.
+func (s *tinyStore) Setting(context.Context, string, string) (string, error) { return "", nil }
+
 // MemberWeeks has no history to give: reports show no levels.
 func (s *tinyStore) MemberWeeks(context.Context, bot.MemberWeeksQuery) ([]bot.MemberWeeks, error) {
 	return nil, nil

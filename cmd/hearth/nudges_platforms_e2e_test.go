@@ -146,6 +146,11 @@ func TestNudgesThroughSlackAndDiscord(t *testing.T) {
 		if got, _ := s.command(s.o, "nudges off"); !strings.Contains(got, "Nudges are off") {
 			t.Errorf("%s: %s's /hearth nudges off = %q", s.name, s.o.name, got)
 		}
+		// The newcomer's welcome DM is not a nudge; without it every DM
+		// Hearth sends below is one.
+		if got, _ := s.command(s.f, "welcome off"); !strings.Contains(got, "no longer welcomed") {
+			t.Errorf("%s: /hearth welcome off = %q", s.name, got)
+		}
 	}
 	// B keeps posting through day 20; N joins on day 18.
 	for _, d := range []int{4, 8, 12, 16, 18, 20} {
@@ -469,6 +474,8 @@ func nuDiscordSide(t *testing.T, dc *fakediscord.Server, clock *bot.ManualClock,
 			opt = fakediscord.SubCommand("nudges", fakediscord.String("choice", "off"))
 		case text == "quiet":
 			opt = fakediscord.SubCommand("quiet")
+		case text == "welcome off":
+			opt = fakediscord.Group("welcome", fakediscord.SubCommand("off"))
 		case text == "forget me":
 			opt = fakediscord.Group("forget", fakediscord.SubCommand("me"))
 		default:
