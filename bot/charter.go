@@ -195,15 +195,21 @@ func (b *Bot) scheduleWelcomes(ctx context.Context, events []Event) error {
 			continue
 		}
 		off, err := b.store.Setting(ctx, e.Community, SettingWelcomeOff)
-		if err != nil || off != "" {
+		if err != nil {
 			return err
 		}
 		pr, err := b.store.Prefs(ctx, e.Community, e.Member)
-		if err != nil || !pr.WelcomedAt.IsZero() {
+		if err != nil {
 			return err
 		}
-		if pl, err := b.pilot(ctx, e.Community); err != nil || !pl.forMember(e.Member) {
-			return err // during a pilot Hearth acts only for its members: no welcome
+		pl, err := b.pilot(ctx, e.Community)
+		if err != nil {
+			return err
+		}
+		// Welcome off, welcomed before, or outside a pilot (Hearth acts
+		// only for its members): nothing to send; the batch goes on.
+		if off != "" || !pr.WelcomedAt.IsZero() || !pl.forMember(e.Member) {
+			continue
 		}
 		at := e.At
 		if now := b.clock.Now(); at.Before(now.Add(-time.Hour)) {

@@ -172,3 +172,20 @@ func TestReflectionFeedsStories(t *testing.T) {
 		t.Fatalf("a changed answer should update its story: %+v", st)
 	}
 }
+
+// TestWelcomesInOneBatch: a rejoin by a welcomed member does not keep the
+// newcomer after it in the same batch from their welcome.
+func TestWelcomesInOneBatch(t *testing.T) {
+	ctx := context.Background()
+	b, s, _, clock := newSchedulingBot(t)
+	s.ns().prefs["old"] = bot.MemberPrefs{WelcomedAt: t0}
+	join := func(m string) bot.Event {
+		return bot.Event{Kind: bot.KindJoin, Community: "shell:local", Member: m, At: clock.Now(), Key: "join:" + m}
+	}
+	if err := b.HandleEvents(ctx, join("old"), join("new")); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.schedules) != 1 || s.schedules[0].Payload != "new" {
+		t.Fatalf("welcomes queued: %+v", s.schedules)
+	}
+}
