@@ -39,6 +39,7 @@ func Commands() []CommandSpec {
 		table = append(table, memberCommands()...)
 		table = append(table, charterCommands()...)
 		table = append(table, libraryCommands()...)
+		table = append(table, eventCommands()...)
 	})
 	return table
 }
@@ -282,5 +283,7 @@ func (b *Bot) actionTable() map[string]actionFunc {
 		ActionForgetConfirm: b.actForgetConfirm,
 		ActionStoryConsent:  b.actStoryConsent,
 		FormStory:           b.actStoryForm,
+		ActionEventRSVP:     b.actEventRSVP,
+		ActionEventAttended: b.actEventAttended,
 	}
 }
