@@ -40,6 +40,7 @@ func Commands() []CommandSpec {
 		table = append(table, charterCommands()...)
 		table = append(table, libraryCommands()...)
 		table = append(table, pilotCommands()...)
+		table = append(table, eventCommands()...)
 	})
 	return table
 }
@@ -286,5 +287,7 @@ func (b *Bot) actionTable() map[string]actionFunc {
 		ActionForgetConfirm: b.actForgetConfirm,
 		ActionStoryConsent:  b.actStoryConsent,
 		FormStory:           b.actStoryForm,
+		ActionEventRSVP:     b.actEventRSVP,
+		ActionEventAttended: b.actEventAttended,
 	}
 }

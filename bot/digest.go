@@ -245,6 +245,12 @@ func FormatDigest(d Digest, v DigestView) string {
 			item(fmt.Sprintf("and %d more (`/hearth resources`)", len(d.Resources)-10))
 		}
 	}
+	if len(r.Events) > 0 {
+		heading("Events")
+		for _, e := range r.Events {
+			item(eventLine(e, loc))
+		}
+	}
 	if len(r.Prompts) > 0 {
 		heading("Prompts")
 		for _, p := range r.Prompts {
@@ -284,6 +290,9 @@ func extraActivity(a, pa ActivityCounts) string {
 	var parts []string
 	if a.ResourceShares+pa.ResourceShares > 0 {
 		parts = append(parts, plural(a.ResourceShares, "shared resource")+trend(a.ResourceShares, pa.ResourceShares))
+	}
+	if a.RSVPs+pa.RSVPs+a.Attendances+pa.Attendances > 0 {
+		parts = append(parts, plural(a.RSVPs, "RSVP")+trend(a.RSVPs, pa.RSVPs), plural(a.Attendances, "event attendance")+trend(a.Attendances, pa.Attendances))
 	}
 	if a.StillHere+pa.StillHere > 0 {
 		parts = append(parts, fmt.Sprintf("%d \"I'm still here\"%s", a.StillHere, trend(a.StillHere, pa.StillHere)))

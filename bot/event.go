@@ -23,7 +23,7 @@ const (
 // Activity reports whether the kind counts as being active.
 func (k EventKind) Activity() bool {
 	switch k {
-	case KindMessage, KindReply, KindReaction, KindCheckinAnswer, KindStillHere, KindResourceShare:
+	case KindMessage, KindReply, KindReaction, KindCheckinAnswer, KindStillHere, KindResourceShare, KindRSVP, KindAttended:
 		return true
 	}
 	return false

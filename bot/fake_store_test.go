@@ -29,6 +29,7 @@ type fakeStore struct {
 	checkins     *checkinState
 	nudgeState   *nudgeState
 	library      *libraryState
+	evs          *eventState
 }
 
 var _ bot.Store = (*fakeStore)(nil)

@@ -46,6 +46,8 @@ func (b *Bot) RunSchedule(ctx context.Context, s Schedule, at time.Time) error {
 		if errors.Is(err, ErrNotFound) {
 			err = nil
 		}
+	case ScheduleEvent, ScheduleEventRemind, ScheduleEventEnd, ScheduleEventFeedback:
+		err = b.runEventSchedule(ctx, s, at)
 	default:
 		err = fmt.Errorf("unknown schedule kind %q", s.Kind)
 	}

@@ -29,7 +29,10 @@ type Report struct {
 	Levels       LevelCounts  `json:"levels"`
 	LevelChanges LevelChanges `json:"level_changes"`
 	Nudges       NudgeCounts  `json:"nudges"`
-	Previous     *Summary     `json:"previous"`
+	// Events are the events held (ended, not cancelled) in the period, by
+	// start. Filled by BuildReport when the source keeps events.
+	Events   []EventSummary `json:"events"`
+	Previous *Summary       `json:"previous"`
 }
 
 // LevelCounts count members by participation level.
@@ -62,6 +65,8 @@ type ActivityCounts struct {
 	CheckinAnswers int `json:"checkin_answers"`
 	StillHere      int `json:"still_here"`      // "I'm still here" answers to nudges
 	ResourceShares int `json:"resource_shares"` // resources shared with /hearth share
+	RSVPs          int `json:"rsvps"`           // members answering an event's invitation (once per event)
+	Attendances    int `json:"attendances"`     // members marked at an event
 }
 
 // Tiers splits members by how they took part.
@@ -146,6 +151,11 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, er
 			return Report{}, err
 		}
 	}
+	if es, ok := r.(EventStore); ok && !q.SummaryOnly {
+		if err := fillEvents(ctx, es, &rep, q.Channel); err != nil {
+			return Report{}, err
+		}
+	}
 	rep.normalize()
 	nameUnanswered(ctx, r, &rep)
 	return rep, nil
@@ -195,6 +205,9 @@ func (r *Report) normalize() {
 	}
 	if r.Prompts == nil {
 		r.Prompts = []PromptActivity{}
+	}
+	if r.Events == nil {
+		r.Events = []EventSummary{}
 	}
 }
 

@@ -73,6 +73,7 @@ func FormatReport(r Report, v ReportView) string {
 		fmt.Fprintf(&sb, "**Nudges** %d sent%s · %d came back within a week%s\n",
 			r.Nudges.Sent, trend(r.Nudges.Sent, prev.Nudges.Sent), r.Nudges.Returned, trend(r.Nudges.Returned, prev.Nudges.Returned))
 	}
+	formatEvents(&sb, r.Events, loc, limit)
 	if len(r.Channels) > 0 {
 		sb.WriteString("**Channels**\n")
 		for _, c := range r.Channels[:min(limit, len(r.Channels))] {
@@ -201,6 +202,7 @@ func WriteReportCSV(w io.Writer, r Report) error {
 		{"messages", r.Activity.Messages, prev.Activity.Messages}, {"replies", r.Activity.Replies, prev.Activity.Replies},
 		{"reactions", r.Activity.Reactions, prev.Activity.Reactions}, {"checkin_answers", r.Activity.CheckinAnswers, prev.Activity.CheckinAnswers},
 		{"still_here", r.Activity.StillHere, prev.Activity.StillHere}, {"resource_shares", r.Activity.ResourceShares, prev.Activity.ResourceShares},
+		{"rsvps", r.Activity.RSVPs, prev.Activity.RSVPs}, {"attendances", r.Activity.Attendances, prev.Activity.Attendances},
 	} {
 		add("activity", "", "", f.name, num(f.now), num(f.then))
 	}
@@ -242,6 +244,7 @@ func WriteReportCSV(w io.Writer, r Report) error {
 		add("unanswered", u.Message, u.Author, "posted_at", u.PostedAt.Format(time.RFC3339), "")
 		add("unanswered", u.Message, u.Author, "channel", u.Channel, "")
 	}
+	eventCSVRows(r.Events, add)
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("write report csv: %w", err)
 	}

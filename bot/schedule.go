@@ -49,6 +49,10 @@ var DefaultGrace = map[ScheduleKind]time.Duration{
 	// nudge run queues the member again.
 	ScheduleNudgeSend: 2 * time.Hour,
 	ScheduleWelcome:   24 * time.Hour,
+	// Events: a late series firing still announces the next occurrence; a
+	// reminder is also skipped once the event has started.
+	ScheduleEvent: 400 * 24 * time.Hour, ScheduleEventRemind: 2 * time.Hour,
+	ScheduleEventEnd: 24 * time.Hour, ScheduleEventFeedback: 24 * time.Hour,
 }
 
 // Schedule is a rhythm a facilitator set: what to do, when, and where.

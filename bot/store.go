@@ -24,6 +24,7 @@ type Store interface {
 	PrivacyStore
 	ResourceStore
 	StoryStore
+	EventStore
 }
 
 // Recorder records participation.

@@ -52,8 +52,8 @@ RETURNING id, first_sync_at IS NULL`
 	// channel_days leave bots out: when a directory says a member is a bot
 	// (?2 = -1) or no longer one (?2 = 1), their activity leaves or joins
 	// the channel figures.
-	sqlShiftChannelDays = `INSERT INTO channel_days (community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares)
-SELECT community_id, channel_id, day, ?2 * messages, ?2 * replies, ?2 * reactions, ?2 * checkin_answers, ?2 * still_here, ?2 * resource_shares
+	sqlShiftChannelDays = `INSERT INTO channel_days (community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances)
+SELECT community_id, channel_id, day, ?2 * messages, ?2 * replies, ?2 * reactions, ?2 * checkin_answers, ?2 * still_here, ?2 * resource_shares, ?2 * rsvps, ?2 * attendances
 FROM member_channel_days WHERE community_id = ?1 AND member_id = ?3
 ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 	messages = messages + excluded.messages,
@@ -61,7 +61,9 @@ ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 	reactions = reactions + excluded.reactions,
 	checkin_answers = checkin_answers + excluded.checkin_answers,
 	still_here = still_here + excluded.still_here,
-	resource_shares = resource_shares + excluded.resource_shares`
+	resource_shares = resource_shares + excluded.resource_shares,
+	rsvps = rsvps + excluded.rsvps,
+	attendances = attendances + excluded.attendances`
 
 	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ? AND ` + sqlAllZero
 

@@ -113,6 +113,7 @@ func seedMember(t *testing.T, db *store.DB) {
 	if err := db.RecordPromptPost(ctx, bot.PromptPost{Community: community, Channel: "C1", Message: "p1", Text: "Why?", At: at(2, 0)}); err != nil {
 		t.Fatal(err)
 	}
+	seedEvents(t, db)
 }
 
 func TestForgetMember(t *testing.T) {
@@ -132,7 +133,7 @@ func TestForgetMember(t *testing.T) {
 	for _, col := range []string{"members.ext_id", "members.name", "members.name_fold", "events.key", "tombstones.key",
 		"checkin_runs.started_by", "checkin_runs.definition", "checkin_answers.respondent", "surveys.definition",
 		"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by",
-		"resources.note", "resources.search", "stories.text"} {
+		"resources.note", "resources.search", "stories.text", "community_events.created_by"} {
 		if !slices.Contains(where, col) {
 			t.Errorf("the seed does not name them in %s", col)
 		}
@@ -152,7 +153,7 @@ func TestForgetMember(t *testing.T) {
 	if hits := scanFor(t, raw, needles...); len(hits) > 0 {
 		t.Errorf("still named after ForgetMember: %+v", hits)
 	}
-	for _, table := range []string{"events", "member_days", "member_channel_days", "checkin_recipients", "nudges", "member_prefs", "resources", "stories"} {
+	for _, table := range []string{"events", "member_days", "member_channel_days", "checkin_recipients", "nudges", "member_prefs", "resources", "stories", "event_rsvps"} {
 		var n int
 		if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table + ` WHERE member_id NOT IN (SELECT id FROM members)`).Scan(&n); err != nil || n > 0 {
 			t.Errorf("%s: %d rows of a member that is gone (%v)", table, n, err)

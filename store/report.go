@@ -379,7 +379,7 @@ func (r *reportRun) summarise(all []*memberFigures, recent int, rep *bot.Report)
 	}
 	rep.Activity = bot.ActivityCounts{Messages: int(activity[0]), Replies: int(activity[1]),
 		Reactions: int(activity[2]), CheckinAnswers: int(activity[3]), StillHere: int(activity[4]),
-		ResourceShares: int(activity[5])}
+		ResourceShares: int(activity[5]), RSVPs: int(activity[6]), Attendances: int(activity[7])}
 	if r.q.SummaryOnly {
 		rep.Tiers = bot.Tiers{}
 		return

@@ -52,6 +52,11 @@ func (s *tinyStore) MemberWeeks(context.Context, bot.MemberWeeksQuery) ([]bot.Me
 	return nil, nil
 }
 
+// CommunityEvents has no events: reports list none.
+func (s *tinyStore) CommunityEvents(context.Context, string, bot.EventQuery) ([]bot.CommunityEvent, error) {
+	return nil, nil
+}
+
 func (s *tinyStore) SaveDirectory(_ context.Context, d bot.Directory) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
