@@ -552,7 +552,11 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 		if err := os.WriteFile(path, p.Image.Data, 0o644); err != nil {
 			return ref, fmt.Errorf("shell: write %s: %w", path, err)
 		}
-		a.printf("    (image: %s)\n", path)
+		kind := "file"
+		if strings.HasPrefix(p.Image.ContentType, "image/") {
+			kind = "image"
+		}
+		a.printf("    (%s: %s)\n", kind, path)
 	}
 	return ref, nil
 }
