@@ -552,9 +552,9 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 		if err := os.WriteFile(path, p.Image.Data, 0o644); err != nil {
 			return ref, fmt.Errorf("shell: write %s: %w", path, err)
 		}
-		kind := "file"
-		if strings.HasPrefix(p.Image.ContentType, "image/") {
-			kind = "image"
+		kind := "image" // the digest's chart; a calendar file says what it is
+		if ct := p.Image.ContentType; ct != "" && !strings.HasPrefix(ct, "image/") {
+			kind = "file"
 		}
 		a.printf("    (%s: %s)\n", kind, path)
 	}
