@@ -12,24 +12,31 @@ import (
 	"github.com/hearth-community/hearth/store"
 )
 
-// cmdForget erases a member for an operator (a member asks with /hearth
-// forget me).
-func cmdForget(ctx context.Context, args []string, e env) error {
+// memberCommand reads the flags `forget` and `export` share and opens the
+// member's community.
+func memberCommand(ctx context.Context, name string, args []string, e env) (config, *store.DB, bot.Community, string, error) {
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
-		return err
+		return cfg, nil, bot.Community{}, "", err
 	}
-	fs := newFlags("forget", "forget --member ID [--db PATH] [--community ID]", e)
+	fs := newFlags(name, name+" --member ID [--db PATH] [--community ID]", e)
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	member := fs.String("member", "", "the member's platform id (required)")
 	if err := parseFlags(fs, args); err != nil {
-		return err
+		return cfg, nil, bot.Community{}, "", err
 	}
 	if *member == "" {
-		return &usageError{"forget needs --member ID (the platform's user id, or the shell name)"}
+		return cfg, nil, bot.Community{}, "", &usageError{name + " needs --member ID (the platform's user id, or the shell name)"}
 	}
 	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	return cfg, db, comm, *member, err
+}
+
+// cmdForget erases a member for an operator (a member asks with /hearth
+// forget me).
+func cmdForget(ctx context.Context, args []string, e env) error {
+	cfg, db, comm, member, err := memberCommand(ctx, "forget", args, e)
 	if err != nil {
 		return err
 	}
@@ -38,39 +45,25 @@ func cmdForget(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	if err := b.ForgetMember(ctx, comm.ID, *member); errors.Is(err, bot.ErrNotFound) {
-		return fmt.Errorf("%s keeps nothing about member %q", comm.ID, *member)
+	if err := b.ForgetMember(ctx, comm.ID, member); errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("%s keeps nothing about member %q", comm.ID, member)
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "erased member %s of %s\n", *member, comm.ID)
+	fmt.Fprintf(e.stdout, "erased member %s of %s\n", member, comm.ID)
 	return nil
 }
 
 // cmdExport prints what Hearth keeps about a member, as JSON.
 func cmdExport(ctx context.Context, args []string, e env) error {
-	cfg, err := loadConfig(e.getenv)
-	if err != nil {
-		return err
-	}
-	fs := newFlags("export", "export --member ID [--db PATH] [--community ID]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
-	community := fs.String("community", "", "the community id, when the database holds several")
-	member := fs.String("member", "", "the member's platform id (required)")
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *member == "" {
-		return &usageError{"export needs --member ID (the platform's user id, or the shell name)"}
-	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	_, db, comm, member, err := memberCommand(ctx, "export", args, e)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	d, err := db.ExportMember(ctx, comm.ID, *member)
+	d, err := db.ExportMember(ctx, comm.ID, member)
 	if errors.Is(err, bot.ErrNotFound) {
-		return fmt.Errorf("%s keeps nothing about member %q", comm.ID, *member)
+		return fmt.Errorf("%s keeps nothing about member %q", comm.ID, member)
 	} else if err != nil {
 		return err
 	}
