@@ -39,6 +39,7 @@ func Commands() []CommandSpec {
 		table = append(table, memberCommands()...)
 		table = append(table, charterCommands()...)
 		table = append(table, libraryCommands()...)
+		table = append(table, introCommands()...)
 	})
 	return table
 }
@@ -282,5 +283,6 @@ func (b *Bot) actionTable() map[string]actionFunc {
 		ActionForgetConfirm: b.actForgetConfirm,
 		ActionStoryConsent:  b.actStoryConsent,
 		FormStory:           b.actStoryForm,
+		ActionIntroAnswer:   b.actIntroAnswer,
 	}
 }

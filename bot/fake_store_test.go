@@ -29,6 +29,7 @@ type fakeStore struct {
 	checkins     *checkinState
 	nudgeState   *nudgeState
 	library      *libraryState
+	intros       *introState
 }
 
 var _ bot.Store = (*fakeStore)(nil)

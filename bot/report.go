@@ -29,6 +29,7 @@ type Report struct {
 	Levels       LevelCounts  `json:"levels"`
 	LevelChanges LevelChanges `json:"level_changes"`
 	Nudges       NudgeCounts  `json:"nudges"`
+	Intros       IntroCounts  `json:"intros"`
 	Previous     *Summary     `json:"previous"`
 }
 
@@ -144,6 +145,11 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, er
 	if ws, ok := r.(MemberWeeksSource); ok && !q.SummaryOnly {
 		if err := fillLevels(ctx, ws, &rep); err != nil {
 			return Report{}, err
+		}
+	}
+	if ir, ok := r.(IntroReporter); ok && !q.SummaryOnly {
+		if rep.Intros, err = ir.IntroCounts(ctx, q.Community, q.From, q.To); err != nil {
+			return Report{}, fmt.Errorf("intros %s: %w", q.Community, err)
 		}
 	}
 	rep.normalize()

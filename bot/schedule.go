@@ -49,6 +49,10 @@ var DefaultGrace = map[ScheduleKind]time.Duration{
 	// nudge run queues the member again.
 	ScheduleNudgeSend: 2 * time.Hour,
 	ScheduleWelcome:   24 * time.Hour,
+	// A round late by a few hours still connects people; its follow-up
+	// is owed however late.
+	ScheduleIntros:         6 * time.Hour,
+	ScheduleIntrosFollowUp: 400 * 24 * time.Hour,
 }
 
 // Schedule is a rhythm a facilitator set: what to do, when, and where.

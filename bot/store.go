@@ -24,6 +24,7 @@ type Store interface {
 	PrivacyStore
 	ResourceStore
 	StoryStore
+	IntroStore
 }
 
 // Recorder records participation.
