@@ -41,6 +41,7 @@ func Commands() []CommandSpec {
 		table = append(table, libraryCommands()...)
 		table = append(table, pilotCommands()...)
 		table = append(table, eventCommands()...)
+		table = append(table, introCommands()...)
 	})
 	return table
 }
@@ -289,5 +290,6 @@ func (b *Bot) actionTable() map[string]actionFunc {
 		FormStory:           b.actStoryForm,
 		ActionEventRSVP:     b.actEventRSVP,
 		ActionEventAttended: b.actEventAttended,
+		ActionIntroAnswer:   b.actIntroAnswer,
 	}
 }

@@ -314,6 +314,10 @@ func (b *Bot) describeSchedule(ctx context.Context, s Schedule) string {
 		return "welcome of a new member"
 	case s.Kind == ScheduleNudgeSend:
 		return "nudge #" + s.Payload + " after quiet hours"
+	case s.Kind == ScheduleIntros:
+		return "intro rounds"
+	case s.Kind == ScheduleIntrosFollowUp:
+		return "follow-up of intro round #" + s.Payload
 	}
 	return string(s.Kind) + where
 }

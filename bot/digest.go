@@ -173,6 +173,9 @@ func FormatDigest(d Digest, v DigestView) string {
 	if extra := extraActivity(a, pa); extra != "" {
 		sb.WriteString(extra + "\n")
 	}
+	if line := introsLine(r.Intros); line != "" {
+		sb.WriteString(line + "\n")
+	}
 	item := func(s string) { sb.WriteString("• " + s + "\n") }
 	if v.Markdown {
 		item = func(s string) { sb.WriteString("- " + s + "\n") }

@@ -30,6 +30,7 @@ type fakeStore struct {
 	nudgeState   *nudgeState
 	library      *libraryState
 	evs          *eventState
+	intros       *introState
 }
 
 var _ bot.Store = (*fakeStore)(nil)

@@ -41,6 +41,12 @@ func (b *Bot) RunSchedule(ctx context.Context, s Schedule, at time.Time) error {
 		if err = b.sendWelcome(ctx, s.Community, s.Payload, at); err == nil {
 			err = b.removeSpent(ctx, s)
 		}
+	case ScheduleIntros:
+		err = b.runScheduledIntros(ctx, s, at)
+	case ScheduleIntrosFollowUp:
+		if err = b.followUpIntros(ctx, s.Community, payloadID(s), at); err == nil {
+			err = b.removeSpent(ctx, s)
+		}
 	case ScheduleCheckinClose:
 		_, _, _, err = b.closeRun(ctx, s.Community, payloadID(s), at)
 		if errors.Is(err, ErrNotFound) {

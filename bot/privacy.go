@@ -44,7 +44,8 @@ type PrivacyStore interface {
 	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 	// ForgetMember erases a member: their events, their answers to
 	// attributed check-ins, their check-in recipient rows, nudges,
-	// preferences, shared resources, stories, facilitator row, per-member
+	// preferences, shared resources, stories, intro opt-in and places in
+	// intro groups, facilitator row, per-member
 	// rollups and member row; where
 	// another row names them as its author (schedules.created_by,
 	// checkin_runs.started_by) the name is blanked. The community's and

@@ -32,6 +32,7 @@ type Report struct {
 	// Events are the events held (ended, not cancelled) in the period, by
 	// start. Filled by BuildReport when the source keeps events.
 	Events   []EventSummary `json:"events"`
+	Intros   IntroCounts    `json:"intros"`
 	Previous *Summary       `json:"previous"`
 }
 
@@ -154,6 +155,11 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, er
 	if es, ok := r.(EventStore); ok && !q.SummaryOnly {
 		if err := fillEvents(ctx, es, &rep, q.Channel); err != nil {
 			return Report{}, err
+		}
+	}
+	if ir, ok := r.(IntroReporter); ok && !q.SummaryOnly {
+		if rep.Intros, err = ir.IntroCounts(ctx, q.Community, q.From, q.To); err != nil {
+			return Report{}, fmt.Errorf("intros %s: %w", q.Community, err)
 		}
 	}
 	rep.normalize()

@@ -74,6 +74,9 @@ func FormatReport(r Report, v ReportView) string {
 			r.Nudges.Sent, trend(r.Nudges.Sent, prev.Nudges.Sent), r.Nudges.Returned, trend(r.Nudges.Returned, prev.Nudges.Returned))
 	}
 	formatEvents(&sb, r.Events, loc, limit)
+	if line := introsLine(r.Intros); line != "" {
+		sb.WriteString("**Intros** " + strings.TrimPrefix(line, "Intros: ") + "\n")
+	}
 	if len(r.Channels) > 0 {
 		sb.WriteString("**Channels**\n")
 		for _, c := range r.Channels[:min(limit, len(r.Channels))] {
@@ -219,6 +222,8 @@ func WriteReportCSV(w io.Writer, r Report) error {
 	add("level_changes", "", "", "down", num(r.LevelChanges.Down), "")
 	add("nudges", "", "", "sent", num(r.Nudges.Sent), num(prev.Nudges.Sent))
 	add("nudges", "", "", "returned", num(r.Nudges.Returned), num(prev.Nudges.Returned))
+	add("intros", "", "", "made", num(r.Intros.Made), "")
+	add("intros", "", "", "met", num(r.Intros.Met), "")
 	add("tiers", "", "", "creators", num(r.Tiers.Creators), "")
 	add("tiers", "", "", "responders", num(r.Tiers.Responders), "")
 	add("tiers", "", "", "observers", num(r.Tiers.Observers), "")

@@ -53,6 +53,10 @@ var DefaultGrace = map[ScheduleKind]time.Duration{
 	// reminder is also skipped once the event has started.
 	ScheduleEvent: 400 * 24 * time.Hour, ScheduleEventRemind: 2 * time.Hour,
 	ScheduleEventEnd: 24 * time.Hour, ScheduleEventFeedback: 24 * time.Hour,
+	// A round late by a few hours still connects people; its follow-up
+	// is owed however late.
+	ScheduleIntros:         6 * time.Hour,
+	ScheduleIntrosFollowUp: 400 * 24 * time.Hour,
 }
 
 // Schedule is a rhythm a facilitator set: what to do, when, and where.

@@ -25,6 +25,7 @@ type Store interface {
 	ResourceStore
 	StoryStore
 	EventStore
+	IntroStore
 }
 
 // Recorder records participation.

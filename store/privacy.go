@@ -154,11 +154,14 @@ func each(ctx context.Context, tx *sql.Tx, what string, f func(*sql.Rows) error,
 //   - their answers to attributed check-ins (respondent = platform id;
 //     answers to anonymous ones cannot be tied to them and stay), their
 //     check-in recipient rows, nudges, preferences, the resources they
-//     shared, their stories, their event RSVPs and attendance, facilitator
-//     row and member row;
+//     shared, their stories, their event RSVPs and attendance, their intro
+//     opt-in and their places (and answers) in intro groups (the other
+//     members' stay, and so does a group's "met" time), facilitator row and
+//     member row;
 //   - where another row names them as its author or approver, the name is
-//     blanked: schedules.created_by, community_events.created_by, checkin_runs.started_by,
-//     deck_prompts.added_by, facilitators.added_by, nudges.approved_by; and
+//     blanked: schedules.created_by, community_events.created_by,
+//     checkin_runs.started_by, deck_prompts.added_by, facilitators.added_by,
+//     nudges.approved_by, intro_rounds.created_by; and
 //     they are taken out of the member lists (Settings.Members) of the
 //     surveys and of the runs' survey definitions.
 //
@@ -220,6 +223,9 @@ WHERE run_id IN (SELECT id FROM checkin_runs WHERE community_id = ?) AND respond
 		{"stories", `DELETE FROM stories WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"event RSVPs", `DELETE FROM event_rsvps WHERE member_id = ?`, []any{mid}},
 		{"events created", `UPDATE community_events SET created_by = '' WHERE community_id = ? AND created_by = ?`, []any{cid, member}},
+		{"intro opt-in", `DELETE FROM intro_optins WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"intro groups", `DELETE FROM intro_members WHERE member_id = ?`, []any{mid}},
+		{"intro rounds", `UPDATE intro_rounds SET created_by = '' WHERE community_id = ? AND created_by = ?`, []any{cid, member}},
 		{"facilitator", `DELETE FROM facilitators WHERE community_id = ? AND member_ext = ?`, []any{cid, member}},
 		{"schedules", `UPDATE schedules SET created_by = '' WHERE community_id = ? AND created_by = ?`, []any{cid, member}},
 		{"check-in runs", `UPDATE checkin_runs SET started_by = '' WHERE community_id = ? AND started_by = ?`, []any{cid, member}},

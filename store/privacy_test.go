@@ -114,6 +114,30 @@ func seedMember(t *testing.T, db *store.DB) {
 		t.Fatal(err)
 	}
 	seedEvents(t, db)
+	seedIntros(t, db)
+}
+
+// seedIntros opts them and Ada in to intros; round 1, which they ran,
+// paired them with Ada (they said "We met", Ada "Not yet"); round 2 paired
+// Ada and Bo.
+func seedIntros(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	for _, m := range []string{gone, "UA"} {
+		if err := db.SetIntroOptIn(ctx, community, m, true, at(1, 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := addRound(t, db, at(1, 1), gone, []string{"UA", gone})
+	addRound(t, db, at(2, 1), "UA", []string{"UA", "UB"})
+	for _, a := range []struct {
+		member string
+		answer bot.IntroAnswer
+	}{{gone, bot.IntroMet}, {"UA", bot.IntroNotYet}} {
+		if err := db.AnswerIntro(ctx, community, r.Groups[0].ID, a.member, a.answer, at(2, 2)); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func TestForgetMember(t *testing.T) {
@@ -133,7 +157,7 @@ func TestForgetMember(t *testing.T) {
 	for _, col := range []string{"members.ext_id", "members.name", "members.name_fold", "events.key", "tombstones.key",
 		"checkin_runs.started_by", "checkin_runs.definition", "checkin_answers.respondent", "surveys.definition",
 		"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by",
-		"resources.note", "resources.search", "stories.text", "community_events.created_by"} {
+		"resources.note", "resources.search", "stories.text", "community_events.created_by", "intro_rounds.created_by"} {
 		if !slices.Contains(where, col) {
 			t.Errorf("the seed does not name them in %s", col)
 		}
@@ -153,7 +177,7 @@ func TestForgetMember(t *testing.T) {
 	if hits := scanFor(t, raw, needles...); len(hits) > 0 {
 		t.Errorf("still named after ForgetMember: %+v", hits)
 	}
-	for _, table := range []string{"events", "member_days", "member_channel_days", "checkin_recipients", "nudges", "member_prefs", "resources", "stories", "event_rsvps"} {
+	for _, table := range []string{"events", "member_days", "member_channel_days", "checkin_recipients", "nudges", "member_prefs", "resources", "stories", "event_rsvps", "intro_optins", "intro_members"} {
 		var n int
 		if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table + ` WHERE member_id NOT IN (SELECT id FROM members)`).Scan(&n); err != nil || n > 0 {
 			t.Errorf("%s: %d rows of a member that is gone (%v)", table, n, err)
@@ -192,6 +216,20 @@ func TestForgetMember(t *testing.T) {
 	}
 	if s, err := db.Stories(ctx, community, time.Time{}); err != nil || len(s) != 1 || s[0].ID != 2 {
 		t.Errorf("stories: %+v, %v; want Ada's only", s, err)
+	}
+
+	// Ada keeps her opt-in and her places in groups; the group of round 1
+	// keeps its "met" (it belongs to the group, like channels' day totals).
+	if o, err := db.IntroOptIns(ctx, community); err != nil || len(o) != 1 || o[0].Member != "UA" {
+		t.Errorf("intro opt-ins: %+v, %v; want Ada's only", o, err)
+	}
+	if r, err := db.IntroRound(ctx, community, 1); err != nil || r.CreatedBy != "" || len(r.Groups) != 1 ||
+		!slices.Equal(r.Groups[0].Members, []string{"UA"}) || !reflect.DeepEqual(r.Groups[0].Answers, map[string]bot.IntroAnswer{"UA": bot.IntroNotYet}) ||
+		!r.Groups[0].MetAt.Equal(at(2, 2)) {
+		t.Errorf("intro round 1: %+v, %v; want Ada alone, her answer, the group's met time", r, err)
+	}
+	if r, err := db.IntroRound(ctx, community, 2); err != nil || !slices.Equal(r.Groups[0].Members, []string{"UA", "UB"}) || r.CreatedBy != "UA" {
+		t.Errorf("intro round 2: %+v, %v", r, err)
 	}
 
 	if err := db.ForgetMember(ctx, community, gone); !errors.Is(err, bot.ErrNotFound) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
@@ -46,6 +47,11 @@ func (s *tinyStore) PromptPosts(context.Context, string) ([]bot.PromptPost, erro
 
 // Setting has no settings: no pilot, no digest channel.
 func (s *tinyStore) Setting(context.Context, string, string) (string, error) { return "", nil }
+
+// IntroCounts: no intros in these tests.
+func (s *tinyStore) IntroCounts(context.Context, string, time.Time, time.Time) (bot.IntroCounts, error) {
+	return bot.IntroCounts{}, nil
+}
 
 // MemberWeeks has no history to give: reports show no levels.
 func (s *tinyStore) MemberWeeks(context.Context, bot.MemberWeeksQuery) ([]bot.MemberWeeks, error) {

@@ -186,7 +186,8 @@ type Server struct {
 	changed   chan struct{}
 	users     []User
 	channels  map[string]*Channel
-	dms       map[string]string // user id → DM channel id
+	dms       map[string]string   // user id → DM channel id
+	groups    map[string][]string // group DM channel id → its users (intros.go)
 	calls     []Call
 	faults    map[string][]fault
 	messages  []Posted
@@ -707,6 +708,9 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 
 	case "conversations.open":
 		users := strings.Split(p.Get("users"), ",")
+		if len(users) > 1 {
+			return s.openGroupLocked(users)
+		}
 		if len(users) != 1 || users[0] == "" {
 			return nil, "users_list_not_supplied"
 		}
@@ -857,6 +861,9 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 
 // canPostLocked says why Hearth cannot post in ch, or "".
 func (s *Server) canPostLocked(ch string) string {
+	if _, ok := s.groups[ch]; ok {
+		return ""
+	}
 	for _, d := range s.dms {
 		if d == ch {
 			return ""

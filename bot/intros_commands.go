@@ -1,0 +1,550 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ActionIntroAnswer is a member's answer to a round's follow-up; Value is
+// "GROUP:met" or "GROUP:not_yet".
+const ActionIntroAnswer = "intros.answer"
+
+func introCommands() []CommandSpec {
+	return []CommandSpec{
+		{Path: []string{"intros", "on"}, Summary: "Be introduced to other members, two or three at a time", run: (*Bot).cmdIntrosOn},
+		{Path: []string{"intros", "off"}, Summary: "Stop being introduced to other members", run: (*Bot).cmdIntrosOff},
+		{Path: []string{"intros", "schedule"}, Summary: "When intro rounds happen (replaces the previous schedule)",
+			Args: []Arg{{Name: "spec", Kind: ArgText, Required: true, Quoted: true,
+				Help: "when: `every 2 weeks on monday at 10:00`, `monthly on day 1 at 9:00`, or cron like `0 10 * * MON`"},
+				{Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
+			Facilitator: true, run: (*Bot).cmdIntrosSchedule},
+		{Path: []string{"intros", "now"}, Summary: "Run an intro round now", Facilitator: true, run: (*Bot).cmdIntrosNow},
+		{Path: []string{"intros", "list"}, Summary: "Who opted in to intros, and the recent rounds", Facilitator: true, run: (*Bot).cmdIntrosList},
+	}
+}
+
+func (b *Bot) cmdIntrosOn(ctx context.Context, inv invocation) (Reply, error) {
+	if err := b.store.SetIntroOptIn(ctx, inv.Community, inv.Member, true, inv.At); err != nil {
+		return Reply{}, err
+	}
+	when := "when the facilitators run the next round"
+	if next, ok := b.nextIntroRound(ctx, inv.Community, inv.At); ok {
+		when = "in the next round, " + whenIn(next, b.loc)
+	}
+	return privateText("You're in! Hearth will introduce you to one or two other members %s, by direct message, "+
+		"and suggest a short call. `/hearth intros off` stops it.", when), nil
+}
+
+func (b *Bot) cmdIntrosOff(ctx context.Context, inv invocation) (Reply, error) {
+	if err := b.store.SetIntroOptIn(ctx, inv.Community, inv.Member, false, inv.At); err != nil {
+		return Reply{}, err
+	}
+	return privateText("Done: no more introductions. `/hearth intros on` if you change your mind."), nil
+}
+
+// nextIntroRound is when the community's intro schedule next runs.
+func (b *Bot) nextIntroRound(ctx context.Context, community string, at time.Time) (time.Time, bool) {
+	all, err := b.store.Schedules(ctx, community)
+	if err != nil {
+		return time.Time{}, false
+	}
+	for _, s := range all {
+		if s.Kind != ScheduleIntros || s.Paused {
+			continue
+		}
+		if sp, err := b.parseSpecIn(s.Spec, b.zone(s.TZ)); err == nil {
+			if next := sp.Next(at); !next.IsZero() {
+				return next, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+func (b *Bot) cmdIntrosSchedule(ctx context.Context, inv invocation) (Reply, error) {
+	tz, err := zoneArg(inv)
+	if err != nil {
+		return Reply{}, err
+	}
+	if _, err := b.parseSpecIn(inv.arg("spec"), b.zone(tz)); err != nil { // before changing anything
+		return Reply{}, err
+	}
+	all, err := b.store.Schedules(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	for _, s := range all { // one intro schedule per community: a new one replaces the old
+		if s.Kind == ScheduleIntros {
+			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
+				return Reply{}, err
+			}
+		}
+	}
+	s, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleIntros, Spec: inv.arg("spec")})
+	if err != nil {
+		return Reply{}, err
+	}
+	opted, err := b.store.IntroOptIns(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	return privateText("Intro schedule #%d: %s. First round: %s. %s opted in so far (`/hearth intros on`).",
+		s.ID, s.Spec, whenIn(next, b.zone(s.TZ)), plural(len(opted), "member")), nil
+}
+
+func (b *Bot) cmdIntrosNow(ctx context.Context, inv invocation) (Reply, error) {
+	out, err := b.runIntroRound(ctx, inv.Community, inv.At, inv.Member)
+	if err != nil {
+		return Reply{}, platformError(err, "send the introductions")
+	}
+	return privateText("%s", out.String(b.loc)), nil
+}
+
+func (b *Bot) cmdIntrosList(ctx context.Context, inv invocation) (Reply, error) {
+	cands, skips, err := b.introCandidates(ctx, inv.Community, inv.At)
+	if err != nil {
+		return Reply{}, err
+	}
+	var sb strings.Builder
+	sb.WriteString("**Intros**\n")
+	if len(cands) == 0 {
+		sb.WriteString("Nobody can be introduced yet: members opt in with `/hearth intros on`.\n")
+	} else {
+		var ns []string
+		for _, c := range cands {
+			ns = append(ns, b.introName(ctx, inv.Community, c.ID))
+		}
+		fmt.Fprintf(&sb, "Opted in (%d): %s\n", len(ns), strings.Join(ns, ", "))
+	}
+	if s := skips.String(); s != "" {
+		fmt.Fprintf(&sb, "_Opted in but left out of rounds for now: %s._\n", s)
+	}
+	if next, ok := b.nextIntroRound(ctx, inv.Community, inv.At); ok {
+		fmt.Fprintf(&sb, "Next round: %s.\n", b.when(next))
+	} else {
+		sb.WriteString("No rounds are scheduled: `/hearth intros schedule \"every 2 weeks on monday at 10:00\"`.\n")
+	}
+	rounds, err := b.store.IntroRounds(ctx, inv.Community, 5)
+	if err != nil {
+		return Reply{}, err
+	}
+	if len(rounds) > 0 {
+		sb.WriteString("**Recent rounds**\n")
+	}
+	for i, r := range rounds {
+		met := 0
+		for _, g := range r.Groups {
+			if !g.MetAt.IsZero() {
+				met++
+			}
+		}
+		follow := "follow-up " + r.At.Add(IntroFollowUpAfter).In(b.loc).Format("Jan 2")
+		if !r.FollowedUpAt.IsZero() {
+			follow = "followed up " + r.FollowedUpAt.In(b.loc).Format("Jan 2")
+		}
+		fmt.Fprintf(&sb, "• #%d, %s: %s, %d met (%s)\n", r.ID, r.At.In(b.loc).Format("Jan 2"), plural(len(r.Groups), "group"), met, follow)
+		if i == 0 {
+			for _, g := range r.Groups {
+				line := "    " + b.groupNames(ctx, inv.Community, g.Members)
+				if !g.MetAt.IsZero() {
+					line += ": met"
+				}
+				sb.WriteString(line + "\n")
+			}
+		}
+	}
+	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+}
+
+// introSkips counts why opted-in members were left out of a round.
+type introSkips map[string]int
+
+func (s introSkips) String() string {
+	var parts []string
+	for _, k := range []string{"left", "paused", "unreachable by DM"} {
+		if s[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", s[k], k))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// introCandidates are the members a round at now may introduce: opted in,
+// not a bot, not left, not paused (nudges' "pause for a month"), and not
+// unreachable by DM since they last took part or opted in (a member who
+// opts in again after a failed DM is tried again).
+func (b *Bot) introCandidates(ctx context.Context, community string, now time.Time) ([]IntroCandidate, introSkips, error) {
+	opted, err := b.store.IntroOptIns(ctx, community)
+	if err != nil || len(opted) == 0 {
+		return nil, nil, err
+	}
+	members, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, End: now, Weeks: 1})
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := map[string]MemberWeeks{}
+	for _, mw := range members {
+		byID[mw.Member.ID] = mw
+	}
+	prefs, err := b.store.AllPrefs(ctx, community)
+	if err != nil {
+		return nil, nil, err
+	}
+	skips := introSkips{}
+	var out []IntroCandidate
+	for _, o := range opted {
+		mw, ok := byID[o.Member]
+		pr := prefs[o.Member]
+		switch {
+		case !ok || mw.Member.Left || mw.Member.IsBot:
+			skips["left"]++
+			continue
+		case pr.PausedUntil.After(now):
+			skips["paused"]++
+			continue
+		case !pr.UnreachableSince.IsZero() && pr.UnreachableSince.After(mw.LastActive) && !pr.UnreachableSince.Before(o.Since):
+			skips["unreachable by DM"]++
+			continue
+		}
+		c := IntroCandidate{ID: o.Member}
+		if mw.Member.TZ != "" {
+			if loc, err := time.LoadLocation(mw.Member.TZ); err == nil {
+				_, off := now.In(loc).Zone()
+				c.Offset, c.KnownTZ = time.Duration(off)*time.Second, true
+			}
+		}
+		out = append(out, c)
+	}
+	return out, skips, nil
+}
+
+// introSeed is a round's seed: fixed by the community and the time, so a
+// replayed shell session pairs the same way.
+func introSeed(community string, at time.Time) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(community + "|" + at.UTC().Format(time.RFC3339Nano)))
+	return int64(h.Sum64() >> 1)
+}
+
+// introOutcome is what a round did.
+type introOutcome struct {
+	Round       IntroRound
+	Groups      []string // names, per group
+	Opted       int      // candidates, when there were too few for a round
+	Skips       introSkips
+	ByGroupDM   bool
+	Unreachable []string
+	Failed      []string
+}
+
+func (o introOutcome) String(loc *time.Location) string {
+	note := ""
+	if s := o.Skips.String(); s != "" {
+		note = "\n_Left out: " + s + "._"
+	}
+	if o.Round.ID == 0 {
+		return fmt.Sprintf("No intro round: it takes at least two members who opted in and can be reached, and there %s. "+
+			"Members opt in with `/hearth intros on`.%s", map[bool]string{true: "is 1", false: "are " + strconv.Itoa(o.Opted)}[o.Opted == 1], note)
+	}
+	how := "each member by DM, naming the others"
+	if o.ByGroupDM {
+		how = "each group in a group DM"
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Intro round #%d**: %s, introduced %s.\n", o.Round.ID, plural(len(o.Groups), "group"), how)
+	for _, g := range o.Groups {
+		sb.WriteString("• " + g + "\n")
+	}
+	fmt.Fprintf(&sb, "Each member is asked whether they met on %s.", whenIn(o.Round.At.Add(IntroFollowUpAfter), loc))
+	if len(o.Unreachable) > 0 {
+		fmt.Fprintf(&sb, "\nCould not reach %s (DMs closed).", names(o.Unreachable))
+	}
+	if len(o.Failed) > 0 {
+		fmt.Fprintf(&sb, "\nFailed for %s (see the log).", names(o.Failed))
+	}
+	return sb.String() + note
+}
+
+// runIntroRound pairs the candidates, stores the round, schedules its
+// follow-up and sends the introductions.
+func (b *Bot) runIntroRound(ctx context.Context, community string, at time.Time, by string) (introOutcome, error) {
+	cands, skips, err := b.introCandidates(ctx, community, at)
+	if err != nil {
+		return introOutcome{}, err
+	}
+	out := introOutcome{Skips: skips, Opted: len(cands)}
+	if len(cands) < 2 {
+		return out, nil
+	}
+	past, err := b.store.IntroRounds(ctx, community, IntroAvoidRounds)
+	if err != nil {
+		return out, err
+	}
+	r := IntroRound{Community: community, Seed: introSeed(community, at), At: at, CreatedBy: by}
+	for _, g := range PairIntros(cands, HistoryOf(past), r.Seed) {
+		r.Groups = append(r.Groups, IntroGroup{Members: g})
+	}
+	if r, err = b.store.AddIntroRound(ctx, r); err != nil {
+		return out, err
+	}
+	out.Round = r
+	if _, err := b.store.AddSchedule(ctx, Schedule{Community: community, Kind: ScheduleIntrosFollowUp, Spec: OnceSpec(at.Add(IntroFollowUpAfter)),
+		Payload: strconv.FormatInt(r.ID, 10), CreatedBy: by, CreatedAt: at}); err != nil {
+		return out, fmt.Errorf("schedule the follow-up of intro round %d: %w", r.ID, err)
+	}
+	chat, err := b.chat(community)
+	if err != nil {
+		return out, err
+	}
+	since := at.Add(-IntroCommonWindow)
+	for _, g := range r.Groups {
+		out.Groups = append(out.Groups, b.groupNames(ctx, community, g.Members))
+		common, err := b.commonChannels(ctx, community, g.Members, since)
+		if err != nil {
+			return out, err
+		}
+		if gm, ok := chat.(GroupMessenger); ok {
+			_, err := gm.PostGroup(ctx, community, g.Members, b.introPost(ctx, chat, community, g.Members, "", common))
+			if err == nil {
+				out.ByGroupDM = true
+				continue
+			}
+			b.log.WarnContext(ctx, "intro group DM failed; sending DMs", "community", community, "round", r.ID, "err", err)
+		}
+		for _, m := range g.Members {
+			post := b.introPost(ctx, chat, community, g.Members, m, common)
+			if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: community, Member: m}, post); err != nil {
+				if err := b.introUndelivered(ctx, community, m, at, err, &out.Unreachable, &out.Failed); err != nil {
+					return out, err
+				}
+			}
+		}
+	}
+	b.log.InfoContext(ctx, "intro round", "community", community, "round", r.ID, "groups", len(r.Groups))
+	return out, nil
+}
+
+// introUndelivered notes a DM that did not go: an unreachable member is
+// marked so (and left out of rounds until they take part again).
+func (b *Bot) introUndelivered(ctx context.Context, community, member string, at time.Time, err error, unreachable, failed *[]string) error {
+	name := b.introName(ctx, community, member)
+	if ErrorCode(err) != EUnreachable {
+		b.log.WarnContext(ctx, "intro DM failed", "community", community, "member", member, "err", err)
+		*failed = append(*failed, name)
+		return nil
+	}
+	*unreachable = append(*unreachable, name)
+	pr, err := b.store.Prefs(ctx, community, member)
+	if err != nil {
+		return err
+	}
+	pr.UnreachableSince = at
+	return b.store.SetPrefs(ctx, community, member, pr)
+}
+
+// introName is a member's display name (their id when unknown).
+func (b *Bot) introName(ctx context.Context, community, member string) string {
+	if m, err := b.store.Member(ctx, community, member); err == nil {
+		return displayName(m)
+	}
+	return member
+}
+
+// groupNames writes "Alice & Bob" or "Alice, Bob & Carol".
+func (b *Bot) groupNames(ctx context.Context, community string, members []string) string {
+	var ns []string
+	for _, m := range members {
+		ns = append(ns, b.introName(ctx, community, m))
+	}
+	return andList(ns, "&")
+}
+
+func andList(ns []string, and string) string {
+	switch len(ns) {
+	case 0:
+		return ""
+	case 1:
+		return ns[0]
+	}
+	return strings.Join(ns[:len(ns)-1], ", ") + " " + and + " " + ns[len(ns)-1]
+}
+
+// commonChannels are the channels at least two members of a group were
+// active in since, the most shared first (then by name), three at most.
+func (b *Bot) commonChannels(ctx context.Context, community string, members []string, since time.Time) ([]Channel, error) {
+	active, err := b.store.ActiveChannels(ctx, community, members, since)
+	if err != nil {
+		return nil, err
+	}
+	count, byID := map[string]int{}, map[string]Channel{}
+	for _, chs := range active {
+		for _, c := range chs {
+			count[c.ID]++
+			byID[c.ID] = c
+		}
+	}
+	var out []Channel
+	for id, n := range count {
+		if n >= 2 {
+			out = append(out, byID[id])
+		}
+	}
+	slices.SortFunc(out, func(a, c Channel) int {
+		if d := count[c.ID] - count[a.ID]; d != 0 {
+			return d
+		}
+		return strings.Compare(channelLabel(a.ID, a.Name), channelLabel(c.ID, c.Name))
+	})
+	return out[:min(3, len(out))], nil
+}
+
+// introPost is the introduction: to the whole group (to == ""), or to one
+// member naming the others.
+func (b *Bot) introPost(ctx context.Context, chat Chat, community string, members []string, to string, common []Channel) Post {
+	mention := func(m string) string {
+		if mn, ok := chat.(Mentioner); ok {
+			return mn.Mention(community, m)
+		}
+		return b.introName(ctx, community, m)
+	}
+	var others []string
+	for _, m := range members {
+		if m != to {
+			others = append(others, mention(m))
+		}
+	}
+	var sb strings.Builder
+	if to == "" {
+		fmt.Fprintf(&sb, "**Meet each other!** %s: you all asked Hearth to introduce you to other members of the community, and this round brings you together.\n", andList(others, "and"))
+	} else {
+		fmt.Fprintf(&sb, "**Meet %s!** Like you, they asked Hearth to introduce them to other members of the community, and this round brings you together.\n",
+			andList(others, "and"))
+	}
+	if len(common) > 0 {
+		var chs []string
+		for _, c := range common {
+			chs = append(chs, "#"+channelLabel(c.ID, c.Name))
+		}
+		fmt.Fprintf(&sb, "You have %s in common.\n", andList(chs, "and"))
+	}
+	if to == "" {
+		sb.WriteString("Why not find 20 minutes for a short call this week: what you're working on, what you're trying, what you could help each other with?\n")
+	} else {
+		sb.WriteString("Why not write to them and find 20 minutes for a short call this week: what you're working on, what you're trying, what you could help each other with?\n")
+	}
+	sb.WriteString("_In a week I'll ask whether you met. `/hearth intros off` stops introductions._")
+	return Post{Text: sb.String()}
+}
+
+// followUpIntros asks each member of a round's groups, once, whether they met.
+func (b *Bot) followUpIntros(ctx context.Context, community string, round int64, at time.Time) error {
+	r, err := b.store.IntroRound(ctx, community, round)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if first, err := b.store.MarkIntroFollowedUp(ctx, community, round, at); err != nil || !first {
+		return err
+	}
+	chat, err := b.chat(community)
+	if err != nil {
+		return err
+	}
+	var unreachable, failed []string
+	for _, g := range r.Groups {
+		for _, m := range g.Members {
+			mem, err := b.store.Member(ctx, community, m)
+			if errors.Is(err, ErrNotFound) || err == nil && mem.Left {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			var others []string
+			for _, o := range g.Members {
+				if o != m {
+					others = append(others, b.introName(ctx, community, o))
+				}
+			}
+			who := andList(others, "and")
+			if who == "" {
+				who = "another member"
+			}
+			gid := strconv.FormatInt(g.ID, 10)
+			post := Post{Text: fmt.Sprintf("A week ago Hearth introduced you to %s. Did you manage to meet?", who), Buttons: []Button{
+				{ActionID: ActionIntroAnswer, Label: "We met", Value: gid + ":" + string(IntroMet), Style: StylePrimary},
+				{ActionID: ActionIntroAnswer, Label: "Not yet", Value: gid + ":" + string(IntroNotYet)},
+			}}
+			if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: community, Member: m}, post); err != nil {
+				if err := b.introUndelivered(ctx, community, m, at, err, &unreachable, &failed); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	b.log.InfoContext(ctx, "intro follow-up", "community", community, "round", round, "unreachable", len(unreachable), "failed", len(failed))
+	return nil
+}
+
+// actIntroAnswer records a member's "We met" or "Not yet"; only the
+// group's members can answer for it.
+func (b *Bot) actIntroAnswer(ctx context.Context, a Action) (Reply, error) {
+	gidText, ans, _ := strings.Cut(a.Value, ":")
+	gid, err := strconv.ParseInt(gidText, 10, 64)
+	answer := IntroAnswer(ans)
+	if err != nil || gid <= 0 || (answer != IntroMet && answer != IntroNotYet) {
+		return Reply{}, Errorf(EArgument, "That button doesn't belong to an introduction I know.")
+	}
+	if err := b.store.AnswerIntro(ctx, a.Community, gid, a.Member, answer, a.At); errors.Is(err, ErrNotFound) {
+		return Reply{}, Errorf(EForbidden, "That question was for the members of that introduction.")
+	} else if err != nil {
+		return Reply{}, err
+	}
+	if answer == IntroMet {
+		return privateText("Wonderful, thank you for telling me! I hope it was the first of many conversations."), nil
+	}
+	return privateText("No rush: a short message suggesting a time is often all it takes."), nil
+}
+
+// runScheduledIntros runs a round on its schedule and tells the
+// facilitators (the digest channel, or the schedule's creator).
+func (b *Bot) runScheduledIntros(ctx context.Context, s Schedule, at time.Time) error {
+	out, err := b.runIntroRound(ctx, s.Community, at, s.CreatedBy)
+	if err != nil {
+		return err
+	}
+	channel, err := b.store.Setting(ctx, s.Community, SettingDigestChannel)
+	if err != nil {
+		return err
+	}
+	to := Destination{Kind: ToChannel, Community: s.Community, Channel: channel}
+	if channel == "" {
+		if s.CreatedBy == "" {
+			return nil
+		}
+		to = Destination{Kind: ToDM, Community: s.Community, Member: s.CreatedBy}
+	}
+	chat, err := b.chat(s.Community)
+	if err != nil {
+		return err
+	}
+	_, err = chat.Post(ctx, to, Post{Text: out.String(b.loc)})
+	return err
+}
+
+// introsLine is the report's and the digest's line on intros ("" when
+// there were none).
+func introsLine(r IntroCounts) string {
+	if r == (IntroCounts{}) {
+		return ""
+	}
+	return fmt.Sprintf("Intros: %s made, %d met", plural(r.Made, "group"), r.Met)
+}
