@@ -105,11 +105,14 @@ func Intents(members bool) discordgo.Intent {
 }
 
 // InvitePermissions are the bot permissions Hearth needs in a guild
-// (274878008320): View Channels and Read Message History to see channels
+// (283467942912): View Channels and Read Message History to see channels
 // and answer a message inline, Send Messages and Send Messages in Threads to
-// post, Attach Files for charts. Nothing that moderates or reads content.
+// post, Attach Files for charts, Manage Events to put events on the
+// server's Events list (PublishEvent). Nothing that moderates or reads
+// content.
 const InvitePermissions = discordgo.PermissionViewChannel | discordgo.PermissionReadMessageHistory |
-	discordgo.PermissionSendMessages | discordgo.PermissionSendMessagesInThreads | discordgo.PermissionAttachFiles
+	discordgo.PermissionSendMessages | discordgo.PermissionSendMessagesInThreads | discordgo.PermissionAttachFiles |
+	discordgo.PermissionManageEvents
 
 // InviteURL is the link that adds the application's bot to a guild, with
 // the bot and applications.commands scopes and InvitePermissions.

@@ -175,10 +175,12 @@ func TestLongPostSplit(t *testing.T) {
 }
 
 func TestInviteURL(t *testing.T) {
-	if discord.InvitePermissions != 274878008320 {
-		t.Errorf("permissions %d; the README says 274878008320", discord.InvitePermissions)
+	// 274878008320 (README, step 2) plus Manage Events (1<<33) for the
+	// server's Events list.
+	if discord.InvitePermissions != 283467942912 {
+		t.Errorf("permissions %d; want 283467942912", discord.InvitePermissions)
 	}
-	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=274878008320"
+	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=283467942912"
 	if got := discord.InviteURL("123"); got != want {
 		t.Errorf("InviteURL = %s", got)
 	}

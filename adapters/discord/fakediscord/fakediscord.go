@@ -6,9 +6,11 @@
 // client is what the adapter tests exercise.
 //
 // Everything a client does is recorded for assertions, and knobs reproduce
-// Discord's failures: a 429 on a route, a member whose DMs are closed (error
-// 50007), a bad token (close 4004), a privileged intent that is not switched
-// on (close 4014), a dropped socket, an op 7 RECONNECT.
+// Discord's failures: a 429 on a route, an answer lost after the request was
+// carried out (a 500), a member whose DMs are closed (error 50007), a bot
+// without Manage Events (error 50013), a bad token (close 4004), a
+// privileged intent that is not switched on (close 4014), a dropped socket,
+// an op 7 RECONNECT.
 //
 // It is not Discord: it checks what Hearth relies on and accepts the rest.
 package fakediscord
@@ -86,7 +88,10 @@ type Server struct {
 	channels    map[string]channelInfo // every channel, thread and DM by id
 	dmChannels  map[string]string      // user id -> DM channel id
 	closedDMs   map[string]bool
-	rateLimits  map[string][]time.Duration // "METHOD /path" -> pending 429s
+	rateLimits  map[string][]time.Duration  // "METHOD /path" -> pending 429s
+	lostAnswers map[string]int              // "METHOD /path" -> requests to carry out but answer 500
+	events      map[string][]ScheduledEvent // guild id -> scheduled events, oldest first
+	noEvents    map[string]bool             // guild ids where the bot lacks Manage Events
 	requests    []Request
 	messages    []SentMessage
 	nonces      map[string]SentMessage // channel+nonce -> message, for enforce_nonce
@@ -195,18 +200,21 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		opts:       opts,
-		changed:    make(chan struct{}),
-		guilds:     map[string]*Guild{},
-		channels:   map[string]channelInfo{},
-		dmChannels: map[string]string{},
-		closedDMs:  map[string]bool{},
-		rateLimits: map[string][]time.Duration{},
-		nonces:     map[string]SentMessage{},
-		commands:   map[string][]byte{},
-		sessions:   map[string]*session{},
-		conns:      map[*conn]bool{},
-		interacts:  map[string]Interaction{},
+		opts:        opts,
+		changed:     make(chan struct{}),
+		guilds:      map[string]*Guild{},
+		channels:    map[string]channelInfo{},
+		dmChannels:  map[string]string{},
+		closedDMs:   map[string]bool{},
+		rateLimits:  map[string][]time.Duration{},
+		lostAnswers: map[string]int{},
+		events:      map[string][]ScheduledEvent{},
+		noEvents:    map[string]bool{},
+		nonces:      map[string]SentMessage{},
+		commands:    map[string][]byte{},
+		sessions:    map[string]*session{},
+		conns:       map[*conn]bool{},
+		interacts:   map[string]Interaction{},
 	}
 	for _, g := range opts.Guilds {
 		s.addGuildLocked(g)
@@ -408,6 +416,26 @@ func (s *Server) RateLimit(route string, n int, retryAfter time.Duration) {
 	for range n {
 		s.rateLimits[route] = append(s.rateLimits[route], retryAfter)
 	}
+}
+
+// LoseAnswers makes the next n requests to route ("POST /guilds/1/scheduled-events")
+// take effect but answer 500, as when Discord fails after acting: the client
+// can't tell whether its request went through.
+func (s *Server) LoseAnswers(route string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.lostAnswers[route] += n
+}
+
+// loseAnswer reports whether the answer to a request to route is lost.
+func (s *Server) loseAnswer(route string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lostAnswers[route] == 0 {
+		return false
+	}
+	s.lostAnswers[route]--
+	return true
 }
 
 // CloseDMs makes messages to userID's DM channel fail with 50007, as when a

@@ -17,6 +17,9 @@ type apiError struct {
 	status  int
 	Code    int    `json:"code"`
 	Message string `json:"message"`
+	// Errors says which fields of an Invalid Form Body (50035) are wrong,
+	// nested like the body: {"name": {"_errors": [{"code": ..., "message": ...}]}}.
+	Errors map[string]any `json:"errors,omitempty"`
 }
 
 func errorf(status, code int, msg string) *apiError {
@@ -52,6 +55,10 @@ func (s *Server) restMux() http.Handler {
 	route("DELETE /webhooks/{app}/{token}/messages/{message}", false, s.webhook("delete"))
 	route("POST /webhooks/{app}/{token}", false, s.webhook("followup"))
 	route("GET /guilds/{guild}/members", true, s.listMembers)
+	route("POST /guilds/{guild}/scheduled-events", true, s.createScheduledEvent)
+	route("GET /guilds/{guild}/scheduled-events", true, s.listScheduledEvents)
+	route("GET /guilds/{guild}/scheduled-events/{id}", true, s.getScheduledEvent)
+	route("DELETE /guilds/{guild}/scheduled-events/{id}", true, s.deleteScheduledEvent)
 	route("/", false, func(r *http.Request, _ *Request) (int, any, *apiError) {
 		return 0, nil, errorf(404, 0, "404: Not Found ("+r.Method+" "+r.URL.Path+")")
 	})
@@ -92,6 +99,10 @@ func (s *Server) wrap(auth bool, fn handlerFunc) http.HandlerFunc {
 			return
 		}
 		status, body, apiErr := fn(r, &req)
+		if apiErr == nil && s.loseAnswer(key) {
+			// Done, but the client hears a failure.
+			status, body, apiErr = 0, nil, errorf(500, 0, "500: Internal Server Error")
+		}
 		s.answer(w, &req, status, body, apiErr)
 	}
 }
