@@ -105,14 +105,14 @@ func Intents(members bool) discordgo.Intent {
 }
 
 // InvitePermissions are the bot permissions Hearth needs in a guild
-// (283467942912): View Channels and Read Message History to see channels
+// (17867064052736): View Channels and Read Message History to see channels
 // and answer a message inline, Send Messages and Send Messages in Threads to
-// post, Attach Files for charts, Manage Events to put events on the
-// server's Events list (PublishEvent). Nothing that moderates or reads
-// content.
+// post, Attach Files for charts, Create Events to put its own events on the
+// server's Events list (PublishEvent; unlike Manage Events it cannot touch
+// anyone else's). Nothing that moderates or reads content.
 const InvitePermissions = discordgo.PermissionViewChannel | discordgo.PermissionReadMessageHistory |
 	discordgo.PermissionSendMessages | discordgo.PermissionSendMessagesInThreads | discordgo.PermissionAttachFiles |
-	discordgo.PermissionManageEvents
+	discordgo.PermissionCreateEvents
 
 // InviteURL is the link that adds the application's bot to a guild, with
 // the bot and applications.commands scopes and InvitePermissions.

@@ -40,7 +40,7 @@ const (
 // failure. Discord takes no nonce here, so a retry after a failure that
 // may have gone through first looks for the event it would create.
 //
-// Without the Manage Events permission Discord answers 403, which becomes
+// Without the Create Events permission Discord answers 403, which becomes
 // a *bot.Error (bot.EPlatform) telling the operator to grant it.
 func (a *Adapter) PublishEvent(ctx context.Context, community string, e bot.CommunityEvent) (string, error) {
 	guildID, err := guildOf(community)
@@ -175,7 +175,7 @@ func (a *Adapter) calendarError(err error, what string) error {
 	var re *discordgo.RESTError
 	if restCode(err) == discordgo.ErrCodeMissingPermissions || restCode(err) == discordgo.ErrCodeMissingAccess ||
 		errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusForbidden {
-		return bot.Errorf(bot.EPlatform, "I can't %s: give Hearth the Manage Events permission (Server Settings, Roles, Hearth's role).", what)
+		return bot.Errorf(bot.EPlatform, "I can't %s: give Hearth the Create Events permission (Server Settings, Roles, Hearth's role).", what)
 	}
 	return fmt.Errorf("discord: %s: %w", what, err)
 }

@@ -116,7 +116,7 @@ func TestCancelEvent(t *testing.T) {
 	}
 }
 
-// Without Manage Events, Discord answers 403: the operator reads which
+// Without Create Events, Discord answers 403: the operator reads which
 // permission to grant, and nothing is retried.
 func TestEventWithoutManageEvents(t *testing.T) {
 	t.Parallel()
@@ -128,8 +128,8 @@ func TestEventWithoutManageEvents(t *testing.T) {
 	wantPlatform := func(what string, err error) {
 		t.Helper()
 		var be *bot.Error
-		if !errors.As(err, &be) || be.Code != bot.EPlatform || !strings.Contains(be.Message, "Manage Events") {
-			t.Errorf("%s: error %v; want a %s error naming Manage Events", what, err, bot.EPlatform)
+		if !errors.As(err, &be) || be.Code != bot.EPlatform || !strings.Contains(be.Message, "Create Events") {
+			t.Errorf("%s: error %v; want a %s error naming Create Events", what, err, bot.EPlatform)
 		}
 	}
 	_, err = h.a.PublishEvent(ctx, community, seedSwap())

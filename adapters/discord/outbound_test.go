@@ -175,12 +175,12 @@ func TestLongPostSplit(t *testing.T) {
 }
 
 func TestInviteURL(t *testing.T) {
-	// 274878008320 (README, step 2) plus Manage Events (1<<33) for the
+	// 274878008320 (README, step 2) plus Create Events (1<<44) for the
 	// server's Events list.
-	if discord.InvitePermissions != 283467942912 {
-		t.Errorf("permissions %d; want 283467942912", discord.InvitePermissions)
+	if discord.InvitePermissions != 17867064052736 {
+		t.Errorf("permissions %d; want 17867064052736", discord.InvitePermissions)
 	}
-	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=283467942912"
+	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=17867064052736"
 	if got := discord.InviteURL("123"); got != want {
 		t.Errorf("InviteURL = %s", got)
 	}

@@ -8,7 +8,7 @@
 // Everything a client does is recorded for assertions, and knobs reproduce
 // Discord's failures: a 429 on a route, an answer lost after the request was
 // carried out (a 500), a member whose DMs are closed (error 50007), a bot
-// without Manage Events (error 50013), a bad token (close 4004), a
+// without Create Events (error 50013), a bad token (close 4004), a
 // privileged intent that is not switched on (close 4014), a dropped socket,
 // an op 7 RECONNECT.
 //
@@ -91,7 +91,7 @@ type Server struct {
 	rateLimits  map[string][]time.Duration  // "METHOD /path" -> pending 429s
 	lostAnswers map[string]int              // "METHOD /path" -> requests to carry out but answer 500
 	events      map[string][]ScheduledEvent // guild id -> scheduled events, oldest first
-	noEvents    map[string]bool             // guild ids where the bot lacks Manage Events
+	noEvents    map[string]bool             // guild ids where the bot lacks Create Events
 	requests    []Request
 	messages    []SentMessage
 	nonces      map[string]SentMessage // channel+nonce -> message, for enforce_nonce

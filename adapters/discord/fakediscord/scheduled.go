@@ -53,7 +53,7 @@ func (s *Server) ScheduledEvents(guildID string) []ScheduledEvent {
 	return slices.Clone(s.events[guildID])
 }
 
-// RevokeManageEvents takes Manage Events from the bot in guildID: creating
+// RevokeManageEvents takes the events permission (Create Events) from the bot in guildID: creating
 // and deleting scheduled events there answer 403 Missing Permissions
 // (50013), as Discord does. Listing them still works.
 func (s *Server) RevokeManageEvents(guildID string) {
@@ -62,7 +62,7 @@ func (s *Server) RevokeManageEvents(guildID string) {
 	s.noEvents[guildID] = true
 }
 
-// GrantManageEvents gives Manage Events back to the bot in guildID.
+// GrantManageEvents gives the events permission back to the bot in guildID.
 func (s *Server) GrantManageEvents(guildID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
