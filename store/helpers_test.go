@@ -99,6 +99,16 @@ func share(member, channel string, id int64, when time.Time) bot.Event {
 	return bot.Event{Kind: bot.KindResourceShare, Community: community, Channel: channel, Member: member, At: when, Key: fmt.Sprintf("share:%d", id)}
 }
 
+// rsvp and attended are a member's answer to an event's invitation and
+// their being there, under the channel the event was announced in.
+func rsvp(member, channel string, event int64, when time.Time) bot.Event {
+	return bot.Event{Kind: bot.KindRSVP, Community: community, Channel: channel, Member: member, At: when, Key: fmt.Sprintf("rsvp:%d:%s", event, member)}
+}
+
+func attended(member, channel string, event int64, when time.Time) bot.Event {
+	return bot.Event{Kind: bot.KindAttended, Community: community, Channel: channel, Member: member, At: when, Key: fmt.Sprintf("attended:%d:%s", event, member)}
+}
+
 // answerEvents returns n events, about a third each check-in answers, "I'm
 // still here" and resource shares (half of those in a channel of events),
 // at random times in [from, to): the simulator makes none of them. Most are
@@ -121,15 +131,19 @@ func answerEvents(r *rand.Rand, events []bot.Event, from, to time.Time, n int) [
 		}
 		when := from.Add(time.Duration(r.Int64N(int64(to.Sub(from))))).Truncate(time.Millisecond)
 		e := checkin(member, fmt.Sprint(i), when)
-		switch i % 3 {
+		channel := ""
+		if i%2 == 0 {
+			channel = channels[r.IntN(len(channels))]
+		}
+		switch i % 5 {
 		case 1:
 			e = stillHere(member, int64(i), when)
 		case 2:
-			channel := ""
-			if i%2 == 0 {
-				channel = channels[r.IntN(len(channels))]
-			}
 			e = share(member, channel, int64(i), when)
+		case 3:
+			e = rsvp(member, channel, int64(i), when)
+		case 4:
+			e = attended(member, channel, int64(i), when)
 		}
 		e.Community = events[0].Community
 		out = append(out, e)

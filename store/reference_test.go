@@ -208,14 +208,14 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 	rep := bot.Report{Community: q.Community, From: q.From, To: q.To,
 		Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{}, QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}}
 	quietFrom := q.To.Add(-q.QuietAfter)
-	type tally struct{ counts [6]int }
+	type tally struct{ counts [8]int }
 	per := map[string]*tally{}
 	perChannel := map[string]*bot.ChannelActivity{}
 	activeIn := map[string]map[string]bool{}
 	recent := map[string]bool{}
 	last := map[string]time.Time{}
 	for _, e := range ref.events {
-		k := slices.Index([]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer, bot.KindStillHere, bot.KindResourceShare}, e.Kind)
+		k := slices.Index([]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer, bot.KindStillHere, bot.KindResourceShare, bot.KindRSVP, bot.KindAttended}, e.Kind)
 		if k < 0 {
 			continue
 		}
@@ -258,6 +258,8 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 		rep.Activity.CheckinAnswers += tl.counts[3]
 		rep.Activity.StillHere += tl.counts[4]
 		rep.Activity.ResourceShares += tl.counts[5]
+		rep.Activity.RSVPs += tl.counts[6]
+		rep.Activity.Attendances += tl.counts[7]
 		rep.TopContributors = append(rep.TopContributors, bot.Contributor{ID: id, Name: ref.members[id].name,
 			Messages: tl.counts[0], Replies: tl.counts[1], Reactions: tl.counts[2]})
 	}

@@ -70,27 +70,27 @@ func TestRollupsMatchEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	var answered, stillHere, shared, sharedInChannels int
-	if err := raw.QueryRow(`SELECT SUM(checkin_answers), SUM(still_here), SUM(resource_shares), SUM(resource_shares * (channel_id <> 0))
-FROM channel_days`).Scan(&answered, &stillHere, &shared, &sharedInChannels); err != nil || answered == 0 || stillHere == 0 || sharedInChannels == 0 || sharedInChannels == shared {
+	var answered, stillHere, shared, sharedInChannels, rsvps, attendances int
+	if err := raw.QueryRow(`SELECT SUM(checkin_answers), SUM(still_here), SUM(resource_shares), SUM(resource_shares * (channel_id <> 0)), SUM(rsvps), SUM(attendances)
+FROM channel_days`).Scan(&answered, &stillHere, &shared, &sharedInChannels, &rsvps, &attendances); err != nil || answered == 0 || stillHere == 0 || sharedInChannels == 0 || sharedInChannels == shared || rsvps == 0 || attendances == 0 {
 		t.Errorf("the rollups count %d check-in answers, %d still here and %d resource shares, %d of them in channels (%v): the history misses a kind",
 			answered, stillHere, shared, sharedInChannels, err)
 	}
 	const dayMs = 86400000
-	kinds := `SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer'), SUM(e.kind = 'still_here'), SUM(e.kind = 'resource_share')`
-	activity := `e.kind IN ('message', 'reply', 'reaction', 'checkin_answer', 'still_here', 'resource_share')`
+	kinds := `SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer'), SUM(e.kind = 'still_here'), SUM(e.kind = 'resource_share'), SUM(e.kind = 'rsvp'), SUM(e.kind = 'attended')`
+	activity := `e.kind IN ('message', 'reply', 'reaction', 'checkin_answer', 'still_here', 'resource_share', 'rsvp', 'attended')`
 	for _, c := range []struct{ name, stored, rebuilt string }{
 		{"member_channel_days",
-			`SELECT community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers, still_here, resource_shares FROM member_channel_days`,
+			`SELECT community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances FROM member_channel_days`,
 			`SELECT e.community_id, e.member_id, e.at / ` + fmt.Sprint(dayMs) + `, COALESCE(e.channel_id, 0), ` + kinds + `
 			FROM events e WHERE ` + activity + ` GROUP BY 1, 2, 3, 4`},
 		{"member_days",
-			`SELECT community_id, member_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, channels FROM member_days`,
+			`SELECT community_id, member_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances, channels FROM member_days`,
 			`SELECT e.community_id, e.member_id, e.at / ` + fmt.Sprint(dayMs) + `, ` + kinds + `,
 				COALESCE(GROUP_CONCAT(DISTINCT e.channel_id), '')
 			FROM events e WHERE ` + activity + ` GROUP BY 1, 2, 3`},
 		{"channel_days",
-			`SELECT community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares FROM channel_days`,
+			`SELECT community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances FROM channel_days`,
 			`SELECT e.community_id, COALESCE(e.channel_id, 0), e.at / ` + fmt.Sprint(dayMs) + `, ` + kinds + `
 			FROM events e JOIN members m ON m.id = e.member_id WHERE ` + activity + ` AND NOT m.is_bot GROUP BY 1, 2, 3`},
 		{"latest activity",

@@ -151,7 +151,7 @@ func (ref *reference) memberWeeks(q bot.MemberWeeksQuery) []bot.MemberWeeks {
 					w.Replies++
 				case bot.KindReaction:
 					w.Reactions++
-				case bot.KindCheckinAnswer, bot.KindStillHere, bot.KindResourceShare:
+				case bot.KindCheckinAnswer, bot.KindStillHere, bot.KindResourceShare, bot.KindRSVP, bot.KindAttended:
 					w.Answers++
 				}
 			}
