@@ -353,6 +353,7 @@ const PrivacyText = `**What Hearth records**
 • Your name and, where the platform says, time zone, so reports and nudges read well.
 • Your answers to check-ins: with your id for attributed ones; for anonymous ones under a token nobody can tie back to you once the check-in closes.
 • Nudges sent to you and what you answered, and your nudge choices.
+• What you give on purpose: resources you share (link, tags, note), stories with the consent you chose, your event RSVPs and attendance, your intro opt-in and whether an intro met.
 **What Hearth never records**
 • The text of your messages and replies, or which emoji you used beyond the reaction itself.
 • Anything from channels Hearth is not in, or your direct messages with other people.

@@ -19,6 +19,22 @@ type MemberData struct {
 	Prefs       MemberPrefs       `json:"prefs"`
 	Resources   []Resource        `json:"resources"`
 	Stories     []Story           `json:"stories"`
+	RSVPs       []RSVP            `json:"rsvps"`
+	Intros      MemberIntros      `json:"intros"`
+}
+
+// MemberIntros is what Hearth keeps of a member's intros: when they opted
+// in (zero: not opted in) and the groups they were in, with their answer.
+type MemberIntros struct {
+	OptedInSince time.Time          `json:"opted_in_since,omitzero"`
+	Groups       []MemberIntroGroup `json:"groups"`
+}
+
+// MemberIntroGroup is one introduction the member was part of.
+type MemberIntroGroup struct {
+	Round  int64     `json:"round"`
+	MadeAt time.Time `json:"made_at"`
+	Answer string    `json:"answer,omitempty"` // "met", "not_yet", or "" (no answer)
 }
 
 // MemberEvent is one recorded piece of participation: what kind, where,

@@ -38,7 +38,8 @@ func (db *DB) exportMember(ctx context.Context, community, member string) (bot.M
 	}
 	defer tx.Rollback()
 	d := bot.MemberData{Community: community, Counts: map[bot.EventKind]int{}, Events: []bot.MemberEvent{},
-		Answers: []bot.MemberAnswer{}, Nudges: []bot.Nudge{}, Resources: []bot.Resource{}, Stories: []bot.Story{}}
+		Answers: []bot.MemberAnswer{}, Nudges: []bot.Nudge{}, Resources: []bot.Resource{}, Stories: []bot.Story{},
+		RSVPs: []bot.RSVP{}, Intros: bot.MemberIntros{Groups: []bot.MemberIntroGroup{}}}
 	var cid, mid, firstSeen int64
 	var lastActive, joined sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT m.community_id, m.id, m.first_seen, m.last_active, `+memberColumns+`
@@ -113,6 +114,42 @@ WHERE p.community_id = ? AND p.member_id = ?`, cid, mid))
 		d.Stories = append(d.Stories, s)
 		return err
 	}, sqlStories+` WHERE s.community_id = ? AND s.member_id = ? ORDER BY s.at, s.id`, cid, mid)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
+	err = each(ctx, tx, "rsvps", func(rows *sql.Rows) error {
+		r := bot.RSVP{Member: member, MemberName: d.Member.Name}
+		var choice string
+		var at int64
+		var attended sql.NullInt64
+		if err := rows.Scan(&r.Event, &choice, &at, &attended); err != nil {
+			return err
+		}
+		r.Choice, r.At, r.AttendedAt = bot.RSVPChoice(choice), time.UnixMilli(at).UTC(), fromMillis(attended)
+		d.RSVPs = append(d.RSVPs, r)
+		return nil
+	}, `SELECT r.event_id, r.choice, r.at, r.attended_at FROM event_rsvps r JOIN community_events e ON e.id = r.event_id
+WHERE e.community_id = ? AND r.member_id = ? ORDER BY r.at, r.event_id`, cid, mid)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
+	var since sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT since FROM intro_optins WHERE community_id = ? AND member_id = ?`, cid, mid).Scan(&since); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return bot.MemberData{}, fmt.Errorf("intro opt-in: %w", err)
+	}
+	d.Intros.OptedInSince = fromMillis(since)
+	err = each(ctx, tx, "intro groups", func(rows *sql.Rows) error {
+		var g bot.MemberIntroGroup
+		var made int64
+		if err := rows.Scan(&g.Round, &made, &g.Answer); err != nil {
+			return err
+		}
+		g.MadeAt = time.UnixMilli(made).UTC()
+		d.Intros.Groups = append(d.Intros.Groups, g)
+		return nil
+	}, `SELECT g.round_id, ro.made_at, m.answer FROM intro_members m
+JOIN intro_groups g ON g.id = m.group_id JOIN intro_rounds ro ON ro.id = g.round_id
+WHERE g.community_id = ? AND m.member_id = ? ORDER BY ro.made_at, g.round_id`, cid, mid)
 	if err != nil {
 		return bot.MemberData{}, err
 	}

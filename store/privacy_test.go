@@ -356,6 +356,8 @@ func TestExportMember(t *testing.T) {
 			{ID: 3, Community: community, Member: gone, MemberName: goneName, Text: "Less lecturing, more questions",
 				Consent: bot.ConsentPrivate, Source: "command", At: at(2, 11)},
 		},
+		RSVPs:  []bot.RSVP{{Event: 1, Member: gone, MemberName: goneName, Choice: bot.RSVPGoing, At: at(1, 0), AttendedAt: at(2, 17)}},
+		Intros: bot.MemberIntros{OptedInSince: at(1, 0), Groups: []bot.MemberIntroGroup{{Round: 1, MadeAt: at(1, 1), Answer: "met"}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ExportMember:\n got %+v\nwant %+v", got, want)
