@@ -1,0 +1,35 @@
+package bot_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+// BenchmarkPairIntros pairs 1,000 opted-in members across 24 time zones
+// with six earlier rounds to avoid: one intro round of a large community.
+func BenchmarkPairIntros(b *testing.B) {
+	members := make([]bot.IntroCandidate, 1000)
+	for i := range members {
+		members[i] = bot.IntroCandidate{ID: fmt.Sprintf("m%04d", i), Offset: time.Duration(i%24-11) * time.Hour, KnownTZ: i%3 != 0}
+	}
+	history := bot.IntroHistory{}
+	for round := range 6 {
+		for _, g := range bot.PairIntros(members, history, int64(round)) {
+			for i := range g {
+				for j := i + 1; j < len(g); j++ {
+					history[bot.IntroPair(g[i], g[j])] = round + 1
+				}
+			}
+		}
+	}
+	seed := int64(100)
+	for b.Loop() {
+		if groups := bot.PairIntros(members, history, seed); len(groups) != 500 {
+			b.Fatalf("%d groups", len(groups))
+		}
+		seed++
+	}
+}
