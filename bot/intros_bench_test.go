@@ -20,7 +20,7 @@ func BenchmarkPairIntros(b *testing.B) {
 		for _, g := range bot.PairIntros(members, history, int64(round)) {
 			for i := range g {
 				for j := i + 1; j < len(g); j++ {
-					history[bot.IntroPair(g[i], g[j])] = round + 1
+					history[bot.IntroPair(g[i], g[j])] = 6 - round // the age: 1 is the latest round
 				}
 			}
 		}
