@@ -36,6 +36,7 @@ func Commands() []CommandSpec {
 		}
 		table = append(table, scheduleCommands()...)
 		table = append(table, checkinCommands()...)
+		table = append(table, memberCommands()...)
 	})
 	return table
 }
@@ -124,14 +125,11 @@ func periodLabel(arg string) string {
 }
 
 func (b *Bot) cmdMe(ctx context.Context, inv invocation) (Reply, error) {
-	act, err := b.store.MemberActivity(ctx, inv.Community, inv.Member)
-	if errors.Is(err, ErrNotFound) {
-		return Reply{Post: Post{Text: "Hearth has recorded nothing about you yet. It records only that you took part (a message, a reply, a reaction, an answer), never what you wrote."}, Private: true}, nil
-	}
+	text, err := b.memberHistory(ctx, inv.Community, inv.Member, inv.At, true)
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{Post: Post{Text: FormatMemberActivity(act, b.loc)}, Private: true}, nil
+	return Reply{Post: Post{Text: text}, Private: true}, nil
 }
 
 func (b *Bot) cmdFacilitators(ctx context.Context, inv invocation) (Reply, error) {
@@ -275,5 +273,10 @@ func (b *Bot) actionTable() map[string]actionFunc {
 		ActionCheckinAnswer: b.actCheckinAnswer,
 		ActionCheckinWrite:  b.actCheckinWrite,
 		FormCheckin:         b.actCheckinForm,
+		ActionNudgeHere:     b.actNudgeHere,
+		ActionNudgePause:    b.actNudgePause,
+		ActionNudgeStop:     b.actNudgeStop,
+		ActionNudgeApprove:  b.actNudgeApprove,
+		ActionForgetConfirm: b.actForgetConfirm,
 	}
 }

@@ -289,8 +289,8 @@ func (b *Bot) runScheduledCheckin(ctx context.Context, sc Schedule, at time.Time
 	return nil
 }
 
-// payloadRun is the run id of a reminder or close schedule.
-func payloadRun(s Schedule) int64 {
+// payloadID is the id a one-shot schedule names: a run (reminder, close) or a nudge.
+func payloadID(s Schedule) int64 {
 	id, _ := strconv.ParseInt(s.Payload, 10, 64)
 	return id
 }

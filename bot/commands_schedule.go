@@ -308,6 +308,10 @@ func (b *Bot) describeSchedule(ctx context.Context, s Schedule) string {
 		return "reminder of check-in #" + s.Payload
 	case s.Kind == ScheduleCheckinClose:
 		return "close of check-in #" + s.Payload
+	case s.Kind == ScheduleNudge:
+		return "nudges for quiet members"
+	case s.Kind == ScheduleNudgeSend:
+		return "nudge #" + s.Payload + " after quiet hours"
 	}
 	return string(s.Kind) + where
 }

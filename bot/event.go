@@ -16,12 +16,13 @@ const (
 	KindJoin          EventKind = "join"           // joined the community (no Channel) or a channel
 	KindLeave         EventKind = "leave"          // left the community (no Channel) or a channel
 	KindCheckinAnswer EventKind = "checkin_answer" // answered a check-in
+	KindStillHere     EventKind = "still_here"     // answered a nudge with "I'm still here"
 )
 
 // Activity reports whether the kind counts as being active.
 func (k EventKind) Activity() bool {
 	switch k {
-	case KindMessage, KindReply, KindReaction, KindCheckinAnswer:
+	case KindMessage, KindReply, KindReaction, KindCheckinAnswer, KindStillHere:
 		return true
 	}
 	return false

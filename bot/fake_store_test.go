@@ -27,6 +27,7 @@ type fakeStore struct {
 	settings     map[string]string
 	surveys      []bot.Survey
 	checkins     *checkinState
+	nudgeState   *nudgeState
 }
 
 var _ bot.Store = (*fakeStore)(nil)

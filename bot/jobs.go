@@ -26,9 +26,24 @@ func (b *Bot) RunSchedule(ctx context.Context, s Schedule, at time.Time) error {
 	case ScheduleCheckin:
 		err = b.runScheduledCheckin(ctx, s, at)
 	case ScheduleCheckinRemind:
-		err = b.remindRun(ctx, s.Community, payloadRun(s), at)
+		err = b.remindRun(ctx, s.Community, payloadID(s), at)
+	case ScheduleNudge:
+		err = b.runScheduledNudges(ctx, s, at)
+	case ScheduleNudgeSend:
+		_, err = b.sendNudge(ctx, s.Community, payloadID(s), at)
+		if errors.Is(err, ErrNotFound) {
+			err = nil
+		}
+		if err == nil {
+			// Its one firing is done: a spent one-shot schedule would only
+			// clutter /hearth schedule list.
+			err = b.store.RemoveSchedule(ctx, s.Community, s.ID)
+			if errors.Is(err, ErrNotFound) {
+				err = nil
+			}
+		}
 	case ScheduleCheckinClose:
-		_, _, _, err = b.closeRun(ctx, s.Community, payloadRun(s), at)
+		_, _, _, err = b.closeRun(ctx, s.Community, payloadID(s), at)
 		if errors.Is(err, ErrNotFound) {
 			err = nil
 		}

@@ -22,8 +22,28 @@ type Report struct {
 	Unanswered      []Unanswered      `json:"unanswered"`
 	// Prompts are the discussion prompts Hearth posted in the period, with
 	// their replies (before To), distinct responders and reactions.
-	Prompts  []PromptActivity `json:"prompts"`
-	Previous *Summary         `json:"previous"`
+	Prompts []PromptActivity `json:"prompts"`
+	// Levels count members by participation level as of To (over the
+	// LevelWindow before it); LevelChanges compare each member's level with
+	// theirs as of From. Filled by BuildReport.
+	Levels       LevelCounts  `json:"levels"`
+	LevelChanges LevelChanges `json:"level_changes"`
+	Nudges       NudgeCounts  `json:"nudges"`
+	Previous     *Summary     `json:"previous"`
+}
+
+// LevelCounts count members by participation level.
+type LevelCounts struct {
+	Leading       int `json:"leading"`
+	Contributing  int `json:"contributing"`
+	Participating int `json:"participating"`
+	Observing     int `json:"observing"`
+}
+
+// LevelChanges count members whose level moved since the previous period.
+type LevelChanges struct {
+	Up   int `json:"up"`
+	Down int `json:"down"`
 }
 
 // MemberCounts counts members as of the end of the period.
@@ -40,6 +60,7 @@ type ActivityCounts struct {
 	Replies        int `json:"replies"`
 	Reactions      int `json:"reactions"`
 	CheckinAnswers int `json:"checkin_answers"`
+	StillHere      int `json:"still_here"` // "I'm still here" answers to nudges
 }
 
 // Tiers splits members by how they took part.
@@ -90,6 +111,8 @@ type Unanswered struct {
 type Summary struct {
 	Members  MemberCounts   `json:"members"`
 	Activity ActivityCounts `json:"activity"`
+	Levels   LevelCounts    `json:"levels"`
+	Nudges   NudgeCounts    `json:"nudges"`
 }
 
 // DefaultQuietAfter is how long without activity makes a member quiet.
@@ -116,7 +139,12 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, er
 		return Report{}, fmt.Errorf("previous report %s: %w", q.Community, err)
 	}
 	rep.Community, rep.From, rep.To = q.Community, q.From, q.To
-	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity}
+	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity, Nudges: prev.Nudges}
+	if ws, ok := r.(MemberWeeksSource); ok && !q.SummaryOnly {
+		if err := fillLevels(ctx, ws, &rep); err != nil {
+			return Report{}, err
+		}
+	}
 	rep.normalize()
 	nameUnanswered(ctx, r, &rep)
 	return rep, nil
@@ -167,4 +195,34 @@ func (r *Report) normalize() {
 	if r.Prompts == nil {
 		r.Prompts = []PromptActivity{}
 	}
+}
+
+// fillLevels counts members by level as of the report's end and as of its
+// start (the previous summary), and how many moved up or down between.
+// Levels are community-wide, like member counts.
+func fillLevels(ctx context.Context, src MemberWeeksSource, rep *Report) error {
+	now, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.To, Weeks: LevelWeeks, CountsOnly: true})
+	if err != nil {
+		return fmt.Errorf("levels at %s: %w", rep.To, err)
+	}
+	before, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.From, Weeks: LevelWeeks, CountsOnly: true})
+	if err != nil {
+		return fmt.Errorf("levels at %s: %w", rep.From, err)
+	}
+	var byNow, byBefore map[string]Level
+	rep.Levels, byNow = countLevels(now)
+	rep.Previous.Levels, byBefore = countLevels(before)
+	for id, l := range byNow {
+		b, ok := byBefore[id]
+		if !ok {
+			b = LevelObserving
+		}
+		switch {
+		case l.rank() > b.rank():
+			rep.LevelChanges.Up++
+		case l.rank() < b.rank():
+			rep.LevelChanges.Down++
+		}
+	}
+	return nil
 }

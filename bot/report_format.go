@@ -59,6 +59,17 @@ func FormatReport(r Report, v ReportView) string {
 		plural(a.CheckinAnswers, "check-in answer"), trend(a.CheckinAnswers, pa.CheckinAnswers))
 	fmt.Fprintf(&sb, "**Who takes part** %s · %s · %s\n",
 		plural(r.Tiers.Creators, "creator"), plural(r.Tiers.Responders, "responder"), plural(r.Tiers.Observers, "observer"))
+	l, pl := r.Levels, prev.Levels
+	if l != (LevelCounts{}) {
+		fmt.Fprintf(&sb, "**Levels** (last 4 weeks) %d leading%s · %d contributing%s · %d participating%s · %d observing%s · %d moved up, %d down\n",
+			l.Leading, trend(l.Leading, pl.Leading), l.Contributing, trend(l.Contributing, pl.Contributing),
+			l.Participating, trend(l.Participating, pl.Participating), l.Observing, trend(l.Observing, pl.Observing),
+			r.LevelChanges.Up, r.LevelChanges.Down)
+	}
+	if r.Nudges.Sent > 0 || prev.Nudges.Sent > 0 {
+		fmt.Fprintf(&sb, "**Nudges** %d sent%s · %d came back within a week%s\n",
+			r.Nudges.Sent, trend(r.Nudges.Sent, prev.Nudges.Sent), r.Nudges.Returned, trend(r.Nudges.Returned, prev.Nudges.Returned))
+	}
 	if len(r.Channels) > 0 {
 		sb.WriteString("**Channels**\n")
 		for _, c := range r.Channels[:min(limit, len(r.Channels))] {
@@ -149,6 +160,9 @@ func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
 	fmt.Fprintf(&sb, "%s, %s, %s, %s.\n",
 		plural(a.Counts[KindMessage], "message"), plural(a.Counts[KindReply], "reply"),
 		plural(a.Counts[KindReaction], "reaction"), plural(a.Counts[KindCheckinAnswer], "check-in answer"))
+	if n := a.Counts[KindStillHere]; n > 0 {
+		fmt.Fprintf(&sb, "%d \"I'm still here\" to a nudge.\n", n)
+	}
 	sb.WriteString("Hearth records only that you took part (who, where, when, what kind), never what you wrote.")
 	return sb.String()
 }
@@ -183,9 +197,23 @@ func WriteReportCSV(w io.Writer, r Report) error {
 	}{
 		{"messages", r.Activity.Messages, prev.Activity.Messages}, {"replies", r.Activity.Replies, prev.Activity.Replies},
 		{"reactions", r.Activity.Reactions, prev.Activity.Reactions}, {"checkin_answers", r.Activity.CheckinAnswers, prev.Activity.CheckinAnswers},
+		{"still_here", r.Activity.StillHere, prev.Activity.StillHere},
 	} {
 		add("activity", "", "", f.name, num(f.now), num(f.then))
 	}
+	for _, f := range []struct {
+		name      string
+		now, then int
+	}{
+		{"leading", r.Levels.Leading, prev.Levels.Leading}, {"contributing", r.Levels.Contributing, prev.Levels.Contributing},
+		{"participating", r.Levels.Participating, prev.Levels.Participating}, {"observing", r.Levels.Observing, prev.Levels.Observing},
+	} {
+		add("levels", "", "", f.name, num(f.now), num(f.then))
+	}
+	add("level_changes", "", "", "up", num(r.LevelChanges.Up), "")
+	add("level_changes", "", "", "down", num(r.LevelChanges.Down), "")
+	add("nudges", "", "", "sent", num(r.Nudges.Sent), num(prev.Nudges.Sent))
+	add("nudges", "", "", "returned", num(r.Nudges.Returned), num(prev.Nudges.Returned))
 	add("tiers", "", "", "creators", num(r.Tiers.Creators), "")
 	add("tiers", "", "", "responders", num(r.Tiers.Responders), "")
 	add("tiers", "", "", "observers", num(r.Tiers.Observers), "")

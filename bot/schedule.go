@@ -21,6 +21,11 @@ const (
 	// restarts, like everything else that falls due.
 	ScheduleCheckinRemind ScheduleKind = "checkin-remind"
 	ScheduleCheckinClose  ScheduleKind = "checkin-close"
+	// ScheduleNudge applies the nudge policy on a rhythm; ScheduleNudgeSend
+	// sends one queued nudge when the member's quiet hours end (a "once"
+	// schedule, Payload the nudge id).
+	ScheduleNudge     ScheduleKind = "nudge"
+	ScheduleNudgeSend ScheduleKind = "nudge-send"
 )
 
 // OnceSpec is the spec of a schedule that falls due once, at t:
@@ -39,6 +44,10 @@ var DefaultGrace = map[ScheduleKind]time.Duration{
 	ScheduleCheckinRemind: 6 * time.Hour,
 	// A run always closes, however late: its results are owed.
 	ScheduleCheckinClose: 400 * 24 * time.Hour,
+	ScheduleNudge:        6 * time.Hour,
+	// A queued nudge later than this could land at a bad hour; the next
+	// nudge run queues the member again.
+	ScheduleNudgeSend: 2 * time.Hour,
 }
 
 // Schedule is a rhythm a facilitator set: what to do, when, and where.

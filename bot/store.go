@@ -19,6 +19,9 @@ type Store interface {
 	SettingsStore
 	SurveyStore
 	CheckinStore
+	MemberWeeksSource
+	NudgeStore
+	PrivacyStore
 }
 
 // Recorder records participation.

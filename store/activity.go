@@ -9,9 +9,9 @@ import (
 )
 
 // MemberActivity summarises what is recorded about one member: when first
-// seen, their latest activity (message, reply, reaction or check-in answer),
-// and how many events of each kind are recorded. It returns bot.ErrNotFound
-// for a member the database does not know.
+// seen, their latest activity (message, reply, reaction, check-in answer or
+// "I'm still here"), and how many events of each kind are recorded. It
+// returns bot.ErrNotFound for a member the database does not know.
 func (db *DB) MemberActivity(ctx context.Context, community, member string) (bot.MemberActivity, error) {
 	var (
 		a          bot.MemberActivity

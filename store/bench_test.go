@@ -109,6 +109,52 @@ func BenchmarkReport30d(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
+// BenchmarkMemberWeeks times 4 weeks of every member of the benchmark
+// community: what participation levels read. The end is 7 hours before
+// midnight, so each of the five week boundaries cuts a day that is read
+// from the events; "midnight" has none.
+func BenchmarkMemberWeeks(b *testing.B) {
+	path := benchDB(b)
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, bc := range []struct {
+		name   string
+		end    time.Time
+		counts bool
+	}{{"cut days", benchHistory.End.Add(-7 * time.Hour), false}, {"midnight", benchHistory.End, false},
+		{"30 days earlier", benchHistory.End.Add(-30*24*time.Hour - 7*time.Hour), false},
+		{"30 days earlier, counts only", benchHistory.End.Add(-30*24*time.Hour - 7*time.Hour), true}} { // what a 30-day report reads for its previous levels
+		b.Run(bc.name, func(b *testing.B) {
+			q := bot.MemberWeeksQuery{Community: benchHistory.Community.ID, End: bc.end, Weeks: 4, CountsOnly: bc.counts}
+			got, err := db.MemberWeeks(ctx, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			active := 0
+			for _, mw := range got {
+				for _, w := range mw.Weeks {
+					if w.Active() {
+						active++
+					}
+				}
+			}
+			b.Logf("%d members, %d active member-weeks", len(got), active)
+			cpu := cpuTime()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := db.MemberWeeks(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-cpu).Milliseconds())/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
 // cpuTime is the process's user and system CPU time so far.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage

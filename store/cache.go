@@ -2,11 +2,12 @@ package store
 
 // cache remembers the rows the writer has seen, so recording an event about
 // a known member in a known channel writes only the event. Only the writer's
-// goroutine uses it. Row ids never change (rows are never deleted), but names
-// and first-seen times do: an entry is trusted only to say what the row held
-// when the writer last wrote it, so every change goes to the database. The
-// writer resets the cache whenever a transaction or a job rolls back, since
-// the entries may then name rows that no longer exist.
+// goroutine uses it. Row ids never change, but names and first-seen times do:
+// an entry is trusted only to say what the row held when the writer last
+// wrote it, so every change goes to the database. Rows are deleted only by
+// ForgetMember, which drops the member's entry. The writer resets the cache
+// whenever a transaction or a job rolls back, since the entries may then name
+// rows that no longer exist.
 type cache struct {
 	communities map[string]int64
 	members     map[extKey]memberEntry

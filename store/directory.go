@@ -52,17 +52,17 @@ RETURNING id, first_sync_at IS NULL`
 	// channel_days leave bots out: when a directory says a member is a bot
 	// (?2 = -1) or no longer one (?2 = 1), their activity leaves or joins
 	// the channel figures.
-	sqlShiftChannelDays = `INSERT INTO channel_days (community_id, channel_id, day, messages, replies, reactions, checkin_answers)
-SELECT community_id, channel_id, day, ?2 * messages, ?2 * replies, ?2 * reactions, ?2 * checkin_answers
+	sqlShiftChannelDays = `INSERT INTO channel_days (community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here)
+SELECT community_id, channel_id, day, ?2 * messages, ?2 * replies, ?2 * reactions, ?2 * checkin_answers, ?2 * still_here
 FROM member_channel_days WHERE community_id = ?1 AND member_id = ?3
 ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 	messages = messages + excluded.messages,
 	replies = replies + excluded.replies,
 	reactions = reactions + excluded.reactions,
-	checkin_answers = checkin_answers + excluded.checkin_answers`
+	checkin_answers = checkin_answers + excluded.checkin_answers,
+	still_here = still_here + excluded.still_here`
 
-	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ?
-	AND messages = 0 AND replies = 0 AND reactions = 0 AND checkin_answers = 0`
+	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ? AND ` + sqlAllZero
 
 	// ?8 is the directory's time, ?9 the member's join time (or NULL), ?10
 	// whether they left, ?11 whether they were there before Hearth started,

@@ -2,7 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -84,6 +87,37 @@ func membership(kind bot.EventKind, member string, when time.Time) bot.Event {
 
 func checkin(member, id string, when time.Time) bot.Event {
 	return bot.Event{Kind: bot.KindCheckinAnswer, Community: community, Member: member, At: when, Key: "checkin:" + id + ":" + member}
+}
+
+func stillHere(member string, nudge int64, when time.Time) bot.Event {
+	return bot.Event{Kind: bot.KindStillHere, Community: community, Member: member, At: when, Key: fmt.Sprintf("nudge:%d:%s", nudge, member)}
+}
+
+// answerEvents returns n answers, about half check-in answers and half "I'm
+// still here", at random times in [from, to): the simulator makes neither.
+// Most are by the members of events, a few by members not seen before.
+func answerEvents(r *rand.Rand, events []bot.Event, from, to time.Time, n int) []bot.Event {
+	var members []string
+	for _, e := range events {
+		if !slices.Contains(members, e.Member) {
+			members = append(members, e.Member)
+		}
+	}
+	out := make([]bot.Event, 0, n)
+	for i := range n {
+		member := fmt.Sprintf("UNEW%d", i)
+		if i%10 != 0 {
+			member = members[r.IntN(len(members))]
+		}
+		when := from.Add(time.Duration(r.Int64N(int64(to.Sub(from))))).Truncate(time.Millisecond)
+		e := checkin(member, fmt.Sprint(i), when)
+		if i%2 == 1 {
+			e = stillHere(member, int64(i), when)
+		}
+		e.Community = events[0].Community
+		out = append(out, e)
+	}
+	return out
 }
 
 func retract(e bot.Event, when time.Time) bot.Event {

@@ -25,7 +25,7 @@ func TestLoadMigrations(t *testing.T) {
 		{"a gap", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0003_c.sql": file("C")}, nil},
 		{"twice", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/01_b.sql": file("B")}, nil},
 		{"no number", fstest.MapFS{"migrations/init.sql": file("A")}, nil},
-		{"the embedded ones", migrationFiles, []int{1, 2, 3, 4}},
+		{"the embedded ones", migrationFiles, []int{1, 2, 3, 4, 5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ms, err := loadMigrations(tc.fsys)
@@ -121,6 +121,10 @@ func TestUpgradeFromVersion1(t *testing.T) {
 		`INSERT INTO channels (id, community_id, ext_id, name) VALUES (1, 1, 'C1', 'general')`,
 		`INSERT INTO members (id, community_id, ext_id, first_seen) VALUES (1, 1, 'U1', 0)`,
 		`INSERT INTO events (community_id, key, kind, channel_id, member_id, at, message) VALUES (1, 'C1:1', 'reaction', 1, 1, 1000, 'p1')`,
+		// Rollups of an earlier day (written by hand: no events behind them).
+		`INSERT INTO member_channel_days (community_id, member_id, day, channel_id, messages) VALUES (1, 1, -1, 1, 2)`,
+		`INSERT INTO member_days (community_id, member_id, day, messages, channels) VALUES (1, 1, -1, 2, '1')`,
+		`INSERT INTO channel_days (community_id, channel_id, day, messages) VALUES (1, 1, -1, 2)`,
 	} {
 		if _, err := raw.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -149,5 +153,13 @@ func TestUpgradeFromVersion1(t *testing.T) {
 	}
 	if len(rep.Prompts) != 1 || rep.Prompts[0].Reactions != 1 {
 		t.Errorf("prompts after the upgrade: %+v", rep.Prompts)
+	}
+	// The days rolled up before still_here existed read as none of it.
+	rep, err = db.Report(ctx, bot.ReportQuery{Community: "slack:T1", From: time.UnixMilli(-86400000), To: time.UnixMilli(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (bot.ActivityCounts{Messages: 2}); rep.Activity != want {
+		t.Errorf("the day before: activity %+v, want %+v", rep.Activity, want)
 	}
 }

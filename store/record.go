@@ -63,7 +63,7 @@ func checkEvent(e bot.Event) error {
 // activityKinds are the kinds that count as being active
 // (bot.EventKind.Activity), in the order of the day tables' columns and of
 // counts.
-var activityKinds = [...]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer}
+var activityKinds = [...]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer, bot.KindStillHere}
 
 // activityIndex returns the position of k in activityKinds, or -1.
 func activityIndex(k bot.EventKind) int {

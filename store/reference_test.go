@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/simulate"
+	"github.com/hearth-community/hearth/store"
 )
 
 // tee records a simulated history in the core and keeps a copy.
@@ -45,10 +46,14 @@ func TestReportMatchesReference(t *testing.T) {
 	if _, err := simulate.Run(context.Background(), h, o); err != nil {
 		t.Fatal(err)
 	}
-	ref := newReference(h.dirs, h.events)
-	r := rand.New(rand.NewPCG(1, 2))
 	start := end.Add(-40 * day)
-	var active, unanswered, quiet int
+	r := rand.New(rand.NewPCG(1, 2))
+	if err := h.HandleEvents(context.Background(), answerEvents(r, h.events, start, end, 400)...); err != nil {
+		t.Fatal(err)
+	}
+	ref := newReference(h.dirs, h.events)
+	ref.nudges = addNudges(t, db, r, h.events, start, end, 60)
+	var active, unanswered, quiet, stillHere, returned int
 	for i := range 60 {
 		from := start.Add(time.Duration(r.Int64N(int64(45 * day))))
 		if i%4 == 0 {
@@ -69,6 +74,7 @@ func TestReportMatchesReference(t *testing.T) {
 		}
 		want := ref.report(q)
 		active, unanswered, quiet = active+want.Members.Active, unanswered+len(want.Unanswered), quiet+len(want.QuietMembers)
+		stillHere, returned = stillHere+want.Activity.StillHere, returned+want.Nudges.Returned
 		if t.Failed() {
 			return
 		}
@@ -76,9 +82,42 @@ func TestReportMatchesReference(t *testing.T) {
 			checkReport(t, got, want)
 		})
 	}
-	if active == 0 || unanswered == 0 || quiet == 0 {
-		t.Errorf("the periods test little: %d active, %d unanswered, %d quiet in all", active, unanswered, quiet)
+	if active == 0 || unanswered == 0 || quiet == 0 || stillHere == 0 || returned == 0 {
+		t.Errorf("the periods test little: %d active, %d unanswered, %d quiet, %d still here, %d nudges returned in all",
+			active, unanswered, quiet, stillHere, returned)
 	}
+}
+
+// addNudges stores n nudges to members of events, most of them sent at
+// random times in [from, to), the others queued, failed or cancelled, and
+// returns them as stored.
+func addNudges(t testing.TB, db *store.DB, r *rand.Rand, events []bot.Event, from, to time.Time, n int) []bot.Nudge {
+	t.Helper()
+	var members []string
+	for _, e := range events {
+		if e.Kind.Activity() && !e.Retract && !slices.Contains(members, e.Member) {
+			members = append(members, e.Member)
+		}
+	}
+	var out []bot.Nudge
+	for i := range n {
+		sent := from.Add(time.Duration(r.Int64N(int64(to.Sub(from))))).Truncate(time.Millisecond)
+		nu := bot.Nudge{Community: events[0].Community, Member: members[r.IntN(len(members))], Wording: i % 3,
+			QueuedAt: sent.Add(-time.Hour), SendAt: sent, SentAt: sent, Status: bot.NudgeSent}
+		switch i % 7 {
+		case 5:
+			nu.Status = bot.NudgeFailed // tried at sent, never delivered
+		case 6:
+			nu.Status, nu.SentAt = bot.NudgeQueued, time.Time{}
+		}
+		id, err := db.AddNudge(context.Background(), nu)
+		if err != nil {
+			t.Fatalf("AddNudge: %v", err)
+		}
+		nu.ID = id
+		out = append(out, nu)
+	}
+	return out
 }
 
 // reference holds a history as plain data and computes reports by reading
@@ -88,6 +127,10 @@ type reference struct {
 	members map[string]*refMember
 	names   map[string]string // channel names
 	events  []bot.Event       // recorded and not retracted
+	nudges  []bot.Nudge
+	// activity holds each member's activity events (reading them all for
+	// every member and week would be slow under the race detector).
+	activity map[string][]bot.Event
 }
 
 type refMember struct {
@@ -139,6 +182,12 @@ func newReference(dirs []bot.Directory, events []bot.Event) *reference {
 		}
 		ref.events = append(ref.events, e)
 	}
+	ref.activity = map[string][]bot.Event{}
+	for _, e := range ref.events {
+		if e.Kind.Activity() {
+			ref.activity[e.Member] = append(ref.activity[e.Member], e)
+		}
+	}
 	return ref
 }
 
@@ -159,14 +208,14 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 	rep := bot.Report{Community: q.Community, From: q.From, To: q.To,
 		Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{}, QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}}
 	quietFrom := q.To.Add(-q.QuietAfter)
-	type tally struct{ counts [4]int }
+	type tally struct{ counts [5]int }
 	per := map[string]*tally{}
 	perChannel := map[string]*bot.ChannelActivity{}
 	activeIn := map[string]map[string]bool{}
 	recent := map[string]bool{}
 	last := map[string]time.Time{}
 	for _, e := range ref.events {
-		k := slices.Index([]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer}, e.Kind)
+		k := slices.Index([]bot.EventKind{bot.KindMessage, bot.KindReply, bot.KindReaction, bot.KindCheckinAnswer, bot.KindStillHere}, e.Kind)
 		if k < 0 {
 			continue
 		}
@@ -207,6 +256,7 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 		rep.Activity.Replies += tl.counts[1]
 		rep.Activity.Reactions += tl.counts[2]
 		rep.Activity.CheckinAnswers += tl.counts[3]
+		rep.Activity.StillHere += tl.counts[4]
 		rep.TopContributors = append(rep.TopContributors, bot.Contributor{ID: id, Name: ref.members[id].name,
 			Messages: tl.counts[0], Replies: tl.counts[1], Reactions: tl.counts[2]})
 	}
@@ -232,8 +282,22 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 			}
 		}
 	}
+	// Nudges: sent in the period, and returned: the member active in the 7
+	// days after, wherever and whenever (after To too).
+	for _, n := range ref.nudges {
+		if n.Status != bot.NudgeSent || !in(n.SentAt, q.From, q.To) {
+			continue
+		}
+		rep.Nudges.Sent++
+		for _, e := range ref.activity[n.Member] {
+			if e.At.After(n.SentAt) && !e.At.After(n.SentAt.Add(7*day)) {
+				rep.Nudges.Returned++
+				break
+			}
+		}
+	}
 	if q.SummaryOnly {
-		return bot.Report{Community: q.Community, From: q.From, To: q.To, Members: rep.Members, Activity: rep.Activity,
+		return bot.Report{Community: q.Community, From: q.From, To: q.To, Members: rep.Members, Activity: rep.Activity, Nudges: rep.Nudges,
 			Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{}, QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}}
 	}
 	rep.Tiers.Observers = rep.Members.Total - rep.Tiers.Creators - rep.Tiers.Responders

@@ -20,11 +20,11 @@ import (
 //   - a member as of To is a human member row known before To (first seen,
 //     joined, or there before Hearth started) that has not left as of To;
 //     members.total counts them;
-//   - members.active: those with a message, reply, reaction or check-in
-//     answer in the period; members.new: those whose join time (joined_at,
-//     else first seen) is in the period, never those there before Hearth
-//     started; members.quiet: those who joined at least QuietAfter before To
-//     and have no activity in [To-QuietAfter, To);
+//   - members.active: those with a message, reply, reaction, check-in
+//     answer or "I'm still here" in the period; members.new: those whose
+//     join time (joined_at, else first seen) is in the period, never those
+//     there before Hearth started; members.quiet: those who joined at least
+//     QuietAfter before To and have no activity in [To-QuietAfter, To);
 //   - activity counts every human's events of each kind in the period;
 //   - tiers: creators posted a top-level message, responders were active
 //     without one, observers are the rest of the total;
@@ -33,11 +33,16 @@ import (
 //   - prompts: the prompts Hearth posted in the period, each with the
 //     humans' replies in its thread before To (kind reply: the derived
 //     prompt_reply events are never counted), their distinct authors, and
-//     the humans' reactions to it before To.
+//     the humans' reactions to it before To;
+//   - nudges: those sent in the period (status sent, sent_at in it), and of
+//     them those whose member had any activity in (sent_at, sent_at+7d],
+//     which may lie after To. They count every channel, also with q.Channel
+//     set, and also for q.SummaryOnly.
 //
 // With q.Channel set, active, activity, tiers, channels, contributors,
 // unanswered and prompts count only that channel; total, new and quiet stay
-// community-wide. With q.SummaryOnly only Members and Activity are computed.
+// community-wide. With q.SummaryOnly only Members, Activity and Nudges are
+// computed.
 //
 // The queries run in parallel on separate read connections, so a report
 // taken while events are being recorded may mix figures from just before
@@ -94,7 +99,7 @@ type reportRun struct {
 
 	counts     memberCounts
 	asOf       []asOfMember      // all but SummaryOnly: the members as of To
-	dayTotals  counts            // SummaryOnly: activity over the whole days
+	dayTotals  counts            // activity over the whole days
 	members    [][]memberFigures // active members, by partition
 	raw        [][]rawActivity   // by part of the edges
 	rawChans   [][]rawChannel    // by part of the edges; not for SummaryOnly
@@ -102,6 +107,7 @@ type reportRun struct {
 	channels   []channelFigures
 	unanswered []unansweredRow
 	prompts    []bot.PromptActivity
+	nudges     bot.NudgeCounts
 }
 
 type unansweredRow struct {
@@ -210,13 +216,17 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 		r.recentRaw, err = r.recentActivity(gctx, period)
 		return err
 	})
+	g.do(func() (err error) {
+		r.nudges, err = r.nudgeCounts(gctx)
+		return err
+	})
+	g.do(func() (err error) {
+		r.dayTotals, err = r.activityTotals(gctx, period)
+		return err
+	})
 	if r.q.SummaryOnly {
 		g.do(func() (err error) {
 			r.counts, err = r.memberCounts(gctx)
-			return err
-		})
-		g.do(func() (err error) {
-			r.dayTotals, err = r.activityTotals(gctx, period)
 			return err
 		})
 	} else {
@@ -257,6 +267,7 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 	}
 	all, recent := r.combine(period, flags)
 	r.summarise(all, len(recent), rep)
+	rep.Nudges = r.nudges
 	if r.q.SummaryOnly {
 		return nil
 	}
@@ -338,14 +349,19 @@ func (r *reportRun) combine(period span, flags map[int64]int) ([]*memberFigures,
 	return all, recent
 }
 
-// summarise fills the member counts, activity and tiers.
+// summarise fills the member counts, activity and tiers. Activity is the
+// channel days' totals plus the edges: not the sum of the members' figures,
+// which ForgetMember takes a member's days out of, where the community's
+// totals keep what they counted.
 func (r *reportRun) summarise(all []*memberFigures, recent int, rep *bot.Report) {
 	rep.Members.Total = r.counts.total
 	rep.Members.New = r.counts.new
 	rep.Members.Quiet = r.counts.quietEligible - recent
 	activity := r.dayTotals
-	for _, f := range all {
+	for _, f := range slices.Concat(r.raw...) {
 		activity.add(f.counts)
+	}
+	for _, f := range all {
 		if !f.asOf() || !f.active {
 			continue
 		}
@@ -357,7 +373,7 @@ func (r *reportRun) summarise(all []*memberFigures, recent int, rep *bot.Report)
 		}
 	}
 	rep.Activity = bot.ActivityCounts{Messages: int(activity[0]), Replies: int(activity[1]),
-		Reactions: int(activity[2]), CheckinAnswers: int(activity[3])}
+		Reactions: int(activity[2]), CheckinAnswers: int(activity[3]), StillHere: int(activity[4])}
 	if r.q.SummaryOnly {
 		rep.Tiers = bot.Tiers{}
 		return

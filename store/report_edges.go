@@ -18,8 +18,8 @@ func splitRanges(ranges [][2]int64, n int) [][2]int64 {
 	return out
 }
 
-// activityTotals sums the humans' activity over the period's whole days,
-// for SummaryOnly, which has no per-member sums.
+// activityTotals sums the humans' activity over the period's whole days
+// from the channel days.
 func (r *reportRun) activityTotals(ctx context.Context, period span) (counts, error) {
 	var c counts
 	if period.firstDay == period.endDay {
@@ -32,9 +32,9 @@ func (r *reportRun) activityTotals(ctx context.Context, period span) (counts, er
 		args = append(args, r.channel)
 	}
 	err := r.db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(messages), 0), COALESCE(SUM(replies), 0),
-	COALESCE(SUM(reactions), 0), COALESCE(SUM(checkin_answers), 0)
+	COALESCE(SUM(reactions), 0), COALESCE(SUM(checkin_answers), 0), COALESCE(SUM(still_here), 0)
 FROM channel_days WHERE community_id = ?1 AND channel_id IN (`+channels+`) AND day >= ?2 AND day < ?3`, args...).
-		Scan(&c[0], &c[1], &c[2], &c[3])
+		Scan(&c[0], &c[1], &c[2], &c[3], &c[4])
 	if err != nil {
 		return c, fmt.Errorf("activity totals: %w", err)
 	}
@@ -61,7 +61,7 @@ func (r *reportRun) rawActivity(ctx context.Context, rng [2]int64) ([]rawActivit
 	}
 	rows, err := r.db.read.QueryContext(ctx, `SELECT e.member_id,
 	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer'),
-	MAX(e.at), `+channels+`
+	SUM(e.kind = 'still_here'), MAX(e.at), `+channels+`
 FROM events e INDEXED BY events_by_time
 WHERE e.community_id = ?4 AND e.at >= ?5 AND e.at < ?6 AND e.kind IN `+activityList+` AND `+sqlNotBot+channel+`
 GROUP BY e.member_id`, args...)
@@ -73,7 +73,7 @@ GROUP BY e.member_id`, args...)
 	for rows.Next() {
 		var a rawActivity
 		var chans string
-		if err := rows.Scan(&a.member, &a.counts[0], &a.counts[1], &a.counts[2], &a.counts[3], &a.latest, &chans); err != nil {
+		if err := rows.Scan(&a.member, &a.counts[0], &a.counts[1], &a.counts[2], &a.counts[3], &a.counts[4], &a.latest, &chans); err != nil {
 			return nil, fmt.Errorf("activity at the edges: %w", err)
 		}
 		a.channels = parseIDs(chans, nil)

@@ -162,6 +162,7 @@ func checkReport(t *testing.T, got, want bot.Report) {
 	check("top contributors", got.TopContributors, want.TopContributors)
 	check("quiet members", quietView(got.QuietMembers), quietView(want.QuietMembers))
 	check("unanswered", got.Unanswered, want.Unanswered)
+	check("nudges", got.Nudges, want.Nudges)
 	check("period", []any{got.Community, got.From.UnixMilli(), got.To.UnixMilli()}, []any{want.Community, want.From.UnixMilli(), want.To.UnixMilli()})
 }
 

@@ -99,7 +99,7 @@ func (s *txState) flushMemberChannelDays(ctx context.Context, cells []cell) (map
 		var args []any
 		for _, k := range chunk {
 			d := s.cells[k]
-			args = append(args, k.community, k.member, k.day, k.channel, d[0], d[1], d[2], d[3])
+			args = append(args, k.community, k.member, k.day, k.channel, d[0], d[1], d[2], d[3], d[4])
 		}
 		rows, err := s.stmt(ctx, sqlMemberChannelDays(len(chunk))).QueryContext(ctx, args...)
 		if err != nil {
@@ -139,7 +139,7 @@ func (s *txState) flushMemberDays(ctx context.Context, changes map[memberDay]mem
 		var args []any
 		for _, k := range chunk {
 			c := changes[k]
-			args = append(args, k.community, k.member, k.day, c.counts[0], c.counts[1], c.counts[2], c.counts[3], c.channels)
+			args = append(args, k.community, k.member, k.day, c.counts[0], c.counts[1], c.counts[2], c.counts[3], c.counts[4], c.channels)
 			if c.counts.negative() {
 				gone = append(gone, []any{k.community, k.member, k.day})
 			}
@@ -162,7 +162,7 @@ func (s *txState) flushChannelDays(ctx context.Context, changes map[channelDay]c
 		var args []any
 		for _, k := range chunk {
 			d := changes[k]
-			args = append(args, k.community, k.channel, k.day, d[0], d[1], d[2], d[3])
+			args = append(args, k.community, k.channel, k.day, d[0], d[1], d[2], d[3], d[4])
 			if d.negative() {
 				gone = append(gone, []any{k.community, k.channel, k.day})
 			}
@@ -212,7 +212,7 @@ func (s *txState) prune(ctx context.Context, table, key string, keys [][]any) er
 		}
 		_, err := s.tx.ExecContext(ctx, `DELETE FROM `+table+`
 WHERE (`+key+`) IN (VALUES `+values(len(chunk), len(chunk[0]))+`)
-	AND messages = 0 AND replies = 0 AND reactions = 0 AND checkin_answers = 0`, args...)
+	AND `+sqlAllZero, args...)
 		if err != nil {
 			return fmt.Errorf("prune %s: %w", table, err)
 		}
@@ -248,43 +248,49 @@ func values(n, k int) string {
 
 func sqlMemberChannelDays(n int) string {
 	return `INSERT INTO member_channel_days
-	(community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers)
-VALUES ` + values(n, 8) + `
+	(community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers, still_here)
+VALUES ` + values(n, 9) + `
 ON CONFLICT (community_id, member_id, day, channel_id) DO UPDATE SET
 	messages = messages + excluded.messages,
 	replies = replies + excluded.replies,
 	reactions = reactions + excluded.reactions,
-	checkin_answers = checkin_answers + excluded.checkin_answers
-RETURNING community_id, member_id, day, channel_id, messages + replies + reactions + checkin_answers`
+	checkin_answers = checkin_answers + excluded.checkin_answers,
+	still_here = still_here + excluded.still_here
+RETURNING community_id, member_id, day, channel_id, messages + replies + reactions + checkin_answers + still_here`
 }
 
 func sqlMemberDays(n int) string {
 	return `INSERT INTO member_days
-	(community_id, member_id, day, messages, replies, reactions, checkin_answers, channels)
-SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7,
-	CASE WHEN v.column8 THEN (
+	(community_id, member_id, day, messages, replies, reactions, checkin_answers, still_here, channels)
+SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8,
+	CASE WHEN v.column9 THEN (
 		SELECT COALESCE(GROUP_CONCAT(c.channel_id), '') FROM member_channel_days c
 		WHERE c.community_id = v.column1 AND c.member_id = v.column2 AND c.day = v.column3 AND c.channel_id <> 0)
 	ELSE '` + changedSet + `' END
-FROM (VALUES ` + values(n, 8) + `) AS v WHERE true
+FROM (VALUES ` + values(n, 9) + `) AS v WHERE true
 ON CONFLICT (community_id, member_id, day) DO UPDATE SET
 	messages = messages + excluded.messages,
 	replies = replies + excluded.replies,
 	reactions = reactions + excluded.reactions,
 	checkin_answers = checkin_answers + excluded.checkin_answers,
+	still_here = still_here + excluded.still_here,
 	channels = CASE WHEN excluded.channels = '` + changedSet + `' THEN channels ELSE excluded.channels END`
 }
 
 func sqlChannelDays(n int) string {
 	return `INSERT INTO channel_days
-	(community_id, channel_id, day, messages, replies, reactions, checkin_answers)
-VALUES ` + values(n, 7) + `
+	(community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here)
+VALUES ` + values(n, 8) + `
 ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 	messages = messages + excluded.messages,
 	replies = replies + excluded.replies,
 	reactions = reactions + excluded.reactions,
-	checkin_answers = checkin_answers + excluded.checkin_answers`
+	checkin_answers = checkin_answers + excluded.checkin_answers,
+	still_here = still_here + excluded.still_here`
 }
+
+// sqlAllZero is true of a day table's row whose figures are all zero.
+const sqlAllZero = `messages = 0 AND replies = 0 AND reactions = 0 AND checkin_answers = 0 AND still_here = 0`
 
 func sqlTouches(n int) string {
 	return `UPDATE members SET last_active = MAX(COALESCE(members.last_active, v.column2), v.column2)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 )
 
 // TestRollupsMatchEvents checks the rollups Record keeps against a rebuild
-// from the events, after a history with retractions (some in the same call
+// from the events, after a history of every activity kind with retractions (some in the same call
 // as their event), redeliveries and a member turning out to be a bot.
 func TestRollupsMatchEvents(t *testing.T) {
 	db, path := openDB(t)
@@ -26,6 +27,10 @@ func TestRollupsMatchEvents(t *testing.T) {
 	}
 	h := &tee{core: core}
 	if _, err := simulate.Run(ctx, h, simulate.Options{Community: makers, Members: 50, Days: 20, Events: 3000, Seed: 3, End: end, Batch: 250}); err != nil {
+		t.Fatal(err)
+	}
+	// Check-in answers and "I'm still here", which the simulator does not make.
+	if err := h.HandleEvents(ctx, answerEvents(rand.New(rand.NewPCG(3, 4)), h.events, end.Add(-20*day), end, 300)...); err != nil {
 		t.Fatal(err)
 	}
 	// Retract every tenth activity event, half of them in the same call as
@@ -64,21 +69,25 @@ func TestRollupsMatchEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer raw.Close()
+	var answered, stillHere int
+	if err := raw.QueryRow(`SELECT SUM(checkin_answers), SUM(still_here) FROM channel_days`).Scan(&answered, &stillHere); err != nil || answered == 0 || stillHere == 0 {
+		t.Errorf("the rollups count %d check-in answers and %d still here (%v): the history misses a kind", answered, stillHere, err)
+	}
 	const dayMs = 86400000
-	kinds := `SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer')`
-	activity := `e.kind IN ('message', 'reply', 'reaction', 'checkin_answer')`
+	kinds := `SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer'), SUM(e.kind = 'still_here')`
+	activity := `e.kind IN ('message', 'reply', 'reaction', 'checkin_answer', 'still_here')`
 	for _, c := range []struct{ name, stored, rebuilt string }{
 		{"member_channel_days",
-			`SELECT community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers FROM member_channel_days`,
+			`SELECT community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers, still_here FROM member_channel_days`,
 			`SELECT e.community_id, e.member_id, e.at / ` + fmt.Sprint(dayMs) + `, COALESCE(e.channel_id, 0), ` + kinds + `
 			FROM events e WHERE ` + activity + ` GROUP BY 1, 2, 3, 4`},
 		{"member_days",
-			`SELECT community_id, member_id, day, messages, replies, reactions, checkin_answers, channels FROM member_days`,
+			`SELECT community_id, member_id, day, messages, replies, reactions, checkin_answers, still_here, channels FROM member_days`,
 			`SELECT e.community_id, e.member_id, e.at / ` + fmt.Sprint(dayMs) + `, ` + kinds + `,
 				COALESCE(GROUP_CONCAT(DISTINCT e.channel_id), '')
 			FROM events e WHERE ` + activity + ` GROUP BY 1, 2, 3`},
 		{"channel_days",
-			`SELECT community_id, channel_id, day, messages, replies, reactions, checkin_answers FROM channel_days`,
+			`SELECT community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here FROM channel_days`,
 			`SELECT e.community_id, COALESCE(e.channel_id, 0), e.at / ` + fmt.Sprint(dayMs) + `, ` + kinds + `
 			FROM events e JOIN members m ON m.id = e.member_id WHERE ` + activity + ` AND NOT m.is_bot GROUP BY 1, 2, 3`},
 		{"latest activity",

@@ -29,7 +29,7 @@ type cell struct {
 }
 
 // counts are a rollup row's figures, in the order of activityKinds.
-type counts [4]int64
+type counts [len(activityKinds)]int64
 
 func (c *counts) add(d counts) {
 	for i := range c {
@@ -37,9 +37,22 @@ func (c *counts) add(d counts) {
 	}
 }
 
-func (c counts) negative() bool { return c[0] < 0 || c[1] < 0 || c[2] < 0 || c[3] < 0 }
+func (c counts) negative() bool {
+	for _, v := range c {
+		if v < 0 {
+			return true
+		}
+	}
+	return false
+}
 
-func (c counts) total() int64 { return c[0] + c[1] + c[2] + c[3] }
+func (c counts) total() int64 {
+	var t int64
+	for _, v := range c {
+		t += v
+	}
+	return t
+}
 
 // touch is a member's latest activity as far as this transaction knows, and
 // whether some was retracted, so the latest must be looked up again.

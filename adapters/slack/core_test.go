@@ -44,6 +44,11 @@ func (s *tinyStore) Record(_ context.Context, events ...bot.Event) (int, error) 
 // PromptPosts: Hearth posted no prompts in these tests.
 func (s *tinyStore) PromptPosts(context.Context, string) ([]bot.PromptPost, error) { return nil, nil }
 
+// MemberWeeks has no history to give: reports show no levels.
+func (s *tinyStore) MemberWeeks(context.Context, bot.MemberWeeksQuery) ([]bot.MemberWeeks, error) {
+	return nil, nil
+}
+
 func (s *tinyStore) SaveDirectory(_ context.Context, d bot.Directory) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -20,7 +20,9 @@ type config struct {
 	LogLevel     slog.Level
 	HTTPAddr     string
 	QuietAfter   time.Duration
-	Grace        map[bot.ScheduleKind]time.Duration
+	// Retention, when set, prunes raw events older than this daily.
+	Retention time.Duration
+	Grace     map[bot.ScheduleKind]time.Duration
 
 	Slack   slackEnv
 	Discord discordEnv
@@ -93,6 +95,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, &configError{"HEARTH_QUIET_DAYS", q, "a whole number of days from 1 to 365"}
 		}
 		c.QuietAfter = time.Duration(n) * 24 * time.Hour
+	}
+	if r := getenv("HEARTH_RETENTION"); r != "" {
+		d, err := bot.ParseDays(r)
+		if err != nil || d < 30*24*time.Hour {
+			return c, &configError{"HEARTH_RETENTION", r, "a number of days of at least 30, like 400d"}
+		}
+		c.Retention = d
 	}
 	c.Grace = maps.Clone(bot.DefaultGrace)
 	if g := getenv("HEARTH_GRACE"); g != "" {

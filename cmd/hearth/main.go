@@ -97,6 +97,8 @@ func subcommands() map[string]subcommand {
 		"prompts":  {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts},
 		"surveys":  {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys},
 		"checkins": {"print or export a check-in survey's results (text, json, or csv of every answer)", cmdCheckins},
+		"forget":   {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget},
+		"export":   {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport},
 		"version":  {"print the version", cmdVersion},
 	}
 }

@@ -49,6 +49,9 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	services = append(services, service{name: "schedules", run: runner.Run})
+	if cfg.Retention > 0 {
+		services = append(services, retention(db, cfg.Retention, e.now, log))
+	}
 	return serve(ctx, cfg, db, b, services, routes, log)
 }
 

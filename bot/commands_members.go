@@ -1,0 +1,416 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func memberCommands() []CommandSpec {
+	return []CommandSpec{
+		{Path: []string{"quiet"}, Summary: "Members who have gone quiet, drifting away, or not posted yet",
+			Args:        []Arg{{Name: "days", Kind: ArgNumber, Help: "quiet for at least this many days (default 14)"}},
+			Facilitator: true, run: (*Bot).cmdQuiet},
+		{Path: []string{"member"}, Summary: "One member's participation history",
+			Args: []Arg{{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}}, Facilitator: true, run: (*Bot).cmdMember},
+		{Path: []string{"nudge", "run"}, Summary: "Invite quiet members back now (in review mode: the list to approve)", Facilitator: true, run: (*Bot).cmdNudgeRun},
+		{Path: []string{"nudge", "settings"}, Summary: "The nudge policy, or change it: threshold=14d cooldown=30d max=2 quiet=21-9 mode=review|auto",
+			Args: []Arg{{Name: "settings", Kind: ArgText, Rest: true, Help: "settings to change, like `mode=auto quiet=20-8`"}}, Facilitator: true, run: (*Bot).cmdNudgeSettings},
+		{Path: []string{"nudge", "schedule"}, Summary: "When the nudge policy runs (default daily at 10:00)",
+			Args:        []Arg{{Name: "spec", Kind: ArgText, Quoted: true, Help: "when, like `daily at 10:00`"}, {Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone"}},
+			Facilitator: true, run: (*Bot).cmdNudgeSchedule},
+		{Path: []string{"nudge", "wording", "add"}, Summary: "Add a nudge wording of your own ({name} is the member's name)",
+			Args: []Arg{{Name: "text", Kind: ArgText, Required: true, Quoted: true, Help: "the wording"}}, Facilitator: true, run: (*Bot).cmdNudgeWordingAdd},
+		{Path: []string{"nudge", "wording", "list"}, Summary: "The nudge wordings that rotate", Facilitator: true, run: (*Bot).cmdNudgeWordingList},
+		{Path: []string{"nudge", "wording", "remove"}, Summary: "Remove one of your nudge wordings",
+			Args: []Arg{{Name: "number", Kind: ArgNumber, Required: true, Help: "its number in the list"}}, Facilitator: true, run: (*Bot).cmdNudgeWordingRemove},
+		{Path: []string{"nudges"}, Summary: "Turn nudges to you off or on",
+			Args: []Arg{{Name: "choice", Kind: ArgChoice, Required: true, Choices: []string{"off", "on"}}}, run: (*Bot).cmdNudgesOnOff},
+		{Path: []string{"privacy"}, Summary: "What Hearth records, and what it never records", run: (*Bot).cmdPrivacy},
+		{Path: []string{"forget", "me"}, Summary: "Erase what Hearth keeps about you (after you confirm)", run: (*Bot).cmdForgetMe},
+	}
+}
+
+// memberTrail is how a quiet member is described: last activity and level.
+func (b *Bot) lastActiveLabel(t time.Time) string {
+	if t.IsZero() {
+		return "never active"
+	}
+	return "last active " + t.In(b.loc).Format("Jan 2")
+}
+
+func (b *Bot) cmdQuiet(ctx context.Context, inv invocation) (Reply, error) {
+	after := b.quietAfter
+	if d := inv.arg("days"); d != "" {
+		n, _ := strconv.Atoi(strings.TrimPrefix(d, "#"))
+		if n > 3650 {
+			return Reply{}, Errorf(EArgument, "Pick a number of days up to 3650.")
+		}
+		after = time.Duration(n) * 24 * time.Hour
+	}
+	weeks := max(DriftWeeks, int((after+6*24*time.Hour)/(7*24*time.Hour)))
+	ms, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: inv.Community, End: inv.At, Weeks: weeks})
+	if err != nil {
+		return Reply{}, err
+	}
+	cut := inv.At.Add(-after)
+	var quiet, newcomers, drifting []string
+	for _, mw := range ms {
+		m := mw.Member
+		joined := mw.FirstSeen
+		if !m.JoinedAt.IsZero() {
+			joined = m.JoinedAt
+		}
+		name := nameOr(m.Name, m.ID)
+		switch {
+		case joined.After(cut) && mw.LastActive.IsZero():
+			newcomers = append(newcomers, fmt.Sprintf("%s, joined %s", name, joined.In(b.loc).Format("Jan 2")))
+		case !joined.After(cut) && (mw.LastActive.IsZero() || mw.LastActive.Before(cut)):
+			line := fmt.Sprintf("%s: %s (%s)", name, b.lastActiveLabel(mw.LastActive), LevelOf(mw.Weeks))
+			if ns, err := b.store.MemberNudges(ctx, inv.Community, m.ID, 1); err == nil && len(ns) > 0 && ns[0].Status == NudgeSent {
+				line += ", nudged " + ns[0].SentAt.In(b.loc).Format("Jan 2")
+			} else if err != nil {
+				return Reply{}, err
+			}
+			quiet = append(quiet, line)
+		}
+		if Drifting(mw.Weeks) {
+			drifting = append(drifting, fmt.Sprintf("%s: %s", name, b.lastActiveLabel(mw.LastActive)))
+		}
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Quiet for %s or more** (%d)\n", spell(after), len(quiet))
+	list(&sb, quiet, "Nobody: everyone has taken part recently.")
+	fmt.Fprintf(&sb, "**Drifting away** (active most weeks, silent the last two) (%d)\n", len(drifting))
+	list(&sb, drifting, "Nobody.")
+	fmt.Fprintf(&sb, "**Newcomers who have not taken part yet** (%d)\n", len(newcomers))
+	list(&sb, newcomers, "None.")
+	sb.WriteString("_A personal word helps most; `/hearth nudge run` sends a gentle invitation back._")
+	return Reply{Post: Post{Text: sb.String()}, Private: true}, nil
+}
+
+// list writes up to 20 items, or none when empty.
+func list(sb *strings.Builder, items []string, none string) {
+	if len(items) == 0 {
+		sb.WriteString(none + "\n")
+		return
+	}
+	for _, it := range items[:min(20, len(items))] {
+		sb.WriteString("• " + it + "\n")
+	}
+	if len(items) > 20 {
+		fmt.Fprintf(sb, "…and %d more\n", len(items)-20)
+	}
+}
+
+func (b *Bot) cmdMember(ctx context.Context, inv invocation) (Reply, error) {
+	m, err := b.resolveMember(ctx, inv.Community, inv.arg("member"))
+	if err != nil {
+		return Reply{}, err
+	}
+	text, err := b.memberHistory(ctx, inv.Community, m.ID, inv.At, false)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Post: Post{Text: text}, Private: true}, nil
+}
+
+// memberHistory describes what Hearth keeps about a member: for
+// facilitators (/hearth member) or the member themself (/hearth me).
+func (b *Bot) memberHistory(ctx context.Context, community, id string, now time.Time, self bool) (string, error) {
+	act, err := b.store.MemberActivity(ctx, community, id)
+	if errors.Is(err, ErrNotFound) {
+		if self {
+			return "Hearth has recorded nothing about you yet. It records only that you took part (a message, a reply, a reaction, an answer), never what you wrote.", nil
+		}
+		return "", Errorf(ENotFound, "Hearth has recorded nothing about that member yet.")
+	}
+	if err != nil {
+		return "", err
+	}
+	ws, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, Member: id, End: now, Weeks: DriftWeeks})
+	if err != nil {
+		return "", err
+	}
+	nudges, err := b.store.MemberNudges(ctx, community, id, 0)
+	if err != nil {
+		return "", err
+	}
+	pr, err := b.store.Prefs(ctx, community, id)
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	about := FormatMemberActivity(act, b.loc)
+	if !self {
+		about = strings.Replace(about, "**What Hearth has recorded about you**", "**"+displayName(act.Member)+"**", 1)
+		about = strings.Replace(about, "Hearth records only that you took part", "Hearth records only that they took part", 1)
+		about = strings.Replace(about, "never what you wrote", "never what they wrote", 1)
+	}
+	sb.WriteString(about + "\n")
+	if len(ws) == 1 {
+		var weeks []string
+		for _, w := range ws[0].Weeks {
+			weeks = append(weeks, strconv.Itoa(w.Messages+w.Replies+w.Reactions+w.Answers))
+		}
+		fmt.Fprintf(&sb, "Level: **%s** (last 4 weeks) · activity per week, oldest first: %s", LevelOf(ws[0].Weeks), strings.Join(weeks, " · "))
+		if Drifting(ws[0].Weeks) {
+			sb.WriteString(" · drifting away")
+		}
+		sb.WriteString("\n")
+	}
+	sent := 0
+	var last Nudge
+	for _, n := range nudges {
+		if n.Status == NudgeSent {
+			if sent == 0 {
+				last = n
+			}
+			sent++
+		}
+	}
+	fmt.Fprintf(&sb, "Nudges received: %d", sent)
+	if sent > 0 {
+		fmt.Fprintf(&sb, " (latest %s%s)", last.SentAt.In(b.loc).Format("Jan 2"), responseLabel(last.Response))
+	}
+	switch {
+	case pr.NudgesOff:
+		sb.WriteString(" · nudges are off")
+	case pr.PausedUntil.After(now):
+		sb.WriteString(" · nudges paused until " + pr.PausedUntil.In(b.loc).Format("Jan 2"))
+	}
+	if !pr.UnreachableSince.IsZero() {
+		sb.WriteString(" · direct messages refused since " + pr.UnreachableSince.In(b.loc).Format("Jan 2"))
+	}
+	if self {
+		sb.WriteString("\n_`/hearth privacy` says what Hearth records and never records; `/hearth forget me` erases all of this._")
+	}
+	return sb.String(), nil
+}
+
+func responseLabel(r NudgeResponse) string {
+	switch r {
+	case NudgeHere:
+		return `, answered "I'm still here"`
+	case NudgePause:
+		return ", paused"
+	case NudgeStop:
+		return ", asked for no more"
+	}
+	return ""
+}
+
+func (b *Bot) cmdNudgeRun(ctx context.Context, inv invocation) (Reply, error) {
+	post, _, err := b.runNudges(ctx, inv.Community, inv.At, "")
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Post: post, Private: true}, nil
+}
+
+func (b *Bot) cmdNudgeSettings(ctx context.Context, inv invocation) (Reply, error) {
+	p, err := b.nudgePolicy(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	if text := strings.TrimSpace(inv.arg("settings")); text != "" {
+		if err := applyNudgeSettings(&p, text); err != nil {
+			return Reply{}, err
+		}
+		raw, err := json.Marshal(p)
+		if err != nil {
+			return Reply{}, err
+		}
+		if err := b.store.SetSetting(ctx, inv.Community, SettingNudgePolicy, string(raw)); err != nil {
+			return Reply{}, err
+		}
+		b.log.InfoContext(ctx, "nudge policy changed", "community", inv.Community, "by", inv.Member, "policy", string(raw))
+		return privateText("Nudge policy: %s.", p.describe()), nil
+	}
+	return privateText("Nudge policy: %s.\nChange it with `/hearth nudge settings mode=auto quiet=20-8`. Bots, facilitators, newcomers, members who opted out or paused, and members whose DMs are closed are never nudged.", p.describe()), nil
+}
+
+// DefaultNudgeSpec is when the nudge policy runs unless told otherwise.
+const DefaultNudgeSpec = "daily at 10:00"
+
+func (b *Bot) cmdNudgeSchedule(ctx context.Context, inv invocation) (Reply, error) {
+	spec := inv.arg("spec")
+	if spec == "" {
+		spec = DefaultNudgeSpec
+	}
+	all, err := b.store.Schedules(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	for _, s := range all { // one nudge schedule per community: a new one replaces the old
+		if s.Kind == ScheduleNudge {
+			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
+				return Reply{}, err
+			}
+		}
+	}
+	s, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleNudge, Spec: spec})
+	if err != nil {
+		return Reply{}, err
+	}
+	p, err := b.nudgePolicy(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	what := "facilitators get the list to approve (mode=review)"
+	if p.Mode == NudgeAuto {
+		what = "nudges go out without asking (mode=auto)"
+	}
+	return privateText("Nudge schedule #%d: %s; %s. First run: %s.", s.ID, spec, what, whenIn(next, b.zone(s.TZ))), nil
+}
+
+func (b *Bot) saveWordings(ctx context.Context, community string, ws []string) error {
+	if len(ws) == 0 {
+		return b.store.SetSetting(ctx, community, SettingNudgeWordings, "")
+	}
+	raw, err := json.Marshal(ws)
+	if err != nil {
+		return err
+	}
+	return b.store.SetSetting(ctx, community, SettingNudgeWordings, string(raw))
+}
+
+func (b *Bot) cmdNudgeWordingAdd(ctx context.Context, inv invocation) (Reply, error) {
+	text := strings.TrimSpace(inv.arg("text"))
+	if text == "" || len(text) > 500 {
+		return Reply{}, Errorf(EArgument, "A wording needs text, 500 characters at most. `{name}` stands for the member's name.")
+	}
+	ws, own, err := b.nudgeWordings(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !own {
+		ws = nil
+	}
+	if len(ws) >= 20 {
+		return Reply{}, Errorf(EConflict, "There are 20 wordings already; remove one first.")
+	}
+	if err := b.saveWordings(ctx, inv.Community, append(ws, text)); err != nil {
+		return Reply{}, err
+	}
+	return privateText("Added wording %d. Your wordings now rotate instead of Hearth's.", len(ws)+1), nil
+}
+
+func (b *Bot) cmdNudgeWordingList(ctx context.Context, inv invocation) (Reply, error) {
+	ws, own, err := b.nudgeWordings(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	var sb strings.Builder
+	if own {
+		sb.WriteString("**Your nudge wordings** (they rotate)\n")
+	} else {
+		sb.WriteString("**Hearth's nudge wordings** (they rotate until you add your own)\n")
+	}
+	for i, w := range ws {
+		fmt.Fprintf(&sb, "%d. %s\n", i+1, w)
+	}
+	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+}
+
+func (b *Bot) cmdNudgeWordingRemove(ctx context.Context, inv invocation) (Reply, error) {
+	ws, own, err := b.nudgeWordings(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	n, _ := strconv.Atoi(strings.TrimPrefix(inv.arg("number"), "#"))
+	if !own || n < 1 || n > len(ws) {
+		return Reply{}, Errorf(ENotFound, "There is no wording %d of yours. `/hearth nudge wording list` shows them.", n)
+	}
+	ws = append(ws[:n-1:n-1], ws[n:]...)
+	if err := b.saveWordings(ctx, inv.Community, ws); err != nil {
+		return Reply{}, err
+	}
+	if len(ws) == 0 {
+		return privateText("Removed it; Hearth's own wordings rotate again."), nil
+	}
+	return privateText("Removed wording %d.", n), nil
+}
+
+func (b *Bot) cmdNudgesOnOff(ctx context.Context, inv invocation) (Reply, error) {
+	off := strings.EqualFold(inv.arg("choice"), "off")
+	if err := b.setNudgesOff(ctx, inv.Community, inv.Member, off); err != nil {
+		return Reply{}, err
+	}
+	if off {
+		return privateText("Nudges are off: Hearth won't invite you back when you're quiet. `/hearth nudges on` turns them on again."), nil
+	}
+	return privateText("Nudges are on: if you go quiet for a while, Hearth may send you a short invitation back."), nil
+}
+
+// PrivacyText is /hearth privacy: what Hearth keeps and what it never does.
+const PrivacyText = `**What Hearth records**
+• That you took part: the kind (message, reply, reaction, join, leave, check-in answer, "I'm still here"), where (the channel), when, and the platform's ids to recognise it again.
+• Your name and, where the platform says, time zone, so reports and nudges read well.
+• Your answers to check-ins: with your id for attributed ones; for anonymous ones under a token nobody can tie back to you once the check-in closes.
+• Nudges sent to you and what you answered, and your nudge choices.
+**What Hearth never records**
+• The text of your messages and replies, or which emoji you used beyond the reaction itself.
+• Anything from channels Hearth is not in, or your direct messages with other people.
+**Your choices**
+• ` + "`/hearth me`" + ` shows what is kept about you; ` + "`/hearth nudges off`" + ` stops nudges; ` + "`/hearth forget me`" + ` erases it all (report totals already counted stay, without your name).`
+
+func (b *Bot) cmdPrivacy(_ context.Context, _ invocation) (Reply, error) {
+	return Reply{Post: Post{Text: PrivacyText}, Private: true}, nil
+}
+
+// ActionForgetConfirm erases the pressing member's data; Value is their id,
+// so a forwarded button erases nobody else.
+const ActionForgetConfirm = "forget.confirm"
+
+func (b *Bot) cmdForgetMe(_ context.Context, inv invocation) (Reply, error) {
+	return Reply{Post: Post{
+		Text:    "This erases everything Hearth keeps about you: your recorded participation, check-in answers, nudges and choices, and your profile. Report totals already counted stay, without your name. It cannot be undone.",
+		Buttons: []Button{{ActionID: ActionForgetConfirm, Label: "Erase my data", Value: inv.Member, Style: StyleDanger}},
+	}, Private: true}, nil
+}
+
+func (b *Bot) actForgetConfirm(ctx context.Context, a Action) (Reply, error) {
+	if a.Value != a.Member {
+		return Reply{}, Errorf(EForbidden, "That button erases someone else's data, so it does nothing for you. `/hearth forget me` gives you your own.")
+	}
+	if err := b.ForgetMember(ctx, a.Community, a.Member); errors.Is(err, ErrNotFound) {
+		return privateText("Hearth keeps nothing about you."), nil
+	} else if err != nil {
+		return Reply{}, err
+	}
+	return privateText("Done: Hearth has erased what it kept about you. If you take part again, it starts afresh."), nil
+}
+
+// ForgetMember erases a member (for /hearth forget me and `hearth forget`):
+// first their answers to open anonymous check-ins, which only the run's
+// salt ties to them, then everything the store keeps.
+func (b *Bot) ForgetMember(ctx context.Context, community, member string) error {
+	runs, err := b.store.OpenRunsFor(ctx, community, member)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if !r.Anonymous {
+			continue // attributed answers go with the member
+		}
+		blank := map[string]string{}
+		for _, q := range r.Survey.Questions {
+			blank[q.ID] = ""
+		}
+		if who := respondent(r, member); who != "" {
+			if err := b.store.SaveAnswers(ctx, r.ID, who, blank); err != nil {
+				return err
+			}
+		}
+	}
+	if err := b.store.ForgetMember(ctx, community, member); err != nil {
+		return err
+	}
+	b.log.InfoContext(ctx, "member forgotten", "community", community)
+	return nil
+}

@@ -1,0 +1,86 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// NudgeStatus is where a nudge is in its life.
+type NudgeStatus string
+
+// Nudge statuses.
+const (
+	NudgeQueued      NudgeStatus = "queued"      // waiting for SendAt (outside the member's quiet hours)
+	NudgeSent        NudgeStatus = "sent"        // delivered
+	NudgeUnreachable NudgeStatus = "unreachable" // the platform refused the DM
+	NudgeFailed      NudgeStatus = "failed"      // an error; see the log
+	NudgeCancelled   NudgeStatus = "cancelled"   // the member became active, opted out or left before it went
+)
+
+// NudgeResponse is what the member answered with a nudge's buttons.
+type NudgeResponse string
+
+// Nudge responses.
+const (
+	NudgeNoResponse NudgeResponse = ""
+	NudgeHere       NudgeResponse = "here"  // "I'm still here": recorded as participation
+	NudgePause      NudgeResponse = "pause" // "pause for a month"
+	NudgeStop       NudgeResponse = "stop"  // "no more nudges"
+)
+
+// Nudge is one invitation back sent (or to be sent) to a quiet member.
+type Nudge struct {
+	ID        int64
+	Community string
+	Member    string
+	// Wording is the index of the wording used, in the community's list.
+	Wording     int
+	QueuedAt    time.Time
+	SendAt      time.Time // when it may go out: outside the member's quiet hours
+	SentAt      time.Time // zero until sent
+	Status      NudgeStatus
+	Response    NudgeResponse
+	RespondedAt time.Time
+	// ApprovedBy is the facilitator who approved it in review mode ("" in auto mode).
+	ApprovedBy string
+}
+
+// MemberPrefs are what a member chose about nudges, and what Hearth learned.
+type MemberPrefs struct {
+	NudgesOff   bool      // "no more nudges", or /hearth nudges off
+	PausedUntil time.Time // "pause for a month"
+	// UnreachableSince is when a DM to the member was last refused by the
+	// platform (zero: reachable as far as Hearth knows).
+	UnreachableSince time.Time
+}
+
+// NudgeCounts are a report's nudge figures.
+type NudgeCounts struct {
+	Sent int `json:"sent"` // nudges sent in the period
+	// Returned counts the nudges sent in the period whose member was
+	// active within 7 days after (an "I'm still here" counts).
+	Returned int `json:"returned"`
+}
+
+// NudgeStore keeps nudges and members' nudge preferences.
+type NudgeStore interface {
+	// AddNudge stores a nudge and returns its id.
+	AddNudge(ctx context.Context, n Nudge) (int64, error)
+	// Nudge returns one nudge of a community, or ErrNotFound.
+	Nudge(ctx context.Context, community string, id int64) (Nudge, error)
+	// UpdateNudge sets a nudge's Status, SentAt, Response, RespondedAt and
+	// ApprovedBy.
+	UpdateNudge(ctx context.Context, n Nudge) error
+	// MemberNudges lists a member's nudges, newest first (by QueuedAt, then
+	// id), at most limit (0: all).
+	MemberNudges(ctx context.Context, community, member string, limit int) ([]Nudge, error)
+	// QueuedNudges lists a community's queued nudges by SendAt.
+	QueuedNudges(ctx context.Context, community string) ([]Nudge, error)
+	// Prefs returns a member's preferences (the zero value when none are kept).
+	Prefs(ctx context.Context, community, member string) (MemberPrefs, error)
+	// SetPrefs stores a member's preferences, creating the member's row if
+	// unknown.
+	SetPrefs(ctx context.Context, community, member string, p MemberPrefs) error
+	// AllPrefs returns the preferences kept for a community's members, by member id.
+	AllPrefs(ctx context.Context, community string) (map[string]MemberPrefs, error)
+}

@@ -1,0 +1,455 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Nudge actions: the member's three answers (Value: the nudge id) and the
+// facilitators' approval of a review list (Value: empty).
+const (
+	ActionNudgeHere    = "nudge.here"
+	ActionNudgePause   = "nudge.pause"
+	ActionNudgeStop    = "nudge.stop"
+	ActionNudgeApprove = "nudge.approve"
+)
+
+// nudgeCandidate is a member due a nudge.
+type nudgeCandidate struct {
+	Member     Member
+	LastActive time.Time
+	Level      Level
+}
+
+// nudgeSkips counts why quiet members were left out, for facilitators.
+type nudgeSkips map[string]int
+
+func (s nudgeSkips) String() string {
+	var parts []string
+	for _, k := range []string{"facilitator", "new", "never active", "opted out", "paused", "unreachable by DM", "nudged recently", "not answering nudges"} {
+		if s[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", s[k], k))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// nudgeCandidates are the community's members due a nudge at now: quiet
+// for the threshold, and none of: a bot, a facilitator, joined less than
+// the threshold ago, never active (an observer was never "back" to
+// invite), opted out or paused, unreachable by DM since their last
+// activity, nudged within the cooldown (or one queued), or MaxUnanswered
+// nudges in a row without an answer or a return.
+func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Time, p NudgePolicy) ([]nudgeCandidate, nudgeSkips, error) {
+	members, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, End: now, Weeks: LevelWeeks})
+	if err != nil {
+		return nil, nil, err
+	}
+	prefs, err := b.store.AllPrefs(ctx, community)
+	if err != nil {
+		return nil, nil, err
+	}
+	skips := nudgeSkips{}
+	var out []nudgeCandidate
+	for _, mw := range members {
+		m := mw.Member
+		quiet := mw.LastActive.IsZero() || now.Sub(mw.LastActive) >= p.Threshold
+		if m.IsBot || m.Left || !quiet {
+			continue
+		}
+		joined := mw.FirstSeen
+		if !m.JoinedAt.IsZero() {
+			joined = m.JoinedAt
+		}
+		pr := prefs[m.ID]
+		fac, err := b.isFacilitator(ctx, community, m.ID, m.Admin)
+		if err != nil {
+			return nil, nil, err
+		}
+		switch {
+		case fac:
+			skips["facilitator"]++
+			continue
+		case now.Sub(joined) < p.Threshold:
+			skips["new"]++
+			continue
+		case mw.LastActive.IsZero():
+			skips["never active"]++
+			continue
+		case pr.NudgesOff:
+			skips["opted out"]++
+			continue
+		case pr.PausedUntil.After(now):
+			skips["paused"]++
+			continue
+		case !pr.UnreachableSince.IsZero() && pr.UnreachableSince.After(mw.LastActive):
+			skips["unreachable by DM"]++
+			continue
+		}
+		past, err := b.store.MemberNudges(ctx, community, m.ID, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		recent, unanswered, counting := false, 0, true
+		for _, n := range past {
+			switch n.Status {
+			case NudgeQueued:
+				// One waiting for its hour blocks another; one whose send
+				// was missed (Hearth was down) does not.
+				recent = recent || now.Sub(n.SendAt) <= DefaultGrace[ScheduleNudgeSend]
+			case NudgeSent:
+				recent = recent || now.Sub(n.SentAt) < p.Cooldown
+				if counting && n.Response == NudgeNoResponse && !mw.LastActive.After(n.SentAt) {
+					unanswered++
+				} else {
+					counting = false
+				}
+			}
+		}
+		if recent {
+			skips["nudged recently"]++
+			continue
+		}
+		if unanswered >= p.MaxUnanswered {
+			skips["not answering nudges"]++
+			continue
+		}
+		out = append(out, nudgeCandidate{Member: m, LastActive: mw.LastActive, Level: LevelOf(mw.Weeks)})
+	}
+	return out, skips, nil
+}
+
+// nudgeOutcome is what a nudge run did.
+type nudgeOutcome struct {
+	Sent, Queued, Unreachable, Failed []string // names
+}
+
+func (o nudgeOutcome) String() string {
+	var parts []string
+	if len(o.Sent) > 0 {
+		parts = append(parts, fmt.Sprintf("nudged %s", names(o.Sent)))
+	}
+	if len(o.Queued) > 0 {
+		parts = append(parts, fmt.Sprintf("%s after their quiet hours end", names(o.Queued)))
+	}
+	if len(o.Unreachable) > 0 {
+		parts = append(parts, fmt.Sprintf("could not reach %s (DMs closed)", names(o.Unreachable)))
+	}
+	if len(o.Failed) > 0 {
+		parts = append(parts, fmt.Sprintf("failed for %s (see the log)", names(o.Failed)))
+	}
+	if len(parts) == 0 {
+		return "nobody to nudge"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// queueNudges queues a nudge for each candidate: sent now when it is
+// outside their quiet hours, else by a one-shot schedule when they end.
+func (b *Bot) queueNudges(ctx context.Context, community string, cands []nudgeCandidate, now time.Time, p NudgePolicy, approvedBy string) (nudgeOutcome, error) {
+	var out nudgeOutcome
+	for _, c := range cands {
+		loc := b.memberZone(c.Member)
+		n := Nudge{Community: community, Member: c.Member.ID, QueuedAt: now, SendAt: p.nextAllowed(now, loc), Status: NudgeQueued, ApprovedBy: approvedBy}
+		var err error
+		if n.ID, err = b.store.AddNudge(ctx, n); err != nil {
+			return out, err
+		}
+		name := nameOr(c.Member.Name, c.Member.ID)
+		if n.SendAt.After(now) {
+			s := Schedule{Community: community, Kind: ScheduleNudgeSend, Spec: OnceSpec(n.SendAt), Payload: strconv.FormatInt(n.ID, 10),
+				CreatedBy: approvedBy, CreatedAt: now}
+			if _, err := b.store.AddSchedule(ctx, s); err != nil {
+				return out, fmt.Errorf("schedule nudge %d: %w", n.ID, err)
+			}
+			out.Queued = append(out.Queued, fmt.Sprintf("%s (%s)", name, whenIn(n.SendAt, loc)))
+			continue
+		}
+		status, err := b.sendNudge(ctx, community, n.ID, now)
+		if err != nil {
+			return out, err
+		}
+		switch status {
+		case NudgeSent:
+			out.Sent = append(out.Sent, name)
+		case NudgeUnreachable:
+			out.Unreachable = append(out.Unreachable, name)
+		case NudgeFailed:
+			out.Failed = append(out.Failed, name)
+		}
+	}
+	return out, nil
+}
+
+// memberZone is the member's time zone, or the community's.
+func (b *Bot) memberZone(m Member) *time.Location {
+	if m.TZ != "" {
+		if loc, err := time.LoadLocation(m.TZ); err == nil {
+			return loc
+		}
+	}
+	return b.loc
+}
+
+// sendNudge sends a queued nudge, unless the member came back, opted out
+// or paused meanwhile (then it is cancelled). It returns the new status.
+func (b *Bot) sendNudge(ctx context.Context, community string, id int64, now time.Time) (NudgeStatus, error) {
+	n, err := b.store.Nudge(ctx, community, id)
+	if err != nil {
+		return "", err
+	}
+	if n.Status != NudgeQueued {
+		return n.Status, nil
+	}
+	ws, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, Member: n.Member, End: now, Weeks: 1})
+	if errors.Is(err, ErrNotFound) || err == nil && (len(ws) == 0 || ws[0].Member.Left || ws[0].LastActive.After(n.QueuedAt)) {
+		n.Status = NudgeCancelled
+		return n.Status, b.store.UpdateNudge(ctx, n)
+	}
+	if err != nil {
+		return "", err
+	}
+	pr, err := b.store.Prefs(ctx, community, n.Member)
+	if err != nil {
+		return "", err
+	}
+	if pr.NudgesOff || pr.PausedUntil.After(now) {
+		n.Status = NudgeCancelled
+		return n.Status, b.store.UpdateNudge(ctx, n)
+	}
+	post, err := b.nudgePost(ctx, community, ws[0].Member, n)
+	if err != nil {
+		return "", err
+	}
+	chat, err := b.chat(community)
+	if err != nil {
+		return "", err
+	}
+	n.Status, n.SentAt = NudgeSent, now
+	if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: community, Member: n.Member}, post); err != nil {
+		n.Status, n.SentAt = NudgeFailed, time.Time{}
+		if ErrorCode(err) == EUnreachable {
+			n.Status = NudgeUnreachable
+			pr.UnreachableSince = now
+			if err := b.store.SetPrefs(ctx, community, n.Member, pr); err != nil {
+				return "", err
+			}
+		}
+		b.log.WarnContext(ctx, "nudge not delivered", "community", community, "nudge", n.ID, "member", n.Member, "status", n.Status, "err", err)
+	} else {
+		b.log.InfoContext(ctx, "nudge sent", "community", community, "nudge", n.ID, "member", n.Member)
+	}
+	return n.Status, b.store.UpdateNudge(ctx, n)
+}
+
+// nudgePost is the nudge DM: a rotating wording, something easy to join
+// (the latest prompt, an open check-in), and three one-tap answers.
+func (b *Bot) nudgePost(ctx context.Context, community string, m Member, n Nudge) (Post, error) {
+	wordings, _, err := b.nudgeWordings(ctx, community)
+	if err != nil {
+		return Post{}, err
+	}
+	past, err := b.store.MemberNudges(ctx, community, m.ID, 0)
+	if err != nil {
+		return Post{}, err
+	}
+	sent := 0
+	for _, p := range past {
+		if p.Status == NudgeSent {
+			sent++
+		}
+	}
+	text := strings.ReplaceAll(wordings[sent%len(wordings)], "{name}", nameOr(m.Name, "there"))
+	var lines []string
+	if pp, err := b.store.PromptPosts(ctx, community); err == nil && len(pp) > 0 {
+		latest := slices.MaxFunc(pp, func(a, b PromptPost) int { return a.At.Compare(b.At) })
+		line := fmt.Sprintf("This week's prompt in #%s: %q", b.channelName(ctx, community, latest.Channel), clip(latest.Text, 140))
+		if pl := b.permalinker(community); pl != nil {
+			if link := pl.Permalink(community, latest.Channel, latest.Message); link != "" {
+				line += " " + link
+			}
+		}
+		lines = append(lines, line)
+	} else if err != nil {
+		return Post{}, err
+	}
+	if runs, err := b.store.OpenRunsFor(ctx, community, m.ID); err == nil && len(runs) > 0 {
+		lines = append(lines, fmt.Sprintf("There's a one-minute check-in open until %s: %s.", whenIn(runs[0].ClosesAt, b.memberZone(m)), nameOr(runs[0].Survey.Title, runs[0].Survey.Name)))
+	} else if err != nil {
+		return Post{}, err
+	}
+	if len(lines) > 0 {
+		text += "\n" + strings.Join(lines, "\n")
+	}
+	text += "\n_Hearth only counts that people take part, never what they write. `/hearth nudges off` stops these._"
+	id := strconv.FormatInt(n.ID, 10)
+	return Post{Text: text, Buttons: []Button{
+		{ActionID: ActionNudgeHere, Label: "I'm still here", Value: id, Style: StylePrimary},
+		{ActionID: ActionNudgePause, Label: "Pause for a month", Value: id},
+		{ActionID: ActionNudgeStop, Label: "No more nudges", Value: id},
+	}}, nil
+}
+
+// runNudges applies the policy now: in auto mode (or approved) it queues
+// and sends; in review mode it returns the list for facilitators. news is
+// false when there was nobody to nudge.
+func (b *Bot) runNudges(ctx context.Context, community string, now time.Time, approvedBy string) (post Post, news bool, err error) {
+	p, err := b.nudgePolicy(ctx, community)
+	if err != nil {
+		return Post{}, false, err
+	}
+	cands, skips, err := b.nudgeCandidates(ctx, community, now, p)
+	if err != nil {
+		return Post{}, false, err
+	}
+	note := ""
+	if s := skips.String(); s != "" {
+		note = "\n_Left out: " + s + "._"
+	}
+	if p.Mode == NudgeReview && approvedBy == "" {
+		if len(cands) == 0 {
+			return Post{Text: "**Nudges**\nNobody to nudge: no member has been quiet for " + spell(p.Threshold) + " without a reason to leave them be." + note}, false, nil
+		}
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "**Nudges to approve** (quiet for %s or more)\n", spell(p.Threshold))
+		for _, c := range cands {
+			fmt.Fprintf(&sb, "• %s: last active %s (%s)\n", nameOr(c.Member.Name, c.Member.ID), c.LastActive.In(b.loc).Format("Jan 2"), c.Level)
+		}
+		sb.WriteString("Each gets a short, warm DM with an easy way back, outside their quiet hours." + note)
+		return Post{Text: sb.String(), Buttons: []Button{{ActionID: ActionNudgeApprove, Label: fmt.Sprintf("Send %s", plural(len(cands), "nudge")), Style: StylePrimary}}}, true, nil
+	}
+	out, err := b.queueNudges(ctx, community, cands, now, p, approvedBy)
+	if err != nil {
+		return Post{}, false, err
+	}
+	b.log.InfoContext(ctx, "nudges run", "community", community, "sent", len(out.Sent), "queued", len(out.Queued), "unreachable", len(out.Unreachable), "failed", len(out.Failed))
+	return Post{Text: "**Nudges**\n" + capitalize(out.String()) + "." + note}, len(cands) > 0, nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// runScheduledNudges runs the policy on its schedule and tells the
+// facilitators (the digest channel, or the schedule's creator).
+func (b *Bot) runScheduledNudges(ctx context.Context, s Schedule, at time.Time) error {
+	post, news, err := b.runNudges(ctx, s.Community, at, "")
+	if err != nil || !news {
+		return err
+	}
+	channel, err := b.store.Setting(ctx, s.Community, SettingDigestChannel)
+	if err != nil {
+		return err
+	}
+	chat, err := b.chat(s.Community)
+	if err != nil {
+		return err
+	}
+	to := Destination{Kind: ToChannel, Community: s.Community, Channel: channel}
+	if channel == "" {
+		to = Destination{Kind: ToDM, Community: s.Community, Member: s.CreatedBy}
+	}
+	_, err = chat.Post(ctx, to, post)
+	return err
+}
+
+// actNudgeApprove sends the nudges of a review list, as they stand now.
+func (b *Bot) actNudgeApprove(ctx context.Context, a Action) (Reply, error) {
+	fac, err := b.isFacilitator(ctx, a.Community, a.Member, a.Admin)
+	if err != nil {
+		return Reply{}, err
+	}
+	if !fac {
+		return Reply{}, Errorf(EForbidden, "Only facilitators can approve nudges.")
+	}
+	post, _, err := b.runNudges(ctx, a.Community, a.At, a.Member)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Post: post, Private: true}, nil
+}
+
+// nudgeOf loads the nudge a member's button names; only its member may answer it.
+func (b *Bot) nudgeOf(ctx context.Context, a Action) (Nudge, error) {
+	id, err := strconv.ParseInt(a.Value, 10, 64)
+	if err != nil || id <= 0 {
+		return Nudge{}, Errorf(EArgument, "That button doesn't belong to a nudge I know.")
+	}
+	n, err := b.store.Nudge(ctx, a.Community, id)
+	if errors.Is(err, ErrNotFound) {
+		return Nudge{}, Errorf(ENotFound, "That message is gone; `/hearth nudges off` stops nudges.")
+	}
+	if err != nil {
+		return Nudge{}, err
+	}
+	if n.Member != a.Member {
+		return Nudge{}, Errorf(EForbidden, "That message was for someone else.")
+	}
+	return n, nil
+}
+
+func (b *Bot) answerNudge(ctx context.Context, a Action, r NudgeResponse) (Nudge, error) {
+	n, err := b.nudgeOf(ctx, a)
+	if err != nil {
+		return n, err
+	}
+	n.Response, n.RespondedAt = r, a.At
+	return n, b.store.UpdateNudge(ctx, n)
+}
+
+func (b *Bot) actNudgeHere(ctx context.Context, a Action) (Reply, error) {
+	n, err := b.answerNudge(ctx, a, NudgeHere)
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := b.HandleEvent(ctx, Event{Kind: KindStillHere, Community: a.Community, Member: a.Member, MemberName: a.MemberName,
+		At: a.At, Key: "still_here:" + strconv.FormatInt(n.ID, 10)}); err != nil {
+		return Reply{}, err
+	}
+	return privateText("Lovely to hear from you! Jump in whenever you like: even a reaction helps the conversation along."), nil
+}
+
+func (b *Bot) actNudgePause(ctx context.Context, a Action) (Reply, error) {
+	if _, err := b.answerNudge(ctx, a, NudgePause); err != nil {
+		return Reply{}, err
+	}
+	pr, err := b.store.Prefs(ctx, a.Community, a.Member)
+	if err != nil {
+		return Reply{}, err
+	}
+	pr.PausedUntil = a.At.Add(NudgePauseFor)
+	if err := b.store.SetPrefs(ctx, a.Community, a.Member, pr); err != nil {
+		return Reply{}, err
+	}
+	return privateText("Done: no nudges until %s. Take care!", pr.PausedUntil.In(b.loc).Format("Jan 2")), nil
+}
+
+func (b *Bot) actNudgeStop(ctx context.Context, a Action) (Reply, error) {
+	if _, err := b.answerNudge(ctx, a, NudgeStop); err != nil {
+		return Reply{}, err
+	}
+	if err := b.setNudgesOff(ctx, a.Community, a.Member, true); err != nil {
+		return Reply{}, err
+	}
+	return privateText("Understood: no more nudges. If you change your mind, `/hearth nudges on`."), nil
+}
+
+func (b *Bot) setNudgesOff(ctx context.Context, community, member string, off bool) error {
+	pr, err := b.store.Prefs(ctx, community, member)
+	if err != nil {
+		return err
+	}
+	pr.NudgesOff = off
+	if !off {
+		pr.PausedUntil = time.Time{}
+	}
+	return b.store.SetPrefs(ctx, community, member, pr)
+}

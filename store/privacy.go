@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+var _ bot.PrivacyStore = (*DB)(nil)
+
+// ExportMember returns what the database keeps about a member
+// (bot.MemberData), read in one transaction so the parts agree: the member
+// row, when first seen and last active, whether a stored facilitator, every
+// event recorded for them (any kind: joins, leaves and prompt replies too),
+// oldest first, and their counts by kind; their answers to attributed
+// check-ins, by run then question; their nudges, oldest first (by queue
+// time, then id); and their preferences. It returns bot.ErrNotFound for a
+// member without a row.
+func (db *DB) ExportMember(ctx context.Context, community, member string) (bot.MemberData, error) {
+	d, err := db.exportMember(ctx, community, member)
+	if err != nil {
+		return bot.MemberData{}, fmt.Errorf("export member %s of %s: %w", member, community, err)
+	}
+	return d, nil
+}
+
+func (db *DB) exportMember(ctx context.Context, community, member string) (bot.MemberData, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
+	defer tx.Rollback()
+	d := bot.MemberData{Community: community, Counts: map[bot.EventKind]int{}, Events: []bot.MemberEvent{},
+		Answers: []bot.MemberAnswer{}, Nudges: []bot.Nudge{}}
+	var cid, mid, firstSeen int64
+	var lastActive, joined sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT m.community_id, m.id, m.first_seen, m.last_active, `+memberColumns+`
+FROM members m JOIN communities c ON c.id = m.community_id
+WHERE c.ext_id = ? AND m.ext_id = ?`, community, member).Scan(&cid, &mid, &firstSeen, &lastActive,
+		&d.Member.ID, &d.Member.Name, &d.Member.IsBot, &d.Member.TZ, &d.Member.Admin, &joined, &d.Member.Left)
+	if err != nil {
+		return bot.MemberData{}, notFound(err, "member")
+	}
+	d.Member.JoinedAt = fromMillis(joined)
+	d.FirstSeen = fromMillis(sql.NullInt64{Int64: firstSeen, Valid: true})
+	d.LastActive = fromMillis(lastActive)
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM facilitators WHERE community_id = ? AND member_ext = ?)`,
+		cid, member).Scan(&d.Facilitator); err != nil {
+		return bot.MemberData{}, fmt.Errorf("facilitator: %w", err)
+	}
+	err = each(ctx, tx, "events", func(rows *sql.Rows) error {
+		var e bot.MemberEvent
+		var kind string
+		var at int64
+		if err := rows.Scan(&kind, &e.Channel, &at); err != nil {
+			return err
+		}
+		e.Kind, e.At = bot.EventKind(kind), time.UnixMilli(at).UTC()
+		d.Events = append(d.Events, e)
+		d.Counts[e.Kind]++
+		return nil
+	}, `SELECT e.kind, COALESCE(ch.ext_id, ''), e.at
+FROM events e INDEXED BY events_by_member LEFT JOIN channels ch ON ch.id = e.channel_id
+WHERE e.community_id = ? AND e.member_id = ?
+ORDER BY e.at, e.id`, cid, mid)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
+	err = each(ctx, tx, "check-in answers", func(rows *sql.Rows) error {
+		var a bot.MemberAnswer
+		if err := rows.Scan(&a.Run, &a.Survey, &a.Question, &a.Value); err != nil {
+			return err
+		}
+		d.Answers = append(d.Answers, a)
+		return nil
+	}, `SELECT r.id, r.survey, a.question, a.value
+FROM checkin_runs r JOIN checkin_answers a ON a.run_id = r.id
+WHERE r.community_id = ? AND NOT r.anonymous AND a.respondent = ?
+ORDER BY r.id, a.question`, cid, member)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
+	err = each(ctx, tx, "nudges", func(rows *sql.Rows) error {
+		n, err := scanNudge(rows)
+		d.Nudges = append(d.Nudges, n)
+		return err
+	}, sqlNudges+` WHERE n.community_id = ? AND n.member_id = ? ORDER BY n.queued_at, n.id`, cid, mid)
+	if err != nil {
+		return bot.MemberData{}, err
+	}
+	d.Prefs, err = scanPrefs(tx.QueryRowContext(ctx, `SELECT `+prefsColumns+` FROM member_prefs p
+WHERE p.community_id = ? AND p.member_id = ?`, cid, mid))
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return bot.MemberData{}, fmt.Errorf("preferences: %w", err)
+	}
+	return d, nil
+}
+
+// each runs query in tx and calls f on each row; what names the rows in
+// errors.
+func each(ctx context.Context, tx *sql.Tx, what string, f func(*sql.Rows) error, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := f(rows); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// ForgetMember erases a member of a community, in one transaction:
+//
+//   - their events of every kind, and the per-member day rollups
+//     (member_days, member_channel_days); the community's and channels' day
+//     totals (channel_days) keep what they counted, so past reports' activity
+//     figures stay as they were, while member figures (total, active, tiers,
+//     contributors, channels' active members) lose them;
+//   - the messages of others that they replied to are answered again from
+//     the replies that are left (as when a reply is retracted): a message
+//     only they answered becomes unanswered;
+//   - the tombstones whose key names them: a ':'-separated field of the key
+//     equals their platform id ("react:C1:m1:U1:eyes", "checkin:7:U1").
+//     Messages' keys name channel and message, not the author; those stay;
+//   - their answers to attributed check-ins (respondent = platform id;
+//     answers to anonymous ones cannot be tied to them and stay), their
+//     check-in recipient rows, nudges, preferences, facilitator row and
+//     member row;
+//   - where another row names them as its author or approver, the name is
+//     blanked: schedules.created_by, checkin_runs.started_by,
+//     deck_prompts.added_by, facilitators.added_by, nudges.approved_by; and
+//     they are taken out of the member lists (Settings.Members) of the
+//     surveys and of the runs' survey definitions.
+//
+// Others' events about their messages (replies in their threads, reactions
+// to their posts) stay: they are the others' participation. A later event
+// or directory naming the member creates a new row. It returns
+// bot.ErrNotFound, and changes nothing, for a member without a row.
+func (db *DB) ForgetMember(ctx context.Context, community, member string) error {
+	if member == "" {
+		return fmt.Errorf("forget a member of %s: no member", community)
+	}
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+		return s.forget(ctx, tx, community, member)
+	})
+	if err != nil {
+		return fmt.Errorf("forget member %s of %s: %w", member, community, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("member %s of %s: %w", member, community, bot.ErrNotFound)
+	}
+	return nil
+}
+
+// forget is ForgetMember's job; it returns 0 for an unknown member.
+func (s *txState) forget(ctx context.Context, tx *sql.Tx, community, member string) (int, error) {
+	// Rollup changes of earlier jobs in this transaction go first: they
+	// may be the member's.
+	if err := s.flush(ctx); err != nil {
+		return 0, err
+	}
+	var cid, mid int64
+	err := tx.QueryRowContext(ctx, `SELECT m.community_id, m.id FROM members m JOIN communities c ON c.id = m.community_id
+WHERE c.ext_id = ? AND m.ext_id = ?`, community, member).Scan(&cid, &mid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("member: %w", err)
+	}
+	threads, err := repliedThreads(ctx, tx, cid, mid)
+	if err != nil {
+		return 0, err
+	}
+	for _, st := range []struct {
+		what, query string
+		args        []any
+	}{
+		{"events", `DELETE FROM events WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"member channel days", `DELETE FROM member_channel_days WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"member days", `DELETE FROM member_days WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"tombstones", `DELETE FROM tombstones WHERE community_id = ? AND instr(':' || key || ':', ':' || ? || ':') > 0`, []any{cid, member}},
+		{"check-in answers", `DELETE FROM checkin_answers
+WHERE run_id IN (SELECT id FROM checkin_runs WHERE community_id = ?) AND respondent = ?`, []any{cid, member}},
+		{"check-in recipients", `DELETE FROM checkin_recipients WHERE member_id = ?`, []any{mid}},
+		{"nudges", `DELETE FROM nudges WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"preferences", `DELETE FROM member_prefs WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"facilitator", `DELETE FROM facilitators WHERE community_id = ? AND member_ext = ?`, []any{cid, member}},
+		{"schedules", `UPDATE schedules SET created_by = '' WHERE community_id = ? AND created_by = ?`, []any{cid, member}},
+		{"check-in runs", `UPDATE checkin_runs SET started_by = '' WHERE community_id = ? AND started_by = ?`, []any{cid, member}},
+		{"deck", `UPDATE deck_prompts SET added_by = '' WHERE community_id = ? AND added_by = ?`, []any{cid, member}},
+		{"facilitators added", `UPDATE facilitators SET added_by = '' WHERE community_id = ? AND added_by = ?`, []any{cid, member}},
+		{"nudges approved", `UPDATE nudges SET approved_by = '' WHERE community_id = ? AND approved_by = ?`, []any{cid, member}},
+	} {
+		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
+			return 0, fmt.Errorf("%s: %w", st.what, err)
+		}
+	}
+	for _, t := range threads {
+		if _, err := s.stmt(ctx, sqlReanswer).ExecContext(ctx, cid, t.parent, t.channel); err != nil {
+			return 0, fmt.Errorf("answer %q again: %w", t.parent, err)
+		}
+	}
+	if err := unlistMember(ctx, tx, cid, member); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM members WHERE id = ?`, mid); err != nil {
+		return 0, fmt.Errorf("member row: %w", err)
+	}
+	delete(s.cache.members, extKey{cid, member})
+	return 1, nil
+}
+
+type thread struct {
+	parent  string
+	channel sql.NullInt64
+}
+
+// repliedThreads returns the threads a member replied in.
+func repliedThreads(ctx context.Context, tx *sql.Tx, community, member int64) ([]thread, error) {
+	var out []thread
+	err := each(ctx, tx, "threads", func(rows *sql.Rows) error {
+		var t thread
+		err := rows.Scan(&t.parent, &t.channel)
+		out = append(out, t)
+		return err
+	}, `SELECT DISTINCT parent, channel_id FROM events INDEXED BY events_by_member
+WHERE community_id = ? AND member_id = ? AND kind = 'reply'`, community, member)
+	return out, err
+}
+
+// unlistMember takes a member out of the member lists of a community's
+// surveys and of its runs' survey definitions.
+func unlistMember(ctx context.Context, tx *sql.Tx, community int64, member string) error {
+	quoted, err := json.Marshal(member)
+	if err != nil {
+		return err
+	}
+	for _, t := range []struct{ table, key string }{{"surveys", "name"}, {"checkin_runs", "id"}} {
+		type row struct {
+			key any
+			def string
+		}
+		var found []row
+		err := each(ctx, tx, t.table, func(rows *sql.Rows) error {
+			var r row
+			err := rows.Scan(&r.key, &r.def)
+			found = append(found, r)
+			return err
+		}, `SELECT `+t.key+`, definition FROM `+t.table+` WHERE community_id = ? AND instr(definition, ?) > 0`, community, string(quoted))
+		if err != nil {
+			return err
+		}
+		for _, r := range found {
+			var sv bot.Survey
+			if err := json.Unmarshal([]byte(r.def), &sv); err != nil {
+				return fmt.Errorf("%s %v: the stored survey does not read: %w", t.table, r.key, err)
+			}
+			kept := slices.DeleteFunc(slices.Clone(sv.Settings.Members), func(m string) bool { return m == member })
+			if len(kept) == len(sv.Settings.Members) {
+				continue // named elsewhere: not a member list
+			}
+			sv.Settings.Members = kept
+			def, err := json.Marshal(sv)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET definition = ? WHERE community_id = ? AND `+t.key+` = ?`,
+				string(def), community, r.key); err != nil {
+				return fmt.Errorf("%s %v: %w", t.table, r.key, err)
+			}
+		}
+	}
+	return nil
+}
+
+// pruneBatch is how many events one of PruneEvents' transactions deletes:
+// small enough that other writes wait little behind it (about 0.1 s). A
+// variable so a test can see several batches without a large history.
+var pruneBatch = 5000
+
+// PruneEvents deletes the events that happened before before, in every
+// community, and returns how many. The day rollups keep their counts, so
+// reports over whole days before it stay as they were; what needs the
+// events (the partial days at a period's edges, unanswered messages,
+// prompts' replies, a member's counts and event list, the quiet list's
+// latest activity when a member was active since) has them no more.
+// Members' latest activity stays. Tombstones stay, so a deleted message
+// redelivered late stays deleted.
+//
+// It deletes in batches, each its own transaction (group-committed with
+// other writes), so a large prune never holds the writer long; if it fails
+// part way, what it deleted stays deleted and running it again finishes.
+func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int, error) {
+	if before.IsZero() {
+		return 0, fmt.Errorf("prune events: no time")
+	}
+	var communities []int64
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM communities ORDER BY id`)
+	if err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("prune events: %w", err)
+		}
+		communities = append(communities, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("prune events: %w", err)
+	}
+	t, total := before.UnixMilli(), 0
+	for _, cid := range communities {
+		for {
+			n, err := db.w.do(ctx, pruneBatch, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+				res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE id IN (
+	SELECT id FROM events INDEXED BY events_by_time WHERE community_id = ? AND at < ? LIMIT ?)`, cid, t, pruneBatch)
+				if err != nil {
+					return 0, err
+				}
+				n, err := res.RowsAffected()
+				return int(n), err
+			})
+			if err != nil {
+				return total, fmt.Errorf("prune events before %s: %w", before.UTC().Format(time.RFC3339), err)
+			}
+			total += n
+			if n < pruneBatch {
+				break
+			}
+		}
+	}
+	return total, nil
+}

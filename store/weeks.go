@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+const weekMillis = 7 * dayMillis
+
+// MemberWeeks returns members' activity week by week (bot.MemberWeeksSource):
+// with q.Member "", every member of the community who has not left and is
+// not a bot, as the member rows say now, whatever End is (so also members
+// first seen after End, with empty weeks: FirstSeen tells); with q.Member
+// set, that member, even one who left or is a bot, or bot.ErrNotFound.
+// Members come by name (case-insensitively), then platform id, each with
+// exactly q.Weeks weeks, oldest first, week i being
+// [End-(Weeks-i)*7d, End-(Weeks-i-1)*7d).
+//
+// A week counts the member's messages, replies, reactions, and as Answers
+// their check-in answers and "I'm still here" answers; every channel counts.
+// The counts are exact at any End: whole UTC days that lie within one week
+// come from member_days, the days a week boundary cuts (none when End is
+// midnight UTC) from the events, as a report's edges do.
+//
+// FirstSeen is the member row's first_seen. LastActive is their latest
+// activity before End: members.last_active when it is before End, else
+// looked up in the events; if those were pruned (PruneEvents), the start
+// of the latest day before End's that the rollups show activity on.
+//
+// An unknown community has no members: q.Member "" gets none, a named
+// member bot.ErrNotFound.
+func (db *DB) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error) {
+	if q.Weeks < 0 || q.End.IsZero() {
+		return nil, fmt.Errorf("member weeks of %s: no end, or %d weeks", q.Community, q.Weeks)
+	}
+	w := &weeksRun{db: db, q: q, end: q.End.UnixMilli()}
+	w.start = w.end - int64(q.Weeks)*weekMillis
+	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE(MIN(m.id), 0), COALESCE(MAX(m.id), 0)
+FROM communities c LEFT JOIN members m INDEXED BY members_by_community ON m.community_id = c.id
+WHERE c.ext_id = ?`, q.Community).Scan(&w.community, &w.low, &w.high)
+	if err != nil {
+		return nil, fmt.Errorf("member weeks of %s: %w", q.Community, err)
+	}
+	if !w.community.Valid && q.Member != "" {
+		return nil, fmt.Errorf("member %s of %s: %w", q.Member, q.Community, bot.ErrNotFound)
+	}
+	if !w.community.Valid {
+		return []bot.MemberWeeks{}, nil
+	}
+	out, err := w.run(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("member weeks of %s: %w", q.Community, err)
+	}
+	if q.Member != "" && len(out) == 0 {
+		return nil, fmt.Errorf("member %s of %s: %w", q.Member, q.Community, bot.ErrNotFound)
+	}
+	return out, nil
+}
+
+// weeksRun is one MemberWeeks query and what its queries found.
+type weeksRun struct {
+	db         *DB
+	q          bot.MemberWeeksQuery
+	start, end int64 // the window, unix ms
+	community  sql.NullInt64
+	low, high  int64 // the community's member ids
+
+	members []weeksMember
+	days    [][]weekFigures // from member_days, by partition
+	edges   [][]weekFigures // from the events of the cut days, by range
+}
+
+type weeksMember struct {
+	id         int64
+	member     bot.Member
+	firstSeen  int64
+	lastActive sql.NullInt64
+}
+
+// weekFigures are one member's counts in one week: messages, replies,
+// reactions, answers.
+type weekFigures struct {
+	member int64
+	week   int
+	counts [4]int
+}
+
+// run reads the members, their whole days and the cut days at once, then
+// puts each member's weeks together.
+func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
+	g, gctx := newGroup(ctx)
+	g.do(func() (err error) {
+		w.members, err = w.selected(gctx)
+		return err
+	})
+	whole := newSpan(w.start, w.end)
+	if w.q.Weeks > 0 && whole.firstDay < whole.endDay {
+		parts := partitions(w.low, w.high)
+		if w.q.Member != "" {
+			parts = [][2]int64{{w.low, w.high + 1}} // one member: one query
+		}
+		w.days = make([][]weekFigures, len(parts))
+		for i, p := range parts {
+			g.do(func() (err error) {
+				w.days[i], err = w.wholeDays(gctx, whole, p)
+				return err
+			})
+		}
+	}
+	cut := w.cutDays()
+	w.edges = make([][]weekFigures, len(cut))
+	for i, rng := range cut {
+		g.do(func() (err error) {
+			w.edges[i], err = w.rawDays(gctx, rng)
+			return err
+		})
+	}
+	if err := g.wait(); err != nil {
+		return nil, err
+	}
+	out := make([]bot.MemberWeeks, len(w.members))
+	weeks := make([]bot.WeekCounts, len(w.members)*w.q.Weeks)
+	byID := make(map[int64][]bot.WeekCounts, len(w.members))
+	for i, m := range w.members {
+		out[i] = bot.MemberWeeks{Member: m.member, FirstSeen: fromMillis(sql.NullInt64{Int64: m.firstSeen, Valid: true}),
+			LastActive: fromMillis(m.lastActive), Weeks: weeks[i*w.q.Weeks : (i+1)*w.q.Weeks : (i+1)*w.q.Weeks]}
+		byID[m.id] = out[i].Weeks
+	}
+	for _, part := range slices.Concat(w.days, w.edges) {
+		for _, f := range part {
+			mw, ok := byID[f.member]
+			if !ok || f.week < 0 || f.week >= len(mw) {
+				continue // not selected (left, a bot, or another member)
+			}
+			c := &mw[f.week]
+			c.Messages += f.counts[0]
+			c.Replies += f.counts[1]
+			c.Reactions += f.counts[2]
+			c.Answers += f.counts[3]
+		}
+	}
+	return out, nil
+}
+
+// selected reads the members the query selects, by name then id, with
+// their latest activity before End. ?1 is End, ?2 End's day.
+func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
+	where, args := `m.left_at IS NULL AND NOT m.is_bot`, []any{w.end, dayOf(w.end), w.community.Int64}
+	if w.q.Member != "" {
+		where, args = `m.ext_id = ?4`, append(args, w.q.Member)
+	}
+	lastActive := `CASE WHEN m.last_active IS NULL OR m.last_active < ?1 THEN m.last_active ELSE COALESCE((
+		SELECT e.at FROM events e INDEXED BY events_by_member
+		WHERE e.community_id = m.community_id AND e.member_id = m.id AND e.at < ?1 AND e.kind IN ` + activityList + `
+		ORDER BY e.at DESC LIMIT 1), (
+		SELECT MAX(d.day) * ` + fmt.Sprint(dayMillis) + ` FROM member_days d
+		WHERE d.community_id = m.community_id AND d.member_id = m.id AND d.day < ?2)) END`
+	order := `ORDER BY m.name_fold, m.ext_id`
+	if w.q.CountsOnly { // levels: no last activity, no order, so no lookup per member
+		lastActive, order, args = `NULL`, ``, append([]any{nil, nil}, args[2:]...)
+	}
+	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, `+memberColumns+`, m.first_seen, `+lastActive+`
+FROM members m
+WHERE m.community_id = ?3 AND `+where+`
+`+order, args...)
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	defer rows.Close()
+	var out []weeksMember
+	for rows.Next() {
+		var m weeksMember
+		var joined sql.NullInt64
+		if err := rows.Scan(&m.id, &m.member.ID, &m.member.Name, &m.member.IsBot, &m.member.TZ, &m.member.Admin,
+			&joined, &m.member.Left, &m.firstSeen, &m.lastActive); err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
+		m.member.JoinedAt = fromMillis(joined)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	return out, nil
+}
+
+// wholeDays sums the member_days of one member id range over the window's
+// days that lie within one week, by member and week. ?1 is the window's
+// start; a day belongs to the week its start falls in, and lies within it
+// when it starts at least a day before the week ends.
+func (w *weeksRun) wholeDays(ctx context.Context, whole span, ids [2]int64) ([]weekFigures, error) {
+	// Every member: the community's members in id order, each joined to
+	// their days, as a report's memberFigures.
+	members, where := `members m INDEXED BY members_by_community`, `NOT m.is_bot AND m.left_at IS NULL`
+	args := []any{w.start, w.community.Int64, ids[0], ids[1], whole.firstDay, whole.endDay}
+	if w.q.Member != "" {
+		members, where, args = `members m`, `m.ext_id = ?7`, append(args, w.q.Member)
+	}
+	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, (d.day * `+fmt.Sprint(dayMillis)+` - ?1) / `+fmt.Sprint(weekMillis)+`,
+	SUM(d.messages), SUM(d.replies), SUM(d.reactions), SUM(d.checkin_answers + d.still_here)
+FROM `+members+`
+CROSS JOIN member_days d ON d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?5 AND d.day < ?6
+WHERE m.community_id = ?2 AND m.id >= ?3 AND m.id < ?4 AND `+where+`
+	AND (d.day * `+fmt.Sprint(dayMillis)+` - ?1) % `+fmt.Sprint(weekMillis)+` <= `+fmt.Sprint(weekMillis-dayMillis)+`
+GROUP BY m.id, 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("whole days: %w", err)
+	}
+	return scanWeekFigures(rows, "whole days")
+}
+
+// cutDays returns the parts of the window's days that a week boundary cuts
+// (the window's ends included): [the day's start, its end) within the
+// window, for each boundary that is not midnight UTC.
+func (w *weeksRun) cutDays() [][2]int64 {
+	if w.q.Weeks == 0 {
+		return nil
+	}
+	var out [][2]int64
+	for i := range w.q.Weeks + 1 {
+		b := w.start + int64(i)*weekMillis
+		if b%dayMillis == 0 {
+			continue
+		}
+		d := dayOf(b) * dayMillis
+		out = append(out, [2]int64{max(d, w.start), min(d+dayMillis, w.end)})
+	}
+	return out
+}
+
+// rawDays counts the activity events in one cut day's range, by member and
+// week. ?1 is the window's start.
+func (w *weeksRun) rawDays(ctx context.Context, rng [2]int64) ([]weekFigures, error) {
+	from, member, args := `events e INDEXED BY events_by_time`, ``, []any{w.start, w.community.Int64, rng[0], rng[1]}
+	if w.q.Member != "" {
+		from, member = `events e INDEXED BY events_by_member`, ` AND e.member_id = (SELECT id FROM members WHERE community_id = ?2 AND ext_id = ?5)`
+		args = append(args, w.q.Member)
+	}
+	rows, err := w.db.read.QueryContext(ctx, `SELECT e.member_id, (e.at - ?1) / `+fmt.Sprint(weekMillis)+`,
+	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind IN ('checkin_answer', 'still_here'))
+FROM `+from+`
+WHERE e.community_id = ?2 AND e.at >= ?3 AND e.at < ?4 AND e.kind IN `+activityList+member+`
+GROUP BY 1, 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cut days: %w", err)
+	}
+	return scanWeekFigures(rows, "cut days")
+}
+
+func scanWeekFigures(rows *sql.Rows, what string) ([]weekFigures, error) {
+	defer rows.Close()
+	var out []weekFigures
+	for rows.Next() {
+		var f weekFigures
+		if err := rows.Scan(&f.member, &f.week, &f.counts[0], &f.counts[1], &f.counts[2], &f.counts[3]); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}
