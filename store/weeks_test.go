@@ -287,4 +287,3 @@ func TestMemberWeeksAfterPrune(t *testing.T) {
 		t.Errorf("weeks %+v, last active %v; want %+v, %v", got[0].Weeks, got[0].LastActive, want, at(-3, 0))
 	}
 }
-
