@@ -50,6 +50,9 @@ type Bot struct {
 	chats   map[Platform]Chat
 	prompts map[string]map[string]bool // community -> prompt post message ids; nil entry: not loaded yet
 	pilots  map[string]Pilot           // community -> its pilot, once read
+	// channelNames are the channel names commands told Hearth, by
+	// community + "\x00" + channel id, so each is stored once.
+	channelNames map[string]string
 }
 
 var _ Handler = (*Bot)(nil)
@@ -75,6 +78,7 @@ func New(cfg Config) (*Bot, error) {
 		chats:        map[Platform]Chat{},
 		prompts:      map[string]map[string]bool{},
 		pilots:       map[string]Pilot{},
+		channelNames: map[string]string{},
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
@@ -253,6 +257,9 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 		return errorReply(err)
 	}
 	log = log.With("command", p.Spec.Name())
+	if err := b.learnChannel(ctx, c.Community, Channel{ID: c.Channel, Name: c.ChannelName}); err != nil {
+		return b.failed(ctx, log, err)
+	}
 	inv := invocation{Command: c, args: p.Args}
 	inv.facilitator, err = b.isFacilitator(ctx, c.Community, c.Member, c.Admin)
 	if err != nil {

@@ -94,6 +94,10 @@ type CheckinStore interface {
 	SaveAnswers(ctx context.Context, run int64, respondent string, answers map[string]string) error
 	// Answers returns a run's answers ordered by respondent, then question id.
 	Answers(ctx context.Context, run int64) ([]SurveyAnswer, error)
+	// RespondentAnswers returns one respondent's answers to a run, by
+	// question id (empty when none): what a click reads, without the run's
+	// other answers.
+	RespondentAnswers(ctx context.Context, run int64, respondent string) (map[string]string, error)
 	// MarkReminded records when a run's reminder went out.
 	MarkReminded(ctx context.Context, run int64, at time.Time) error
 	// CloseRun closes a run at at and forgets its salt. It reports false

@@ -46,15 +46,9 @@ func (b *Bot) answerable(ctx context.Context, community string, id int64, member
 		}
 	}
 	who := respondent(r, member)
-	answers, err := b.store.Answers(ctx, id)
+	cur, err := b.store.RespondentAnswers(ctx, id, who)
 	if err != nil {
 		return answering{}, err
-	}
-	cur := map[string]string{}
-	for _, a := range answers {
-		if a.Respondent == who {
-			cur[a.Question] = a.Value
-		}
 	}
 	return answering{run: r, respondent: who, current: cur}, nil
 }

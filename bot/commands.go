@@ -217,8 +217,11 @@ func (b *Bot) resolveChannel(ctx context.Context, community, tok string) (Channe
 	}
 	if id != "" {
 		ch, err := b.store.Channel(ctx, community, id)
-		if errors.Is(err, ErrNotFound) {
-			return Channel{ID: id, Name: name}, nil // known to the platform, quiet so far
+		if errors.Is(err, ErrNotFound) || (err == nil && ch.Name == "" && name != "") {
+			// Known to the platform, quiet so far: keep the name the
+			// reference carries, so later messages can say #general.
+			ch = Channel{ID: id, Name: name}
+			return ch, b.learnChannel(ctx, community, ch)
 		}
 		return ch, err
 	}
@@ -292,4 +295,28 @@ func (b *Bot) actionTable() map[string]actionFunc {
 		ActionEventAttended: b.actEventAttended,
 		ActionIntroAnswer:   b.actIntroAnswer,
 	}
+}
+
+// learnChannel keeps a channel's name that a command told Hearth (the
+// channel it ran in, or a <#ID|name> reference), for channels no event has
+// named yet. Each is written once per process.
+func (b *Bot) learnChannel(ctx context.Context, community string, ch Channel) error {
+	if ch.ID == "" || ch.Name == "" {
+		return nil
+	}
+	key := community + "\x00" + ch.ID
+	b.mu.RLock()
+	known := b.channelNames[key] == ch.Name
+	b.mu.RUnlock()
+	if known {
+		return nil
+	}
+	if err := b.store.SaveDirectory(ctx, Directory{Community: Community{ID: community, Platform: Platform(strings.SplitN(community, ":", 2)[0])},
+		Channels: []Channel{ch}, At: b.clock.Now()}); err != nil {
+		return fmt.Errorf("learn channel %s: %w", ch.ID, err)
+	}
+	b.mu.Lock()
+	b.channelNames[key] = ch.Name
+	b.mu.Unlock()
+	return nil
 }

@@ -213,3 +213,15 @@ func (s *fakeStore) ChannelMembers(_ context.Context, community, channel string,
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
+
+func (s *fakeStore) RespondentAnswers(_ context.Context, run int64, respondent string) (map[string]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	for k, v := range s.ci().answers[run] {
+		if k[0] == respondent {
+			out[k[1]] = v
+		}
+	}
+	return out, nil
+}

@@ -79,3 +79,16 @@ func TestImpactComparesPilotAndLaunch(t *testing.T) {
 		t.Error("an impact report without a pilot has a pilot section")
 	}
 }
+
+// TestChannelNamesFromCommands: a channel no event has named yet is shown
+// by the name the command's reference carried, not its id.
+func TestChannelNamesFromCommands(t *testing.T) {
+	b, s, _, _ := newCheckinBot(t)
+	r := carolSays(b, "pilot start <#C9|design> @alice")
+	if !strings.Contains(r.Text, "Hearth acts only in #design, for") {
+		t.Fatalf("pilot start: %q", r.Text)
+	}
+	if ch := s.channels["C9"]; ch.Name != "design" {
+		t.Fatalf("the channel's name is not kept: %+v", s.channels)
+	}
+}

@@ -386,6 +386,29 @@ WHERE run_id = ? ORDER BY respondent, question`, run)
 	return out, nil
 }
 
+// RespondentAnswers returns one respondent's answers to a run, by question
+// (the primary key's prefix: one index range).
+func (db *DB) RespondentAnswers(ctx context.Context, run int64, respondent string) (map[string]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT question, value FROM checkin_answers
+WHERE run_id = ? AND respondent = ?`, run, respondent)
+	if err != nil {
+		return nil, fmt.Errorf("answers of a respondent to check-in run %d: %w", run, err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var q, v string
+		if err := rows.Scan(&q, &v); err != nil {
+			return nil, fmt.Errorf("answers of a respondent to check-in run %d: %w", run, err)
+		}
+		out[q] = v
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("answers of a respondent to check-in run %d: %w", run, err)
+	}
+	return out, nil
+}
+
 // MarkReminded records when a run's reminder went out, or returns
 // bot.ErrNotFound.
 func (db *DB) MarkReminded(ctx context.Context, run int64, at time.Time) error {
