@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -99,41 +98,11 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 	evEnd := evStart.Add(90 * time.Minute)
 	remind1, remind2 := evStart.Add(-24*time.Hour), evStart.Add(-time.Hour)
 	feedback := evEnd.Add(bot.FeedbackAfter)
-	clock := bot.NewManualClock(start)
-	sim := newCISim(clock)
-
-	sl := fakeslack.New(t, fakeslack.Options{Now: clock.Now})
-	sl.AddUser(platSlackAda, platSlackAlice, platSlackBob)
-	sl.AddChannel(platSlackGeneral)
-	slackCommunity := "slack:" + sl.TeamID()
-
-	joined := start.Add(-60 * 24 * time.Hour)
-	guild := fakediscord.Guild{
-		ID: platGuildID, Name: "Gardeners", OwnerID: platDiscordOwner.ID,
-		Channels: []fakediscord.Channel{{ID: platGeneralID, Name: "general", Type: fakediscord.ChannelText}},
-		Roles:    []fakediscord.Role{{ID: platGuildID, Name: "@everyone", Permissions: fakediscord.PermViewChannel | fakediscord.PermSendMessages}},
-	}
-	for _, u := range []fakediscord.User{platDiscordOwner, platDiscordAlice, platDiscordBob, platDiscordDana} {
-		guild.Members = append(guild.Members, fakediscord.Member{User: u, JoinedAt: joined})
-	}
-	dc := fakediscord.New(fakediscord.Options{MembersIntent: true, Now: clock.Now, Guilds: []fakediscord.Guild{guild}})
-	t.Cleanup(dc.Close)
-	discordCommunity := "discord:" + platGuildID
-
-	db := filepath.Join(t.TempDir(), "hearth.db")
-	logs := &platLog{}
-	vars := platformVars(sl, dc)
-	vars["HEARTH_TZ"] = "UTC"
-	vars["HEARTH_HTTP_ADDR"] = "127.0.0.1:0"
-	e := platformEnv(vars, clock.Now, logs)
-	e.wait = sim.wait
-	stop := runInBackground(t, db, e)
-	began := time.Now()
-
-	sl.WaitConnections(1)
-	platWaitDiscord(t, dc, "/hearth registered in the guild", func() bool { return dc.Commands(platGuildID) != nil })
-	nuWaitCount(t, db, logs, "slack's members synced", 4, sqlNuMembers, slackCommunity)
-	nuWaitCount(t, db, logs, "discord's members synced", 4, sqlNuMembers, discordCommunity)
+	rig := startPlatRig(t, platRigOptions{start: start,
+		slackUsers:   []fakeslack.User{platSlackAda, platSlackAlice, platSlackBob},
+		discordOwner: platDiscordOwner, discordUsers: []fakediscord.User{platDiscordOwner, platDiscordAlice, platDiscordBob, platDiscordDana},
+		vars: map[string]string{"HEARTH_HTTP_ADDR": "127.0.0.1:0"}, slackMembers: 4, discordMembers: 4})
+	clock, sim, sl, dc, db, logs, stop, began := rig.clock, rig.sim, rig.sl, rig.dc, rig.db, rig.logs, rig.stop, rig.began
 	metrics := "http://" + platHTTPAddr(t, logs) + "/metrics"
 
 	slack := evSlackSide(t, sl, clock, logs)

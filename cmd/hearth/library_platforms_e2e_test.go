@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -92,43 +91,11 @@ var libResourceRef = regexp.MustCompile(`added a resource to the library \(#(\d+
 func TestLibraryThroughSlackAndDiscord(t *testing.T) {
 	// Monday Nov 2 2026, 08:00 UTC.
 	start := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
-	clock := bot.NewManualClock(start)
-	sim := newCISim(clock)
-
-	sl := fakeslack.New(t, fakeslack.Options{Now: clock.Now})
-	sl.AddUser(platSlackAda, platSlackAlice, platSlackBob)
-	sl.AddChannel(platSlackGeneral)
-	slackCommunity := "slack:" + sl.TeamID()
-
-	joined := start.Add(-60 * 24 * time.Hour)
-	guild := fakediscord.Guild{
-		ID: platGuildID, Name: "Gardeners", OwnerID: platDiscordOwner.ID,
-		Channels: []fakediscord.Channel{{ID: platGeneralID, Name: "general", Type: fakediscord.ChannelText}},
-		Roles:    []fakediscord.Role{{ID: platGuildID, Name: "@everyone", Permissions: fakediscord.PermViewChannel | fakediscord.PermSendMessages}},
-	}
-	for _, u := range []fakediscord.User{platDiscordOwner, platDiscordAlice, platDiscordBob, platDiscordDana} {
-		guild.Members = append(guild.Members, fakediscord.Member{User: u, JoinedAt: joined})
-	}
-	dc := fakediscord.New(fakediscord.Options{MembersIntent: true, Now: clock.Now, Guilds: []fakediscord.Guild{guild}})
-	t.Cleanup(dc.Close)
-	discordCommunity := "discord:" + platGuildID
-
-	db := filepath.Join(t.TempDir(), "hearth.db")
-	logs := &platLog{}
-	vars := platformVars(sl, dc)
-	vars["HEARTH_TZ"] = "UTC"
-	vars["HEARTH_HTTP_ADDR"] = "127.0.0.1:0"
-	e := platformEnv(vars, clock.Now, logs)
-	e.wait = sim.wait
-	stop := runInBackground(t, db, e)
-	began := time.Now()
-
-	// Both adapters connected, /hearth registered, the members synced: on
-	// Slack three humans and Hearth's bot user, on Discord four humans.
-	sl.WaitConnections(1)
-	platWaitDiscord(t, dc, "/hearth registered in the guild", func() bool { return dc.Commands(platGuildID) != nil })
-	nuWaitCount(t, db, logs, "slack's members synced", 4, sqlNuMembers, slackCommunity)
-	nuWaitCount(t, db, logs, "discord's members synced", 4, sqlNuMembers, discordCommunity)
+	rig := startPlatRig(t, platRigOptions{start: start,
+		slackUsers:   []fakeslack.User{platSlackAda, platSlackAlice, platSlackBob},
+		discordOwner: platDiscordOwner, discordUsers: []fakediscord.User{platDiscordOwner, platDiscordAlice, platDiscordBob, platDiscordDana},
+		vars: map[string]string{"HEARTH_HTTP_ADDR": "127.0.0.1:0"}, slackMembers: 4, discordMembers: 4})
+	clock, sim, sl, dc, db, logs, stop, began := rig.clock, rig.sim, rig.sl, rig.dc, rig.db, rig.logs, rig.stop, rig.began
 	metrics := "http://" + platHTTPAddr(t, logs) + "/metrics"
 
 	slack := libSlackSide(t, sl, clock, logs)

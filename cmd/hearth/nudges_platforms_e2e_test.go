@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -87,42 +86,11 @@ func TestNudgesThroughSlackAndDiscord(t *testing.T) {
 	runAt := time.Date(2026, 11, 22, 6, 0, 0, 0, time.UTC)
 	slackSend := time.Date(2026, 11, 22, 17, 0, 0, 0, tokyo) // 08:00 UTC: quiet=13-17 ends in Tokyo
 	discordSend := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
-	clock := bot.NewManualClock(start)
-	sim := newCISim(clock)
-
-	sl := fakeslack.New(t, fakeslack.Options{Now: clock.Now})
-	sl.AddUser(nuSlackAlice, platSlackBob, platSlackCarol, platSlackAda, nuSlackRobot)
-	sl.AddChannel(platSlackGeneral)
-	slackCommunity := "slack:" + sl.TeamID()
-
-	joined := start.Add(-60 * 24 * time.Hour)
-	guild := fakediscord.Guild{
-		ID: platGuildID, Name: "Gardeners", OwnerID: platDiscordBob.ID,
-		Channels: []fakediscord.Channel{{ID: platGeneralID, Name: "general", Type: fakediscord.ChannelText}},
-		Roles:    []fakediscord.Role{{ID: platGuildID, Name: "@everyone", Permissions: fakediscord.PermViewChannel | fakediscord.PermSendMessages}},
-	}
-	for _, u := range []fakediscord.User{platDiscordAlice, platDiscordBob, platDiscordCarol, platDiscordDana, nuDiscordRobot} {
-		guild.Members = append(guild.Members, fakediscord.Member{User: u, JoinedAt: joined})
-	}
-	dc := fakediscord.New(fakediscord.Options{MembersIntent: true, Now: clock.Now, Guilds: []fakediscord.Guild{guild}})
-	t.Cleanup(dc.Close)
-	discordCommunity := "discord:" + platGuildID
-
-	db := filepath.Join(t.TempDir(), "hearth.db")
-	logs := &platLog{}
-	vars := platformVars(sl, dc)
-	vars["HEARTH_TZ"] = "UTC"
-	e := platformEnv(vars, clock.Now, logs)
-	e.wait = sim.wait
-	stop := runInBackground(t, db, e)
-	began := time.Now()
-
-	sl.WaitConnections(1)
-	platWaitDiscord(t, dc, "/hearth registered in the guild", func() bool { return dc.Commands(platGuildID) != nil })
-	// The member lists synced: four humans and the bot user on each
-	// platform, and on Slack Hearth's own bot user (Slackbot is no member).
-	nuWaitCount(t, db, logs, "slack's members synced", 6, sqlNuMembers, slackCommunity)
-	nuWaitCount(t, db, logs, "discord's members synced", 5, sqlNuMembers, discordCommunity)
+	rig := startPlatRig(t, platRigOptions{start: start,
+		slackUsers:   []fakeslack.User{nuSlackAlice, platSlackBob, platSlackCarol, platSlackAda, nuSlackRobot},
+		discordOwner: platDiscordBob, discordUsers: []fakediscord.User{platDiscordAlice, platDiscordBob, platDiscordCarol, platDiscordDana, nuDiscordRobot},
+		vars: nil, slackMembers: 6, discordMembers: 5})
+	clock, sim, sl, dc, db, logs, stop, began := rig.clock, rig.sim, rig.sl, rig.dc, rig.db, rig.logs, rig.stop, rig.began
 
 	slack := nuSlackSide(t, sl, clock, logs)
 	slack.settings = "mode=auto quiet=13-17"
