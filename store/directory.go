@@ -49,24 +49,6 @@ RETURNING id, first_sync_at IS NULL`
 
 	sqlDirectoryBots = `SELECT ext_id, id, is_bot FROM members WHERE community_id = ?`
 
-	// channel_days leave bots out: when a directory says a member is a bot
-	// (?2 = -1) or no longer one (?2 = 1), their activity leaves or joins
-	// the channel figures.
-	sqlShiftChannelDays = `INSERT INTO channel_days (community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances)
-SELECT community_id, channel_id, day, ?2 * messages, ?2 * replies, ?2 * reactions, ?2 * checkin_answers, ?2 * still_here, ?2 * resource_shares, ?2 * rsvps, ?2 * attendances
-FROM member_channel_days WHERE community_id = ?1 AND member_id = ?3
-ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
-	messages = messages + excluded.messages,
-	replies = replies + excluded.replies,
-	reactions = reactions + excluded.reactions,
-	checkin_answers = checkin_answers + excluded.checkin_answers,
-	still_here = still_here + excluded.still_here,
-	resource_shares = resource_shares + excluded.resource_shares,
-	rsvps = rsvps + excluded.rsvps,
-	attendances = attendances + excluded.attendances`
-
-	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ? AND ` + sqlAllZero
-
 	// ?8 is the directory's time, ?9 the member's join time (or NULL), ?10
 	// whether they left, ?11 whether they were there before Hearth started,
 	// ?12 whether the directory is complete.
@@ -84,6 +66,20 @@ ON CONFLICT (community_id, ext_id) DO UPDATE SET
 		WHEN ?10 THEN COALESCE(members.left_at, ?8)
 		WHEN ?12 THEN NULL
 		ELSE members.left_at END`
+)
+
+// Written from dayColumns, so not constants.
+var (
+	// channel_days leave bots out: when a directory says a member is a bot
+	// (?2 = -1) or no longer one (?2 = 1), their activity leaves or joins
+	// the channel figures.
+	sqlShiftChannelDays = `INSERT INTO channel_days (community_id, channel_id, day, ` + sqlDayColumns + `)
+SELECT community_id, channel_id, day, ` + eachDayColumn("?2 * %[1]s", ", ") + `
+FROM member_channel_days WHERE community_id = ?1 AND member_id = ?3
+ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
+	` + sqlAddExcluded
+
+	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ? AND ` + sqlAllZero
 )
 
 func (s *txState) saveDirectory(ctx context.Context, tx *sql.Tx, d bot.Directory) error {

@@ -31,11 +31,9 @@ func (r *reportRun) activityTotals(ctx context.Context, period span) (counts, er
 		channels = `SELECT ?4`
 		args = append(args, r.channel)
 	}
-	err := r.db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(messages), 0), COALESCE(SUM(replies), 0),
-	COALESCE(SUM(reactions), 0), COALESCE(SUM(checkin_answers), 0), COALESCE(SUM(still_here), 0),
-	COALESCE(SUM(resource_shares), 0), COALESCE(SUM(rsvps), 0), COALESCE(SUM(attendances), 0)
+	err := r.db.read.QueryRowContext(ctx, `SELECT `+eachDayColumn("COALESCE(SUM(%[1]s), 0)", ", ")+`
 FROM channel_days WHERE community_id = ?1 AND channel_id IN (`+channels+`) AND day >= ?2 AND day < ?3`, args...).
-		Scan(&c[0], &c[1], &c[2], &c[3], &c[4], &c[5], &c[6], &c[7])
+		Scan(countPointers(&c)...)
 	if err != nil {
 		return c, fmt.Errorf("activity totals: %w", err)
 	}
@@ -61,8 +59,7 @@ func (r *reportRun) rawActivity(ctx context.Context, rng [2]int64) ([]rawActivit
 		channels = `''`
 	}
 	rows, err := r.db.read.QueryContext(ctx, `SELECT e.member_id,
-	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind = 'checkin_answer'),
-	SUM(e.kind = 'still_here'), SUM(e.kind = 'resource_share'), SUM(e.kind = 'rsvp'), SUM(e.kind = 'attended'), MAX(e.at), `+channels+`
+	`+sqlKindSums+`, MAX(e.at), `+channels+`
 FROM events e INDEXED BY events_by_time
 WHERE e.community_id = ?4 AND e.at >= ?5 AND e.at < ?6 AND e.kind IN `+activityList+` AND `+sqlNotBot+channel+`
 GROUP BY e.member_id`, args...)
@@ -74,7 +71,7 @@ GROUP BY e.member_id`, args...)
 	for rows.Next() {
 		var a rawActivity
 		var chans string
-		if err := rows.Scan(&a.member, &a.counts[0], &a.counts[1], &a.counts[2], &a.counts[3], &a.counts[4], &a.counts[5], &a.counts[6], &a.counts[7], &a.latest, &chans); err != nil {
+		if err := rows.Scan(append(append([]any{&a.member}, countPointers(&a.counts)...), &a.latest, &chans)...); err != nil {
 			return nil, fmt.Errorf("activity at the edges: %w", err)
 		}
 		a.channels = parseIDs(chans, nil)

@@ -65,7 +65,7 @@ func (r *reportRun) memberFigures(ctx context.Context, period span, ids [2]int64
 	}
 	// Members first, in id order, each joined to their days: no sort.
 	rows, err := r.db.read.QueryContext(ctx, `SELECT m.id,
-	SUM(d.messages), SUM(d.replies), SUM(d.reactions), SUM(d.checkin_answers), SUM(d.still_here), SUM(d.resource_shares), SUM(d.rsvps), SUM(d.attendances), MAX(d.day), `+channels+`
+	`+eachDayColumn("SUM(d.%[1]s)", ", ")+`, MAX(d.day), `+channels+`
 FROM members m INDEXED BY members_by_community
 CROSS JOIN `+days+` AND d.day >= ?7 AND d.day < ?8
 WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND NOT m.is_bot
@@ -78,7 +78,7 @@ GROUP BY m.id`, args...)
 	for rows.Next() {
 		var f memberFigures
 		var chans string
-		if err := rows.Scan(&f.id, &f.counts[0], &f.counts[1], &f.counts[2], &f.counts[3], &f.counts[4], &f.counts[5], &f.counts[6], &f.counts[7], &f.lastDay, &chans); err != nil {
+		if err := rows.Scan(append(append([]any{&f.id}, countPointers(&f.counts)...), &f.lastDay, &chans)...); err != nil {
 			return nil, fmt.Errorf("members: %w", err)
 		}
 		if r.q.Channel != "" {

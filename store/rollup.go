@@ -99,7 +99,7 @@ func (s *txState) flushMemberChannelDays(ctx context.Context, cells []cell) (map
 		var args []any
 		for _, k := range chunk {
 			d := s.cells[k]
-			args = append(args, k.community, k.member, k.day, k.channel, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])
+			args = append(append(args, k.community, k.member, k.day, k.channel), d.values()...)
 		}
 		rows, err := s.stmt(ctx, sqlMemberChannelDays(len(chunk))).QueryContext(ctx, args...)
 		if err != nil {
@@ -139,7 +139,7 @@ func (s *txState) flushMemberDays(ctx context.Context, changes map[memberDay]mem
 		var args []any
 		for _, k := range chunk {
 			c := changes[k]
-			args = append(args, k.community, k.member, k.day, c.counts[0], c.counts[1], c.counts[2], c.counts[3], c.counts[4], c.counts[5], c.counts[6], c.counts[7], c.channels)
+			args = append(append(append(args, k.community, k.member, k.day), c.counts.values()...), c.channels)
 			if c.counts.negative() {
 				gone = append(gone, []any{k.community, k.member, k.day})
 			}
@@ -162,7 +162,7 @@ func (s *txState) flushChannelDays(ctx context.Context, changes map[channelDay]c
 		var args []any
 		for _, k := range chunk {
 			d := changes[k]
-			args = append(args, k.community, k.channel, k.day, d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7])
+			args = append(append(args, k.community, k.channel, k.day), d.values()...)
 			if d.negative() {
 				gone = append(gone, []any{k.community, k.channel, k.day})
 			}
@@ -248,58 +248,41 @@ func values(n, k int) string {
 
 func sqlMemberChannelDays(n int) string {
 	return `INSERT INTO member_channel_days
-	(community_id, member_id, day, channel_id, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances)
-VALUES ` + values(n, 12) + `
+	(community_id, member_id, day, channel_id, ` + sqlDayColumns + `)
+VALUES ` + values(n, 4+len(dayColumns)) + `
 ON CONFLICT (community_id, member_id, day, channel_id) DO UPDATE SET
-	messages = messages + excluded.messages,
-	replies = replies + excluded.replies,
-	reactions = reactions + excluded.reactions,
-	checkin_answers = checkin_answers + excluded.checkin_answers,
-	still_here = still_here + excluded.still_here,
-	resource_shares = resource_shares + excluded.resource_shares,
-	rsvps = rsvps + excluded.rsvps,
-	attendances = attendances + excluded.attendances
-RETURNING community_id, member_id, day, channel_id, messages + replies + reactions + checkin_answers + still_here + resource_shares + rsvps + attendances`
+	` + sqlAddExcluded + `
+RETURNING community_id, member_id, day, channel_id, ` + sqlDayTotal
 }
 
 func sqlMemberDays(n int) string {
+	// v.column1..3 are the key, then the figures, then whether the
+	// day's channels changed.
+	figures := make([]string, len(dayColumns))
+	for i := range figures {
+		figures[i] = fmt.Sprintf("v.column%d", 4+i)
+	}
+	changed := fmt.Sprintf("v.column%d", 4+len(dayColumns))
 	return `INSERT INTO member_days
-	(community_id, member_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances, channels)
-SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9, v.column10, v.column11,
-	CASE WHEN v.column12 THEN (
+	(community_id, member_id, day, ` + sqlDayColumns + `, channels)
+SELECT v.column1, v.column2, v.column3, ` + strings.Join(figures, ", ") + `,
+	CASE WHEN ` + changed + ` THEN (
 		SELECT COALESCE(GROUP_CONCAT(c.channel_id), '') FROM member_channel_days c
 		WHERE c.community_id = v.column1 AND c.member_id = v.column2 AND c.day = v.column3 AND c.channel_id <> 0)
 	ELSE '` + changedSet + `' END
-FROM (VALUES ` + values(n, 12) + `) AS v WHERE true
+FROM (VALUES ` + values(n, 4+len(dayColumns)) + `) AS v WHERE true
 ON CONFLICT (community_id, member_id, day) DO UPDATE SET
-	messages = messages + excluded.messages,
-	replies = replies + excluded.replies,
-	reactions = reactions + excluded.reactions,
-	checkin_answers = checkin_answers + excluded.checkin_answers,
-	still_here = still_here + excluded.still_here,
-	resource_shares = resource_shares + excluded.resource_shares,
-	rsvps = rsvps + excluded.rsvps,
-	attendances = attendances + excluded.attendances,
+	` + sqlAddExcluded + `,
 	channels = CASE WHEN excluded.channels = '` + changedSet + `' THEN channels ELSE excluded.channels END`
 }
 
 func sqlChannelDays(n int) string {
 	return `INSERT INTO channel_days
-	(community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances)
-VALUES ` + values(n, 11) + `
+	(community_id, channel_id, day, ` + sqlDayColumns + `)
+VALUES ` + values(n, 3+len(dayColumns)) + `
 ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
-	messages = messages + excluded.messages,
-	replies = replies + excluded.replies,
-	reactions = reactions + excluded.reactions,
-	checkin_answers = checkin_answers + excluded.checkin_answers,
-	still_here = still_here + excluded.still_here,
-	resource_shares = resource_shares + excluded.resource_shares,
-	rsvps = rsvps + excluded.rsvps,
-	attendances = attendances + excluded.attendances`
+	` + sqlAddExcluded
 }
-
-// sqlAllZero is true of a day table's row whose figures are all zero.
-const sqlAllZero = `messages = 0 AND replies = 0 AND reactions = 0 AND checkin_answers = 0 AND still_here = 0 AND resource_shares = 0 AND rsvps = 0 AND attendances = 0`
 
 func sqlTouches(n int) string {
 	return `UPDATE members SET last_active = MAX(COALESCE(members.last_active, v.column2), v.column2)

@@ -205,7 +205,7 @@ func (w *weeksRun) wholeDays(ctx context.Context, whole span, ids [2]int64) ([]w
 		members, where, args = `members m`, `m.ext_id = ?7`, append(args, w.q.Member)
 	}
 	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, (d.day * `+fmt.Sprint(dayMillis)+` - ?1) / `+fmt.Sprint(weekMillis)+`,
-	SUM(d.messages), SUM(d.replies), SUM(d.reactions), SUM(d.checkin_answers + d.still_here + d.resource_shares + d.rsvps + d.attendances)
+	SUM(d.messages), SUM(d.replies), SUM(d.reactions), `+sqlParticipatingDays+`
 FROM `+members+`
 CROSS JOIN member_days d ON d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?5 AND d.day < ?6
 WHERE m.community_id = ?2 AND m.id >= ?3 AND m.id < ?4 AND `+where+`
@@ -245,7 +245,7 @@ func (w *weeksRun) rawDays(ctx context.Context, rng [2]int64) ([]weekFigures, er
 		args = append(args, w.q.Member)
 	}
 	rows, err := w.db.read.QueryContext(ctx, `SELECT e.member_id, (e.at - ?1) / `+fmt.Sprint(weekMillis)+`,
-	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind IN ('checkin_answer', 'still_here', 'resource_share', 'rsvp', 'attended'))
+	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), `+sqlParticipatingKind+`
 FROM `+from+`
 WHERE e.community_id = ?2 AND e.at >= ?3 AND e.at < ?4 AND e.kind IN `+activityList+member+`
 GROUP BY 1, 2`, args...)

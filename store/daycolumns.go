@@ -1,0 +1,84 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+)
+
+// dayColumns are the day tables' figure columns, one per activity kind, in
+// the order of activityKinds and of counts. Every statement that reads or
+// writes the figures is written from them, so a new activity kind is a
+// migration and one name here.
+var dayColumns = [len(activityKinds)]string{"messages", "replies", "reactions", "checkin_answers", "still_here", "resource_shares", "rsvps", "attendances"}
+
+// eachDayColumn writes format for every figure column (%[1]s is the
+// column) and joins the results with sep.
+func eachDayColumn(format, sep string) string {
+	parts := make([]string, len(dayColumns))
+	for i, c := range dayColumns {
+		parts[i] = fmt.Sprintf(format, c)
+	}
+	return strings.Join(parts, sep)
+}
+
+var (
+	// sqlDayColumns lists the figure columns: "messages, replies, …".
+	sqlDayColumns = eachDayColumn("%[1]s", ", ")
+	// sqlAddExcluded adds an upsert's figures to the row's.
+	sqlAddExcluded = eachDayColumn("%[1]s = %[1]s + excluded.%[1]s", ",\n\t")
+	// sqlAllZero is true of a day table's row whose figures are all zero.
+	sqlAllZero = eachDayColumn("%[1]s = 0", " AND ")
+	// sqlDayTotal is a row's figures added up.
+	sqlDayTotal = eachDayColumn("%[1]s", " + ")
+)
+
+// sqlKindSums counts each activity kind of the events e, in column order.
+var sqlKindSums = func() string {
+	parts := make([]string, len(activityKinds))
+	for i, k := range activityKinds {
+		parts[i] = fmt.Sprintf("SUM(e.kind = '%s')", k)
+	}
+	return strings.Join(parts, ", ")
+}()
+
+// Weeks count messages, replies and reactions on their own and the
+// participating kinds (check-in answers and the later kinds) together, as
+// bot.WeekCounts.Answers.
+const firstParticipating = 3
+
+var (
+	sqlParticipatingDays = "SUM(" + strings.Join(prefixed("d.", dayColumns[firstParticipating:]), " + ") + ")"
+	sqlParticipatingKind = func() string {
+		var kinds []string
+		for _, k := range activityKinds[firstParticipating:] {
+			kinds = append(kinds, "'"+string(k)+"'")
+		}
+		return "SUM(e.kind IN (" + strings.Join(kinds, ", ") + "))"
+	}()
+)
+
+func prefixed(prefix string, names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = prefix + n
+	}
+	return out
+}
+
+// countPointers are the scan destinations of a counts, in column order.
+func countPointers(c *counts) []any {
+	out := make([]any, len(c))
+	for i := range c {
+		out[i] = &c[i]
+	}
+	return out
+}
+
+// values are the counts as statement arguments, in column order.
+func (c counts) values() []any {
+	out := make([]any, len(c))
+	for i, n := range c {
+		out[i] = n
+	}
+	return out
+}
