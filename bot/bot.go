@@ -45,6 +45,7 @@ type Bot struct {
 	metrics      Metrics
 	specs        SpecParser
 	charter      Charter
+	modules      []Module
 
 	mu      sync.RWMutex
 	chats   map[Platform]Chat
@@ -352,4 +353,11 @@ func (b *Bot) isFacilitator(ctx context.Context, community, member string, admin
 // configuredFacilitator reports whether member is a facilitator by configuration.
 func (b *Bot) configuredFacilitator(community, member string) bool {
 	return b.facilitators[member] || b.facilitators[community+":"+member]
+}
+
+func (b *Bot) memberName(ctx context.Context, community, id string) string {
+	if m, err := b.store.Member(ctx, community, id); err == nil && m.Name != "" {
+		return m.Name
+	}
+	return id
 }

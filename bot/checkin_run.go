@@ -47,14 +47,6 @@ func (d delivery) summary() string {
 	return s
 }
 
-func names(ns []string) string {
-	const show = 10
-	if len(ns) <= show {
-		return strings.Join(ns, ", ")
-	}
-	return strings.Join(ns[:show], ", ") + fmt.Sprintf(" and %d more", len(ns)-show)
-}
-
 // findSurvey returns the community's survey by name.
 func (b *Bot) findSurvey(ctx context.Context, community, name string) (Survey, error) {
 	all, _, err := b.surveys(ctx, community)
@@ -470,13 +462,6 @@ func (b *Bot) runOwner(ctx context.Context, r CheckinRun) string {
 		return s.CreatedBy
 	}
 	return ""
-}
-
-func (b *Bot) memberName(ctx context.Context, community, id string) string {
-	if m, err := b.store.Member(ctx, community, id); err == nil && m.Name != "" {
-		return m.Name
-	}
-	return id
 }
 
 // runResults computes a run's results, and those of the survey's previous

@@ -78,14 +78,6 @@ func (b *Bot) cmdCheckinTemplates(ctx context.Context, inv invocation) (Reply, e
 	return Reply{Post: Post{Text: sb.String()}, Private: true}, nil
 }
 
-// spell writes a window the way people say it: "2 days", "36 hours".
-func spell(d time.Duration) string {
-	if d%(24*time.Hour) == 0 {
-		return plural(int(d/(24*time.Hour)), "day")
-	}
-	return plural(int(d/time.Hour), "hour")
-}
-
 func audienceLabel(st SurveySettings) string {
 	who := map[Audience]string{AudienceAll: "every member", AudienceChannel: "a channel's members", AudienceList: "a list of members"}[st.Audience]
 	if st.Delivery == DeliverChannel {
@@ -287,12 +279,6 @@ func (b *Bot) runScheduledCheckin(ctx context.Context, sc Schedule, at time.Time
 	}
 	b.tell(ctx, sc.Community, sc.CreatedBy, note)
 	return nil
-}
-
-// payloadID is the id a one-shot schedule names: a run (reminder, close) or a nudge.
-func payloadID(s Schedule) int64 {
-	id, _ := strconv.ParseInt(s.Payload, 10, 64)
-	return id
 }
 
 func (b *Bot) cmdCheckinList(ctx context.Context, inv invocation) (Reply, error) {

@@ -20,7 +20,6 @@ const (
 
 // Library limits.
 const (
-	MaxURLLength   = 2000
 	MaxNoteLength  = 500
 	MaxTags        = 10
 	MaxStoryLength = 4000

@@ -415,3 +415,25 @@ func (b *Bot) ForgetMember(ctx context.Context, community, member string) error 
 	b.log.InfoContext(ctx, "member forgotten", "community", community)
 	return nil
 }
+
+// FormatMemberActivity renders what Hearth keeps about one member, for them.
+func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
+	var sb strings.Builder
+	sb.WriteString("**What Hearth has recorded about you**\n")
+	if !a.FirstSeen.IsZero() {
+		fmt.Fprintf(&sb, "First seen: %s\n", a.FirstSeen.In(loc).Format("Jan 2, 2006"))
+	}
+	if a.LastActive.IsZero() {
+		sb.WriteString("Last active: never\n")
+	} else {
+		fmt.Fprintf(&sb, "Last active: %s\n", a.LastActive.In(loc).Format("Jan 2, 2006 15:04"))
+	}
+	fmt.Fprintf(&sb, "%s, %s, %s, %s.\n",
+		plural(a.Counts[KindMessage], "message"), plural(a.Counts[KindReply], "reply"),
+		plural(a.Counts[KindReaction], "reaction"), plural(a.Counts[KindCheckinAnswer], "check-in answer"))
+	if n := a.Counts[KindStillHere]; n > 0 {
+		fmt.Fprintf(&sb, "%d \"I'm still here\" to a nudge.\n", n)
+	}
+	sb.WriteString("Hearth records only that you took part (who, where, when, what kind), never what you wrote.")
+	return sb.String()
+}

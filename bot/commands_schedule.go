@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 )
 
 func scheduleCommands() []CommandSpec {
@@ -46,79 +45,6 @@ func scheduleCommands() []CommandSpec {
 
 // DefaultDigestSpec is when the digest goes out unless told otherwise.
 const DefaultDigestSpec = "every monday at 9:00"
-
-// parseSpec reads a schedule spec in the community zone.
-func (b *Bot) parseSpec(spec string) (Spec, error) {
-	return b.parseSpecIn(spec, b.loc)
-}
-
-func (b *Bot) parseSpecIn(spec string, loc *time.Location) (Spec, error) {
-	if b.specs == nil {
-		return nil, Errorf(EConflict, "Scheduling is not available in this Hearth.")
-	}
-	return b.specs.ParseSpec(spec, loc)
-}
-
-// zone is the time zone a schedule is read in: its own, or the community's.
-func (b *Bot) zone(tz string) *time.Location {
-	if tz != "" {
-		if loc, err := time.LoadLocation(tz); err == nil {
-			return loc
-		}
-	}
-	return b.loc
-}
-
-// zoneArg reads the optional tz argument ("tz=Europe/Paris" or the bare
-// name, as Discord's typed option gives it); "" means the community's.
-func zoneArg(inv invocation) (string, error) {
-	tok := strings.TrimSpace(strings.TrimPrefix(inv.arg("tz"), "tz="))
-	if tok == "" {
-		return "", nil
-	}
-	if _, err := time.LoadLocation(tok); err != nil || tok == "Local" {
-		return "", Errorf(EArgument, "I don't know the time zone %q. Use a name like `tz=Europe/Paris` or `tz=America/New_York`.", clip(tok, 40))
-	}
-	return tok, nil
-}
-
-// addSchedule validates and stores a schedule, and says when it first runs.
-func (b *Bot) addSchedule(ctx context.Context, inv invocation, s Schedule) (Schedule, time.Time, error) {
-	tz, err := zoneArg(inv)
-	if err != nil {
-		return Schedule{}, time.Time{}, err
-	}
-	s.TZ = tz
-	sp, err := b.parseSpecIn(s.Spec, b.zone(tz))
-	if err != nil {
-		return Schedule{}, time.Time{}, err
-	}
-	next := sp.Next(inv.At)
-	if next.IsZero() {
-		return Schedule{}, time.Time{}, Errorf(EArgument, "The schedule %q never falls due.", s.Spec)
-	}
-	s.Community, s.CreatedBy, s.CreatedAt = inv.Community, inv.Member, inv.At
-	if s.ID, err = b.store.AddSchedule(ctx, s); err != nil {
-		return Schedule{}, time.Time{}, err
-	}
-	b.log.InfoContext(ctx, "schedule added", "community", s.Community, "schedule", s.ID, "kind", s.Kind, "spec", s.Spec, "by", inv.Member)
-	return s, next, nil
-}
-
-// targetChannel is the channel argument, or the channel the command was run in.
-func (b *Bot) targetChannel(ctx context.Context, inv invocation) (Channel, error) {
-	if tok := inv.arg("channel"); tok != "" {
-		return b.resolveChannel(ctx, inv.Community, tok)
-	}
-	if inv.Channel == "" {
-		return Channel{}, Errorf(EArgument, "Which channel? Name one, like `#general`, or run the command in that channel.")
-	}
-	return Channel{ID: inv.Channel, Name: inv.ChannelName}, nil
-}
-
-func (b *Bot) when(t time.Time) string { return whenIn(t, b.loc) }
-
-func whenIn(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon Jan 2 15:04 MST") }
 
 func (b *Bot) cmdPromptAdd(ctx context.Context, inv invocation) (Reply, error) {
 	ch, err := b.targetChannel(ctx, inv)
@@ -211,20 +137,6 @@ func (b *Bot) cmdPromptNow(ctx context.Context, inv invocation) (Reply, error) {
 		return Reply{}, platformError(err, "post in #"+channelLabel(ch.ID, ch.Name))
 	}
 	return privateText("Posted prompt #%d in #%s.", p.ID, channelLabel(ch.ID, ch.Name)), nil
-}
-
-// platformError passes a platform's own *Error through and wraps anything
-// else, so the person reads "I'm not in #x" rather than an apology.
-func platformError(err error, what string) error {
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-func privateText(format string, args ...any) Reply {
-	return Reply{Post: Post{Text: fmt.Sprintf(format, args...)}, Private: true}
 }
 
 func (b *Bot) scheduleArg(ctx context.Context, inv invocation) (Schedule, error) {
@@ -481,11 +393,4 @@ func (b *Bot) cmdDigestNow(ctx context.Context, inv invocation) (Reply, error) {
 	}
 	post.Text += "\n_Set a digest channel with `/hearth digest channel #facilitators` to share it with the other facilitators._"
 	return Reply{Post: post, Private: true}, nil
-}
-
-func (b *Bot) channelName(ctx context.Context, community, id string) string {
-	if ch, err := b.store.Channel(ctx, community, id); err == nil {
-		return channelLabel(ch.ID, ch.Name)
-	}
-	return id
 }

@@ -18,6 +18,8 @@ const (
 	KindCheckinAnswer EventKind = "checkin_answer" // answered a check-in
 	KindStillHere     EventKind = "still_here"     // answered a nudge with "I'm still here"
 	KindResourceShare EventKind = "resource_share" // shared a resource into the library (/hearth share)
+	KindRSVP          EventKind = "rsvp"           // answered an event's invitation (once per member and event, however often changed)
+	KindAttended      EventKind = "attended"       // was at an event (once per member and event)
 )
 
 // Activity reports whether the kind counts as being active.

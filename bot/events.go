@@ -8,13 +8,6 @@ import (
 // Events (issue 8): meetings and webinars a facilitator announces, with
 // RSVPs, reminders, an .ics file, attendance and a feedback check-in.
 
-// Participation kinds of events. Both are activity, counted like check-in
-// answers (WeekCounts.Answers): taking part without posting.
-const (
-	KindRSVP     EventKind = "rsvp"     // answered an event's invitation (once per member and event, however often changed)
-	KindAttended EventKind = "attended" // was at an event (once per member and event)
-)
-
 // Schedule kinds of events.
 const (
 	// ScheduleEvent is a recurring event: its spec names each occurrence's
@@ -147,25 +140,4 @@ type EventPublisher interface {
 	PublishEvent(ctx context.Context, community string, e CommunityEvent) (string, error)
 	// CancelEvent removes the platform's event id.
 	CancelEvent(ctx context.Context, community, id string) error
-}
-
-// EventSummary is one event held in a report's period (it ended in it and
-// was not cancelled).
-type EventSummary struct {
-	ID       int64          `json:"id"`
-	Title    string         `json:"title"`
-	Start    time.Time      `json:"start"`
-	Channel  string         `json:"channel"`
-	Going    int            `json:"going"`
-	Maybe    int            `json:"maybe"`
-	Attended int            `json:"attended"`
-	Feedback *EventFeedback `json:"feedback"` // null when no feedback run was sent
-}
-
-// EventFeedback sums up an event's feedback check-in.
-type EventFeedback struct {
-	Run         int64    `json:"run"`
-	Delivered   int      `json:"delivered"`
-	Respondents int      `json:"respondents"`
-	Mean        *float64 `json:"mean"` // the first scale question's mean; null without answers
 }

@@ -70,13 +70,6 @@ type IntroOptIn struct {
 	Since  time.Time
 }
 
-// IntroCounts are a report's intro figures. They are not participation:
-// intros are counted here, never as activity.
-type IntroCounts struct {
-	Made int `json:"made"` // groups formed in the period
-	Met  int `json:"met"`  // groups whose first "We met" (from any of their members) came in the period
-}
-
 // IntroStore keeps intro opt-ins, rounds and answers.
 type IntroStore interface {
 	// SetIntroOptIn opts a member in (on) or out; opting in again moves

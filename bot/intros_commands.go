@@ -539,12 +539,3 @@ func (b *Bot) runScheduledIntros(ctx context.Context, s Schedule, at time.Time) 
 	_, err = chat.Post(ctx, to, Post{Text: out.String(b.loc)})
 	return err
 }
-
-// introsLine is the report's and the digest's line on intros ("" when
-// there were none).
-func introsLine(r IntroCounts) string {
-	if r == (IntroCounts{}) {
-		return ""
-	}
-	return fmt.Sprintf("Intros: %s made, %d met", plural(r.Made, "group"), r.Met)
-}

@@ -45,25 +45,6 @@ type Nudge struct {
 	ApprovedBy string
 }
 
-// MemberPrefs are what a member chose about nudges, and what Hearth learned.
-type MemberPrefs struct {
-	NudgesOff   bool      // "no more nudges", or /hearth nudges off
-	PausedUntil time.Time // "pause for a month"
-	// UnreachableSince is when a DM to the member was last refused by the
-	// platform (zero: reachable as far as Hearth knows).
-	UnreachableSince time.Time
-	// WelcomedAt is when Hearth sent the member its welcome DM (zero: never).
-	WelcomedAt time.Time
-}
-
-// NudgeCounts are a report's nudge figures.
-type NudgeCounts struct {
-	Sent int `json:"sent"` // nudges sent in the period
-	// Returned counts the nudges sent in the period whose member was
-	// active within 7 days after (an "I'm still here" counts).
-	Returned int `json:"returned"`
-}
-
 // NudgeStore keeps nudges and members' nudge preferences.
 type NudgeStore interface {
 	// AddNudge stores a nudge and returns its id.
@@ -78,11 +59,4 @@ type NudgeStore interface {
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]Nudge, error)
 	// QueuedNudges lists a community's queued nudges by SendAt.
 	QueuedNudges(ctx context.Context, community string) ([]Nudge, error)
-	// Prefs returns a member's preferences (the zero value when none are kept).
-	Prefs(ctx context.Context, community, member string) (MemberPrefs, error)
-	// SetPrefs stores a member's preferences, creating the member's row if
-	// unknown.
-	SetPrefs(ctx context.Context, community, member string, p MemberPrefs) error
-	// AllPrefs returns the preferences kept for a community's members, by member id.
-	AllPrefs(ctx context.Context, community string) (map[string]MemberPrefs, error)
 }

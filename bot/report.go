@@ -246,3 +246,11 @@ func fillLevels(ctx context.Context, src MemberWeeksSource, rep *Report) error {
 	}
 	return nil
 }
+
+// NudgeCounts are a report's nudge figures.
+type NudgeCounts struct {
+	Sent int `json:"sent"` // nudges sent in the period
+	// Returned counts the nudges sent in the period whose member was
+	// active within 7 days after (an "I'm still here" counts).
+	Returned int `json:"returned"`
+}

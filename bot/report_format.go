@@ -113,67 +113,6 @@ func FormatReport(r Report, v ReportView) string {
 	return strings.TrimRight(sb.String(), "\n")
 }
 
-func more(sb *strings.Builder, n, limit int) {
-	if n > limit {
-		fmt.Fprintf(sb, "  …and %d more (`hearth report --format json` has them all)\n", n-limit)
-	}
-}
-
-func channelLabel(id, name string) string { return nameOr(name, id) }
-
-func nameOr(name, id string) string {
-	if name != "" {
-		return name
-	}
-	return id
-}
-
-// trend renders the change from before to now: " (▲3)", " (▼2)", " (=)".
-func trend(now, before int) string {
-	switch {
-	case now > before:
-		return fmt.Sprintf(" (▲%d)", now-before)
-	case now < before:
-		return fmt.Sprintf(" (▼%d)", before-now)
-	}
-	return " (=)"
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	switch {
-	case len(word) > 1 && strings.HasSuffix(word, "y") && !strings.ContainsAny(word[len(word)-2:len(word)-1], "aeiou"):
-		word = word[:len(word)-1] + "ies" // reply, replies; but day, days
-	default:
-		word += "s"
-	}
-	return strconv.Itoa(n) + " " + word
-}
-
-// FormatMemberActivity renders what Hearth keeps about one member, for them.
-func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
-	var sb strings.Builder
-	sb.WriteString("**What Hearth has recorded about you**\n")
-	if !a.FirstSeen.IsZero() {
-		fmt.Fprintf(&sb, "First seen: %s\n", a.FirstSeen.In(loc).Format("Jan 2, 2006"))
-	}
-	if a.LastActive.IsZero() {
-		sb.WriteString("Last active: never\n")
-	} else {
-		fmt.Fprintf(&sb, "Last active: %s\n", a.LastActive.In(loc).Format("Jan 2, 2006 15:04"))
-	}
-	fmt.Fprintf(&sb, "%s, %s, %s, %s.\n",
-		plural(a.Counts[KindMessage], "message"), plural(a.Counts[KindReply], "reply"),
-		plural(a.Counts[KindReaction], "reaction"), plural(a.Counts[KindCheckinAnswer], "check-in answer"))
-	if n := a.Counts[KindStillHere]; n > 0 {
-		fmt.Fprintf(&sb, "%d \"I'm still here\" to a nudge.\n", n)
-	}
-	sb.WriteString("Hearth records only that you took part (who, where, when, what kind), never what you wrote.")
-	return sb.String()
-}
-
 // WriteReportCSV writes the report as one long table (section, id, name,
 // field, value, previous), which spreadsheets pivot without guessing.
 func WriteReportCSV(w io.Writer, r Report) error {

@@ -21,6 +21,7 @@ type Store interface {
 	CheckinStore
 	MemberWeeksSource
 	NudgeStore
+	PrefsStore
 	PrivacyStore
 	ResourceStore
 	StoryStore

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -251,4 +252,88 @@ func SurveyTemplates() []Survey {
 			Settings: SurveySettings{Audience: AudienceChannel, Delivery: DeliverDM, Anonymous: true, Window: 72 * time.Hour, ResultsTo: "facilitators"},
 		},
 	}
+}
+
+// Limits that keep a check-in in one chat message: Discord shows at most
+// five rows of five buttons, and a modal holds five inputs.
+const (
+	maxButtonRows     = 5
+	maxButtonsPerRow  = 5
+	maxTextQuestions  = 5
+	MaxTextAnswer     = 2000 // characters of a free-text answer
+	checkinTextPrompt = 45   // Discord's limit on a modal input's label
+)
+
+// buttonRows is how many rows of buttons the survey's post needs.
+func (s Survey) buttonRows() int {
+	rows, text := 0, false
+	for _, q := range s.Questions {
+		switch q.Kind {
+		case QuestionText:
+			text = true
+		default:
+			n := len(q.options())
+			rows += (n + maxButtonsPerRow - 1) / maxButtonsPerRow
+		}
+	}
+	if text {
+		rows++
+	}
+	return rows
+}
+
+// options are a choice question's options as (label, value) pairs.
+func (q Question) options() [][2]string {
+	var out [][2]string
+	switch q.Kind {
+	case QuestionScale:
+		for v := q.Min; v <= q.Max; v++ {
+			out = append(out, [2]string{strconv.Itoa(v), strconv.Itoa(v)})
+		}
+	case QuestionSingle, QuestionMulti:
+		for i, c := range q.Choices {
+			out = append(out, [2]string{c, strconv.Itoa(i)})
+		}
+	case QuestionYesNo:
+		out = [][2]string{{"Yes", "yes"}, {"No", "no"}}
+	}
+	return out
+}
+
+// answerValue turns a button's option into the stored answer, or false
+// when the option is not one of the question's.
+func (q Question) answerValue(option string) (string, bool) {
+	switch q.Kind {
+	case QuestionScale:
+		n, err := strconv.Atoi(option)
+		return option, err == nil && n >= q.Min && n <= q.Max && strconv.Itoa(n) == option
+	case QuestionSingle, QuestionMulti:
+		i, err := strconv.Atoi(option)
+		if err != nil || i < 0 || i >= len(q.Choices) || strconv.Itoa(i) != option {
+			return "", false
+		}
+		return q.Choices[i], true
+	case QuestionYesNo:
+		return option, option == "yes" || option == "no"
+	}
+	return "", false
+}
+
+func (s Survey) question(id string) (Question, bool) {
+	for _, q := range s.Questions {
+		if q.ID == id {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+func (s Survey) textQuestions() []Question {
+	var out []Question
+	for _, q := range s.Questions {
+		if q.Kind == QuestionText {
+			out = append(out, q)
+		}
+	}
+	return out
 }

@@ -181,18 +181,6 @@ func countsLine(cs []ChoiceCount) string {
 	return strings.Join(parts, " · ")
 }
 
-// pointsTrend renders a change of a decimal figure: " (▲0.4)", " (▼5%)", " (=)".
-func pointsTrend(now, before float64, unit string) string {
-	d := now - before
-	switch {
-	case d >= 0.05:
-		return fmt.Sprintf(" (▲%.1f%s)", d, unit)
-	case d <= -0.05:
-		return fmt.Sprintf(" (▼%.1f%s)", -d, unit)
-	}
-	return " (=)"
-}
-
 // CheckinReader is what check-in results read; CheckinStore has it.
 type CheckinReader interface {
 	CheckinRuns(ctx context.Context, community string, q RunQuery) ([]CheckinRun, error)

@@ -1,0 +1,135 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Module is one feature of Hearth: check-ins, nudges, meetings, intros…
+// It contributes entries to the one command table; everything else it may
+// add is an optional interface below, found by type assertion when the
+// module is registered. cmd/hearth registers each feature with one line.
+type Module interface {
+	// Name names the feature in logs and errors.
+	Name() string
+	// Commands are the module's entries of the /hearth command table.
+	Commands() []CommandSpec
+}
+
+// ActionFunc handles a button press or a form submission.
+type ActionFunc func(ctx context.Context, a Action) (Reply, error)
+
+// Actor is a module with buttons or forms, by action id (Button.ActionID,
+// Form.ID). Ids are unique across modules.
+type Actor interface {
+	Actions() map[string]ActionFunc
+}
+
+// Job is the work one kind of schedule does when it falls due.
+type Job struct {
+	Kind ScheduleKind
+	// Run does the work of a firing the scheduler claimed: it runs once.
+	Run func(ctx context.Context, s Schedule, at time.Time) error
+	// Grace is how late a missed firing may still run.
+	Grace time.Duration
+	// OneShot schedules are removed once their firing is done: they would
+	// only clutter /hearth schedule list.
+	OneShot bool
+	// Describe says what a schedule of this kind does, for /hearth
+	// schedule list ("weekly digest", "check-in pulse in #general"); where
+	// is " in #channel" or "".
+	Describe func(s Schedule, where string) string
+}
+
+// Jobber is a module that does work on schedules.
+type Jobber interface {
+	Jobs() []Job
+}
+
+// ReportFiller is a module that fills its part of a participation report
+// (never of a SummaryOnly one).
+type ReportFiller interface {
+	FillReport(ctx context.Context, q ReportQuery, rep *Report) error
+}
+
+// Recorded is a module told of every batch of events Hearth recorded (the
+// welcome reacts to joins). It runs on the event path: keep it short.
+type Recorded interface {
+	Recorded(ctx context.Context, events []Event) error
+}
+
+// DMReader is a module that reads direct messages to Hearth where an
+// adapter passes their text (the shell): check-ins take written answers so.
+// It returns "" when the DM was not for it.
+type DMReader interface {
+	ReadDM(ctx context.Context, e Event) (reply string, err error)
+}
+
+// Section is one module's part of a document built from several: the
+// weekly digest, the impact report.
+type Section struct {
+	// Key names the part in the document's JSON; "" leaves it out.
+	Key string
+	// Value is the part's JSON value.
+	Value any
+	// Order places the section among the others (smaller first).
+	Order int
+	// Text is the part as the document shows it (chat text for the digest,
+	// Markdown for the impact report); "" shows nothing.
+	Text string
+}
+
+// DigestSectioner is a module with a part in the weekly digest of
+// [from, to).
+type DigestSectioner interface {
+	DigestSection(ctx context.Context, q DigestQuery) (Section, error)
+}
+
+// DigestQuery is what a digest section covers and how it is shown.
+type DigestQuery struct {
+	Community string
+	From, To  time.Time
+	Location  *time.Location
+	// Markdown renders headings and lists for a document rather than chat.
+	Markdown bool
+}
+
+// ImpactSectioner is a module with parts in the impact report of [from, to).
+type ImpactSectioner interface {
+	ImpactSections(ctx context.Context, q ImpactQuery) ([]Section, error)
+}
+
+// ImpactQuery is what the impact report covers and how it is shown.
+type ImpactQuery struct {
+	Community string
+	From, To  time.Time
+	Location  *time.Location
+	// Charts maps chart names ("participation", "checkin-SURVEY") to the
+	// image files written beside the report; a chart not in it is left out.
+	Charts map[string]string
+}
+
+// MemberKeeper is a module that keeps data about members: it gives it to
+// them (hearth export, /hearth me) and erases it (forget me).
+type MemberKeeper interface {
+	// ExportMember returns the module's part of a member's export under
+	// its JSON key.
+	ExportMember(ctx context.Context, community, member string) (key string, value any, err error)
+	// ForgetMember erases what the module keeps about the member. It runs
+	// before the kernel erases the member's participation, and again if a
+	// forget is retried: it must be idempotent.
+	ForgetMember(ctx context.Context, community, member string) error
+}
+
+// Find returns the first registered module that implements T: how a
+// feature reaches another through an interface the kernel declares, so
+// features never import each other.
+func Find[T any](b *Bot) (T, bool) {
+	for _, m := range b.modules {
+		if t, ok := m.(T); ok {
+			return t, true
+		}
+	}
+	var zero T
+	return zero, false
+}

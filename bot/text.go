@@ -1,0 +1,95 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func whenIn(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon Jan 2 15:04 MST") }
+
+// platformError passes a platform's own *Error through and wraps anything
+// else, so the person reads "I'm not in #x" rather than an apology.
+func platformError(err error, what string) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+func privateText(format string, args ...any) Reply {
+	return Reply{Post: Post{Text: fmt.Sprintf(format, args...)}, Private: true}
+}
+
+func more(sb *strings.Builder, n, limit int) {
+	if n > limit {
+		fmt.Fprintf(sb, "  …and %d more (`hearth report --format json` has them all)\n", n-limit)
+	}
+}
+
+func channelLabel(id, name string) string { return nameOr(name, id) }
+
+func nameOr(name, id string) string {
+	if name != "" {
+		return name
+	}
+	return id
+}
+
+// trend renders the change from before to now: " (▲3)", " (▼2)", " (=)".
+func trend(now, before int) string {
+	switch {
+	case now > before:
+		return fmt.Sprintf(" (▲%d)", now-before)
+	case now < before:
+		return fmt.Sprintf(" (▼%d)", before-now)
+	}
+	return " (=)"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	switch {
+	case len(word) > 1 && strings.HasSuffix(word, "y") && !strings.ContainsAny(word[len(word)-2:len(word)-1], "aeiou"):
+		word = word[:len(word)-1] + "ies" // reply, replies; but day, days
+	default:
+		word += "s"
+	}
+	return strconv.Itoa(n) + " " + word
+}
+
+func names(ns []string) string {
+	const show = 10
+	if len(ns) <= show {
+		return strings.Join(ns, ", ")
+	}
+	return strings.Join(ns[:show], ", ") + fmt.Sprintf(" and %d more", len(ns)-show)
+}
+
+// spell writes a window the way people say it: "2 days", "36 hours".
+func spell(d time.Duration) string {
+	if d%(24*time.Hour) == 0 {
+		return plural(int(d/(24*time.Hour)), "day")
+	}
+	return plural(int(d/time.Hour), "hour")
+}
+
+// pointsTrend renders a change of a decimal figure: " (▲0.4)", " (▼5%)", " (=)".
+func pointsTrend(now, before float64, unit string) string {
+	d := now - before
+	switch {
+	case d >= 0.05:
+		return fmt.Sprintf(" (▲%.1f%s)", d, unit)
+	case d <= -0.05:
+		return fmt.Sprintf(" (▼%.1f%s)", -d, unit)
+	}
+	return " (=)"
+}
+
+// MaxURLLength is the longest link Hearth keeps (resources, event links).
+const MaxURLLength = 2000
