@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +42,8 @@ type Bot struct {
 	facilitators map[string]bool
 	quietAfter   time.Duration
 	commands     []CommandSpec
-	actions      map[string]actionFunc
+	actions      map[string]ActionFunc
+	jobs         map[ScheduleKind]Job
 	metrics      Metrics
 	specs        SpecParser
 	charter      Charter
@@ -73,7 +75,8 @@ func New(cfg Config) (*Bot, error) {
 		loc:          cfg.Location,
 		facilitators: map[string]bool{},
 		quietAfter:   cfg.QuietAfter,
-		commands:     Commands(),
+		actions:      map[string]ActionFunc{},
+		jobs:         map[ScheduleKind]Job{},
 		specs:        cfg.Specs,
 		charter:      cfg.Charter,
 		chats:        map[Platform]Chat{},
@@ -95,8 +98,55 @@ func New(cfg Config) (*Bot, error) {
 			b.facilitators[f] = true
 		}
 	}
-	b.actions = b.actionTable()
+	b.commands = sortCommands(b.kernelCommands())
 	return b, nil
+}
+
+// Register adds features to the core: their commands join the one table,
+// their buttons, forms and jobs the dispatch. It refuses a command, action
+// or schedule kind that another module already has. Register before
+// adapters start.
+func (b *Bot) Register(mods ...Module) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	table := slices.Clone(b.commands)
+	for _, m := range mods {
+		for _, c := range m.Commands() {
+			if c.Run == nil || c.Order == 0 {
+				return fmt.Errorf("bot: %s: command %q needs Run and Order", m.Name(), c.Name())
+			}
+			if i := slices.IndexFunc(table, func(t CommandSpec) bool { return t.Name() == c.Name() }); i >= 0 {
+				return fmt.Errorf("bot: %s: command %q is registered twice", m.Name(), c.Name())
+			}
+			table = append(table, c)
+		}
+		if a, ok := m.(Actor); ok {
+			for id, fn := range a.Actions() {
+				if _, dup := b.actions[id]; dup {
+					return fmt.Errorf("bot: %s: action %q is registered twice", m.Name(), id)
+				}
+				b.actions[id] = fn
+			}
+		}
+		if j, ok := m.(Jobber); ok {
+			for _, job := range j.Jobs() {
+				if _, dup := b.jobs[job.Kind]; dup || job.Run == nil {
+					return fmt.Errorf("bot: %s: schedule kind %q is registered twice or has no Run", m.Name(), job.Kind)
+				}
+				b.jobs[job.Kind] = job
+			}
+		}
+		b.modules = append(b.modules, m)
+	}
+	b.commands = sortCommands(table)
+	return nil
+}
+
+// sortCommands orders the table by Order, keeping each module's own order
+// among equals.
+func sortCommands(cs []CommandSpec) []CommandSpec {
+	slices.SortStableFunc(cs, func(a, b CommandSpec) int { return a.Order - b.Order })
+	return cs
 }
 
 // Location is the community time zone.
@@ -184,9 +234,13 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	}
 	b.metrics.EventsRecorded.Add(int64(n))
 	b.metrics.EventsDuplicate.Add(int64(len(keep) - n))
-	if err := b.scheduleWelcomes(ctx, keep); err != nil {
-		b.metrics.Errors.Add(1)
-		return err
+	for _, m := range b.modules {
+		if r, ok := m.(Recorded); ok {
+			if err := r.Recorded(ctx, keep); err != nil {
+				b.metrics.Errors.Add(1)
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -201,11 +255,21 @@ func (b *Bot) handleDM(ctx context.Context, e Event) {
 	if e.Text == "" {
 		return
 	}
-	reply, err := b.answerByDM(ctx, e)
-	if err != nil {
-		b.metrics.Errors.Add(1)
-		log.ErrorContext(ctx, "dm answer failed", "err", err)
-		reply = Apology
+	var reply string
+	for _, m := range b.modules {
+		r, ok := m.(DMReader)
+		if !ok {
+			continue
+		}
+		var err error
+		if reply, err = r.ReadDM(ctx, e); err != nil {
+			b.metrics.Errors.Add(1)
+			log.ErrorContext(ctx, "dm answer failed", "err", err)
+			reply = Apology
+		}
+		if reply != "" {
+			break
+		}
 	}
 	if reply == "" {
 		reply = "I read direct messages only as answers to a check-in's written questions. `/hearth help` lists what I can do."
@@ -251,7 +315,7 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 			reply = errorReply(errors.New("panic"))
 		}
 	}()
-	p, err := Parse(b.commands, c.Text)
+	p, err := Parse(b.Commands(), c.Text)
 	if err != nil {
 		b.metrics.CommandErrors.Add(1)
 		log.InfoContext(ctx, "command not understood", "code", ErrorCode(err), "len", len(c.Text))
@@ -261,17 +325,17 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 	if err := b.learnChannel(ctx, c.Community, Channel{ID: c.Channel, Name: c.ChannelName}); err != nil {
 		return b.failed(ctx, log, err)
 	}
-	inv := invocation{Command: c, args: p.Args}
-	inv.facilitator, err = b.isFacilitator(ctx, c.Community, c.Member, c.Admin)
+	inv := Invocation{Command: c, args: p.Args}
+	inv.Facilitator, err = b.isFacilitator(ctx, c.Community, c.Member, c.Admin)
 	if err != nil {
 		return b.failed(ctx, log, err)
 	}
-	if p.Spec.Facilitator && !inv.facilitator {
+	if p.Spec.Facilitator && !inv.Facilitator {
 		b.metrics.CommandErrors.Add(1)
 		log.InfoContext(ctx, "facilitator command refused")
 		return errorReply(Errorf(EForbidden, "Sorry, `/hearth %s` is for facilitators. Ask one of them (`/hearth facilitators` lists them) if you need it.", p.Spec.Name()))
 	}
-	if !inv.facilitator && !openDuringPilot[p.Spec.Name()] {
+	if !inv.Facilitator && !openDuringPilot[p.Spec.Name()] {
 		pl, err := b.pilot(ctx, c.Community)
 		if err != nil {
 			return b.failed(ctx, log, err)
@@ -281,7 +345,7 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 			return errorReply(Errorf(EForbidden, "Hearth is being piloted with a few members for now; it opens to everyone at launch. `/hearth privacy` and `/hearth me` work for everyone."))
 		}
 	}
-	reply, err = p.Spec.run(b, ctx, inv)
+	reply, err = p.Spec.Run(ctx, inv)
 	if err != nil {
 		return b.failed(ctx, log, err)
 	}
@@ -308,7 +372,9 @@ func (b *Bot) HandleAction(ctx context.Context, a Action) (reply Reply) {
 			reply = errorReply(errors.New("panic"))
 		}
 	}()
+	b.mu.RLock()
 	fn, ok := b.actions[a.ActionID]
+	b.mu.RUnlock()
 	if !ok {
 		log.WarnContext(ctx, "unknown action")
 		return errorReply(Errorf(ECommand, "That button no longer does anything. Try the command again."))

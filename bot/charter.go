@@ -28,7 +28,7 @@ const ScheduleWelcome ScheduleKind = "welcome"
 // their own.
 const DefaultWelcome = "This is a community of practice: people who learn from each other by sharing what they try. Say hello, reply to a discussion prompt, or react to something useful: every bit counts."
 
-func charterCommands() []CommandSpec {
+func (b *Bot) charterCommands() []CommandSpec {
 	return []CommandSpec{
 		// One command shows and sets, so Discord can have /hearth charter
 		// alongside its options (a sub-command and a group cannot share a name).
@@ -36,12 +36,12 @@ func charterCommands() []CommandSpec {
 			Args: []Arg{{Name: "action", Kind: ArgChoice, Choices: []string{"set"}, Help: "set a part (facilitators)"},
 				{Name: "part", Kind: ArgChoice, Choices: charterFields, Help: "which part"},
 				{Name: "text", Kind: ArgText, Rest: true, Help: "what to write (`-` empties it)"}},
-			run: (*Bot).cmdCharter},
+			Run: b.cmdCharter},
 		{Path: []string{"welcome", "set"}, Summary: "The welcome DM's own words (the charter and how to take part follow)",
-			Args: []Arg{{Name: "text", Kind: ArgText, Required: true, Rest: true, Help: "the welcome; `{name}` is the newcomer's name"}}, Facilitator: true, run: (*Bot).cmdWelcomeSet},
-		{Path: []string{"welcome", "show"}, Summary: "The welcome DM as a newcomer would get it", Facilitator: true, run: (*Bot).cmdWelcomeShow},
-		{Path: []string{"welcome", "off"}, Summary: "Stop welcoming new members by DM", Facilitator: true, run: (*Bot).cmdWelcomeOff},
-		{Path: []string{"welcome", "on"}, Summary: "Welcome new members by DM (the default)", Facilitator: true, run: (*Bot).cmdWelcomeOn},
+			Args: []Arg{{Name: "text", Kind: ArgText, Required: true, Rest: true, Help: "the welcome; `{name}` is the newcomer's name"}}, Facilitator: true, Run: b.cmdWelcomeSet},
+		{Path: []string{"welcome", "show"}, Summary: "The welcome DM as a newcomer would get it", Facilitator: true, Run: b.cmdWelcomeShow},
+		{Path: []string{"welcome", "off"}, Summary: "Stop welcoming new members by DM", Facilitator: true, Run: b.cmdWelcomeOff},
+		{Path: []string{"welcome", "on"}, Summary: "Welcome new members by DM (the default)", Facilitator: true, Run: b.cmdWelcomeOn},
 	}
 }
 
@@ -68,12 +68,12 @@ func charterText(parts [][2]string) string {
 	return strings.TrimRight(sb.String(), "\n")
 }
 
-func (b *Bot) cmdCharter(ctx context.Context, inv invocation) (Reply, error) {
-	if inv.arg("action") != "" || inv.arg("part") != "" || inv.arg("text") != "" {
-		if !inv.facilitator {
+func (b *Bot) cmdCharter(ctx context.Context, inv Invocation) (Reply, error) {
+	if inv.Arg("action") != "" || inv.Arg("part") != "" || inv.Arg("text") != "" {
+		if !inv.Facilitator {
 			return Reply{}, Errorf(EForbidden, "Only facilitators write the charter. `/hearth charter` shows it.")
 		}
-		if inv.arg("part") == "" || inv.arg("text") == "" {
+		if inv.Arg("part") == "" || inv.Arg("text") == "" {
 			return Reply{}, Errorf(EArgument, "Say which part and what to write: `/hearth charter set purpose We help new team leads learn from each other.` (parts: %s).", strings.Join(charterFields, ", "))
 		}
 		return b.setCharter(ctx, inv)
@@ -84,7 +84,7 @@ func (b *Bot) cmdCharter(ctx context.Context, inv invocation) (Reply, error) {
 	}
 	if len(parts) == 0 {
 		msg := "This community has no charter yet."
-		if inv.facilitator {
+		if inv.Facilitator {
 			msg += " Write one with `/hearth charter set purpose TEXT` (and `domain`, `audience`, `goals`): who it is for, what it is about, why it exists."
 		}
 		return privateText("%s", msg), nil
@@ -92,9 +92,9 @@ func (b *Bot) cmdCharter(ctx context.Context, inv invocation) (Reply, error) {
 	return Reply{Post: Post{Text: "**Our charter**\n" + charterText(parts)}, Private: true}, nil
 }
 
-func (b *Bot) setCharter(ctx context.Context, inv invocation) (Reply, error) {
-	part := strings.ToLower(inv.arg("part"))
-	text := strings.TrimSpace(inv.arg("text"))
+func (b *Bot) setCharter(ctx context.Context, inv Invocation) (Reply, error) {
+	part := strings.ToLower(inv.Arg("part"))
+	text := strings.TrimSpace(inv.Arg("text"))
 	if text == "-" {
 		text = ""
 	}
@@ -110,8 +110,8 @@ func (b *Bot) setCharter(ctx context.Context, inv invocation) (Reply, error) {
 	return privateText("The charter's %s is set. `/hearth charter` shows it; new members get it in their welcome.", part), nil
 }
 
-func (b *Bot) cmdWelcomeSet(ctx context.Context, inv invocation) (Reply, error) {
-	text := strings.TrimSpace(inv.arg("text"))
+func (b *Bot) cmdWelcomeSet(ctx context.Context, inv Invocation) (Reply, error) {
+	text := strings.TrimSpace(inv.Arg("text"))
 	if len(text) > 1500 {
 		return Reply{}, Errorf(EArgument, "A welcome is 1,500 characters at most (this is %d).", len(text))
 	}
@@ -121,7 +121,7 @@ func (b *Bot) cmdWelcomeSet(ctx context.Context, inv invocation) (Reply, error) 
 	return privateText("The welcome is set. `/hearth welcome show` previews it."), nil
 }
 
-func (b *Bot) cmdWelcomeShow(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdWelcomeShow(ctx context.Context, inv Invocation) (Reply, error) {
 	post, err := b.welcomePost(ctx, inv.Community, Member{ID: inv.Member, Name: inv.MemberName})
 	if err != nil {
 		return Reply{}, err
@@ -136,14 +136,14 @@ func (b *Bot) cmdWelcomeShow(ctx context.Context, inv invocation) (Reply, error)
 	return Reply{Post: post, Private: true}, nil
 }
 
-func (b *Bot) cmdWelcomeOff(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdWelcomeOff(ctx context.Context, inv Invocation) (Reply, error) {
 	if err := b.store.SetSetting(ctx, inv.Community, SettingWelcomeOff, "1"); err != nil {
 		return Reply{}, err
 	}
 	return privateText("New members are no longer welcomed by DM. `/hearth welcome on` brings it back."), nil
 }
 
-func (b *Bot) cmdWelcomeOn(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdWelcomeOn(ctx context.Context, inv Invocation) (Reply, error) {
 	if err := b.store.SetSetting(ctx, inv.Community, SettingWelcomeOff, ""); err != nil {
 		return Reply{}, err
 	}
@@ -175,8 +175,8 @@ func (b *Bot) welcomePost(ctx context.Context, community string, m Member) (Post
 		return Post{}, err
 	} else if len(pp) > 0 {
 		latest := slices.MaxFunc(pp, func(a, b PromptPost) int { return a.At.Compare(b.At) })
-		line := fmt.Sprintf("**This week's prompt** in #%s: %q", b.channelName(ctx, community, latest.Channel), clip(latest.Text, 140))
-		if pl := b.permalinker(community); pl != nil {
+		line := fmt.Sprintf("**This week's prompt** in #%s: %q", b.ChannelName(ctx, community, latest.Channel), clip(latest.Text, 140))
+		if pl := b.Permalinker(community); pl != nil {
 			if link := pl.Permalink(community, latest.Channel, latest.Message); link != "" {
 				line += " " + link
 			}

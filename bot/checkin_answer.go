@@ -59,7 +59,7 @@ func (b *Bot) save(ctx context.Context, an answering, member, memberName string,
 	if err := b.store.SaveAnswers(ctx, an.run.ID, an.respondent, answers); err != nil {
 		return err
 	}
-	if err := b.storyFromReflection(ctx, an, member, answers, at); err != nil {
+	if err := b.CheckinAnswered(ctx, CheckinAnswers{Run: an.run, Member: member, Answers: answers, Current: an.current, At: at}); err != nil {
 		return err
 	}
 	return b.HandleEvent(ctx, Event{Kind: KindCheckinAnswer, Community: an.run.Community, Channel: an.run.Channel,
@@ -271,4 +271,41 @@ func (b *Bot) answerByDM(ctx context.Context, e Event) (string, error) {
 		return fmt.Sprintf("%s That's everything: thank you! You can change your answers until %s.", reply, whenIn(r.ClosesAt, b.loc)), nil
 	}
 	return "", nil
+}
+
+// forgetAnonymousAnswers blanks a member's answers to open anonymous runs,
+// which only the run's salt ties to them: the store cannot find them.
+func (b *Bot) forgetAnonymousAnswers(ctx context.Context, community, member string) error {
+	runs, err := b.store.OpenRunsFor(ctx, community, member)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if !r.Anonymous {
+			continue // attributed answers go with the member
+		}
+		blank := map[string]string{}
+		for _, q := range r.Survey.Questions {
+			blank[q.ID] = ""
+		}
+		if who := respondent(r, member); who != "" {
+			if err := b.store.SaveAnswers(ctx, r.ID, who, blank); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// launchSurvey starts a run of a community's survey by DM to a list of
+// members: an event's feedback.
+func (b *Bot) launchSurvey(ctx context.Context, l SurveyLaunch) (int64, int, int, error) {
+	s, err := b.findSurvey(ctx, l.Community, l.Survey)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	s.Title = nameOr(s.Title, s.Name) + l.TitleSuffix
+	s.Settings.Audience, s.Settings.Members = AudienceList, l.Members
+	run, d, err := b.startRun(ctx, l.Community, s, runOptions{Delivery: DeliverDM, By: l.By, At: l.At})
+	return run.ID, d.Sent, d.Total, err
 }

@@ -217,7 +217,7 @@ func (b *Bot) deliverRun(ctx context.Context, r CheckinRun, reminder string, pro
 			return d, nil // the channel's reminder is its own post
 		}
 		if _, err := chat.Post(ctx, Destination{Kind: ToChannel, Community: r.Community, Channel: r.Channel}, post); err != nil {
-			return d, platformError(err, "post the check-in in #"+b.channelName(ctx, r.Community, r.Channel))
+			return d, platformError(err, "post the check-in in #"+b.ChannelName(ctx, r.Community, r.Channel))
 		}
 		d.Sent = d.Total
 		return d, nil
@@ -450,7 +450,7 @@ func (b *Bot) sendResults(ctx context.Context, r CheckinRun, post Post) (string,
 	if to.Kind == ToDM {
 		return "a DM to " + b.memberName(ctx, r.Community, to.Member), nil
 	}
-	return "#" + b.channelName(ctx, r.Community, to.Channel), nil
+	return "#" + b.ChannelName(ctx, r.Community, to.Channel), nil
 }
 
 // runOwner is the member who started a run, or created its schedule.

@@ -115,7 +115,15 @@ type CommandSpec struct {
 	// allows 25 top-level names, and an alias keeps a short word without
 	// spending one.
 	Aliases [][]string
-	run     func(b *Bot, ctx context.Context, inv invocation) (Reply, error)
+	// Order places the command in help and in Discord's list: the table is
+	// sorted by it, keeping each module's own order among equals. Features
+	// take the tens: help 10, report 20, me 30, facilitators 40, schedule
+	// 50, prompt 60, digest 70, checkin 80, members 90, charter 100,
+	// library 110, pilot 120, event 130, intros 140.
+	Order int
+	// Run carries the command out. The caller's rights and the pilot are
+	// checked before.
+	Run func(ctx context.Context, inv Invocation) (Reply, error)
 }
 
 // hasAlias reports whether name (words joined by spaces) is one of the
@@ -141,14 +149,16 @@ func (c CommandSpec) Usage() string {
 	return strings.Join(parts, " ")
 }
 
-// invocation is a parsed command with its caller.
-type invocation struct {
+// Invocation is a parsed command with its caller.
+type Invocation struct {
 	Command
-	args        map[string]string
-	facilitator bool
+	args map[string]string
+	// Facilitator tells whether the caller may run facilitator commands.
+	Facilitator bool
 }
 
-func (inv invocation) arg(name string) string { return inv.args[name] }
+// Arg returns the named argument as typed, or "".
+func (inv Invocation) Arg(name string) string { return inv.args[name] }
 
 // ParseChannelRef reads a channel reference: Slack's <#C123|name> or <#C123>,
 // Discord's <#123>, or a plain #name. It returns the id (if the reference

@@ -6,48 +6,46 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 )
 
-var (
-	tableOnce sync.Once
-	table     []CommandSpec
-)
+// kernelCommands are the commands of the kernel itself: help, who
+// facilitates, the schedules of every feature, and the pilot.
+func (b *Bot) kernelCommands() []CommandSpec {
+	member := Arg{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}
+	table := []CommandSpec{
+		{Path: []string{"help"}, Summary: "What Hearth can do, or how to use one command", Order: 10,
+			Args: []Arg{{Name: "command", Kind: ArgText, Rest: true, Help: "a command name"}}, Run: b.cmdHelp},
+		{Path: []string{"facilitators"}, Summary: "Who facilitates this community", Order: 40, Run: b.cmdFacilitators},
+		{Path: []string{"facilitator", "add"}, Summary: "Make a member a facilitator", Order: 40,
+			Args: []Arg{member}, Facilitator: true, Run: b.cmdFacilitatorAdd},
+		{Path: []string{"facilitator", "remove"}, Summary: "Stop a member being a facilitator", Order: 40,
+			Args: []Arg{member}, Facilitator: true, Run: b.cmdFacilitatorRemove},
+	}
+	table = append(table, withOrder(50, b.scheduleCommands())...)
+	return append(table, withOrder(120, b.pilotCommands())...)
+}
+
+// WithOrder sets the Order of commands that have none.
+func withOrder(order int, cs []CommandSpec) []CommandSpec {
+	for i := range cs {
+		if cs[i].Order == 0 {
+			cs[i].Order = order
+		}
+	}
+	return cs
+}
 
 // Commands returns the /hearth command table: the single source for text
 // parsing, help, permissions and Discord's sub-command registration. The
 // caller must not modify it.
-func Commands() []CommandSpec {
-	tableOnce.Do(func() {
-		period := Arg{Name: "period", Kind: ArgPeriod, Help: "how far back: 7d, 30d, 90d or YYYY-MM-DD..YYYY-MM-DD", Choices: []string{"7d", "30d", "90d"}}
-		channel := Arg{Name: "channel", Kind: ArgChannel, Help: "only this channel"}
-		member := Arg{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}
-		table = []CommandSpec{
-			{Path: []string{"help"}, Summary: "What Hearth can do, or how to use one command",
-				Args: []Arg{{Name: "command", Kind: ArgText, Rest: true, Help: "a command name"}}, run: (*Bot).cmdHelp},
-			{Path: []string{"report"}, Summary: "Participation report for a period and optionally one channel",
-				Args: []Arg{period, channel}, Facilitator: true, run: (*Bot).cmdReport},
-			{Path: []string{"me"}, Summary: "What Hearth has recorded about your participation", run: (*Bot).cmdMe},
-			{Path: []string{"facilitators"}, Summary: "Who facilitates this community", run: (*Bot).cmdFacilitators},
-			{Path: []string{"facilitator", "add"}, Summary: "Make a member a facilitator",
-				Args: []Arg{member}, Facilitator: true, run: (*Bot).cmdFacilitatorAdd},
-			{Path: []string{"facilitator", "remove"}, Summary: "Stop a member being a facilitator",
-				Args: []Arg{member}, Facilitator: true, run: (*Bot).cmdFacilitatorRemove},
-		}
-		table = append(table, scheduleCommands()...)
-		table = append(table, checkinCommands()...)
-		table = append(table, memberCommands()...)
-		table = append(table, charterCommands()...)
-		table = append(table, libraryCommands()...)
-		table = append(table, pilotCommands()...)
-		table = append(table, eventCommands()...)
-		table = append(table, introCommands()...)
-	})
-	return table
+func (b *Bot) Commands() []CommandSpec {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.commands
 }
 
-func (b *Bot) cmdHelp(_ context.Context, inv invocation) (Reply, error) {
-	if want := strings.TrimSpace(strings.TrimPrefix(strings.ToLower(inv.arg("command")), "/hearth")); want != "" {
+func (b *Bot) cmdHelp(_ context.Context, inv Invocation) (Reply, error) {
+	if want := strings.TrimSpace(strings.TrimPrefix(strings.ToLower(inv.Arg("command")), "/hearth")); want != "" {
 		var lines []string
 		for _, c := range b.commands {
 			if c.Name() == want || c.Path[0] == want || c.hasAlias(want) {
@@ -74,12 +72,12 @@ func (b *Bot) cmdHelp(_ context.Context, inv invocation) (Reply, error) {
 	var sb strings.Builder
 	sb.WriteString("**Hearth** helps this community take part: it records who takes part (never what anyone writes) and reports on it.\n")
 	for _, c := range b.commands {
-		if c.Facilitator && !inv.facilitator {
+		if c.Facilitator && !inv.Facilitator {
 			continue
 		}
 		fmt.Fprintf(&sb, "• `%s`: %s\n", c.Usage(), c.Summary)
 	}
-	if !inv.facilitator {
+	if !inv.Facilitator {
 		sb.WriteString("Facilitators have more commands: `/hearth facilitators` lists who they are.")
 	} else {
 		sb.WriteString("`/hearth help COMMAND` explains one command.")
@@ -87,60 +85,7 @@ func (b *Bot) cmdHelp(_ context.Context, inv invocation) (Reply, error) {
 	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
-func (b *Bot) cmdReport(ctx context.Context, inv invocation) (Reply, error) {
-	period, err := ParsePeriod(inv.arg("period"), inv.At, b.loc)
-	if err != nil {
-		return Reply{}, err
-	}
-	q := ReportQuery{Community: inv.Community, From: period.From, To: period.To, QuietAfter: b.quietAfter}
-	var ch Channel
-	if tok := inv.arg("channel"); tok != "" {
-		if ch, err = b.resolveChannel(ctx, inv.Community, tok); err != nil {
-			return Reply{}, err
-		}
-		q.Channel = ch.ID
-	}
-	rep, err := BuildReport(ctx, b.store, q)
-	if err != nil {
-		return Reply{}, err
-	}
-	text := FormatReport(rep, ReportView{Location: b.loc, Channel: ch, Label: periodLabel(inv.arg("period"))})
-	reply := Reply{Post: Post{Text: text}, Private: true}
-	for _, p := range []string{"7d", "30d", "90d"} {
-		if p == inv.arg("period") || (p == "7d" && inv.arg("period") == "") {
-			continue
-		}
-		val := p
-		if ch.ID != "" {
-			val += " <#" + ch.ID + ">"
-		}
-		reply.Buttons = append(reply.Buttons, Button{ActionID: ActionReport, Label: "Last " + strings.TrimSuffix(p, "d") + " days", Value: val})
-	}
-	return reply, nil
-}
-
-func periodLabel(arg string) string {
-	if arg == "" {
-		arg = "7d"
-	}
-	if strings.HasSuffix(arg, "d") && !strings.Contains(arg, "..") {
-		return "last " + strings.TrimSuffix(arg, "d") + " days"
-	}
-	if strings.HasSuffix(arg, "w") && !strings.Contains(arg, "..") {
-		return "last " + strings.TrimSuffix(arg, "w") + " weeks"
-	}
-	return ""
-}
-
-func (b *Bot) cmdMe(ctx context.Context, inv invocation) (Reply, error) {
-	text, err := b.memberHistory(ctx, inv.Community, inv.Member, inv.At, true)
-	if err != nil {
-		return Reply{}, err
-	}
-	return Reply{Post: Post{Text: text}, Private: true}, nil
-}
-
-func (b *Bot) cmdFacilitators(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdFacilitators(ctx context.Context, inv Invocation) (Reply, error) {
 	stored, err := b.store.Facilitators(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
@@ -169,8 +114,8 @@ func (b *Bot) cmdFacilitators(ctx context.Context, inv invocation) (Reply, error
 	return Reply{Post: Post{Text: text}, Private: true}, nil
 }
 
-func (b *Bot) cmdFacilitatorAdd(ctx context.Context, inv invocation) (Reply, error) {
-	m, err := b.resolveMember(ctx, inv.Community, inv.arg("member"))
+func (b *Bot) cmdFacilitatorAdd(ctx context.Context, inv Invocation) (Reply, error) {
+	m, err := b.resolveMember(ctx, inv.Community, inv.Arg("member"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -189,8 +134,8 @@ func (b *Bot) cmdFacilitatorAdd(ctx context.Context, inv invocation) (Reply, err
 	return Reply{Post: Post{Text: displayName(m) + " is now a facilitator."}, Private: true}, nil
 }
 
-func (b *Bot) cmdFacilitatorRemove(ctx context.Context, inv invocation) (Reply, error) {
-	m, err := b.resolveMember(ctx, inv.Community, inv.arg("member"))
+func (b *Bot) cmdFacilitatorRemove(ctx context.Context, inv Invocation) (Reply, error) {
+	m, err := b.resolveMember(ctx, inv.Community, inv.Arg("member"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -267,34 +212,6 @@ func displayName(m Member) string {
 		return m.Name
 	}
 	return m.ID
-}
-
-// ActionReport is the action of a report's period buttons; Value holds the
-// report command's arguments.
-const ActionReport = "hearth.report"
-
-type actionFunc func(ctx context.Context, a Action) (Reply, error)
-
-func (b *Bot) actionTable() map[string]actionFunc {
-	return map[string]actionFunc{
-		ActionReport: func(ctx context.Context, a Action) (Reply, error) {
-			return b.HandleCommand(ctx, Command{Community: a.Community, Channel: a.Channel, Member: a.Member,
-				MemberName: a.MemberName, Admin: a.Admin, Text: "report " + a.Value, At: a.At}), nil
-		},
-		ActionCheckinAnswer: b.actCheckinAnswer,
-		ActionCheckinWrite:  b.actCheckinWrite,
-		FormCheckin:         b.actCheckinForm,
-		ActionNudgeHere:     b.actNudgeHere,
-		ActionNudgePause:    b.actNudgePause,
-		ActionNudgeStop:     b.actNudgeStop,
-		ActionNudgeApprove:  b.actNudgeApprove,
-		ActionForgetConfirm: b.actForgetConfirm,
-		ActionStoryConsent:  b.actStoryConsent,
-		FormStory:           b.actStoryForm,
-		ActionEventRSVP:     b.actEventRSVP,
-		ActionEventAttended: b.actEventAttended,
-		ActionIntroAnswer:   b.actIntroAnswer,
-	}
 }
 
 // learnChannel keeps a channel's name that a command told Hearth (the

@@ -10,24 +10,24 @@ import (
 	"time"
 )
 
-func checkinCommands() []CommandSpec {
+func (b *Bot) checkinCommands() []CommandSpec {
 	survey := Arg{Name: "survey", Kind: ArgText, Required: true, Help: "a survey's name: `pulse`, `reflection`, `event-feedback`, or one imported (`/hearth checkin templates`)"}
 	where := Arg{Name: "where", Kind: ArgText, Shape: "#channel|dm", Help: "`#channel` to post it in a channel, or `dm` to message each member (default: the survey's setting)"}
 	closes := Arg{Name: "closes", Kind: ArgText, Shape: "closes=48h", Help: "how long it stays open, like closes=48h or closes=7d (default: the survey's)"}
 	run := Arg{Name: "run", Kind: ArgNumber, Required: true, Help: "the run's number, from `/hearth checkin list`"}
 	return []CommandSpec{
-		{Path: []string{"checkin", "templates"}, Summary: "The check-in surveys: built in and imported", Facilitator: true, run: (*Bot).cmdCheckinTemplates},
+		{Path: []string{"checkin", "templates"}, Summary: "The check-in surveys: built in and imported", Facilitator: true, Run: b.cmdCheckinTemplates},
 		{Path: []string{"checkin", "start"}, Summary: "Send a check-in survey now",
-			Args: []Arg{survey, where, closes}, Facilitator: true, run: (*Bot).cmdCheckinStart},
+			Args: []Arg{survey, where, closes}, Facilitator: true, Run: b.cmdCheckinStart},
 		{Path: []string{"checkin", "schedule"}, Summary: "Send a check-in survey on a schedule",
 			Args: []Arg{survey, {Name: "spec", Kind: ArgText, Required: true, Quoted: true, Help: "when: `every monday at 9:00`, `every 2 weeks on friday at 15:00`, `monthly on day 1 at 9:00`, or cron"},
 				where, closes, {Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
-			Facilitator: true, run: (*Bot).cmdCheckinSchedule},
-		{Path: []string{"checkin", "list"}, Summary: "Open and recent check-ins, with how many answered", Facilitator: true, run: (*Bot).cmdCheckinList},
-		{Path: []string{"checkin", "close"}, Summary: "Close a check-in now and send its results", Args: []Arg{run}, Facilitator: true, run: (*Bot).cmdCheckinClose},
+			Facilitator: true, Run: b.cmdCheckinSchedule},
+		{Path: []string{"checkin", "list"}, Summary: "Open and recent check-ins, with how many answered", Facilitator: true, Run: b.cmdCheckinList},
+		{Path: []string{"checkin", "close"}, Summary: "Close a check-in now and send its results", Args: []Arg{run}, Facilitator: true, Run: b.cmdCheckinClose},
 		{Path: []string{"checkin", "results"}, Summary: "A check-in's results, with the trend against the run before",
 			Args:        []Arg{survey, {Name: "run", Kind: ArgNumber, Help: "a run's number (default: the latest)"}},
-			Facilitator: true, run: (*Bot).cmdCheckinResults},
+			Facilitator: true, Run: b.cmdCheckinResults},
 	}
 }
 
@@ -51,7 +51,7 @@ func (b *Bot) surveys(ctx context.Context, community string) ([]Survey, map[stri
 	return append(all, stored...), imported, nil
 }
 
-func (b *Bot) cmdCheckinTemplates(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdCheckinTemplates(ctx context.Context, inv Invocation) (Reply, error) {
 	all, imported, err := b.surveys(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
@@ -103,10 +103,10 @@ type runArgs struct {
 	tz       string
 }
 
-func (b *Bot) readRunArgs(ctx context.Context, inv invocation, names ...string) (runArgs, error) {
+func (b *Bot) readRunArgs(ctx context.Context, inv Invocation, names ...string) (runArgs, error) {
 	var ra runArgs
 	for _, n := range names {
-		tok := strings.TrimSpace(inv.arg(n))
+		tok := strings.TrimSpace(inv.Arg(n))
 		low := strings.ToLower(tok)
 		switch {
 		case tok == "":
@@ -167,7 +167,7 @@ func parseWindow(s string) (time.Duration, error) {
 
 // runChannel is the channel a run concerns: the one named, else the one
 // the command ran in (for a channel post or a channel's audience).
-func runChannel(inv invocation, s Survey, ra runArgs) string {
+func runChannel(inv Invocation, s Survey, ra runArgs) string {
 	if ra.channel.ID != "" {
 		return ra.channel.ID
 	}
@@ -178,8 +178,8 @@ func runChannel(inv invocation, s Survey, ra runArgs) string {
 	return ""
 }
 
-func (b *Bot) cmdCheckinStart(ctx context.Context, inv invocation) (Reply, error) {
-	s, err := b.findSurvey(ctx, inv.Community, inv.arg("survey"))
+func (b *Bot) cmdCheckinStart(ctx context.Context, inv Invocation) (Reply, error) {
+	s, err := b.findSurvey(ctx, inv.Community, inv.Arg("survey"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -205,7 +205,7 @@ func (b *Bot) cmdCheckinStart(ctx context.Context, inv invocation) (Reply, error
 
 func (b *Bot) deliveredWhere(ctx context.Context, r CheckinRun, d delivery) string {
 	if r.Delivery == DeliverChannel {
-		return fmt.Sprintf("posted in #%s for %s", b.channelName(ctx, r.Community, r.Channel), plural(d.Total, "member"))
+		return fmt.Sprintf("posted in #%s for %s", b.ChannelName(ctx, r.Community, r.Channel), plural(d.Total, "member"))
 	}
 	return d.summary()
 }
@@ -224,8 +224,8 @@ func (b *Bot) tell(ctx context.Context, community, member, text string) {
 	}
 }
 
-func (b *Bot) cmdCheckinSchedule(ctx context.Context, inv invocation) (Reply, error) {
-	s, err := b.findSurvey(ctx, inv.Community, inv.arg("survey"))
+func (b *Bot) cmdCheckinSchedule(ctx context.Context, inv Invocation) (Reply, error) {
+	s, err := b.findSurvey(ctx, inv.Community, inv.Arg("survey"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -243,7 +243,7 @@ func (b *Bot) cmdCheckinSchedule(ctx context.Context, inv invocation) (Reply, er
 		return Reply{}, err
 	}
 	inv.args["tz"] = ra.tz
-	sc, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleCheckin, Spec: inv.arg("spec"), Channel: channel, Payload: string(payload)})
+	sc, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleCheckin, Spec: inv.Arg("spec"), Channel: channel, Payload: string(payload)})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -281,7 +281,7 @@ func (b *Bot) runScheduledCheckin(ctx context.Context, sc Schedule, at time.Time
 	return nil
 }
 
-func (b *Bot) cmdCheckinList(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdCheckinList(ctx context.Context, inv Invocation) (Reply, error) {
 	runs, err := b.store.CheckinRuns(ctx, inv.Community, RunQuery{Limit: 10})
 	if err != nil {
 		return Reply{}, err
@@ -306,7 +306,7 @@ func (b *Bot) cmdCheckinList(ctx context.Context, inv invocation) (Reply, error)
 		}
 		how := "by DM"
 		if r.Delivery == DeliverChannel {
-			how = "in #" + b.channelName(ctx, r.Community, r.Channel)
+			how = "in #" + b.ChannelName(ctx, r.Community, r.Channel)
 		}
 		fmt.Fprintf(&sb, "• #%d %s, %s, %s: %d of %d answered (%.0f%%)\n", r.ID, nameOr(r.Survey.Title, r.Survey.Name), how, state,
 			res.Respondents, res.Delivered, 100*res.ResponseRate)
@@ -326,8 +326,8 @@ func (b *Bot) cmdCheckinList(ctx context.Context, inv invocation) (Reply, error)
 	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
-func (b *Bot) runArg(ctx context.Context, inv invocation) (CheckinRun, error) {
-	id, _ := strconv.ParseInt(strings.TrimPrefix(inv.arg("run"), "#"), 10, 64)
+func (b *Bot) runArg(ctx context.Context, inv Invocation) (CheckinRun, error) {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(inv.Arg("run"), "#"), 10, 64)
 	r, err := b.store.CheckinRun(ctx, inv.Community, id)
 	if errors.Is(err, ErrNotFound) {
 		return r, Errorf(ENotFound, "There is no check-in #%d. `/hearth checkin list` shows them.", id)
@@ -335,7 +335,7 @@ func (b *Bot) runArg(ctx context.Context, inv invocation) (CheckinRun, error) {
 	return r, err
 }
 
-func (b *Bot) cmdCheckinClose(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdCheckinClose(ctx context.Context, inv Invocation) (Reply, error) {
 	r, err := b.runArg(ctx, inv)
 	if err != nil {
 		return Reply{}, err
@@ -351,13 +351,13 @@ func (b *Bot) cmdCheckinClose(ctx context.Context, inv invocation) (Reply, error
 	return privateText("Closed check-in #%d (%s). Its results went to %s.", r.ID, r.Survey.Title, where), nil
 }
 
-func (b *Bot) cmdCheckinResults(ctx context.Context, inv invocation) (Reply, error) {
-	s, err := b.findSurvey(ctx, inv.Community, inv.arg("survey"))
+func (b *Bot) cmdCheckinResults(ctx context.Context, inv Invocation) (Reply, error) {
+	s, err := b.findSurvey(ctx, inv.Community, inv.Arg("survey"))
 	if err != nil {
 		return Reply{}, err
 	}
 	var r CheckinRun
-	if inv.arg("run") != "" {
+	if inv.Arg("run") != "" {
 		if r, err = b.runArg(ctx, inv); err != nil {
 			return Reply{}, err
 		}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -25,19 +24,19 @@ const (
 	MaxStoryLength = 4000
 )
 
-func libraryCommands() []CommandSpec {
+func (b *Bot) libraryCommands() []CommandSpec {
 	return []CommandSpec{
 		{Path: []string{"share"}, Summary: "Add a resource to the community's library",
 			Args: []Arg{{Name: "url", Kind: ArgText, Required: true, Help: "the link (https://…)"},
 				{Name: "details", Kind: ArgText, Rest: true, Shape: "#tag… note", Help: "tags like #testing and a short note"}},
-			run: (*Bot).cmdShare},
+			Run: b.cmdShare},
 		{Path: []string{"resources"}, Summary: "Find resources in the library: by #tag or words",
-			Args: []Arg{{Name: "search", Kind: ArgText, Rest: true, Shape: "#tag|words", Help: "a #tag, or words to find"}}, run: (*Bot).cmdResources},
+			Args: []Arg{{Name: "search", Kind: ArgText, Rest: true, Shape: "#tag|words", Help: "a #tag, or words to find"}}, Run: b.cmdResources},
 		{Path: []string{"resource", "remove"}, Summary: "Remove a resource (its sharer or a facilitator)",
-			Args: []Arg{{Name: "id", Kind: ArgNumber, Required: true, Help: "its number, from `/hearth resources`"}}, run: (*Bot).cmdResourceRemove},
+			Args: []Arg{{Name: "id", Kind: ArgNumber, Required: true, Help: "its number, from `/hearth resources`"}}, Run: b.cmdResourceRemove},
 		{Path: []string{"story"}, Summary: "Tell a success story or a shift in your practice (you choose who may see it)",
-			Args: []Arg{{Name: "text", Kind: ArgText, Rest: true, Help: "the story (or leave it out for a form)"}}, run: (*Bot).cmdStory},
-		{Path: []string{"stories"}, Summary: "The community's success stories, with each one's consent", Facilitator: true, run: (*Bot).cmdStories},
+			Args: []Arg{{Name: "text", Kind: ArgText, Rest: true, Help: "the story (or leave it out for a form)"}}, Run: b.cmdStory},
+		{Path: []string{"stories"}, Summary: "The community's success stories, with each one's consent", Facilitator: true, Run: b.cmdStories},
 	}
 }
 
@@ -76,8 +75,8 @@ func parseShare(rawURL, details string) (string, []string, string, error) {
 	return u.String(), tags, note, nil
 }
 
-func (b *Bot) cmdShare(ctx context.Context, inv invocation) (Reply, error) {
-	link, tags, note, err := parseShare(inv.arg("url"), inv.arg("details"))
+func (b *Bot) cmdShare(ctx context.Context, inv Invocation) (Reply, error) {
+	link, tags, note, err := parseShare(inv.Arg("url"), inv.Arg("details"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -119,8 +118,8 @@ func tagList(tags []string) string {
 	return strings.Join(out, " ")
 }
 
-func (b *Bot) cmdResources(ctx context.Context, inv invocation) (Reply, error) {
-	search := strings.TrimSpace(inv.arg("search"))
+func (b *Bot) cmdResources(ctx context.Context, inv Invocation) (Reply, error) {
+	search := strings.TrimSpace(inv.Arg("search"))
 	q := ResourceQuery{Limit: 15}
 	label := "newest first"
 	switch words := strings.Fields(search); {
@@ -168,8 +167,8 @@ func (b *Bot) resourceLine(r Resource) string {
 	return line + fmt.Sprintf(" · %s, %s", nameOr(r.MemberName, r.Member), r.SharedAt.In(b.loc).Format("Jan 2"))
 }
 
-func (b *Bot) cmdResourceRemove(ctx context.Context, inv invocation) (Reply, error) {
-	id, _ := strconv.ParseInt(strings.TrimPrefix(inv.arg("id"), "#"), 10, 64)
+func (b *Bot) cmdResourceRemove(ctx context.Context, inv Invocation) (Reply, error) {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(inv.Arg("id"), "#"), 10, 64)
 	r, err := b.store.Resource(ctx, inv.Community, id)
 	if errors.Is(err, ErrNotFound) {
 		return Reply{}, Errorf(ENotFound, "There is no resource #%d. `/hearth resources` lists them.", id)
@@ -177,7 +176,7 @@ func (b *Bot) cmdResourceRemove(ctx context.Context, inv invocation) (Reply, err
 	if err != nil {
 		return Reply{}, err
 	}
-	if r.Member != inv.Member && !inv.facilitator {
+	if r.Member != inv.Member && !inv.Facilitator {
 		return Reply{}, Errorf(EForbidden, "Only whoever shared it, or a facilitator, can remove resource #%d.", id)
 	}
 	if err := b.store.RemoveResource(ctx, inv.Community, id); err != nil {
@@ -187,8 +186,8 @@ func (b *Bot) cmdResourceRemove(ctx context.Context, inv invocation) (Reply, err
 	return privateText("Removed resource #%d (%s) from the library.", id, clip(r.URL, 80)), nil
 }
 
-func (b *Bot) cmdStory(ctx context.Context, inv invocation) (Reply, error) {
-	text := strings.TrimSpace(inv.arg("text"))
+func (b *Bot) cmdStory(ctx context.Context, inv Invocation) (Reply, error) {
+	text := strings.TrimSpace(inv.Arg("text"))
 	if text == "" {
 		if b.capabilities(inv.Community).Forms {
 			return Reply{Form: &Form{ID: FormStory, Title: "A success story", Submit: "Keep it", Fields: []Field{{ID: "text",
@@ -199,7 +198,7 @@ func (b *Bot) cmdStory(ctx context.Context, inv invocation) (Reply, error) {
 	return b.keepStory(ctx, inv.Community, inv.Member, inv.MemberName, text, inv)
 }
 
-func (b *Bot) keepStory(ctx context.Context, community, member, name, text string, inv invocation) (Reply, error) {
+func (b *Bot) keepStory(ctx context.Context, community, member, name, text string, inv Invocation) (Reply, error) {
 	if utf8.RuneCountInString(text) > MaxStoryLength {
 		return Reply{}, Errorf(EArgument, "Keep a story to %d characters, please.", MaxStoryLength)
 	}
@@ -226,7 +225,7 @@ func (b *Bot) actStoryForm(ctx context.Context, a Action) (Reply, error) {
 	if utf8.RuneCountInString(text) > MaxStoryLength {
 		return Reply{FieldErrors: map[string]string{"text": fmt.Sprintf("Please keep it to %d characters.", MaxStoryLength)}, Private: true}, nil
 	}
-	return b.keepStory(ctx, a.Community, a.Member, a.MemberName, text, invocation{Command: Command{At: a.At}})
+	return b.keepStory(ctx, a.Community, a.Member, a.MemberName, text, Invocation{Command: Command{At: a.At}})
 }
 
 func (b *Bot) actStoryConsent(ctx context.Context, a Action) (Reply, error) {
@@ -261,7 +260,7 @@ func consentLabel(c StoryConsent) string {
 	return "facilitators only"
 }
 
-func (b *Bot) cmdStories(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdStories(ctx context.Context, inv Invocation) (Reply, error) {
 	all, err := b.store.Stories(ctx, inv.Community, inv.At.AddDate(-1, 0, 0))
 	if err != nil {
 		return Reply{}, err
@@ -279,20 +278,21 @@ func (b *Bot) cmdStories(ctx context.Context, inv invocation) (Reply, error) {
 
 // storyFromReflection keeps an attributed check-in's "story" answer as a
 // success story, with the consent its "share" answer gives.
-func (b *Bot) storyFromReflection(ctx context.Context, an answering, member string, answers map[string]string, at time.Time) error {
-	if an.run.Anonymous {
+func (b *Bot) storyFromReflection(ctx context.Context, an CheckinAnswers) error {
+	answers, member, at := an.Answers, an.Member, an.At
+	if an.Run.Anonymous {
 		return nil // a story must name its teller to ask consent; anonymous runs keep answers only
 	}
-	if _, ok := an.run.Survey.question("story"); !ok {
+	if _, ok := an.Run.Survey.question("story"); !ok {
 		return nil
 	}
 	text, ok := answers["story"]
 	if !ok {
-		text = an.current["story"]
+		text = an.Current["story"]
 	}
 	share, ok := answers["share"]
 	if !ok {
-		share = an.current["share"]
+		share = an.Current["share"]
 	}
 	if strings.TrimSpace(text) == "" {
 		return nil
@@ -304,6 +304,6 @@ func (b *Bot) storyFromReflection(ctx context.Context, an answering, member stri
 	case strings.Contains(strings.ToLower(share), "name"):
 		c = ConsentNamed
 	}
-	_, err := b.store.AddStory(ctx, Story{Community: an.run.Community, Member: member, Text: text, Consent: c, Source: "checkin", Run: an.run.ID, At: at})
+	_, err := b.store.AddStory(ctx, Story{Community: an.Run.Community, Member: member, Text: text, Consent: c, Source: "checkin", Run: an.Run.ID, At: at})
 	return err
 }

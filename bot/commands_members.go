@@ -10,28 +10,28 @@ import (
 	"time"
 )
 
-func memberCommands() []CommandSpec {
+func (b *Bot) memberCommands() []CommandSpec {
 	return []CommandSpec{
 		{Path: []string{"quiet"}, Summary: "Members who have gone quiet, drifting away, or not posted yet",
 			Args:        []Arg{{Name: "days", Kind: ArgNumber, Help: "quiet for at least this many days (default 14)"}},
-			Facilitator: true, run: (*Bot).cmdQuiet},
+			Facilitator: true, Run: b.cmdQuiet},
 		{Path: []string{"member"}, Summary: "One member's participation history",
-			Args: []Arg{{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}}, Facilitator: true, run: (*Bot).cmdMember},
-		{Path: []string{"nudge", "run"}, Summary: "Invite quiet members back now (in review mode: the list to approve)", Facilitator: true, run: (*Bot).cmdNudgeRun},
+			Args: []Arg{{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}}, Facilitator: true, Run: b.cmdMember},
+		{Path: []string{"nudge", "run"}, Summary: "Invite quiet members back now (in review mode: the list to approve)", Facilitator: true, Run: b.cmdNudgeRun},
 		{Path: []string{"nudge", "settings"}, Summary: "The nudge policy, or change it: threshold=14d cooldown=30d max=2 quiet=21-9 mode=review|auto",
-			Args: []Arg{{Name: "settings", Kind: ArgText, Rest: true, Help: "settings to change, like `mode=auto quiet=20-8`"}}, Facilitator: true, run: (*Bot).cmdNudgeSettings},
+			Args: []Arg{{Name: "settings", Kind: ArgText, Rest: true, Help: "settings to change, like `mode=auto quiet=20-8`"}}, Facilitator: true, Run: b.cmdNudgeSettings},
 		{Path: []string{"nudge", "schedule"}, Summary: "When the nudge policy runs (default daily at 10:00)",
 			Args:        []Arg{{Name: "spec", Kind: ArgText, Quoted: true, Help: "when, like `daily at 10:00`"}, {Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone"}},
-			Facilitator: true, run: (*Bot).cmdNudgeSchedule},
+			Facilitator: true, Run: b.cmdNudgeSchedule},
 		{Path: []string{"nudge", "wording", "add"}, Summary: "Add a nudge wording of your own ({name} is the member's name)",
-			Args: []Arg{{Name: "text", Kind: ArgText, Required: true, Quoted: true, Help: "the wording"}}, Facilitator: true, run: (*Bot).cmdNudgeWordingAdd},
-		{Path: []string{"nudge", "wording", "list"}, Summary: "The nudge wordings that rotate", Facilitator: true, run: (*Bot).cmdNudgeWordingList},
+			Args: []Arg{{Name: "text", Kind: ArgText, Required: true, Quoted: true, Help: "the wording"}}, Facilitator: true, Run: b.cmdNudgeWordingAdd},
+		{Path: []string{"nudge", "wording", "list"}, Summary: "The nudge wordings that rotate", Facilitator: true, Run: b.cmdNudgeWordingList},
 		{Path: []string{"nudge", "wording", "remove"}, Summary: "Remove one of your nudge wordings",
-			Args: []Arg{{Name: "number", Kind: ArgNumber, Required: true, Help: "its number in the list"}}, Facilitator: true, run: (*Bot).cmdNudgeWordingRemove},
+			Args: []Arg{{Name: "number", Kind: ArgNumber, Required: true, Help: "its number in the list"}}, Facilitator: true, Run: b.cmdNudgeWordingRemove},
 		{Path: []string{"nudges"}, Summary: "Turn nudges to you off or on",
-			Args: []Arg{{Name: "choice", Kind: ArgChoice, Required: true, Choices: []string{"off", "on"}}}, run: (*Bot).cmdNudgesOnOff},
-		{Path: []string{"privacy"}, Summary: "What Hearth records, and what it never records", run: (*Bot).cmdPrivacy},
-		{Path: []string{"forget", "me"}, Summary: "Erase what Hearth keeps about you (after you confirm)", run: (*Bot).cmdForgetMe},
+			Args: []Arg{{Name: "choice", Kind: ArgChoice, Required: true, Choices: []string{"off", "on"}}}, Run: b.cmdNudgesOnOff},
+		{Path: []string{"privacy"}, Summary: "What Hearth records, and what it never records", Run: b.cmdPrivacy},
+		{Path: []string{"forget", "me"}, Summary: "Erase what Hearth keeps about you (after you confirm)", Run: b.cmdForgetMe},
 	}
 }
 
@@ -43,9 +43,9 @@ func (b *Bot) lastActiveLabel(t time.Time) string {
 	return "last active " + t.In(b.loc).Format("Jan 2")
 }
 
-func (b *Bot) cmdQuiet(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdQuiet(ctx context.Context, inv Invocation) (Reply, error) {
 	after := b.quietAfter
-	if d := inv.arg("days"); d != "" {
+	if d := inv.Arg("days"); d != "" {
 		n, _ := strconv.Atoi(strings.TrimPrefix(d, "#"))
 		if n > 3650 {
 			return Reply{}, Errorf(EArgument, "Pick a number of days up to 3650.")
@@ -107,8 +107,8 @@ func list(sb *strings.Builder, items []string, none string) {
 	}
 }
 
-func (b *Bot) cmdMember(ctx context.Context, inv invocation) (Reply, error) {
-	m, err := b.resolveMember(ctx, inv.Community, inv.arg("member"))
+func (b *Bot) cmdMember(ctx context.Context, inv Invocation) (Reply, error) {
+	m, err := b.resolveMember(ctx, inv.Community, inv.Arg("member"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -204,7 +204,7 @@ func responseLabel(r NudgeResponse) string {
 	return ""
 }
 
-func (b *Bot) cmdNudgeRun(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdNudgeRun(ctx context.Context, inv Invocation) (Reply, error) {
 	post, _, err := b.runNudges(ctx, inv.Community, inv.At, "")
 	if err != nil {
 		return Reply{}, err
@@ -212,12 +212,12 @@ func (b *Bot) cmdNudgeRun(ctx context.Context, inv invocation) (Reply, error) {
 	return Reply{Post: post, Private: true}, nil
 }
 
-func (b *Bot) cmdNudgeSettings(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdNudgeSettings(ctx context.Context, inv Invocation) (Reply, error) {
 	p, err := b.nudgePolicy(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
 	}
-	if text := strings.TrimSpace(inv.arg("settings")); text != "" {
+	if text := strings.TrimSpace(inv.Arg("settings")); text != "" {
 		if err := applyNudgeSettings(&p, text); err != nil {
 			return Reply{}, err
 		}
@@ -237,8 +237,8 @@ func (b *Bot) cmdNudgeSettings(ctx context.Context, inv invocation) (Reply, erro
 // DefaultNudgeSpec is when the nudge policy runs unless told otherwise.
 const DefaultNudgeSpec = "daily at 10:00"
 
-func (b *Bot) cmdNudgeSchedule(ctx context.Context, inv invocation) (Reply, error) {
-	spec := inv.arg("spec")
+func (b *Bot) cmdNudgeSchedule(ctx context.Context, inv Invocation) (Reply, error) {
+	spec := inv.Arg("spec")
 	if spec == "" {
 		spec = DefaultNudgeSpec
 	}
@@ -279,8 +279,8 @@ func (b *Bot) saveWordings(ctx context.Context, community string, ws []string) e
 	return b.store.SetSetting(ctx, community, SettingNudgeWordings, string(raw))
 }
 
-func (b *Bot) cmdNudgeWordingAdd(ctx context.Context, inv invocation) (Reply, error) {
-	text := strings.TrimSpace(inv.arg("text"))
+func (b *Bot) cmdNudgeWordingAdd(ctx context.Context, inv Invocation) (Reply, error) {
+	text := strings.TrimSpace(inv.Arg("text"))
 	if text == "" || len(text) > 500 {
 		return Reply{}, Errorf(EArgument, "A wording needs text, 500 characters at most. `{name}` stands for the member's name.")
 	}
@@ -300,7 +300,7 @@ func (b *Bot) cmdNudgeWordingAdd(ctx context.Context, inv invocation) (Reply, er
 	return privateText("Added wording %d. Your wordings now rotate instead of Hearth's.", len(ws)+1), nil
 }
 
-func (b *Bot) cmdNudgeWordingList(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdNudgeWordingList(ctx context.Context, inv Invocation) (Reply, error) {
 	ws, own, err := b.nudgeWordings(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
@@ -317,12 +317,12 @@ func (b *Bot) cmdNudgeWordingList(ctx context.Context, inv invocation) (Reply, e
 	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
-func (b *Bot) cmdNudgeWordingRemove(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdNudgeWordingRemove(ctx context.Context, inv Invocation) (Reply, error) {
 	ws, own, err := b.nudgeWordings(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
 	}
-	n, _ := strconv.Atoi(strings.TrimPrefix(inv.arg("number"), "#"))
+	n, _ := strconv.Atoi(strings.TrimPrefix(inv.Arg("number"), "#"))
 	if !own || n < 1 || n > len(ws) {
 		return Reply{}, Errorf(ENotFound, "There is no wording %d of yours. `/hearth nudge wording list` shows them.", n)
 	}
@@ -336,8 +336,8 @@ func (b *Bot) cmdNudgeWordingRemove(ctx context.Context, inv invocation) (Reply,
 	return privateText("Removed wording %d.", n), nil
 }
 
-func (b *Bot) cmdNudgesOnOff(ctx context.Context, inv invocation) (Reply, error) {
-	off := strings.EqualFold(inv.arg("choice"), "off")
+func (b *Bot) cmdNudgesOnOff(ctx context.Context, inv Invocation) (Reply, error) {
+	off := strings.EqualFold(inv.Arg("choice"), "off")
 	if err := b.setNudgesOff(ctx, inv.Community, inv.Member, off); err != nil {
 		return Reply{}, err
 	}
@@ -360,7 +360,7 @@ const PrivacyText = `**What Hearth records**
 **Your choices**
 • ` + "`/hearth me`" + ` shows what is kept about you; ` + "`/hearth nudges off`" + ` stops nudges; ` + "`/hearth forget me`" + ` erases it all (report totals already counted stay, without your name).`
 
-func (b *Bot) cmdPrivacy(_ context.Context, _ invocation) (Reply, error) {
+func (b *Bot) cmdPrivacy(_ context.Context, _ Invocation) (Reply, error) {
 	return Reply{Post: Post{Text: PrivacyText}, Private: true}, nil
 }
 
@@ -368,7 +368,7 @@ func (b *Bot) cmdPrivacy(_ context.Context, _ invocation) (Reply, error) {
 // so a forwarded button erases nobody else.
 const ActionForgetConfirm = "forget.confirm"
 
-func (b *Bot) cmdForgetMe(_ context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdForgetMe(_ context.Context, inv Invocation) (Reply, error) {
 	return Reply{Post: Post{
 		Text:    "This erases everything Hearth keeps about you: your recorded participation, check-in answers, nudges and choices, and your profile. Report totals already counted stay, without your name. It cannot be undone.",
 		Buttons: []Button{{ActionID: ActionForgetConfirm, Label: "Erase my data", Value: inv.Member, Style: StyleDanger}},
@@ -385,35 +385,6 @@ func (b *Bot) actForgetConfirm(ctx context.Context, a Action) (Reply, error) {
 		return Reply{}, err
 	}
 	return privateText("Done: Hearth has erased what it kept about you. If you take part again, it starts afresh."), nil
-}
-
-// ForgetMember erases a member (for /hearth forget me and `hearth forget`):
-// first their answers to open anonymous check-ins, which only the run's
-// salt ties to them, then everything the store keeps.
-func (b *Bot) ForgetMember(ctx context.Context, community, member string) error {
-	runs, err := b.store.OpenRunsFor(ctx, community, member)
-	if err != nil {
-		return err
-	}
-	for _, r := range runs {
-		if !r.Anonymous {
-			continue // attributed answers go with the member
-		}
-		blank := map[string]string{}
-		for _, q := range r.Survey.Questions {
-			blank[q.ID] = ""
-		}
-		if who := respondent(r, member); who != "" {
-			if err := b.store.SaveAnswers(ctx, r.ID, who, blank); err != nil {
-				return err
-			}
-		}
-	}
-	if err := b.store.ForgetMember(ctx, community, member); err != nil {
-		return err
-	}
-	b.log.InfoContext(ctx, "member forgotten", "community", community)
-	return nil
 }
 
 // FormatMemberActivity renders what Hearth keeps about one member, for them.
@@ -436,4 +407,12 @@ func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
 	}
 	sb.WriteString("Hearth records only that you took part (who, where, when, what kind), never what you wrote.")
 	return sb.String()
+}
+
+func (b *Bot) cmdMe(ctx context.Context, inv Invocation) (Reply, error) {
+	text, err := b.memberHistory(ctx, inv.Community, inv.Member, inv.At, true)
+	if err != nil {
+		return Reply{}, err
+	}
+	return Reply{Post: Post{Text: text}, Private: true}, nil
 }

@@ -35,13 +35,6 @@ const (
 	NewcomerGrace   = 7 * 24 * time.Hour  // …and joined at least this long ago
 )
 
-// ReportSource is what reports and digests read: the figures and the names.
-type ReportSource interface {
-	Reporter
-	Member(ctx context.Context, community, id string) (Member, error)
-	Channel(ctx context.Context, community, id string) (Channel, error)
-}
-
 // BuildDigest computes the digest for the week ending at. Its report is
 // exactly BuildReport for [at-7d, at), so the digest and `hearth report`
 // agree on every number.

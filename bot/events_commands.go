@@ -20,7 +20,7 @@ const (
 	ActionEventAttended = "event.attended" // Value "ID"
 )
 
-func eventCommands() []CommandSpec {
+func (b *Bot) eventCommands() []CommandSpec {
 	id := Arg{Name: "id", Kind: ArgNumber, Required: true, Help: "the event's number, from `/hearth event list`"}
 	return []CommandSpec{
 		{Path: []string{"event", "add"}, Summary: "Announce an event (meeting, webinar) with RSVP buttons, reminders and a calendar file",
@@ -30,12 +30,12 @@ func eventCommands() []CommandSpec {
 				{Name: "duration", Kind: ArgText, Shape: "DURATION", Help: "how long, like 60m or 1h30m (default 1h)"},
 				{Name: "link", Kind: ArgText, Shape: "LINK", Help: "the meeting link (https://…)"},
 				{Name: "channel", Kind: ArgChannel, Help: "where to announce it (default: here)"},
-			}, Facilitator: true, run: (*Bot).cmdEventAdd},
-		{Path: []string{"event", "list"}, Summary: "Upcoming events, with how many are going", run: (*Bot).cmdEventList},
-		{Path: []string{"event", "cancel"}, Summary: "Cancel an event: those going or maybe are told by DM", Args: []Arg{id}, Facilitator: true, run: (*Bot).cmdEventCancel},
+			}, Facilitator: true, Run: b.cmdEventAdd},
+		{Path: []string{"event", "list"}, Summary: "Upcoming events, with how many are going", Run: b.cmdEventList},
+		{Path: []string{"event", "cancel"}, Summary: "Cancel an event: those going or maybe are told by DM", Args: []Arg{id}, Facilitator: true, Run: b.cmdEventCancel},
 		{Path: []string{"event", "attend"}, Summary: "Mark members as having been at an event",
 			Args:        []Arg{id, {Name: "members", Kind: ArgText, Required: true, Rest: true, Shape: "@member…", Help: "who was there"}},
-			Facilitator: true, run: (*Bot).cmdEventAttend},
+			Facilitator: true, Run: b.cmdEventAttend},
 	}
 }
 
@@ -59,14 +59,14 @@ type eventArgs struct {
 // ones are told apart by their shape, in any order: a link starts with
 // https://, a channel with #, anything else is the duration. A date
 // followed by a separate HH:MM (forgotten quotes) is read as one time.
-func (b *Bot) parseEventArgs(inv invocation) (eventArgs, error) {
-	a := eventArgs{title: strings.TrimSpace(inv.arg("title")), duration: DefaultEventDuration}
+func (b *Bot) parseEventArgs(inv Invocation) (eventArgs, error) {
+	a := eventArgs{title: strings.TrimSpace(inv.Arg("title")), duration: DefaultEventDuration}
 	if a.title == "" || utf8.RuneCountInString(a.title) > MaxEventTitle {
 		return a, Errorf(EArgument, "An event needs a title in quotes, %d characters at most: `/hearth event add \"Monthly show and tell\" \"2026-12-03 16:00\"`.", MaxEventTitle)
 	}
-	when := strings.TrimSpace(inv.arg("when"))
+	when := strings.TrimSpace(inv.Arg("when"))
 	var durTok string
-	for _, tok := range []string{inv.arg("duration"), inv.arg("link"), inv.arg("channel")} {
+	for _, tok := range []string{inv.Arg("duration"), inv.Arg("link"), inv.Arg("channel")} {
 		tok = strings.TrimSpace(tok)
 		lower := strings.ToLower(strings.Trim(tok, "<>"))
 		_, _, isChannel := ParseChannelRef(tok)
@@ -130,7 +130,7 @@ func (b *Bot) parseEventArgs(inv invocation) (eventArgs, error) {
 	return a, nil
 }
 
-func (b *Bot) cmdEventAdd(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdEventAdd(ctx context.Context, inv Invocation) (Reply, error) {
 	a, err := b.parseEventArgs(inv)
 	if err != nil {
 		return Reply{}, err
@@ -264,7 +264,7 @@ func rsvpCounts(rs []RSVP) (going, maybe, attended int) {
 	return
 }
 
-func (b *Bot) cmdEventList(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdEventList(ctx context.Context, inv Invocation) (Reply, error) {
 	evs, err := b.store.CommunityEvents(ctx, inv.Community, EventQuery{EndFrom: inv.At, Limit: 15})
 	if err != nil {
 		return Reply{}, err
@@ -280,7 +280,7 @@ func (b *Bot) cmdEventList(ctx context.Context, inv invocation) (Reply, error) {
 			return Reply{}, err
 		}
 		going, maybe, _ := rsvpCounts(rs)
-		fmt.Fprintf(&sb, "• #%d %s: %s in #%s · %d going, %d maybe", e.ID, e.Title, b.eventWhen(e), b.channelName(ctx, inv.Community, e.Channel), going, maybe)
+		fmt.Fprintf(&sb, "• #%d %s: %s in #%s · %d going, %d maybe", e.ID, e.Title, b.eventWhen(e), b.ChannelName(ctx, inv.Community, e.Channel), going, maybe)
 		for _, r := range rs {
 			if r.Member == inv.Member && r.Choice != NoRSVP {
 				fmt.Fprintf(&sb, " (you: %s)", strings.ReplaceAll(string(r.Choice), "_", " "))
@@ -300,8 +300,8 @@ func (b *Bot) cmdEventList(ctx context.Context, inv invocation) (Reply, error) {
 	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
-func (b *Bot) cmdEventCancel(ctx context.Context, inv invocation) (Reply, error) {
-	e, err := b.eventArg(ctx, inv.Community, inv.arg("id"))
+func (b *Bot) cmdEventCancel(ctx context.Context, inv Invocation) (Reply, error) {
+	e, err := b.eventArg(ctx, inv.Community, inv.Arg("id"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -368,8 +368,8 @@ func (b *Bot) removeEventSchedules(ctx context.Context, e CommunityEvent) error 
 	return nil
 }
 
-func (b *Bot) cmdEventAttend(ctx context.Context, inv invocation) (Reply, error) {
-	e, err := b.eventArg(ctx, inv.Community, inv.arg("id"))
+func (b *Bot) cmdEventAttend(ctx context.Context, inv Invocation) (Reply, error) {
+	e, err := b.eventArg(ctx, inv.Community, inv.Arg("id"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -377,7 +377,7 @@ func (b *Bot) cmdEventAttend(ctx context.Context, inv invocation) (Reply, error)
 		return Reply{}, err
 	}
 	var marked, already []string
-	for _, tok := range strings.Fields(inv.arg("members")) {
+	for _, tok := range strings.Fields(inv.Arg("members")) {
 		m, err := b.resolveMember(ctx, inv.Community, tok)
 		if err != nil {
 			return Reply{}, err
@@ -496,7 +496,7 @@ func (b *Bot) runEventSchedule(ctx context.Context, s Schedule, at time.Time) er
 	}
 	e, err := b.store.CommunityEvent(ctx, s.Community, payloadID(s))
 	if errors.Is(err, ErrNotFound) {
-		return b.removeSpent(ctx, s)
+		return b.RemoveSpent(ctx, s)
 	}
 	if err != nil {
 		return err
@@ -514,7 +514,7 @@ func (b *Bot) runEventSchedule(ctx context.Context, s Schedule, at time.Time) er
 			return err
 		}
 	}
-	return b.removeSpent(ctx, s)
+	return b.RemoveSpent(ctx, s)
 }
 
 // nextOccurrence creates and announces a series' next occurrence after at
@@ -650,19 +650,19 @@ func (b *Bot) sendEventFeedback(ctx context.Context, e CommunityEvent, at time.T
 		log.InfoContext(ctx, "event feedback not sent: nobody was going or there")
 		return nil
 	}
-	s, err := b.findSurvey(ctx, e.Community, FeedbackSurvey)
+	launcher, ok := Find[SurveyLauncher](b)
+	if !ok {
+		log.WarnContext(ctx, "event feedback not sent: check-ins are not part of this Hearth")
+		return nil
+	}
+	run, sent, total, err := launcher.LaunchSurvey(ctx, SurveyLaunch{Community: e.Community, Survey: FeedbackSurvey,
+		TitleSuffix: ": " + e.Title, Members: there, By: e.CreatedBy, At: at})
 	if ErrorCode(err) == ENotFound {
 		log.WarnContext(ctx, "event feedback not sent: no event-feedback survey")
 		return nil
 	}
-	if err != nil {
-		return err
-	}
-	s.Title = nameOr(s.Title, s.Name) + ": " + e.Title
-	s.Settings.Audience, s.Settings.Members = AudienceList, there
-	run, d, err := b.startRun(ctx, e.Community, s, runOptions{Delivery: DeliverDM, By: e.CreatedBy, At: at})
-	if run.ID != 0 {
-		e.FeedbackRun = run.ID
+	if run != 0 {
+		e.FeedbackRun = run
 		if uerr := b.store.UpdateEvent(ctx, e); uerr != nil && err == nil {
 			err = uerr
 		}
@@ -670,7 +670,7 @@ func (b *Bot) sendEventFeedback(ctx context.Context, e CommunityEvent, at time.T
 	if err != nil {
 		return err
 	}
-	log.InfoContext(ctx, "event feedback sent", "run", run.ID, "sent", d.Sent, "total", d.Total)
+	log.InfoContext(ctx, "event feedback sent", "run", run, "sent", sent, "total", total)
 	return nil
 }
 

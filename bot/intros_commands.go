@@ -15,21 +15,21 @@ import (
 // "GROUP:met" or "GROUP:not_yet".
 const ActionIntroAnswer = "intros.answer"
 
-func introCommands() []CommandSpec {
+func (b *Bot) introCommands() []CommandSpec {
 	return []CommandSpec{
-		{Path: []string{"intros", "on"}, Summary: "Be introduced to other members, two or three at a time", run: (*Bot).cmdIntrosOn},
-		{Path: []string{"intros", "off"}, Summary: "Stop being introduced to other members", run: (*Bot).cmdIntrosOff},
+		{Path: []string{"intros", "on"}, Summary: "Be introduced to other members, two or three at a time", Run: b.cmdIntrosOn},
+		{Path: []string{"intros", "off"}, Summary: "Stop being introduced to other members", Run: b.cmdIntrosOff},
 		{Path: []string{"intros", "schedule"}, Summary: "When intro rounds happen (replaces the previous schedule)",
 			Args: []Arg{{Name: "spec", Kind: ArgText, Required: true, Quoted: true,
 				Help: "when: `every 2 weeks on monday at 10:00`, `monthly on day 1 at 9:00`, or cron like `0 10 * * MON`"},
 				{Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
-			Facilitator: true, run: (*Bot).cmdIntrosSchedule},
-		{Path: []string{"intros", "now"}, Summary: "Run an intro round now", Facilitator: true, run: (*Bot).cmdIntrosNow},
-		{Path: []string{"intros", "list"}, Summary: "Who opted in to intros, and the recent rounds", Facilitator: true, run: (*Bot).cmdIntrosList},
+			Facilitator: true, Run: b.cmdIntrosSchedule},
+		{Path: []string{"intros", "now"}, Summary: "Run an intro round now", Facilitator: true, Run: b.cmdIntrosNow},
+		{Path: []string{"intros", "list"}, Summary: "Who opted in to intros, and the recent rounds", Facilitator: true, Run: b.cmdIntrosList},
 	}
 }
 
-func (b *Bot) cmdIntrosOn(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdIntrosOn(ctx context.Context, inv Invocation) (Reply, error) {
 	if err := b.store.SetIntroOptIn(ctx, inv.Community, inv.Member, true, inv.At); err != nil {
 		return Reply{}, err
 	}
@@ -41,7 +41,7 @@ func (b *Bot) cmdIntrosOn(ctx context.Context, inv invocation) (Reply, error) {
 		"and suggest a short call. `/hearth intros off` stops it.", when), nil
 }
 
-func (b *Bot) cmdIntrosOff(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdIntrosOff(ctx context.Context, inv Invocation) (Reply, error) {
 	if err := b.store.SetIntroOptIn(ctx, inv.Community, inv.Member, false, inv.At); err != nil {
 		return Reply{}, err
 	}
@@ -67,12 +67,12 @@ func (b *Bot) nextIntroRound(ctx context.Context, community string, at time.Time
 	return time.Time{}, false
 }
 
-func (b *Bot) cmdIntrosSchedule(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdIntrosSchedule(ctx context.Context, inv Invocation) (Reply, error) {
 	tz, err := zoneArg(inv)
 	if err != nil {
 		return Reply{}, err
 	}
-	if _, err := b.parseSpecIn(inv.arg("spec"), b.zone(tz)); err != nil { // before changing anything
+	if _, err := b.parseSpecIn(inv.Arg("spec"), b.zone(tz)); err != nil { // before changing anything
 		return Reply{}, err
 	}
 	all, err := b.store.Schedules(ctx, inv.Community)
@@ -86,7 +86,7 @@ func (b *Bot) cmdIntrosSchedule(ctx context.Context, inv invocation) (Reply, err
 			}
 		}
 	}
-	s, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleIntros, Spec: inv.arg("spec")})
+	s, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleIntros, Spec: inv.Arg("spec")})
 	if err != nil {
 		return Reply{}, err
 	}
@@ -98,7 +98,7 @@ func (b *Bot) cmdIntrosSchedule(ctx context.Context, inv invocation) (Reply, err
 		s.ID, s.Spec, whenIn(next, b.zone(s.TZ)), plural(len(opted), "member")), nil
 }
 
-func (b *Bot) cmdIntrosNow(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdIntrosNow(ctx context.Context, inv Invocation) (Reply, error) {
 	out, err := b.runIntroRound(ctx, inv.Community, inv.At, inv.Member)
 	if err != nil {
 		return Reply{}, platformError(err, "send the introductions")
@@ -106,7 +106,7 @@ func (b *Bot) cmdIntrosNow(ctx context.Context, inv invocation) (Reply, error) {
 	return privateText("%s", out.String(b.loc)), nil
 }
 
-func (b *Bot) cmdIntrosList(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdIntrosList(ctx context.Context, inv Invocation) (Reply, error) {
 	cands, skips, err := b.introCandidates(ctx, inv.Community, inv.At)
 	if err != nil {
 		return Reply{}, err

@@ -109,16 +109,47 @@ type ImpactQuery struct {
 	Charts map[string]string
 }
 
-// MemberKeeper is a module that keeps data about members: it gives it to
-// them (hearth export, /hearth me) and erases it (forget me).
-type MemberKeeper interface {
-	// ExportMember returns the module's part of a member's export under
-	// its JSON key.
-	ExportMember(ctx context.Context, community, member string) (key string, value any, err error)
-	// ForgetMember erases what the module keeps about the member. It runs
-	// before the kernel erases the member's participation, and again if a
-	// forget is retried: it must be idempotent.
+// MemberForgetter is a module that keeps about members what the store's
+// ForgetMember cannot reach alone (answers to open anonymous check-ins are
+// filed under a hash only the run's salt links back). It runs before the
+// store erases the member, and again if a forget is retried: it must be
+// idempotent.
+type MemberForgetter interface {
 	ForgetMember(ctx context.Context, community, member string) error
+}
+
+// CheckinAnswers are a member's answers to a check-in run, as just saved.
+type CheckinAnswers struct {
+	Run    CheckinRun
+	Member string
+	// Answers are the answers just saved; Current those saved before, for
+	// the questions Answers leaves out.
+	Answers, Current map[string]string
+	At               time.Time
+}
+
+// AnswerListener is a module told of every check-in answer saved: the
+// library keeps a reflection's story.
+type AnswerListener interface {
+	CheckinAnswered(ctx context.Context, a CheckinAnswers) error
+}
+
+// SurveyLaunch asks for a check-in run of a community's survey, sent by DM
+// to a list of members (an event's feedback).
+type SurveyLaunch struct {
+	Community string
+	Survey    string // the survey's name
+	// TitleSuffix is added to the survey's title (": Design review").
+	TitleSuffix string
+	Members     []string
+	By          string
+	At          time.Time
+}
+
+// SurveyLauncher is the module that runs check-ins. A survey that does not
+// exist is an *Error with code ENotFound.
+type SurveyLauncher interface {
+	LaunchSurvey(ctx context.Context, l SurveyLaunch) (run int64, sent, total int, err error)
 }
 
 // Find returns the first registered module that implements T: how a

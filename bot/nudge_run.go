@@ -108,7 +108,7 @@ func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Ti
 			case NudgeQueued:
 				// One waiting for its hour blocks another; one whose send
 				// was missed (Hearth was down) does not.
-				recent = recent || now.Sub(n.SendAt) <= DefaultGrace[ScheduleNudgeSend]
+				recent = recent || now.Sub(n.SendAt) <= nudgeSendGrace
 			case NudgeSent:
 				recent = recent || now.Sub(n.SentAt) < p.Cooldown
 				if counting && n.Response == NudgeNoResponse && !mw.LastActive.After(n.SentAt) {
@@ -275,8 +275,8 @@ func (b *Bot) nudgePost(ctx context.Context, community string, m Member, n Nudge
 	var lines []string
 	if pp, err := b.store.PromptPosts(ctx, community); err == nil && len(pp) > 0 {
 		latest := slices.MaxFunc(pp, func(a, b PromptPost) int { return a.At.Compare(b.At) })
-		line := fmt.Sprintf("This week's prompt in #%s: %q", b.channelName(ctx, community, latest.Channel), clip(latest.Text, 140))
-		if pl := b.permalinker(community); pl != nil {
+		line := fmt.Sprintf("This week's prompt in #%s: %q", b.ChannelName(ctx, community, latest.Channel), clip(latest.Text, 140))
+		if pl := b.Permalinker(community); pl != nil {
 			if link := pl.Permalink(community, latest.Channel, latest.Message); link != "" {
 				line += " " + link
 			}
@@ -460,3 +460,7 @@ func (b *Bot) setNudgesOff(ctx context.Context, community, member string, off bo
 	}
 	return b.store.SetPrefs(ctx, community, member, pr)
 }
+
+// nudgeSendGrace is how late a queued nudge may still go: later, it could
+// land at a bad hour, and the next nudge run queues the member again.
+const nudgeSendGrace = 2 * time.Hour

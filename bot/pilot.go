@@ -36,17 +36,17 @@ func (p Pilot) forMember(member string) bool {
 	return !p.Active() || len(p.Members) == 0 || slices.Contains(p.Members, member)
 }
 
-func pilotCommands() []CommandSpec {
+func (b *Bot) pilotCommands() []CommandSpec {
 	scope := Arg{Name: "scope", Kind: ArgText, Rest: true, Shape: "#channel… @member…", Help: "the pilot's channels and members"}
 	return []CommandSpec{
 		{Path: []string{"pilot", "start"}, Summary: "Pilot Hearth with a few channels and members before everyone",
-			Args: []Arg{scope}, Facilitator: true, run: (*Bot).cmdPilotStart},
+			Args: []Arg{scope}, Facilitator: true, Run: b.cmdPilotStart},
 		{Path: []string{"pilot", "add"}, Summary: "Add channels or members to the pilot",
-			Args: []Arg{{Name: "scope", Kind: ArgText, Required: true, Rest: true, Shape: scope.Shape, Help: scope.Help}}, Facilitator: true, run: (*Bot).cmdPilotAdd},
+			Args: []Arg{{Name: "scope", Kind: ArgText, Required: true, Rest: true, Shape: scope.Shape, Help: scope.Help}}, Facilitator: true, Run: b.cmdPilotAdd},
 		{Path: []string{"pilot", "status"}, Summary: "The pilot's scope, or how the time since launch compares with it",
-			Facilitator: true, run: (*Bot).cmdPilotStatus},
+			Facilitator: true, Run: b.cmdPilotStatus},
 		{Path: []string{"pilot", "launch"}, Aliases: [][]string{{"launch"}}, Summary: "End the pilot: Hearth acts everywhere, for everyone",
-			Facilitator: true, run: (*Bot).cmdLaunch},
+			Facilitator: true, Run: b.cmdLaunch},
 	}
 }
 
@@ -113,7 +113,7 @@ func (b *Bot) pilotScope(ctx context.Context, community, text string) (channels,
 	return channels, members, nil
 }
 
-func (b *Bot) cmdPilotStart(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdPilotStart(ctx context.Context, inv Invocation) (Reply, error) {
 	p, err := b.pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
@@ -121,7 +121,7 @@ func (b *Bot) cmdPilotStart(ctx context.Context, inv invocation) (Reply, error) 
 	if p.Active() {
 		return Reply{}, Errorf(EConflict, "A pilot is running already, since %s. `/hearth pilot add` widens it; `/hearth launch` ends it.", p.StartedAt.In(b.loc).Format("Jan 2"))
 	}
-	channels, members, err := b.pilotScope(ctx, inv.Community, inv.arg("scope"))
+	channels, members, err := b.pilotScope(ctx, inv.Community, inv.Arg("scope"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -144,7 +144,7 @@ func dedupe(s []string) []string {
 	return slices.Compact(s)
 }
 
-func (b *Bot) cmdPilotAdd(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdPilotAdd(ctx context.Context, inv Invocation) (Reply, error) {
 	p, err := b.pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
@@ -152,7 +152,7 @@ func (b *Bot) cmdPilotAdd(ctx context.Context, inv invocation) (Reply, error) {
 	if !p.Active() {
 		return Reply{}, Errorf(EConflict, "No pilot is running. `/hearth pilot start #channel @member…` starts one.")
 	}
-	channels, members, err := b.pilotScope(ctx, inv.Community, inv.arg("scope"))
+	channels, members, err := b.pilotScope(ctx, inv.Community, inv.Arg("scope"))
 	if err != nil {
 		return Reply{}, err
 	}
@@ -170,7 +170,7 @@ func (b *Bot) pilotLine(ctx context.Context, community string, p Pilot) string {
 	if len(p.Channels) > 0 {
 		var names []string
 		for _, id := range p.Channels {
-			names = append(names, "#"+b.channelName(ctx, community, id))
+			names = append(names, "#"+b.ChannelName(ctx, community, id))
 		}
 		where = strings.Join(names, ", ")
 	}
@@ -185,7 +185,7 @@ func (b *Bot) pilotLine(ctx context.Context, community string, p Pilot) string {
 	return fmt.Sprintf("Hearth acts only in %s, for %s.", where, who)
 }
 
-func (b *Bot) cmdLaunch(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdLaunch(ctx context.Context, inv Invocation) (Reply, error) {
 	p, err := b.pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
@@ -204,7 +204,7 @@ func (b *Bot) cmdLaunch(ctx context.Context, inv invocation) (Reply, error) {
 	return privateText("Launched! Hearth now acts in every channel, for every member. `/hearth pilot status` compares the time since launch with the pilot."), nil
 }
 
-func (b *Bot) cmdPilotStatus(ctx context.Context, inv invocation) (Reply, error) {
+func (b *Bot) cmdPilotStatus(ctx context.Context, inv Invocation) (Reply, error) {
 	p, err := b.pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err

@@ -125,9 +125,19 @@ type Summary struct {
 // DefaultQuietAfter is how long without activity makes a member quiet.
 const DefaultQuietAfter = 14 * 24 * time.Hour
 
+// ReportSource is what reports read: the figures, the names, and the
+// weeks levels are computed from.
+type ReportSource interface {
+	Reporter
+	MemberWeeksSource
+	Member(ctx context.Context, community, id string) (Member, error)
+	Channel(ctx context.Context, community, id string) (Channel, error)
+}
+
 // BuildReport computes the report for q and the summary of the period of
-// equal length just before it, so every figure can show its trend.
-func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, error) {
+// equal length just before it, so every figure can show its trend. The
+// fillers add the features' parts (events, intros) to a full report.
+func BuildReport(ctx context.Context, r ReportSource, q ReportQuery, fillers ...ReportFiller) (Report, error) {
 	if q.QuietAfter <= 0 {
 		q.QuietAfter = DefaultQuietAfter
 	}
@@ -147,24 +157,38 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery) (Report, er
 	}
 	rep.Community, rep.From, rep.To = q.Community, q.From, q.To
 	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity, Nudges: prev.Nudges}
-	if ws, ok := r.(MemberWeeksSource); ok && !q.SummaryOnly {
-		if err := fillLevels(ctx, ws, &rep); err != nil {
+	if !q.SummaryOnly {
+		if err := fillLevels(ctx, r, &rep); err != nil {
 			return Report{}, err
 		}
-	}
-	if es, ok := r.(EventStore); ok && !q.SummaryOnly {
-		if err := fillEvents(ctx, es, &rep, q.Channel); err != nil {
-			return Report{}, err
-		}
-	}
-	if ir, ok := r.(IntroReporter); ok && !q.SummaryOnly {
-		if rep.Intros, err = ir.IntroCounts(ctx, q.Community, q.From, q.To); err != nil {
-			return Report{}, fmt.Errorf("intros %s: %w", q.Community, err)
+		for _, f := range fillers {
+			if err := f.FillReport(ctx, q, &rep); err != nil {
+				return Report{}, err
+			}
 		}
 	}
 	rep.normalize()
 	nameUnanswered(ctx, r, &rep)
 	return rep, nil
+}
+
+// Report is BuildReport with every registered feature's part.
+func (b *Bot) Report(ctx context.Context, q ReportQuery) (Report, error) {
+	if q.QuietAfter <= 0 {
+		q.QuietAfter = b.quietAfter
+	}
+	return BuildReport(ctx, b.store, q, b.ReportFillers()...)
+}
+
+// ReportFillers are the registered modules that fill a part of reports.
+func (b *Bot) ReportFillers() []ReportFiller {
+	var out []ReportFiller
+	for _, m := range b.modules {
+		if f, ok := m.(ReportFiller); ok {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // nameUnanswered fills the names of the authors and channels of unanswered

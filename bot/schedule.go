@@ -32,33 +32,6 @@ const (
 // "once 2026-12-01T09:00:00Z". SpecParser implementations read it.
 func OnceSpec(t time.Time) string { return "once " + t.UTC().Format(time.RFC3339) }
 
-// DefaultGrace is how late a missed firing may still run, per kind: when
-// Hearth was down at a due time, it fires once on start if the miss is
-// within this window, otherwise it skips to the next.
-var DefaultGrace = map[ScheduleKind]time.Duration{
-	SchedulePrompt:  2 * time.Hour,
-	ScheduleDigest:  24 * time.Hour,
-	ScheduleCheckin: 6 * time.Hour,
-	// A reminder late by more than this is pointless; the job also checks
-	// the run is still open.
-	ScheduleCheckinRemind: 6 * time.Hour,
-	// A run always closes, however late: its results are owed.
-	ScheduleCheckinClose: 400 * 24 * time.Hour,
-	ScheduleNudge:        6 * time.Hour,
-	// A queued nudge later than this could land at a bad hour; the next
-	// nudge run queues the member again.
-	ScheduleNudgeSend: 2 * time.Hour,
-	ScheduleWelcome:   24 * time.Hour,
-	// Events: a late series firing still announces the next occurrence; a
-	// reminder is also skipped once the event has started.
-	ScheduleEvent: 400 * 24 * time.Hour, ScheduleEventRemind: 2 * time.Hour,
-	ScheduleEventEnd: 24 * time.Hour, ScheduleEventFeedback: 24 * time.Hour,
-	// A round late by a few hours still connects people; its follow-up
-	// is owed however late.
-	ScheduleIntros:         6 * time.Hour,
-	ScheduleIntrosFollowUp: 400 * 24 * time.Hour,
-}
-
 // Schedule is a rhythm a facilitator set: what to do, when, and where.
 type Schedule struct {
 	ID        int64

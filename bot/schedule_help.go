@@ -31,8 +31,8 @@ func (b *Bot) zone(tz string) *time.Location {
 
 // zoneArg reads the optional tz argument ("tz=Europe/Paris" or the bare
 // name, as Discord's typed option gives it); "" means the community's.
-func zoneArg(inv invocation) (string, error) {
-	tok := strings.TrimSpace(strings.TrimPrefix(inv.arg("tz"), "tz="))
+func zoneArg(inv Invocation) (string, error) {
+	tok := strings.TrimSpace(strings.TrimPrefix(inv.Arg("tz"), "tz="))
 	if tok == "" {
 		return "", nil
 	}
@@ -43,7 +43,7 @@ func zoneArg(inv invocation) (string, error) {
 }
 
 // addSchedule validates and stores a schedule, and says when it first runs.
-func (b *Bot) addSchedule(ctx context.Context, inv invocation, s Schedule) (Schedule, time.Time, error) {
+func (b *Bot) addSchedule(ctx context.Context, inv Invocation, s Schedule) (Schedule, time.Time, error) {
 	tz, err := zoneArg(inv)
 	if err != nil {
 		return Schedule{}, time.Time{}, err
@@ -66,8 +66,8 @@ func (b *Bot) addSchedule(ctx context.Context, inv invocation, s Schedule) (Sche
 }
 
 // targetChannel is the channel argument, or the channel the command was run in.
-func (b *Bot) targetChannel(ctx context.Context, inv invocation) (Channel, error) {
-	if tok := inv.arg("channel"); tok != "" {
+func (b *Bot) targetChannel(ctx context.Context, inv Invocation) (Channel, error) {
+	if tok := inv.Arg("channel"); tok != "" {
 		return b.resolveChannel(ctx, inv.Community, tok)
 	}
 	if inv.Channel == "" {
@@ -78,7 +78,7 @@ func (b *Bot) targetChannel(ctx context.Context, inv invocation) (Channel, error
 
 func (b *Bot) when(t time.Time) string { return whenIn(t, b.loc) }
 
-func (b *Bot) channelName(ctx context.Context, community, id string) string {
+func (b *Bot) ChannelName(ctx context.Context, community, id string) string {
 	if ch, err := b.store.Channel(ctx, community, id); err == nil {
 		return channelLabel(ch.ID, ch.Name)
 	}

@@ -1,0 +1,217 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+func (b *Bot) digestCommands() []CommandSpec {
+	return []CommandSpec{
+		{Path: []string{"digest", "channel"}, Summary: "Where the weekly digest goes",
+			Args: []Arg{{Name: "channel", Kind: ArgChannel, Required: true, Help: "the facilitators' channel"}}, Facilitator: true, Run: b.cmdDigestChannel},
+		{Path: []string{"digest", "schedule"}, Summary: "When the digest goes out (default every monday at 9:00)",
+			Args: []Arg{{Name: "spec", Kind: ArgText, Quoted: true, Help: SpecArg().Help}, TZArg()}, Facilitator: true, Run: b.cmdDigestSchedule},
+		{Path: []string{"digest", "now"}, Summary: "The digest of the last 7 days, now", Facilitator: true, Run: b.cmdDigestNow},
+		{Path: []string{"digest", "off"}, Summary: "Stop the weekly digest", Facilitator: true, Run: b.cmdDigestOff},
+	}
+}
+
+// DefaultDigestSpec is when the digest goes out unless told otherwise.
+const DefaultDigestSpec = "every monday at 9:00"
+
+func (b *Bot) cmdDigestChannel(ctx context.Context, inv Invocation) (Reply, error) {
+	ch, err := b.resolveChannel(ctx, inv.Community, inv.Arg("channel"))
+	if err != nil {
+		return Reply{}, err
+	}
+	if err := b.store.SetSetting(ctx, inv.Community, SettingDigestChannel, ch.ID); err != nil {
+		return Reply{}, err
+	}
+	return privateText("The weekly digest goes to #%s. Schedule it with `/hearth digest schedule` (default %s).", channelLabel(ch.ID, ch.Name), DefaultDigestSpec), nil
+}
+
+func (b *Bot) cmdDigestSchedule(ctx context.Context, inv Invocation) (Reply, error) {
+	spec := inv.Arg("spec")
+	if spec == "" {
+		spec = DefaultDigestSpec
+	}
+	tz, err := zoneArg(inv)
+	if err != nil {
+		return Reply{}, err
+	}
+	if _, err := b.parseSpecIn(spec, b.zone(tz)); err != nil { // before changing anything
+		return Reply{}, err
+	}
+	channel, err := b.store.Setting(ctx, inv.Community, SettingDigestChannel)
+	if err != nil {
+		return Reply{}, err
+	}
+	note := ""
+	if channel == "" {
+		if inv.Channel == "" {
+			return Reply{}, Errorf(EConflict, "Where should the digest go? Set a channel first: `/hearth digest channel #facilitators`.")
+		}
+		if err := b.store.SetSetting(ctx, inv.Community, SettingDigestChannel, inv.Channel); err != nil {
+			return Reply{}, err
+		}
+		note = fmt.Sprintf(" It goes to #%s (change it with `/hearth digest channel`).", channelLabel(inv.Channel, inv.ChannelName))
+	}
+	if _, err := b.removeDigestSchedules(ctx, inv.Community); err != nil {
+		return Reply{}, err
+	}
+	s, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleDigest, Spec: spec})
+	if err != nil {
+		return Reply{}, err
+	}
+	return privateText("Digest schedule #%d: %s. First one: %s.%s", s.ID, spec, whenIn(next, b.zone(s.TZ)), note), nil
+}
+
+// removeDigestSchedules keeps one digest schedule per community: a new one
+// replaces the old.
+func (b *Bot) removeDigestSchedules(ctx context.Context, community string) (int, error) {
+	all, err := b.store.Schedules(ctx, community)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, s := range all {
+		if s.Kind == ScheduleDigest {
+			if err := b.store.RemoveSchedule(ctx, community, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (b *Bot) cmdDigestOff(ctx context.Context, inv Invocation) (Reply, error) {
+	n, err := b.removeDigestSchedules(ctx, inv.Community)
+	if err != nil {
+		return Reply{}, err
+	}
+	if n == 0 {
+		return privateText("The digest was not scheduled."), nil
+	}
+	return privateText("The weekly digest is off. `/hearth digest schedule` brings it back."), nil
+}
+
+func (b *Bot) cmdDigestNow(ctx context.Context, inv Invocation) (Reply, error) {
+	channel, err := b.store.Setting(ctx, inv.Community, SettingDigestChannel)
+	if err != nil {
+		return Reply{}, err
+	}
+	if channel != "" {
+		if err := b.postDigest(ctx, inv.Community, inv.At); err != nil {
+			return Reply{}, platformError(err, "post the digest")
+		}
+		return privateText("Posted the digest of the last 7 days in #%s.", b.ChannelName(ctx, inv.Community, channel)), nil
+	}
+	// No digest channel: the digest names members, so only the caller sees it.
+	post, err := b.digestPost(ctx, inv.Community, inv.At)
+	if err != nil {
+		return Reply{}, err
+	}
+	post.Text += "\n_Set a digest channel with `/hearth digest channel #facilitators` to share it with the other facilitators._"
+	return Reply{Post: post, Private: true}, nil
+}
+
+// postDigest posts the weekly digest for the week ending at to the
+// community's digest channel, with the chart where the platform takes files.
+func (b *Bot) postDigest(ctx context.Context, community string, at time.Time) error {
+	channel, err := b.store.Setting(ctx, community, SettingDigestChannel)
+	if err != nil {
+		return err
+	}
+	if channel == "" {
+		return Errorf(EConflict, "There is no digest channel yet: set one with `/hearth digest channel #facilitators`.")
+	}
+	post, err := b.digestPost(ctx, community, at)
+	if err != nil {
+		return err
+	}
+	chat, err := b.chat(community)
+	if err != nil {
+		return err
+	}
+	if _, err := chat.Post(ctx, Destination{Kind: ToChannel, Community: community, Channel: channel}, post); err != nil {
+		return fmt.Errorf("post digest to %s: %w", channel, err)
+	}
+	return nil
+}
+
+// digestPost builds the digest as a post, with its chart when the community's
+// platform takes files and a Charter is configured.
+func (b *Bot) digestPost(ctx context.Context, community string, at time.Time) (Post, error) {
+	d, err := BuildDigest(ctx, b.store, community, at, b.quietAfter)
+	if err != nil {
+		return Post{}, err
+	}
+	post := Post{Text: FormatDigest(d, DigestView{Location: b.loc, Links: b.Permalinker(community)})}
+	if b.charter != nil && b.capabilities(community).Files {
+		png, err := b.charter.WeeklyChart("Participation, last 8 weeks", d.Weeks)
+		if err != nil {
+			b.log.ErrorContext(ctx, "digest chart", "community", community, "err", err)
+		} else {
+			post.Image = &File{Name: "hearth-digest-" + at.In(b.loc).Format(time.DateOnly) + ".png", ContentType: "image/png", Data: png}
+		}
+	}
+	return post, nil
+}
+
+func (b *Bot) cmdReport(ctx context.Context, inv Invocation) (Reply, error) {
+	period, err := ParsePeriod(inv.Arg("period"), inv.At, b.loc)
+	if err != nil {
+		return Reply{}, err
+	}
+	q := ReportQuery{Community: inv.Community, From: period.From, To: period.To, QuietAfter: b.quietAfter}
+	var ch Channel
+	if tok := inv.Arg("channel"); tok != "" {
+		if ch, err = b.resolveChannel(ctx, inv.Community, tok); err != nil {
+			return Reply{}, err
+		}
+		q.Channel = ch.ID
+	}
+	rep, err := BuildReport(ctx, b.store, q)
+	if err != nil {
+		return Reply{}, err
+	}
+	text := FormatReport(rep, ReportView{Location: b.loc, Channel: ch, Label: periodLabel(inv.Arg("period"))})
+	reply := Reply{Post: Post{Text: text}, Private: true}
+	for _, p := range []string{"7d", "30d", "90d"} {
+		if p == inv.Arg("period") || (p == "7d" && inv.Arg("period") == "") {
+			continue
+		}
+		val := p
+		if ch.ID != "" {
+			val += " <#" + ch.ID + ">"
+		}
+		reply.Buttons = append(reply.Buttons, Button{ActionID: ActionReport, Label: "Last " + strings.TrimSuffix(p, "d") + " days", Value: val})
+	}
+	return reply, nil
+}
+
+func periodLabel(arg string) string {
+	if arg == "" {
+		arg = "7d"
+	}
+	if strings.HasSuffix(arg, "d") && !strings.Contains(arg, "..") {
+		return "last " + strings.TrimSuffix(arg, "d") + " days"
+	}
+	if strings.HasSuffix(arg, "w") && !strings.Contains(arg, "..") {
+		return "last " + strings.TrimSuffix(arg, "w") + " weeks"
+	}
+	return ""
+}
+
+// ActionReport is the action of a report's period buttons; Value holds the
+// report command's arguments.
+const ActionReport = "hearth.report"
+
+func (b *Bot) actReport(ctx context.Context, a Action) (Reply, error) {
+	return b.HandleCommand(ctx, Command{Community: a.Community, Channel: a.Channel, Member: a.Member,
+		MemberName: a.MemberName, Admin: a.Admin, Text: "report " + a.Value, At: a.At}), nil
+}
