@@ -29,8 +29,8 @@ type Config struct {
 	// Specs reads schedule specifications (schedules.Parser). Without it,
 	// scheduling commands explain that scheduling is not available.
 	Specs SpecParser
-	// Charter draws the digest's chart; without it the digest has none.
-	Charter Charter
+	// Charts draws the digest's chart; without it the digest has none.
+	Charts ChartDrawer
 }
 
 // Bot is Hearth's core. It is safe for concurrent use by several adapters.
@@ -46,7 +46,7 @@ type Bot struct {
 	jobs         map[ScheduleKind]Job
 	metrics      Metrics
 	specs        SpecParser
-	charter      Charter
+	charter      ChartDrawer
 	modules      []Module
 
 	mu      sync.RWMutex
@@ -78,7 +78,7 @@ func New(cfg Config) (*Bot, error) {
 		actions:      map[string]ActionFunc{},
 		jobs:         map[ScheduleKind]Job{},
 		specs:        cfg.Specs,
-		charter:      cfg.Charter,
+		charter:      cfg.Charts,
 		chats:        map[Platform]Chat{},
 		prompts:      map[string]map[string]bool{},
 		pilots:       map[string]Pilot{},
@@ -161,7 +161,7 @@ func (b *Bot) AttachChat(p Platform, c Chat) {
 }
 
 // chat returns the Chat for a community's platform.
-func (b *Bot) chat(community string) (Chat, error) {
+func (b *Bot) Chat(community string) (Chat, error) {
 	p, _, _ := strings.Cut(community, ":")
 	b.mu.RLock()
 	defer b.mu.RUnlock()
@@ -173,8 +173,8 @@ func (b *Bot) chat(community string) (Chat, error) {
 }
 
 // capabilities returns what the community's platform can render.
-func (b *Bot) capabilities(community string) Capabilities {
-	c, err := b.chat(community)
+func (b *Bot) Capabilities(community string) Capabilities {
+	c, err := b.Chat(community)
 	if err != nil {
 		return Capabilities{}
 	}
@@ -205,12 +205,12 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 		case e.DM:
 			b.handleDM(ctx, e)
 		case !e.Retract && e.Kind.Activity():
-			p, err := b.pilot(ctx, e.Community)
+			p, err := b.Pilot(ctx, e.Community)
 			if err != nil {
 				b.metrics.Errors.Add(1)
 				return err
 			}
-			if !p.inChannel(e.Channel) || !p.forMember(e.Member) {
+			if !p.InChannel(e.Channel) || !p.ForMember(e.Member) {
 				b.metrics.EventsIgnored.Add(1) // outside the pilot: Hearth is not there yet
 				continue
 			}
@@ -274,7 +274,7 @@ func (b *Bot) handleDM(ctx context.Context, e Event) {
 	if reply == "" {
 		reply = "I read direct messages only as answers to a check-in's written questions. `/hearth help` lists what I can do."
 	}
-	chat, err := b.chat(e.Community)
+	chat, err := b.Chat(e.Community)
 	if err != nil {
 		log.ErrorContext(ctx, "dm reply", "err", err)
 		return
@@ -325,8 +325,8 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 	if err := b.learnChannel(ctx, c.Community, Channel{ID: c.Channel, Name: c.ChannelName}); err != nil {
 		return b.failed(ctx, log, err)
 	}
-	inv := Invocation{Command: c, args: p.Args}
-	inv.Facilitator, err = b.isFacilitator(ctx, c.Community, c.Member, c.Admin)
+	inv := Invocation{Command: c, Args: p.Args}
+	inv.Facilitator, err = b.IsFacilitator(ctx, c.Community, c.Member, c.Admin)
 	if err != nil {
 		return b.failed(ctx, log, err)
 	}
@@ -336,11 +336,11 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 		return errorReply(Errorf(EForbidden, "Sorry, `/hearth %s` is for facilitators. Ask one of them (`/hearth facilitators` lists them) if you need it.", p.Spec.Name()))
 	}
 	if !inv.Facilitator && !openDuringPilot[p.Spec.Name()] {
-		pl, err := b.pilot(ctx, c.Community)
+		pl, err := b.Pilot(ctx, c.Community)
 		if err != nil {
 			return b.failed(ctx, log, err)
 		}
-		if !pl.forMember(c.Member) {
+		if !pl.ForMember(c.Member) {
 			b.metrics.CommandErrors.Add(1)
 			return errorReply(Errorf(EForbidden, "Hearth is being piloted with a few members for now; it opens to everyone at launch. `/hearth privacy` and `/hearth me` work for everyone."))
 		}
@@ -404,7 +404,7 @@ func errorReply(err error) Reply {
 
 // isFacilitator tells whether member may run facilitator commands: listed in
 // configuration, added from chat, or a platform admin.
-func (b *Bot) isFacilitator(ctx context.Context, community, member string, admin bool) (bool, error) {
+func (b *Bot) IsFacilitator(ctx context.Context, community, member string, admin bool) (bool, error) {
 	if admin || b.facilitators[member] || b.facilitators[community+":"+member] {
 		return true, nil
 	}
@@ -421,9 +421,21 @@ func (b *Bot) configuredFacilitator(community, member string) bool {
 	return b.facilitators[member] || b.facilitators[community+":"+member]
 }
 
-func (b *Bot) memberName(ctx context.Context, community, id string) string {
+func (b *Bot) MemberName(ctx context.Context, community, id string) string {
 	if m, err := b.store.Member(ctx, community, id); err == nil && m.Name != "" {
 		return m.Name
 	}
 	return id
 }
+
+// Log is the logger features log through.
+func (b *Bot) Log() *slog.Logger { return b.log }
+
+// Clock is the injected clock.
+func (b *Bot) Clock() Clock { return b.clock }
+
+// QuietAfter is how long without activity makes a member quiet.
+func (b *Bot) QuietAfter() time.Duration { return b.quietAfter }
+
+// Charts draws charts; nil when none is configured.
+func (b *Bot) Charts() ChartDrawer { return b.charter }

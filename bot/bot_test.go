@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -188,7 +189,7 @@ func TestReportCommandAndButtons(t *testing.T) {
 		t.Errorf("90-day button: %+v, queries %+v", r, s.queries)
 	}
 	// A member who got hold of the button is still refused.
-	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "bob", ActionID: bot.ActionReport, Value: "90d"})
+	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "bob", ActionID: reporting.ActionReport, Value: "90d"})
 	if r.Code != bot.EForbidden {
 		t.Errorf("member pressing the report button: %+v", r)
 	}

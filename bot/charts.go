@@ -2,9 +2,9 @@ package bot
 
 import "time"
 
-// Charter draws the digest's chart. adapters/chart implements it with a
+// ChartDrawer draws the digest's chart. adapters/chart implements it with a
 // plotting library; the core only hands it numbers.
-type Charter interface {
+type ChartDrawer interface {
 	WeeklyChart(title string, weeks []WeekPoint) ([]byte, error)
 }
 

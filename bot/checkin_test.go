@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // newCheckinBot is a scheduling bot with a small community: carol
@@ -88,11 +89,11 @@ func TestCheckinAnswersByButton(t *testing.T) {
 	b, s, chat, clock := newCheckinBot(t)
 	carolSays(b, "checkin start pulse")
 	at := t0.Add(time.Hour)
-	r := click(b, "alice", bot.ActionCheckinAnswer, "1:value:4", at)
+	r := click(b, "alice", checkins.ActionCheckinAnswer, "1:value:4", at)
 	if r.Code != "" || !strings.Contains(r.Text, "**4**") {
 		t.Fatalf("answer: %+v", r)
 	}
-	r = click(b, "alice", bot.ActionCheckinAnswer, "1:value:5", at.Add(time.Minute))
+	r = click(b, "alice", checkins.ActionCheckinAnswer, "1:value:5", at.Add(time.Minute))
 	if !strings.Contains(r.Text, "**5** (was 4)") {
 		t.Fatalf("change: %+v", r)
 	}
@@ -119,12 +120,12 @@ func TestCheckinAnswersByButton(t *testing.T) {
 		{"alice", "garbage", bot.EArgument},      // forged
 		{"mallory", "1:value:3", bot.EForbidden}, // not sent to mallory
 	} {
-		if r := click(b, bad.member, bot.ActionCheckinAnswer, bad.value, at); r.Code != bad.code {
+		if r := click(b, bad.member, checkins.ActionCheckinAnswer, bad.value, at); r.Code != bad.code {
 			t.Errorf("%s clicking %q: %+v, want code %s", bad.member, bad.value, r, bad.code)
 		}
 	}
 	clock.Set(t0.Add(49 * time.Hour))
-	r = click(b, "bob", bot.ActionCheckinAnswer, "1:value:3", t0.Add(49*time.Hour))
+	r = click(b, "bob", checkins.ActionCheckinAnswer, "1:value:3", t0.Add(49*time.Hour))
 	if r.Code != bot.EConflict || !strings.Contains(r.Text, "closed") {
 		t.Fatalf("late answer: %+v", r)
 	}
@@ -139,7 +140,7 @@ func TestCheckinWrittenAnswersByDMWithoutForms(t *testing.T) {
 	b, s, chat, _ := newCheckinBot(t)
 	carolSays(b, "checkin start pulse")
 	at := t0.Add(time.Hour)
-	r := click(b, "bob", bot.ActionCheckinWrite, "1", at)
+	r := click(b, "bob", checkins.ActionCheckinWrite, "1", at)
 	if r.Form != nil || !strings.Contains(r.Text, "What did you learn or try?") {
 		t.Fatalf("write without forms: %+v", r)
 	}
@@ -180,12 +181,12 @@ func TestCheckinWrittenAnswersByForm(t *testing.T) {
 	chat.caps.Forms = true
 	carolSays(b, "checkin start reflection")
 	at := t0.Add(time.Hour)
-	r := click(b, "alice", bot.ActionCheckinWrite, "1", at)
-	if r.Form == nil || r.Form.ID != bot.FormCheckin || len(r.Form.Fields) != 2 || r.Form.Fields[0].Optional || !r.Form.Fields[1].Optional {
+	r := click(b, "alice", checkins.ActionCheckinWrite, "1", at)
+	if r.Form == nil || r.Form.ID != checkins.FormCheckin || len(r.Form.Fields) != 2 || r.Form.Fields[0].Optional || !r.Form.Fields[1].Optional {
 		t.Fatalf("form: %+v", r)
 	}
 	submit := func(values map[string]string) bot.Reply {
-		return b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: bot.FormCheckin, Context: "1", Values: values, At: at})
+		return b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: checkins.FormCheckin, Context: "1", Values: values, At: at})
 	}
 	if r := submit(map[string]string{"shift": " ", "story": "x"}); r.FieldErrors["shift"] == "" {
 		t.Fatalf("a required answer left empty: %+v", r)
@@ -196,7 +197,7 @@ func TestCheckinWrittenAnswersByForm(t *testing.T) {
 	if r := submit(map[string]string{"shift": "I ask for feedback earlier", "story": ""}); r.Code != "" || len(r.FieldErrors) > 0 {
 		t.Fatalf("submit: %+v", r)
 	}
-	r = click(b, "alice", bot.ActionCheckinWrite, "1", at)
+	r = click(b, "alice", checkins.ActionCheckinWrite, "1", at)
 	if r.Form.Fields[0].Value != "I ask for feedback earlier" {
 		t.Fatalf("the form is not prefilled with the answer: %+v", r.Form.Fields)
 	}
@@ -218,13 +219,13 @@ func TestCheckinMultipleChoiceToggles(t *testing.T) {
 	}
 	carolSays(b, "checkin start topics")
 	for _, v := range []string{"2", "0", "2"} {
-		click(b, "alice", bot.ActionCheckinAnswer, "1:t:"+v, t0)
+		click(b, "alice", checkins.ActionCheckinAnswer, "1:t:"+v, t0)
 	}
 	answers, _ := s.Answers(ctx, 1)
 	if len(answers) != 1 || answers[0].Value != "A" {
 		t.Fatalf("C on, A on, C off should leave A: %+v", answers)
 	}
-	click(b, "alice", bot.ActionCheckinAnswer, "1:t:1", t0)
+	click(b, "alice", checkins.ActionCheckinAnswer, "1:t:1", t0)
 	if answers, _ = s.Answers(ctx, 1); answers[0].Value != "A\nB" {
 		t.Fatalf("choices keep the survey's order: %q", answers[0].Value)
 	}
@@ -234,7 +235,7 @@ func TestCheckinReminderReachesOnlyThoseWhoHaveNotAnswered(t *testing.T) {
 	ctx := context.Background()
 	b, s, chat, _ := newCheckinBot(t)
 	carolSays(b, "checkin start pulse")
-	click(b, "alice", bot.ActionCheckinAnswer, "1:value:4", t0.Add(time.Hour))
+	click(b, "alice", checkins.ActionCheckinAnswer, "1:value:4", t0.Add(time.Hour))
 	remind := s.schedules[0]
 	for range 2 { // a second firing (a bug, a restore) reminds nobody twice
 		if err := b.RunSchedule(ctx, remind, t0.Add(44*time.Hour)); err != nil {
@@ -257,8 +258,8 @@ func TestCheckinCloseSendsResultsWithTrend(t *testing.T) {
 	b, s, chat, clock := newCheckinBot(t)
 	carolSays(b, "digest channel #facilitators")
 	carolSays(b, "checkin start pulse")
-	click(b, "alice", bot.ActionCheckinAnswer, "1:value:3", t0)
-	click(b, "bob", bot.ActionCheckinAnswer, "1:value:4", t0)
+	click(b, "alice", checkins.ActionCheckinAnswer, "1:value:3", t0)
+	click(b, "bob", checkins.ActionCheckinAnswer, "1:value:4", t0)
 	r := carolSays(b, "checkin close 1")
 	if !strings.Contains(r.Text, "Closed check-in #1") || !strings.Contains(r.Text, "#facilitators") {
 		t.Fatalf("close: %+v", r)
@@ -273,7 +274,7 @@ func TestCheckinCloseSendsResultsWithTrend(t *testing.T) {
 	}
 	clock.Set(t0.Add(7 * 24 * time.Hour))
 	carolSays(b, "checkin start pulse")
-	click(b, "alice", bot.ActionCheckinAnswer, "2:value:5", clock.Now())
+	click(b, "alice", checkins.ActionCheckinAnswer, "2:value:5", clock.Now())
 	closeAt := clock.Now().Add(48 * time.Hour)
 	if err := b.RunSchedule(ctx, bot.Schedule{ID: 99, Community: "shell:local", Kind: bot.ScheduleCheckinClose, Payload: "2"}, closeAt); err != nil {
 		t.Fatal(err)
@@ -313,8 +314,8 @@ func TestAnonymousCheckinNamesNobody(t *testing.T) {
 		t.Fatalf("start: %+v", r)
 	}
 	chat.caps.Forms = true
-	click(b, "alice", bot.ActionCheckinAnswer, "1:useful:5", t0)
-	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: bot.FormCheckin, Context: "1",
+	click(b, "alice", checkins.ActionCheckinAnswer, "1:useful:5", t0)
+	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: checkins.FormCheckin, Context: "1",
 		Values: map[string]string{"improve": "More time for questions"}, At: t0})
 	answers, _ := s.Answers(ctx, 1)
 	for _, a := range answers {
@@ -322,7 +323,7 @@ func TestAnonymousCheckinNamesNobody(t *testing.T) {
 			t.Fatalf("an anonymous answer is filed under %q", a.Respondent)
 		}
 	}
-	if r := click(b, "alice", bot.ActionCheckinAnswer, "1:useful:4", t0); !strings.Contains(r.Text, "(was 5)") {
+	if r := click(b, "alice", checkins.ActionCheckinAnswer, "1:useful:4", t0); !strings.Contains(r.Text, "(was 5)") {
 		t.Fatalf("an anonymous respondent can change their answer: %+v", r)
 	}
 	r = carolSays(b, "checkin close 1")
@@ -450,7 +451,7 @@ func TestCheckinDeliveryResumesAfterACrash(t *testing.T) {
 	if ok, _ := s.ClaimRecipient(ctx, id, "bob"); !ok { // the crash came while bob's DM was going out
 		t.Fatal("claim")
 	}
-	click(b, "alice", bot.ActionCheckinAnswer, "1:value:4", t0)
+	click(b, "alice", checkins.ActionCheckinAnswer, "1:value:4", t0)
 	if err := b.RunSchedule(ctx, bot.Schedule{ID: 7, Community: "shell:local", Kind: bot.ScheduleCheckinRemind, Payload: "1"}, t0.Add(36*time.Hour)); err != nil {
 		t.Fatal(err)
 	}

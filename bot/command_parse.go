@@ -179,12 +179,12 @@ func unknownCommand(table []CommandSpec, words []string) error {
 		}
 	}
 	if bestName != "" {
-		return Errorf(ECommand, "I don't know `/hearth %s`. Did you mean `/hearth %s`? Try `/hearth help` for the list.", clip(words[0], 40), bestName)
+		return Errorf(ECommand, "I don't know `/hearth %s`. Did you mean `/hearth %s`? Try `/hearth help` for the list.", Clip(words[0], 40), bestName)
 	}
-	return Errorf(ECommand, "I don't know `/hearth %s`. Try `/hearth help` for the list of commands.", clip(words[0], 40))
+	return Errorf(ECommand, "I don't know `/hearth %s`. Try `/hearth help` for the list of commands.", Clip(words[0], 40))
 }
 
-func clip(s string, n int) string {
+func Clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

@@ -152,13 +152,13 @@ func (c CommandSpec) Usage() string {
 // Invocation is a parsed command with its caller.
 type Invocation struct {
 	Command
-	args map[string]string
+	Args map[string]string
 	// Facilitator tells whether the caller may run facilitator commands.
 	Facilitator bool
 }
 
 // Arg returns the named argument as typed, or "".
-func (inv Invocation) Arg(name string) string { return inv.args[name] }
+func (inv Invocation) Arg(name string) string { return inv.Args[name] }
 
 // ParseChannelRef reads a channel reference: Slack's <#C123|name> or <#C123>,
 // Discord's <#123>, or a plain #name. It returns the id (if the reference

@@ -21,12 +21,12 @@ func (b *Bot) kernelCommands() []CommandSpec {
 		{Path: []string{"facilitator", "remove"}, Summary: "Stop a member being a facilitator", Order: 40,
 			Args: []Arg{member}, Facilitator: true, Run: b.cmdFacilitatorRemove},
 	}
-	table = append(table, withOrder(50, b.scheduleCommands())...)
-	return append(table, withOrder(120, b.pilotCommands())...)
+	table = append(table, WithOrder(50, b.scheduleCommands())...)
+	return append(table, WithOrder(120, b.pilotCommands())...)
 }
 
 // WithOrder sets the Order of commands that have none.
-func withOrder(order int, cs []CommandSpec) []CommandSpec {
+func WithOrder(order int, cs []CommandSpec) []CommandSpec {
 	for i := range cs {
 		if cs[i].Order == 0 {
 			cs[i].Order = order
@@ -65,7 +65,7 @@ func (b *Bot) cmdHelp(_ context.Context, inv Invocation) (Reply, error) {
 			}
 		}
 		if len(lines) == 0 {
-			return Reply{}, Errorf(ENotFound, "There is no `/hearth %s`. Try `/hearth help` for the list.", clip(want, 40))
+			return Reply{}, Errorf(ENotFound, "There is no `/hearth %s`. Try `/hearth help` for the list.", Clip(want, 40))
 		}
 		return Reply{Post: Post{Text: strings.Join(lines, "\n")}, Private: true}, nil
 	}
@@ -92,7 +92,7 @@ func (b *Bot) cmdFacilitators(ctx context.Context, inv Invocation) (Reply, error
 	}
 	var names []string
 	for _, m := range stored {
-		names = append(names, displayName(m))
+		names = append(names, DisplayName(m))
 	}
 	for f := range b.facilitators {
 		id := strings.TrimPrefix(f, inv.Community+":")
@@ -101,7 +101,7 @@ func (b *Bot) cmdFacilitators(ctx context.Context, inv Invocation) (Reply, error
 		}
 		name := id
 		if m, err := b.store.Member(ctx, inv.Community, id); err == nil {
-			name = displayName(m)
+			name = DisplayName(m)
 		}
 		names = append(names, name+" (configured)")
 	}
@@ -115,50 +115,50 @@ func (b *Bot) cmdFacilitators(ctx context.Context, inv Invocation) (Reply, error
 }
 
 func (b *Bot) cmdFacilitatorAdd(ctx context.Context, inv Invocation) (Reply, error) {
-	m, err := b.resolveMember(ctx, inv.Community, inv.Arg("member"))
+	m, err := b.ResolveMember(ctx, inv.Community, inv.Arg("member"))
 	if err != nil {
 		return Reply{}, err
 	}
 	if m.IsBot {
-		return Reply{}, Errorf(EArgument, "%s is a bot; bots can't facilitate.", displayName(m))
+		return Reply{}, Errorf(EArgument, "%s is a bot; bots can't facilitate.", DisplayName(m))
 	}
-	if already, err := b.isFacilitator(ctx, inv.Community, m.ID, false); err != nil {
+	if already, err := b.IsFacilitator(ctx, inv.Community, m.ID, false); err != nil {
 		return Reply{}, err
 	} else if already {
-		return Reply{Post: Post{Text: displayName(m) + " is already a facilitator."}, Private: true}, nil
+		return Reply{Post: Post{Text: DisplayName(m) + " is already a facilitator."}, Private: true}, nil
 	}
 	if err := b.store.AddFacilitator(ctx, inv.Community, m.ID, inv.Member, inv.At); err != nil {
 		return Reply{}, err
 	}
 	b.log.InfoContext(ctx, "facilitator added", "community", inv.Community, "member", m.ID, "by", inv.Member)
-	return Reply{Post: Post{Text: displayName(m) + " is now a facilitator."}, Private: true}, nil
+	return Reply{Post: Post{Text: DisplayName(m) + " is now a facilitator."}, Private: true}, nil
 }
 
 func (b *Bot) cmdFacilitatorRemove(ctx context.Context, inv Invocation) (Reply, error) {
-	m, err := b.resolveMember(ctx, inv.Community, inv.Arg("member"))
+	m, err := b.ResolveMember(ctx, inv.Community, inv.Arg("member"))
 	if err != nil {
 		return Reply{}, err
 	}
 	err = b.store.RemoveFacilitator(ctx, inv.Community, m.ID)
 	switch {
 	case errors.Is(err, ErrNotFound) && b.configuredFacilitator(inv.Community, m.ID):
-		return Reply{}, Errorf(EConflict, "%s is a facilitator by configuration (HEARTH_FACILITATORS); the operator can change that.", displayName(m))
+		return Reply{}, Errorf(EConflict, "%s is a facilitator by configuration (HEARTH_FACILITATORS); the operator can change that.", DisplayName(m))
 	case errors.Is(err, ErrNotFound) && m.Admin:
-		return Reply{}, Errorf(EConflict, "%s administers the workspace, which makes them a facilitator.", displayName(m))
+		return Reply{}, Errorf(EConflict, "%s administers the workspace, which makes them a facilitator.", DisplayName(m))
 	case errors.Is(err, ErrNotFound):
-		return Reply{}, Errorf(ENotFound, "%s is not a facilitator.", displayName(m))
+		return Reply{}, Errorf(ENotFound, "%s is not a facilitator.", DisplayName(m))
 	case err != nil:
 		return Reply{}, err
 	}
 	b.log.InfoContext(ctx, "facilitator removed", "community", inv.Community, "member", m.ID, "by", inv.Member)
-	return Reply{Post: Post{Text: displayName(m) + " is no longer a facilitator."}, Private: true}, nil
+	return Reply{Post: Post{Text: DisplayName(m) + " is no longer a facilitator."}, Private: true}, nil
 }
 
 // resolveChannel finds the channel a token names.
-func (b *Bot) resolveChannel(ctx context.Context, community, tok string) (Channel, error) {
+func (b *Bot) ResolveChannel(ctx context.Context, community, tok string) (Channel, error) {
 	id, name, ok := ParseChannelRef(tok)
 	if !ok {
-		return Channel{}, Errorf(EArgument, "%q is not a channel. Write it like `#general`.", clip(tok, 40))
+		return Channel{}, Errorf(EArgument, "%q is not a channel. Write it like `#general`.", Clip(tok, 40))
 	}
 	if id != "" {
 		ch, err := b.store.Channel(ctx, community, id)
@@ -172,16 +172,16 @@ func (b *Bot) resolveChannel(ctx context.Context, community, tok string) (Channe
 	}
 	ch, err := b.store.FindChannel(ctx, community, name)
 	if errors.Is(err, ErrNotFound) {
-		return Channel{}, Errorf(ENotFound, "I don't know a channel called #%s yet. I learn channels when someone posts in them.", clip(name, 40))
+		return Channel{}, Errorf(ENotFound, "I don't know a channel called #%s yet. I learn channels when someone posts in them.", Clip(name, 40))
 	}
 	return ch, err
 }
 
 // resolveMember finds the member a token names.
-func (b *Bot) resolveMember(ctx context.Context, community, tok string) (Member, error) {
+func (b *Bot) ResolveMember(ctx context.Context, community, tok string) (Member, error) {
 	id, name, ok := ParseMemberRef(tok)
 	if !ok {
-		return Member{}, Errorf(EArgument, "%q is not a member. Mention them like `@alice`.", clip(tok, 40))
+		return Member{}, Errorf(EArgument, "%q is not a member. Mention them like `@alice`.", Clip(tok, 40))
 	}
 	if id != "" {
 		m, err := b.store.Member(ctx, community, id)
@@ -196,18 +196,18 @@ func (b *Bot) resolveMember(ctx context.Context, community, tok string) (Member,
 	}
 	switch {
 	case len(ms) == 0:
-		return Member{}, Errorf(ENotFound, "I don't know anyone called @%s. I learn members when they join or take part.", clip(name, 40))
+		return Member{}, Errorf(ENotFound, "I don't know anyone called @%s. I learn members when they join or take part.", Clip(name, 40))
 	case len(ms) > 1 && !strings.EqualFold(ms[0].Name, name):
 		var names []string
 		for _, m := range ms[:min(len(ms), 5)] {
 			names = append(names, "@"+m.Name)
 		}
-		return Member{}, Errorf(EArgument, "@%s could be %s. Which one?", clip(name, 40), strings.Join(names, ", "))
+		return Member{}, Errorf(EArgument, "@%s could be %s. Which one?", Clip(name, 40), strings.Join(names, ", "))
 	}
 	return ms[0], nil
 }
 
-func displayName(m Member) string {
+func DisplayName(m Member) string {
 	if m.Name != "" {
 		return m.Name
 	}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // publishingChat is a fakeChat that also publishes events on the
@@ -135,7 +137,7 @@ func TestEventLifecycle(t *testing.T) {
 	for _, c := range []struct{ member, choice, want string }{
 		{"alice", "going", "You're going"}, {"bob", "going", "You're going"}, {"bob", "maybe", "maybe"}, {"dave", "not_going", "not going"},
 	} {
-		if r := click(b, c.member, bot.ActionEventRSVP, "1:"+c.choice, at); !r.Private || !strings.Contains(r.Text, c.want) {
+		if r := click(b, c.member, meetings.ActionEventRSVP, "1:"+c.choice, at); !r.Private || !strings.Contains(r.Text, c.want) {
 			t.Fatalf("%s %s: %+v", c.member, c.choice, r)
 		}
 	}
@@ -164,19 +166,19 @@ func TestEventLifecycle(t *testing.T) {
 		t.Fatal("reminders went beyond those going, or their schedules stayed")
 	}
 	// Too early for attendance.
-	if r := click(b, "alice", bot.ActionEventAttended, "1", clock.Now()); r.Code != bot.EConflict {
+	if r := click(b, "alice", meetings.ActionEventAttended, "1", clock.Now()); r.Code != bot.EConflict {
 		t.Fatalf("attendance before the start: %+v", r)
 	}
 	// The end asks those going.
 	fire(t, b, s, clock, bot.ScheduleEventEnd)
 	dms = chat.dmsTo("alice")
-	if len(dms) != 3 || dms[2].Buttons[0].ActionID != bot.ActionEventAttended || !strings.Contains(dms[2].Text, "Did you make it") {
+	if len(dms) != 3 || dms[2].Buttons[0].ActionID != meetings.ActionEventAttended || !strings.Contains(dms[2].Text, "Did you make it") {
 		t.Fatalf("attendance question: %+v", dms)
 	}
-	if r := click(b, "alice", bot.ActionEventAttended, "1", clock.Now()); !strings.Contains(r.Text, "marked as there") {
+	if r := click(b, "alice", meetings.ActionEventAttended, "1", clock.Now()); !strings.Contains(r.Text, "marked as there") {
 		t.Fatalf("I was there: %+v", r)
 	}
-	if r := click(b, "alice", bot.ActionEventAttended, "1", clock.Now()); !strings.Contains(r.Text, "already") {
+	if r := click(b, "alice", meetings.ActionEventAttended, "1", clock.Now()); !strings.Contains(r.Text, "already") {
 		t.Fatalf("I was there, twice: %+v", r)
 	}
 	if r := carolSays(b, "event attend 1 @bob @alice"); !strings.Contains(r.Text, "Marked Bob as there") || !strings.Contains(r.Text, "Alice: marked already") {
@@ -214,12 +216,12 @@ func TestEventLifecycle(t *testing.T) {
 		rep.Events[0].Feedback == nil || rep.Events[0].Feedback.Delivered != 2 {
 		t.Fatalf("report events: %+v", rep.Events)
 	}
-	text := bot.FormatReport(rep, bot.ReportView{})
+	text := reporting.FormatReport(rep, reporting.ReportView{})
 	if !strings.Contains(text, "**Events**\n• Show & tell, December (Nov 10): 1 going, 1 maybe, 2 there · feedback 0/2") {
 		t.Fatalf("report text:\n%s", text)
 	}
 	var csv bytes.Buffer
-	if err := bot.WriteReportCSV(&csv, rep); err != nil || !strings.Contains(csv.String(), "events,1,\"Show & tell, December\",attended,2,") {
+	if err := reporting.WriteReportCSV(&csv, rep); err != nil || !strings.Contains(csv.String(), "events,1,\"Show & tell, December\",attended,2,") {
 		t.Fatalf("csv: %v\n%s", err, csv.String())
 	}
 	// Nothing is left to fire.
@@ -229,7 +231,7 @@ func TestEventLifecycle(t *testing.T) {
 		}
 	}
 	// After the end, RSVPs are refused.
-	if r := click(b, "dave", bot.ActionEventRSVP, "1:going", clock.Now()); r.Code != bot.EConflict {
+	if r := click(b, "dave", meetings.ActionEventRSVP, "1:going", clock.Now()); r.Code != bot.EConflict {
 		t.Fatalf("RSVP after the end: %+v", r)
 	}
 }
@@ -254,9 +256,9 @@ func TestEventCancel(t *testing.T) {
 	b, s, chat, clock := newEventBot(t)
 	carolSays(b, `event add "Webinar" "2026-11-05 16:00"`)
 	at := clock.Now()
-	click(b, "alice", bot.ActionEventRSVP, "1:going", at)
-	click(b, "bob", bot.ActionEventRSVP, "1:maybe", at)
-	click(b, "dave", bot.ActionEventRSVP, "1:not_going", at)
+	click(b, "alice", meetings.ActionEventRSVP, "1:going", at)
+	click(b, "bob", meetings.ActionEventRSVP, "1:maybe", at)
+	click(b, "dave", meetings.ActionEventRSVP, "1:not_going", at)
 	remind := schedulesOf(s, bot.ScheduleEventRemind)
 	if r := memberSays(b, "alice", "event cancel 1"); r.Code != bot.EForbidden {
 		t.Fatalf("member cancelling: %+v", r)
@@ -283,7 +285,7 @@ func TestEventCancel(t *testing.T) {
 	if len(chat.dmsTo("alice")) != 1 {
 		t.Fatal("a cancelled event's reminder went out")
 	}
-	if r := click(b, "dave", bot.ActionEventRSVP, "1:going", at); r.Code != bot.EConflict || !strings.Contains(r.Text, "cancelled") {
+	if r := click(b, "dave", meetings.ActionEventRSVP, "1:going", at); r.Code != bot.EConflict || !strings.Contains(r.Text, "cancelled") {
 		t.Fatalf("RSVP to a cancelled event: %+v", r)
 	}
 	if r := carolSays(b, "event cancel 1"); r.Code != bot.EConflict {
@@ -328,7 +330,7 @@ func TestEventICS(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	e := bot.CommunityEvent{ID: 7, Community: "slack:T1", Title: "Show; tell, and \\ learn — a rather long title that needs folding, surely, ünïcödé",
 		Start: time.Date(2026, 12, 3, 16, 0, 0, 0, paris), End: time.Date(2026, 12, 3, 17, 30, 0, 0, paris), Link: "https://meet.example.com/cop?x=1"}
-	ics := string(bot.EventICS(e, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)))
+	ics := string(meetings.EventICS(e, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)))
 	if !strings.HasSuffix(ics, "END:VCALENDAR\r\n") || strings.Count(ics, "\n") != strings.Count(ics, "\r\n") {
 		t.Fatalf("not CRLF:\n%q", ics)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/intros"
 )
 
 func cand(id string, offsetHours float64) bot.IntroCandidate {
@@ -373,22 +374,22 @@ func TestIntrosRoundFollowUpAndAnswers(t *testing.T) {
 		}
 	}
 	met := chat.dmsTo("alice")[1].Buttons[0]
-	if r := click(b, outsider, bot.ActionIntroAnswer, met.Value, clock.Now()); r.Code != bot.EForbidden {
+	if r := click(b, outsider, intros.ActionIntroAnswer, met.Value, clock.Now()); r.Code != bot.EForbidden {
 		t.Fatalf("%s answering for alice's group: %+v", outsider, r)
 	}
 	if g := groupOf(s, 1, "alice"); len(g.Answers) != 0 || !g.MetAt.IsZero() {
 		t.Fatalf("the outsider's answer counted: %+v", g)
 	}
 	for _, bad := range []string{"x:met", "1:maybe", ""} {
-		if r := click(b, "alice", bot.ActionIntroAnswer, bad, clock.Now()); r.Code != bot.EArgument {
+		if r := click(b, "alice", intros.ActionIntroAnswer, bad, clock.Now()); r.Code != bot.EArgument {
 			t.Errorf("value %q: %+v", bad, r)
 		}
 	}
-	if r := click(b, "alice", bot.ActionIntroAnswer, chat.dmsTo("alice")[1].Buttons[1].Value, clock.Now()); r.Code != "" || !strings.Contains(r.Text, "No rush") {
+	if r := click(b, "alice", intros.ActionIntroAnswer, chat.dmsTo("alice")[1].Buttons[1].Value, clock.Now()); r.Code != "" || !strings.Contains(r.Text, "No rush") {
 		t.Fatalf("not yet: %+v", r)
 	}
 	clock.Advance(time.Hour)
-	if r := click(b, "alice", bot.ActionIntroAnswer, met.Value, clock.Now()); r.Code != "" || !strings.Contains(r.Text, "Wonderful") {
+	if r := click(b, "alice", intros.ActionIntroAnswer, met.Value, clock.Now()); r.Code != "" || !strings.Contains(r.Text, "Wonderful") {
 		t.Fatalf("we met: %+v", r)
 	}
 	if g := groupOf(s, 1, "alice"); g.Answers["alice"] != bot.IntroMet || !g.MetAt.Equal(clock.Now()) {

@@ -50,7 +50,7 @@ func (b *Bot) Grace() map[ScheduleKind]time.Duration {
 
 // Permalinker returns the community's platform's link maker, if it has one.
 func (b *Bot) Permalinker(community string) Permalinker {
-	c, err := b.chat(community)
+	c, err := b.Chat(community)
 	if err != nil {
 		return nil
 	}

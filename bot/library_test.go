@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/charter"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 func memberSays(b *bot.Bot, member, text string) bot.Reply {
@@ -50,7 +53,7 @@ func TestWelcomeGoesOnceToNewMembers(t *testing.T) {
 	}
 	var welcomes []bot.Schedule
 	for _, sc := range s.schedules {
-		if sc.Kind == bot.ScheduleWelcome {
+		if sc.Kind == charter.ScheduleWelcome {
 			welcomes = append(welcomes, sc)
 		}
 	}
@@ -146,7 +149,7 @@ func TestStoriesAskForConsent(t *testing.T) {
 		t.Fatalf("story without text and without forms: %+v", r)
 	}
 	chat.caps.Forms = true
-	if r := memberSays(b, "alice", "story"); r.Form == nil || r.Form.ID != bot.FormStory {
+	if r := memberSays(b, "alice", "story"); r.Form == nil || r.Form.ID != library.FormStory {
 		t.Fatalf("story without text, with forms: %+v", r)
 	}
 	if r := carolSays(b, "stories"); !strings.Contains(r.Text, "(shareable with name): Pairing with a newcomer") {
@@ -159,14 +162,14 @@ func TestReflectionFeedsStories(t *testing.T) {
 	b, s, chat, _ := newCheckinBot(t)
 	chat.caps.Forms = true
 	carolSays(b, "checkin start reflection")
-	click(b, "alice", bot.ActionCheckinAnswer, "1:share:1", t0) // "Yes, anonymously"
-	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: bot.FormCheckin, Context: "1",
+	click(b, "alice", checkins.ActionCheckinAnswer, "1:share:1", t0) // "Yes, anonymously"
+	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: checkins.FormCheckin, Context: "1",
 		Values: map[string]string{"shift": "I ask for help sooner.", "story": "Our first async retro worked."}, At: t0})
 	st := s.lib().stories
 	if len(st) != 1 || st[0].Text != "Our first async retro worked." || st[0].Consent != bot.ConsentAnonymous || st[0].Run != 1 || st[0].Source != "checkin" {
 		t.Fatalf("stories: %+v", st)
 	}
-	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: bot.FormCheckin, Context: "1",
+	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: checkins.FormCheckin, Context: "1",
 		Values: map[string]string{"shift": "I ask for help sooner.", "story": "Our first async retro worked well."}, At: t0})
 	if st := s.lib().stories; len(st) != 1 || st[0].Text != "Our first async retro worked well." {
 		t.Fatalf("a changed answer should update its story: %+v", st)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 func TestLevelOf(t *testing.T) {
@@ -263,7 +264,7 @@ func TestForgetClearsOpenAnonymousAnswers(t *testing.T) {
 	b, s, _, _ := newCheckinBot(t)
 	s.events["x"] = bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: t0, Key: "x"}
 	carolSays(b, "checkin start event-feedback")
-	click(b, "alice", bot.ActionCheckinAnswer, "1:useful:5", t0)
+	click(b, "alice", checkins.ActionCheckinAnswer, "1:useful:5", t0)
 	if a, _ := s.Answers(ctx, 1); len(a) != 1 {
 		t.Fatalf("answers before: %+v", a)
 	}

@@ -27,12 +27,12 @@ func (p Pilot) Active() bool { return !p.StartedAt.IsZero() && p.LaunchedAt.IsZe
 
 // inChannel reports whether Hearth acts in channel ("" is a DM or the
 // community itself: always).
-func (p Pilot) inChannel(channel string) bool {
+func (p Pilot) InChannel(channel string) bool {
 	return !p.Active() || channel == "" || len(p.Channels) == 0 || slices.Contains(p.Channels, channel)
 }
 
 // forMember reports whether Hearth acts for member.
-func (p Pilot) forMember(member string) bool {
+func (p Pilot) ForMember(member string) bool {
 	return !p.Active() || len(p.Members) == 0 || slices.Contains(p.Members, member)
 }
 
@@ -52,7 +52,7 @@ func (b *Bot) pilotCommands() []CommandSpec {
 
 // pilot returns the community's pilot, from memory after the first read:
 // the event path asks for every batch.
-func (b *Bot) pilot(ctx context.Context, community string) (Pilot, error) {
+func (b *Bot) Pilot(ctx context.Context, community string) (Pilot, error) {
 	b.mu.RLock()
 	p, ok := b.pilots[community]
 	b.mu.RUnlock()
@@ -93,7 +93,7 @@ func (b *Bot) savePilot(ctx context.Context, community string, p Pilot) error {
 func (b *Bot) pilotScope(ctx context.Context, community, text string) (channels, members []string, err error) {
 	for _, tok := range strings.Fields(text) {
 		if _, _, ok := ParseChannelRef(tok); ok {
-			ch, err := b.resolveChannel(ctx, community, tok)
+			ch, err := b.ResolveChannel(ctx, community, tok)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -101,20 +101,20 @@ func (b *Bot) pilotScope(ctx context.Context, community, text string) (channels,
 			continue
 		}
 		if _, _, ok := ParseMemberRef(tok); ok {
-			m, err := b.resolveMember(ctx, community, tok)
+			m, err := b.ResolveMember(ctx, community, tok)
 			if err != nil {
 				return nil, nil, err
 			}
 			members = append(members, m.ID)
 			continue
 		}
-		return nil, nil, Errorf(EArgument, "%q is neither a channel nor a member: name them like `#design @alice`.", clip(tok, 40))
+		return nil, nil, Errorf(EArgument, "%q is neither a channel nor a member: name them like `#design @alice`.", Clip(tok, 40))
 	}
 	return channels, members, nil
 }
 
 func (b *Bot) cmdPilotStart(ctx context.Context, inv Invocation) (Reply, error) {
-	p, err := b.pilot(ctx, inv.Community)
+	p, err := b.Pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -136,7 +136,7 @@ func (b *Bot) cmdPilotStart(ctx context.Context, inv Invocation) (Reply, error) 
 		return Reply{}, err
 	}
 	b.log.InfoContext(ctx, "pilot started", "community", inv.Community, "channels", len(p.Channels), "members", len(p.Members))
-	return privateText("The pilot has started. %s `/hearth launch` opens Hearth to everyone.", b.pilotLine(ctx, inv.Community, p)), nil
+	return PrivateText("The pilot has started. %s `/hearth launch` opens Hearth to everyone.", b.pilotLine(ctx, inv.Community, p)), nil
 }
 
 func dedupe(s []string) []string {
@@ -145,7 +145,7 @@ func dedupe(s []string) []string {
 }
 
 func (b *Bot) cmdPilotAdd(ctx context.Context, inv Invocation) (Reply, error) {
-	p, err := b.pilot(ctx, inv.Community)
+	p, err := b.Pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -161,7 +161,7 @@ func (b *Bot) cmdPilotAdd(ctx context.Context, inv Invocation) (Reply, error) {
 	if err := b.savePilot(ctx, inv.Community, p); err != nil {
 		return Reply{}, err
 	}
-	return privateText("The pilot now covers: %s", b.pilotLine(ctx, inv.Community, p)), nil
+	return PrivateText("The pilot now covers: %s", b.pilotLine(ctx, inv.Community, p)), nil
 }
 
 // pilotLine says where and for whom the pilot runs.
@@ -178,7 +178,7 @@ func (b *Bot) pilotLine(ctx context.Context, community string, p Pilot) string {
 	if len(p.Members) > 0 {
 		var names []string
 		for _, id := range p.Members {
-			names = append(names, b.memberName(ctx, community, id))
+			names = append(names, b.MemberName(ctx, community, id))
 		}
 		who = strings.Join(names, ", ")
 	}
@@ -186,34 +186,34 @@ func (b *Bot) pilotLine(ctx context.Context, community string, p Pilot) string {
 }
 
 func (b *Bot) cmdLaunch(ctx context.Context, inv Invocation) (Reply, error) {
-	p, err := b.pilot(ctx, inv.Community)
+	p, err := b.Pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
 	}
 	if !p.Active() {
 		if !p.LaunchedAt.IsZero() {
-			return privateText("Hearth launched on %s already.", p.LaunchedAt.In(b.loc).Format("Jan 2, 2006")), nil
+			return PrivateText("Hearth launched on %s already.", p.LaunchedAt.In(b.loc).Format("Jan 2, 2006")), nil
 		}
-		return privateText("There is no pilot to end: Hearth already acts everywhere, for everyone."), nil
+		return PrivateText("There is no pilot to end: Hearth already acts everywhere, for everyone."), nil
 	}
 	p.LaunchedAt = inv.At
 	if err := b.savePilot(ctx, inv.Community, p); err != nil {
 		return Reply{}, err
 	}
 	b.log.InfoContext(ctx, "launched", "community", inv.Community)
-	return privateText("Launched! Hearth now acts in every channel, for every member. `/hearth pilot status` compares the time since launch with the pilot."), nil
+	return PrivateText("Launched! Hearth now acts in every channel, for every member. `/hearth pilot status` compares the time since launch with the pilot."), nil
 }
 
 func (b *Bot) cmdPilotStatus(ctx context.Context, inv Invocation) (Reply, error) {
-	p, err := b.pilot(ctx, inv.Community)
+	p, err := b.Pilot(ctx, inv.Community)
 	if err != nil {
 		return Reply{}, err
 	}
 	switch {
 	case p.StartedAt.IsZero():
-		return privateText("There has been no pilot. `/hearth pilot start #channel @member…` starts one: Hearth then acts only there, for them, until `/hearth launch`."), nil
+		return PrivateText("There has been no pilot. `/hearth pilot start #channel @member…` starts one: Hearth then acts only there, for them, until `/hearth launch`."), nil
 	case p.Active():
-		return privateText("**Pilot** since %s. %s", p.StartedAt.In(b.loc).Format("Jan 2"), b.pilotLine(ctx, inv.Community, p)), nil
+		return PrivateText("**Pilot** since %s. %s", p.StartedAt.In(b.loc).Format("Jan 2"), b.pilotLine(ctx, inv.Community, p)), nil
 	}
 	cmp, err := ComparePilot(ctx, b.store, inv.Community, p, inv.At)
 	if err != nil {
@@ -269,8 +269,8 @@ func ComparePilot(ctx context.Context, r Reporter, community string, p Pilot, no
 func FormatPilotComparison(c PilotComparison, loc *time.Location) string {
 	line := func(name string, f PeriodFigures) string {
 		return fmt.Sprintf("• %s (%s – %s, %.1f weeks): %s, %s (%.1f a week), %s",
-			name, f.From.In(loc).Format("Jan 2"), f.To.Add(-time.Second).In(loc).Format("Jan 2"), f.Weeks, plural(f.ActiveMembers, "active member"),
-			plural(f.Posts, "post"), f.PostsPerWeek, plural(f.CheckinAnswers, "check-in answer"))
+			name, f.From.In(loc).Format("Jan 2"), f.To.Add(-time.Second).In(loc).Format("Jan 2"), f.Weeks, Plural(f.ActiveMembers, "active member"),
+			Plural(f.Posts, "post"), f.PostsPerWeek, Plural(f.CheckinAnswers, "check-in answer"))
 	}
 	return "**Pilot and launch**\n" + line("Pilot", c.Pilot) + "\n" + line("Since launch", c.SinceLaunch)
 }

@@ -138,7 +138,7 @@ func (b *Bot) isPromptPost(ctx context.Context, community, channel, message stri
 }
 
 // rememberPromptPost records a prompt Hearth just posted.
-func (b *Bot) rememberPromptPost(ctx context.Context, p PromptPost) error {
+func (b *Bot) RememberPromptPost(ctx context.Context, p PromptPost) error {
 	if err := b.store.RecordPromptPost(ctx, p); err != nil {
 		return fmt.Errorf("record prompt post: %w", err)
 	}

@@ -215,7 +215,7 @@ func nameUnanswered(ctx context.Context, r ReportSource, rep *Report) {
 				channels[u.Channel] = ""
 			}
 		}
-		u.AuthorName, u.ChannelName = nameOr(u.AuthorName, members[u.Author]), nameOr(u.ChannelName, channels[u.Channel])
+		u.AuthorName, u.ChannelName = NameOr(u.AuthorName, members[u.Author]), NameOr(u.ChannelName, channels[u.Channel])
 	}
 }
 

@@ -8,19 +8,19 @@ import (
 )
 
 // formatEvents writes a report's or digest's events section.
-func formatEvents(sb *strings.Builder, evs []EventSummary, loc *time.Location, limit int) {
+func FormatEvents(sb *strings.Builder, evs []EventSummary, loc *time.Location, limit int) {
 	if len(evs) == 0 {
 		return
 	}
 	sb.WriteString("**Events**\n")
 	for _, e := range evs[:min(limit, len(evs))] {
-		sb.WriteString("• " + eventLine(e, loc) + "\n")
+		sb.WriteString("• " + EventLine(e, loc) + "\n")
 	}
-	more(sb, len(evs), limit)
+	More(sb, len(evs), limit)
 }
 
 // eventLine sums up one event held: RSVPs, attendance, feedback.
-func eventLine(e EventSummary, loc *time.Location) string {
+func EventLine(e EventSummary, loc *time.Location) string {
 	s := fmt.Sprintf("%s (%s): %d going, %d maybe, %d there", e.Title, e.Start.In(loc).Format("Jan 2"), e.Going, e.Maybe, e.Attended)
 	if f := e.Feedback; f != nil {
 		s += fmt.Sprintf(" · feedback %d/%d", f.Respondents, f.Delivered)
@@ -32,7 +32,7 @@ func eventLine(e EventSummary, loc *time.Location) string {
 }
 
 // eventCSVRows adds a report's events to its CSV.
-func eventCSVRows(evs []EventSummary, add func(section, id, name, field, value, previous string)) {
+func EventCSVRows(evs []EventSummary, add func(section, id, name, field, value, previous string)) {
 	for _, e := range evs {
 		id := strconv.FormatInt(e.ID, 10)
 		add("events", id, e.Title, "start", e.Start.Format(time.RFC3339), "")
@@ -50,11 +50,11 @@ func eventCSVRows(evs []EventSummary, add func(section, id, name, field, value, 
 
 // introsLine is the report's and the digest's line on intros ("" when
 // there were none).
-func introsLine(r IntroCounts) string {
+func IntrosLine(r IntroCounts) string {
 	if r == (IntroCounts{}) {
 		return ""
 	}
-	return fmt.Sprintf("Intros: %s made, %d met", plural(r.Made, "group"), r.Met)
+	return fmt.Sprintf("Intros: %s made, %d met", Plural(r.Made, "group"), r.Met)
 }
 
 // EventSummary is one event held in a report's period (it ended in it and

@@ -47,7 +47,7 @@ func (b *Bot) cmdScheduleList(ctx context.Context, inv Invocation) (Reply, error
 		return Reply{}, err
 	}
 	if len(all) == 0 {
-		return privateText("Nothing is scheduled. Try `/hearth prompt deck schedule \"every monday at 9:00\"` or `/hearth digest schedule`."), nil
+		return PrivateText("Nothing is scheduled. Try `/hearth prompt deck schedule \"every monday at 9:00\"` or `/hearth digest schedule`."), nil
 	}
 	var sb strings.Builder
 	sb.WriteString("**Schedules**\n")
@@ -58,9 +58,9 @@ func (b *Bot) cmdScheduleList(ctx context.Context, inv Invocation) (Reply, error
 		}
 		if s.Paused {
 			sb.WriteString(", paused")
-		} else if sp, err := b.parseSpecIn(s.Spec, b.zone(s.TZ)); err == nil {
+		} else if sp, err := b.ParseSpecIn(s.Spec, b.Zone(s.TZ)); err == nil {
 			if next := sp.Next(inv.At); !next.IsZero() {
-				sb.WriteString(", next " + whenIn(next, b.zone(s.TZ)))
+				sb.WriteString(", next " + WhenIn(next, b.Zone(s.TZ)))
 			}
 		} else {
 			sb.WriteString(", unreadable: remove it and schedule again")
@@ -72,9 +72,9 @@ func (b *Bot) cmdScheduleList(ctx context.Context, inv Invocation) (Reply, error
 		for _, f := range recent {
 			switch f.Status {
 			case Skipped:
-				fmt.Fprintf(&sb, "; skipped %s (Hearth was down)", missedLabel(f, b.when(f.At)))
+				fmt.Fprintf(&sb, "; skipped %s (Hearth was down)", missedLabel(f, b.When(f.At)))
 			case Failed:
-				fmt.Fprintf(&sb, "; failed %s", b.when(f.At))
+				fmt.Fprintf(&sb, "; failed %s", b.When(f.At))
 			}
 		}
 		sb.WriteString("\n")
@@ -121,15 +121,15 @@ func (b *Bot) setPaused(ctx context.Context, inv Invocation, paused bool) (Reply
 		if paused {
 			state = "paused"
 		}
-		return privateText("Schedule #%d is already %s.", s.ID, state), nil
+		return PrivateText("Schedule #%d is already %s.", s.ID, state), nil
 	}
 	if err := b.store.SetSchedulePaused(ctx, inv.Community, s.ID, paused); err != nil {
 		return Reply{}, err
 	}
 	if paused {
-		return privateText("Paused schedule #%d (%s). `/hearth schedule resume %d` starts it again.", s.ID, b.describeSchedule(ctx, s), s.ID), nil
+		return PrivateText("Paused schedule #%d (%s). `/hearth schedule resume %d` starts it again.", s.ID, b.describeSchedule(ctx, s), s.ID), nil
 	}
-	return privateText("Resumed schedule #%d (%s).", s.ID, b.describeSchedule(ctx, s)), nil
+	return PrivateText("Resumed schedule #%d (%s).", s.ID, b.describeSchedule(ctx, s)), nil
 }
 
 func (b *Bot) cmdScheduleRemove(ctx context.Context, inv Invocation) (Reply, error) {
@@ -141,16 +141,16 @@ func (b *Bot) cmdScheduleRemove(ctx context.Context, inv Invocation) (Reply, err
 		return Reply{}, err
 	}
 	b.log.InfoContext(ctx, "schedule removed", "community", inv.Community, "schedule", s.ID, "by", inv.Member)
-	return privateText("Removed schedule #%d (%s).", s.ID, b.describeSchedule(ctx, s)), nil
+	return PrivateText("Removed schedule #%d (%s).", s.ID, b.describeSchedule(ctx, s)), nil
 }
 
 func (b *Bot) cmdSchedulePreview(ctx context.Context, inv Invocation) (Reply, error) {
-	tz, err := zoneArg(inv)
+	tz, err := ZoneArg(inv)
 	if err != nil {
 		return Reply{}, err
 	}
-	loc := b.zone(tz)
-	sp, err := b.parseSpecIn(inv.Arg("spec"), loc)
+	loc := b.Zone(tz)
+	sp, err := b.ParseSpecIn(inv.Arg("spec"), loc)
 	if err != nil {
 		return Reply{}, err
 	}
@@ -159,10 +159,10 @@ func (b *Bot) cmdSchedulePreview(ctx context.Context, inv Invocation) (Reply, er
 		if t = sp.Next(t); t.IsZero() {
 			break
 		}
-		times = append(times, "• "+whenIn(t, loc))
+		times = append(times, "• "+WhenIn(t, loc))
 	}
 	if len(times) == 0 {
 		return Reply{}, Errorf(EArgument, "The schedule %q never falls due.", inv.Arg("spec"))
 	}
-	return privateText("%q runs next at (%s):\n%s", inv.Arg("spec"), loc, strings.Join(times, "\n")), nil
+	return PrivateText("%q runs next at (%s):\n%s", inv.Arg("spec"), loc, strings.Join(times, "\n")), nil
 }

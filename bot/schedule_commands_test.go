@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // fakeChat records what the core posts.
@@ -71,7 +72,7 @@ func newSchedulingBot(t *testing.T) (*bot.Bot, *fakeStore, *fakeChat, *bot.Manua
 	clock := bot.NewManualClock(t0)
 	b, err := bot.New(bot.Config{Store: s, Clock: clock, Facilitators: []string{"carol"}, Specs: hourlySpecs{},
 		Charter: charterFunc(func(_ string, w []bot.WeekPoint) ([]byte, error) {
-			if len(w) != bot.DigestWeeks {
+			if len(w) != reporting.DigestWeeks {
 				t.Errorf("chart of %d weeks", len(w))
 			}
 			return []byte("png"), nil
@@ -204,8 +205,8 @@ func TestDigestCommands(t *testing.T) {
 	if r.Code != "" || !r.Private || !strings.Contains(r.Text, "Weekly digest · Oct 26 – Nov 2, 2026") || r.Image == nil {
 		t.Fatalf("digest now without a channel: %+v", r)
 	}
-	if len(s.queries) != 2+bot.DigestWeeks {
-		t.Errorf("digest made %d report queries, want the week, the week before and %d chart weeks", len(s.queries), bot.DigestWeeks)
+	if len(s.queries) != 2+reporting.DigestWeeks {
+		t.Errorf("digest made %d report queries, want the week, the week before and %d chart weeks", len(s.queries), reporting.DigestWeeks)
 	}
 	r = carolSays(b, "digest schedule")
 	if !strings.Contains(r.Text, "every monday at 9:00") {

@@ -8,11 +8,11 @@ import (
 )
 
 // parseSpec reads a schedule spec in the community zone.
-func (b *Bot) parseSpec(spec string) (Spec, error) {
-	return b.parseSpecIn(spec, b.loc)
+func (b *Bot) ParseSpec(spec string) (Spec, error) {
+	return b.ParseSpecIn(spec, b.loc)
 }
 
-func (b *Bot) parseSpecIn(spec string, loc *time.Location) (Spec, error) {
+func (b *Bot) ParseSpecIn(spec string, loc *time.Location) (Spec, error) {
 	if b.specs == nil {
 		return nil, Errorf(EConflict, "Scheduling is not available in this Hearth.")
 	}
@@ -20,7 +20,7 @@ func (b *Bot) parseSpecIn(spec string, loc *time.Location) (Spec, error) {
 }
 
 // zone is the time zone a schedule is read in: its own, or the community's.
-func (b *Bot) zone(tz string) *time.Location {
+func (b *Bot) Zone(tz string) *time.Location {
 	if tz != "" {
 		if loc, err := time.LoadLocation(tz); err == nil {
 			return loc
@@ -31,25 +31,25 @@ func (b *Bot) zone(tz string) *time.Location {
 
 // zoneArg reads the optional tz argument ("tz=Europe/Paris" or the bare
 // name, as Discord's typed option gives it); "" means the community's.
-func zoneArg(inv Invocation) (string, error) {
+func ZoneArg(inv Invocation) (string, error) {
 	tok := strings.TrimSpace(strings.TrimPrefix(inv.Arg("tz"), "tz="))
 	if tok == "" {
 		return "", nil
 	}
 	if _, err := time.LoadLocation(tok); err != nil || tok == "Local" {
-		return "", Errorf(EArgument, "I don't know the time zone %q. Use a name like `tz=Europe/Paris` or `tz=America/New_York`.", clip(tok, 40))
+		return "", Errorf(EArgument, "I don't know the time zone %q. Use a name like `tz=Europe/Paris` or `tz=America/New_York`.", Clip(tok, 40))
 	}
 	return tok, nil
 }
 
 // addSchedule validates and stores a schedule, and says when it first runs.
-func (b *Bot) addSchedule(ctx context.Context, inv Invocation, s Schedule) (Schedule, time.Time, error) {
-	tz, err := zoneArg(inv)
+func (b *Bot) AddSchedule(ctx context.Context, inv Invocation, s Schedule) (Schedule, time.Time, error) {
+	tz, err := ZoneArg(inv)
 	if err != nil {
 		return Schedule{}, time.Time{}, err
 	}
 	s.TZ = tz
-	sp, err := b.parseSpecIn(s.Spec, b.zone(tz))
+	sp, err := b.ParseSpecIn(s.Spec, b.Zone(tz))
 	if err != nil {
 		return Schedule{}, time.Time{}, err
 	}
@@ -66,9 +66,9 @@ func (b *Bot) addSchedule(ctx context.Context, inv Invocation, s Schedule) (Sche
 }
 
 // targetChannel is the channel argument, or the channel the command was run in.
-func (b *Bot) targetChannel(ctx context.Context, inv Invocation) (Channel, error) {
+func (b *Bot) TargetChannel(ctx context.Context, inv Invocation) (Channel, error) {
 	if tok := inv.Arg("channel"); tok != "" {
-		return b.resolveChannel(ctx, inv.Community, tok)
+		return b.ResolveChannel(ctx, inv.Community, tok)
 	}
 	if inv.Channel == "" {
 		return Channel{}, Errorf(EArgument, "Which channel? Name one, like `#general`, or run the command in that channel.")
@@ -76,17 +76,17 @@ func (b *Bot) targetChannel(ctx context.Context, inv Invocation) (Channel, error
 	return Channel{ID: inv.Channel, Name: inv.ChannelName}, nil
 }
 
-func (b *Bot) when(t time.Time) string { return whenIn(t, b.loc) }
+func (b *Bot) When(t time.Time) string { return WhenIn(t, b.loc) }
 
 func (b *Bot) ChannelName(ctx context.Context, community, id string) string {
 	if ch, err := b.store.Channel(ctx, community, id); err == nil {
-		return channelLabel(ch.ID, ch.Name)
+		return ChannelLabel(ch.ID, ch.Name)
 	}
 	return id
 }
 
 // payloadID is the id a one-shot schedule names: a run (reminder, close) or a nudge.
-func payloadID(s Schedule) int64 {
+func PayloadID(s Schedule) int64 {
 	id, _ := strconv.ParseInt(s.Payload, 10, 64)
 	return id
 }

@@ -100,7 +100,7 @@ const (
 func (s *Survey) Validate() error {
 	s.Name = strings.ToLower(strings.TrimSpace(s.Name))
 	if !validSurveyName(s.Name) {
-		return Errorf(EArgument, "A survey needs a name of letters, digits and dashes, like `pulse` (got %q).", clip(s.Name, 40))
+		return Errorf(EArgument, "A survey needs a name of letters, digits and dashes, like `pulse` (got %q).", Clip(s.Name, 40))
 	}
 	if s.Title == "" {
 		s.Title = s.Name
@@ -143,14 +143,14 @@ func (s *Survey) Validate() error {
 			}
 		case QuestionYesNo, QuestionText:
 		default:
-			return questionError(i, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, clip(string(q.Kind), 20))
+			return questionError(i, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, Clip(string(q.Kind), 20))
 		}
 	}
 	if s.buttonRows() > maxButtonRows {
 		return Errorf(EArgument, "Survey %s has too many choices for one chat message: its buttons need %d rows, and Discord shows %d (each choice question takes a row per %d options; written answers take one more). Split it into two surveys.",
-			s.Name, s.buttonRows(), maxButtonRows, maxButtonsPerRow)
+			s.Name, s.buttonRows(), maxButtonRows, MaxButtonsPerRow)
 	}
-	if n := len(s.textQuestions()); n > maxTextQuestions {
+	if n := len(s.TextQuestions()); n > maxTextQuestions {
 		return Errorf(EArgument, "Survey %s has %d free-text questions; a form holds %d. Split it into two surveys.", s.Name, n, maxTextQuestions)
 	}
 	st := &s.Settings
@@ -163,14 +163,14 @@ func (s *Survey) Validate() error {
 			return Errorf(EArgument, "Survey %s goes to a list of members, but the list is empty.", s.Name)
 		}
 	default:
-		return Errorf(EArgument, "Survey %s: the audience %q is not one of all, channel, list.", s.Name, clip(string(st.Audience), 20))
+		return Errorf(EArgument, "Survey %s: the audience %q is not one of all, channel, list.", s.Name, Clip(string(st.Audience), 20))
 	}
 	switch st.Delivery {
 	case "":
 		st.Delivery = DeliverDM
 	case DeliverDM, DeliverChannel:
 	default:
-		return Errorf(EArgument, "Survey %s: the delivery %q is not dm or channel.", s.Name, clip(string(st.Delivery), 20))
+		return Errorf(EArgument, "Survey %s: the delivery %q is not dm or channel.", s.Name, Clip(string(st.Delivery), 20))
 	}
 	if st.Window == 0 {
 		st.Window = DefaultWindow
@@ -183,7 +183,7 @@ func (s *Survey) Validate() error {
 		st.ResultsTo = "facilitators"
 	case "facilitators", "channel":
 	default:
-		return Errorf(EArgument, "Survey %s: results go to facilitators or channel, not %q.", s.Name, clip(st.ResultsTo, 20))
+		return Errorf(EArgument, "Survey %s: results go to facilitators or channel, not %q.", s.Name, Clip(st.ResultsTo, 20))
 	}
 	return nil
 }
@@ -258,10 +258,10 @@ func SurveyTemplates() []Survey {
 // five rows of five buttons, and a modal holds five inputs.
 const (
 	maxButtonRows     = 5
-	maxButtonsPerRow  = 5
+	MaxButtonsPerRow  = 5
 	maxTextQuestions  = 5
 	MaxTextAnswer     = 2000 // characters of a free-text answer
-	checkinTextPrompt = 45   // Discord's limit on a modal input's label
+	CheckinTextPrompt = 45   // Discord's limit on a modal input's label
 )
 
 // buttonRows is how many rows of buttons the survey's post needs.
@@ -272,8 +272,8 @@ func (s Survey) buttonRows() int {
 		case QuestionText:
 			text = true
 		default:
-			n := len(q.options())
-			rows += (n + maxButtonsPerRow - 1) / maxButtonsPerRow
+			n := len(q.Options())
+			rows += (n + MaxButtonsPerRow - 1) / MaxButtonsPerRow
 		}
 	}
 	if text {
@@ -283,7 +283,7 @@ func (s Survey) buttonRows() int {
 }
 
 // options are a choice question's options as (label, value) pairs.
-func (q Question) options() [][2]string {
+func (q Question) Options() [][2]string {
 	var out [][2]string
 	switch q.Kind {
 	case QuestionScale:
@@ -302,7 +302,7 @@ func (q Question) options() [][2]string {
 
 // answerValue turns a button's option into the stored answer, or false
 // when the option is not one of the question's.
-func (q Question) answerValue(option string) (string, bool) {
+func (q Question) AnswerValue(option string) (string, bool) {
 	switch q.Kind {
 	case QuestionScale:
 		n, err := strconv.Atoi(option)
@@ -319,7 +319,7 @@ func (q Question) answerValue(option string) (string, bool) {
 	return "", false
 }
 
-func (s Survey) question(id string) (Question, bool) {
+func (s Survey) Question(id string) (Question, bool) {
 	for _, q := range s.Questions {
 		if q.ID == id {
 			return q, true
@@ -328,7 +328,7 @@ func (s Survey) question(id string) (Question, bool) {
 	return Question{}, false
 }
 
-func (s Survey) textQuestions() []Question {
+func (s Survey) TextQuestions() []Question {
 	var out []Question
 	for _, q := range s.Questions {
 		if q.Kind == QuestionText {

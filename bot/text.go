@@ -8,11 +8,11 @@ import (
 	"time"
 )
 
-func whenIn(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon Jan 2 15:04 MST") }
+func WhenIn(t time.Time, loc *time.Location) string { return t.In(loc).Format("Mon Jan 2 15:04 MST") }
 
 // platformError passes a platform's own *Error through and wraps anything
 // else, so the person reads "I'm not in #x" rather than an apology.
-func platformError(err error, what string) error {
+func PlatformError(err error, what string) error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
@@ -20,19 +20,19 @@ func platformError(err error, what string) error {
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-func privateText(format string, args ...any) Reply {
+func PrivateText(format string, args ...any) Reply {
 	return Reply{Post: Post{Text: fmt.Sprintf(format, args...)}, Private: true}
 }
 
-func more(sb *strings.Builder, n, limit int) {
+func More(sb *strings.Builder, n, limit int) {
 	if n > limit {
 		fmt.Fprintf(sb, "  …and %d more (`hearth report --format json` has them all)\n", n-limit)
 	}
 }
 
-func channelLabel(id, name string) string { return nameOr(name, id) }
+func ChannelLabel(id, name string) string { return NameOr(name, id) }
 
-func nameOr(name, id string) string {
+func NameOr(name, id string) string {
 	if name != "" {
 		return name
 	}
@@ -40,7 +40,7 @@ func nameOr(name, id string) string {
 }
 
 // trend renders the change from before to now: " (▲3)", " (▼2)", " (=)".
-func trend(now, before int) string {
+func Trend(now, before int) string {
 	switch {
 	case now > before:
 		return fmt.Sprintf(" (▲%d)", now-before)
@@ -50,7 +50,7 @@ func trend(now, before int) string {
 	return " (=)"
 }
 
-func plural(n int, word string) string {
+func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
@@ -63,7 +63,7 @@ func plural(n int, word string) string {
 	return strconv.Itoa(n) + " " + word
 }
 
-func names(ns []string) string {
+func Names(ns []string) string {
 	const show = 10
 	if len(ns) <= show {
 		return strings.Join(ns, ", ")
@@ -72,15 +72,15 @@ func names(ns []string) string {
 }
 
 // spell writes a window the way people say it: "2 days", "36 hours".
-func spell(d time.Duration) string {
+func Spell(d time.Duration) string {
 	if d%(24*time.Hour) == 0 {
-		return plural(int(d/(24*time.Hour)), "day")
+		return Plural(int(d/(24*time.Hour)), "day")
 	}
-	return plural(int(d/time.Hour), "hour")
+	return Plural(int(d/time.Hour), "hour")
 }
 
 // pointsTrend renders a change of a decimal figure: " (▲0.4)", " (▼5%)", " (=)".
-func pointsTrend(now, before float64, unit string) string {
+func PointsTrend(now, before float64, unit string) string {
 	d := now - before
 	switch {
 	case d >= 0.05:

@@ -23,8 +23,8 @@ type Config struct {
 	// Location is the zone of schedules whose TZ is "" (HEARTH_TZ);
 	// default UTC.
 	Location *time.Location
-	// Grace is how late a missed firing may still run, per kind; default
-	// bot.DefaultGrace. Kinds not listed get DefaultKindGrace.
+	// Grace is how late a missed firing may still run, per kind (cmd/hearth
+	// passes the jobs' own, bot.Bot.Grace). Kinds not listed get DefaultKindGrace.
 	Grace map[bot.ScheduleKind]time.Duration
 	Log   *slog.Logger // default: discard
 	// Wait is how Run waits between passes: it returns nil after d, or an
@@ -80,11 +80,7 @@ func New(cfg Config) (*Runner, error) {
 	if r.wait == nil {
 		r.wait = sleep
 	}
-	grace := cfg.Grace
-	if grace == nil {
-		grace = bot.DefaultGrace
-	}
-	for k, d := range grace { // a copy: callers (and bot.DefaultGrace) may change theirs
+	for k, d := range cfg.Grace { // a copy: callers may change theirs
 		if d < 0 {
 			return nil, fmt.Errorf("schedules: negative grace %v for kind %q", d, k)
 		}

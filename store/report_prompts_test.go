@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // promptReply is what the core records beside a reply in a prompt's thread.
@@ -99,7 +100,7 @@ func TestReportPrompts(t *testing.T) {
 		t.Errorf("activity %+v, want %+v", rep.Activity, want)
 	}
 	// The digest shows them.
-	d, err := bot.BuildDigest(ctx, db, community, at(7, 0), 0)
+	d, err := reporting.BuildDigest(ctx, db, community, at(7, 0), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

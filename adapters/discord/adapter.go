@@ -67,6 +67,8 @@ type Config struct {
 	PublicKey string
 
 	Handler bot.Handler
+	// Commands is the /hearth command table to register (bot.Bot.Commands).
+	Commands []bot.CommandSpec
 	// Clock dates what Discord does not (reactions, leaves, deletions,
 	// directory reads). Default: the wall clock.
 	Clock bot.Clock
@@ -213,7 +215,7 @@ func New(cfg Config) (*Adapter, error) {
 		a.pubKey = key
 	}
 	var err error
-	if a.cmds, err = buildCommands(bot.Commands()); err != nil {
+	if a.cmds, err = buildCommands(cfg.Commands); err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
 	client, err := httpClient(cfg.HTTPClient, cfg.APIURL)

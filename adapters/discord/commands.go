@@ -36,10 +36,10 @@ type commandSet struct {
 }
 
 // CommandSchema returns the /hearth command Hearth registers, generated
-// from bot.Commands(): one sub-command per entry, entries with a two-word
-// path grouped under their first word.
-func CommandSchema() (*discordgo.ApplicationCommand, error) {
-	cs, err := buildCommands(bot.Commands())
+// from the command table (bot.Bot.Commands): one sub-command per entry,
+// entries with a two-word path grouped under their first word.
+func CommandSchema(table []bot.CommandSpec) (*discordgo.ApplicationCommand, error) {
+	cs, err := buildCommands(table)
 	if err != nil {
 		return nil, err
 	}

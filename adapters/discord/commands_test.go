@@ -14,6 +14,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -201,7 +202,7 @@ func TestSlowCommandDeferredThenEdited(t *testing.T) {
 		case <-release:
 		case <-ctx.Done():
 		}
-		return bot.Reply{Post: bot.Post{Text: long, Buttons: []bot.Button{{ActionID: bot.ActionReport, Label: "Last 30 days", Value: "30d"}}}, Private: true}
+		return bot.Reply{Post: bot.Post{Text: long, Buttons: []bot.Button{{ActionID: reporting.ActionReport, Label: "Last 30 days", Value: "30d"}}}, Private: true}
 	}
 	in, err := h.fake.Slash(member(alice, fakediscord.PermManageGuild), "hearth", fakediscord.SubCommand("report"))
 	check(t, err)
@@ -237,7 +238,7 @@ func TestButtonClick(t *testing.T) {
 	longValue := strings.Repeat("x", 120)
 	h.rec.command = func(context.Context, bot.Command) bot.Reply {
 		return bot.Reply{Post: bot.Post{Text: "**Report**", Buttons: []bot.Button{
-			{ActionID: bot.ActionReport, Label: "Last 30 days", Value: "30d <#201>", Style: bot.StylePrimary},
+			{ActionID: reporting.ActionReport, Label: "Last 30 days", Value: "30d <#201>", Style: bot.StylePrimary},
 			{ActionID: "test.long", Label: "Long", Value: longValue},
 		}}, Private: true}
 	}
@@ -269,7 +270,7 @@ func TestButtonClick(t *testing.T) {
 		t.Fatalf("actions %+v", acts)
 	}
 	want := bot.Action{Community: community, Channel: generalID, Member: aliceID, MemberName: "Alice", Admin: true,
-		ActionID: bot.ActionReport, Value: "30d <#201>", Post: bot.PostRef{Channel: generalID, ID: msgID, At: fakediscord.SnowflakeTime(msgID)},
+		ActionID: reporting.ActionReport, Value: "30d <#201>", Post: bot.PostRef{Channel: generalID, ID: msgID, At: fakediscord.SnowflakeTime(msgID)},
 		At: fakediscord.SnowflakeTime(click.ID)}
 	if !equalAction(acts[0], want) {
 		t.Errorf("action:\n got %+v\nwant %+v", acts[0], want)

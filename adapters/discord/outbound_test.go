@@ -11,6 +11,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 func TestCapabilities(t *testing.T) {
@@ -30,7 +31,7 @@ func TestPostChannelWithButtonsAndImage(t *testing.T) {
 	png := []byte("\x89PNG fake chart")
 	ref, err := h.a.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: community, Channel: generalID}, bot.Post{
 		Text:    "**Weekly report** for <@501>",
-		Buttons: []bot.Button{{ActionID: bot.ActionReport, Label: "Last 30 days", Value: "30d", Style: bot.StyleDanger}},
+		Buttons: []bot.Button{{ActionID: reporting.ActionReport, Label: "Last 30 days", Value: "30d", Style: bot.StyleDanger}},
 		Image:   &bot.File{Name: "chart.png", ContentType: "image/png", Data: png},
 	})
 	check(t, err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 const testSecret = "hearth-test-signing-secret"
@@ -191,7 +192,7 @@ func TestHTTPSlashCommandButtonAndModal(t *testing.T) {
 			return bot.Reply{Form: &bot.Form{ID: "hearth.checkin", Title: "Check-in", Context: "w48",
 				Fields: []bot.Field{{ID: "mood", Label: "Mood"}}}}
 		}
-		return bot.Reply{Private: true, Post: bot.Post{Text: "**Report**", Buttons: []bot.Button{{ActionID: bot.ActionReport, Label: "30 days", Value: "30d"}}}}
+		return bot.Reply{Private: true, Post: bot.Post{Text: "**Report**", Buttons: []bot.Button{{ActionID: reporting.ActionReport, Label: "30 days", Value: "30d"}}}}
 	})
 	h.rec.setAction(func(a bot.Action) bot.Reply {
 		if a.ActionID == "hearth.checkin" && a.Values["mood"] == "" {
@@ -216,7 +217,7 @@ func TestHTTPSlashCommandButtonAndModal(t *testing.T) {
 	if code, out := send(t, srv.URL, testSecret, h.clock.Now(), fakeslack.FormContent, click.Form()); code != 200 || out != "" {
 		t.Fatalf("block_actions: %d %q", code, out)
 	}
-	if a := h.rec.waitActions(1)[0]; a.ActionID != bot.ActionReport || a.Value != "30d" || a.Post.ID != ts(9) {
+	if a := h.rec.waitActions(1)[0]; a.ActionID != reporting.ActionReport || a.Value != "30d" || a.Post.ID != ts(9) {
 		t.Errorf("action = %+v", a)
 	}
 	f.WaitResponses(2)

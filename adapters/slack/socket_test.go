@@ -11,6 +11,7 @@ import (
 
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 func TestStartSyncsMembersPaged(t *testing.T) {
@@ -317,8 +318,8 @@ func TestButtonClickRoutesToCore(t *testing.T) {
 	f := h.fake
 	h.rec.setCommand(func(bot.Command) bot.Reply {
 		return bot.Reply{Private: true, Post: bot.Post{Text: "Pick a period", Buttons: []bot.Button{
-			{ActionID: bot.ActionReport, Label: "Last 30 days", Value: "30d", Style: bot.StylePrimary},
-			{ActionID: bot.ActionReport, Label: "Last 90 days", Value: "90d <#C0DESIGN>"},
+			{ActionID: reporting.ActionReport, Label: "Last 30 days", Value: "30d", Style: bot.StylePrimary},
+			{ActionID: reporting.ActionReport, Label: "Last 90 days", Value: "90d <#C0DESIGN>"},
 		}}}
 	})
 	h.rec.setAction(func(bot.Action) bot.Reply { return bot.Reply{Post: bot.Post{Text: "90 days"}, Private: true} })
@@ -336,7 +337,7 @@ func TestButtonClickRoutesToCore(t *testing.T) {
 		t.Errorf("block_actions ack carried a payload: %s", ack.Payload)
 	}
 	a := h.rec.waitActions(1)[0]
-	if a.ActionID != bot.ActionReport || a.Value != "90d <#C0DESIGN>" || a.Member != ada.ID || !a.Admin ||
+	if a.ActionID != reporting.ActionReport || a.Value != "90d <#C0DESIGN>" || a.Member != ada.ID || !a.Admin ||
 		a.Channel != general.ID || a.Post.Channel != general.ID || a.Post.ID != ts(50) || a.Community != h.community() || a.At.IsZero() {
 		t.Errorf("action = %+v", a)
 	}

@@ -5,12 +5,12 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// charter adapts the chart adapter to the core's Charter and TrendCharter:
+// charter adapts the chart adapter to the core's ChartDrawer and TrendCharter:
 // the core hands numbers, the chart package draws them.
 type charter struct{ r *chart.Renderer }
 
 var (
-	_ bot.Charter      = charter{}
+	_ bot.ChartDrawer  = charter{}
 	_ bot.TrendCharter = charter{}
 )
 

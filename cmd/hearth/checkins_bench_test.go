@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -87,11 +88,11 @@ func BenchmarkCheckinAnswer(b *testing.B) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
 	for _, id := range ids[:1500] {
-		core.HandleAction(ctx, bot.Action{Community: "shell:local", Member: id, ActionID: bot.ActionCheckinAnswer, Value: "1:value:4", At: at})
+		core.HandleAction(ctx, bot.Action{Community: "shell:local", Member: id, ActionID: checkins.ActionCheckinAnswer, Value: "1:value:4", At: at})
 	}
 	i := 0
 	for b.Loop() {
-		r := core.HandleAction(ctx, bot.Action{Community: "shell:local", Member: ids[i%len(ids)], ActionID: bot.ActionCheckinAnswer,
+		r := core.HandleAction(ctx, bot.Action{Community: "shell:local", Member: ids[i%len(ids)], ActionID: checkins.ActionCheckinAnswer,
 			Value: fmt.Sprintf("1:value:%d", 1+i%5), At: at})
 		if r.Code != "" {
 			b.Fatalf("answer: %+v", r)

@@ -18,6 +18,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 	"github.com/hearth-community/hearth/schedules"
 )
 
@@ -447,9 +448,9 @@ func ciCheckButtons(t *testing.T, s *ciSide, m ciMember, p ciPost, run int64) {
 	var want [][]ciButton
 	var scale []ciButton
 	for i := range 5 {
-		scale = append(scale, ciButton{Label: strconv.Itoa(i + 1), Key: s.key(bot.ActionCheckinAnswer, fmt.Sprintf("%d:value:%d", run, i+1), i)})
+		scale = append(scale, ciButton{Label: strconv.Itoa(i + 1), Key: s.key(checkins.ActionCheckinAnswer, fmt.Sprintf("%d:value:%d", run, i+1), i)})
 	}
-	want = append(want, scale, []ciButton{{Label: "Answer in writing", Key: s.key(bot.ActionCheckinWrite, strconv.FormatInt(run, 10), 5)}})
+	want = append(want, scale, []ciButton{{Label: "Answer in writing", Key: s.key(checkins.ActionCheckinWrite, strconv.FormatInt(run, 10), 5)}})
 	if !slices.EqualFunc(p.Rows, want, slices.Equal[[]ciButton]) {
 		t.Fatalf("%s: %s's check-in has the buttons %+v, want %+v", s.name, m.name, p.Rows, want)
 	}
@@ -540,10 +541,10 @@ func ciSlackSide(t *testing.T, sl *fakeslack.Server, logs *platLog) *ciSide {
 				inputs = append(inputs, id)
 			}
 		}
-		if view.CallbackID != bot.FormCheckin || meta.Context != strconv.FormatInt(run, 10) || view.Title != "Weekly pulse" ||
+		if view.CallbackID != checkins.FormCheckin || meta.Context != strconv.FormatInt(run, 10) || view.Title != "Weekly pulse" ||
 			!slices.Equal(inputs, []string{"learned", "help"}) {
 			t.Fatalf("slack: %s's form: callback %q, metadata %q, title %q, inputs %q; want %s for run %d with learned and help",
-				m.name, view.CallbackID, view.PrivateMetadata, view.Title, inputs, bot.FormCheckin, run)
+				m.name, view.CallbackID, view.PrivateMetadata, view.Title, inputs, checkins.FormCheckin, run)
 		}
 		// No response_url comes with a modal: the answer is a DM, the
 		// one post Hearth makes meanwhile.
@@ -678,7 +679,7 @@ func ciDiscordSide(t *testing.T, dc *fakediscord.Server, logs *platLog) *ciSide 
 				}
 			}
 		}
-		if modal.CustomID != fmt.Sprintf("f|%s|%d", bot.FormCheckin, run) || modal.Title != "Weekly pulse" || !slices.Equal(inputs, []string{"learned", "help"}) {
+		if modal.CustomID != fmt.Sprintf("f|%s|%d", checkins.FormCheckin, run) || modal.Title != "Weekly pulse" || !slices.Equal(inputs, []string{"learned", "help"}) {
 			t.Fatalf("discord: %s's modal: custom id %q, title %q, inputs %q; want the form of run %d with learned and help", m.name, modal.CustomID, modal.Title, inputs, run)
 		}
 		var fields []fakediscord.FieldValue

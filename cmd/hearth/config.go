@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"log/slog"
-	"maps"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 // config is everything Hearth reads from the environment. Only cmd/hearth
@@ -102,13 +102,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.QuietAfter = time.Duration(n) * 24 * time.Hour
 	}
 	if r := getenv("HEARTH_RETENTION"); r != "" {
-		d, err := bot.ParseDays(r)
+		d, err := members.ParseDays(r)
 		if err != nil || d < 30*24*time.Hour {
 			return c, &configError{"HEARTH_RETENTION", r, "a number of days of at least 30, like 400d"}
 		}
 		c.Retention = d
 	}
-	c.Grace = maps.Clone(bot.DefaultGrace)
+	c.Grace = map[bot.ScheduleKind]time.Duration{} // overrides of the jobs' own
 	if g := getenv("HEARTH_GRACE"); g != "" {
 		for _, part := range strings.Split(g, ",") {
 			kind, dur, ok := strings.Cut(strings.TrimSpace(part), "=")

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 func cmdDigest(ctx context.Context, args []string, e env) error {
@@ -37,7 +38,7 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	d, err := bot.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter)
+	d, err := reporting.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}
@@ -56,9 +57,9 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(d)
 	case "markdown":
-		_, err = fmt.Fprintln(e.stdout, bot.FormatDigest(d, bot.DigestView{Location: cfg.Location, Markdown: true}))
+		_, err = fmt.Fprintln(e.stdout, reporting.FormatDigest(d, reporting.DigestView{Location: cfg.Location, Markdown: true}))
 		return err
 	}
-	_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(bot.FormatDigest(d, bot.DigestView{Location: cfg.Location}), "**", ""))
+	_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(reporting.FormatDigest(d, reporting.DigestView{Location: cfg.Location}), "**", ""))
 	return err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
 // The words of the events test.
@@ -134,9 +135,9 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 			}
 		}
 		wantRows := [][]ciButton{{
-			{Label: "Going", Key: s.key(bot.ActionEventRSVP, id+":going", 0)},
-			{Label: "Maybe", Key: s.key(bot.ActionEventRSVP, id+":maybe", 1)},
-			{Label: "Not going", Key: s.key(bot.ActionEventRSVP, id+":not_going", 2)},
+			{Label: "Going", Key: s.key(meetings.ActionEventRSVP, id+":going", 0)},
+			{Label: "Maybe", Key: s.key(meetings.ActionEventRSVP, id+":maybe", 1)},
+			{Label: "Not going", Key: s.key(meetings.ActionEventRSVP, id+":not_going", 2)},
 		}}
 		if !slices.EqualFunc(p.Rows, wantRows, slices.Equal[[]ciButton]) {
 			t.Errorf("%s: the announcement has the buttons %+v, want %+v", s.name, p.Rows, wantRows)
@@ -147,7 +148,7 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 			t.Fatalf("%s: no calendar file event-%s.ics was sent to #general\nthe log:\n%s", s.name, id, logs)
 		}
 		n, _ := strconv.ParseInt(id, 10, 64)
-		wantICS := bot.EventICS(bot.CommunityEvent{ID: n, Community: s.community, Title: evTitle, Start: evStart, End: evEnd, Link: evLink}, start)
+		wantICS := meetings.EventICS(bot.CommunityEvent{ID: n, Community: s.community, Title: evTitle, Start: evStart, End: evEnd, Link: evLink}, start)
 		ics := string(f.data)
 		for _, want := range []string{"BEGIN:VCALENDAR\r\n", "BEGIN:VEVENT\r\n", "DTSTART:20261104T160000Z\r\n", "DTEND:20261104T173000Z\r\n",
 			"SUMMARY:" + evTitle + "\r\n", "LOCATION:" + evLink + "\r\n", "END:VEVENT\r\nEND:VCALENDAR\r\n"} {
@@ -286,7 +287,7 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 	checkDMs("at the end", reminder("24 hours"), reminder("1 hour"), didYou)
 	for _, s := range sides {
 		p := s.dms(s.a)[2]
-		want := [][]ciButton{{{Label: "I was there", Key: s.key(bot.ActionEventAttended, events[s], 0)}}}
+		want := [][]ciButton{{{Label: "I was there", Key: s.key(meetings.ActionEventAttended, events[s], 0)}}}
 		if !slices.EqualFunc(p.Rows, want, slices.Equal[[]ciButton]) {
 			t.Fatalf("%s: the question has the buttons %+v, want %+v", s.name, p.Rows, want)
 		}
@@ -414,7 +415,7 @@ func (s *evSide) channelID() string {
 // whose first button is its Going.
 func evAnnouncement(t *testing.T, s *evSide, id string) ciPost {
 	t.Helper()
-	key := s.key(bot.ActionEventRSVP, id+":going", 0)
+	key := s.key(meetings.ActionEventRSVP, id+":going", 0)
 	for _, p := range s.general() {
 		if len(p.Rows) > 0 && len(p.Rows[0]) > 0 && p.Rows[0][0].Key == key {
 			return p
@@ -592,7 +593,7 @@ func evDiscordSide(t *testing.T, dc *fakediscord.Server, logs *platLog) *evSide 
 			for _, f := range msg.Files {
 				if f.Name == "event-"+id+".ics" {
 					p := evDiscordPost(t, msg)
-					if len(p.Rows) == 0 || len(p.Rows[0]) == 0 || p.Rows[0][0].Key != s.key(bot.ActionEventRSVP, id+":going", 0) {
+					if len(p.Rows) == 0 || len(p.Rows[0]) == 0 || p.Rows[0][0].Key != s.key(meetings.ActionEventRSVP, id+":going", 0) {
 						t.Errorf("discord: the calendar file of event #%s is attached to a message without its buttons: %+v", id, p)
 					}
 					return evFile{name: f.Name, contentType: f.ContentType, data: f.Data}, true

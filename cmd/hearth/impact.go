@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // cmdImpact prints the impact report for sponsors, and writes its charts.
@@ -50,7 +51,7 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	im, err := bot.BuildImpact(ctx, db, comm.ID, from, to, cfg.Location, cfg.QuietAfter)
+	im, err := reporting.BuildImpact(ctx, db, comm.ID, from, to, cfg.Location, cfg.QuietAfter)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}
@@ -59,19 +60,19 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(im)
 	}
-	view := bot.ImpactView{Location: cfg.Location}
+	view := reporting.ImpactView{Location: cfg.Location}
 	if *charts != "" {
 		if view.Charts, err = writeImpactCharts(*charts, im); err != nil {
 			return err
 		}
 	}
-	_, err = fmt.Fprint(e.stdout, bot.FormatImpact(im, view))
+	_, err = fmt.Fprint(e.stdout, reporting.FormatImpact(im, view))
 	return err
 }
 
 // writeImpactCharts draws participation by month and each check-in's
 // scale trend into dir, and returns their file names by chart.
-func writeImpactCharts(dir string, im bot.Impact) (map[string]string, error) {
+func writeImpactCharts(dir string, im reporting.Impact) (map[string]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("charts: %w", err)
 	}

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // TestImpactReport plays the check-in transcript plus shares and stories
@@ -69,7 +69,7 @@ dave: /hearth story A private one.
 	if err := run(context.Background(), []string{"impact", "--db", db, "--since", "2026-11-01", "--until", "2026-11-30", "--format", "json"}, e3); err != nil {
 		t.Fatal(err)
 	}
-	var im bot.Impact
+	var im reporting.Impact
 	if err := json.Unmarshal(js.Bytes(), &im); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 // The library test's newcomers: nina joins the Slack workspace and the
@@ -313,9 +314,9 @@ func libCheckConsentButtons(t *testing.T, s *libSide, m ciMember, got []ciButton
 	}
 	id := ref[1]
 	want := []ciButton{
-		{Label: "Facilitators only", Key: s.key(bot.ActionStoryConsent, id+":"+string(bot.ConsentPrivate), 0)},
-		{Label: "Share anonymously", Key: s.key(bot.ActionStoryConsent, id+":"+string(bot.ConsentAnonymous), 1)},
-		{Label: "Share with my name", Key: s.key(bot.ActionStoryConsent, id+":"+string(bot.ConsentNamed), 2)},
+		{Label: "Facilitators only", Key: s.key(library.ActionStoryConsent, id+":"+string(bot.ConsentPrivate), 0)},
+		{Label: "Share anonymously", Key: s.key(library.ActionStoryConsent, id+":"+string(bot.ConsentAnonymous), 1)},
+		{Label: "Share with my name", Key: s.key(library.ActionStoryConsent, id+":"+string(bot.ConsentNamed), 2)},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("%s: %s's story has the buttons %+v, want %+v", s.name, m.name, got, want)
@@ -427,9 +428,9 @@ func libSlackSide(t *testing.T, sl *fakeslack.Server, clock *bot.ManualClock, lo
 				inputs = append(inputs, id)
 			}
 		}
-		if view.TriggerID != in.TriggerID || view.CallbackID != bot.FormStory || view.Title != "A success story" || !slices.Equal(inputs, []string{"text"}) {
+		if view.TriggerID != in.TriggerID || view.CallbackID != library.FormStory || view.Title != "A success story" || !slices.Equal(inputs, []string{"text"}) {
 			t.Fatalf("slack: %s's /hearth story opened a view with trigger %s (want %s), callback %q, title %q, inputs %q; want %s with the input text\nthe log:\n%s",
-				m.name, view.TriggerID, in.TriggerID, view.CallbackID, view.Title, inputs, bot.FormStory, logs)
+				m.name, view.TriggerID, in.TriggerID, view.CallbackID, view.Title, inputs, library.FormStory, logs)
 		}
 		// No response_url comes with a modal: the answer is posted for
 		// the member alone in the channel the command came from.
@@ -534,7 +535,7 @@ func libDiscordSide(t *testing.T, dc *fakediscord.Server, clock *bot.ManualClock
 				}
 			}
 		}
-		if !strings.HasPrefix(modal.CustomID, "f|"+bot.FormStory+"|") || modal.Title != "A success story" || !slices.Equal(inputs, []string{"text"}) {
+		if !strings.HasPrefix(modal.CustomID, "f|"+library.FormStory+"|") || modal.Title != "A success story" || !slices.Equal(inputs, []string{"text"}) {
 			t.Fatalf("discord: %s's modal: custom id %q, title %q, inputs %q; want the story form with the input text", m.name, modal.CustomID, modal.Title, inputs)
 		}
 		sub, err := dc.Submit(invoker(m), modal.CustomID, fakediscord.FieldValue{ID: "text", Value: text})

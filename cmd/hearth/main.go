@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"sort"
@@ -27,6 +28,7 @@ import (
 	_ "time/tzdata" // the static binary runs in an empty container: bring the zone database
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/schedules"
 	"github.com/hearth-community/hearth/store"
 )
@@ -35,8 +37,10 @@ import (
 // wait is the scheduler's sleep: nil means a real timer; tests pass one
 // that moves a simulated clock instead.
 func newRunner(cfg config, b *bot.Bot, db *store.DB, clock bot.Clock, wait func(context.Context, time.Duration) error, log *slog.Logger) (*schedules.Runner, error) {
+	grace := b.Grace()
+	maps.Copy(grace, cfg.Grace) // HEARTH_GRACE overrides the jobs' own
 	return schedules.New(schedules.Config{Store: db, Jobs: b, Clock: clock, Location: cfg.Location,
-		Grace: cfg.Grace, Wait: wait, Log: log.With("room", "schedules")})
+		Grace: grace, Wait: wait, Log: log.With("room", "schedules")})
 }
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -173,7 +177,10 @@ func openCore(ctx context.Context, cfg config, clock bot.Clock, log *slog.Logger
 		return nil, nil, fmt.Errorf("open database %s (HEARTH_DB): %w", cfg.DB, err)
 	}
 	b, err := bot.New(bot.Config{Store: db, Clock: clock, Log: log, Location: cfg.Location,
-		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter, Specs: schedules.Parser{}, Charter: newCharter()})
+		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter, Specs: schedules.Parser{}, Charts: newCharter()})
+	if err == nil {
+		err = features.Register(b, db)
+	}
 	if err != nil {
 		db.Close()
 		return nil, nil, err

@@ -15,6 +15,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver, to read the database as it is left
 )
@@ -193,9 +194,9 @@ func TestNudgesThroughSlackAndDiscord(t *testing.T) {
 		}
 		id := fmt.Sprint(n.ID)
 		want := [][]ciButton{{
-			{Label: "I'm still here", Key: s.key(bot.ActionNudgeHere, id, 0)},
-			{Label: "Pause for a month", Key: s.key(bot.ActionNudgePause, id, 1)},
-			{Label: "No more nudges", Key: s.key(bot.ActionNudgeStop, id, 2)},
+			{Label: "I'm still here", Key: s.key(members.ActionNudgeHere, id, 0)},
+			{Label: "Pause for a month", Key: s.key(members.ActionNudgePause, id, 1)},
+			{Label: "No more nudges", Key: s.key(members.ActionNudgeStop, id, 2)},
 		}}
 		if !slices.EqualFunc(p.Rows, want, slices.Equal[[]ciButton]) {
 			t.Errorf("%s: %s's nudge has the buttons %+v, want %+v", s.name, s.a.name, p.Rows, want)

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
 )
 
@@ -106,7 +107,7 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 		if d.Channel != "" {
 			add("digest channel", "", "digest channel "+ch(d.Channel), nodeLine(&root, "digest", "channel"))
 		}
-		add("weekly digest", d.Schedule, "digest schedule "+bot.Quote(nameOr(d.Schedule, bot.DefaultDigestSpec)), nodeLine(&root, "digest"))
+		add("weekly digest", d.Schedule, "digest schedule "+bot.Quote(nameOr(d.Schedule, reporting.DefaultDigestSpec)), nodeLine(&root, "digest"))
 	}
 	if pr := p.Prompts; pr != nil {
 		// The schedule first: on an empty deck it loads Hearth's starter

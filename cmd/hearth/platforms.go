@@ -37,7 +37,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 		a, err := discord.New(discord.Config{
 			BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
 			MembersIntent: cfg.Discord.MembersIntent, PublicKey: cfg.Discord.PublicKey,
-			Handler: b, Clock: clock, Log: log.With("adapter", "discord"),
+			Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"),
 		})
 		if err != nil {
 			return nil, nil, err

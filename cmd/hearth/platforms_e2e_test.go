@@ -18,6 +18,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -384,7 +385,7 @@ func platSameReport(t *testing.T, what, chat string, want bot.Report) {
 	if want.Activity.Messages == 0 {
 		t.Fatalf("%s: the JSON report is empty: %+v", what, want)
 	}
-	expect := bot.FormatReport(want, bot.ReportView{Location: time.UTC, Label: "last 7 days"})
+	expect := reporting.FormatReport(want, reporting.ReportView{Location: time.UTC, Label: "last 7 days"})
 	plain := func(s string) string { return strings.ReplaceAll(s, "*", "") }
 	if plain(chat) != plain(expect) {
 		t.Errorf("%s differs from hearth report --format json:\n got %q\nwant %q", what, chat, expect)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -67,7 +68,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rep)
 	case "csv":
-		return bot.WriteReportCSV(e.stdout, rep)
+		return reporting.WriteReportCSV(e.stdout, rep)
 	}
 	label := ""
 	if *since == "" {
@@ -76,7 +77,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 			label = "last " + strings.TrimSuffix(*period, "w") + " weeks"
 		}
 	}
-	text := bot.FormatReport(rep, bot.ReportView{Location: cfg.Location, Channel: ch, Label: label, ListLimit: 1 << 30})
+	text := reporting.FormatReport(rep, reporting.ReportView{Location: cfg.Location, Channel: ch, Label: label, ListLimit: 1 << 30})
 	_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(text, "**", ""))
 	return err
 }

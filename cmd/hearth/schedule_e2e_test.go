@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // TestSchedulesAcrossRestarts is issue 5's "done when": a weekly deck prompt
@@ -57,7 +57,7 @@ bob reply: my answer to the prompt
 	}
 
 	// The digest's numbers are the report's for the same window.
-	var d bot.Digest
+	var d reporting.Digest
 	if err := json.Unmarshal([]byte(hearth(t, "", vars, "digest", "--db", db, "--format", "json", "--now", "2026-11-09T09:00:00Z")), &d); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ bob reply: my answer to the prompt
 	if d.Report.Members != r.Members || d.Report.Activity != r.Activity || d.Report.Tiers != r.Tiers || !d.Report.From.Equal(r.From) {
 		t.Errorf("digest %+v %+v differs from report %+v %+v", d.Report.Members, d.Report.Activity, r.Members, r.Activity)
 	}
-	if len(d.Weeks) != bot.DigestWeeks {
+	if len(d.Weeks) != reporting.DigestWeeks {
 		t.Errorf("digest has %d chart weeks", len(d.Weeks))
 	}
 	// bob's reply to the first prompt counts as prompt engagement.

@@ -1,4 +1,4 @@
-package bot
+package reporting
 
 import (
 	"context"
@@ -7,15 +7,17 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // ImpactSource is what the impact report reads: every record Hearth keeps.
 type ImpactSource interface {
-	ReportSource
-	MemberWeeksSource
-	CheckinReader
-	Resources(ctx context.Context, community string, q ResourceQuery) ([]Resource, error)
-	Stories(ctx context.Context, community string, since time.Time) ([]Story, error)
+	bot.ReportSource
+	bot.MemberWeeksSource
+	bot.CheckinReader
+	Resources(ctx context.Context, community string, q bot.ResourceQuery) ([]bot.Resource, error)
+	Stories(ctx context.Context, community string, since time.Time) ([]bot.Story, error)
 	Setting(ctx context.Context, community, key string) (string, error)
 }
 
@@ -28,10 +30,10 @@ type Impact struct {
 	To        time.Time `json:"to"`
 	// Report is the whole period's participation report (trends against the
 	// period of equal length before it).
-	Report Report        `json:"report"`
+	Report bot.Report    `json:"report"`
 	Months []ImpactMonth `json:"months"`
 	// LevelsAtStart are the levels as of From; Report.Levels as of To.
-	LevelsAtStart LevelCounts     `json:"levels_at_start"`
+	LevelsAtStart bot.LevelCounts `json:"levels_at_start"`
 	Checkins      []ImpactCheckin `json:"checkins"`
 	Library       ImpactLibrary   `json:"library"`
 	// Stories are those whose tellers agreed to share them; the teller is
@@ -40,7 +42,7 @@ type Impact struct {
 	PrivateStories int           `json:"private_stories"` // kept for facilitators only: counted, never shown
 	// Pilot compares the pilot with the time since launch, when the
 	// community was piloted and launched.
-	Pilot *PilotComparison `json:"pilot,omitempty"`
+	Pilot *bot.PilotComparison `json:"pilot,omitempty"`
 }
 
 // ImpactMonth is one calendar month (in the community zone) of the period.
@@ -59,10 +61,10 @@ type ImpactCheckin struct {
 	ResponseRate float64 `json:"response_rate"` // mean over the runs
 	// Scale is the survey's first scale question, with its mean at the
 	// first and the last run of the period (absent without one).
-	Scale     string       `json:"scale,omitempty"`
-	FirstMean *float64     `json:"first_mean,omitempty"`
-	LastMean  *float64     `json:"last_mean,omitempty"`
-	Trend     []TrendPoint `json:"trend,omitempty"`
+	Scale     string           `json:"scale,omitempty"`
+	FirstMean *float64         `json:"first_mean,omitempty"`
+	LastMean  *float64         `json:"last_mean,omitempty"`
+	Trend     []bot.TrendPoint `json:"trend,omitempty"`
 }
 
 // ImpactLibrary sums up the resources shared in the period.
@@ -86,14 +88,14 @@ type ImpactStory struct {
 }
 
 // BuildImpact computes the impact report for [from, to).
-func BuildImpact(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration) (Impact, error) {
+func BuildImpact(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration, fillers ...bot.ReportFiller) (Impact, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	if !from.Before(to) {
-		return Impact{}, Errorf(EArgument, "The period must end after it starts.")
+		return Impact{}, bot.Errorf(bot.EArgument, "The period must end after it starts.")
 	}
-	rep, err := BuildReport(ctx, src, ReportQuery{Community: community, From: from, To: to, QuietAfter: quietAfter})
+	rep, err := bot.BuildReport(ctx, src, bot.ReportQuery{Community: community, From: from, To: to, QuietAfter: quietAfter}, fillers...)
 	if err != nil {
 		return Impact{}, err
 	}
@@ -107,7 +109,7 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 		if end.After(to) {
 			end = to
 		}
-		m, err := src.Report(ctx, ReportQuery{Community: community, From: start, To: end, QuietAfter: quietAfter, SummaryOnly: true})
+		m, err := src.Report(ctx, bot.ReportQuery{Community: community, From: start, To: end, QuietAfter: quietAfter, SummaryOnly: true})
 		if err != nil {
 			return Impact{}, fmt.Errorf("impact month %s: %w", local.Format("2006-01"), err)
 		}
@@ -117,7 +119,7 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 	if im.Checkins, err = impactCheckins(ctx, src, community, from, to, loc); err != nil {
 		return Impact{}, err
 	}
-	rs, err := src.Resources(ctx, community, ResourceQuery{Since: from, Until: to})
+	rs, err := src.Resources(ctx, community, bot.ResourceQuery{Since: from, Until: to})
 	if err != nil {
 		return Impact{}, err
 	}
@@ -129,20 +131,20 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 	for _, s := range stories {
 		switch {
 		case !s.At.Before(to):
-		case s.Consent == ConsentNamed:
-			im.Stories = append(im.Stories, ImpactStory{Teller: nameOr(s.MemberName, s.Member), Text: s.Text, At: s.At})
-		case s.Consent == ConsentAnonymous:
+		case s.Consent == bot.ConsentNamed:
+			im.Stories = append(im.Stories, ImpactStory{Teller: bot.NameOr(s.MemberName, s.Member), Text: s.Text, At: s.At})
+		case s.Consent == bot.ConsentAnonymous:
 			im.Stories = append(im.Stories, ImpactStory{Text: s.Text, At: s.At})
 		default:
 			im.PrivateStories++
 		}
 	}
-	if raw, err := src.Setting(ctx, community, SettingPilot); err != nil {
+	if raw, err := src.Setting(ctx, community, bot.SettingPilot); err != nil {
 		return Impact{}, err
 	} else if raw != "" {
-		var p Pilot
+		var p bot.Pilot
 		if json.Unmarshal([]byte(raw), &p) == nil && !p.LaunchedAt.IsZero() {
-			cmp, err := ComparePilot(ctx, src, community, p, to)
+			cmp, err := bot.ComparePilot(ctx, src, community, p, to)
 			if err != nil {
 				return Impact{}, err
 			}
@@ -152,8 +154,8 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 	return im, nil
 }
 
-func impactCheckins(ctx context.Context, src CheckinReader, community string, from, to time.Time, loc *time.Location) ([]ImpactCheckin, error) {
-	runs, err := src.CheckinRuns(ctx, community, RunQuery{Closed: true})
+func impactCheckins(ctx context.Context, src bot.CheckinReader, community string, from, to time.Time, loc *time.Location) ([]ImpactCheckin, error) {
+	runs, err := src.CheckinRuns(ctx, community, bot.RunQuery{Closed: true})
 	if err != nil {
 		return nil, err
 	}
@@ -164,20 +166,20 @@ func impactCheckins(ctx context.Context, src CheckinReader, community string, fr
 		if r.ClosedAt.Before(from) || !r.ClosedAt.Before(to) {
 			continue
 		}
-		res, err := RunResults(ctx, src, r)
+		res, err := bot.RunResults(ctx, src, r)
 		if err != nil {
 			return nil, err
 		}
 		c := bySurvey[r.Survey.Name]
 		if c == nil {
-			c = &ImpactCheckin{Survey: r.Survey.Name, Title: nameOr(r.Survey.Title, r.Survey.Name)}
+			c = &ImpactCheckin{Survey: r.Survey.Name, Title: bot.NameOr(r.Survey.Title, r.Survey.Name)}
 			bySurvey[r.Survey.Name] = c
 			order = append(order, r.Survey.Name)
 		}
 		c.Runs++
 		c.ResponseRate += res.ResponseRate
 		for _, q := range res.Questions {
-			if q.Kind != QuestionScale || q.Mean == nil || (c.Scale != "" && c.Scale != q.Prompt) {
+			if q.Kind != bot.QuestionScale || q.Mean == nil || (c.Scale != "" && c.Scale != q.Prompt) {
 				continue
 			}
 			c.Scale = q.Prompt
@@ -186,7 +188,7 @@ func impactCheckins(ctx context.Context, src CheckinReader, community string, fr
 				c.FirstMean = &mean
 			}
 			c.LastMean = &mean
-			c.Trend = append(c.Trend, TrendPoint{At: r.OpenedAt, Label: fmt.Sprintf("#%d %s", r.ID, r.OpenedAt.In(loc).Format("Jan 2")), Value: mean})
+			c.Trend = append(c.Trend, bot.TrendPoint{At: r.OpenedAt, Label: fmt.Sprintf("#%d %s", r.ID, r.OpenedAt.In(loc).Format("Jan 2")), Value: mean})
 			break
 		}
 	}
@@ -199,7 +201,7 @@ func impactCheckins(ctx context.Context, src CheckinReader, community string, fr
 	return out, nil
 }
 
-func impactLibrary(rs []Resource) ImpactLibrary {
+func impactLibrary(rs []bot.Resource) ImpactLibrary {
 	lib := ImpactLibrary{Shared: len(rs), TopTags: []TagCount{}}
 	sharers := map[string]bool{}
 	tags := map[string]int{}
@@ -244,8 +246,8 @@ func FormatImpact(im Impact, v ImpactView) string {
 	r := im.Report
 	fmt.Fprintf(&sb, "# Community impact · %s – %s\n\n", im.From.In(loc).Format("Jan 2, 2006"), im.To.Add(-time.Second).In(loc).Format("Jan 2, 2006"))
 	fmt.Fprintf(&sb, "**%d members**, %d of them active in the period (%d new). %s, %s and %s; %s.\n",
-		r.Members.Total, r.Members.Active, r.Members.New, plural(r.Activity.Messages, "message"), plural(r.Activity.Replies, "reply"),
-		plural(r.Activity.Reactions, "reaction"), plural(r.Activity.CheckinAnswers, "check-in answer"))
+		r.Members.Total, r.Members.Active, r.Members.New, bot.Plural(r.Activity.Messages, "message"), bot.Plural(r.Activity.Replies, "reply"),
+		bot.Plural(r.Activity.Reactions, "reaction"), bot.Plural(r.Activity.CheckinAnswers, "check-in answer"))
 	sb.WriteString("\n## Participation over time\n\n| month | active members | posts | new members |\n| --- | ---: | ---: | ---: |\n")
 	for _, m := range im.Months {
 		fmt.Fprintf(&sb, "| %s | %d | %d | %d |\n", m.Start.In(loc).Format("Jan 2006"), m.ActiveMembers, m.Posts, m.NewMembers)
@@ -261,11 +263,11 @@ func FormatImpact(im Impact, v ImpactView) string {
 	}{{"leading", s.Leading, l.Leading}, {"contributing", s.Contributing, l.Contributing}, {"participating", s.Participating, l.Participating}, {"observing", s.Observing, l.Observing}} {
 		fmt.Fprintf(&sb, "| %s | %d | %d |\n", row.name, row.start, row.end)
 	}
-	fmt.Fprintf(&sb, "\n%s moved up a level and %s moved down.\n", plural(r.LevelChanges.Up, "member"), plural(r.LevelChanges.Down, "member"))
+	fmt.Fprintf(&sb, "\n%s moved up a level and %s moved down.\n", bot.Plural(r.LevelChanges.Up, "member"), bot.Plural(r.LevelChanges.Down, "member"))
 	if len(im.Checkins) > 0 {
 		sb.WriteString("\n## Check-ins\n\n")
 		for _, c := range im.Checkins {
-			fmt.Fprintf(&sb, "- **%s**: %s, %.0f%% answered on average", c.Title, plural(c.Runs, "run"), 100*c.ResponseRate)
+			fmt.Fprintf(&sb, "- **%s**: %s, %.0f%% answered on average", c.Title, bot.Plural(c.Runs, "run"), 100*c.ResponseRate)
 			if c.FirstMean != nil {
 				fmt.Fprintf(&sb, "; %q went from %.1f to %.1f", c.Scale, *c.FirstMean, *c.LastMean)
 			}
@@ -279,7 +281,7 @@ func FormatImpact(im Impact, v ImpactView) string {
 	if im.Library.Shared == 0 {
 		sb.WriteString("No resources were shared in the period.\n")
 	} else {
-		fmt.Fprintf(&sb, "%s shared into the library by %s", plural(im.Library.Shared, "resource"), plural(im.Library.Sharers, "member"))
+		fmt.Fprintf(&sb, "%s shared into the library by %s", bot.Plural(im.Library.Shared, "resource"), bot.Plural(im.Library.Sharers, "member"))
 		if len(im.Library.TopTags) > 0 {
 			var tags []string
 			for _, t := range im.Library.TopTags {
@@ -293,7 +295,7 @@ func FormatImpact(im Impact, v ImpactView) string {
 		sb.WriteString("\n## Pilot and launch\n\n| period | weeks | active members | posts a week | check-in answers |\n| --- | ---: | ---: | ---: | ---: |\n")
 		for _, row := range []struct {
 			name string
-			f    PeriodFigures
+			f    bot.PeriodFigures
 		}{{"pilot", c.Pilot}, {"since launch", c.SinceLaunch}} {
 			fmt.Fprintf(&sb, "| %s (%s – %s) | %.1f | %d | %.1f | %d |\n", row.name, row.f.From.In(loc).Format("Jan 2, 2006"),
 				row.f.To.Add(-time.Second).In(loc).Format("Jan 2, 2006"), row.f.Weeks, row.f.ActiveMembers, row.f.PostsPerWeek, row.f.CheckinAnswers)

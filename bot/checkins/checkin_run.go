@@ -1,4 +1,4 @@
-package bot
+package checkins
 
 import (
 	"context"
@@ -10,11 +10,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // runOptions say how one run of a survey goes out.
 type runOptions struct {
-	Delivery Delivery      // "" for the survey's own
+	Delivery bot.Delivery  // "" for the survey's own
 	Channel  string        // channel delivery: where to post; channel audience: whose members
 	Window   time.Duration // 0 for the survey's own
 	By       string        // the member starting it ("" for a schedule)
@@ -39,19 +41,19 @@ type delivery struct {
 func (d delivery) summary() string {
 	s := fmt.Sprintf("sent %d/%d", d.Sent, d.Total)
 	if len(d.Unreachable) > 0 {
-		s += fmt.Sprintf("; could not reach %s (DMs closed or not allowed)", names(d.Unreachable))
+		s += fmt.Sprintf("; could not reach %s (DMs closed or not allowed)", bot.Names(d.Unreachable))
 	}
 	if len(d.Failed) > 0 {
-		s += fmt.Sprintf("; failed for %s (see the log)", names(d.Failed))
+		s += fmt.Sprintf("; failed for %s (see the log)", bot.Names(d.Failed))
 	}
 	return s
 }
 
 // findSurvey returns the community's survey by name.
-func (b *Bot) findSurvey(ctx context.Context, community, name string) (Survey, error) {
+func (b *Checkins) findSurvey(ctx context.Context, community, name string) (bot.Survey, error) {
 	all, _, err := b.surveys(ctx, community)
 	if err != nil {
-		return Survey{}, err
+		return bot.Survey{}, err
 	}
 	name = strings.ToLower(strings.TrimSpace(name))
 	var known []string
@@ -61,23 +63,23 @@ func (b *Bot) findSurvey(ctx context.Context, community, name string) (Survey, e
 		}
 		known = append(known, "`"+s.Name+"`")
 	}
-	return Survey{}, Errorf(ENotFound, "There is no survey %q. The surveys are %s (`/hearth checkin templates` describes them).", clip(name, 40), strings.Join(known, ", "))
+	return bot.Survey{}, bot.Errorf(bot.ENotFound, "There is no survey %q. The surveys are %s (`/hearth checkin templates` describes them).", bot.Clip(name, 40), strings.Join(known, ", "))
 }
 
 // audience resolves who a run of s goes to.
-func (b *Bot) audience(ctx context.Context, community string, s Survey, channel string, at time.Time) ([]Member, error) {
-	var out []Member
+func (b *Checkins) audience(ctx context.Context, community string, s bot.Survey, channel string, at time.Time) ([]bot.Member, error) {
+	var out []bot.Member
 	switch s.Settings.Audience {
-	case AudienceChannel:
+	case bot.AudienceChannel:
 		if channel == "" {
-			return nil, Errorf(EArgument, "Survey %s goes to a channel's members: name the channel, like `#general`, or start it from there.", s.Name)
+			return nil, bot.Errorf(bot.EArgument, "Survey %s goes to a channel's members: name the channel, like `#general`, or start it from there.", s.Name)
 		}
 		ms, err := b.store.ChannelMembers(ctx, community, channel, at.Add(-AudienceHorizon))
 		if err != nil {
 			return nil, err
 		}
 		out = ms
-	case AudienceList:
+	case bot.AudienceList:
 		for _, tok := range s.Settings.Members {
 			m, err := b.listedMember(ctx, community, tok)
 			if err != nil {
@@ -96,14 +98,14 @@ func (b *Bot) audience(ctx context.Context, community string, s Survey, channel 
 			}
 		}
 	}
-	pl, err := b.pilot(ctx, community)
+	pl, err := b.core.Pilot(ctx, community)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	keep := out[:0]
 	for _, m := range out {
-		if !seen[m.ID] && !m.IsBot && pl.forMember(m.ID) {
+		if !seen[m.ID] && !m.IsBot && pl.ForMember(m.ID) {
 			seen[m.ID] = true
 			keep = append(keep, m)
 		}
@@ -116,24 +118,24 @@ func (b *Bot) audience(ctx context.Context, community string, s Survey, channel 
 const AudienceHorizon = 90 * 24 * time.Hour
 
 // listedMember resolves a survey's member list entry: an id, or a name.
-func (b *Bot) listedMember(ctx context.Context, community, tok string) (Member, error) {
+func (b *Checkins) listedMember(ctx context.Context, community, tok string) (bot.Member, error) {
 	tok = strings.TrimSpace(tok)
-	if _, _, ok := ParseMemberRef(tok); ok {
-		return b.resolveMember(ctx, community, tok)
+	if _, _, ok := bot.ParseMemberRef(tok); ok {
+		return b.core.ResolveMember(ctx, community, tok)
 	}
 	if m, err := b.store.Member(ctx, community, tok); err == nil {
 		return m, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return Member{}, err
+	} else if !errors.Is(err, bot.ErrNotFound) {
+		return bot.Member{}, err
 	}
-	return b.resolveMember(ctx, community, "@"+tok)
+	return b.core.ResolveMember(ctx, community, "@"+tok)
 }
 
 // startRun opens a run of s and sends it. The run and its recipients are
 // stored before anything is sent, and each recipient is claimed before its
 // DM goes out: a restart never sends anyone a check-in twice, and whoever
 // was not reached gets it with the reminder.
-func (b *Bot) startRun(ctx context.Context, community string, s Survey, o runOptions) (CheckinRun, delivery, error) {
+func (b *Checkins) startRun(ctx context.Context, community string, s bot.Survey, o runOptions) (bot.CheckinRun, delivery, error) {
 	delivery0 := delivery{}
 	if o.Delivery == "" {
 		o.Delivery = s.Settings.Delivery
@@ -141,25 +143,25 @@ func (b *Bot) startRun(ctx context.Context, community string, s Survey, o runOpt
 	if o.Window == 0 {
 		o.Window = s.Settings.Window
 	}
-	if o.Delivery == DeliverChannel && o.Channel == "" {
-		return CheckinRun{}, delivery0, Errorf(EArgument, "Survey %s is posted in a channel: name it, like `#general`, or start it from there.", s.Name)
+	if o.Delivery == bot.DeliverChannel && o.Channel == "" {
+		return bot.CheckinRun{}, delivery0, bot.Errorf(bot.EArgument, "Survey %s is posted in a channel: name it, like `#general`, or start it from there.", s.Name)
 	}
 	members, err := b.audience(ctx, community, s, o.Channel, o.At)
 	if err != nil {
-		return CheckinRun{}, delivery0, err
+		return bot.CheckinRun{}, delivery0, err
 	}
 	if len(members) == 0 {
-		return CheckinRun{}, delivery0, Errorf(EConflict, "Nobody to ask: survey %s's audience (%s) has no members yet.", s.Name, audienceLabel(s.Settings))
+		return bot.CheckinRun{}, delivery0, bot.Errorf(bot.EConflict, "Nobody to ask: survey %s's audience (%s) has no members yet.", s.Name, audienceLabel(s.Settings))
 	}
-	run := CheckinRun{Community: community, Survey: s, Delivery: o.Delivery, Anonymous: s.Settings.Anonymous,
+	run := bot.CheckinRun{Community: community, Survey: s, Delivery: o.Delivery, Anonymous: s.Settings.Anonymous,
 		StartedBy: o.By, Schedule: o.Schedule, OpenedAt: o.At, ClosesAt: o.At.Add(o.Window)}
-	if o.Delivery == DeliverChannel {
+	if o.Delivery == bot.DeliverChannel {
 		run.Channel = o.Channel
 	}
 	if run.Anonymous {
 		run.Salt = make([]byte, 32)
 		if _, err := rand.Read(run.Salt); err != nil {
-			return CheckinRun{}, delivery0, fmt.Errorf("salt for an anonymous run: %w", err)
+			return bot.CheckinRun{}, delivery0, fmt.Errorf("salt for an anonymous run: %w", err)
 		}
 	}
 	ids := make([]string, len(members))
@@ -167,7 +169,7 @@ func (b *Bot) startRun(ctx context.Context, community string, s Survey, o runOpt
 		ids[i] = m.ID
 	}
 	if run.ID, err = b.store.CreateRun(ctx, run, ids); err != nil {
-		return CheckinRun{}, delivery0, err
+		return bot.CheckinRun{}, delivery0, err
 	}
 	log := b.log.With("community", community, "run", run.ID, "survey", s.Name)
 	log.InfoContext(ctx, "check-in started", "recipients", len(ids), "delivery", run.Delivery, "closes", run.ClosesAt, "by", o.By)
@@ -183,12 +185,12 @@ func (b *Bot) startRun(ctx context.Context, community string, s Survey, o runOpt
 }
 
 // scheduleRunEnd adds the run's reminder and close as one-shot schedules.
-func (b *Bot) scheduleRunEnd(ctx context.Context, r CheckinRun) error {
+func (b *Checkins) scheduleRunEnd(ctx context.Context, r bot.CheckinRun) error {
 	payload := strconv.FormatInt(r.ID, 10)
 	remindAt := r.ClosesAt.Add(-remindBefore(r.ClosesAt.Sub(r.OpenedAt)))
-	for _, s := range []Schedule{
-		{Kind: ScheduleCheckinRemind, Spec: OnceSpec(remindAt)},
-		{Kind: ScheduleCheckinClose, Spec: OnceSpec(r.ClosesAt)},
+	for _, s := range []bot.Schedule{
+		{Kind: bot.ScheduleCheckinRemind, Spec: bot.OnceSpec(remindAt)},
+		{Kind: bot.ScheduleCheckinClose, Spec: bot.OnceSpec(r.ClosesAt)},
 	} {
 		s.Community, s.Payload, s.Channel, s.CreatedBy, s.CreatedAt = r.Community, payload, r.Channel, r.StartedBy, r.OpenedAt
 		if _, err := b.store.AddSchedule(ctx, s); err != nil {
@@ -201,8 +203,8 @@ func (b *Bot) scheduleRunEnd(ctx context.Context, r CheckinRun) error {
 // deliverRun sends a run to its recipients still pending: one post for a
 // channel run, a DM each otherwise (with reminder, when set, above the
 // check-in). Members already sent to are counted, not sent again.
-func (b *Bot) deliverRun(ctx context.Context, r CheckinRun, reminder string, progress func(sent, total int)) (delivery, error) {
-	chat, err := b.chat(r.Community)
+func (b *Checkins) deliverRun(ctx context.Context, r bot.CheckinRun, reminder string, progress func(sent, total int)) (delivery, error) {
+	chat, err := b.core.Chat(r.Community)
 	if err != nil {
 		return delivery{}, err
 	}
@@ -212,12 +214,12 @@ func (b *Bot) deliverRun(ctx context.Context, r CheckinRun, reminder string, pro
 	}
 	d := delivery{Total: len(recips)}
 	post := checkinPost(r, b.loc, reminder)
-	if r.Delivery == DeliverChannel {
+	if r.Delivery == bot.DeliverChannel {
 		if reminder != "" {
 			return d, nil // the channel's reminder is its own post
 		}
-		if _, err := chat.Post(ctx, Destination{Kind: ToChannel, Community: r.Community, Channel: r.Channel}, post); err != nil {
-			return d, platformError(err, "post the check-in in #"+b.ChannelName(ctx, r.Community, r.Channel))
+		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: r.Community, Channel: r.Channel}, post); err != nil {
+			return d, bot.PlatformError(err, "post the check-in in #"+b.core.ChannelName(ctx, r.Community, r.Channel))
 		}
 		d.Sent = d.Total
 		return d, nil
@@ -225,17 +227,17 @@ func (b *Bot) deliverRun(ctx context.Context, r CheckinRun, reminder string, pro
 	var (
 		mu   sync.Mutex
 		sent atomic.Int64
-		next = make(chan Recipient)
+		next = make(chan bot.Recipient)
 		wg   sync.WaitGroup
 	)
 	for _, rc := range recips {
-		if rc.Status == RecipientSent {
+		if rc.Status == bot.RecipientSent {
 			sent.Add(1)
 		}
 	}
 	// As many DMs in flight as the adapter takes; its paced queue keeps
 	// each within the platform's rate limits.
-	workers := max(1, b.capabilities(r.Community).Concurrent)
+	workers := max(1, b.core.Capabilities(r.Community).Concurrent)
 	errs := make(chan error, workers)
 	for range workers {
 		wg.Add(1)
@@ -252,22 +254,22 @@ func (b *Bot) deliverRun(ctx context.Context, r CheckinRun, reminder string, pro
 				}
 				mu.Lock()
 				switch status {
-				case RecipientSent:
+				case bot.RecipientSent:
 					n := sent.Add(1)
 					if progress != nil && n%progressEvery == 0 {
 						progress(int(n), d.Total)
 					}
-				case RecipientUnreachable:
-					d.Unreachable = append(d.Unreachable, nameOr(rc.Name, rc.Member))
-				case RecipientFailed:
-					d.Failed = append(d.Failed, nameOr(rc.Name, rc.Member))
+				case bot.RecipientUnreachable:
+					d.Unreachable = append(d.Unreachable, bot.NameOr(rc.Name, rc.Member))
+				case bot.RecipientFailed:
+					d.Failed = append(d.Failed, bot.NameOr(rc.Name, rc.Member))
 				}
 				mu.Unlock()
 			}
 		}()
 	}
 	for _, rc := range recips {
-		if rc.Status != RecipientPending {
+		if rc.Status != bot.RecipientPending {
 			continue
 		}
 		select {
@@ -291,16 +293,16 @@ func (b *Bot) deliverRun(ctx context.Context, r CheckinRun, reminder string, pro
 
 // sendCheckin claims one recipient and DMs the check-in. The returned error
 // is the store's: a platform's refusal is a status.
-func (b *Bot) sendCheckin(ctx context.Context, chat Chat, r CheckinRun, rc Recipient, post Post) (RecipientStatus, error) {
+func (b *Checkins) sendCheckin(ctx context.Context, chat bot.Chat, r bot.CheckinRun, rc bot.Recipient, post bot.Post) (bot.RecipientStatus, error) {
 	ok, err := b.store.ClaimRecipient(ctx, r.ID, rc.Member)
 	if err != nil || !ok {
 		return "", err
 	}
-	status := RecipientSent
-	if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: r.Community, Member: rc.Member}, post); err != nil {
-		status = RecipientFailed
-		if ErrorCode(err) == EUnreachable {
-			status = RecipientUnreachable
+	status := bot.RecipientSent
+	if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: r.Community, Member: rc.Member}, post); err != nil {
+		status = bot.RecipientFailed
+		if bot.ErrorCode(err) == bot.EUnreachable {
+			status = bot.RecipientUnreachable
 		}
 		b.log.WarnContext(ctx, "check-in not delivered", "community", r.Community, "run", r.ID, "member", rc.Member, "status", status, "err", err)
 	}
@@ -315,9 +317,9 @@ func (b *Bot) sendCheckin(ctx context.Context, chat Chat, r CheckinRun, rc Recip
 // (a DM each), or one post in the channel. Recipients a restart kept from
 // the check-in get it now. A closed run, or one reminded already, is left
 // alone.
-func (b *Bot) remindRun(ctx context.Context, community string, id int64, at time.Time) error {
+func (b *Checkins) remindRun(ctx context.Context, community string, id int64, at time.Time) error {
 	r, err := b.store.CheckinRun(ctx, community, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, bot.ErrNotFound) {
 		return nil // removed with its community's data
 	}
 	if err != nil {
@@ -338,14 +340,14 @@ func (b *Bot) remindRun(ctx context.Context, community string, id int64, at time
 	if err != nil {
 		return err
 	}
-	chat, err := b.chat(community)
+	chat, err := b.core.Chat(community)
 	if err != nil {
 		return err
 	}
-	left := fmt.Sprintf("_Reminder: this check-in closes %s._", whenIn(r.ClosesAt, b.loc))
-	if r.Delivery == DeliverChannel {
-		post := checkinPost(r, b.loc, fmt.Sprintf("_Reminder: %d answered so far; it closes %s._", len(answered), whenIn(r.ClosesAt, b.loc)))
-		if _, err := chat.Post(ctx, Destination{Kind: ToChannel, Community: community, Channel: r.Channel}, post); err != nil {
+	left := fmt.Sprintf("_Reminder: this check-in closes %s._", bot.WhenIn(r.ClosesAt, b.loc))
+	if r.Delivery == bot.DeliverChannel {
+		post := checkinPost(r, b.loc, fmt.Sprintf("_Reminder: %d answered so far; it closes %s._", len(answered), bot.WhenIn(r.ClosesAt, b.loc)))
+		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: community, Channel: r.Channel}, post); err != nil {
 			return fmt.Errorf("remind run %d in %s: %w", id, r.Channel, err)
 		}
 	} else {
@@ -356,10 +358,10 @@ func (b *Bot) remindRun(ctx context.Context, community string, id int64, at time
 		post := checkinPost(r, b.loc, left)
 		n := 0
 		for _, rc := range recips {
-			if rc.Status != RecipientSent || answered[respondent(r, rc.Member)] {
+			if rc.Status != bot.RecipientSent || answered[respondent(r, rc.Member)] {
 				continue
 			}
-			if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: community, Member: rc.Member}, post); err != nil {
+			if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: rc.Member}, post); err != nil {
 				b.log.WarnContext(ctx, "check-in reminder not delivered", "community", community, "run", id, "member", rc.Member, "err", err)
 				continue
 			}
@@ -371,7 +373,7 @@ func (b *Bot) remindRun(ctx context.Context, community string, id int64, at time
 }
 
 // answeredSet is the respondents who have answered a run.
-func (b *Bot) answeredSet(ctx context.Context, r CheckinRun) (map[string]bool, error) {
+func (b *Checkins) answeredSet(ctx context.Context, r bot.CheckinRun) (map[string]bool, error) {
 	answers, err := b.store.Answers(ctx, r.ID)
 	if err != nil {
 		return nil, err
@@ -386,7 +388,7 @@ func (b *Bot) answeredSet(ctx context.Context, r CheckinRun) (map[string]bool, e
 // closeRun closes a run at at and sends its results where its survey
 // says. Closing a closed run does nothing (closed is false).
 // It returns where the results went.
-func (b *Bot) closeRun(ctx context.Context, community string, id int64, at time.Time) (r CheckinRun, where string, closed bool, err error) {
+func (b *Checkins) closeRun(ctx context.Context, community string, id int64, at time.Time) (r bot.CheckinRun, where string, closed bool, err error) {
 	if r, err = b.store.CheckinRun(ctx, community, id); err != nil {
 		return r, "", false, err
 	}
@@ -407,15 +409,15 @@ func (b *Bot) closeRun(ctx context.Context, community string, id int64, at time.
 }
 
 // removeRunSchedules drops a run's pending reminder and close.
-func (b *Bot) removeRunSchedules(ctx context.Context, community string, id int64) error {
+func (b *Checkins) removeRunSchedules(ctx context.Context, community string, id int64) error {
 	all, err := b.store.Schedules(ctx, community)
 	if err != nil {
 		return err
 	}
 	payload := strconv.FormatInt(id, 10)
 	for _, s := range all {
-		if (s.Kind == ScheduleCheckinRemind || s.Kind == ScheduleCheckinClose) && s.Payload == payload {
-			if err := b.store.RemoveSchedule(ctx, community, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		if (s.Kind == bot.ScheduleCheckinRemind || s.Kind == bot.ScheduleCheckinClose) && s.Payload == payload {
+			if err := b.store.RemoveSchedule(ctx, community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
 				return err
 			}
 		}
@@ -426,18 +428,18 @@ func (b *Bot) removeRunSchedules(ctx context.Context, community string, id int64
 // sendResults posts a closed run's results: to its channel when the survey
 // says so, else to the facilitators (the digest channel, or a DM to
 // whoever started the run or its schedule).
-func (b *Bot) sendResults(ctx context.Context, r CheckinRun, post Post) (string, error) {
-	chat, err := b.chat(r.Community)
+func (b *Checkins) sendResults(ctx context.Context, r bot.CheckinRun, post bot.Post) (string, error) {
+	chat, err := b.core.Chat(r.Community)
 	if err != nil {
 		return "", err
 	}
-	to := Destination{Kind: ToChannel, Community: r.Community, Channel: r.Channel}
+	to := bot.Destination{Kind: bot.ToChannel, Community: r.Community, Channel: r.Channel}
 	if r.Survey.Settings.ResultsTo != "channel" || r.Channel == "" {
-		if to.Channel, err = b.store.Setting(ctx, r.Community, SettingDigestChannel); err != nil {
+		if to.Channel, err = b.store.Setting(ctx, r.Community, bot.SettingDigestChannel); err != nil {
 			return "", err
 		}
 		if to.Channel == "" {
-			to = Destination{Kind: ToDM, Community: r.Community, Member: b.runOwner(ctx, r)}
+			to = bot.Destination{Kind: bot.ToDM, Community: r.Community, Member: b.runOwner(ctx, r)}
 			if to.Member == "" {
 				b.log.WarnContext(ctx, "check-in results have nowhere to go; set a digest channel", "community", r.Community, "run", r.ID)
 				return "nowhere (set a digest channel with `/hearth digest channel`)", nil
@@ -447,14 +449,14 @@ func (b *Bot) sendResults(ctx context.Context, r CheckinRun, post Post) (string,
 	if _, err := chat.Post(ctx, to, post); err != nil {
 		return "", fmt.Errorf("post results of run %d: %w", r.ID, err)
 	}
-	if to.Kind == ToDM {
-		return "a DM to " + b.memberName(ctx, r.Community, to.Member), nil
+	if to.Kind == bot.ToDM {
+		return "a DM to " + b.core.MemberName(ctx, r.Community, to.Member), nil
 	}
-	return "#" + b.ChannelName(ctx, r.Community, to.Channel), nil
+	return "#" + b.core.ChannelName(ctx, r.Community, to.Channel), nil
 }
 
 // runOwner is the member who started a run, or created its schedule.
-func (b *Bot) runOwner(ctx context.Context, r CheckinRun) string {
+func (b *Checkins) runOwner(ctx context.Context, r bot.CheckinRun) string {
 	if r.StartedBy != "" || r.Schedule == 0 {
 		return r.StartedBy
 	}
@@ -466,28 +468,28 @@ func (b *Bot) runOwner(ctx context.Context, r CheckinRun) string {
 
 // runResults computes a run's results, and those of the survey's previous
 // closed run for the trend (nil when there is none).
-func (b *Bot) runResults(ctx context.Context, r CheckinRun) (SurveyResults, *SurveyResults, error) {
-	return RunResultsWithPrevious(ctx, b.store, r)
+func (b *Checkins) runResults(ctx context.Context, r bot.CheckinRun) (bot.SurveyResults, *bot.SurveyResults, error) {
+	return bot.RunResultsWithPrevious(ctx, b.store, r)
 }
 
-func (b *Bot) resultsOf(ctx context.Context, r CheckinRun) (SurveyResults, error) {
-	return RunResults(ctx, b.store, r)
+func (b *Checkins) resultsOf(ctx context.Context, r bot.CheckinRun) (bot.SurveyResults, error) {
+	return bot.RunResults(ctx, b.store, r)
 }
 
 // resultsPost renders a run's results, with the chart of its first scale
 // question's mean across the survey's runs where the platform takes files.
-func (b *Bot) resultsPost(ctx context.Context, r CheckinRun, final bool) (Post, error) {
+func (b *Checkins) resultsPost(ctx context.Context, r bot.CheckinRun, final bool) (bot.Post, error) {
 	res, prev, err := b.runResults(ctx, r)
 	if err != nil {
-		return Post{}, err
+		return bot.Post{}, err
 	}
-	text := FormatResults(r.Survey, res, prev)
+	text := bot.FormatResults(r.Survey, res, prev)
 	if !final && r.ClosedAt.IsZero() {
-		text += fmt.Sprintf("\n_Still open until %s: these are interim results._", whenIn(r.ClosesAt, b.loc))
+		text += fmt.Sprintf("\n_Still open until %s: these are interim results._", bot.WhenIn(r.ClosesAt, b.loc))
 	}
-	post := Post{Text: text}
-	tc, ok := b.charter.(TrendCharter)
-	if !ok || !b.capabilities(r.Community).Files {
+	post := bot.Post{Text: text}
+	tc, ok := b.charter.(bot.TrendCharter)
+	if !ok || !b.core.Capabilities(r.Community).Files {
 		return post, nil
 	}
 	points, unit, err := b.scaleTrend(ctx, r)
@@ -499,7 +501,7 @@ func (b *Bot) resultsPost(ctx context.Context, r CheckinRun, final bool) (Post, 
 		b.log.ErrorContext(ctx, "check-in chart", "community", r.Community, "run", r.ID, "err", err)
 		return post, nil
 	}
-	post.Image = &File{Name: fmt.Sprintf("hearth-%s-%d.png", r.Survey.Name, r.ID), ContentType: "image/png", Data: png}
+	post.Image = &bot.File{Name: fmt.Sprintf("hearth-%s-%d.png", r.Survey.Name, r.ID), ContentType: "image/png", Data: png}
 	return post, nil
 }
 
@@ -508,10 +510,10 @@ const MaxTrendRuns = 12
 
 // scaleTrend is the mean of the survey's first scale question over its
 // latest closed runs up to r, oldest first; unit is the question's prompt.
-func (b *Bot) scaleTrend(ctx context.Context, r CheckinRun) ([]TrendPoint, string, error) {
-	var q Question
+func (b *Checkins) scaleTrend(ctx context.Context, r bot.CheckinRun) ([]bot.TrendPoint, string, error) {
+	var q bot.Question
 	for _, x := range r.Survey.Questions {
-		if x.Kind == QuestionScale {
+		if x.Kind == bot.QuestionScale {
 			q = x
 			break
 		}
@@ -519,11 +521,11 @@ func (b *Bot) scaleTrend(ctx context.Context, r CheckinRun) ([]TrendPoint, strin
 	if q.ID == "" {
 		return nil, "", nil
 	}
-	runs, err := b.store.CheckinRuns(ctx, r.Community, RunQuery{Survey: r.Survey.Name, Closed: true})
+	runs, err := b.store.CheckinRuns(ctx, r.Community, bot.RunQuery{Survey: r.Survey.Name, Closed: true})
 	if err != nil {
 		return nil, "", err
 	}
-	var points []TrendPoint
+	var points []bot.TrendPoint
 	for _, p := range runs {
 		if len(points) == MaxTrendRuns {
 			break
@@ -537,12 +539,12 @@ func (b *Bot) scaleTrend(ctx context.Context, r CheckinRun) ([]TrendPoint, strin
 		}
 		for _, qr := range res.Questions {
 			if qr.ID == q.ID && qr.Mean != nil {
-				points = append(points, TrendPoint{At: p.OpenedAt, Label: fmt.Sprintf("#%d %s", p.ID, p.OpenedAt.In(b.loc).Format("Jan 2")), Value: *qr.Mean})
+				points = append(points, bot.TrendPoint{At: p.OpenedAt, Label: fmt.Sprintf("#%d %s", p.ID, p.OpenedAt.In(b.loc).Format("Jan 2")), Value: *qr.Mean})
 			}
 		}
 	}
 	for i, j := 0, len(points)-1; i < j; i, j = i+1, j-1 {
 		points[i], points[j] = points[j], points[i]
 	}
-	return points, clip(q.Prompt, 60), nil
+	return points, bot.Clip(q.Prompt, 60), nil
 }

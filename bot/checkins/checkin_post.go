@@ -1,4 +1,4 @@
-package bot
+package checkins
 
 import (
 	"crypto/hmac"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // Check-in actions. A choice button's Value is "RUN:QUESTION:OPTION" (the
@@ -23,7 +25,7 @@ const (
 // runs; for anonymous ones a keyed hash of the member that only the run's
 // salt links back, and the salt is forgotten when the run closes. "" means
 // the run can no longer take this member's answers (closed).
-func respondent(r CheckinRun, member string) string {
+func respondent(r bot.CheckinRun, member string) string {
 	if !r.Anonymous {
 		return member
 	}
@@ -37,71 +39,71 @@ func respondent(r CheckinRun, member string) string {
 
 // checkinPost is the check-in as members see it: the questions, a row of
 // buttons per choice question, and a button to answer in writing.
-func checkinPost(r CheckinRun, loc *time.Location, reminder string) Post {
+func checkinPost(r bot.CheckinRun, loc *time.Location, reminder string) bot.Post {
 	s := r.Survey
 	var sb strings.Builder
 	if reminder != "" {
 		sb.WriteString(reminder + "\n")
 	}
-	fmt.Fprintf(&sb, "**%s** (check-in #%d)\n", nameOr(s.Title, s.Name), r.ID)
+	fmt.Fprintf(&sb, "**%s** (check-in #%d)\n", bot.NameOr(s.Title, s.Name), r.ID)
 	if s.Intro != "" {
 		sb.WriteString(s.Intro + "\n")
 	}
-	var buttons []Button
+	var buttons []bot.Button
 	row := 0
 	for i, q := range s.Questions {
 		fmt.Fprintf(&sb, "**%d.** %s", i+1, q.Prompt)
 		switch q.Kind {
-		case QuestionScale:
+		case bot.QuestionScale:
 			if q.MinLabel != "" || q.MaxLabel != "" {
-				fmt.Fprintf(&sb, " _(%d = %s, %d = %s)_", q.Min, nameOr(q.MinLabel, "low"), q.Max, nameOr(q.MaxLabel, "high"))
+				fmt.Fprintf(&sb, " _(%d = %s, %d = %s)_", q.Min, bot.NameOr(q.MinLabel, "low"), q.Max, bot.NameOr(q.MaxLabel, "high"))
 			}
-		case QuestionMulti:
+		case bot.QuestionMulti:
 			sb.WriteString(" _(choose any)_")
-		case QuestionText:
+		case bot.QuestionText:
 			sb.WriteString(" _(in writing")
 			if q.Optional {
 				sb.WriteString(", optional")
 			}
 			sb.WriteString(")_")
 		}
-		if q.Optional && q.Kind != QuestionText {
+		if q.Optional && q.Kind != bot.QuestionText {
 			sb.WriteString(" _(optional)_")
 		}
 		sb.WriteString("\n")
-		if q.Kind == QuestionText {
+		if q.Kind == bot.QuestionText {
 			continue
 		}
-		for j, o := range q.options() {
-			if j > 0 && j%maxButtonsPerRow == 0 {
+		for j, o := range q.Options() {
+			if j > 0 && j%bot.MaxButtonsPerRow == 0 {
 				row++
 			}
-			buttons = append(buttons, Button{ActionID: ActionCheckinAnswer, Label: clip(o[0], 75),
+			buttons = append(buttons, bot.Button{ActionID: ActionCheckinAnswer, Label: bot.Clip(o[0], 75),
 				Value: fmt.Sprintf("%d:%s:%s", r.ID, q.ID, o[1]), Row: row})
 		}
 		row++
 	}
-	if len(s.textQuestions()) > 0 {
-		buttons = append(buttons, Button{ActionID: ActionCheckinWrite, Label: "Answer in writing",
-			Value: strconv.FormatInt(r.ID, 10), Style: StylePrimary, Row: row})
+	if len(s.TextQuestions()) > 0 {
+		buttons = append(buttons, bot.Button{ActionID: ActionCheckinWrite, Label: "Answer in writing",
+			Value: strconv.FormatInt(r.ID, 10), Style: bot.StylePrimary, Row: row})
 	}
 	if r.Anonymous {
 		sb.WriteString("_Anonymous: results never name anyone._\n")
 	} else {
 		sb.WriteString("_Your answers go to the facilitators with your name._\n")
 	}
-	fmt.Fprintf(&sb, "_Open until %s: you can change your answers until then._", whenIn(r.ClosesAt, loc))
-	return Post{Text: sb.String(), Buttons: buttons}
+	fmt.Fprintf(&sb, "_Open until %s: you can change your answers until then._", bot.WhenIn(r.ClosesAt, loc))
+	return bot.Post{Text: sb.String(), Buttons: buttons}
 }
 
 // checkinForm is the form for a run's free-text questions, prefilled with
 // what the member answered before.
-func checkinForm(r CheckinRun, current map[string]string) *Form {
-	f := &Form{ID: FormCheckin, Title: clip(nameOr(r.Survey.Title, r.Survey.Name), 24), Submit: "Send",
+func checkinForm(r bot.CheckinRun, current map[string]string) *bot.Form {
+	f := &bot.Form{ID: FormCheckin, Title: bot.Clip(bot.NameOr(r.Survey.Title, r.Survey.Name), 24), Submit: "Send",
 		Context: strconv.FormatInt(r.ID, 10)}
-	for _, q := range r.Survey.textQuestions() {
-		f.Fields = append(f.Fields, Field{ID: q.ID, Label: clip(q.Prompt, checkinTextPrompt), Placeholder: clip(q.Prompt, 100),
-			Multiline: true, Optional: q.Optional, MaxLength: MaxTextAnswer, Value: current[q.ID]})
+	for _, q := range r.Survey.TextQuestions() {
+		f.Fields = append(f.Fields, bot.Field{ID: q.ID, Label: bot.Clip(q.Prompt, bot.CheckinTextPrompt), Placeholder: bot.Clip(q.Prompt, 100),
+			Multiline: true, Optional: q.Optional, MaxLength: bot.MaxTextAnswer, Value: current[q.ID]})
 	}
 	return f
 }

@@ -1,4 +1,4 @@
-package bot
+package members
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // Settings keys of nudges.
@@ -52,7 +54,7 @@ const (
 )
 
 // nudgePolicy reads the community's policy, with defaults filled in.
-func (b *Bot) nudgePolicy(ctx context.Context, community string) (NudgePolicy, error) {
+func (b *Members) nudgePolicy(ctx context.Context, community string) (NudgePolicy, error) {
 	p := NudgePolicy{Threshold: b.quietAfter, Cooldown: DefaultNudgeCooldown, MaxUnanswered: DefaultNudgeMaxUnanswered,
 		QuietStart: DefaultQuietStart, QuietEnd: DefaultQuietEnd, Mode: NudgeReview}
 	raw, err := b.store.Setting(ctx, community, SettingNudgePolicy)
@@ -72,13 +74,13 @@ func applyNudgeSettings(p *NudgePolicy, text string) error {
 	for _, tok := range strings.Fields(text) {
 		key, val, ok := strings.Cut(strings.ToLower(tok), "=")
 		if !ok || val == "" {
-			return Errorf(EArgument, "I can't read %q. %s", clip(tok, 30), usage)
+			return bot.Errorf(bot.EArgument, "I can't read %q. %s", bot.Clip(tok, 30), usage)
 		}
 		switch key {
 		case "threshold", "cooldown":
 			d, err := ParseDays(val)
 			if err != nil || d < 24*time.Hour || d > 365*24*time.Hour {
-				return Errorf(EArgument, "%s is a number of days from 1 to 365, like `%s=14d`.", key, key)
+				return bot.Errorf(bot.EArgument, "%s is a number of days from 1 to 365, like `%s=14d`.", key, key)
 			}
 			if key == "threshold" {
 				p.Threshold = d
@@ -88,7 +90,7 @@ func applyNudgeSettings(p *NudgePolicy, text string) error {
 		case "max":
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 1 || n > 10 {
-				return Errorf(EArgument, "max is how many unanswered nudges in a row before Hearth stops: 1 to 10.")
+				return bot.Errorf(bot.EArgument, "max is how many unanswered nudges in a row before Hearth stops: 1 to 10.")
 			}
 			p.MaxUnanswered = n
 		case "quiet":
@@ -96,16 +98,16 @@ func applyNudgeSettings(p *NudgePolicy, text string) error {
 			start, err1 := strconv.Atoi(from)
 			end, err2 := strconv.Atoi(to)
 			if !ok || err1 != nil || err2 != nil || start < 0 || start > 23 || end < 0 || end > 23 || start == end {
-				return Errorf(EArgument, "quiet is the hours when no nudge arrives, in each member's time zone, like `quiet=21-9` (from 21:00 to 09:00).")
+				return bot.Errorf(bot.EArgument, "quiet is the hours when no nudge arrives, in each member's time zone, like `quiet=21-9` (from 21:00 to 09:00).")
 			}
 			p.QuietStart, p.QuietEnd = start, end
 		case "mode":
 			if val != string(NudgeReview) && val != string(NudgeAuto) {
-				return Errorf(EArgument, "mode is `review` (facilitators approve each list) or `auto` (sent on the nudge schedule).")
+				return bot.Errorf(bot.EArgument, "mode is `review` (facilitators approve each list) or `auto` (sent on the nudge schedule).")
 			}
 			p.Mode = NudgeMode(val)
 		default:
-			return Errorf(EArgument, "There is no nudge setting %q. %s", clip(key, 20), usage)
+			return bot.Errorf(bot.EArgument, "There is no nudge setting %q. %s", bot.Clip(key, 20), usage)
 		}
 	}
 	return nil
@@ -115,7 +117,7 @@ func applyNudgeSettings(p *NudgePolicy, text string) error {
 func ParseDays(s string) (time.Duration, error) {
 	n, err := strconv.Atoi(strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), "d"))
 	if err != nil || n <= 0 || n > 3660 {
-		return 0, Errorf(EArgument, "%q is not a number of days like 14d.", clip(s, 20))
+		return 0, bot.Errorf(bot.EArgument, "%q is not a number of days like 14d.", bot.Clip(s, 20))
 	}
 	return time.Duration(n) * 24 * time.Hour, nil
 }
@@ -126,7 +128,7 @@ func (p NudgePolicy) describe() string {
 		mode = "auto: sent on the nudge schedule"
 	}
 	return fmt.Sprintf("quiet for %s (threshold=%dd) · at most one nudge every %s (cooldown=%dd) · stop after %d unanswered in a row (max=%d) · never between %02d:00 and %02d:00 in the member's time zone (quiet=%d-%d) · %s (mode=%s)",
-		spell(p.Threshold), days(p.Threshold), spell(p.Cooldown), days(p.Cooldown), p.MaxUnanswered, p.MaxUnanswered,
+		bot.Spell(p.Threshold), days(p.Threshold), bot.Spell(p.Cooldown), days(p.Cooldown), p.MaxUnanswered, p.MaxUnanswered,
 		p.QuietStart, p.QuietEnd, p.QuietStart, p.QuietEnd, mode, p.Mode)
 }
 
@@ -164,7 +166,7 @@ var DefaultNudgeWordings = []string{
 }
 
 // nudgeWordings are the community's wordings, or the defaults.
-func (b *Bot) nudgeWordings(ctx context.Context, community string) ([]string, bool, error) {
+func (b *Members) nudgeWordings(ctx context.Context, community string) ([]string, bool, error) {
 	raw, err := b.store.Setting(ctx, community, SettingNudgeWordings)
 	if err != nil {
 		return nil, false, err

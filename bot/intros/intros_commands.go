@@ -1,4 +1,4 @@
-package bot
+package intros
 
 import (
 	"context"
@@ -9,56 +9,58 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // ActionIntroAnswer is a member's answer to a round's follow-up; Value is
 // "GROUP:met" or "GROUP:not_yet".
 const ActionIntroAnswer = "intros.answer"
 
-func (b *Bot) introCommands() []CommandSpec {
-	return []CommandSpec{
+func (b *Intros) introCommands() []bot.CommandSpec {
+	return []bot.CommandSpec{
 		{Path: []string{"intros", "on"}, Summary: "Be introduced to other members, two or three at a time", Run: b.cmdIntrosOn},
 		{Path: []string{"intros", "off"}, Summary: "Stop being introduced to other members", Run: b.cmdIntrosOff},
 		{Path: []string{"intros", "schedule"}, Summary: "When intro rounds happen (replaces the previous schedule)",
-			Args: []Arg{{Name: "spec", Kind: ArgText, Required: true, Quoted: true,
+			Args: []bot.Arg{{Name: "spec", Kind: bot.ArgText, Required: true, Quoted: true,
 				Help: "when: `every 2 weeks on monday at 10:00`, `monthly on day 1 at 9:00`, or cron like `0 10 * * MON`"},
-				{Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
+				{Name: "tz", Kind: bot.ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
 			Facilitator: true, Run: b.cmdIntrosSchedule},
 		{Path: []string{"intros", "now"}, Summary: "Run an intro round now", Facilitator: true, Run: b.cmdIntrosNow},
 		{Path: []string{"intros", "list"}, Summary: "Who opted in to intros, and the recent rounds", Facilitator: true, Run: b.cmdIntrosList},
 	}
 }
 
-func (b *Bot) cmdIntrosOn(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Intros) cmdIntrosOn(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	if err := b.store.SetIntroOptIn(ctx, inv.Community, inv.Member, true, inv.At); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	when := "when the facilitators run the next round"
 	if next, ok := b.nextIntroRound(ctx, inv.Community, inv.At); ok {
-		when = "in the next round, " + whenIn(next, b.loc)
+		when = "in the next round, " + bot.WhenIn(next, b.loc)
 	}
-	return privateText("You're in! Hearth will introduce you to one or two other members %s, by direct message, "+
+	return bot.PrivateText("You're in! Hearth will introduce you to one or two other members %s, by direct message, "+
 		"and suggest a short call. `/hearth intros off` stops it.", when), nil
 }
 
-func (b *Bot) cmdIntrosOff(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Intros) cmdIntrosOff(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	if err := b.store.SetIntroOptIn(ctx, inv.Community, inv.Member, false, inv.At); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return privateText("Done: no more introductions. `/hearth intros on` if you change your mind."), nil
+	return bot.PrivateText("Done: no more introductions. `/hearth intros on` if you change your mind."), nil
 }
 
 // nextIntroRound is when the community's intro schedule next runs.
-func (b *Bot) nextIntroRound(ctx context.Context, community string, at time.Time) (time.Time, bool) {
+func (b *Intros) nextIntroRound(ctx context.Context, community string, at time.Time) (time.Time, bool) {
 	all, err := b.store.Schedules(ctx, community)
 	if err != nil {
 		return time.Time{}, false
 	}
 	for _, s := range all {
-		if s.Kind != ScheduleIntros || s.Paused {
+		if s.Kind != bot.ScheduleIntros || s.Paused {
 			continue
 		}
-		if sp, err := b.parseSpecIn(s.Spec, b.zone(s.TZ)); err == nil {
+		if sp, err := b.core.ParseSpecIn(s.Spec, b.core.Zone(s.TZ)); err == nil {
 			if next := sp.Next(at); !next.IsZero() {
 				return next, true
 			}
@@ -67,49 +69,49 @@ func (b *Bot) nextIntroRound(ctx context.Context, community string, at time.Time
 	return time.Time{}, false
 }
 
-func (b *Bot) cmdIntrosSchedule(ctx context.Context, inv Invocation) (Reply, error) {
-	tz, err := zoneArg(inv)
+func (b *Intros) cmdIntrosSchedule(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	tz, err := bot.ZoneArg(inv)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	if _, err := b.parseSpecIn(inv.Arg("spec"), b.zone(tz)); err != nil { // before changing anything
-		return Reply{}, err
+	if _, err := b.core.ParseSpecIn(inv.Arg("spec"), b.core.Zone(tz)); err != nil { // before changing anything
+		return bot.Reply{}, err
 	}
 	all, err := b.store.Schedules(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	for _, s := range all { // one intro schedule per community: a new one replaces the old
-		if s.Kind == ScheduleIntros {
-			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
-				return Reply{}, err
+		if s.Kind == bot.ScheduleIntros {
+			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
+				return bot.Reply{}, err
 			}
 		}
 	}
-	s, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleIntros, Spec: inv.Arg("spec")})
+	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleIntros, Spec: inv.Arg("spec")})
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	opted, err := b.store.IntroOptIns(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return privateText("Intro schedule #%d: %s. First round: %s. %s opted in so far (`/hearth intros on`).",
-		s.ID, s.Spec, whenIn(next, b.zone(s.TZ)), plural(len(opted), "member")), nil
+	return bot.PrivateText("Intro schedule #%d: %s. First round: %s. %s opted in so far (`/hearth intros on`).",
+		s.ID, s.Spec, bot.WhenIn(next, b.core.Zone(s.TZ)), bot.Plural(len(opted), "member")), nil
 }
 
-func (b *Bot) cmdIntrosNow(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Intros) cmdIntrosNow(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	out, err := b.runIntroRound(ctx, inv.Community, inv.At, inv.Member)
 	if err != nil {
-		return Reply{}, platformError(err, "send the introductions")
+		return bot.Reply{}, bot.PlatformError(err, "send the introductions")
 	}
-	return privateText("%s", out.String(b.loc)), nil
+	return bot.PrivateText("%s", out.String(b.loc)), nil
 }
 
-func (b *Bot) cmdIntrosList(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Intros) cmdIntrosList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	cands, skips, err := b.introCandidates(ctx, inv.Community, inv.At)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	var sb strings.Builder
 	sb.WriteString("**Intros**\n")
@@ -126,13 +128,13 @@ func (b *Bot) cmdIntrosList(ctx context.Context, inv Invocation) (Reply, error) 
 		fmt.Fprintf(&sb, "_Opted in but left out of rounds for now: %s._\n", s)
 	}
 	if next, ok := b.nextIntroRound(ctx, inv.Community, inv.At); ok {
-		fmt.Fprintf(&sb, "Next round: %s.\n", b.when(next))
+		fmt.Fprintf(&sb, "Next round: %s.\n", b.core.When(next))
 	} else {
 		sb.WriteString("No rounds are scheduled: `/hearth intros schedule \"every 2 weeks on monday at 10:00\"`.\n")
 	}
 	rounds, err := b.store.IntroRounds(ctx, inv.Community, 5)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	if len(rounds) > 0 {
 		sb.WriteString("**Recent rounds**\n")
@@ -144,11 +146,11 @@ func (b *Bot) cmdIntrosList(ctx context.Context, inv Invocation) (Reply, error) 
 				met++
 			}
 		}
-		follow := "follow-up " + r.At.Add(IntroFollowUpAfter).In(b.loc).Format("Jan 2")
+		follow := "follow-up " + r.At.Add(bot.IntroFollowUpAfter).In(b.loc).Format("Jan 2")
 		if !r.FollowedUpAt.IsZero() {
 			follow = "followed up " + r.FollowedUpAt.In(b.loc).Format("Jan 2")
 		}
-		fmt.Fprintf(&sb, "• #%d, %s: %s, %d met (%s)\n", r.ID, r.At.In(b.loc).Format("Jan 2"), plural(len(r.Groups), "group"), met, follow)
+		fmt.Fprintf(&sb, "• #%d, %s: %s, %d met (%s)\n", r.ID, r.At.In(b.loc).Format("Jan 2"), bot.Plural(len(r.Groups), "group"), met, follow)
 		if i == 0 {
 			for _, g := range r.Groups {
 				line := "    " + b.groupNames(ctx, inv.Community, g.Members)
@@ -159,7 +161,7 @@ func (b *Bot) cmdIntrosList(ctx context.Context, inv Invocation) (Reply, error) 
 			}
 		}
 	}
-	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
 // introSkips counts why opted-in members were left out of a round.
@@ -179,16 +181,16 @@ func (s introSkips) String() string {
 // not a bot, not left, not paused (nudges' "pause for a month"), and not
 // unreachable by DM since they last took part or opted in (a member who
 // opts in again after a failed DM is tried again).
-func (b *Bot) introCandidates(ctx context.Context, community string, now time.Time) ([]IntroCandidate, introSkips, error) {
+func (b *Intros) introCandidates(ctx context.Context, community string, now time.Time) ([]bot.IntroCandidate, introSkips, error) {
 	opted, err := b.store.IntroOptIns(ctx, community)
 	if err != nil || len(opted) == 0 {
 		return nil, nil, err
 	}
-	members, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, End: now, Weeks: 1})
+	members, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: now, Weeks: 1})
 	if err != nil {
 		return nil, nil, err
 	}
-	byID := map[string]MemberWeeks{}
+	byID := map[string]bot.MemberWeeks{}
 	for _, mw := range members {
 		byID[mw.Member.ID] = mw
 	}
@@ -197,7 +199,7 @@ func (b *Bot) introCandidates(ctx context.Context, community string, now time.Ti
 		return nil, nil, err
 	}
 	skips := introSkips{}
-	var out []IntroCandidate
+	var out []bot.IntroCandidate
 	for _, o := range opted {
 		mw, ok := byID[o.Member]
 		pr := prefs[o.Member]
@@ -212,7 +214,7 @@ func (b *Bot) introCandidates(ctx context.Context, community string, now time.Ti
 			skips["unreachable by DM"]++
 			continue
 		}
-		c := IntroCandidate{ID: o.Member}
+		c := bot.IntroCandidate{ID: o.Member}
 		if mw.Member.TZ != "" {
 			if loc, err := time.LoadLocation(mw.Member.TZ); err == nil {
 				_, off := now.In(loc).Zone()
@@ -234,7 +236,7 @@ func introSeed(community string, at time.Time) int64 {
 
 // introOutcome is what a round did.
 type introOutcome struct {
-	Round       IntroRound
+	Round       bot.IntroRound
 	Groups      []string // names, per group
 	Opted       int      // candidates, when there were too few for a round
 	Skips       introSkips
@@ -257,23 +259,23 @@ func (o introOutcome) String(loc *time.Location) string {
 		how = "each group in a group DM"
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "**Intro round #%d**: %s, introduced %s.\n", o.Round.ID, plural(len(o.Groups), "group"), how)
+	fmt.Fprintf(&sb, "**Intro round #%d**: %s, introduced %s.\n", o.Round.ID, bot.Plural(len(o.Groups), "group"), how)
 	for _, g := range o.Groups {
 		sb.WriteString("• " + g + "\n")
 	}
-	fmt.Fprintf(&sb, "Each member is asked whether they met on %s.", whenIn(o.Round.At.Add(IntroFollowUpAfter), loc))
+	fmt.Fprintf(&sb, "Each member is asked whether they met on %s.", bot.WhenIn(o.Round.At.Add(bot.IntroFollowUpAfter), loc))
 	if len(o.Unreachable) > 0 {
-		fmt.Fprintf(&sb, "\nCould not reach %s (DMs closed).", names(o.Unreachable))
+		fmt.Fprintf(&sb, "\nCould not reach %s (DMs closed).", bot.Names(o.Unreachable))
 	}
 	if len(o.Failed) > 0 {
-		fmt.Fprintf(&sb, "\nFailed for %s (see the log).", names(o.Failed))
+		fmt.Fprintf(&sb, "\nFailed for %s (see the log).", bot.Names(o.Failed))
 	}
 	return sb.String() + note
 }
 
 // runIntroRound pairs the candidates, stores the round, schedules its
 // follow-up and sends the introductions.
-func (b *Bot) runIntroRound(ctx context.Context, community string, at time.Time, by string) (introOutcome, error) {
+func (b *Intros) runIntroRound(ctx context.Context, community string, at time.Time, by string) (introOutcome, error) {
 	cands, skips, err := b.introCandidates(ctx, community, at)
 	if err != nil {
 		return introOutcome{}, err
@@ -282,34 +284,34 @@ func (b *Bot) runIntroRound(ctx context.Context, community string, at time.Time,
 	if len(cands) < 2 {
 		return out, nil
 	}
-	past, err := b.store.IntroRounds(ctx, community, IntroAvoidRounds)
+	past, err := b.store.IntroRounds(ctx, community, bot.IntroAvoidRounds)
 	if err != nil {
 		return out, err
 	}
-	r := IntroRound{Community: community, Seed: introSeed(community, at), At: at, CreatedBy: by}
-	for _, g := range PairIntros(cands, HistoryOf(past), r.Seed) {
-		r.Groups = append(r.Groups, IntroGroup{Members: g})
+	r := bot.IntroRound{Community: community, Seed: introSeed(community, at), At: at, CreatedBy: by}
+	for _, g := range bot.PairIntros(cands, bot.HistoryOf(past), r.Seed) {
+		r.Groups = append(r.Groups, bot.IntroGroup{Members: g})
 	}
 	if r, err = b.store.AddIntroRound(ctx, r); err != nil {
 		return out, err
 	}
 	out.Round = r
-	if _, err := b.store.AddSchedule(ctx, Schedule{Community: community, Kind: ScheduleIntrosFollowUp, Spec: OnceSpec(at.Add(IntroFollowUpAfter)),
+	if _, err := b.store.AddSchedule(ctx, bot.Schedule{Community: community, Kind: bot.ScheduleIntrosFollowUp, Spec: bot.OnceSpec(at.Add(bot.IntroFollowUpAfter)),
 		Payload: strconv.FormatInt(r.ID, 10), CreatedBy: by, CreatedAt: at}); err != nil {
 		return out, fmt.Errorf("schedule the follow-up of intro round %d: %w", r.ID, err)
 	}
-	chat, err := b.chat(community)
+	chat, err := b.core.Chat(community)
 	if err != nil {
 		return out, err
 	}
-	since := at.Add(-IntroCommonWindow)
+	since := at.Add(-bot.IntroCommonWindow)
 	for _, g := range r.Groups {
 		out.Groups = append(out.Groups, b.groupNames(ctx, community, g.Members))
 		common, err := b.commonChannels(ctx, community, g.Members, since)
 		if err != nil {
 			return out, err
 		}
-		if gm, ok := chat.(GroupMessenger); ok {
+		if gm, ok := chat.(bot.GroupMessenger); ok {
 			_, err := gm.PostGroup(ctx, community, g.Members, b.introPost(ctx, chat, community, g.Members, "", common))
 			if err == nil {
 				out.ByGroupDM = true
@@ -319,7 +321,7 @@ func (b *Bot) runIntroRound(ctx context.Context, community string, at time.Time,
 		}
 		for _, m := range g.Members {
 			post := b.introPost(ctx, chat, community, g.Members, m, common)
-			if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: community, Member: m}, post); err != nil {
+			if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: m}, post); err != nil {
 				if err := b.introUndelivered(ctx, community, m, at, err, &out.Unreachable, &out.Failed); err != nil {
 					return out, err
 				}
@@ -332,9 +334,9 @@ func (b *Bot) runIntroRound(ctx context.Context, community string, at time.Time,
 
 // introUndelivered notes a DM that did not go: an unreachable member is
 // marked so (and left out of rounds until they take part again).
-func (b *Bot) introUndelivered(ctx context.Context, community, member string, at time.Time, err error, unreachable, failed *[]string) error {
+func (b *Intros) introUndelivered(ctx context.Context, community, member string, at time.Time, err error, unreachable, failed *[]string) error {
 	name := b.introName(ctx, community, member)
-	if ErrorCode(err) != EUnreachable {
+	if bot.ErrorCode(err) != bot.EUnreachable {
 		b.log.WarnContext(ctx, "intro DM failed", "community", community, "member", member, "err", err)
 		*failed = append(*failed, name)
 		return nil
@@ -349,15 +351,15 @@ func (b *Bot) introUndelivered(ctx context.Context, community, member string, at
 }
 
 // introName is a member's display name (their id when unknown).
-func (b *Bot) introName(ctx context.Context, community, member string) string {
+func (b *Intros) introName(ctx context.Context, community, member string) string {
 	if m, err := b.store.Member(ctx, community, member); err == nil {
-		return displayName(m)
+		return bot.DisplayName(m)
 	}
 	return member
 }
 
 // groupNames writes "Alice & Bob" or "Alice, Bob & Carol".
-func (b *Bot) groupNames(ctx context.Context, community string, members []string) string {
+func (b *Intros) groupNames(ctx context.Context, community string, members []string) string {
 	var ns []string
 	for _, m := range members {
 		ns = append(ns, b.introName(ctx, community, m))
@@ -377,38 +379,38 @@ func andList(ns []string, and string) string {
 
 // commonChannels are the channels at least two members of a group were
 // active in since, the most shared first (then by name), three at most.
-func (b *Bot) commonChannels(ctx context.Context, community string, members []string, since time.Time) ([]Channel, error) {
+func (b *Intros) commonChannels(ctx context.Context, community string, members []string, since time.Time) ([]bot.Channel, error) {
 	active, err := b.store.ActiveChannels(ctx, community, members, since)
 	if err != nil {
 		return nil, err
 	}
-	count, byID := map[string]int{}, map[string]Channel{}
+	count, byID := map[string]int{}, map[string]bot.Channel{}
 	for _, chs := range active {
 		for _, c := range chs {
 			count[c.ID]++
 			byID[c.ID] = c
 		}
 	}
-	var out []Channel
+	var out []bot.Channel
 	for id, n := range count {
 		if n >= 2 {
 			out = append(out, byID[id])
 		}
 	}
-	slices.SortFunc(out, func(a, c Channel) int {
+	slices.SortFunc(out, func(a, c bot.Channel) int {
 		if d := count[c.ID] - count[a.ID]; d != 0 {
 			return d
 		}
-		return strings.Compare(channelLabel(a.ID, a.Name), channelLabel(c.ID, c.Name))
+		return strings.Compare(bot.ChannelLabel(a.ID, a.Name), bot.ChannelLabel(c.ID, c.Name))
 	})
 	return out[:min(3, len(out))], nil
 }
 
 // introPost is the introduction: to the whole group (to == ""), or to one
 // member naming the others.
-func (b *Bot) introPost(ctx context.Context, chat Chat, community string, members []string, to string, common []Channel) Post {
+func (b *Intros) introPost(ctx context.Context, chat bot.Chat, community string, members []string, to string, common []bot.Channel) bot.Post {
 	mention := func(m string) string {
-		if mn, ok := chat.(Mentioner); ok {
+		if mn, ok := chat.(bot.Mentioner); ok {
 			return mn.Mention(community, m)
 		}
 		return b.introName(ctx, community, m)
@@ -429,7 +431,7 @@ func (b *Bot) introPost(ctx context.Context, chat Chat, community string, member
 	if len(common) > 0 {
 		var chs []string
 		for _, c := range common {
-			chs = append(chs, "#"+channelLabel(c.ID, c.Name))
+			chs = append(chs, "#"+bot.ChannelLabel(c.ID, c.Name))
 		}
 		fmt.Fprintf(&sb, "You have %s in common.\n", andList(chs, "and"))
 	}
@@ -439,13 +441,13 @@ func (b *Bot) introPost(ctx context.Context, chat Chat, community string, member
 		sb.WriteString("Why not write to them and find 20 minutes for a short call this week: what you're working on, what you're trying, what you could help each other with?\n")
 	}
 	sb.WriteString("_In a week I'll ask whether you met. `/hearth intros off` stops introductions._")
-	return Post{Text: sb.String()}
+	return bot.Post{Text: sb.String()}
 }
 
 // followUpIntros asks each member of a round's groups, once, whether they met.
-func (b *Bot) followUpIntros(ctx context.Context, community string, round int64, at time.Time) error {
+func (b *Intros) followUpIntros(ctx context.Context, community string, round int64, at time.Time) error {
 	r, err := b.store.IntroRound(ctx, community, round)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, bot.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -454,7 +456,7 @@ func (b *Bot) followUpIntros(ctx context.Context, community string, round int64,
 	if first, err := b.store.MarkIntroFollowedUp(ctx, community, round, at); err != nil || !first {
 		return err
 	}
-	chat, err := b.chat(community)
+	chat, err := b.core.Chat(community)
 	if err != nil {
 		return err
 	}
@@ -462,7 +464,7 @@ func (b *Bot) followUpIntros(ctx context.Context, community string, round int64,
 	for _, g := range r.Groups {
 		for _, m := range g.Members {
 			mem, err := b.store.Member(ctx, community, m)
-			if errors.Is(err, ErrNotFound) || err == nil && mem.Left {
+			if errors.Is(err, bot.ErrNotFound) || err == nil && mem.Left {
 				continue
 			}
 			if err != nil {
@@ -479,11 +481,11 @@ func (b *Bot) followUpIntros(ctx context.Context, community string, round int64,
 				who = "another member"
 			}
 			gid := strconv.FormatInt(g.ID, 10)
-			post := Post{Text: fmt.Sprintf("A week ago Hearth introduced you to %s. Did you manage to meet?", who), Buttons: []Button{
-				{ActionID: ActionIntroAnswer, Label: "We met", Value: gid + ":" + string(IntroMet), Style: StylePrimary},
-				{ActionID: ActionIntroAnswer, Label: "Not yet", Value: gid + ":" + string(IntroNotYet)},
+			post := bot.Post{Text: fmt.Sprintf("A week ago Hearth introduced you to %s. Did you manage to meet?", who), Buttons: []bot.Button{
+				{ActionID: ActionIntroAnswer, Label: "We met", Value: gid + ":" + string(bot.IntroMet), Style: bot.StylePrimary},
+				{ActionID: ActionIntroAnswer, Label: "Not yet", Value: gid + ":" + string(bot.IntroNotYet)},
 			}}
-			if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: community, Member: m}, post); err != nil {
+			if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: m}, post); err != nil {
 				if err := b.introUndelivered(ctx, community, m, at, err, &unreachable, &failed); err != nil {
 					return err
 				}
@@ -496,46 +498,46 @@ func (b *Bot) followUpIntros(ctx context.Context, community string, round int64,
 
 // actIntroAnswer records a member's "We met" or "Not yet"; only the
 // group's members can answer for it.
-func (b *Bot) actIntroAnswer(ctx context.Context, a Action) (Reply, error) {
+func (b *Intros) actIntroAnswer(ctx context.Context, a bot.Action) (bot.Reply, error) {
 	gidText, ans, _ := strings.Cut(a.Value, ":")
 	gid, err := strconv.ParseInt(gidText, 10, 64)
-	answer := IntroAnswer(ans)
-	if err != nil || gid <= 0 || (answer != IntroMet && answer != IntroNotYet) {
-		return Reply{}, Errorf(EArgument, "That button doesn't belong to an introduction I know.")
+	answer := bot.IntroAnswer(ans)
+	if err != nil || gid <= 0 || (answer != bot.IntroMet && answer != bot.IntroNotYet) {
+		return bot.Reply{}, bot.Errorf(bot.EArgument, "That button doesn't belong to an introduction I know.")
 	}
-	if err := b.store.AnswerIntro(ctx, a.Community, gid, a.Member, answer, a.At); errors.Is(err, ErrNotFound) {
-		return Reply{}, Errorf(EForbidden, "That question was for the members of that introduction.")
+	if err := b.store.AnswerIntro(ctx, a.Community, gid, a.Member, answer, a.At); errors.Is(err, bot.ErrNotFound) {
+		return bot.Reply{}, bot.Errorf(bot.EForbidden, "That question was for the members of that introduction.")
 	} else if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	if answer == IntroMet {
-		return privateText("Wonderful, thank you for telling me! I hope it was the first of many conversations."), nil
+	if answer == bot.IntroMet {
+		return bot.PrivateText("Wonderful, thank you for telling me! I hope it was the first of many conversations."), nil
 	}
-	return privateText("No rush: a short message suggesting a time is often all it takes."), nil
+	return bot.PrivateText("No rush: a short message suggesting a time is often all it takes."), nil
 }
 
 // runScheduledIntros runs a round on its schedule and tells the
 // facilitators (the digest channel, or the schedule's creator).
-func (b *Bot) runScheduledIntros(ctx context.Context, s Schedule, at time.Time) error {
+func (b *Intros) runScheduledIntros(ctx context.Context, s bot.Schedule, at time.Time) error {
 	out, err := b.runIntroRound(ctx, s.Community, at, s.CreatedBy)
 	if err != nil {
 		return err
 	}
-	channel, err := b.store.Setting(ctx, s.Community, SettingDigestChannel)
+	channel, err := b.store.Setting(ctx, s.Community, bot.SettingDigestChannel)
 	if err != nil {
 		return err
 	}
-	to := Destination{Kind: ToChannel, Community: s.Community, Channel: channel}
+	to := bot.Destination{Kind: bot.ToChannel, Community: s.Community, Channel: channel}
 	if channel == "" {
 		if s.CreatedBy == "" {
 			return nil
 		}
-		to = Destination{Kind: ToDM, Community: s.Community, Member: s.CreatedBy}
+		to = bot.Destination{Kind: bot.ToDM, Community: s.Community, Member: s.CreatedBy}
 	}
-	chat, err := b.chat(s.Community)
+	chat, err := b.core.Chat(s.Community)
 	if err != nil {
 		return err
 	}
-	_, err = chat.Post(ctx, to, Post{Text: out.String(b.loc)})
+	_, err = chat.Post(ctx, to, bot.Post{Text: out.String(b.loc)})
 	return err
 }

@@ -1,4 +1,4 @@
-package bot
+package members
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // Nudge actions: the member's three answers (Value: the nudge id) and the
@@ -21,9 +23,9 @@ const (
 
 // nudgeCandidate is a member due a nudge.
 type nudgeCandidate struct {
-	Member     Member
+	Member     bot.Member
 	LastActive time.Time
-	Level      Level
+	Level      bot.Level
 }
 
 // nudgeSkips counts why quiet members were left out, for facilitators.
@@ -45,8 +47,8 @@ func (s nudgeSkips) String() string {
 // invite), opted out or paused, unreachable by DM since their last
 // activity, nudged within the cooldown (or one queued), or MaxUnanswered
 // nudges in a row without an answer or a return.
-func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Time, p NudgePolicy) ([]nudgeCandidate, nudgeSkips, error) {
-	members, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, End: now, Weeks: LevelWeeks})
+func (b *Members) nudgeCandidates(ctx context.Context, community string, now time.Time, p NudgePolicy) ([]nudgeCandidate, nudgeSkips, error) {
+	members, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: now, Weeks: bot.LevelWeeks})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -54,7 +56,7 @@ func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Ti
 	if err != nil {
 		return nil, nil, err
 	}
-	pl, err := b.pilot(ctx, community)
+	pl, err := b.core.Pilot(ctx, community)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -62,7 +64,7 @@ func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Ti
 	var out []nudgeCandidate
 	for _, mw := range members {
 		m := mw.Member
-		if !pl.forMember(m.ID) {
+		if !pl.ForMember(m.ID) {
 			continue // outside the pilot: Hearth is not there yet
 		}
 		quiet := mw.LastActive.IsZero() || now.Sub(mw.LastActive) >= p.Threshold
@@ -74,7 +76,7 @@ func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Ti
 			joined = m.JoinedAt
 		}
 		pr := prefs[m.ID]
-		fac, err := b.isFacilitator(ctx, community, m.ID, m.Admin)
+		fac, err := b.core.IsFacilitator(ctx, community, m.ID, m.Admin)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -105,13 +107,13 @@ func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Ti
 		recent, unanswered, counting := false, 0, true
 		for _, n := range past {
 			switch n.Status {
-			case NudgeQueued:
+			case bot.NudgeQueued:
 				// One waiting for its hour blocks another; one whose send
 				// was missed (Hearth was down) does not.
 				recent = recent || now.Sub(n.SendAt) <= nudgeSendGrace
-			case NudgeSent:
+			case bot.NudgeSent:
 				recent = recent || now.Sub(n.SentAt) < p.Cooldown
-				if counting && n.Response == NudgeNoResponse && !mw.LastActive.After(n.SentAt) {
+				if counting && n.Response == bot.NudgeNoResponse && !mw.LastActive.After(n.SentAt) {
 					unanswered++
 				} else {
 					counting = false
@@ -126,7 +128,7 @@ func (b *Bot) nudgeCandidates(ctx context.Context, community string, now time.Ti
 			skips["not answering nudges"]++
 			continue
 		}
-		out = append(out, nudgeCandidate{Member: m, LastActive: mw.LastActive, Level: LevelOf(mw.Weeks)})
+		out = append(out, nudgeCandidate{Member: m, LastActive: mw.LastActive, Level: bot.LevelOf(mw.Weeks)})
 	}
 	return out, skips, nil
 }
@@ -139,16 +141,16 @@ type nudgeOutcome struct {
 func (o nudgeOutcome) String() string {
 	var parts []string
 	if len(o.Sent) > 0 {
-		parts = append(parts, fmt.Sprintf("nudged %s", names(o.Sent)))
+		parts = append(parts, fmt.Sprintf("nudged %s", bot.Names(o.Sent)))
 	}
 	if len(o.Queued) > 0 {
-		parts = append(parts, fmt.Sprintf("%s after their quiet hours end", names(o.Queued)))
+		parts = append(parts, fmt.Sprintf("%s after their quiet hours end", bot.Names(o.Queued)))
 	}
 	if len(o.Unreachable) > 0 {
-		parts = append(parts, fmt.Sprintf("could not reach %s (DMs closed)", names(o.Unreachable)))
+		parts = append(parts, fmt.Sprintf("could not reach %s (DMs closed)", bot.Names(o.Unreachable)))
 	}
 	if len(o.Failed) > 0 {
-		parts = append(parts, fmt.Sprintf("failed for %s (see the log)", names(o.Failed)))
+		parts = append(parts, fmt.Sprintf("failed for %s (see the log)", bot.Names(o.Failed)))
 	}
 	if len(parts) == 0 {
 		return "nobody to nudge"
@@ -158,23 +160,23 @@ func (o nudgeOutcome) String() string {
 
 // queueNudges queues a nudge for each candidate: sent now when it is
 // outside their quiet hours, else by a one-shot schedule when they end.
-func (b *Bot) queueNudges(ctx context.Context, community string, cands []nudgeCandidate, now time.Time, p NudgePolicy, approvedBy string) (nudgeOutcome, error) {
+func (b *Members) queueNudges(ctx context.Context, community string, cands []nudgeCandidate, now time.Time, p NudgePolicy, approvedBy string) (nudgeOutcome, error) {
 	var out nudgeOutcome
 	for _, c := range cands {
 		loc := b.memberZone(c.Member)
-		n := Nudge{Community: community, Member: c.Member.ID, QueuedAt: now, SendAt: p.nextAllowed(now, loc), Status: NudgeQueued, ApprovedBy: approvedBy}
+		n := bot.Nudge{Community: community, Member: c.Member.ID, QueuedAt: now, SendAt: p.nextAllowed(now, loc), Status: bot.NudgeQueued, ApprovedBy: approvedBy}
 		var err error
 		if n.ID, err = b.store.AddNudge(ctx, n); err != nil {
 			return out, err
 		}
-		name := nameOr(c.Member.Name, c.Member.ID)
+		name := bot.NameOr(c.Member.Name, c.Member.ID)
 		if n.SendAt.After(now) {
-			s := Schedule{Community: community, Kind: ScheduleNudgeSend, Spec: OnceSpec(n.SendAt), Payload: strconv.FormatInt(n.ID, 10),
+			s := bot.Schedule{Community: community, Kind: bot.ScheduleNudgeSend, Spec: bot.OnceSpec(n.SendAt), Payload: strconv.FormatInt(n.ID, 10),
 				CreatedBy: approvedBy, CreatedAt: now}
 			if _, err := b.store.AddSchedule(ctx, s); err != nil {
 				return out, fmt.Errorf("schedule nudge %d: %w", n.ID, err)
 			}
-			out.Queued = append(out.Queued, fmt.Sprintf("%s (%s)", name, whenIn(n.SendAt, loc)))
+			out.Queued = append(out.Queued, fmt.Sprintf("%s (%s)", name, bot.WhenIn(n.SendAt, loc)))
 			continue
 		}
 		status, err := b.sendNudge(ctx, community, n.ID, now)
@@ -182,11 +184,11 @@ func (b *Bot) queueNudges(ctx context.Context, community string, cands []nudgeCa
 			return out, err
 		}
 		switch status {
-		case NudgeSent:
+		case bot.NudgeSent:
 			out.Sent = append(out.Sent, name)
-		case NudgeUnreachable:
+		case bot.NudgeUnreachable:
 			out.Unreachable = append(out.Unreachable, name)
-		case NudgeFailed:
+		case bot.NudgeFailed:
 			out.Failed = append(out.Failed, name)
 		}
 	}
@@ -194,7 +196,7 @@ func (b *Bot) queueNudges(ctx context.Context, community string, cands []nudgeCa
 }
 
 // memberZone is the member's time zone, or the community's.
-func (b *Bot) memberZone(m Member) *time.Location {
+func (b *Members) memberZone(m bot.Member) *time.Location {
 	if m.TZ != "" {
 		if loc, err := time.LoadLocation(m.TZ); err == nil {
 			return loc
@@ -205,17 +207,17 @@ func (b *Bot) memberZone(m Member) *time.Location {
 
 // sendNudge sends a queued nudge, unless the member came back, opted out
 // or paused meanwhile (then it is cancelled). It returns the new status.
-func (b *Bot) sendNudge(ctx context.Context, community string, id int64, now time.Time) (NudgeStatus, error) {
+func (b *Members) sendNudge(ctx context.Context, community string, id int64, now time.Time) (bot.NudgeStatus, error) {
 	n, err := b.store.Nudge(ctx, community, id)
 	if err != nil {
 		return "", err
 	}
-	if n.Status != NudgeQueued {
+	if n.Status != bot.NudgeQueued {
 		return n.Status, nil
 	}
-	ws, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, Member: n.Member, End: now, Weeks: 1})
-	if errors.Is(err, ErrNotFound) || err == nil && (len(ws) == 0 || ws[0].Member.Left || ws[0].LastActive.After(n.QueuedAt)) {
-		n.Status = NudgeCancelled
+	ws, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: n.Member, End: now, Weeks: 1})
+	if errors.Is(err, bot.ErrNotFound) || err == nil && (len(ws) == 0 || ws[0].Member.Left || ws[0].LastActive.After(n.QueuedAt)) {
+		n.Status = bot.NudgeCancelled
 		return n.Status, b.store.UpdateNudge(ctx, n)
 	}
 	if err != nil {
@@ -226,22 +228,22 @@ func (b *Bot) sendNudge(ctx context.Context, community string, id int64, now tim
 		return "", err
 	}
 	if pr.NudgesOff || pr.PausedUntil.After(now) {
-		n.Status = NudgeCancelled
+		n.Status = bot.NudgeCancelled
 		return n.Status, b.store.UpdateNudge(ctx, n)
 	}
 	post, err := b.nudgePost(ctx, community, ws[0].Member, n)
 	if err != nil {
 		return "", err
 	}
-	chat, err := b.chat(community)
+	chat, err := b.core.Chat(community)
 	if err != nil {
 		return "", err
 	}
-	n.Status, n.SentAt = NudgeSent, now
-	if _, err := chat.Post(ctx, Destination{Kind: ToDM, Community: community, Member: n.Member}, post); err != nil {
-		n.Status, n.SentAt = NudgeFailed, time.Time{}
-		if ErrorCode(err) == EUnreachable {
-			n.Status = NudgeUnreachable
+	n.Status, n.SentAt = bot.NudgeSent, now
+	if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: n.Member}, post); err != nil {
+		n.Status, n.SentAt = bot.NudgeFailed, time.Time{}
+		if bot.ErrorCode(err) == bot.EUnreachable {
+			n.Status = bot.NudgeUnreachable
 			pr.UnreachableSince = now
 			if err := b.store.SetPrefs(ctx, community, n.Member, pr); err != nil {
 				return "", err
@@ -256,47 +258,47 @@ func (b *Bot) sendNudge(ctx context.Context, community string, id int64, now tim
 
 // nudgePost is the nudge DM: a rotating wording, something easy to join
 // (the latest prompt, an open check-in), and three one-tap answers.
-func (b *Bot) nudgePost(ctx context.Context, community string, m Member, n Nudge) (Post, error) {
+func (b *Members) nudgePost(ctx context.Context, community string, m bot.Member, n bot.Nudge) (bot.Post, error) {
 	wordings, _, err := b.nudgeWordings(ctx, community)
 	if err != nil {
-		return Post{}, err
+		return bot.Post{}, err
 	}
 	past, err := b.store.MemberNudges(ctx, community, m.ID, 0)
 	if err != nil {
-		return Post{}, err
+		return bot.Post{}, err
 	}
 	sent := 0
 	for _, p := range past {
-		if p.Status == NudgeSent {
+		if p.Status == bot.NudgeSent {
 			sent++
 		}
 	}
-	text := strings.ReplaceAll(wordings[sent%len(wordings)], "{name}", nameOr(m.Name, "there"))
+	text := strings.ReplaceAll(wordings[sent%len(wordings)], "{name}", bot.NameOr(m.Name, "there"))
 	var lines []string
 	if pp, err := b.store.PromptPosts(ctx, community); err == nil && len(pp) > 0 {
-		latest := slices.MaxFunc(pp, func(a, b PromptPost) int { return a.At.Compare(b.At) })
-		line := fmt.Sprintf("This week's prompt in #%s: %q", b.ChannelName(ctx, community, latest.Channel), clip(latest.Text, 140))
-		if pl := b.Permalinker(community); pl != nil {
+		latest := slices.MaxFunc(pp, func(a, b bot.PromptPost) int { return a.At.Compare(b.At) })
+		line := fmt.Sprintf("This week's prompt in #%s: %q", b.core.ChannelName(ctx, community, latest.Channel), bot.Clip(latest.Text, 140))
+		if pl := b.core.Permalinker(community); pl != nil {
 			if link := pl.Permalink(community, latest.Channel, latest.Message); link != "" {
 				line += " " + link
 			}
 		}
 		lines = append(lines, line)
 	} else if err != nil {
-		return Post{}, err
+		return bot.Post{}, err
 	}
 	if runs, err := b.store.OpenRunsFor(ctx, community, m.ID); err == nil && len(runs) > 0 {
-		lines = append(lines, fmt.Sprintf("There's a one-minute check-in open until %s: %s.", whenIn(runs[0].ClosesAt, b.memberZone(m)), nameOr(runs[0].Survey.Title, runs[0].Survey.Name)))
+		lines = append(lines, fmt.Sprintf("There's a one-minute check-in open until %s: %s.", bot.WhenIn(runs[0].ClosesAt, b.memberZone(m)), bot.NameOr(runs[0].Survey.Title, runs[0].Survey.Name)))
 	} else if err != nil {
-		return Post{}, err
+		return bot.Post{}, err
 	}
 	if len(lines) > 0 {
 		text += "\n" + strings.Join(lines, "\n")
 	}
 	text += "\n_Hearth only counts that people take part, never what they write. `/hearth nudges off` stops these._"
 	id := strconv.FormatInt(n.ID, 10)
-	return Post{Text: text, Buttons: []Button{
-		{ActionID: ActionNudgeHere, Label: "I'm still here", Value: id, Style: StylePrimary},
+	return bot.Post{Text: text, Buttons: []bot.Button{
+		{ActionID: ActionNudgeHere, Label: "I'm still here", Value: id, Style: bot.StylePrimary},
 		{ActionID: ActionNudgePause, Label: "Pause for a month", Value: id},
 		{ActionID: ActionNudgeStop, Label: "No more nudges", Value: id},
 	}}, nil
@@ -305,14 +307,14 @@ func (b *Bot) nudgePost(ctx context.Context, community string, m Member, n Nudge
 // runNudges applies the policy now: in auto mode (or approved) it queues
 // and sends; in review mode it returns the list for facilitators. news is
 // false when there was nobody to nudge.
-func (b *Bot) runNudges(ctx context.Context, community string, now time.Time, approvedBy string) (post Post, news bool, err error) {
+func (b *Members) runNudges(ctx context.Context, community string, now time.Time, approvedBy string) (post bot.Post, news bool, err error) {
 	p, err := b.nudgePolicy(ctx, community)
 	if err != nil {
-		return Post{}, false, err
+		return bot.Post{}, false, err
 	}
 	cands, skips, err := b.nudgeCandidates(ctx, community, now, p)
 	if err != nil {
-		return Post{}, false, err
+		return bot.Post{}, false, err
 	}
 	note := ""
 	if s := skips.String(); s != "" {
@@ -320,22 +322,22 @@ func (b *Bot) runNudges(ctx context.Context, community string, now time.Time, ap
 	}
 	if p.Mode == NudgeReview && approvedBy == "" {
 		if len(cands) == 0 {
-			return Post{Text: "**Nudges**\nNobody to nudge: no member has been quiet for " + spell(p.Threshold) + " without a reason to leave them be." + note}, false, nil
+			return bot.Post{Text: "**Nudges**\nNobody to nudge: no member has been quiet for " + bot.Spell(p.Threshold) + " without a reason to leave them be." + note}, false, nil
 		}
 		var sb strings.Builder
-		fmt.Fprintf(&sb, "**Nudges to approve** (quiet for %s or more)\n", spell(p.Threshold))
+		fmt.Fprintf(&sb, "**Nudges to approve** (quiet for %s or more)\n", bot.Spell(p.Threshold))
 		for _, c := range cands {
-			fmt.Fprintf(&sb, "• %s: last active %s (%s)\n", nameOr(c.Member.Name, c.Member.ID), c.LastActive.In(b.loc).Format("Jan 2"), c.Level)
+			fmt.Fprintf(&sb, "• %s: last active %s (%s)\n", bot.NameOr(c.Member.Name, c.Member.ID), c.LastActive.In(b.loc).Format("Jan 2"), c.Level)
 		}
 		sb.WriteString("Each gets a short, warm DM with an easy way back, outside their quiet hours." + note)
-		return Post{Text: sb.String(), Buttons: []Button{{ActionID: ActionNudgeApprove, Label: fmt.Sprintf("Send %s", plural(len(cands), "nudge")), Style: StylePrimary}}}, true, nil
+		return bot.Post{Text: sb.String(), Buttons: []bot.Button{{ActionID: ActionNudgeApprove, Label: fmt.Sprintf("Send %s", bot.Plural(len(cands), "nudge")), Style: bot.StylePrimary}}}, true, nil
 	}
 	out, err := b.queueNudges(ctx, community, cands, now, p, approvedBy)
 	if err != nil {
-		return Post{}, false, err
+		return bot.Post{}, false, err
 	}
 	b.log.InfoContext(ctx, "nudges run", "community", community, "sent", len(out.Sent), "queued", len(out.Queued), "unreachable", len(out.Unreachable), "failed", len(out.Failed))
-	return Post{Text: "**Nudges**\n" + capitalize(out.String()) + "." + note}, len(cands) > 0, nil
+	return bot.Post{Text: "**Nudges**\n" + capitalize(out.String()) + "." + note}, len(cands) > 0, nil
 }
 
 func capitalize(s string) string {
@@ -347,63 +349,63 @@ func capitalize(s string) string {
 
 // runScheduledNudges runs the policy on its schedule and tells the
 // facilitators (the digest channel, or the schedule's creator).
-func (b *Bot) runScheduledNudges(ctx context.Context, s Schedule, at time.Time) error {
+func (b *Members) runScheduledNudges(ctx context.Context, s bot.Schedule, at time.Time) error {
 	post, news, err := b.runNudges(ctx, s.Community, at, "")
 	if err != nil || !news {
 		return err
 	}
-	channel, err := b.store.Setting(ctx, s.Community, SettingDigestChannel)
+	channel, err := b.store.Setting(ctx, s.Community, bot.SettingDigestChannel)
 	if err != nil {
 		return err
 	}
-	chat, err := b.chat(s.Community)
+	chat, err := b.core.Chat(s.Community)
 	if err != nil {
 		return err
 	}
-	to := Destination{Kind: ToChannel, Community: s.Community, Channel: channel}
+	to := bot.Destination{Kind: bot.ToChannel, Community: s.Community, Channel: channel}
 	if channel == "" {
-		to = Destination{Kind: ToDM, Community: s.Community, Member: s.CreatedBy}
+		to = bot.Destination{Kind: bot.ToDM, Community: s.Community, Member: s.CreatedBy}
 	}
 	_, err = chat.Post(ctx, to, post)
 	return err
 }
 
 // actNudgeApprove sends the nudges of a review list, as they stand now.
-func (b *Bot) actNudgeApprove(ctx context.Context, a Action) (Reply, error) {
-	fac, err := b.isFacilitator(ctx, a.Community, a.Member, a.Admin)
+func (b *Members) actNudgeApprove(ctx context.Context, a bot.Action) (bot.Reply, error) {
+	fac, err := b.core.IsFacilitator(ctx, a.Community, a.Member, a.Admin)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	if !fac {
-		return Reply{}, Errorf(EForbidden, "Only facilitators can approve nudges.")
+		return bot.Reply{}, bot.Errorf(bot.EForbidden, "Only facilitators can approve nudges.")
 	}
 	post, _, err := b.runNudges(ctx, a.Community, a.At, a.Member)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return Reply{Post: post, Private: true}, nil
+	return bot.Reply{Post: post, Private: true}, nil
 }
 
 // nudgeOf loads the nudge a member's button names; only its member may answer it.
-func (b *Bot) nudgeOf(ctx context.Context, a Action) (Nudge, error) {
+func (b *Members) nudgeOf(ctx context.Context, a bot.Action) (bot.Nudge, error) {
 	id, err := strconv.ParseInt(a.Value, 10, 64)
 	if err != nil || id <= 0 {
-		return Nudge{}, Errorf(EArgument, "That button doesn't belong to a nudge I know.")
+		return bot.Nudge{}, bot.Errorf(bot.EArgument, "That button doesn't belong to a nudge I know.")
 	}
 	n, err := b.store.Nudge(ctx, a.Community, id)
-	if errors.Is(err, ErrNotFound) {
-		return Nudge{}, Errorf(ENotFound, "That message is gone; `/hearth nudges off` stops nudges.")
+	if errors.Is(err, bot.ErrNotFound) {
+		return bot.Nudge{}, bot.Errorf(bot.ENotFound, "That message is gone; `/hearth nudges off` stops nudges.")
 	}
 	if err != nil {
-		return Nudge{}, err
+		return bot.Nudge{}, err
 	}
 	if n.Member != a.Member {
-		return Nudge{}, Errorf(EForbidden, "That message was for someone else.")
+		return bot.Nudge{}, bot.Errorf(bot.EForbidden, "That message was for someone else.")
 	}
 	return n, nil
 }
 
-func (b *Bot) answerNudge(ctx context.Context, a Action, r NudgeResponse) (Nudge, error) {
+func (b *Members) answerNudge(ctx context.Context, a bot.Action, r bot.NudgeResponse) (bot.Nudge, error) {
 	n, err := b.nudgeOf(ctx, a)
 	if err != nil {
 		return n, err
@@ -412,44 +414,44 @@ func (b *Bot) answerNudge(ctx context.Context, a Action, r NudgeResponse) (Nudge
 	return n, b.store.UpdateNudge(ctx, n)
 }
 
-func (b *Bot) actNudgeHere(ctx context.Context, a Action) (Reply, error) {
-	n, err := b.answerNudge(ctx, a, NudgeHere)
+func (b *Members) actNudgeHere(ctx context.Context, a bot.Action) (bot.Reply, error) {
+	n, err := b.answerNudge(ctx, a, bot.NudgeHere)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	if err := b.HandleEvent(ctx, Event{Kind: KindStillHere, Community: a.Community, Member: a.Member, MemberName: a.MemberName,
+	if err := b.core.HandleEvent(ctx, bot.Event{Kind: bot.KindStillHere, Community: a.Community, Member: a.Member, MemberName: a.MemberName,
 		At: a.At, Key: "still_here:" + strconv.FormatInt(n.ID, 10)}); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return privateText("Lovely to hear from you! Jump in whenever you like: even a reaction helps the conversation along."), nil
+	return bot.PrivateText("Lovely to hear from you! Jump in whenever you like: even a reaction helps the conversation along."), nil
 }
 
-func (b *Bot) actNudgePause(ctx context.Context, a Action) (Reply, error) {
-	if _, err := b.answerNudge(ctx, a, NudgePause); err != nil {
-		return Reply{}, err
+func (b *Members) actNudgePause(ctx context.Context, a bot.Action) (bot.Reply, error) {
+	if _, err := b.answerNudge(ctx, a, bot.NudgePause); err != nil {
+		return bot.Reply{}, err
 	}
 	pr, err := b.store.Prefs(ctx, a.Community, a.Member)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	pr.PausedUntil = a.At.Add(NudgePauseFor)
 	if err := b.store.SetPrefs(ctx, a.Community, a.Member, pr); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return privateText("Done: no nudges until %s. Take care!", pr.PausedUntil.In(b.loc).Format("Jan 2")), nil
+	return bot.PrivateText("Done: no nudges until %s. Take care!", pr.PausedUntil.In(b.loc).Format("Jan 2")), nil
 }
 
-func (b *Bot) actNudgeStop(ctx context.Context, a Action) (Reply, error) {
-	if _, err := b.answerNudge(ctx, a, NudgeStop); err != nil {
-		return Reply{}, err
+func (b *Members) actNudgeStop(ctx context.Context, a bot.Action) (bot.Reply, error) {
+	if _, err := b.answerNudge(ctx, a, bot.NudgeStop); err != nil {
+		return bot.Reply{}, err
 	}
 	if err := b.setNudgesOff(ctx, a.Community, a.Member, true); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return privateText("Understood: no more nudges. If you change your mind, `/hearth nudges on`."), nil
+	return bot.PrivateText("Understood: no more nudges. If you change your mind, `/hearth nudges on`."), nil
 }
 
-func (b *Bot) setNudgesOff(ctx context.Context, community, member string, off bool) error {
+func (b *Members) setNudgesOff(ctx context.Context, community, member string, off bool) error {
 	pr, err := b.store.Prefs(ctx, community, member)
 	if err != nil {
 		return err

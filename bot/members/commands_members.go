@@ -1,4 +1,4 @@
-package bot
+package members
 
 import (
 	"context"
@@ -8,54 +8,56 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
-func (b *Bot) memberCommands() []CommandSpec {
-	return []CommandSpec{
+func (b *Members) memberCommands() []bot.CommandSpec {
+	return []bot.CommandSpec{
 		{Path: []string{"quiet"}, Summary: "Members who have gone quiet, drifting away, or not posted yet",
-			Args:        []Arg{{Name: "days", Kind: ArgNumber, Help: "quiet for at least this many days (default 14)"}},
+			Args:        []bot.Arg{{Name: "days", Kind: bot.ArgNumber, Help: "quiet for at least this many days (default 14)"}},
 			Facilitator: true, Run: b.cmdQuiet},
 		{Path: []string{"member"}, Summary: "One member's participation history",
-			Args: []Arg{{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}}, Facilitator: true, Run: b.cmdMember},
+			Args: []bot.Arg{{Name: "member", Kind: bot.ArgMember, Required: true, Help: "the member"}}, Facilitator: true, Run: b.cmdMember},
 		{Path: []string{"nudge", "run"}, Summary: "Invite quiet members back now (in review mode: the list to approve)", Facilitator: true, Run: b.cmdNudgeRun},
 		{Path: []string{"nudge", "settings"}, Summary: "The nudge policy, or change it: threshold=14d cooldown=30d max=2 quiet=21-9 mode=review|auto",
-			Args: []Arg{{Name: "settings", Kind: ArgText, Rest: true, Help: "settings to change, like `mode=auto quiet=20-8`"}}, Facilitator: true, Run: b.cmdNudgeSettings},
+			Args: []bot.Arg{{Name: "settings", Kind: bot.ArgText, Rest: true, Help: "settings to change, like `mode=auto quiet=20-8`"}}, Facilitator: true, Run: b.cmdNudgeSettings},
 		{Path: []string{"nudge", "schedule"}, Summary: "When the nudge policy runs (default daily at 10:00)",
-			Args:        []Arg{{Name: "spec", Kind: ArgText, Quoted: true, Help: "when, like `daily at 10:00`"}, {Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone"}},
+			Args:        []bot.Arg{{Name: "spec", Kind: bot.ArgText, Quoted: true, Help: "when, like `daily at 10:00`"}, {Name: "tz", Kind: bot.ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone"}},
 			Facilitator: true, Run: b.cmdNudgeSchedule},
 		{Path: []string{"nudge", "wording", "add"}, Summary: "Add a nudge wording of your own ({name} is the member's name)",
-			Args: []Arg{{Name: "text", Kind: ArgText, Required: true, Quoted: true, Help: "the wording"}}, Facilitator: true, Run: b.cmdNudgeWordingAdd},
+			Args: []bot.Arg{{Name: "text", Kind: bot.ArgText, Required: true, Quoted: true, Help: "the wording"}}, Facilitator: true, Run: b.cmdNudgeWordingAdd},
 		{Path: []string{"nudge", "wording", "list"}, Summary: "The nudge wordings that rotate", Facilitator: true, Run: b.cmdNudgeWordingList},
 		{Path: []string{"nudge", "wording", "remove"}, Summary: "Remove one of your nudge wordings",
-			Args: []Arg{{Name: "number", Kind: ArgNumber, Required: true, Help: "its number in the list"}}, Facilitator: true, Run: b.cmdNudgeWordingRemove},
+			Args: []bot.Arg{{Name: "number", Kind: bot.ArgNumber, Required: true, Help: "its number in the list"}}, Facilitator: true, Run: b.cmdNudgeWordingRemove},
 		{Path: []string{"nudges"}, Summary: "Turn nudges to you off or on",
-			Args: []Arg{{Name: "choice", Kind: ArgChoice, Required: true, Choices: []string{"off", "on"}}}, Run: b.cmdNudgesOnOff},
+			Args: []bot.Arg{{Name: "choice", Kind: bot.ArgChoice, Required: true, Choices: []string{"off", "on"}}}, Run: b.cmdNudgesOnOff},
 		{Path: []string{"privacy"}, Summary: "What Hearth records, and what it never records", Run: b.cmdPrivacy},
 		{Path: []string{"forget", "me"}, Summary: "Erase what Hearth keeps about you (after you confirm)", Run: b.cmdForgetMe},
 	}
 }
 
 // memberTrail is how a quiet member is described: last activity and level.
-func (b *Bot) lastActiveLabel(t time.Time) string {
+func (b *Members) lastActiveLabel(t time.Time) string {
 	if t.IsZero() {
 		return "never active"
 	}
 	return "last active " + t.In(b.loc).Format("Jan 2")
 }
 
-func (b *Bot) cmdQuiet(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdQuiet(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	after := b.quietAfter
 	if d := inv.Arg("days"); d != "" {
 		n, _ := strconv.Atoi(strings.TrimPrefix(d, "#"))
 		if n > 3650 {
-			return Reply{}, Errorf(EArgument, "Pick a number of days up to 3650.")
+			return bot.Reply{}, bot.Errorf(bot.EArgument, "Pick a number of days up to 3650.")
 		}
 		after = time.Duration(n) * 24 * time.Hour
 	}
-	weeks := max(DriftWeeks, int((after+6*24*time.Hour)/(7*24*time.Hour)))
-	ms, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: inv.Community, End: inv.At, Weeks: weeks})
+	weeks := max(bot.DriftWeeks, int((after+6*24*time.Hour)/(7*24*time.Hour)))
+	ms, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: inv.Community, End: inv.At, Weeks: weeks})
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	cut := inv.At.Add(-after)
 	var quiet, newcomers, drifting []string
@@ -65,32 +67,32 @@ func (b *Bot) cmdQuiet(ctx context.Context, inv Invocation) (Reply, error) {
 		if !m.JoinedAt.IsZero() {
 			joined = m.JoinedAt
 		}
-		name := nameOr(m.Name, m.ID)
+		name := bot.NameOr(m.Name, m.ID)
 		switch {
 		case joined.After(cut) && mw.LastActive.IsZero():
 			newcomers = append(newcomers, fmt.Sprintf("%s, joined %s", name, joined.In(b.loc).Format("Jan 2")))
 		case !joined.After(cut) && (mw.LastActive.IsZero() || mw.LastActive.Before(cut)):
-			line := fmt.Sprintf("%s: %s (%s)", name, b.lastActiveLabel(mw.LastActive), LevelOf(mw.Weeks))
-			if ns, err := b.store.MemberNudges(ctx, inv.Community, m.ID, 1); err == nil && len(ns) > 0 && ns[0].Status == NudgeSent {
+			line := fmt.Sprintf("%s: %s (%s)", name, b.lastActiveLabel(mw.LastActive), bot.LevelOf(mw.Weeks))
+			if ns, err := b.store.MemberNudges(ctx, inv.Community, m.ID, 1); err == nil && len(ns) > 0 && ns[0].Status == bot.NudgeSent {
 				line += ", nudged " + ns[0].SentAt.In(b.loc).Format("Jan 2")
 			} else if err != nil {
-				return Reply{}, err
+				return bot.Reply{}, err
 			}
 			quiet = append(quiet, line)
 		}
-		if Drifting(mw.Weeks) {
+		if bot.Drifting(mw.Weeks) {
 			drifting = append(drifting, fmt.Sprintf("%s: %s", name, b.lastActiveLabel(mw.LastActive)))
 		}
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "**Quiet for %s or more** (%d)\n", spell(after), len(quiet))
+	fmt.Fprintf(&sb, "**Quiet for %s or more** (%d)\n", bot.Spell(after), len(quiet))
 	list(&sb, quiet, "Nobody: everyone has taken part recently.")
 	fmt.Fprintf(&sb, "**Drifting away** (active most weeks, silent the last two) (%d)\n", len(drifting))
 	list(&sb, drifting, "Nobody.")
 	fmt.Fprintf(&sb, "**Newcomers who have not taken part yet** (%d)\n", len(newcomers))
 	list(&sb, newcomers, "None.")
 	sb.WriteString("_A personal word helps most; `/hearth nudge run` sends a gentle invitation back._")
-	return Reply{Post: Post{Text: sb.String()}, Private: true}, nil
+	return bot.Reply{Post: bot.Post{Text: sb.String()}, Private: true}, nil
 }
 
 // list writes up to 20 items, or none when empty.
@@ -107,32 +109,32 @@ func list(sb *strings.Builder, items []string, none string) {
 	}
 }
 
-func (b *Bot) cmdMember(ctx context.Context, inv Invocation) (Reply, error) {
-	m, err := b.resolveMember(ctx, inv.Community, inv.Arg("member"))
+func (b *Members) cmdMember(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	m, err := b.core.ResolveMember(ctx, inv.Community, inv.Arg("member"))
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	text, err := b.memberHistory(ctx, inv.Community, m.ID, inv.At, false)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return Reply{Post: Post{Text: text}, Private: true}, nil
+	return bot.Reply{Post: bot.Post{Text: text}, Private: true}, nil
 }
 
 // memberHistory describes what Hearth keeps about a member: for
 // facilitators (/hearth member) or the member themself (/hearth me).
-func (b *Bot) memberHistory(ctx context.Context, community, id string, now time.Time, self bool) (string, error) {
+func (b *Members) memberHistory(ctx context.Context, community, id string, now time.Time, self bool) (string, error) {
 	act, err := b.store.MemberActivity(ctx, community, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, bot.ErrNotFound) {
 		if self {
 			return "Hearth has recorded nothing about you yet. It records only that you took part (a message, a reply, a reaction, an answer), never what you wrote.", nil
 		}
-		return "", Errorf(ENotFound, "Hearth has recorded nothing about that member yet.")
+		return "", bot.Errorf(bot.ENotFound, "Hearth has recorded nothing about that member yet.")
 	}
 	if err != nil {
 		return "", err
 	}
-	ws, err := b.store.MemberWeeks(ctx, MemberWeeksQuery{Community: community, Member: id, End: now, Weeks: DriftWeeks})
+	ws, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: id, End: now, Weeks: bot.DriftWeeks})
 	if err != nil {
 		return "", err
 	}
@@ -147,7 +149,7 @@ func (b *Bot) memberHistory(ctx context.Context, community, id string, now time.
 	var sb strings.Builder
 	about := FormatMemberActivity(act, b.loc)
 	if !self {
-		about = strings.Replace(about, "**What Hearth has recorded about you**", "**"+displayName(act.Member)+"**", 1)
+		about = strings.Replace(about, "**What Hearth has recorded about you**", "**"+bot.DisplayName(act.Member)+"**", 1)
 		about = strings.Replace(about, "Hearth records only that you took part", "Hearth records only that they took part", 1)
 		about = strings.Replace(about, "never what you wrote", "never what they wrote", 1)
 	}
@@ -157,16 +159,16 @@ func (b *Bot) memberHistory(ctx context.Context, community, id string, now time.
 		for _, w := range ws[0].Weeks {
 			weeks = append(weeks, strconv.Itoa(w.Messages+w.Replies+w.Reactions+w.Answers))
 		}
-		fmt.Fprintf(&sb, "Level: **%s** (last 4 weeks) · activity per week, oldest first: %s", LevelOf(ws[0].Weeks), strings.Join(weeks, " · "))
-		if Drifting(ws[0].Weeks) {
+		fmt.Fprintf(&sb, "Level: **%s** (last 4 weeks) · activity per week, oldest first: %s", bot.LevelOf(ws[0].Weeks), strings.Join(weeks, " · "))
+		if bot.Drifting(ws[0].Weeks) {
 			sb.WriteString(" · drifting away")
 		}
 		sb.WriteString("\n")
 	}
 	sent := 0
-	var last Nudge
+	var last bot.Nudge
 	for _, n := range nudges {
-		if n.Status == NudgeSent {
+		if n.Status == bot.NudgeSent {
 			if sent == 0 {
 				last = n
 			}
@@ -192,83 +194,83 @@ func (b *Bot) memberHistory(ctx context.Context, community, id string, now time.
 	return sb.String(), nil
 }
 
-func responseLabel(r NudgeResponse) string {
+func responseLabel(r bot.NudgeResponse) string {
 	switch r {
-	case NudgeHere:
+	case bot.NudgeHere:
 		return `, answered "I'm still here"`
-	case NudgePause:
+	case bot.NudgePause:
 		return ", paused"
-	case NudgeStop:
+	case bot.NudgeStop:
 		return ", asked for no more"
 	}
 	return ""
 }
 
-func (b *Bot) cmdNudgeRun(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdNudgeRun(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	post, _, err := b.runNudges(ctx, inv.Community, inv.At, "")
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return Reply{Post: post, Private: true}, nil
+	return bot.Reply{Post: post, Private: true}, nil
 }
 
-func (b *Bot) cmdNudgeSettings(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdNudgeSettings(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	p, err := b.nudgePolicy(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	if text := strings.TrimSpace(inv.Arg("settings")); text != "" {
 		if err := applyNudgeSettings(&p, text); err != nil {
-			return Reply{}, err
+			return bot.Reply{}, err
 		}
 		raw, err := json.Marshal(p)
 		if err != nil {
-			return Reply{}, err
+			return bot.Reply{}, err
 		}
 		if err := b.store.SetSetting(ctx, inv.Community, SettingNudgePolicy, string(raw)); err != nil {
-			return Reply{}, err
+			return bot.Reply{}, err
 		}
 		b.log.InfoContext(ctx, "nudge policy changed", "community", inv.Community, "by", inv.Member, "policy", string(raw))
-		return privateText("Nudge policy: %s.", p.describe()), nil
+		return bot.PrivateText("Nudge policy: %s.", p.describe()), nil
 	}
-	return privateText("Nudge policy: %s.\nChange it with `/hearth nudge settings mode=auto quiet=20-8`. Bots, facilitators, newcomers, members who opted out or paused, and members whose DMs are closed are never nudged.", p.describe()), nil
+	return bot.PrivateText("Nudge policy: %s.\nChange it with `/hearth nudge settings mode=auto quiet=20-8`. Bots, facilitators, newcomers, members who opted out or paused, and members whose DMs are closed are never nudged.", p.describe()), nil
 }
 
 // DefaultNudgeSpec is when the nudge policy runs unless told otherwise.
 const DefaultNudgeSpec = "daily at 10:00"
 
-func (b *Bot) cmdNudgeSchedule(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdNudgeSchedule(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	spec := inv.Arg("spec")
 	if spec == "" {
 		spec = DefaultNudgeSpec
 	}
 	all, err := b.store.Schedules(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	for _, s := range all { // one nudge schedule per community: a new one replaces the old
-		if s.Kind == ScheduleNudge {
-			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, ErrNotFound) {
-				return Reply{}, err
+		if s.Kind == bot.ScheduleNudge {
+			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
+				return bot.Reply{}, err
 			}
 		}
 	}
-	s, next, err := b.addSchedule(ctx, inv, Schedule{Kind: ScheduleNudge, Spec: spec})
+	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleNudge, Spec: spec})
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	p, err := b.nudgePolicy(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	what := "facilitators get the list to approve (mode=review)"
 	if p.Mode == NudgeAuto {
 		what = "nudges go out without asking (mode=auto)"
 	}
-	return privateText("Nudge schedule #%d: %s; %s. First run: %s.", s.ID, spec, what, whenIn(next, b.zone(s.TZ))), nil
+	return bot.PrivateText("Nudge schedule #%d: %s; %s. First run: %s.", s.ID, spec, what, bot.WhenIn(next, b.core.Zone(s.TZ))), nil
 }
 
-func (b *Bot) saveWordings(ctx context.Context, community string, ws []string) error {
+func (b *Members) saveWordings(ctx context.Context, community string, ws []string) error {
 	if len(ws) == 0 {
 		return b.store.SetSetting(ctx, community, SettingNudgeWordings, "")
 	}
@@ -279,31 +281,31 @@ func (b *Bot) saveWordings(ctx context.Context, community string, ws []string) e
 	return b.store.SetSetting(ctx, community, SettingNudgeWordings, string(raw))
 }
 
-func (b *Bot) cmdNudgeWordingAdd(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdNudgeWordingAdd(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	text := strings.TrimSpace(inv.Arg("text"))
 	if text == "" || len(text) > 500 {
-		return Reply{}, Errorf(EArgument, "A wording needs text, 500 characters at most. `{name}` stands for the member's name.")
+		return bot.Reply{}, bot.Errorf(bot.EArgument, "A wording needs text, 500 characters at most. `{name}` stands for the member's name.")
 	}
 	ws, own, err := b.nudgeWordings(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	if !own {
 		ws = nil
 	}
 	if len(ws) >= 20 {
-		return Reply{}, Errorf(EConflict, "There are 20 wordings already; remove one first.")
+		return bot.Reply{}, bot.Errorf(bot.EConflict, "There are 20 wordings already; remove one first.")
 	}
 	if err := b.saveWordings(ctx, inv.Community, append(ws, text)); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return privateText("Added wording %d. Your wordings now rotate instead of Hearth's.", len(ws)+1), nil
+	return bot.PrivateText("Added wording %d. Your wordings now rotate instead of Hearth's.", len(ws)+1), nil
 }
 
-func (b *Bot) cmdNudgeWordingList(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdNudgeWordingList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	ws, own, err := b.nudgeWordings(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	var sb strings.Builder
 	if own {
@@ -314,37 +316,37 @@ func (b *Bot) cmdNudgeWordingList(ctx context.Context, inv Invocation) (Reply, e
 	for i, w := range ws {
 		fmt.Fprintf(&sb, "%d. %s\n", i+1, w)
 	}
-	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
-func (b *Bot) cmdNudgeWordingRemove(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdNudgeWordingRemove(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	ws, own, err := b.nudgeWordings(ctx, inv.Community)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	n, _ := strconv.Atoi(strings.TrimPrefix(inv.Arg("number"), "#"))
 	if !own || n < 1 || n > len(ws) {
-		return Reply{}, Errorf(ENotFound, "There is no wording %d of yours. `/hearth nudge wording list` shows them.", n)
+		return bot.Reply{}, bot.Errorf(bot.ENotFound, "There is no wording %d of yours. `/hearth nudge wording list` shows them.", n)
 	}
 	ws = append(ws[:n-1:n-1], ws[n:]...)
 	if err := b.saveWordings(ctx, inv.Community, ws); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	if len(ws) == 0 {
-		return privateText("Removed it; Hearth's own wordings rotate again."), nil
+		return bot.PrivateText("Removed it; Hearth's own wordings rotate again."), nil
 	}
-	return privateText("Removed wording %d.", n), nil
+	return bot.PrivateText("Removed wording %d.", n), nil
 }
 
-func (b *Bot) cmdNudgesOnOff(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdNudgesOnOff(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	off := strings.EqualFold(inv.Arg("choice"), "off")
 	if err := b.setNudgesOff(ctx, inv.Community, inv.Member, off); err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
 	if off {
-		return privateText("Nudges are off: Hearth won't invite you back when you're quiet. `/hearth nudges on` turns them on again."), nil
+		return bot.PrivateText("Nudges are off: Hearth won't invite you back when you're quiet. `/hearth nudges on` turns them on again."), nil
 	}
-	return privateText("Nudges are on: if you go quiet for a while, Hearth may send you a short invitation back."), nil
+	return bot.PrivateText("Nudges are on: if you go quiet for a while, Hearth may send you a short invitation back."), nil
 }
 
 // PrivacyText is /hearth privacy: what Hearth keeps and what it never does.
@@ -360,35 +362,35 @@ const PrivacyText = `**What Hearth records**
 **Your choices**
 • ` + "`/hearth me`" + ` shows what is kept about you; ` + "`/hearth nudges off`" + ` stops nudges; ` + "`/hearth forget me`" + ` erases it all (report totals already counted stay, without your name).`
 
-func (b *Bot) cmdPrivacy(_ context.Context, _ Invocation) (Reply, error) {
-	return Reply{Post: Post{Text: PrivacyText}, Private: true}, nil
+func (b *Members) cmdPrivacy(_ context.Context, _ bot.Invocation) (bot.Reply, error) {
+	return bot.Reply{Post: bot.Post{Text: PrivacyText}, Private: true}, nil
 }
 
 // ActionForgetConfirm erases the pressing member's data; Value is their id,
 // so a forwarded button erases nobody else.
 const ActionForgetConfirm = "forget.confirm"
 
-func (b *Bot) cmdForgetMe(_ context.Context, inv Invocation) (Reply, error) {
-	return Reply{Post: Post{
+func (b *Members) cmdForgetMe(_ context.Context, inv bot.Invocation) (bot.Reply, error) {
+	return bot.Reply{Post: bot.Post{
 		Text:    "This erases everything Hearth keeps about you: your recorded participation, check-in answers, nudges and choices, and your profile. Report totals already counted stay, without your name. It cannot be undone.",
-		Buttons: []Button{{ActionID: ActionForgetConfirm, Label: "Erase my data", Value: inv.Member, Style: StyleDanger}},
+		Buttons: []bot.Button{{ActionID: ActionForgetConfirm, Label: "Erase my data", Value: inv.Member, Style: bot.StyleDanger}},
 	}, Private: true}, nil
 }
 
-func (b *Bot) actForgetConfirm(ctx context.Context, a Action) (Reply, error) {
+func (b *Members) actForgetConfirm(ctx context.Context, a bot.Action) (bot.Reply, error) {
 	if a.Value != a.Member {
-		return Reply{}, Errorf(EForbidden, "That button erases someone else's data, so it does nothing for you. `/hearth forget me` gives you your own.")
+		return bot.Reply{}, bot.Errorf(bot.EForbidden, "That button erases someone else's data, so it does nothing for you. `/hearth forget me` gives you your own.")
 	}
-	if err := b.ForgetMember(ctx, a.Community, a.Member); errors.Is(err, ErrNotFound) {
-		return privateText("Hearth keeps nothing about you."), nil
+	if err := b.core.ForgetMember(ctx, a.Community, a.Member); errors.Is(err, bot.ErrNotFound) {
+		return bot.PrivateText("Hearth keeps nothing about you."), nil
 	} else if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return privateText("Done: Hearth has erased what it kept about you. If you take part again, it starts afresh."), nil
+	return bot.PrivateText("Done: Hearth has erased what it kept about you. If you take part again, it starts afresh."), nil
 }
 
 // FormatMemberActivity renders what Hearth keeps about one member, for them.
-func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
+func FormatMemberActivity(a bot.MemberActivity, loc *time.Location) string {
 	var sb strings.Builder
 	sb.WriteString("**What Hearth has recorded about you**\n")
 	if !a.FirstSeen.IsZero() {
@@ -400,19 +402,19 @@ func FormatMemberActivity(a MemberActivity, loc *time.Location) string {
 		fmt.Fprintf(&sb, "Last active: %s\n", a.LastActive.In(loc).Format("Jan 2, 2006 15:04"))
 	}
 	fmt.Fprintf(&sb, "%s, %s, %s, %s.\n",
-		plural(a.Counts[KindMessage], "message"), plural(a.Counts[KindReply], "reply"),
-		plural(a.Counts[KindReaction], "reaction"), plural(a.Counts[KindCheckinAnswer], "check-in answer"))
-	if n := a.Counts[KindStillHere]; n > 0 {
+		bot.Plural(a.Counts[bot.KindMessage], "message"), bot.Plural(a.Counts[bot.KindReply], "reply"),
+		bot.Plural(a.Counts[bot.KindReaction], "reaction"), bot.Plural(a.Counts[bot.KindCheckinAnswer], "check-in answer"))
+	if n := a.Counts[bot.KindStillHere]; n > 0 {
 		fmt.Fprintf(&sb, "%d \"I'm still here\" to a nudge.\n", n)
 	}
 	sb.WriteString("Hearth records only that you took part (who, where, when, what kind), never what you wrote.")
 	return sb.String()
 }
 
-func (b *Bot) cmdMe(ctx context.Context, inv Invocation) (Reply, error) {
+func (b *Members) cmdMe(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	text, err := b.memberHistory(ctx, inv.Community, inv.Member, inv.At, true)
 	if err != nil {
-		return Reply{}, err
+		return bot.Reply{}, err
 	}
-	return Reply{Post: Post{Text: text}, Private: true}, nil
+	return bot.Reply{Post: bot.Post{Text: text}, Private: true}, nil
 }

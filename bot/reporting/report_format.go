@@ -1,4 +1,4 @@
-package bot
+package reporting
 
 import (
 	"encoding/csv"
@@ -7,20 +7,22 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // ReportView says how to present a report to a person.
 type ReportView struct {
 	Location *time.Location
-	Channel  Channel // the channel the report is restricted to, if any
-	Label    string  // e.g. "last 7 days"; "" shows the dates only
+	Channel  bot.Channel // the channel the report is restricted to, if any
+	Label    string      // e.g. "last 7 days"; "" shows the dates only
 	// ListLimit caps each list in chat (0: 10); the JSON and CSV have all.
 	ListLimit int
 }
 
 // FormatReport renders a report for chat, with trend arrows against the
 // previous period.
-func FormatReport(r Report, v ReportView) string {
+func FormatReport(r bot.Report, v ReportView) string {
 	loc := v.Location
 	if loc == nil {
 		loc = time.UTC
@@ -29,14 +31,14 @@ func FormatReport(r Report, v ReportView) string {
 	if limit <= 0 {
 		limit = 10
 	}
-	var prev Summary
+	var prev bot.Summary
 	if r.Previous != nil {
 		prev = *r.Previous
 	}
 	var sb strings.Builder
 	sb.WriteString("**Participation report**")
 	if v.Channel.ID != "" || v.Channel.Name != "" {
-		sb.WriteString(" · #" + channelLabel(v.Channel.ID, v.Channel.Name))
+		sb.WriteString(" · #" + bot.ChannelLabel(v.Channel.ID, v.Channel.Name))
 	}
 	sb.WriteString(" · ")
 	if v.Label != "" {
@@ -49,47 +51,47 @@ func FormatReport(r Report, v ReportView) string {
 	sb.WriteString("\n")
 	m, pm := r.Members, prev.Members
 	fmt.Fprintf(&sb, "**Members** %d%s · active %d%s · new %d%s · quiet %d%s\n",
-		m.Total, trend(m.Total, pm.Total), m.Active, trend(m.Active, pm.Active),
-		m.New, trend(m.New, pm.New), m.Quiet, trend(m.Quiet, pm.Quiet))
+		m.Total, bot.Trend(m.Total, pm.Total), m.Active, bot.Trend(m.Active, pm.Active),
+		m.New, bot.Trend(m.New, pm.New), m.Quiet, bot.Trend(m.Quiet, pm.Quiet))
 	a, pa := r.Activity, prev.Activity
 	fmt.Fprintf(&sb, "**Activity** %s%s · %s%s · %s%s · %s%s\n",
-		plural(a.Messages, "message"), trend(a.Messages, pa.Messages),
-		plural(a.Replies, "reply"), trend(a.Replies, pa.Replies),
-		plural(a.Reactions, "reaction"), trend(a.Reactions, pa.Reactions),
-		plural(a.CheckinAnswers, "check-in answer"), trend(a.CheckinAnswers, pa.CheckinAnswers))
+		bot.Plural(a.Messages, "message"), bot.Trend(a.Messages, pa.Messages),
+		bot.Plural(a.Replies, "reply"), bot.Trend(a.Replies, pa.Replies),
+		bot.Plural(a.Reactions, "reaction"), bot.Trend(a.Reactions, pa.Reactions),
+		bot.Plural(a.CheckinAnswers, "check-in answer"), bot.Trend(a.CheckinAnswers, pa.CheckinAnswers))
 	if extra := extraActivity(a, pa); extra != "" {
 		sb.WriteString(extra + "\n")
 	}
 	fmt.Fprintf(&sb, "**Who takes part** %s · %s · %s\n",
-		plural(r.Tiers.Creators, "creator"), plural(r.Tiers.Responders, "responder"), plural(r.Tiers.Observers, "observer"))
+		bot.Plural(r.Tiers.Creators, "creator"), bot.Plural(r.Tiers.Responders, "responder"), bot.Plural(r.Tiers.Observers, "observer"))
 	l, pl := r.Levels, prev.Levels
-	if l != (LevelCounts{}) {
+	if l != (bot.LevelCounts{}) {
 		fmt.Fprintf(&sb, "**Levels** (last 4 weeks) %d leading%s · %d contributing%s · %d participating%s · %d observing%s · %d moved up, %d down\n",
-			l.Leading, trend(l.Leading, pl.Leading), l.Contributing, trend(l.Contributing, pl.Contributing),
-			l.Participating, trend(l.Participating, pl.Participating), l.Observing, trend(l.Observing, pl.Observing),
+			l.Leading, bot.Trend(l.Leading, pl.Leading), l.Contributing, bot.Trend(l.Contributing, pl.Contributing),
+			l.Participating, bot.Trend(l.Participating, pl.Participating), l.Observing, bot.Trend(l.Observing, pl.Observing),
 			r.LevelChanges.Up, r.LevelChanges.Down)
 	}
 	if r.Nudges.Sent > 0 || prev.Nudges.Sent > 0 {
 		fmt.Fprintf(&sb, "**Nudges** %d sent%s · %d came back within a week%s\n",
-			r.Nudges.Sent, trend(r.Nudges.Sent, prev.Nudges.Sent), r.Nudges.Returned, trend(r.Nudges.Returned, prev.Nudges.Returned))
+			r.Nudges.Sent, bot.Trend(r.Nudges.Sent, prev.Nudges.Sent), r.Nudges.Returned, bot.Trend(r.Nudges.Returned, prev.Nudges.Returned))
 	}
-	formatEvents(&sb, r.Events, loc, limit)
-	if line := introsLine(r.Intros); line != "" {
+	bot.FormatEvents(&sb, r.Events, loc, limit)
+	if line := bot.IntrosLine(r.Intros); line != "" {
 		sb.WriteString("**Intros** " + strings.TrimPrefix(line, "Intros: ") + "\n")
 	}
 	if len(r.Channels) > 0 {
 		sb.WriteString("**Channels**\n")
 		for _, c := range r.Channels[:min(limit, len(r.Channels))] {
-			fmt.Fprintf(&sb, "• #%s: %s, %s, %s, %d active\n", channelLabel(c.ID, c.Name),
-				plural(c.Messages, "message"), plural(c.Replies, "reply"), plural(c.Reactions, "reaction"), c.ActiveMembers)
+			fmt.Fprintf(&sb, "• #%s: %s, %s, %s, %d active\n", bot.ChannelLabel(c.ID, c.Name),
+				bot.Plural(c.Messages, "message"), bot.Plural(c.Replies, "reply"), bot.Plural(c.Reactions, "reaction"), c.ActiveMembers)
 		}
-		more(&sb, len(r.Channels), limit)
+		bot.More(&sb, len(r.Channels), limit)
 	}
 	if len(r.TopContributors) > 0 {
 		sb.WriteString("**Top contributors**\n")
 		for _, c := range r.TopContributors[:min(limit, len(r.TopContributors))] {
-			fmt.Fprintf(&sb, "• %s: %s, %s, %s\n", nameOr(c.Name, c.ID),
-				plural(c.Messages, "message"), plural(c.Replies, "reply"), plural(c.Reactions, "reaction"))
+			fmt.Fprintf(&sb, "• %s: %s, %s, %s\n", bot.NameOr(c.Name, c.ID),
+				bot.Plural(c.Messages, "message"), bot.Plural(c.Replies, "reply"), bot.Plural(c.Reactions, "reaction"))
 		}
 	}
 	if len(r.QuietMembers) > 0 {
@@ -99,25 +101,25 @@ func FormatReport(r Report, v ReportView) string {
 			if q.LastActive != nil {
 				last = "last active " + q.LastActive.In(loc).Format("Jan 2")
 			}
-			fmt.Fprintf(&sb, "• %s: %s\n", nameOr(q.Name, q.ID), last)
+			fmt.Fprintf(&sb, "• %s: %s\n", bot.NameOr(q.Name, q.ID), last)
 		}
-		more(&sb, len(r.QuietMembers), limit)
+		bot.More(&sb, len(r.QuietMembers), limit)
 	}
 	if len(r.Unanswered) > 0 {
 		sb.WriteString("**Waiting for a reply**\n")
 		for _, u := range r.Unanswered[:min(limit, len(r.Unanswered))] {
-			fmt.Fprintf(&sb, "• #%s: %s's message of %s\n", nameOr(u.ChannelName, u.Channel), nameOr(u.AuthorName, u.Author), u.PostedAt.In(loc).Format("Jan 2 15:04"))
+			fmt.Fprintf(&sb, "• #%s: %s's message of %s\n", bot.NameOr(u.ChannelName, u.Channel), bot.NameOr(u.AuthorName, u.Author), u.PostedAt.In(loc).Format("Jan 2 15:04"))
 		}
-		more(&sb, len(r.Unanswered), limit)
+		bot.More(&sb, len(r.Unanswered), limit)
 	}
 	return strings.TrimRight(sb.String(), "\n")
 }
 
 // WriteReportCSV writes the report as one long table (section, id, name,
 // field, value, previous), which spreadsheets pivot without guessing.
-func WriteReportCSV(w io.Writer, r Report) error {
+func WriteReportCSV(w io.Writer, r bot.Report) error {
 	cw := csv.NewWriter(w)
-	var prev Summary
+	var prev bot.Summary
 	if r.Previous != nil {
 		prev = *r.Previous
 	}
@@ -188,7 +190,7 @@ func WriteReportCSV(w io.Writer, r Report) error {
 		add("unanswered", u.Message, u.Author, "posted_at", u.PostedAt.Format(time.RFC3339), "")
 		add("unanswered", u.Message, u.Author, "channel", u.Channel, "")
 	}
-	eventCSVRows(r.Events, add)
+	bot.EventCSVRows(r.Events, add)
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("write report csv: %w", err)
 	}

@@ -1,0 +1,46 @@
+// Package features lists Hearth's features, for cmd/hearth and for tests
+// that need the whole command table: each feature is one line here.
+package features
+
+import (
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/charter"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/intros"
+	"github.com/hearth-community/hearth/bot/library"
+	"github.com/hearth-community/hearth/bot/meetings"
+	"github.com/hearth-community/hearth/bot/members"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
+)
+
+// Store is what every feature together needs from storage; store.DB
+// implements it. A store missing one method does not compile.
+type Store interface {
+	reporting.Store
+	members.Store
+	checkins.Store
+	meetings.Store
+	intros.Store
+	library.Store
+	prompts.Store
+	charter.Store
+}
+
+// All returns every feature, built on core and store, in the order their
+// parts appear where order matters (the digest, the impact report).
+func All(core *bot.Bot, store Store) []bot.Module {
+	return []bot.Module{
+		reporting.New(core, store),
+		prompts.New(core, store),
+		checkins.New(core, store),
+		members.New(core, store),
+		charter.New(core, store),
+		library.New(core, store),
+		meetings.New(core, store),
+		intros.New(core, store),
+	}
+}
+
+// Register builds every feature and registers it with core.
+func Register(core *bot.Bot, store Store) error { return core.Register(All(core, store)...) }

@@ -1,0 +1,721 @@
+package meetings
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+// Event actions.
+const (
+	ActionEventRSVP     = "event.rsvp"     // Value "ID:going|maybe|not_going"
+	ActionEventAttended = "event.attended" // Value "ID"
+)
+
+func (b *Meetings) eventCommands() []bot.CommandSpec {
+	id := bot.Arg{Name: "id", Kind: bot.ArgNumber, Required: true, Help: "the event's number, from `/hearth event list`"}
+	return []bot.CommandSpec{
+		{Path: []string{"event", "add"}, Summary: "Announce an event (meeting, webinar) with RSVP buttons, reminders and a calendar file",
+			Args: []bot.Arg{
+				{Name: "title", Kind: bot.ArgText, Required: true, Quoted: true, Help: "what it is"},
+				{Name: "when", Kind: bot.ArgText, Required: true, Quoted: true, Shape: "YYYY-MM-DD HH:MM|SPEC", Help: "a date and time (community time zone), or a rhythm like \"every thursday at 16:00\" to repeat it"},
+				{Name: "duration", Kind: bot.ArgText, Shape: "DURATION", Help: "how long, like 60m or 1h30m (default 1h)"},
+				{Name: "link", Kind: bot.ArgText, Shape: "LINK", Help: "the meeting link (https://…)"},
+				{Name: "channel", Kind: bot.ArgChannel, Help: "where to announce it (default: here)"},
+			}, Facilitator: true, Run: b.cmdEventAdd},
+		{Path: []string{"event", "list"}, Summary: "Upcoming events, with how many are going", Run: b.cmdEventList},
+		{Path: []string{"event", "cancel"}, Summary: "Cancel an event: those going or maybe are told by DM", Args: []bot.Arg{id}, Facilitator: true, Run: b.cmdEventCancel},
+		{Path: []string{"event", "attend"}, Summary: "Mark members as having been at an event",
+			Args:        []bot.Arg{id, {Name: "members", Kind: bot.ArgText, Required: true, Rest: true, Shape: "@member…", Help: "who was there"}},
+			Facilitator: true, Run: b.cmdEventAttend},
+	}
+}
+
+var (
+	dateOnly  = regexp.MustCompile(`^\d{4}-\d{1,2}-\d{1,2}$`)
+	clockOnly = regexp.MustCompile(`^\d{1,2}:\d{2}$`)
+	looksDate = regexp.MustCompile(`^\d{4}-\d`)
+)
+
+// eventArgs is what `event add` read.
+type eventArgs struct {
+	title    string
+	start    time.Time // a one-off's start
+	spec     string    // a recurring event's rhythm
+	duration time.Duration
+	link     string
+	channel  string // the channel token, "" for here
+}
+
+// parseEventArgs reads and checks `event add`'s arguments. The optional
+// ones are told apart by their shape, in any order: a link starts with
+// https://, a channel with #, anything else is the duration. A date
+// followed by a separate HH:MM (forgotten quotes) is read as one time.
+func (b *Meetings) parseEventArgs(inv bot.Invocation) (eventArgs, error) {
+	a := eventArgs{title: strings.TrimSpace(inv.Arg("title")), duration: bot.DefaultEventDuration}
+	if a.title == "" || utf8.RuneCountInString(a.title) > bot.MaxEventTitle {
+		return a, bot.Errorf(bot.EArgument, "An event needs a title in quotes, %d characters at most: `/hearth event add \"Monthly show and tell\" \"2026-12-03 16:00\"`.", bot.MaxEventTitle)
+	}
+	when := strings.TrimSpace(inv.Arg("when"))
+	var durTok string
+	for _, tok := range []string{inv.Arg("duration"), inv.Arg("link"), inv.Arg("channel")} {
+		tok = strings.TrimSpace(tok)
+		lower := strings.ToLower(strings.Trim(tok, "<>"))
+		_, _, isChannel := bot.ParseChannelRef(tok)
+		switch {
+		case tok == "":
+		case dateOnly.MatchString(when) && clockOnly.MatchString(tok):
+			when += " " + tok
+		case strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://"):
+			if a.link != "" {
+				return a, bot.Errorf(bot.EArgument, "One link per event, please.")
+			}
+			a.link = strings.Trim(tok, "<>")
+		case isChannel:
+			a.channel = tok
+		case durTok == "":
+			durTok = tok
+		default:
+			return a, bot.Errorf(bot.EArgument, "I don't know what to do with %q. Usage: `/hearth event add \"TITLE\" \"YYYY-MM-DD HH:MM\" [60m] [https://…] [#channel]`.", bot.Clip(tok, 40))
+		}
+	}
+	if durTok != "" {
+		d, err := time.ParseDuration(strings.ToLower(durTok))
+		if err != nil || d < bot.MinEventDuration || d > bot.MaxEventDuration {
+			return a, bot.Errorf(bot.EArgument, "%q is not a duration I can use: write it like `60m`, `90m` or `1h30m` (5 minutes to 24 hours).", bot.Clip(durTok, 40))
+		}
+		a.duration = d
+	}
+	if a.link != "" {
+		u, err := url.Parse(a.link)
+		if err != nil || u.Scheme != "https" || u.Host == "" || len(a.link) > bot.MaxURLLength {
+			return a, bot.Errorf(bot.EArgument, "%q is not a meeting link I can use: it must start with https://, like `https://meet.example.com/cop`.", bot.Clip(a.link, 60))
+		}
+		a.link = u.String()
+	}
+	zone := b.loc.String()
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04", "2006-1-2 15:04"} {
+		if t, err := time.ParseInLocation(layout, when, b.loc); err == nil {
+			a.start = t
+			break
+		}
+	}
+	switch {
+	case !a.start.IsZero():
+		if !a.start.After(inv.At) {
+			return a, bot.Errorf(bot.EArgument, "%s is in the past (it is %s now). Events are for the future.", bot.WhenIn(a.start, b.loc), bot.WhenIn(inv.At, b.loc))
+		}
+		if a.start.After(inv.At.AddDate(2, 0, 0)) {
+			return a, bot.Errorf(bot.EArgument, "That is more than two years ahead; announce it nearer the time.")
+		}
+	case looksDate.MatchString(when):
+		return a, bot.Errorf(bot.EArgument, "I can't read %q as a date and time. Write it like \"2026-12-03 16:00\" (in quotes, %s time).", bot.Clip(when, 40), zone)
+	default:
+		if _, err := b.core.ParseSpec(when); err != nil {
+			if bot.ErrorCode(err) == bot.EConflict {
+				return a, err
+			}
+			return a, bot.Errorf(bot.EArgument, "I can't read %q as a time. Write a date and time in quotes, like \"2026-12-03 16:00\" (%s time), or a rhythm for a recurring event, like \"every thursday at 16:00\" or \"monthly on day 1 at 16:00\".", bot.Clip(when, 60), zone)
+		}
+		a.spec = when
+	}
+	return a, nil
+}
+
+func (b *Meetings) cmdEventAdd(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	a, err := b.parseEventArgs(inv)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	inv.Args["channel"] = a.channel
+	ch, err := b.core.TargetChannel(ctx, inv)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	e := bot.CommunityEvent{Community: inv.Community, Title: a.title, Link: a.link, Channel: ch.ID, CreatedBy: inv.Member, CreatedAt: inv.At, Start: a.start}
+	var series bot.Schedule
+	if a.spec != "" {
+		payload, err := json.Marshal(bot.EventSeries{Title: a.title, Minutes: int(a.duration / time.Minute), Link: a.link})
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if series, e.Start, err = b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleEvent, Spec: a.spec, Channel: ch.ID, Payload: string(payload)}); err != nil {
+			return bot.Reply{}, err
+		}
+		e.Series = series.ID
+	}
+	e.End = e.Start.Add(a.duration)
+	if e, err = b.createEvent(ctx, e); err != nil {
+		return bot.Reply{}, err
+	}
+	text := fmt.Sprintf("Event #%d **%s** is announced in #%s for %s. Those going get a reminder a day (when there is a day left) and an hour before; at the end they are asked whether they made it, and two hours later the `%s` check-in goes to those who were there.",
+		e.ID, e.Title, bot.ChannelLabel(ch.ID, ch.Name), b.eventWhen(e), bot.FeedbackSurvey)
+	if series.ID != 0 {
+		text += fmt.Sprintf("\nIt repeats %s (schedule #%d): each time one starts, the next is announced. `/hearth schedule remove %d` ends the series.", series.Spec, series.ID, series.ID)
+	}
+	return bot.PrivateText("%s", text), nil
+}
+
+// createEvent stores an event, schedules its reminders, end and feedback,
+// announces it and publishes it on the platform's calendar if it has one.
+func (b *Meetings) createEvent(ctx context.Context, e bot.CommunityEvent) (bot.CommunityEvent, error) {
+	var err error
+	if e.ID, err = b.store.AddEvent(ctx, e); err != nil {
+		return e, err
+	}
+	log := b.log.With("community", e.Community, "event", e.ID)
+	payload := strconv.FormatInt(e.ID, 10)
+	var once []bot.Schedule
+	for _, before := range bot.EventReminders {
+		if t := e.Start.Add(-before); t.After(e.CreatedAt) {
+			once = append(once, bot.Schedule{Kind: bot.ScheduleEventRemind, Spec: bot.OnceSpec(t)})
+		}
+	}
+	once = append(once, bot.Schedule{Kind: bot.ScheduleEventEnd, Spec: bot.OnceSpec(e.End)},
+		bot.Schedule{Kind: bot.ScheduleEventFeedback, Spec: bot.OnceSpec(e.End.Add(bot.FeedbackAfter))})
+	for _, s := range once {
+		s.Community, s.Payload, s.Channel, s.CreatedBy, s.CreatedAt = e.Community, payload, e.Channel, e.CreatedBy, e.CreatedAt
+		if _, err := b.store.AddSchedule(ctx, s); err != nil {
+			return e, fmt.Errorf("schedule the %s of event %d: %w", s.Kind, e.ID, err)
+		}
+	}
+	chat, err := b.core.Chat(e.Community)
+	if err != nil {
+		return e, err
+	}
+	ref, err := chat.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: e.Community, Channel: e.Channel}, b.eventPost(e))
+	if err != nil {
+		return e, bot.PlatformError(err, "announce event "+payload)
+	}
+	e.Message = ref.ID
+	if p, ok := chat.(bot.EventPublisher); ok {
+		if e.External, err = p.PublishEvent(ctx, e.Community, e); err != nil {
+			log.WarnContext(ctx, "event not published on the platform", "err", err)
+			e.External = ""
+		}
+	}
+	if err := b.store.UpdateEvent(ctx, e); err != nil {
+		return e, err
+	}
+	log.InfoContext(ctx, "event created", "start", e.Start, "series", e.Series, "external", e.External != "")
+	return e, nil
+}
+
+// eventPost is an event's announcement: what, when, the link, the RSVP
+// buttons and the .ics file.
+func (b *Meetings) eventPost(e bot.CommunityEvent) bot.Post {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "**Event: %s**\n%s", e.Title, b.eventWhen(e))
+	if e.Link != "" {
+		sb.WriteString("\nJoin: " + e.Link)
+	}
+	sb.WriteString("\n_Will you come? Only you see your answer, and you can change it. Those going get a reminder a day and an hour before; the calendar file adds it to yours._")
+	v := strconv.FormatInt(e.ID, 10) + ":"
+	return bot.Post{Text: sb.String(),
+		Buttons: []bot.Button{
+			{ActionID: ActionEventRSVP, Label: "Going", Value: v + string(bot.RSVPGoing), Style: bot.StylePrimary},
+			{ActionID: ActionEventRSVP, Label: "Maybe", Value: v + string(bot.RSVPMaybe)},
+			{ActionID: ActionEventRSVP, Label: "Not going", Value: v + string(bot.RSVPNotGoing)},
+		},
+		Image: &bot.File{Name: fmt.Sprintf("event-%d.ics", e.ID), ContentType: "text/calendar", Data: EventICS(e, e.CreatedAt)},
+	}
+}
+
+// eventWhen says when an event is, in the community time zone.
+func (b *Meetings) eventWhen(e bot.CommunityEvent) string {
+	s, end := e.Start.In(b.loc), e.End.In(b.loc)
+	if s.Format(time.DateOnly) == end.Format(time.DateOnly) {
+		return s.Format("Mon Jan 2, 15:04") + "–" + end.Format("15:04 MST")
+	}
+	return s.Format("Mon Jan 2, 15:04") + " – " + end.Format("Mon Jan 2, 15:04 MST")
+}
+
+// eventArg finds the event an id argument names.
+func (b *Meetings) eventArg(ctx context.Context, community, tok string) (bot.CommunityEvent, error) {
+	id, _ := strconv.ParseInt(strings.TrimPrefix(tok, "#"), 10, 64)
+	e, err := b.store.CommunityEvent(ctx, community, id)
+	if errors.Is(err, bot.ErrNotFound) {
+		return e, bot.Errorf(bot.ENotFound, "There is no event #%d. `/hearth event list` shows the upcoming ones.", id)
+	}
+	return e, err
+}
+
+// rsvpCounts counts an event's RSVPs.
+func rsvpCounts(rs []bot.RSVP) (going, maybe, attended int) {
+	for _, r := range rs {
+		switch r.Choice {
+		case bot.RSVPGoing:
+			going++
+		case bot.RSVPMaybe:
+			maybe++
+		}
+		if !r.AttendedAt.IsZero() {
+			attended++
+		}
+	}
+	return
+}
+
+func (b *Meetings) cmdEventList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	evs, err := b.store.CommunityEvents(ctx, inv.Community, bot.EventQuery{EndFrom: inv.At, Limit: 15})
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if len(evs) == 0 {
+		return bot.PrivateText("No events coming up. Facilitators announce one with `/hearth event add \"TITLE\" \"YYYY-MM-DD HH:MM\"`."), nil
+	}
+	var sb strings.Builder
+	sb.WriteString("**Upcoming events**\n")
+	for _, e := range evs {
+		rs, err := b.store.RSVPs(ctx, inv.Community, e.ID)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		going, maybe, _ := rsvpCounts(rs)
+		fmt.Fprintf(&sb, "• #%d %s: %s in #%s · %d going, %d maybe", e.ID, e.Title, b.eventWhen(e), b.core.ChannelName(ctx, inv.Community, e.Channel), going, maybe)
+		for _, r := range rs {
+			if r.Member == inv.Member && r.Choice != bot.NoRSVP {
+				fmt.Fprintf(&sb, " (you: %s)", strings.ReplaceAll(string(r.Choice), "_", " "))
+			}
+		}
+		if !inv.At.Before(e.Start) {
+			sb.WriteString(" · happening now")
+		}
+		if e.Link != "" {
+			sb.WriteString(" · " + e.Link)
+		}
+		if e.Series != 0 {
+			sb.WriteString(" · recurring")
+		}
+		sb.WriteString("\n")
+	}
+	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+}
+
+func (b *Meetings) cmdEventCancel(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	e, err := b.eventArg(ctx, inv.Community, inv.Arg("id"))
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	switch {
+	case e.Cancelled():
+		return bot.Reply{}, bot.Errorf(bot.EConflict, "Event #%d is cancelled already.", e.ID)
+	case !inv.At.Before(e.End):
+		return bot.Reply{}, bot.Errorf(bot.EConflict, "Event #%d has taken place already.", e.ID)
+	}
+	e.CancelledAt = inv.At
+	if err := b.store.UpdateEvent(ctx, e); err != nil {
+		return bot.Reply{}, err
+	}
+	if err := b.removeEventSchedules(ctx, e); err != nil {
+		return bot.Reply{}, err
+	}
+	rs, err := b.store.RSVPs(ctx, inv.Community, e.ID)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	chat, err := b.core.Chat(inv.Community)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	told := 0
+	for _, r := range rs {
+		if r.Choice != bot.RSVPGoing && r.Choice != bot.RSVPMaybe {
+			continue
+		}
+		post := bot.Post{Text: fmt.Sprintf("**%s** (%s) is cancelled. Sorry for the change of plans.", e.Title, b.eventWhen(e))}
+		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: inv.Community, Member: r.Member}, post); err != nil {
+			b.log.WarnContext(ctx, "event cancellation not delivered", "community", inv.Community, "event", e.ID, "member", r.Member, "err", err)
+			continue
+		}
+		told++
+	}
+	if p, ok := chat.(bot.EventPublisher); ok && e.External != "" {
+		if err := p.CancelEvent(ctx, inv.Community, e.External); err != nil {
+			b.log.WarnContext(ctx, "platform event not cancelled", "community", inv.Community, "event", e.ID, "err", err)
+		}
+	}
+	b.log.InfoContext(ctx, "event cancelled", "community", inv.Community, "event", e.ID, "by", inv.Member, "told", told)
+	text := fmt.Sprintf("Event #%d **%s** is cancelled; %s (going or maybe) told by DM.", e.ID, e.Title, bot.Plural(told, "member"))
+	if e.Series != 0 {
+		text += fmt.Sprintf(" The series goes on; `/hearth schedule remove %d` ends it.", e.Series)
+	}
+	return bot.PrivateText("%s", text), nil
+}
+
+// removeEventSchedules drops an event's pending reminders, end and feedback.
+func (b *Meetings) removeEventSchedules(ctx context.Context, e bot.CommunityEvent) error {
+	all, err := b.store.Schedules(ctx, e.Community)
+	if err != nil {
+		return err
+	}
+	payload := strconv.FormatInt(e.ID, 10)
+	for _, s := range all {
+		if (s.Kind == bot.ScheduleEventRemind || s.Kind == bot.ScheduleEventEnd || s.Kind == bot.ScheduleEventFeedback) && s.Payload == payload {
+			if err := b.store.RemoveSchedule(ctx, e.Community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (b *Meetings) cmdEventAttend(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	e, err := b.eventArg(ctx, inv.Community, inv.Arg("id"))
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if err := eventHeld(e, inv.At); err != nil {
+		return bot.Reply{}, err
+	}
+	var marked, already []string
+	for _, tok := range strings.Fields(inv.Arg("members")) {
+		m, err := b.core.ResolveMember(ctx, inv.Community, tok)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		added, err := b.markAttended(ctx, e, m.ID, m.Name, inv.At)
+		if err != nil {
+			return bot.Reply{}, err
+		}
+		if added {
+			marked = append(marked, bot.DisplayName(m))
+		} else {
+			already = append(already, bot.DisplayName(m))
+		}
+	}
+	var parts []string
+	if len(marked) > 0 {
+		parts = append(parts, fmt.Sprintf("Marked %s as there (event #%d %s).", bot.Names(marked), e.ID, e.Title))
+	}
+	if len(already) > 0 {
+		parts = append(parts, fmt.Sprintf("%s: marked already.", bot.Names(already)))
+	}
+	return bot.PrivateText("%s", strings.Join(parts, " ")), nil
+}
+
+// eventHeld refuses attendance for an event that was cancelled or has not
+// started by at.
+func eventHeld(e bot.CommunityEvent, at time.Time) error {
+	switch {
+	case e.Cancelled():
+		return bot.Errorf(bot.EConflict, "Event #%d was cancelled.", e.ID)
+	case at.Before(e.Start):
+		return bot.Errorf(bot.EConflict, "Event #%d has not started yet: attendance is for after it starts.", e.ID)
+	}
+	return nil
+}
+
+// markAttended marks a member there and records it as participation, once.
+func (b *Meetings) markAttended(ctx context.Context, e bot.CommunityEvent, member, name string, at time.Time) (bool, error) {
+	added, err := b.store.MarkAttended(ctx, e.Community, e.ID, member, at)
+	if err != nil {
+		return false, err
+	}
+	err = b.core.HandleEvent(ctx, bot.Event{Kind: bot.KindAttended, Community: e.Community, Channel: e.Channel, Member: member, MemberName: name,
+		At: at, Key: fmt.Sprintf("attended:%d:%s", e.ID, member)})
+	return added, err
+}
+
+func (b *Meetings) actEventRSVP(ctx context.Context, a bot.Action) (bot.Reply, error) {
+	idText, choiceText, _ := strings.Cut(a.Value, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	choice := bot.RSVPChoice(choiceText)
+	if err != nil || (choice != bot.RSVPGoing && choice != bot.RSVPMaybe && choice != bot.RSVPNotGoing) {
+		return bot.Reply{}, bot.Errorf(bot.EArgument, "That button doesn't belong to an event I know.")
+	}
+	e, err := b.store.CommunityEvent(ctx, a.Community, id)
+	if errors.Is(err, bot.ErrNotFound) {
+		return bot.Reply{}, bot.Errorf(bot.ENotFound, "That event no longer exists.")
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	switch {
+	case e.Cancelled():
+		return bot.Reply{}, bot.Errorf(bot.EConflict, "**%s** was cancelled.", e.Title)
+	case !a.At.Before(e.End):
+		return bot.Reply{}, bot.Errorf(bot.EConflict, "**%s** has taken place already.", e.Title)
+	}
+	if err := b.store.SetRSVP(ctx, a.Community, bot.RSVP{Event: e.ID, Member: a.Member, Choice: choice, At: a.At}); err != nil {
+		return bot.Reply{}, err
+	}
+	if err := b.core.HandleEvent(ctx, bot.Event{Kind: bot.KindRSVP, Community: a.Community, Channel: e.Channel, Member: a.Member, MemberName: a.MemberName,
+		At: a.At, Key: fmt.Sprintf("rsvp:%d:%s", e.ID, a.Member)}); err != nil {
+		return bot.Reply{}, err
+	}
+	switch choice {
+	case bot.RSVPGoing:
+		return bot.PrivateText("You're going to **%s** (%s). I'll remind you a day and an hour before.", e.Title, b.eventWhen(e)), nil
+	case bot.RSVPMaybe:
+		return bot.PrivateText("Noted: maybe for **%s**. Reminders go to those going; you can change your answer any time.", e.Title), nil
+	}
+	return bot.PrivateText("Noted: you're not going to **%s**. Thanks for saying so.", e.Title), nil
+}
+
+func (b *Meetings) actEventAttended(ctx context.Context, a bot.Action) (bot.Reply, error) {
+	id, err := strconv.ParseInt(a.Value, 10, 64)
+	if err != nil {
+		return bot.Reply{}, bot.Errorf(bot.EArgument, "That button doesn't belong to an event I know.")
+	}
+	e, err := b.store.CommunityEvent(ctx, a.Community, id)
+	if errors.Is(err, bot.ErrNotFound) {
+		return bot.Reply{}, bot.Errorf(bot.ENotFound, "That event no longer exists.")
+	}
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if err := eventHeld(e, a.At); err != nil {
+		return bot.Reply{}, err
+	}
+	added, err := b.markAttended(ctx, e, a.Member, a.MemberName, a.At)
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	if !added {
+		return bot.PrivateText("You're marked as there already. Thank you!"), nil
+	}
+	return bot.PrivateText("Thank you! You're marked as there for **%s**.", e.Title), nil
+}
+
+// runEventSchedule does an event schedule's work: announce a series' next
+// occurrence, remind, ask for attendance, or send the feedback check-in.
+// One-shot schedules are removed when done, or when their event was
+// cancelled or is gone.
+func (b *Meetings) runEventSchedule(ctx context.Context, s bot.Schedule, at time.Time) error {
+	if s.Kind == bot.ScheduleEvent {
+		return b.nextOccurrence(ctx, s, at)
+	}
+	e, err := b.store.CommunityEvent(ctx, s.Community, bot.PayloadID(s))
+	if errors.Is(err, bot.ErrNotFound) {
+		return b.core.RemoveSpent(ctx, s)
+	}
+	if err != nil {
+		return err
+	}
+	if !e.Cancelled() {
+		switch s.Kind {
+		case bot.ScheduleEventRemind:
+			err = b.remindEvent(ctx, e, at)
+		case bot.ScheduleEventEnd:
+			err = b.askAttendance(ctx, e)
+		case bot.ScheduleEventFeedback:
+			err = b.sendEventFeedback(ctx, e, at)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return b.core.RemoveSpent(ctx, s)
+}
+
+// nextOccurrence creates and announces a series' next occurrence after at
+// (after now, when the firing ran late).
+func (b *Meetings) nextOccurrence(ctx context.Context, s bot.Schedule, at time.Time) error {
+	var series bot.EventSeries
+	if err := json.Unmarshal([]byte(s.Payload), &series); err != nil {
+		return fmt.Errorf("event series %d: %w", s.ID, err)
+	}
+	sp, err := b.core.ParseSpecIn(s.Spec, b.core.Zone(s.TZ))
+	if err != nil {
+		return err
+	}
+	now := b.clock.Now()
+	next := sp.Next(at)
+	for !next.IsZero() && !next.After(now) {
+		next = sp.Next(next)
+	}
+	if next.IsZero() {
+		return nil
+	}
+	d := time.Duration(series.Minutes) * time.Minute
+	if d <= 0 {
+		d = bot.DefaultEventDuration
+	}
+	_, err = b.createEvent(ctx, bot.CommunityEvent{Community: s.Community, Title: series.Title, Link: series.Link, Channel: s.Channel,
+		Start: next, End: next.Add(d), Series: s.ID, CreatedBy: s.CreatedBy, CreatedAt: at})
+	return err
+}
+
+// going lists an event's members who are going.
+func (b *Meetings) going(ctx context.Context, e bot.CommunityEvent) ([]bot.RSVP, error) {
+	rs, err := b.store.RSVPs(ctx, e.Community, e.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []bot.RSVP
+	for _, r := range rs {
+		if r.Choice == bot.RSVPGoing {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// remindEvent DMs those going, unless the event has started.
+func (b *Meetings) remindEvent(ctx context.Context, e bot.CommunityEvent, at time.Time) error {
+	if !at.Before(e.Start) {
+		return nil
+	}
+	rs, err := b.going(ctx, e)
+	if err != nil {
+		return err
+	}
+	chat, err := b.core.Chat(e.Community)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Reminder: **%s** starts %s (%s).", e.Title, startsIn(e.Start.Sub(at)), b.eventWhen(e))
+	if e.Link != "" {
+		text += "\nJoin: " + e.Link
+	}
+	n := 0
+	for _, r := range rs {
+		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: e.Community, Member: r.Member}, bot.Post{Text: text}); err != nil {
+			b.log.WarnContext(ctx, "event reminder not delivered", "community", e.Community, "event", e.ID, "member", r.Member, "err", err)
+			continue
+		}
+		n++
+	}
+	b.log.InfoContext(ctx, "event reminded", "community", e.Community, "event", e.ID, "reminded", n)
+	return nil
+}
+
+// startsIn says how soon something starts: "in 24 hours", "in 1 hour".
+func startsIn(d time.Duration) string {
+	switch {
+	case d >= 90*time.Minute:
+		return "in " + bot.Plural(int(math.Round(d.Hours())), "hour")
+	case d >= 55*time.Minute:
+		return "in 1 hour"
+	}
+	return "in " + bot.Plural(max(1, int(math.Round(d.Minutes()))), "minute")
+}
+
+// askAttendance DMs those who were going and are not marked there yet.
+func (b *Meetings) askAttendance(ctx context.Context, e bot.CommunityEvent) error {
+	rs, err := b.going(ctx, e)
+	if err != nil {
+		return err
+	}
+	chat, err := b.core.Chat(e.Community)
+	if err != nil {
+		return err
+	}
+	post := bot.Post{Text: fmt.Sprintf("Did you make it to **%s** (%s)? One click tells the facilitators you were there. If you couldn't come, no need to answer.", e.Title, b.eventWhen(e)),
+		Buttons: []bot.Button{{ActionID: ActionEventAttended, Label: "I was there", Value: strconv.FormatInt(e.ID, 10), Style: bot.StylePrimary}}}
+	for _, r := range rs {
+		if !r.AttendedAt.IsZero() {
+			continue
+		}
+		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: e.Community, Member: r.Member}, post); err != nil {
+			b.log.WarnContext(ctx, "attendance question not delivered", "community", e.Community, "event", e.ID, "member", r.Member, "err", err)
+		}
+	}
+	return nil
+}
+
+// sendEventFeedback sends the event-feedback check-in to those marked
+// there, or to those who were going when nobody was marked.
+func (b *Meetings) sendEventFeedback(ctx context.Context, e bot.CommunityEvent, at time.Time) error {
+	if e.FeedbackRun != 0 {
+		return nil
+	}
+	rs, err := b.store.RSVPs(ctx, e.Community, e.ID)
+	if err != nil {
+		return err
+	}
+	var there, going []string
+	for _, r := range rs {
+		if !r.AttendedAt.IsZero() {
+			there = append(there, r.Member)
+		}
+		if r.Choice == bot.RSVPGoing {
+			going = append(going, r.Member)
+		}
+	}
+	if len(there) == 0 {
+		there = going
+	}
+	log := b.log.With("community", e.Community, "event", e.ID)
+	if len(there) == 0 {
+		log.InfoContext(ctx, "event feedback not sent: nobody was going or there")
+		return nil
+	}
+	launcher, ok := bot.Find[bot.SurveyLauncher](b.core)
+	if !ok {
+		log.WarnContext(ctx, "event feedback not sent: check-ins are not part of this Hearth")
+		return nil
+	}
+	run, sent, total, err := launcher.LaunchSurvey(ctx, bot.SurveyLaunch{Community: e.Community, Survey: bot.FeedbackSurvey,
+		TitleSuffix: ": " + e.Title, Members: there, By: e.CreatedBy, At: at})
+	if bot.ErrorCode(err) == bot.ENotFound {
+		log.WarnContext(ctx, "event feedback not sent: no event-feedback survey")
+		return nil
+	}
+	if run != 0 {
+		e.FeedbackRun = run
+		if uerr := b.store.UpdateEvent(ctx, e); uerr != nil && err == nil {
+			err = uerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	log.InfoContext(ctx, "event feedback sent", "run", run, "sent", sent, "total", total)
+	return nil
+}
+
+// fillEvents lists the events held in the report's period (ended in it,
+// not cancelled; in the channel, when the report has one), with their
+// RSVPs, attendance and feedback.
+func (b *Meetings) fillEvents(ctx context.Context, rep *bot.Report, channel string) error {
+	es := b.store
+	evs, err := es.CommunityEvents(ctx, rep.Community, bot.EventQuery{EndFrom: rep.From, EndBefore: rep.To})
+	if err != nil {
+		return fmt.Errorf("events: %w", err)
+	}
+	rep.Events = []bot.EventSummary{}
+	for _, e := range evs {
+		if channel != "" && e.Channel != channel {
+			continue
+		}
+		rs, err := es.RSVPs(ctx, rep.Community, e.ID)
+		if err != nil {
+			return fmt.Errorf("RSVPs of event %d: %w", e.ID, err)
+		}
+		sum := bot.EventSummary{ID: e.ID, Title: e.Title, Start: e.Start, Channel: e.Channel}
+		sum.Going, sum.Maybe, sum.Attended = rsvpCounts(rs)
+		if f := b.store; e.FeedbackRun != 0 {
+			r, err := f.CheckinRun(ctx, rep.Community, e.FeedbackRun)
+			if err != nil && !errors.Is(err, bot.ErrNotFound) {
+				return err
+			}
+			if err == nil {
+				res, err := bot.RunResults(ctx, f, r)
+				if err != nil {
+					return err
+				}
+				sum.Feedback = &bot.EventFeedback{Run: r.ID, Delivered: res.Delivered, Respondents: res.Respondents}
+				for _, q := range res.Questions {
+					if q.Kind == bot.QuestionScale {
+						sum.Feedback.Mean = q.Mean
+						break
+					}
+				}
+			}
+		}
+		rep.Events = append(rep.Events, sum)
+	}
+	return nil
+}
