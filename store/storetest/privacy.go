@@ -325,7 +325,7 @@ func testExportMember(t *testing.T, db Store) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ExportMember:\n got %+v\nwant %+v", got, want)
 	}
-	if d := export(t, db, "UB"); d.Facilitator != true || len(d.Answers) != 0 || len(d.Nudges) != 0 || d.Nudges == nil || d.Answers == nil ||
+	if d := export(t, db, "UB"); !d.Facilitator || len(d.Answers) != 0 || len(d.Nudges) != 0 || d.Nudges == nil || d.Answers == nil ||
 		d.Resources == nil || d.Stories == nil || len(d.Resources)+len(d.Stories) != 0 {
 		t.Errorf("Bo: %+v", d)
 	}
