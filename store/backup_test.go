@@ -9,13 +9,14 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/store"
+	"github.com/hearth-community/hearth/store/storetest"
 )
 
 func TestBackup(t *testing.T) {
 	db, _ := openDB(t)
 	ctx := context.Background()
-	history(t, db)
-	want := report(t, db, period)
+	storetest.History(t, db)
+	want := report(t, db, storetest.Period)
 	dest := filepath.Join(t.TempDir(), "copy.db")
 	if err := db.Backup(ctx, dest); err != nil {
 		t.Fatal(err)
@@ -26,7 +27,7 @@ func TestBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cp.Close()
-	checkReport(t, report(t, cp, period), want)
+	storetest.CheckReport(t, report(t, cp, storetest.Period), want)
 	// The original goes on; a backup never overwrites.
 	record(t, db, msg("UA", "C1", "new", at(3, 0)))
 	if err := db.Backup(ctx, dest); err == nil {
@@ -47,10 +48,10 @@ func TestReopen(t *testing.T) {
 			t.Fatalf("open %d: %v", i, err)
 		}
 		if i == 0 {
-			history(t, db)
-			first = report(t, db, period)
+			storetest.History(t, db)
+			first = report(t, db, storetest.Period)
 		} else {
-			checkReport(t, report(t, db, period), first)
+			storetest.CheckReport(t, report(t, db, storetest.Period), first)
 			// Redelivered after a restart: nothing new.
 			if n := record(t, db, msg("UA", "C1", "m1", at(0, 10))); n != 0 {
 				t.Errorf("open %d: an old event was recorded again", i)

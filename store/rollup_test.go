@@ -12,6 +12,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/simulate"
+	"github.com/hearth-community/hearth/store/storetest"
 )
 
 // TestRollupsMatchEvents checks the rollups Record keeps against a rebuild
@@ -31,7 +32,7 @@ func TestRollupsMatchEvents(t *testing.T) {
 	}
 	// Check-in answers, "I'm still here" and resource shares, which the
 	// simulator does not make.
-	if err := h.HandleEvents(ctx, answerEvents(rand.New(rand.NewPCG(3, 4)), h.events, end.Add(-20*day), end, 300)...); err != nil {
+	if err := h.HandleEvents(ctx, storetest.AnswerEvents(rand.New(rand.NewPCG(3, 4)), h.events, end.Add(-20*day), end, 300)...); err != nil {
 		t.Fatal(err)
 	}
 	// Retract every tenth activity event, half of them in the same call as
@@ -111,9 +112,18 @@ FROM channel_days`).Scan(&answered, &stillHere, &shared, &sharedInChannels, &rsv
 // lists (a member's channels) are sorted within.
 func rows(t *testing.T, db *sql.DB, query string) []string {
 	t.Helper()
-	rs, err := db.Query(query)
+	out, err := rowStrings(context.Background(), db, query)
 	if err != nil {
 		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
+
+// rowStrings is rows, with the error returned.
+func rowStrings(ctx context.Context, db *sql.DB, query string) ([]string, error) {
+	rs, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
 	}
 	defer rs.Close()
 	cols, _ := rs.Columns()
@@ -125,7 +135,7 @@ func rows(t *testing.T, db *sql.DB, query string) []string {
 			ptrs[i] = &vals[i]
 		}
 		if err := rs.Scan(ptrs...); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		var parts []string
 		for _, v := range vals {
@@ -143,7 +153,7 @@ func rows(t *testing.T, db *sql.DB, query string) []string {
 		out = append(out, strings.Join(parts, "|"))
 	}
 	slices.Sort(out)
-	return out
+	return out, rs.Err()
 }
 
 func firstDiff(a, b []string) string {

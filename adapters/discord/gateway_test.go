@@ -115,7 +115,7 @@ func TestReconnectResumesWithoutLossOrDuplicates(t *testing.T) {
 	want = append(want, "msg:"+post(f.MessageCreate(msg(generalID, bob))).ID)
 	waitFake(t, f, "a second resume", func() bool { return len(f.Resumes()) == 2 && f.Connected() })
 	want = append(want, "msg:"+post(f.MessageCreate(msg(generalID, carol))).ID)
-	got := h.rec.waitEvents(t, len(want))
+	h.rec.waitEvents(t, len(want))
 
 	if r := f.Resumes(); r[0].SessionID != sid || r[1].SessionID != sid {
 		t.Errorf("resumes %+v, want session %s", r, sid)
@@ -126,7 +126,7 @@ func TestReconnectResumesWithoutLossOrDuplicates(t *testing.T) {
 	// Nothing arrives twice; a message the test sends now comes right after.
 	last := post(f.MessageCreate(msg(generalID, alice)))
 	want = append(want, "msg:"+last.ID)
-	got = h.rec.waitEvents(t, len(want))
+	got := h.rec.waitEvents(t, len(want))
 	if len(got) != len(want) {
 		t.Fatalf("%d events, want %d", len(got), len(want))
 	}

@@ -145,8 +145,7 @@ func (t teeHandler) HandleAction(ctx context.Context, a bot.Action) bot.Reply {
 // an admin, refused to a member.
 func TestWithTheRealCore(t *testing.T) {
 	store := newTinyStore()
-	var h *harness
-	h = start(t, setup{config: func(c *Config) {
+	h := start(t, setup{config: func(c *Config) {
 		core, err := bot.New(bot.Config{Store: store, Clock: c.Clock})
 		if err != nil {
 			t.Fatal(err)

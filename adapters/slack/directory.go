@@ -76,13 +76,6 @@ func (a *Adapter) remember(u slack.User) bot.Member {
 	return m
 }
 
-func (a *Adapter) cachedUser(id string) (bot.Member, bool) {
-	a.dir.mu.Lock()
-	defer a.dir.mu.Unlock()
-	m, ok := a.dir.users[id]
-	return m, ok
-}
-
 // lookupUser returns what Hearth knows of a user, asking users.info for
 // anyone unseen (and telling the core about them).
 func (a *Adapter) lookupUser(ctx context.Context, id string) (bot.Member, bool) {
@@ -182,13 +175,6 @@ func (a *Adapter) learnChannel(id, name string) {
 	a.dir.mu.Lock()
 	a.dir.channels[id] = name
 	a.dir.mu.Unlock()
-}
-
-// cachedChannelName returns a known channel name without asking Slack.
-func (a *Adapter) cachedChannelName(id string) string {
-	a.dir.mu.Lock()
-	defer a.dir.mu.Unlock()
-	return a.dir.channels[id]
 }
 
 // channelName returns a channel's name, asking conversations.info for an

@@ -162,12 +162,6 @@ func (r *recorder) waitDirs(pred func(bot.Directory) bool) bot.Directory {
 	return d
 }
 
-func (r *recorder) dirsSnapshot() []bot.Directory {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]bot.Directory(nil), r.dirs...)
-}
-
 func (r *recorder) waitCommands(n int) []bot.Command {
 	r.t.Helper()
 	var out []bot.Command

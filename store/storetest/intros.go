@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -9,10 +9,15 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/store"
 )
 
-func addRound(t *testing.T, db *store.DB, when time.Time, by string, groups ...[]string) bot.IntroRound {
+var introTests = []test{
+	{name: "IntroOptIns", run: testIntroOptIns},
+	{name: "IntroRoundsAndAnswers", run: testIntroRoundsAndAnswers},
+	{name: "ActiveChannels", run: testActiveChannels},
+}
+
+func addRound(t *testing.T, db Store, when time.Time, by string, groups ...[]string) bot.IntroRound {
 	t.Helper()
 	r := bot.IntroRound{Community: community, Seed: 42, At: when, CreatedBy: by}
 	for _, g := range groups {
@@ -25,8 +30,7 @@ func addRound(t *testing.T, db *store.DB, when time.Time, by string, groups ...[
 	return got
 }
 
-func TestIntroOptIns(t *testing.T) {
-	db, _ := openDB(t)
+func testIntroOptIns(t *testing.T, db Store) {
 	ctx := context.Background()
 	for _, m := range []string{"UB", "UA", "UC"} {
 		if err := db.SetIntroOptIn(ctx, community, m, true, at(0, 1)); err != nil {
@@ -53,8 +57,7 @@ func TestIntroOptIns(t *testing.T) {
 	}
 }
 
-func TestIntroRoundsAndAnswers(t *testing.T) {
-	db, _ := openDB(t)
+func testIntroRoundsAndAnswers(t *testing.T, db Store) {
 	ctx := context.Background()
 	first := addRound(t, db, at(0, 10), "UF", []string{"UA", "UB"}, []string{"UC", "UD", "UE"})
 	second := addRound(t, db, at(14, 10), "UF", []string{"UA", "UC"})
@@ -149,8 +152,7 @@ func TestIntroRoundsAndAnswers(t *testing.T) {
 	}
 }
 
-func TestActiveChannels(t *testing.T) {
-	db, _ := openDB(t)
+func testActiveChannels(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(0, 0), Channels: []bot.Channel{{ID: "C1", Name: "general"}, {ID: "C2", Name: "design"}}})
 	record(t, db,

@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"cmp"
@@ -15,12 +15,17 @@ import (
 	"github.com/hearth-community/hearth/bot/simulate"
 )
 
+var weekTests = []test{
+	{name: "MemberWeeksMatchesReference", run: testMemberWeeksMatchesReference},
+	{name: "MemberWeeks", run: testMemberWeeks},
+	{name: "MemberWeeksAfterPrune", run: testMemberWeeksAfterPrune},
+}
+
 // TestMemberWeeksMatchesReference checks MemberWeeks against a count of the
 // events of a simulated history (with check-in answers and "I'm still
 // here"), for random ends: at midnight UTC, where every week is whole days,
 // and in the middle of a day, where each week boundary cuts a day.
-func TestMemberWeeksMatchesReference(t *testing.T) {
-	db, _ := openDB(t)
+func testMemberWeeksMatchesReference(t *testing.T, db Store) {
 	ctx := context.Background()
 	end := t0.Add(9*time.Hour + 17*time.Minute)
 	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
@@ -178,8 +183,7 @@ func (ref *reference) lastActive(member string, end time.Time) time.Time {
 // TestMemberWeeks works a small history out by hand: the members listed and
 // their order, a week boundary in the middle of a day, answers, a bot and a
 // member who left, one member, and the errors.
-func TestMemberWeeks(t *testing.T) {
-	db, _ := openDB(t)
+func testMemberWeeks(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, Complete: true, At: at(-30, 0), Members: []bot.Member{
 		{ID: "UA", Name: "ada"}, {ID: "UB", Name: "Bo"}, {ID: "UB2", Name: "bo"}, {ID: "UL", Name: "Lee"},
@@ -267,8 +271,7 @@ func TestMemberWeeks(t *testing.T) {
 // TestMemberWeeksAfterPrune: with the events pruned, whole days still
 // count from the rollups, and a latest activity before End that was pruned
 // is the start of its day.
-func TestMemberWeeksAfterPrune(t *testing.T) {
-	db, _ := openDB(t)
+func testMemberWeeksAfterPrune(t *testing.T, db Store) {
 	ctx := context.Background()
 	record(t, db,
 		msg("UA", "C1", "m1", at(-10, 9)),

@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -9,11 +9,20 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/store"
+	"github.com/hearth-community/hearth/bot/simulate"
 )
 
-func TestRecordCountsOnlyNewEvents(t *testing.T) {
-	db, _ := openDB(t)
+var recordTests = []test{
+	{name: "RecordCountsOnlyNewEvents", run: testRecordCountsOnlyNewEvents},
+	{name: "RecordRejectsInvalidEvents", run: testRecordRejectsInvalidEvents},
+	{name: "Retraction", run: testRetraction},
+	{name: "AnsweredOutOfOrder", run: testAnsweredOutOfOrder},
+	{name: "ConcurrentRecord", run: testConcurrentRecord},
+	{name: "SimulateTwice", run: testSimulateTwice},
+	{name: "MembershipAsOf", fresh: testMembershipAsOf},
+}
+
+func testRecordCountsOnlyNewEvents(t *testing.T, db Store) {
 	events := []bot.Event{
 		msg("U1", "C1", "1", at(0, 9)),
 		reply("U2", "C1", "2", "1", at(0, 10)),
@@ -52,8 +61,7 @@ func TestRecordCountsOnlyNewEvents(t *testing.T) {
 	}
 }
 
-func TestRecordRejectsInvalidEvents(t *testing.T) {
-	db, _ := openDB(t)
+func testRecordRejectsInvalidEvents(t *testing.T, db Store) {
 	good := msg("U1", "C1", "1", at(0, 9))
 	for _, tc := range []struct {
 		name string
@@ -79,8 +87,7 @@ func TestRecordRejectsInvalidEvents(t *testing.T) {
 	}
 }
 
-func TestRetraction(t *testing.T) {
-	db, _ := openDB(t)
+func testRetraction(t *testing.T, db Store) {
 	m := msg("U1", "C1", "1", at(0, 9))
 	r := reply("U2", "C1", "2", "1", at(0, 10))
 	x := react("U3", "C1", "1", "heart", at(0, 11))
@@ -153,8 +160,7 @@ func TestRetraction(t *testing.T) {
 	}
 }
 
-func TestAnsweredOutOfOrder(t *testing.T) {
-	db, _ := openDB(t)
+func testAnsweredOutOfOrder(t *testing.T, db Store) {
 	week := bot.ReportQuery{Community: community, From: at(0, 0), To: at(7, 0)}
 	// The reply arrives before its message; a self-reply does not answer.
 	record(t, db, reply("U2", "C1", "2", "1", at(0, 10)), reply("U1", "C1", "3", "1", at(0, 10)))
@@ -168,7 +174,7 @@ func TestAnsweredOutOfOrder(t *testing.T) {
 	}
 }
 
-func TestMembershipAsOf(t *testing.T) {
+func testMembershipAsOf(t *testing.T, open Opener) {
 	join := membership(bot.KindJoin, "U1", at(0, 0))
 	leave := membership(bot.KindLeave, "U1", at(2, 0))
 	rejoin := membership(bot.KindJoin, "U1", at(4, 0))
@@ -194,7 +200,7 @@ func TestMembershipAsOf(t *testing.T) {
 		{"old leave redelivered after the rejoin", []bot.Event{join, leave, rejoin, leave}, after},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db, _ := openDB(t)
+			db := open(t)
 			for _, e := range tc.order {
 				record(t, db, e)
 			}
@@ -208,8 +214,7 @@ func TestMembershipAsOf(t *testing.T) {
 	}
 }
 
-func TestConcurrentRecord(t *testing.T) {
-	db, _ := openDB(t)
+func testConcurrentRecord(t *testing.T, db Store) {
 	const writers, each = 16, 50
 	var wg sync.WaitGroup
 	counts := make([]int, writers)
@@ -244,28 +249,43 @@ func TestConcurrentRecord(t *testing.T) {
 	}
 }
 
-func TestWritesAfterCloseAndCancel(t *testing.T) {
-	db, err := store.Open(context.Background(), t.TempDir()+"/x.db")
+// TestSimulateTwice feeds a simulated history through the core twice: the
+// second run records nothing and changes no figure.
+func testSimulateTwice(t *testing.T, db Store) {
+	ctx := context.Background()
+	end := t0.Add(13 * time.Hour)
+	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := db.Record(ctx, msg("U1", "C1", "1", at(0, 0))); err == nil {
-		// The writer may have taken it before noticing; either way it is
-		// safe to retry, but a cancelled caller must not wait.
-		t.Log("a cancelled Record was recorded (allowed)")
-	}
-	if err := db.Close(); err != nil {
+	o := simulate.Options{Members: 80, Days: 30, Seed: 9, End: end}
+	st, err := simulate.Run(ctx, core, o)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Close(); err != nil {
-		t.Errorf("second Close: %v", err)
+	if got := core.Metrics().EventsRecorded.Load(); got != int64(st.Events) {
+		t.Errorf("first run recorded %d of %d events", got, st.Events)
 	}
-	if _, err := db.Record(context.Background(), msg("U1", "C1", "2", at(0, 0))); !errors.Is(err, store.ErrClosed) {
-		t.Errorf("Record after Close: %v", err)
+	q := bot.ReportQuery{Community: bot.CommunityID(bot.Shell, "local"), From: end.Add(-14 * day), To: end}
+	first, err := bot.BuildReport(ctx, db, q)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := db.AddFacilitator(context.Background(), community, "U1", "U2", at(0, 0)); !errors.Is(err, store.ErrClosed) {
-		t.Errorf("AddFacilitator after Close: %v", err)
+	if first.Members.Total == 0 || first.Activity.Messages == 0 || len(first.Channels) == 0 {
+		t.Fatalf("an empty report of a simulated history: %+v", first)
+	}
+	if _, err := simulate.Run(ctx, core, o); err != nil {
+		t.Fatal(err)
+	}
+	if got := core.Metrics().EventsRecorded.Load(); got != int64(st.Events) {
+		t.Errorf("the second run recorded %d events", got-int64(st.Events))
+	}
+	again, err := bot.BuildReport(ctx, db, q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkReport(t, again, first)
+	if *again.Previous != *first.Previous {
+		t.Errorf("previous period changed: %+v, was %+v", again.Previous, first.Previous)
 	}
 }

@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -11,10 +11,20 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/store"
 )
 
-func addResource(t testing.TB, db *store.DB, r bot.Resource) int64 {
+var libraryTests = []test{
+	{name: "ResourceTags", run: testResourceTags},
+	{name: "AddResource", run: testAddResource},
+	{name: "AddResourceConcurrently", run: testAddResourceConcurrently},
+	{name: "RemoveResource", run: testRemoveResource},
+	{name: "Resources", run: testResources},
+	{name: "Stories", run: testStories},
+	{name: "SetStoryConsent", run: testSetStoryConsent},
+	{name: "ResourceShareIsActivity", run: testResourceShareIsActivity},
+}
+
+func addResource(t testing.TB, db Store, r bot.Resource) int64 {
 	t.Helper()
 	id, err := db.AddResource(context.Background(), r)
 	if err != nil {
@@ -23,7 +33,7 @@ func addResource(t testing.TB, db *store.DB, r bot.Resource) int64 {
 	return id
 }
 
-func addStory(t testing.TB, db *store.DB, s bot.Story) int64 {
+func addStory(t testing.TB, db Store, s bot.Story) int64 {
 	t.Helper()
 	id, err := db.AddStory(context.Background(), s)
 	if err != nil {
@@ -42,8 +52,7 @@ func resourceIDs(rs []bot.Resource) []int64 {
 
 // TestResourceTags: tags are stored lower case, without the leading '#',
 // split at spaces, sorted and distinct, and read back so.
-func TestResourceTags(t *testing.T) {
-	db, _ := openDB(t)
+func testResourceTags(t *testing.T, db Store) {
 	ctx := context.Background()
 	for i, tc := range []struct {
 		tags, want []string
@@ -67,8 +76,7 @@ func TestResourceTags(t *testing.T) {
 	}
 }
 
-func TestAddResource(t *testing.T) {
-	db, _ := openDB(t)
+func testAddResource(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}}})
 	first := bot.Resource{Community: community, Member: "UA", Channel: "C1", URL: "https://example.org/rubrics",
@@ -129,8 +137,7 @@ func TestAddResource(t *testing.T) {
 // writer commits several of them in one transaction: one is stored, the
 // others get its id and bot.ErrDuplicate, and the other callers' writes in
 // those transactions are kept.
-func TestAddResourceConcurrently(t *testing.T) {
-	db, _ := openDB(t)
+func testAddResourceConcurrently(t *testing.T, db Store) {
 	ctx := context.Background()
 	const n = 40
 	ids, errs := make([]int64, n), make([]error, n)
@@ -169,8 +176,7 @@ func TestAddResourceConcurrently(t *testing.T) {
 	}
 }
 
-func TestRemoveResource(t *testing.T) {
-	db, _ := openDB(t)
+func testRemoveResource(t *testing.T, db Store) {
 	ctx := context.Background()
 	a := addResource(t, db, bot.Resource{Community: community, Member: "UA", URL: "https://example.org/a", SharedAt: at(0, 0)})
 	b := addResource(t, db, bot.Resource{Community: community, Member: "UA", URL: "https://example.org/b", SharedAt: at(0, 1)})
@@ -213,8 +219,7 @@ func TestRemoveResource(t *testing.T) {
 	}
 }
 
-func TestResources(t *testing.T) {
-	db, _ := openDB(t)
+func testResources(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}}})
 	for _, r := range []bot.Resource{
@@ -292,8 +297,7 @@ func TestResources(t *testing.T) {
 	}
 }
 
-func TestStories(t *testing.T) {
-	db, _ := openDB(t)
+func testStories(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}}})
 	cmd := bot.Story{Community: community, Member: "UA", Text: "Pairing changed how I teach", Consent: bot.ConsentNamed, Source: "command", At: at(0, 1)}
@@ -356,8 +360,7 @@ func TestStories(t *testing.T) {
 	}
 }
 
-func TestSetStoryConsent(t *testing.T) {
-	db, _ := openDB(t)
+func testSetStoryConsent(t *testing.T, db Store) {
 	ctx := context.Background()
 	a := addStory(t, db, bot.Story{Community: community, Member: "UA", Text: "a", At: at(0, 0)})
 	b := addStory(t, db, bot.Story{Community: community, Member: "UB", Text: "b", Consent: bot.ConsentNamed, At: at(0, 1)})
@@ -408,8 +411,7 @@ func TestSetStoryConsent(t *testing.T) {
 // whose only activity is sharing a resource is active, not quiet, last
 // active then, and participating; the share counts in the report wherever
 // it was made, and in its channel's figures only when it has one.
-func TestResourceShareIsActivity(t *testing.T) {
-	db, _ := openDB(t)
+func testResourceShareIsActivity(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, Complete: true, At: at(-30, 0), Members: []bot.Member{
 		{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}, {ID: "UC", Name: "Cy"},

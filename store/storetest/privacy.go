@@ -1,8 +1,7 @@
-package store_test
+package storetest
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -14,8 +13,13 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/simulate"
-	"github.com/hearth-community/hearth/store"
 )
+
+var privacyTests = []test{
+	{name: "ForgetMember", run: testForgetMember},
+	{name: "PruneEvents", run: testPruneEvents},
+	{name: "ExportMember", run: testExportMember},
+}
 
 // The member forgotten in TestForgetMember: an id and a name found nowhere
 // else, so a scan of the database for either finds only what names them.
@@ -31,7 +35,7 @@ const (
 // The free text of one resource and one story of theirs names them, so a
 // scan for their name finds what is left of those rows; Ada's never does:
 // the store does not scrub others' text.
-func seedMember(t *testing.T, db *store.DB) {
+func seedMember(t *testing.T, db Store) {
 	t.Helper()
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, Complete: true, At: at(-30, 0), Members: []bot.Member{
@@ -120,7 +124,7 @@ func seedMember(t *testing.T, db *store.DB) {
 // seedIntros opts them and Ada in to intros; round 1, which they ran,
 // paired them with Ada (they said "We met", Ada "Not yet"); round 2 paired
 // Ada and Bo.
-func seedIntros(t *testing.T, db *store.DB) {
+func seedIntros(t *testing.T, db Store) {
 	t.Helper()
 	ctx := context.Background()
 	for _, m := range []string{gone, "UA"} {
@@ -140,31 +144,40 @@ func seedIntros(t *testing.T, db *store.DB) {
 	}
 }
 
-func TestForgetMember(t *testing.T) {
-	db, path := openDB(t)
+// seededPlaces are the places (Scanner.Holding) where seedMember names the
+// member gone: every column of the SQLite store that can name a member.
+// Another store names the fields that mirror them alike.
+var seededPlaces = []string{"members.ext_id", "members.name", "members.name_fold", "events.key", "tombstones.key",
+	"checkin_runs.started_by", "checkin_runs.definition", "checkin_answers.respondent", "surveys.definition",
+	"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by",
+	"resources.note", "resources.search", "stories.text", "community_events.created_by", "intro_rounds.created_by"}
+
+func testForgetMember(t *testing.T, db Store) {
 	ctx := context.Background()
 	seedMember(t, db)
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
+	scan, _ := db.(Scanner)
+	if scan == nil {
+		t.Log("the store is no Scanner: what it keeps is read through bot.Store only")
 	}
-	defer raw.Close()
 	needles := []string{gone, goneName, strings.ToLower(goneName)}
-	var where []string
-	for _, h := range scanFor(t, raw, needles...) {
-		where = append(where, h.column)
-	}
-	for _, col := range []string{"members.ext_id", "members.name", "members.name_fold", "events.key", "tombstones.key",
-		"checkin_runs.started_by", "checkin_runs.definition", "checkin_answers.respondent", "surveys.definition",
-		"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by",
-		"resources.note", "resources.search", "stories.text", "community_events.created_by", "intro_rounds.created_by"} {
-		if !slices.Contains(where, col) {
-			t.Errorf("the seed does not name them in %s", col)
+	var days []string
+	if scan != nil {
+		where, err := scan.Holding(ctx, needles...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, col := range seededPlaces {
+			if !slices.Contains(where, col) {
+				t.Errorf("the seed does not name them in %s", col)
+			}
+		}
+		days = rollups(t, scan)["channel_days"]
+		if len(days) == 0 {
+			t.Error("no channel days before ForgetMember")
 		}
 	}
 	past := bot.ReportQuery{Community: community, From: at(-1, 0), To: at(3, 12), QuietAfter: day}
 	before := report(t, db, past)
-	days := rows(t, raw, `SELECT * FROM channel_days`)
 	others := map[string]bot.MemberData{}
 	for _, m := range []string{"UA", "UB"} {
 		others[m] = export(t, db, m)
@@ -174,17 +187,16 @@ func TestForgetMember(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if hits := scanFor(t, raw, needles...); len(hits) > 0 {
-		t.Errorf("still named after ForgetMember: %+v", hits)
-	}
-	for _, table := range []string{"events", "member_days", "member_channel_days", "checkin_recipients", "nudges", "member_prefs", "resources", "stories", "event_rsvps", "intro_optins", "intro_members"} {
-		var n int
-		if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table + ` WHERE member_id NOT IN (SELECT id FROM members)`).Scan(&n); err != nil || n > 0 {
-			t.Errorf("%s: %d rows of a member that is gone (%v)", table, n, err)
+	if scan != nil {
+		if hits, err := scan.Holding(ctx, needles...); err != nil || len(hits) > 0 {
+			t.Errorf("still named after ForgetMember: %+v (%v)", hits, err)
 		}
-	}
-	if got := rows(t, raw, `SELECT * FROM channel_days`); !slices.Equal(got, days) {
-		t.Errorf("channel days changed:\n%s", firstDiff(got, days))
+		if orphans, err := scan.Orphans(ctx); err != nil || len(orphans) > 0 {
+			t.Errorf("rows of a member that is gone: %+v (%v)", orphans, err)
+		}
+		if got := rollups(t, scan)["channel_days"]; !slices.Equal(got, days) {
+			t.Errorf("channel days changed:\n%s", firstDiff(got, days))
+		}
 	}
 	after := report(t, db, past)
 	if after.Activity != before.Activity || after.Members.Total != before.Members.Total-1 || after.Members.Active != before.Members.Active-1 {
@@ -255,55 +267,7 @@ func TestForgetMember(t *testing.T) {
 	}
 }
 
-type hit struct {
-	column, needle string // table.column
-	rows           int
-}
-
-// scanFor returns where any column of any table holds one of the strings.
-func scanFor(t *testing.T, db *sql.DB, needles ...string) []hit {
-	t.Helper()
-	var tables []string
-	rs, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rs.Next() {
-		var name string
-		rs.Scan(&name)
-		tables = append(tables, name)
-	}
-	rs.Close()
-	var hits []hit
-	for _, table := range tables {
-		rs, err := db.Query(`SELECT name FROM pragma_table_info(?)`, table)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cols []string
-		for rs.Next() {
-			var c string
-			rs.Scan(&c)
-			cols = append(cols, c)
-		}
-		rs.Close()
-		for _, col := range cols {
-			for _, needle := range needles {
-				var n int
-				q := fmt.Sprintf(`SELECT COUNT(*) FROM "%s" WHERE instr(CAST("%s" AS TEXT), ?) > 0`, table, col)
-				if err := db.QueryRow(q, needle).Scan(&n); err != nil {
-					t.Fatalf("%s: %v", q, err)
-				}
-				if n > 0 {
-					hits = append(hits, hit{column: table + "." + col, needle: needle, rows: n})
-				}
-			}
-		}
-	}
-	return hits
-}
-
-func export(t *testing.T, db *store.DB, member string) bot.MemberData {
+func export(t *testing.T, db Store, member string) bot.MemberData {
 	t.Helper()
 	d, err := db.ExportMember(context.Background(), community, member)
 	if err != nil {
@@ -312,8 +276,7 @@ func export(t *testing.T, db *store.DB, member string) bot.MemberData {
 	return d
 }
 
-func TestExportMember(t *testing.T) {
-	db, _ := openDB(t)
+func testExportMember(t *testing.T, db Store) {
 	ctx := context.Background()
 	seedMember(t, db)
 	got := export(t, db, gone)
@@ -362,7 +325,7 @@ func TestExportMember(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ExportMember:\n got %+v\nwant %+v", got, want)
 	}
-	if d := export(t, db, "UB"); d.Facilitator != true || len(d.Answers) != 0 || len(d.Nudges) != 0 || d.Nudges == nil || d.Answers == nil ||
+	if d := export(t, db, "UB"); !d.Facilitator || len(d.Answers) != 0 || len(d.Nudges) != 0 || d.Nudges == nil || d.Answers == nil ||
 		d.Resources == nil || d.Stories == nil || len(d.Resources)+len(d.Stories) != 0 {
 		t.Errorf("Bo: %+v", d)
 	}
@@ -377,8 +340,7 @@ func TestExportMember(t *testing.T) {
 // day: the reports of periods after it stay as they were, and so do the
 // whole-day figures (members and activity) of a period before it; the day
 // rollups do not change; it counts what it deleted, in every community.
-func TestPruneEvents(t *testing.T) {
-	db, path := openDB(t)
+func testPruneEvents(t *testing.T, db Store) {
 	ctx := context.Background()
 	end := t0.Add(15 * time.Hour)
 	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
@@ -395,19 +357,37 @@ func TestPruneEvents(t *testing.T) {
 	record(t, db, bot.Event{Kind: bot.KindMessage, Community: elsewhere, Channel: "C1", Member: "U1", At: end.Add(-20 * day), Key: "m1", Message: "m1"},
 		bot.Event{Kind: bot.KindMessage, Community: elsewhere, Channel: "C1", Member: "U1", At: end.Add(-day), Key: "m2", Message: "m2"})
 	prune := end.Add(-12*day - 5*time.Hour)
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
+	// The events kept before the time, as every member's export lists them.
+	members := map[[2]string]bool{{elsewhere, "U1"}: true}
+	for _, e := range h.events {
+		members[[2]string{e.Community, e.Member}] = true
 	}
-	defer raw.Close()
-	var older int
-	defer store.SetPruneBatch(500)()
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM events WHERE at < ?`, prune.UnixMilli()).Scan(&older); err != nil || older <= 1000 {
-		t.Fatalf("%d events to prune (%v): want a few batches", older, err)
+	olderThan := func() int {
+		n := 0
+		for m := range members {
+			d, err := db.ExportMember(ctx, m[0], m[1])
+			if errors.Is(err, bot.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range d.Events {
+				if e.At.Before(prune) {
+					n++
+				}
+			}
+		}
+		return n
 	}
-	rollups := map[string][]string{}
-	for _, table := range []string{"member_days", "member_channel_days", "channel_days"} {
-		rollups[table] = rows(t, raw, `SELECT * FROM `+table)
+	older := olderThan()
+	if older <= 1000 {
+		t.Fatalf("%d events to prune: want a few batches", older)
+	}
+	scan, _ := db.(Scanner)
+	var days map[string][]string
+	if scan != nil {
+		days = rollups(t, scan)
 	}
 	after := []bot.ReportQuery{
 		{Community: community, From: prune, To: end, QuietAfter: 5 * day},
@@ -427,13 +407,18 @@ func TestPruneEvents(t *testing.T) {
 	if err != nil || n != older {
 		t.Fatalf("PruneEvents = %d, %v; want %d", n, err, older)
 	}
-	var left int
-	if err := raw.QueryRow(`SELECT COUNT(*) FROM events WHERE at < ?`, prune.UnixMilli()).Scan(&left); err != nil || left != 0 {
-		t.Errorf("%d events before the time left (%v)", left, err)
+	if left := olderThan(); left != 0 {
+		t.Errorf("%d events before the time left", left)
 	}
-	for table, want := range rollups {
-		if got := rows(t, raw, `SELECT * FROM `+table); !slices.Equal(got, want) {
-			t.Errorf("%s changed:\n%s", table, firstDiff(got, want))
+	if scan != nil {
+		got := rollups(t, scan)
+		for _, table := range []string{"member_days", "member_channel_days", "channel_days"} {
+			if len(days[table]) == 0 {
+				t.Errorf("%s: empty", table)
+			}
+			if !slices.Equal(got[table], days[table]) {
+				t.Errorf("%s changed:\n%s", table, firstDiff(got[table], days[table]))
+			}
 		}
 	}
 	for i, q := range after {
@@ -451,4 +436,41 @@ func TestPruneEvents(t *testing.T) {
 	if n, err := db.PruneEvents(ctx, prune); err != nil || n != 0 {
 		t.Errorf("pruning again: %d, %v", n, err)
 	}
+}
+
+// rollups returns the day totals a Scanner keeps.
+func rollups(t *testing.T, s Scanner) map[string][]string {
+	t.Helper()
+	r, err := s.Rollups(context.Background())
+	if err != nil {
+		t.Fatalf("Rollups: %v", err)
+	}
+	return r
+}
+
+// firstDiff shows the first rows that differ between two sorted lists.
+func firstDiff(a, b []string) string {
+	var sb strings.Builder
+	inB := map[string]bool{}
+	for _, s := range b {
+		inB[s] = true
+	}
+	inA := map[string]bool{}
+	for _, s := range a {
+		inA[s] = true
+	}
+	n := 0
+	for _, s := range a {
+		if !inB[s] && n < 5 {
+			fmt.Fprintf(&sb, "  now only:    %s\n", s)
+			n++
+		}
+	}
+	for _, s := range b {
+		if !inA[s] && n < 10 {
+			fmt.Fprintf(&sb, "  before only: %s\n", s)
+			n++
+		}
+	}
+	return sb.String()
 }

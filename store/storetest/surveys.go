@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -8,9 +8,12 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-func TestSurveysRoundTrip(t *testing.T) {
+var surveyTests = []test{
+	{name: "SurveysRoundTrip", run: testSurveysRoundTrip},
+}
+
+func testSurveysRoundTrip(t *testing.T, db Store) {
 	ctx := context.Background()
-	db, _ := openDB(t)
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	s := bot.Survey{Name: "team-health", Title: "Team health", Questions: []bot.Question{
 		{ID: "energy", Kind: bot.QuestionScale, Prompt: "Energy?", Min: 1, Max: 5, MinLabel: "low", MaxLabel: "high"},

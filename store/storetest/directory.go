@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -10,10 +10,17 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
+var directoryTests = []test{
+	{name: "SaveDirectory", run: testSaveDirectory},
+	{name: "DirectoryBotFlag", run: testDirectoryBotFlag},
+	{name: "Lookups", run: testLookups},
+	{name: "Facilitators", run: testFacilitators},
+	{name: "MemberActivity", run: testMemberActivity},
+}
+
 var makers = bot.Community{ID: community, Platform: bot.Slack, Name: "Makers"}
 
-func TestSaveDirectory(t *testing.T) {
-	db, _ := openDB(t)
+func testSaveDirectory(t *testing.T, db Store) {
 	ctx := context.Background()
 	// Rae takes part before Hearth's first complete sync: she is not "there
 	// before Hearth started", she was seen.
@@ -86,8 +93,7 @@ func TestSaveDirectory(t *testing.T) {
 	}
 }
 
-func TestDirectoryBotFlag(t *testing.T) {
-	db, _ := openDB(t)
+func testDirectoryBotFlag(t *testing.T, db Store) {
 	record(t, db, msg("U1", "C1", "1", at(0, 1)), msg("U2", "C1", "2", at(0, 2)))
 	week := bot.ReportQuery{Community: community, From: at(0, 0), To: at(7, 0)}
 	for _, tc := range []struct {
@@ -107,8 +113,7 @@ func TestDirectoryBotFlag(t *testing.T) {
 	}
 }
 
-func TestLookups(t *testing.T) {
-	db, _ := openDB(t)
+func testLookups(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(0, 0),
 		Members: []bot.Member{{ID: "U1", Name: "Ana"}, {ID: "U2", Name: "anabel"}, {ID: "U3", Name: "ANA"},
@@ -171,8 +176,7 @@ func TestLookups(t *testing.T) {
 	}
 }
 
-func TestFacilitators(t *testing.T) {
-	db, _ := openDB(t)
+func testFacilitators(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(0, 0), Members: []bot.Member{{ID: "U1", Name: "Zed"}, {ID: "U2", Name: "Amy"}}})
 	steps := []struct {
@@ -210,8 +214,7 @@ func TestFacilitators(t *testing.T) {
 	}
 }
 
-func TestMemberActivity(t *testing.T) {
-	db, _ := openDB(t)
+func testMemberActivity(t *testing.T, db Store) {
 	ctx := context.Background()
 	record(t, db,
 		membership(bot.KindJoin, "U1", at(0, 0)),

@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -8,10 +8,16 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/store"
 )
 
-func addNudge(t testing.TB, db *store.DB, n bot.Nudge) bot.Nudge {
+var nudgeTests = []test{
+	{name: "Nudges", run: testNudges},
+	{name: "Prefs", run: testPrefs},
+	{name: "NudgedMembersAreNotNew", run: testNudgedMembersAreNotNew},
+	{name: "ReportNudges", run: testReportNudges},
+}
+
+func addNudge(t testing.TB, db Store, n bot.Nudge) bot.Nudge {
 	t.Helper()
 	id, err := db.AddNudge(context.Background(), n)
 	if err != nil {
@@ -21,8 +27,7 @@ func addNudge(t testing.TB, db *store.DB, n bot.Nudge) bot.Nudge {
 	return n
 }
 
-func TestNudges(t *testing.T) {
-	db, _ := openDB(t)
+func testNudges(t *testing.T, db Store) {
 	ctx := context.Background()
 	record(t, db, msg("UA", "C1", "m1", at(-30, 0)), msg("UB", "C1", "m2", at(-30, 0)))
 	record(t, db, bot.Event{Kind: bot.KindMessage, Community: elsewhere, Channel: "C1", Member: "UA", At: at(-30, 0), Key: "m", Message: "m"})
@@ -141,8 +146,7 @@ func nudgesEqual(a, b []bot.Nudge) bool {
 	return true
 }
 
-func TestPrefs(t *testing.T) {
-	db, _ := openDB(t)
+func testPrefs(t *testing.T, db Store) {
 	ctx := context.Background()
 	record(t, db, msg("UA", "C1", "m1", at(-30, 0)))
 	if p, err := db.Prefs(ctx, community, "UA"); err != nil || p != (bot.MemberPrefs{}) {
@@ -183,8 +187,7 @@ func prefsEqual(a, b bot.MemberPrefs) bool {
 // TestNudgedMembersAreNotNew: a member Hearth learns of from their
 // preferences or a nudge gets a row, counted among the members but never as
 // new.
-func TestNudgedMembersAreNotNew(t *testing.T) {
-	db, _ := openDB(t)
+func testNudgedMembersAreNotNew(t *testing.T, db Store) {
 	ctx := context.Background()
 	record(t, db, msg("UA", "C1", "m1", at(-30, 0)), msg("UA", "C1", "m2", at(3, 0)))
 	if err := db.SetPrefs(ctx, community, "UP", bot.MemberPrefs{NudgesOff: true}); err != nil {
@@ -220,8 +223,7 @@ func TestNudgedMembersAreNotNew(t *testing.T) {
 // the 7 days after a nudge (sent_at excluded, sent_at+7d included), what
 // counts as a return, a channel report and a summary, and the figures after
 // the events were pruned.
-func TestReportNudges(t *testing.T) {
-	db, _ := openDB(t)
+func testReportNudges(t *testing.T, db Store) {
 	ctx := context.Background()
 	record(t, db,
 		msg("UA", "C1", "m1", at(-30, 0)), msg("UB", "C1", "m2", at(-30, 0)), msg("UC", "C1", "m3", at(-30, 0)),

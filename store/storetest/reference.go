@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"cmp"
@@ -10,8 +10,11 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/simulate"
-	"github.com/hearth-community/hearth/store"
 )
+
+var referenceTests = []test{
+	{name: "ReportMatchesReference", run: testReportMatchesReference},
+}
 
 // tee records a simulated history in the core and keeps a copy.
 type tee struct {
@@ -34,8 +37,7 @@ func (t *tee) HandleEvents(ctx context.Context, events ...bot.Event) error {
 // definitions over the events of a simulated history, for random periods:
 // whole days or not, shorter or longer than QuietAfter, with and without a
 // channel. It is what shows that the day rollups and the edges add up.
-func TestReportMatchesReference(t *testing.T) {
-	db, _ := openDB(t)
+func testReportMatchesReference(t *testing.T, db Store) {
 	end := t0.Add(9*time.Hour + 17*time.Minute)
 	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
 	if err != nil {
@@ -91,7 +93,7 @@ func TestReportMatchesReference(t *testing.T) {
 // addNudges stores n nudges to members of events, most of them sent at
 // random times in [from, to), the others queued, failed or cancelled, and
 // returns them as stored.
-func addNudges(t testing.TB, db *store.DB, r *rand.Rand, events []bot.Event, from, to time.Time, n int) []bot.Nudge {
+func addNudges(t testing.TB, db Store, r *rand.Rand, events []bot.Event, from, to time.Time, n int) []bot.Nudge {
 	t.Helper()
 	var members []string
 	for _, e := range events {

@@ -1,4 +1,4 @@
-package store_test
+package storetest
 
 import (
 	"context"
@@ -8,10 +8,15 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/store"
 )
 
-func addEvent(t testing.TB, db *store.DB, e bot.CommunityEvent) int64 {
+var eventTests = []test{
+	{name: "Events", run: testEvents},
+	{name: "RSVPs", run: testRSVPs},
+	{name: "EventActivityInReports", run: testEventActivityInReports},
+}
+
+func addEvent(t testing.TB, db Store, e bot.CommunityEvent) int64 {
 	t.Helper()
 	id, err := db.AddEvent(context.Background(), e)
 	if err != nil {
@@ -28,8 +33,7 @@ func attendedEvent(member, channel string, event int64, when time.Time) bot.Even
 	return bot.Event{Kind: bot.KindAttended, Community: community, Channel: channel, Member: member, At: when, Key: fmt.Sprintf("attended:%d:%s", event, member)}
 }
 
-func TestEvents(t *testing.T) {
-	db, _ := openDB(t)
+func testEvents(t *testing.T, db Store) {
 	ctx := context.Background()
 	one := bot.CommunityEvent{Community: community, Title: "Show, tell; learn", Start: at(3, 16), End: at(3, 17), Link: "https://meet.example.com/x",
 		Channel: "C1", CreatedBy: "UA", CreatedAt: at(0, 9)}
@@ -88,8 +92,7 @@ func TestEvents(t *testing.T) {
 	}
 }
 
-func TestRSVPs(t *testing.T) {
-	db, _ := openDB(t)
+func testRSVPs(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-1, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}}})
 	id := addEvent(t, db, bot.CommunityEvent{Community: community, Title: "Webinar", Start: at(3, 16), End: at(3, 17), Channel: "C1", CreatedAt: at(0, 0)})
@@ -138,8 +141,7 @@ func TestRSVPs(t *testing.T) {
 // counted once per member and event however often redelivered, in the
 // report's activity, active members, channel figures and levels; and
 // BuildReport lists the events held in the period.
-func TestEventActivityInReports(t *testing.T) {
-	db, _ := openDB(t)
+func testEventActivityInReports(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Complete: true,
 		Members:  []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}, {ID: "UC", Name: "Cy"}},
@@ -191,7 +193,7 @@ func TestEventActivityInReports(t *testing.T) {
 
 // seedEvents adds an event the member gone created, their RSVP and
 // attendance rows, beside Ada's (for TestForgetMember).
-func seedEvents(t *testing.T, db *store.DB) {
+func seedEvents(t *testing.T, db Store) {
 	t.Helper()
 	ctx := context.Background()
 	id := addEvent(t, db, bot.CommunityEvent{Community: community, Title: "Webinar", Start: at(2, 16), End: at(2, 17), Channel: "C1",

@@ -1,0 +1,651 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+var checkinTests = []test{
+	{name: "CheckinRunRoundTrip", run: testCheckinRunRoundTrip},
+	{name: "CheckinRuns", run: testCheckinRuns},
+	{name: "OpenRunsFor", run: testOpenRunsFor},
+	{name: "Recipients", run: testRecipients},
+	{name: "SetRecipient", run: testSetRecipient},
+	{name: "ClaimRecipient", run: testClaimRecipient},
+	{name: "SaveAnswers", run: testSaveAnswers},
+	{name: "CloseRun", run: testCloseRun},
+	{name: "ActiveMembers", run: testActiveMembers},
+	{name: "ChannelMembers", run: testChannelMembers},
+}
+
+const elsewhere = "discord:G1"
+
+func createRun(t testing.TB, db Store, r bot.CheckinRun, recipients ...string) bot.CheckinRun {
+	t.Helper()
+	id, err := db.CreateRun(context.Background(), r, recipients)
+	if err != nil {
+		t.Fatalf("CreateRun: %v", err)
+	}
+	r.ID = id
+	return r
+}
+
+// testSurvey is a validated survey with every kind of question, so its
+// definition's round trip is worth checking.
+func testSurvey(t testing.TB, name string) bot.Survey {
+	t.Helper()
+	s := bot.Survey{Name: name, Title: "Team " + name, Intro: "Quick.", Questions: []bot.Question{
+		{ID: "energy", Kind: bot.QuestionScale, Prompt: "Energy?", Min: 1, Max: 5, MinLabel: "low", MaxLabel: "high"},
+		{Kind: bot.QuestionMulti, Prompt: "Which?", Choices: []string{"a", "b", "c"}, Optional: true},
+		{ID: "more", Kind: bot.QuestionText, Prompt: "Anything else?"},
+	}, Settings: bot.SurveySettings{Audience: bot.AudienceList, Members: []string{"U1", "U2"}, Delivery: bot.DeliverChannel,
+		Anonymous: true, Window: 72 * time.Hour, NoReminder: true, ResultsTo: "channel"}}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// dmRun is an open, attributed DM run of survey in community, opened at
+// opened.
+func dmRun(t testing.TB, community, survey string, opened time.Time) bot.CheckinRun {
+	return bot.CheckinRun{Community: community, Survey: testSurvey(t, survey), Delivery: bot.DeliverDM,
+		StartedBy: "U1", OpenedAt: opened, ClosesAt: opened.Add(48 * time.Hour)}
+}
+
+func testCheckinRunRoundTrip(t *testing.T, db Store) {
+	ctx := context.Background()
+	attributed := bot.CheckinRun{Community: community, Survey: testSurvey(t, "pulse"), Delivery: bot.DeliverDM,
+		StartedBy: "U1", OpenedAt: at(0, 9), ClosesAt: at(2, 9)}
+	anonymous := bot.CheckinRun{Community: community, Survey: testSurvey(t, "health"), Delivery: bot.DeliverChannel,
+		Channel: "C1", Post: "1700000000.000100", Anonymous: true, Salt: []byte{0, 1, 2, 0xff}, Schedule: 7,
+		OpenedAt: at(1, 9), ClosesAt: at(4, 9), RemindedAt: at(3, 9)}
+	closed := bot.CheckinRun{Community: elsewhere, Survey: testSurvey(t, "pulse"), Delivery: bot.DeliverDM,
+		OpenedAt: at(0, 9), ClosesAt: at(1, 9), ClosedAt: at(1, 9)}
+	emptySalt := dmRun(t, community, "pulse", at(5, 0))
+	emptySalt.Salt = []byte{}
+	for i, r := range []*bot.CheckinRun{&attributed, &anonymous, &closed, &emptySalt} {
+		*r = createRun(t, db, *r)
+		if want := int64(i + 1); r.ID != want {
+			t.Errorf("run %d got id %d", want, r.ID)
+		}
+	}
+	emptySalt.Salt = nil // an empty salt is no salt
+
+	for _, tc := range []struct {
+		name      string
+		community string
+		id        int64
+		want      bot.CheckinRun // zero: not found
+	}{
+		{"attributed, no salt", community, attributed.ID, attributed},
+		{"anonymous with salt, reminded", community, anonymous.ID, anonymous},
+		{"closed", elsewhere, closed.ID, closed},
+		{"empty salt", community, emptySalt.ID, emptySalt},
+		{"another community's", community, closed.ID, bot.CheckinRun{}},
+		{"unknown id", community, 99, bot.CheckinRun{}},
+		{"unknown community", "slack:nobody", attributed.ID, bot.CheckinRun{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := db.CheckinRun(ctx, tc.community, tc.id)
+			if tc.want.ID == 0 {
+				if !errors.Is(err, bot.ErrNotFound) {
+					t.Errorf("CheckinRun = %+v, %v; want ErrNotFound", got, err)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("CheckinRun =\n %+v, %v\nwant\n %+v", got, err, tc.want)
+			}
+		})
+	}
+
+	t.Run("invalid", func(t *testing.T) {
+		noTimes := dmRun(t, community, "pulse", at(0, 0))
+		noTimes.ClosesAt = time.Time{}
+		noName := dmRun(t, community, "pulse", at(0, 0))
+		noName.Survey.Name = ""
+		noCommunity := dmRun(t, "", "pulse", at(0, 0))
+		for _, tc := range []struct {
+			name       string
+			run        bot.CheckinRun
+			recipients []string
+		}{
+			{"no community", noCommunity, nil},
+			{"no survey name", noName, nil},
+			{"no closing time", noTimes, nil},
+			{"a recipient without id", dmRun(t, community, "pulse", at(0, 0)), []string{"U1", ""}},
+		} {
+			if id, err := db.CreateRun(ctx, tc.run, tc.recipients); err == nil {
+				t.Errorf("%s: created run %d", tc.name, id)
+			}
+		}
+		if runs, err := db.CheckinRuns(ctx, community, bot.RunQuery{}); err != nil || len(runs) != 3 {
+			t.Errorf("after invalid runs, %d runs, %v; want 3", len(runs), err)
+		}
+	})
+}
+
+func testCheckinRuns(t *testing.T, db Store) {
+	ctx := context.Background()
+	oldPulse := createRun(t, db, dmRun(t, community, "pulse", at(0, 9)))
+	reflection := createRun(t, db, dmRun(t, community, "reflection", at(1, 9)))
+	pulse := createRun(t, db, dmRun(t, community, "pulse", at(2, 9)))
+	// Opened at the same time as pulse: the later id comes first.
+	twin := createRun(t, db, dmRun(t, community, "pulse", at(2, 9)))
+	other := createRun(t, db, dmRun(t, elsewhere, "pulse", at(3, 9)))
+	for _, r := range []*bot.CheckinRun{&oldPulse, &reflection} {
+		if ok, err := db.CloseRun(ctx, r.ID, at(3, 0)); !ok || err != nil {
+			t.Fatalf("CloseRun(%d) = %v, %v", r.ID, ok, err)
+		}
+		r.ClosedAt = at(3, 0)
+	}
+
+	for _, tc := range []struct {
+		name      string
+		community string
+		q         bot.RunQuery
+		want      []bot.CheckinRun
+	}{
+		{"all, newest first", community, bot.RunQuery{}, []bot.CheckinRun{twin, pulse, reflection, oldPulse}},
+		{"one survey", community, bot.RunQuery{Survey: "pulse"}, []bot.CheckinRun{twin, pulse, oldPulse}},
+		{"open", community, bot.RunQuery{Open: true}, []bot.CheckinRun{twin, pulse}},
+		{"closed", community, bot.RunQuery{Closed: true}, []bot.CheckinRun{reflection, oldPulse}},
+		{"closed of one survey", community, bot.RunQuery{Survey: "pulse", Closed: true}, []bot.CheckinRun{oldPulse}},
+		{"open and closed", community, bot.RunQuery{Open: true, Closed: true}, []bot.CheckinRun{}},
+		{"limit", community, bot.RunQuery{Limit: 3}, []bot.CheckinRun{twin, pulse, reflection}},
+		{"limit of one survey", community, bot.RunQuery{Survey: "pulse", Limit: 1}, []bot.CheckinRun{twin}},
+		{"unknown survey", community, bot.RunQuery{Survey: "nope"}, []bot.CheckinRun{}},
+		{"another community", elsewhere, bot.RunQuery{}, []bot.CheckinRun{other}},
+		{"unknown community", "slack:nobody", bot.RunQuery{}, []bot.CheckinRun{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := db.CheckinRuns(ctx, tc.community, tc.q)
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("CheckinRuns(%+v) = %v, %v; want %v", tc.q, runIDs(got), err, runIDs(tc.want))
+			}
+		})
+	}
+	assertNoCommunity(t, db, "slack:nobody")
+}
+
+func runIDs(runs []bot.CheckinRun) []int64 {
+	ids := []int64{}
+	for _, r := range runs {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// assertNoCommunity fails if reads created a row for community.
+func assertNoCommunity(t *testing.T, db Store, community string) {
+	t.Helper()
+	all, err := db.Communities(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range all {
+		if c.ID == community {
+			t.Errorf("reads created community %s", community)
+		}
+	}
+}
+
+func testOpenRunsFor(t *testing.T, db Store) {
+	ctx := context.Background()
+	older := createRun(t, db, dmRun(t, community, "pulse", at(0, 9)), "U1", "U2")
+	newer := createRun(t, db, dmRun(t, community, "reflection", at(1, 9)), "U3", "U1")
+	closed := createRun(t, db, dmRun(t, community, "pulse", at(2, 9)), "U1", "U2", "U3")
+	if ok, err := db.CloseRun(ctx, closed.ID, at(3, 0)); !ok || err != nil {
+		t.Fatalf("CloseRun = %v, %v", ok, err)
+	}
+	// The same platform id in another community is another member.
+	createRun(t, db, dmRun(t, elsewhere, "pulse", at(2, 9)), "U1", "U4")
+	// Whatever the delivery's status, a recipient's run is theirs.
+	if err := db.SetRecipient(ctx, older.ID, bot.Recipient{Member: "U2", Status: bot.RecipientUnreachable}); err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tc := range []struct {
+		name, community, member string
+		want                    []bot.CheckinRun
+	}{
+		{"in two, newest first", community, "U1", []bot.CheckinRun{newer, older}},
+		{"unreachable", community, "U2", []bot.CheckinRun{older}},
+		{"added later", community, "U3", []bot.CheckinRun{newer}},
+		{"recipient elsewhere only", community, "U4", []bot.CheckinRun{}},
+		{"unknown member", community, "U9", []bot.CheckinRun{}},
+		{"another community", elsewhere, "U4", []bot.CheckinRun{runWithID(t, db, elsewhere, 4)}},
+		{"unknown community", "slack:nobody", "U1", []bot.CheckinRun{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := db.OpenRunsFor(ctx, tc.community, tc.member)
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("OpenRunsFor(%s) = %v, %v; want %v", tc.member, runIDs(got), err, runIDs(tc.want))
+			}
+		})
+	}
+	assertNoCommunity(t, db, "slack:nobody")
+}
+
+func runWithID(t testing.TB, db Store, community string, id int64) bot.CheckinRun {
+	t.Helper()
+	r, err := db.CheckinRun(context.Background(), community, id)
+	if err != nil {
+		t.Fatalf("CheckinRun(%d): %v", id, err)
+	}
+	return r
+}
+
+func recipients(t testing.TB, db Store, run int64) []bot.Recipient {
+	t.Helper()
+	rs, err := db.Recipients(context.Background(), run)
+	if err != nil {
+		t.Fatalf("Recipients(%d): %v", run, err)
+	}
+	return rs
+}
+
+func pending(member, name string) bot.Recipient {
+	return bot.Recipient{Member: member, Name: name, Status: bot.RecipientPending}
+}
+
+func testRecipients(t *testing.T, db Store) {
+	ctx := context.Background()
+	saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: community}, At: at(0, 0), Complete: true,
+		Members: []bot.Member{{ID: "U1", Name: "Ann"}, {ID: "U2", Name: "Bob"}}})
+	saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: elsewhere}, At: at(0, 0),
+		Members: []bot.Member{{ID: "U1", Name: "Zed"}}})
+	run := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U2", "U9", "U1", "U2")
+	empty := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)))
+
+	for _, tc := range []struct {
+		name string
+		run  int64
+		want []bot.Recipient
+	}{
+		// U9 was never seen: it gets a member row, without a name yet.
+		{"in the order given, once each", run.ID, []bot.Recipient{pending("U2", "Bob"), pending("U9", ""), pending("U1", "Ann")}},
+		{"none", empty.ID, []bot.Recipient{}},
+		{"unknown run", 99, []bot.Recipient{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := recipients(t, db, tc.run); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Recipients = %+v\nwant %+v", got, tc.want)
+			}
+		})
+	}
+	if m, err := db.Member(ctx, community, "U9"); err != nil || m.Left || m.IsBot {
+		t.Errorf("the unseen recipient: %+v, %v", m, err)
+	}
+	// A name learned later shows.
+	record(t, db, bot.Event{Kind: bot.KindMessage, Community: community, Channel: "C1", Member: "U9", MemberName: "Nia",
+		At: at(1, 1), Key: "C1:1", Message: "1"})
+	if got := recipients(t, db, run.ID); got[1].Name != "Nia" {
+		t.Errorf("after a message with a name, recipients = %+v", got)
+	}
+}
+
+func testSetRecipient(t *testing.T, db Store) {
+	ctx := context.Background()
+	saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: community}, At: at(0, 0),
+		Members: []bot.Member{{ID: "U1", Name: "Ann"}, {ID: "U2", Name: "Bob"}, {ID: "U3", Name: "Cy"}}})
+	run := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U1", "U2")
+
+	sent := bot.Recipient{Member: "U1", Name: "Ann", Status: bot.RecipientSent, SentAt: at(1, 0.5), Awaiting: "more"}
+	answered := sent
+	answered.Awaiting = ""
+	late := bot.Recipient{Member: "U3", Name: "Cy", Status: bot.RecipientSent, SentAt: at(1, 2)}
+	unseen := bot.Recipient{Member: "U8", Status: bot.RecipientFailed}
+	for _, tc := range []struct {
+		name string
+		set  bot.Recipient
+		want []bot.Recipient
+	}{
+		{"update", sent, []bot.Recipient{sent, pending("U2", "Bob")}},
+		{"clear what it awaits", answered, []bot.Recipient{answered, pending("U2", "Bob")}},
+		{"add, last", late, []bot.Recipient{answered, pending("U2", "Bob"), late}},
+		{"add a member never seen, no time", unseen, []bot.Recipient{answered, pending("U2", "Bob"), late, unseen}},
+		{"the name given is ignored", bot.Recipient{Member: "U2", Name: "Robert", Status: bot.RecipientPending},
+			[]bot.Recipient{answered, pending("U2", "Bob"), late, unseen}},
+		{"back to pending keeps the place", bot.Recipient{Member: "U1", Status: bot.RecipientPending},
+			[]bot.Recipient{pending("U1", "Ann"), pending("U2", "Bob"), late, unseen}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := db.SetRecipient(ctx, run.ID, tc.set); err != nil {
+				t.Fatal(err)
+			}
+			if got := recipients(t, db, run.ID); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Recipients =\n %+v\nwant\n %+v", got, tc.want)
+			}
+		})
+	}
+
+	t.Run("first seen", func(t *testing.T) {
+		// U5 is first seen after the run opened, then answers it: being a
+		// recipient does not make them older. U6, never seen, is first seen
+		// at the run's opening, U7 when sent to.
+		saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: community}, At: at(2, 0),
+			Members: []bot.Member{{ID: "U5", Name: "Eve"}}})
+		for _, r := range []bot.Recipient{
+			{Member: "U5", Status: bot.RecipientSent},
+			{Member: "U6", Status: bot.RecipientSent},
+			{Member: "U7", Status: bot.RecipientSent, SentAt: at(1, 5)},
+		} {
+			if err := db.SetRecipient(ctx, run.ID, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.Newcomers(ctx, community, at(0, 12), at(5, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []bot.Newcomer{
+			{ID: "U6", JoinedAt: at(1, 0)}, {ID: "U8", JoinedAt: at(1, 0)}, {ID: "U7", JoinedAt: at(1, 5)},
+			{ID: "U5", Name: "Eve", JoinedAt: at(2, 0)},
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("Newcomers = %+v\nwant %+v", got, want)
+		}
+	})
+
+	if err := db.SetRecipient(ctx, 99, sent); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("SetRecipient of an unknown run = %v, want ErrNotFound", err)
+	}
+	for _, r := range []bot.Recipient{{Status: bot.RecipientSent}, {Member: "U1"}} {
+		if err := db.SetRecipient(ctx, run.ID, r); err == nil {
+			t.Errorf("SetRecipient(%+v) = nil, want an error", r)
+		}
+	}
+}
+
+func testClaimRecipient(t *testing.T, db Store) {
+	ctx := context.Background()
+	run := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U1", "U2")
+	// U3 is a member, and a recipient of another run only.
+	createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U3")
+
+	for _, tc := range []struct {
+		name   string
+		run    int64
+		member string
+		reset  bool // set the recipient back to pending first
+		want   bool
+	}{
+		{"pending", run.ID, "U1", false, true},
+		{"claimed already", run.ID, "U1", false, false},
+		{"pending again", run.ID, "U1", true, true},
+		{"not a recipient of this run", run.ID, "U3", false, false},
+		{"unknown member", run.ID, "U9", false, false},
+		{"unknown run", 99, "U1", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.reset {
+				if err := db.SetRecipient(ctx, tc.run, bot.Recipient{Member: tc.member, Status: bot.RecipientPending}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := db.ClaimRecipient(ctx, tc.run, tc.member)
+			if err != nil || got != tc.want {
+				t.Errorf("ClaimRecipient = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+	want := []bot.Recipient{{Member: "U1", Status: bot.RecipientSending}, pending("U2", "")}
+	if got := recipients(t, db, run.ID); !reflect.DeepEqual(got, want) {
+		t.Errorf("Recipients = %+v, want %+v", got, want)
+	}
+
+	t.Run("concurrently, one wins", func(t *testing.T) {
+		var wins sync.WaitGroup
+		var mu sync.Mutex
+		won := 0
+		for range 20 {
+			wins.Add(1)
+			go func() {
+				defer wins.Done()
+				ok, err := db.ClaimRecipient(ctx, run.ID, "U2")
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mu.Lock()
+					won++
+					mu.Unlock()
+				}
+			}()
+		}
+		wins.Wait()
+		if won != 1 {
+			t.Errorf("%d claims won, want 1", won)
+		}
+	})
+}
+
+func answers(t testing.TB, db Store, run int64) []bot.SurveyAnswer {
+	t.Helper()
+	as, err := db.Answers(context.Background(), run)
+	if err != nil {
+		t.Fatalf("Answers(%d): %v", run, err)
+	}
+	return as
+}
+
+func testSaveAnswers(t *testing.T, db Store) {
+	ctx := context.Background()
+	run := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U1", "U2")
+	other := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U1")
+	ans := func(respondent, question, value string) bot.SurveyAnswer {
+		return bot.SurveyAnswer{Respondent: respondent, Question: question, Value: value}
+	}
+	for _, tc := range []struct {
+		name       string
+		respondent string
+		answers    map[string]string
+		want       []bot.SurveyAnswer
+	}{
+		{"first answers", "U2", map[string]string{"energy": "4", "q2": "a\nc"},
+			[]bot.SurveyAnswer{ans("U2", "energy", "4"), ans("U2", "q2", "a\nc")}},
+		{"another respondent, sorted first", "U1", map[string]string{"more": "Thanks."},
+			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "4"), ans("U2", "q2", "a\nc")}},
+		{"replace one, add one", "U2", map[string]string{"energy": "5", "more": "Later."},
+			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "5"), ans("U2", "more", "Later."), ans("U2", "q2", "a\nc")}},
+		{"empty removes", "U2", map[string]string{"q2": "", "energy": "2"},
+			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
+		{"removing what is not there", "U1", map[string]string{"energy": ""},
+			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
+		{"nothing", "U1", map[string]string{},
+			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := db.SaveAnswers(ctx, run.ID, tc.respondent, tc.answers); err != nil {
+				t.Fatal(err)
+			}
+			if got := answers(t, db, run.ID); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Answers =\n %q\nwant\n %q", got, tc.want)
+			}
+		})
+	}
+	if got := answers(t, db, other.ID); len(got) != 0 {
+		t.Errorf("another run's answers: %q", got)
+	}
+	if got := answers(t, db, 99); got == nil || len(got) != 0 {
+		t.Errorf("an unknown run's answers: %#v", got)
+	}
+
+	if err := db.SaveAnswers(ctx, 99, "U1", map[string]string{"energy": "1"}); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("SaveAnswers to an unknown run = %v, want ErrNotFound", err)
+	}
+	for _, tc := range []struct {
+		respondent string
+		answers    map[string]string
+	}{{"", map[string]string{"energy": "1"}}, {"U1", map[string]string{"": "1", "energy": "1"}}} {
+		if err := db.SaveAnswers(ctx, run.ID, tc.respondent, tc.answers); err == nil {
+			t.Errorf("SaveAnswers(%q, %q) = nil, want an error", tc.respondent, tc.answers)
+		}
+	}
+	if got := answers(t, db, run.ID); len(got) != 3 {
+		t.Errorf("after refused answers: %q", got)
+	}
+}
+
+func testCloseRun(t *testing.T, db Store) {
+	ctx := context.Background()
+	r := dmRun(t, community, "pulse", at(1, 0))
+	r.Anonymous, r.Salt = true, []byte("sixteen byte key")
+	r = createRun(t, db, r, "U1")
+
+	if err := db.MarkReminded(ctx, r.ID, at(2, 0)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want bool
+	}{{"open", at(3, 0), true}, {"closed already", at(4, 0), false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := db.CloseRun(ctx, r.ID, tc.at)
+			if err != nil || got != tc.want {
+				t.Errorf("CloseRun = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+	want := r
+	want.Salt, want.RemindedAt, want.ClosedAt = nil, at(2, 0), at(3, 0)
+	if got := runWithID(t, db, community, r.ID); !reflect.DeepEqual(got, want) {
+		t.Errorf("closed run =\n %+v\nwant\n %+v", got, want)
+	}
+	if got, err := db.OpenRunsFor(ctx, community, "U1"); err != nil || len(got) != 0 {
+		t.Errorf("OpenRunsFor after close = %v, %v", runIDs(got), err)
+	}
+
+	if _, err := db.CloseRun(ctx, 99, at(3, 0)); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("CloseRun of an unknown run = %v, want ErrNotFound", err)
+	}
+	if err := db.MarkReminded(ctx, 99, at(3, 0)); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("MarkReminded of an unknown run = %v, want ErrNotFound", err)
+	}
+	open := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)))
+	if ok, err := db.CloseRun(ctx, open.ID, time.Time{}); ok || err == nil {
+		t.Errorf("CloseRun without a time = %v, %v; want an error", ok, err)
+	}
+	if got := runWithID(t, db, community, open.ID); !got.ClosedAt.IsZero() {
+		t.Errorf("closed without a time: %+v", got)
+	}
+}
+
+func memberIDs(ms []bot.Member) []string {
+	ids := []string{}
+	for _, m := range ms {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+func testActiveMembers(t *testing.T, db Store) {
+	ctx := context.Background()
+	saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: community, Name: "Acme"}, At: at(0, 0), Complete: true,
+		Members: []bot.Member{
+			{ID: "U4", Name: "dee", TZ: "Europe/Paris"},
+			{ID: "U1", Name: "Ann", Admin: true},
+			{ID: "U3", Name: "Cy", IsBot: true},
+			{ID: "U2", Name: "Bob", Left: true},
+			{ID: "U5", Name: "Ann"},
+			{ID: "U0", Name: "ann"}, // the same name, case aside: by id
+		}})
+	saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: elsewhere}, At: at(0, 0),
+		Members: []bot.Member{{ID: "U9", Name: "Elsa"}}})
+	// Seen only in an event: no name yet, sorted first.
+	record(t, db, msg("U6", "C1", "1", at(1, 0)))
+	// Left through an event.
+	record(t, db, membership(bot.KindLeave, "U5", at(1, 0)))
+
+	got, err := db.ActiveMembers(ctx, community)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids, want := memberIDs(got), []string{"U6", "U0", "U1", "U3", "U4"}; !slices.Equal(ids, want) {
+		t.Errorf("ActiveMembers = %v, want %v", ids, want)
+	}
+	if len(got) == 5 {
+		want := bot.Member{ID: "U3", Name: "Cy", IsBot: true}
+		if !reflect.DeepEqual(got[3], want) {
+			t.Errorf("the bot = %+v, want %+v", got[3], want)
+		}
+		if !got[2].Admin || got[4].TZ != "Europe/Paris" {
+			t.Errorf("members lost their fields: %+v", got)
+		}
+	}
+	for _, c := range []struct {
+		community string
+		want      []string
+	}{{elsewhere, []string{"U9"}}, {"slack:nobody", []string{}}} {
+		if got, err := db.ActiveMembers(ctx, c.community); err != nil || !slices.Equal(memberIDs(got), c.want) {
+			t.Errorf("ActiveMembers(%s) = %v, %v; want %v", c.community, memberIDs(got), err, c.want)
+		}
+	}
+	assertNoCommunity(t, db, "slack:nobody")
+}
+
+func testChannelMembers(t *testing.T, db Store) {
+	ctx := context.Background()
+	saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: community}, At: at(0, 0), Complete: true,
+		Channels: []bot.Channel{{ID: "C1", Name: "general"}, {ID: "C2", Name: "random"}},
+		Members: []bot.Member{
+			{ID: "U1", Name: "Ann"}, {ID: "U2", Name: "bob"}, {ID: "U3", Name: "Cy", IsBot: true},
+			{ID: "U4", Name: "Dee", Left: true}, {ID: "U5", Name: "Eve"}, {ID: "U6", Name: "Fay"},
+			{ID: "U7", Name: "Gus"}, {ID: "U0", Name: "Hal"},
+		}})
+	since := at(1, 0)
+	answer := checkin("U0", "run1", at(1, 3))
+	answer.Channel = "C1" // an answer to a check-in posted in C1
+	outside := checkin("U7", "run1", at(1, 3))
+	join := bot.Event{Kind: bot.KindJoin, Community: community, Channel: "C1", Member: "U7", At: at(1, 4), Key: "join:C1:U7"}
+	record(t, db,
+		msg("U1", "C1", "1", since), // at since: counts
+		react("U2", "C1", "1", "tada", at(1, 1)),
+		reply("U2", "C1", "2", "1", at(1, 2)),
+		msg("U3", "C1", "3", at(1, 2)),  // a bot
+		msg("U4", "C1", "4", at(1, 2)),  // left
+		msg("U5", "C1", "5", at(0, 23)), // before since
+		msg("U6", "C2", "6", at(1, 2)),  // another channel
+		answer,
+		outside, // a check-in answer in no channel
+		join,    // not activity
+		bot.Event{Kind: bot.KindMessage, Community: elsewhere, Channel: "C1", Member: "U9", At: at(1, 2), Key: "C1:9", Message: "9"},
+	)
+
+	for _, tc := range []struct {
+		name, community, channel string
+		since                    time.Time
+		want                     []string
+	}{
+		{"active since", community, "C1", since, []string{"U1", "U2", "U0"}},
+		{"earlier", community, "C1", at(0, 0), []string{"U1", "U2", "U5", "U0"}},
+		{"later", community, "C1", at(1, 2.5), []string{"U0"}},
+		{"another channel", community, "C2", since, []string{"U6"}},
+		{"unknown channel", community, "C9", since, []string{}},
+		{"no channel", community, "", since, []string{}},
+		{"the same channel id elsewhere", elsewhere, "C1", since, []string{"U9"}},
+		{"unknown community", "slack:nobody", "C1", since, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := db.ChannelMembers(ctx, tc.community, tc.channel, tc.since)
+			if err != nil || !slices.Equal(memberIDs(got), tc.want) {
+				t.Errorf("ChannelMembers = %v, %v; want %v", memberIDs(got), err, tc.want)
+			}
+		})
+	}
+	got, _ := db.ChannelMembers(ctx, community, "C1", since)
+	if want := (bot.Member{ID: "U2", Name: "bob"}); len(got) != 3 || !reflect.DeepEqual(got[1], want) {
+		t.Errorf("ChannelMembers = %+v; want %+v second", got, want)
+	}
+	assertNoCommunity(t, db, "slack:nobody")
+}

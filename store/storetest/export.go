@@ -1,0 +1,36 @@
+package storetest
+
+import (
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+// What a store's own tests (backups, rollup tables, restarts) share with
+// the suite: the hand-worked history and its period, and how reports are
+// compared.
+
+// History records a small community whose every report figure was worked
+// out by hand; Period is its report's period.
+func History(t testing.TB, db Store) { history(t, db) }
+
+// Period is the period of History's report: [t0, t0+7d), quiet after 3 days.
+var Period = period
+
+// CheckReport compares two reports field by field, for readable failures.
+func CheckReport(t *testing.T, got, want bot.Report) { checkReport(t, got, want) }
+
+// AnswerEvents returns n events of the kinds the simulator does not make
+// (check-in answers, "I'm still here", shares, RSVPs, attendance), at random
+// times in [from, to), mostly by the members of events.
+func AnswerEvents(r *rand.Rand, events []bot.Event, from, to time.Time, n int) []bot.Event {
+	return answerEvents(r, events, from, to, n)
+}
+
+// DMRun is an open, attributed DM run of a survey with every kind of
+// question, in community, opened at opened.
+func DMRun(t testing.TB, community, survey string, opened time.Time) bot.CheckinRun {
+	return dmRun(t, community, survey, opened)
+}
