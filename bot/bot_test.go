@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -16,6 +17,9 @@ var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 func newBot(t *testing.T, s *fakeStore, facilitators ...string) *bot.Bot {
 	t.Helper()
 	b, err := bot.New(bot.Config{Store: s, Clock: bot.NewManualClock(t0), Facilitators: facilitators})
+	if err == nil {
+		err = features.Register(b, s)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

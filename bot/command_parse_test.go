@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 func TestTokenize(t *testing.T) {
@@ -50,7 +51,7 @@ func TestQuoteRoundTrips(t *testing.T) {
 }
 
 func TestParse(t *testing.T) {
-	table := bot.Commands()
+	table := features.Commands()
 	tests := []struct {
 		in       string
 		command  string
@@ -141,7 +142,7 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{"report 30d #design", `help "x`, "facilitator add <@U1>", "<#", "report 2026-01-01..", "\\", "“", "report 9999999999999999999d"} {
 		f.Add(s)
 	}
-	table := bot.Commands()
+	table := features.Commands()
 	f.Fuzz(func(t *testing.T, s string) {
 		p, err := bot.Parse(table, s)
 		if err != nil {

@@ -237,3 +237,14 @@ func (b *Bot) learnChannel(ctx context.Context, community string, ch Channel) er
 	b.mu.Unlock()
 	return nil
 }
+
+// CommandTable is the table the kernel and mods make together, without a
+// core to run it: for the Discord schema and for tests. Its Run funcs must
+// not be called.
+func CommandTable(mods ...Module) []CommandSpec {
+	table := (&Bot{}).kernelCommands()
+	for _, m := range mods {
+		table = append(table, m.Commands()...)
+	}
+	return sortCommands(table)
+}

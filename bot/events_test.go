@@ -208,7 +208,7 @@ func TestEventLifecycle(t *testing.T) {
 		t.Fatalf("dave got %d DMs", n)
 	}
 	// The report lists it.
-	rep, err := bot.BuildReport(ctx, s, bot.ReportQuery{Community: "shell:local", From: t0, To: clock.Now().Add(time.Hour)})
+	rep, err := b.Report(ctx, bot.ReportQuery{Community: "shell:local", From: t0, To: clock.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}

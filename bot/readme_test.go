@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 // TestReadmeNamesEveryCommand keeps README.md's promise to document every
@@ -15,7 +15,7 @@ func TestReadmeNamesEveryCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range bot.Commands() {
+	for _, c := range features.Commands() {
 		if !strings.Contains(string(readme), "/hearth "+c.Name()) {
 			t.Errorf("README.md does not document /hearth %s", c.Name())
 		}

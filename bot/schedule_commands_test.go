@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -71,12 +72,15 @@ func newSchedulingBot(t *testing.T) (*bot.Bot, *fakeStore, *fakeChat, *bot.Manua
 	s.channels["facilitators"] = bot.Channel{ID: "facilitators", Name: "facilitators"}
 	clock := bot.NewManualClock(t0)
 	b, err := bot.New(bot.Config{Store: s, Clock: clock, Facilitators: []string{"carol"}, Specs: hourlySpecs{},
-		Charter: charterFunc(func(_ string, w []bot.WeekPoint) ([]byte, error) {
+		Charts: charterFunc(func(_ string, w []bot.WeekPoint) ([]byte, error) {
 			if len(w) != reporting.DigestWeeks {
 				t.Errorf("chart of %d weeks", len(w))
 			}
 			return []byte("png"), nil
 		})})
+	if err == nil {
+		err = features.Register(b, s)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

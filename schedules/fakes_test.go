@@ -283,7 +283,7 @@ func newRig(t testing.TB, loc *time.Location, start time.Time) *rig {
 // second process, or the same one restarted).
 func (r *rig) newRunner(t testing.TB) *schedules.Runner {
 	t.Helper()
-	run, err := schedules.New(schedules.Config{Store: r.store, Jobs: r.jobs, Clock: r.clock, Location: r.loc, Log: newLogger(r.logs)})
+	run, err := schedules.New(schedules.Config{Store: r.store, Jobs: r.jobs, Clock: r.clock, Location: r.loc, Log: newLogger(r.logs), Grace: testGrace})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,3 +332,10 @@ type dueRunner interface {
 }
 
 var _ dueRunner = (*schedules.Runner)(nil)
+
+// testGrace are the grace windows the features register (bot.Bot.Grace)
+// for the kinds these tests schedule.
+var testGrace = map[bot.ScheduleKind]time.Duration{
+	bot.SchedulePrompt: 2 * time.Hour, bot.ScheduleDigest: 24 * time.Hour, bot.ScheduleCheckin: 6 * time.Hour,
+	bot.ScheduleCheckinRemind: 6 * time.Hour, bot.ScheduleCheckinClose: 400 * 24 * time.Hour,
+}

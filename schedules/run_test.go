@@ -38,7 +38,7 @@ func TestRunLoop(t *testing.T) {
 		r.clock.Advance(d)
 		return nil
 	}
-	run, err := schedules.New(schedules.Config{Store: r.store, Jobs: r.jobs, Clock: r.clock, Location: paris, Wait: wait})
+	run, err := schedules.New(schedules.Config{Grace: testGrace, Store: r.store, Jobs: r.jobs, Clock: r.clock, Location: paris, Wait: wait})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestRunStops(t *testing.T) {
 	}
 
 	broken := errors.New("timer broke")
-	run, err := schedules.New(schedules.Config{Store: r.store, Jobs: r.jobs, Clock: r.clock,
+	run, err := schedules.New(schedules.Config{Grace: testGrace, Store: r.store, Jobs: r.jobs, Clock: r.clock,
 		Wait: func(context.Context, time.Duration) error { return broken }})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestRunStops(t *testing.T) {
 	passes := 0
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	run, err = schedules.New(schedules.Config{Store: r.store, Jobs: r.jobs, Clock: r.clock, Log: newLogger(r.logs),
+	run, err = schedules.New(schedules.Config{Grace: testGrace, Store: r.store, Jobs: r.jobs, Clock: r.clock, Log: newLogger(r.logs),
 		Wait: func(ctx context.Context, d time.Duration) error {
 			if passes++; passes == 3 {
 				cancel()

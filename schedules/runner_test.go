@@ -415,7 +415,7 @@ func TestRealClockWaitsForDueTimes(t *testing.T) {
 	store := newFakeStore()
 	clock := bot.ClockFunc(func() time.Time { return now })
 	jobs := &fakeJobs{clock: clock}
-	run, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock})
+	run, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock, Grace: testGrace})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -488,7 +488,7 @@ func TestNew(t *testing.T) {
 			t.Errorf("New(%+v): want an error", cfg)
 		}
 	}
-	if _, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock}); err != nil {
+	if _, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock, Grace: testGrace}); err != nil {
 		t.Errorf("New with defaults: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -78,7 +79,7 @@ func TestCommandSchemaGolden(t *testing.T) {
 			}
 		}
 	}
-	for _, spec := range bot.Commands() {
+	for _, spec := range features.Commands() {
 		// Discord nests two levels: "prompt deck add" is "prompt deck-add".
 		name := spec.Name()
 		if len(spec.Path) > 2 {
@@ -156,7 +157,7 @@ func TestCommandsFromMemberAndFacilitator(t *testing.T) {
 	}
 	// The text parses against the table the schema came from.
 	for _, c := range cmds {
-		if _, err := bot.Parse(bot.Commands(), c.Text); err != nil {
+		if _, err := bot.Parse(features.Commands(), c.Text); err != nil {
 			t.Errorf("%q: %v", c.Text, err)
 		}
 	}

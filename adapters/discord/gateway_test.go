@@ -19,6 +19,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 func TestIdentifyIntentsNeverMessageContent(t *testing.T) {
@@ -63,7 +64,7 @@ func TestBadTokenFailsFast(t *testing.T) {
 	t.Parallel()
 	fake := fakediscord.New(fakediscord.Options{Guilds: []fakediscord.Guild{testGuild()}})
 	t.Cleanup(fake.Close)
-	a, err := discord.New(discord.Config{BotToken: "Bot not-the-token", APIURL: fake.URL(), Handler: newRecorder(), Log: testLogger(t), ReconnectBackoff: time.Millisecond})
+	a, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: "Bot not-the-token", APIURL: fake.URL(), Handler: newRecorder(), Log: testLogger(t), ReconnectBackoff: time.Millisecond})
 	check(t, err)
 	err = runUntilDone(t, a)
 	if !errors.Is(err, discord.ErrBadToken) || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
@@ -80,7 +81,7 @@ func TestDisallowedIntentFailsFast(t *testing.T) {
 	t.Parallel()
 	fake := fakediscord.New(fakediscord.Options{Guilds: []fakediscord.Guild{testGuild()}})
 	t.Cleanup(fake.Close)
-	a, err := discord.New(discord.Config{BotToken: fake.Token(), APIURL: fake.URL(), MembersIntent: true, Handler: newRecorder(), Log: testLogger(t), ReconnectBackoff: time.Millisecond})
+	a, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: fake.Token(), APIURL: fake.URL(), MembersIntent: true, Handler: newRecorder(), Log: testLogger(t), ReconnectBackoff: time.Millisecond})
 	check(t, err)
 	err = runUntilDone(t, a)
 	if !errors.Is(err, discord.ErrDisallowedIntent) || !strings.Contains(err.Error(), "Server Members Intent") || !strings.Contains(err.Error(), "Developer Portal") {
@@ -215,26 +216,26 @@ func TestHTTPInteractionsEndpoint(t *testing.T) {
 }
 
 func TestHTTPInteractionsWithoutKeyRefused(t *testing.T) {
-	a, err := discord.New(discord.Config{BotToken: "x", Handler: newRecorder()})
+	a, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: "x", Handler: newRecorder()})
 	check(t, err)
 	rr := httptest.NewRecorder()
 	a.HTTPHandler().ServeHTTP(rr, httptest.NewRequest(http.MethodPost, "/discord/interactions", strings.NewReader(`{"type":1}`)))
 	if rr.Code != http.StatusUnauthorized {
 		t.Errorf("%d, want 401", rr.Code)
 	}
-	if _, err := discord.New(discord.Config{BotToken: "x", Handler: newRecorder(), PublicKey: "nothex"}); err == nil || !strings.Contains(err.Error(), "DISCORD_PUBLIC_KEY") {
+	if _, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: "x", Handler: newRecorder(), PublicKey: "nothex"}); err == nil || !strings.Contains(err.Error(), "DISCORD_PUBLIC_KEY") {
 		t.Errorf("bad key: %v", err)
 	}
 }
 
 func TestNewValidates(t *testing.T) {
-	if _, err := discord.New(discord.Config{Handler: newRecorder()}); err == nil || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
+	if _, err := discord.New(discord.Config{Commands: features.Commands(), Handler: newRecorder()}); err == nil || !strings.Contains(err.Error(), "DISCORD_BOT_TOKEN") {
 		t.Errorf("no token: %v", err)
 	}
-	if _, err := discord.New(discord.Config{BotToken: "x"}); err == nil {
+	if _, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: "x"}); err == nil {
 		t.Error("no handler accepted")
 	}
-	if _, err := discord.New(discord.Config{BotToken: "x", Handler: newRecorder(), APIURL: "ftp://nope"}); err == nil || !strings.Contains(err.Error(), "DISCORD_API_URL") {
+	if _, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: "x", Handler: newRecorder(), APIURL: "ftp://nope"}); err == nil || !strings.Contains(err.Error(), "DISCORD_API_URL") {
 		t.Errorf("bad API URL: %v", err)
 	}
 	var _ bot.Handler = newRecorder()
@@ -290,7 +291,7 @@ func TestTokenRevokedWhileConnectedFailsFast(t *testing.T) {
 	t.Parallel()
 	fake := fakediscord.New(fakediscord.Options{Guilds: []fakediscord.Guild{testGuild()}})
 	t.Cleanup(fake.Close)
-	a, err := discord.New(discord.Config{BotToken: fake.Token(), APIURL: fake.URL(), Handler: newRecorder(), Log: testLogger(t), ReconnectBackoff: time.Millisecond})
+	a, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: fake.Token(), APIURL: fake.URL(), Handler: newRecorder(), Log: testLogger(t), ReconnectBackoff: time.Millisecond})
 	check(t, err)
 	done := make(chan error, 1)
 	ctx, cancel := context.WithCancel(context.Background())

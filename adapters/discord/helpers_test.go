@@ -13,6 +13,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 // guard bounds every wait: a failing test fails instead of hanging. Nothing
@@ -201,7 +202,7 @@ func start(t *testing.T, s setup) *harness {
 	fake := fakediscord.New(s.fake)
 	t.Cleanup(fake.Close)
 	rec := newRecorder()
-	cfg := discord.Config{
+	cfg := discord.Config{Commands: features.Commands(),
 		BotToken:         fake.Token(),
 		APIURL:           fake.URL(),
 		Handler:          rec,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 // introStore is the least of a bot.Store an intro round needs: three
@@ -78,6 +79,9 @@ func TestIntrosByDMOnDiscord(t *testing.T) {
 	f := h.fake
 	st := &introStore{members: []bot.Member{{ID: aliceID, Name: "Alice"}, {ID: bobID, Name: "bob"}, {ID: carolID, Name: "carol"}}}
 	core, err := bot.New(bot.Config{Store: st, Clock: h.clock})
+	if err == nil {
+		err = features.Register(core, st)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

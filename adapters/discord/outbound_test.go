@@ -11,13 +11,14 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 func TestCapabilities(t *testing.T) {
 	var c bot.Chat = (*discord.Adapter)(nil)
 	_ = c
-	a, err := discord.New(discord.Config{BotToken: "x", Handler: newRecorder()})
+	a, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: "x", Handler: newRecorder()})
 	check(t, err)
 	if got := a.Capabilities(); !got.Buttons || !got.Forms || !got.Files || !got.Ephemeral {
 		t.Errorf("capabilities %+v", got)

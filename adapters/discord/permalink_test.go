@@ -5,10 +5,11 @@ import (
 
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 func TestPermalink(t *testing.T) {
-	a, err := discord.New(discord.Config{BotToken: "x", Handler: newRecorder()})
+	a, err := discord.New(discord.Config{Commands: features.Commands(), BotToken: "x", Handler: newRecorder()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 // tinyStore is the least of a bot.Store the core needs for recording and
@@ -147,6 +148,9 @@ func TestWithTheRealCore(t *testing.T) {
 	store := newTinyStore()
 	h := start(t, setup{config: func(c *Config) {
 		core, err := bot.New(bot.Config{Store: store, Clock: c.Clock})
+		if err == nil {
+			err = features.Register(core, store)
+		}
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -44,3 +44,10 @@ func All(core *bot.Bot, store Store) []bot.Module {
 
 // Register builds every feature and registers it with core.
 func Register(core *bot.Bot, store Store) error { return core.Register(All(core, store)...) }
+
+// Commands is the whole /hearth command table without a running core: for
+// the Discord schema and tests. Its Run funcs must not be called.
+func Commands() []bot.CommandSpec {
+	return bot.CommandTable(&reporting.Reporting{}, &prompts.Prompts{}, &checkins.Checkins{}, &members.Members{},
+		&charter.Charter{}, &library.Library{}, &meetings.Meetings{}, &intros.Intros{})
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -40,6 +41,9 @@ func benchCheckin(b *testing.B, n int) (*bot.Bot, *store.DB, []string) {
 		b.Fatal(err)
 	}
 	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(at), Facilitators: []string{"m00000"}})
+	if err == nil {
+		err = features.Register(core, db)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,6 +73,9 @@ func BenchmarkCheckinStart(b *testing.B) {
 			b.Fatal(err)
 		}
 		core, _ := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(at), Facilitators: []string{"m00000"}})
+		if err := features.Register(core, db); err != nil {
+			b.Fatal(err)
+		}
 		core.AttachChat(bot.Shell, nullChat{})
 		b.StartTimer()
 		if r := core.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "m00000", Text: "checkin start pulse", At: at}); r.Code != "" {

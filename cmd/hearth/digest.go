@@ -38,7 +38,11 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	d, err := reporting.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter)
+	fillers, err := reportFillers(db, cfg)
+	if err != nil {
+		return err
+	}
+	d, err := reporting.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter, fillers...)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -149,6 +150,9 @@ func TestOperatorEndpoints(t *testing.T) {
 	}
 	defer db.Close()
 	b, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(testNow)})
+	if err == nil {
+		err = features.Register(b, db)
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,7 +51,11 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	im, err := reporting.BuildImpact(ctx, db, comm.ID, from, to, cfg.Location, cfg.QuietAfter)
+	fillers, err := reportFillers(db, cfg)
+	if err != nil {
+		return err
+	}
+	im, err := reporting.BuildImpact(ctx, db, comm.ID, from, to, cfg.Location, cfg.QuietAfter, fillers...)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/store"
 )
@@ -58,7 +59,11 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 		}
 		q.Channel = ch.ID
 	}
-	rep, err := bot.BuildReport(ctx, db, q)
+	fillers, err := reportFillers(db, cfg)
+	if err != nil {
+		return err
+	}
+	rep, err := bot.BuildReport(ctx, db, q, fillers...)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}
@@ -171,4 +176,17 @@ func communityList(cs []bot.Community) string {
 		ids = append(ids, c.ID)
 	}
 	return strings.Join(ids, ", ")
+}
+
+// reportFillers are the features' parts of a report (events, intros), for
+// the offline tools: a core with every feature on db, no chat attached.
+func reportFillers(db *store.DB, cfg config) ([]bot.ReportFiller, error) {
+	core, err := bot.New(bot.Config{Store: db, Clock: bot.ClockFunc(time.Now), Location: cfg.Location, QuietAfter: cfg.QuietAfter})
+	if err != nil {
+		return nil, err
+	}
+	if err := features.Register(core, db); err != nil {
+		return nil, err
+	}
+	return core.ReportFillers(), nil
 }

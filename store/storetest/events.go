@@ -140,7 +140,7 @@ func testRSVPs(t *testing.T, db Store) {
 // TestEventActivityInReports: rsvp and attended events are activity,
 // counted once per member and event however often redelivered, in the
 // report's activity, active members, channel figures and levels; and
-// BuildReport lists the events held in the period.
+// the report lists the events held in the period.
 func testEventActivityInReports(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Complete: true,
@@ -167,7 +167,7 @@ func testEventActivityInReports(t *testing.T, db Store) {
 		{Community: community, From: at(0, 0), To: at(7, 0)},
 		{Community: community, From: at(1, 6), To: at(2, 20)},
 	} {
-		rep, err := bot.BuildReport(ctx, db, q)
+		rep, err := fullReport(db, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +181,7 @@ func testEventActivityInReports(t *testing.T, db Store) {
 			t.Errorf("%v: levels %+v; RSVPs make a member participating, not contributing", q.From, rep.Levels)
 		}
 	}
-	rep, err := bot.BuildReport(ctx, db, bot.ReportQuery{Community: community, From: at(0, 0), To: at(7, 0), Channel: "C1"})
+	rep, err := fullReport(db, bot.ReportQuery{Community: community, From: at(0, 0), To: at(7, 0), Channel: "C1"})
 	if err != nil || rep.Members.Active != 2 || len(rep.Events) != 1 {
 		t.Errorf("the channel's report: members %+v, events %+v, %v", rep.Members, rep.Events, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 // t0 is a Monday at midnight UTC: the histories here happen around it.
@@ -140,3 +141,16 @@ func retract(e bot.Event, when time.Time) bot.Event {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// fullReport is the report with every feature's part (events, intros), as
+// /hearth report builds it.
+func fullReport(db Store, q bot.ReportQuery) (bot.Report, error) {
+	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(q.To)})
+	if err != nil {
+		return bot.Report{}, err
+	}
+	if err := features.Register(core, db); err != nil {
+		return bot.Report{}, err
+	}
+	return core.Report(context.Background(), q)
+}

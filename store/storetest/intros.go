@@ -146,7 +146,7 @@ func testIntroRoundsAndAnswers(t *testing.T, db Store) {
 		t.Errorf("another community: %+v, %v", got, err)
 	}
 	// The report carries them.
-	rep, err := bot.BuildReport(ctx, db, bot.ReportQuery{Community: community, From: at(7, 0), To: at(14, 0)})
+	rep, err := fullReport(db, bot.ReportQuery{Community: community, From: at(7, 0), To: at(14, 0)})
 	if err != nil || rep.Intros != (bot.IntroCounts{Met: 2}) {
 		t.Errorf("report intros: %+v, %v", rep.Intros, err)
 	}

@@ -56,8 +56,8 @@ type test struct {
 	fresh func(t *testing.T, open Opener)
 }
 
-// features are the suite's tests, grouped by what they test.
-var features = []struct {
+// groups are the suite's tests, grouped by what they test.
+var groups = []struct {
 	name  string
 	tests []test
 }{
@@ -80,7 +80,7 @@ var features = []struct {
 // Run runs every test of the suite, each as a subtest "feature/test" with
 // a store of its own from open.
 func Run(t *testing.T, open Opener) {
-	for _, f := range features {
+	for _, f := range groups {
 		t.Run(f.name, func(t *testing.T) {
 			for _, tc := range f.tests {
 				t.Run(tc.name, func(t *testing.T) {
