@@ -15,6 +15,10 @@ import (
 // FailWith makes every method return err from now on (nil: none), as the
 // hand-written fakes' err field did.
 func (s *Store) FailWith(err error) {
+	if err == nil {
+		s.Inject(nil)
+		return
+	}
 	s.Inject(func(string) error { return err })
 }
 
