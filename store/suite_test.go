@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/hearth-community/hearth/bot/memstore"
 	"github.com/hearth-community/hearth/store"
 	"github.com/hearth-community/hearth/store/storetest"
 )
@@ -23,6 +24,12 @@ func TestSQLite(t *testing.T) {
 	})
 }
 
+// TestMemstore runs the store suite against the in-memory store, which the
+// core's and the schedules' tests share.
+func TestMemstore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return memstore.New(nil) })
+}
+
 // sqliteStore is the SQLite store with what the suite reads of its tables
 // (storetest.Scanner), through a connection of its own to the file.
 type sqliteStore struct {
@@ -30,7 +37,10 @@ type sqliteStore struct {
 	path string
 }
 
-var _ storetest.Scanner = (*sqliteStore)(nil)
+var (
+	_ storetest.Scanner = (*sqliteStore)(nil)
+	_ storetest.Scanner = (*memstore.Store)(nil)
+)
 
 func (s *sqliteStore) raw() (*sql.DB, error) { return sql.Open("sqlite", s.path) }
 

@@ -1,0 +1,184 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/hearth-community/hearth/bot"
+)
+
+type nudge struct {
+	id                     int64
+	community, member      string
+	wording                int
+	queued, sendAt, sentAt int64
+	status                 bot.NudgeStatus
+	response               bot.NudgeResponse
+	respondedAt            int64
+	approvedBy             string
+}
+
+func (n *nudge) bot() bot.Nudge {
+	return bot.Nudge{ID: n.id, Community: n.community, Member: n.member, Wording: n.wording, QueuedAt: tm(n.queued),
+		SendAt: tm(n.sendAt), SentAt: tm(n.sentAt), Status: n.status, Response: n.response, RespondedAt: tm(n.respondedAt),
+		ApprovedBy: n.approvedBy}
+}
+
+// AddNudge stores a nudge and returns its id; ids are never reused. An
+// empty Status is queued, a zero SendAt is QueuedAt. A member not known yet
+// gets a row, there before Hearth started, first seen at QueuedAt.
+func (s *Store) AddNudge(ctx context.Context, n bot.Nudge) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("AddNudge"); err != nil {
+		return 0, err
+	}
+	switch {
+	case n.Community == "" || n.Member == "":
+		return 0, fmt.Errorf("add nudge of %q to %q: no community or member", n.Community, n.Member)
+	case n.QueuedAt.IsZero():
+		return 0, fmt.Errorf("add nudge of %s to %s: no queue time", n.Community, n.Member)
+	}
+	if n.Status == "" {
+		n.Status = bot.NudgeQueued
+	}
+	if n.SendAt.IsZero() {
+		n.SendAt = n.QueuedAt
+	}
+	s.knownMember(s.communityRow(n.Community), n.Member, ms(n.QueuedAt))
+	row := &nudge{id: s.nextID("nudge"), community: n.Community, member: n.Member, wording: n.Wording, queued: ms(n.QueuedAt),
+		sendAt: ms(n.SendAt), sentAt: opt(n.SentAt), status: n.Status, response: n.Response, respondedAt: opt(n.RespondedAt),
+		approvedBy: n.ApprovedBy}
+	s.nudges[row.id] = row
+	return row.id, nil
+}
+
+// Nudge returns one nudge of a community, or bot.ErrNotFound.
+func (s *Store) Nudge(ctx context.Context, community string, id int64) (bot.Nudge, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("Nudge"); err != nil {
+		return bot.Nudge{}, err
+	}
+	if n := s.nudges[id]; n != nil && n.community == community {
+		return n.bot(), nil
+	}
+	return bot.Nudge{}, fmt.Errorf("nudge %d of %s: %w", id, community, bot.ErrNotFound)
+}
+
+// UpdateNudge sets a nudge's Status, SentAt, Response, RespondedAt and
+// ApprovedBy; bot.ErrNotFound for an id unknown in n.Community.
+func (s *Store) UpdateNudge(ctx context.Context, n bot.Nudge) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("UpdateNudge"); err != nil {
+		return err
+	}
+	if n.Community == "" || n.Status == "" {
+		return fmt.Errorf("update nudge %d of %q: no community or status", n.ID, n.Community)
+	}
+	row := s.nudges[n.ID]
+	if row == nil || row.community != n.Community {
+		return fmt.Errorf("nudge %d of %s: %w", n.ID, n.Community, bot.ErrNotFound)
+	}
+	row.status, row.sentAt, row.response, row.respondedAt, row.approvedBy = n.Status, opt(n.SentAt), n.Response, opt(n.RespondedAt), n.ApprovedBy
+	return nil
+}
+
+// nudgesWhere returns the nudges keep selects, ordered by compare.
+func (s *Store) nudgesWhere(keep func(*nudge) bool, compare func(a, b *nudge) int) []*nudge {
+	var out []*nudge
+	for _, n := range s.nudges {
+		if keep(n) {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, compare)
+	return out
+}
+
+// MemberNudges lists a member's nudges, newest first (queue time, then
+// id), at most limit (0: all).
+func (s *Store) MemberNudges(ctx context.Context, community, member string, limit int) ([]bot.Nudge, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("MemberNudges"); err != nil {
+		return nil, err
+	}
+	ns := s.nudgesWhere(func(n *nudge) bool { return n.community == community && n.member == member },
+		func(a, b *nudge) int { return cmp.Or(cmp.Compare(b.queued, a.queued), cmp.Compare(b.id, a.id)) })
+	if limit > 0 && len(ns) > limit {
+		ns = ns[:limit]
+	}
+	out := []bot.Nudge{}
+	for _, n := range ns {
+		out = append(out, n.bot())
+	}
+	return out, nil
+}
+
+// QueuedNudges lists a community's queued nudges by send time, then id.
+func (s *Store) QueuedNudges(ctx context.Context, community string) ([]bot.Nudge, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("QueuedNudges"); err != nil {
+		return nil, err
+	}
+	out := []bot.Nudge{}
+	for _, n := range s.nudgesWhere(func(n *nudge) bool { return n.community == community && n.status == bot.NudgeQueued },
+		func(a, b *nudge) int { return cmp.Or(cmp.Compare(a.sendAt, b.sendAt), cmp.Compare(a.id, b.id)) }) {
+		out = append(out, n.bot())
+	}
+	return out, nil
+}
+
+// Prefs returns a member's preferences: the zero value when none are kept.
+func (s *Store) Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("Prefs"); err != nil {
+		return bot.MemberPrefs{}, err
+	}
+	if c, ok := s.find(community); ok && c.prefs[member] != nil {
+		return *c.prefs[member], nil
+	}
+	return bot.MemberPrefs{}, nil
+}
+
+// SetPrefs stores a member's preferences, every field. A member not known
+// yet gets a row, there before Hearth started, first seen at the latest
+// time the community knows.
+func (s *Store) SetPrefs(ctx context.Context, community, member string, p bot.MemberPrefs) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("SetPrefs"); err != nil {
+		return err
+	}
+	if community == "" || member == "" {
+		return fmt.Errorf("set preferences of %q in %q: no community or member", member, community)
+	}
+	c := s.communityRow(community)
+	s.knownMember(c, member, null)
+	p = bot.MemberPrefs{NudgesOff: p.NudgesOff, PausedUntil: tm(opt(p.PausedUntil)),
+		UnreachableSince: tm(opt(p.UnreachableSince)), WelcomedAt: tm(opt(p.WelcomedAt))}
+	c.prefs[member] = &p
+	return nil
+}
+
+// AllPrefs returns the preferences kept for a community's members, by id.
+func (s *Store) AllPrefs(ctx context.Context, community string) (map[string]bot.MemberPrefs, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("AllPrefs"); err != nil {
+		return nil, err
+	}
+	out := map[string]bot.MemberPrefs{}
+	if c, ok := s.find(community); ok {
+		for m, p := range c.prefs {
+			out[m] = *p
+		}
+	}
+	return out, nil
+}
