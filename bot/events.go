@@ -103,27 +103,6 @@ type EventQuery struct {
 	Limit     int // 0: all
 }
 
-// EventStore keeps events and their RSVPs.
-type EventStore interface {
-	// AddEvent stores an event and returns its id.
-	AddEvent(ctx context.Context, e CommunityEvent) (int64, error)
-	// CommunityEvent returns one event, or ErrNotFound.
-	CommunityEvent(ctx context.Context, community string, id int64) (CommunityEvent, error)
-	// CommunityEvents lists matching events by start, then id.
-	CommunityEvents(ctx context.Context, community string, q EventQuery) ([]CommunityEvent, error)
-	// UpdateEvent stores an event's Message, External, CancelledAt and
-	// FeedbackRun, or returns ErrNotFound.
-	UpdateEvent(ctx context.Context, e CommunityEvent) error
-	// SetRSVP stores a member's choice: one row per member and event, the
-	// latest choice counts, attendance is kept.
-	SetRSVP(ctx context.Context, community string, r RSVP) error
-	// MarkAttended marks a member there (adding a row with NoRSVP when they
-	// never answered) and reports whether they were not marked before.
-	MarkAttended(ctx context.Context, community string, event int64, member string, at time.Time) (bool, error)
-	// RSVPs lists an event's RSVPs by time, then member.
-	RSVPs(ctx context.Context, community string, event int64) ([]RSVP, error)
-}
-
 // EventSeries is a recurring event's payload: what each occurrence is.
 type EventSeries struct {
 	Title   string `json:"title"`

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"time"
 )
 
@@ -43,20 +42,4 @@ type Nudge struct {
 	RespondedAt time.Time
 	// ApprovedBy is the facilitator who approved it in review mode ("" in auto mode).
 	ApprovedBy string
-}
-
-// NudgeStore keeps nudges and members' nudge preferences.
-type NudgeStore interface {
-	// AddNudge stores a nudge and returns its id.
-	AddNudge(ctx context.Context, n Nudge) (int64, error)
-	// Nudge returns one nudge of a community, or ErrNotFound.
-	Nudge(ctx context.Context, community string, id int64) (Nudge, error)
-	// UpdateNudge sets a nudge's Status, SentAt, Response, RespondedAt and
-	// ApprovedBy.
-	UpdateNudge(ctx context.Context, n Nudge) error
-	// MemberNudges lists a member's nudges, newest first (by QueuedAt, then
-	// id), at most limit (0: all).
-	MemberNudges(ctx context.Context, community, member string, limit int) ([]Nudge, error)
-	// QueuedNudges lists a community's queued nudges by SendAt.
-	QueuedNudges(ctx context.Context, community string) ([]Nudge, error)
 }

@@ -33,15 +33,9 @@ type PromptPost struct {
 	At        time.Time
 }
 
-// PromptStore keeps the prompt deck and the prompts Hearth posted.
-type PromptStore interface {
-	AddDeckPrompts(ctx context.Context, community, addedBy string, at time.Time, texts ...string) ([]int64, error)
-	DeckPrompts(ctx context.Context, community string) ([]Prompt, error)
-	// DeckPrompt returns one deck prompt, or ErrNotFound.
-	DeckPrompt(ctx context.Context, community string, id int64) (Prompt, error)
-	// NextDeckPrompt returns the deck prompt posted least often (never
-	// posted first, then the oldest), or ErrNotFound for an empty deck.
-	NextDeckPrompt(ctx context.Context, community string) (Prompt, error)
+// PromptPostStore keeps the prompts Hearth posted, so replies to them are
+// recognised whichever instance posted them.
+type PromptPostStore interface {
 	// RecordPromptPost remembers a posted prompt and counts it against its
 	// deck prompt.
 	RecordPromptPost(ctx context.Context, p PromptPost) error

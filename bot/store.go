@@ -5,28 +5,22 @@ import (
 	"time"
 )
 
-// Store is what the core needs from storage. store.DB implements it with
-// SQLite; every SQL dialect detail stays behind it, so another database can
-// slot in without touching the core. The interfaces are grouped by purpose so
-// a test can fake only the part it exercises.
+// Store is what the kernel needs from storage: participation, the
+// directory, facilitators, reports, schedules, settings, the prompts Hearth
+// posted, and members' data. Each feature declares its own store interface
+// beside it; store.DB implements them all (bot/features.Store is the sum).
+// Every SQL dialect detail stays behind them, so another database can slot
+// in without touching the core.
 type Store interface {
 	Recorder
 	DirectoryStore
 	FacilitatorStore
 	Reporter
-	ScheduleStore
-	PromptStore
-	SettingsStore
-	SurveyStore
-	CheckinStore
 	MemberWeeksSource
-	NudgeStore
-	PrefsStore
+	ScheduleStore
+	SettingsStore
+	PromptPostStore
 	PrivacyStore
-	ResourceStore
-	StoryStore
-	EventStore
-	IntroStore
 }
 
 // Recorder records participation.

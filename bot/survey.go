@@ -1,21 +1,11 @@
 package bot
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 )
-
-// SurveyStore keeps the surveys a community imported; the templates are
-// built in.
-type SurveyStore interface {
-	// SaveSurvey stores or replaces a survey by name.
-	SaveSurvey(ctx context.Context, community string, s Survey, at time.Time) error
-	// Surveys returns the community's stored surveys, by name.
-	Surveys(ctx context.Context, community string) ([]Survey, error)
-}
 
 // QuestionKind is how a check-in question is answered.
 type QuestionKind string

@@ -12,9 +12,10 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
-var _ bot.CheckinStore = (*DB)(nil)
+var _ checkins.CheckinStore = (*DB)(nil)
 
 const (
 	// A member first seen as a recipient (listed by id, or answering a

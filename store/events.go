@@ -8,9 +8,10 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
-var _ bot.EventStore = (*DB)(nil)
+var _ meetings.EventStore = (*DB)(nil)
 
 // AddEvent stores an event and returns its id; ids are never reused.
 // e.ID is ignored.

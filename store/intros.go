@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/intros"
 )
 
 var (
-	_ bot.IntroStore    = (*DB)(nil)
-	_ bot.IntroReporter = (*DB)(nil)
+	_ intros.IntroStore    = (*DB)(nil)
+	_ intros.IntroReporter = (*DB)(nil)
 )
 
 // SetIntroOptIn opts a member in to intros (on) or out. Opting in again

@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 var (
-	_ bot.ResourceStore = (*DB)(nil)
-	_ bot.StoryStore    = (*DB)(nil)
+	_ library.ResourceStore = (*DB)(nil)
+	_ library.StoryStore    = (*DB)(nil)
 )
 
 // maxWords bounds a resource search's words: each is a LIKE over the

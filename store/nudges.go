@@ -7,9 +7,10 @@ import (
 	"fmt"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
-var _ bot.NudgeStore = (*DB)(nil)
+var _ members.NudgeStore = (*DB)(nil)
 
 const (
 	// A member Hearth learns of from a nudge or from their preferences (a

@@ -13,7 +13,7 @@ import (
 // introStore is the least of a bot.Store an intro round needs: three
 // members opted in, no history. Unimplemented methods panic (nil embedded).
 type introStore struct {
-	bot.Store
+	features.Store
 	members   []bot.Member
 	round     bot.IntroRound
 	schedules []bot.Schedule

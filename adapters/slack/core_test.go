@@ -17,7 +17,7 @@ import (
 // /hearth report; the real one lives in store/. Unimplemented methods panic
 // (the core turns a panic into an apology, which the test would see).
 type tinyStore struct {
-	bot.Store
+	features.Store
 	mu      sync.Mutex
 	keys    map[string]bool
 	events  []bot.Event

@@ -14,9 +14,10 @@ import (
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
-// Store is what every feature together needs from storage; store.DB
-// implements it. A store missing one method does not compile.
+// Store is what the kernel and every feature together need from storage;
+// store.DB implements it. A store missing one method does not compile.
 type Store interface {
+	bot.Store
 	reporting.Store
 	members.Store
 	checkins.Store

@@ -8,13 +8,11 @@ import (
 
 // Store is what members needs from storage.
 type Store interface {
-	AddNudge(ctx context.Context, n bot.Nudge) (int64, error)
+	NudgeStore
 	AddSchedule(ctx context.Context, s bot.Schedule) (int64, error)
 	AllPrefs(ctx context.Context, community string) (map[string]bot.MemberPrefs, error)
 	MemberActivity(ctx context.Context, community string, member string) (bot.MemberActivity, error)
-	MemberNudges(ctx context.Context, community string, member string, limit int) ([]bot.Nudge, error)
 	MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error)
-	Nudge(ctx context.Context, community string, id int64) (bot.Nudge, error)
 	OpenRunsFor(ctx context.Context, community string, member string) ([]bot.CheckinRun, error)
 	Prefs(ctx context.Context, community string, member string) (bot.MemberPrefs, error)
 	PromptPosts(ctx context.Context, community string) ([]bot.PromptPost, error)
@@ -23,5 +21,20 @@ type Store interface {
 	SetPrefs(ctx context.Context, community string, member string, p bot.MemberPrefs) error
 	SetSetting(ctx context.Context, community string, key string, value string) error
 	Setting(ctx context.Context, community string, key string) (string, error)
+}
+
+// bot.NudgeStore keeps nudges and members' nudge preferences.
+type NudgeStore interface {
+	// AddNudge stores a nudge and returns its id.
+	AddNudge(ctx context.Context, n bot.Nudge) (int64, error)
+	// bot.Nudge returns one nudge of a community, or ErrNotFound.
+	Nudge(ctx context.Context, community string, id int64) (bot.Nudge, error)
+	// UpdateNudge sets a nudge's Status, SentAt, Response, RespondedAt and
+	// ApprovedBy.
 	UpdateNudge(ctx context.Context, n bot.Nudge) error
+	// MemberNudges lists a member's nudges, newest first (by QueuedAt, then
+	// id), at most limit (0: all).
+	MemberNudges(ctx context.Context, community, member string, limit int) ([]bot.Nudge, error)
+	// QueuedNudges lists a community's queued nudges by SendAt.
+	QueuedNudges(ctx context.Context, community string) ([]bot.Nudge, error)
 }

@@ -12,13 +12,13 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 // Store is what the suite tests: bot.Store. A store may also implement
 // Scanner, which the forget-me test uses to look inside it.
 type Store interface {
-	bot.Store
+	features.Store
 }
 
 // Scanner is implemented by a store that can show what it keeps, beyond
