@@ -34,6 +34,9 @@ type Config struct {
 }
 
 // Bot is Hearth's core. It is safe for concurrent use by several adapters.
+// It keeps no copy of anything in the database: several Hearths may run on
+// one database, and each reads what the others wrote. Its fields are the
+// configuration and what Register set up; mu guards those and the chats.
 type Bot struct {
 	store        Store
 	clock        Clock
@@ -49,13 +52,8 @@ type Bot struct {
 	charter      ChartDrawer
 	modules      []Module
 
-	mu      sync.RWMutex
-	chats   map[Platform]Chat
-	prompts map[string]map[string]bool // community -> prompt post message ids; nil entry: not loaded yet
-	pilots  map[string]Pilot           // community -> its pilot, once read
-	// channelNames are the channel names commands told Hearth, by
-	// community + "\x00" + channel id, so each is stored once.
-	channelNames map[string]string
+	mu    sync.RWMutex
+	chats map[Platform]Chat
 }
 
 var _ Handler = (*Bot)(nil)
@@ -80,9 +78,6 @@ func New(cfg Config) (*Bot, error) {
 		specs:        cfg.Specs,
 		charter:      cfg.Charts,
 		chats:        map[Platform]Chat{},
-		prompts:      map[string]map[string]bool{},
-		pilots:       map[string]Pilot{},
-		channelNames: map[string]string{},
 	}
 	if b.log == nil {
 		b.log = slog.New(slog.DiscardHandler)
@@ -195,7 +190,7 @@ func (b *Bot) HandleEvent(ctx context.Context, e Event) error {
 func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	keep := events[:0:0]
 	for _, e := range events {
-		if err := e.validate(); err != nil {
+		if err := e.Validate(); err != nil {
 			b.metrics.Errors.Add(1)
 			return err
 		}
@@ -230,7 +225,7 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	n, err := b.store.Record(ctx, keep...)
 	if err != nil {
 		b.metrics.Errors.Add(1)
-		return fmt.Errorf("record %d events: %w", len(keep), err)
+		return err // the store says what it was recording
 	}
 	b.metrics.EventsRecorded.Add(int64(n))
 	b.metrics.EventsDuplicate.Add(int64(len(keep) - n))

@@ -216,25 +216,21 @@ func DisplayName(m Member) string {
 
 // learnChannel keeps a channel's name that a command told Hearth (the
 // channel it ran in, or a <#ID|name> reference), for channels no event has
-// named yet. Each is written once per process.
+// named yet. It compares with the store rather than a memory of its own, so
+// a rename another instance saw is never undone.
 func (b *Bot) learnChannel(ctx context.Context, community string, ch Channel) error {
 	if ch.ID == "" || ch.Name == "" {
 		return nil
 	}
-	key := community + "\x00" + ch.ID
-	b.mu.RLock()
-	known := b.channelNames[key] == ch.Name
-	b.mu.RUnlock()
-	if known {
+	if known, err := b.store.Channel(ctx, community, ch.ID); err == nil && known.Name == ch.Name {
 		return nil
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("learn channel %s: %w", ch.ID, err)
 	}
 	if err := b.store.SaveDirectory(ctx, Directory{Community: Community{ID: community, Platform: Platform(strings.SplitN(community, ":", 2)[0])},
 		Channels: []Channel{ch}, At: b.clock.Now()}); err != nil {
 		return fmt.Errorf("learn channel %s: %w", ch.ID, err)
 	}
-	b.mu.Lock()
-	b.channelNames[key] = ch.Name
-	b.mu.Unlock()
 	return nil
 }
 

@@ -67,9 +67,11 @@ type Event struct {
 	Retract bool
 }
 
-// validate reports what is missing from e, as an internal error: an adapter
-// that builds a bad event has a bug, a person did nothing wrong.
-func (e Event) validate() error {
+// Validate reports what is missing from e, as an internal error: an adapter
+// that builds a bad event has a bug, a person did nothing wrong. It is the
+// one definition of a valid event: the core checks it before recording, and
+// a store refuses what it refuses.
+func (e Event) Validate() error {
 	var missing []string
 	if e.Kind == "" {
 		missing = append(missing, "kind")

@@ -132,6 +132,17 @@ func (s *fakeStore) PromptPosts(context.Context, string) ([]bot.PromptPost, erro
 	return slices.Clone(s.promptPosts), s.err
 }
 
+func (s *fakeStore) IsPromptPost(_ context.Context, _, channel, message string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range s.promptPosts {
+		if p.Channel == channel && p.Message == message {
+			return true, s.err
+		}
+	}
+	return false, s.err
+}
+
 func (s *fakeStore) Setting(_ context.Context, _, key string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

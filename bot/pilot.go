@@ -50,15 +50,12 @@ func (b *Bot) pilotCommands() []CommandSpec {
 	}
 }
 
-// pilot returns the community's pilot, from memory after the first read:
-// the event path asks for every batch.
+// Pilot returns the community's pilot. It is read from the store on every
+// call, never kept in memory: another Hearth on the same database may start
+// or launch it at any time. The event path asks once per batch; the read is
+// one settings row.
 func (b *Bot) Pilot(ctx context.Context, community string) (Pilot, error) {
-	b.mu.RLock()
-	p, ok := b.pilots[community]
-	b.mu.RUnlock()
-	if ok {
-		return p, nil
-	}
+	var p Pilot
 	raw, err := b.store.Setting(ctx, community, SettingPilot)
 	if err != nil {
 		return Pilot{}, err
@@ -69,9 +66,6 @@ func (b *Bot) Pilot(ctx context.Context, community string) (Pilot, error) {
 			p = Pilot{}
 		}
 	}
-	b.mu.Lock()
-	b.pilots[community] = p
-	b.mu.Unlock()
 	return p, nil
 }
 
@@ -80,13 +74,7 @@ func (b *Bot) savePilot(ctx context.Context, community string, p Pilot) error {
 	if err != nil {
 		return err
 	}
-	if err := b.store.SetSetting(ctx, community, SettingPilot, string(raw)); err != nil {
-		return err
-	}
-	b.mu.Lock()
-	b.pilots[community] = p
-	b.mu.Unlock()
-	return nil
+	return b.store.SetSetting(ctx, community, SettingPilot, string(raw))
 }
 
 // pilotScope reads `#channel… @member…` into channel and member ids.

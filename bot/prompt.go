@@ -40,8 +40,11 @@ type PromptPostStore interface {
 	// deck prompt.
 	RecordPromptPost(ctx context.Context, p PromptPost) error
 	// PromptPosts returns every prompt posted in the community, oldest
-	// first, for recognising prompt replies.
+	// first.
 	PromptPosts(ctx context.Context, community string) ([]PromptPost, error)
+	// IsPromptPost reports whether Hearth posted a prompt as message in
+	// channel: replies in its thread are prompt replies.
+	IsPromptPost(ctx context.Context, community, channel, message string) (bool, error)
 }
 
 // PromptActivity is how one posted prompt engaged the community.
@@ -73,9 +76,9 @@ var StarterDeck = []string{
 }
 
 // withPromptReplies adds a prompt_reply event for every reply in the thread
-// of a prompt Hearth posted, and retracts it with the reply. The prompt
-// posts of each community are loaded once and kept in memory: a community
-// posts a few hundred prompts a year.
+// of a prompt Hearth posted, and retracts it with the reply. Whether a
+// parent is a prompt is asked of the store for each reply (one indexed
+// lookup), so a prompt another instance posted counts at once.
 func (b *Bot) withPromptReplies(ctx context.Context, events []Event) ([]Event, error) {
 	out := events
 	for _, e := range events {
@@ -89,7 +92,7 @@ func (b *Bot) withPromptReplies(ctx context.Context, events []Event) ([]Event, e
 			out = append(out, pr)
 			continue
 		}
-		isPrompt, err := b.isPromptPost(ctx, e.Community, e.Channel, e.Parent)
+		isPrompt, err := b.store.IsPromptPost(ctx, e.Community, e.Channel, e.Parent)
 		if err != nil {
 			return nil, err
 		}
@@ -102,44 +105,11 @@ func (b *Bot) withPromptReplies(ctx context.Context, events []Event) ([]Event, e
 	return out, nil
 }
 
-// Message ids are unique per channel (Slack's ts), so posts are keyed by both.
-func promptKey(channel, message string) string { return channel + "/" + message }
-
-func (b *Bot) isPromptPost(ctx context.Context, community, channel, message string) (bool, error) {
-	b.mu.RLock()
-	posts, loaded := b.prompts[community]
-	b.mu.RUnlock()
-	if !loaded {
-		all, err := b.store.PromptPosts(ctx, community)
-		if err != nil {
-			return false, fmt.Errorf("load prompt posts of %s: %w", community, err)
-		}
-		posts = make(map[string]bool, len(all))
-		for _, p := range all {
-			posts[promptKey(p.Channel, p.Message)] = true
-		}
-		b.mu.Lock()
-		if existing, ok := b.prompts[community]; ok {
-			posts = existing // another goroutine loaded it meanwhile
-		} else {
-			b.prompts[community] = posts
-		}
-		b.mu.Unlock()
-	}
-	b.mu.RLock()
-	defer b.mu.RUnlock()
-	return posts[promptKey(channel, message)], nil
-}
-
-// rememberPromptPost records a prompt Hearth just posted.
+// RememberPromptPost records a prompt Hearth just posted, so replies in its
+// thread count as prompt replies, whichever instance receives them.
 func (b *Bot) RememberPromptPost(ctx context.Context, p PromptPost) error {
 	if err := b.store.RecordPromptPost(ctx, p); err != nil {
 		return fmt.Errorf("record prompt post: %w", err)
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if posts, ok := b.prompts[p.Community]; ok {
-		posts[promptKey(p.Channel, p.Message)] = true
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func (db *DB) Record(ctx context.Context, events ...bot.Event) (int, error) {
 		return 0, nil
 	}
 	for i, e := range events {
-		if err := checkEvent(e); err != nil {
+		if err := e.Validate(); err != nil {
 			return 0, fmt.Errorf("record event %d of %d: %w", i+1, len(events), err)
 		}
 	}
@@ -42,22 +42,6 @@ func (db *DB) Record(ctx context.Context, events ...bot.Event) (int, error) {
 		return 0, fmt.Errorf("record %d events: %w", len(events), err)
 	}
 	return n, nil
-}
-
-func checkEvent(e bot.Event) error {
-	var missing []string
-	for _, f := range []struct {
-		name  string
-		empty bool
-	}{{"kind", e.Kind == ""}, {"community", e.Community == ""}, {"member", e.Member == ""}, {"key", e.Key == ""}, {"time", e.At.IsZero()}} {
-		if f.empty {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("invalid event: missing %s", strings.Join(missing, ", "))
-	}
-	return nil
 }
 
 // activityKinds are the kinds that count as being active

@@ -173,6 +173,21 @@ func (s *Store) PromptPosts(ctx context.Context, community string) ([]bot.Prompt
 	return all, nil
 }
 
+// IsPromptPost reports whether a prompt was posted as message in channel.
+func (s *Store) IsPromptPost(ctx context.Context, community, channel, message string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("IsPromptPost"); err != nil {
+		return false, err
+	}
+	for _, p := range s.posts {
+		if p.community == community && p.channel == channel && p.message == message && message != "" {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // SaveSurvey stores (or replaces) a community's survey by name.
 func (s *Store) SaveSurvey(ctx context.Context, community string, sv bot.Survey, at time.Time) error {
 	s.mu.Lock()

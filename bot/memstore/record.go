@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/hearth-community/hearth/bot"
 )
@@ -38,7 +37,7 @@ func (s *Store) Record(ctx context.Context, events ...bot.Event) (int, error) {
 		return 0, nil
 	}
 	for i, e := range events {
-		if err := checkEvent(e); err != nil {
+		if err := e.Validate(); err != nil {
 			return 0, fmt.Errorf("record event %d of %d: %w", i+1, len(events), err)
 		}
 	}
@@ -59,22 +58,6 @@ func (s *Store) Record(ctx context.Context, events ...bot.Event) (int, error) {
 		}
 	}
 	return n, nil
-}
-
-func checkEvent(e bot.Event) error {
-	var missing []string
-	for _, f := range []struct {
-		name  string
-		empty bool
-	}{{"kind", e.Kind == ""}, {"community", e.Community == ""}, {"member", e.Member == ""}, {"key", e.Key == ""}, {"time", e.At.IsZero()}} {
-		if f.empty {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("invalid event: missing %s", strings.Join(missing, ", "))
-	}
-	return nil
 }
 
 // tombstoned reports whether a retracted event of kind k stays deleted.

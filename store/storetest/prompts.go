@@ -14,6 +14,7 @@ import (
 var promptTests = []test{
 	{name: "Deck", run: testDeck},
 	{name: "PromptPosts", run: testPromptPosts},
+	{name: "IsPromptPost", run: testIsPromptPost},
 	{name: "Settings", run: testSettings},
 	{name: "ReportPrompts", run: testReportPrompts},
 	{name: "PromptRepliesAreNotActivity", run: testPromptRepliesAreNotActivity},
@@ -408,5 +409,29 @@ func testPromptRepliesAreNotActivity(t *testing.T, db Store) {
 	}
 	if rep := report(t, db, week); rep.Activity != base.Activity || rep.Members.Active != base.Members.Active {
 		t.Errorf("after everything was retracted: %+v %+v, want %+v %+v", rep.Members, rep.Activity, base.Members, base.Activity)
+	}
+}
+
+// TestIsPromptPost: a prompt is recognised by community, channel and
+// message together, as soon as it is recorded, by any handle on the store.
+func testIsPromptPost(t *testing.T, db Store) {
+	ctx := context.Background()
+	if err := db.RecordPromptPost(ctx, bot.PromptPost{Community: community, Channel: "C1", Message: "1700.1", Text: "Why?", At: at(0, 9)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		community, channel, message string
+		want                        bool
+	}{
+		{community, "C1", "1700.1", true},
+		{community, "C2", "1700.1", false},
+		{community, "C1", "1700.2", false},
+		{community, "C1", "", false},
+		{"slack:T2", "C1", "1700.1", false},
+		{community, "C9", "1700.1", false}, // a channel Hearth has never seen
+	} {
+		if got, err := db.IsPromptPost(ctx, tt.community, tt.channel, tt.message); err != nil || got != tt.want {
+			t.Errorf("IsPromptPost(%s, %s, %q) = %v, %v; want %v", tt.community, tt.channel, tt.message, got, err, tt.want)
+		}
 	}
 }

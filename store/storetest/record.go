@@ -72,6 +72,7 @@ func testRecordRejectsInvalidEvents(t *testing.T, db Store) {
 		{"no member", func(e *bot.Event) { e.Member = "" }},
 		{"no key", func(e *bot.Event) { e.Key = "" }},
 		{"no time", func(e *bot.Event) { e.At = time.Time{} }},
+		{"a reply without its parent", func(e *bot.Event) { e.Kind, e.Parent = bot.KindReply, "" }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			bad := good
@@ -84,6 +85,11 @@ func testRecordRejectsInvalidEvents(t *testing.T, db Store) {
 	// A rejected call records nothing, not even its good events.
 	if n := record(t, db, good); n != 1 {
 		t.Errorf("the good event was recorded by a rejected call")
+	}
+	// A retraction names what to undo by its key alone (bot.Event.Validate,
+	// the one definition): platforms do not always say who deleted what.
+	if n, err := db.Record(context.Background(), bot.Event{Kind: bot.KindMessage, Community: community, Key: good.Key, Retract: true}); err != nil || n != 1 {
+		t.Errorf("a retraction by key alone = %d, %v; want it applied", n, err)
 	}
 }
 
