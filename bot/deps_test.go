@@ -8,21 +8,41 @@ import (
 
 const module = "github.com/hearth-community/hearth"
 
-// TestDependencyRules keeps the house's one rule: bot imports only the
-// standard library; adapters, store and schedules import bot and never each
-// other; only cmd wires them together.
+// TestDependencyRules keeps the house's rules: everything under bot/ imports
+// only the standard library and bot/..., and features never import each
+// other; adapters, store and schedules import bot and never each other; only
+// cmd wires them together.
 func TestDependencyRules(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", module+"/bot").CombinedOutput()
+	// Everything under bot/ imports only the standard library and bot/...;
+	// a feature imports the kernel and nothing of another feature: they
+	// link through interfaces the kernel declares.
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", module+"/bot/...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, out)
 	}
-	for _, p := range strings.Fields(string(out)) {
-		if p != module+"/bot" {
-			t.Errorf("bot depends on %s; the core imports only the standard library", p)
+	features := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imports, _ := strings.Cut(line, ":")
+		feature := !assembly[pkg]
+		if feature {
+			features++
 		}
+		for _, imp := range strings.Fields(imports) {
+			switch {
+			case !strings.Contains(strings.SplitN(imp, "/", 2)[0], "."):
+				// the standard library
+			case !strings.HasPrefix(imp, module+"/bot"):
+				t.Errorf("%s imports %s; everything under bot/ imports only the standard library", pkg, imp)
+			case feature && imp != module+"/bot":
+				t.Errorf("%s imports %s; a feature imports only the kernel (link through an interface in bot)", pkg, imp)
+			}
+		}
+	}
+	if features < 8 {
+		t.Errorf("found %d feature packages under bot/; the rule is checked on none", features)
 	}
 
 	out, err = exec.Command("go", "list", "-f", "{{.ImportPath}}:{{join .Imports \" \"}}", module+"/...").CombinedOutput()
@@ -45,6 +65,13 @@ func TestDependencyRules(t *testing.T) {
 			}
 		}
 	}
+}
+
+// assembly are the packages under bot/ that are not features: the kernel,
+// the list of features, the in-memory store, the simulator and test helpers.
+var assembly = map[string]bool{
+	module + "/bot": true, module + "/bot/features": true, module + "/bot/memstore": true,
+	module + "/bot/simulate": true, module + "/bot/bottest": true,
 }
 
 // room names the part of the house a package lives in: bot, store,
