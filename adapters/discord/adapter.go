@@ -70,8 +70,13 @@ type Config struct {
 	// Commands is the /hearth command table to register (bot.Bot.Commands).
 	Commands []bot.CommandSpec
 	// Clock dates what Discord does not (reactions, leaves, deletions,
-	// directory reads). Default: the wall clock.
+	// directory reads) and paces the outbound queue. Default: the wall clock.
 	Clock bot.Clock
+	// Sleep waits d or until ctx is done; the outbound queue's pacing waits
+	// through it. Tests inject one that advances a manual Clock instead of
+	// sleeping. Default: a timer. (Retries after a 429 wait in real time:
+	// discordgo holds the route's bucket until Discord's reset.)
+	Sleep func(ctx context.Context, d time.Duration) error
 	Log   *slog.Logger
 	// HTTPClient's transport carries the REST calls (default: a clone of
 	// http.DefaultTransport). Its Timeout applies to each call.
@@ -172,6 +177,9 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = bot.ClockFunc(time.Now)
 	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepTimer
+	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
@@ -201,7 +209,7 @@ func New(cfg Config) (*Adapter, error) {
 		queue:        newEventQueue(),
 		state:        newState(),
 		ids:          newIDStore(20000),
-		out:          newOutbox(cfg.PostInterval, cfg.ChannelInterval),
+		out:          newOutbox(cfg.Clock, cfg.Sleep, cfg.PostInterval, cfg.ChannelInterval),
 		seen:         newBoundedSet(10000),
 		disconnected: make(chan struct{}, 1),
 		base:         context.Background(),

@@ -249,13 +249,23 @@ func newNonce() string {
 }
 
 // outbox paces posts: at most one every global interval overall, and one
-// every channel interval per channel, in order within a channel.
+// every channel interval per channel, in order within a channel. It reads
+// the time from the adapter's clock and waits with sleep.
 type outbox struct {
+	clock bot.Clock
+	sleep func(ctx context.Context, d time.Duration) error
+
 	mu         sync.Mutex
 	global     time.Duration
 	perChannel time.Duration
 	nextGlobal time.Time
-	slots      map[string]*slot
+	// reached is the latest instant a finished wait was for. The queue's
+	// time never runs behind it: a simulated clock that stands still while
+	// real sleeps pass (hearth run in the end-to-end tests) would otherwise
+	// push each reservation one interval further than the last, and the
+	// waits would grow with every post.
+	reached time.Time
+	slots   map[string]*slot
 }
 
 type slot struct {
@@ -264,8 +274,18 @@ type slot struct {
 	waiters int
 }
 
-func newOutbox(global, perChannel time.Duration) *outbox {
-	return &outbox{global: max(global, 0), perChannel: max(perChannel, 0), slots: map[string]*slot{}}
+func newOutbox(clock bot.Clock, sleep func(context.Context, time.Duration) error, global, perChannel time.Duration) *outbox {
+	return &outbox{clock: clock, sleep: sleep, global: max(global, 0), perChannel: max(perChannel, 0), slots: map[string]*slot{}}
+}
+
+// nowLocked is the queue's time: the clock's, or the instant the latest
+// wait reached if the clock is behind it. o.mu is held.
+func (o *outbox) nowLocked() time.Time {
+	now := o.clock.Now()
+	if o.reached.After(now) {
+		return o.reached
+	}
+	return now
 }
 
 // acquire waits for the channel's turn and the pace; release lets the next
@@ -273,7 +293,7 @@ func newOutbox(global, perChannel time.Duration) *outbox {
 func (o *outbox) acquire(ctx context.Context, channelID string) (release func(), err error) {
 	o.mu.Lock()
 	if len(o.slots) > 1024 { // forget idle channels (one per DM, say)
-		now := time.Now()
+		now := o.nowLocked()
 		for id, sl := range o.slots {
 			if sl.waiters == 0 && now.After(sl.next) {
 				delete(o.slots, id)
@@ -290,7 +310,7 @@ func (o *outbox) acquire(ctx context.Context, channelID string) (release func(),
 	done := func() {
 		o.mu.Lock()
 		s.waiters--
-		if s.waiters == 0 && time.Now().After(s.next) {
+		if s.waiters == 0 && o.nowLocked().After(s.next) {
 			delete(o.slots, channelID)
 		}
 		o.mu.Unlock()
@@ -306,7 +326,7 @@ func (o *outbox) acquire(ctx context.Context, channelID string) (release func(),
 		done()
 	}
 	o.mu.Lock()
-	now := time.Now()
+	now := o.nowLocked()
 	at := now
 	if o.nextGlobal.After(at) {
 		at = o.nextGlobal
@@ -318,14 +338,30 @@ func (o *outbox) acquire(ctx context.Context, channelID string) (release func(),
 	s.next = at.Add(o.perChannel)
 	o.mu.Unlock()
 	if wait := at.Sub(now); wait > 0 {
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if err := o.sleep(ctx, wait); err != nil {
 			release()
-			return nil, ctx.Err()
-		case <-t.C:
+			return nil, err
 		}
+		o.mu.Lock()
+		if at.After(o.reached) {
+			o.reached = at
+		}
+		o.mu.Unlock()
 	}
 	return release, nil
+}
+
+// sleepTimer waits d or until ctx is done.
+func sleepTimer(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,5 +188,93 @@ func TestInviteURL(t *testing.T) {
 	want := "https://discord.com/oauth2/authorize?client_id=123&scope=bot+applications.commands&permissions=17867064052736"
 	if got := discord.InviteURL("123"); got != want {
 		t.Errorf("InviteURL = %s", got)
+	}
+}
+
+// clockSleeper replaces the outbound queue's waits: it records each one
+// and, when advance is set, moves the manual clock by it instead of sleeping.
+type clockSleeper struct {
+	clock   *bot.ManualClock
+	advance bool
+	mu      sync.Mutex
+	waits   []time.Duration
+}
+
+func (s *clockSleeper) sleep(ctx context.Context, d time.Duration) error {
+	s.mu.Lock()
+	s.waits = append(s.waits, d)
+	s.mu.Unlock()
+	if s.advance {
+		s.clock.Advance(d)
+	}
+	return ctx.Err()
+}
+
+func (s *clockSleeper) snapshot() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.waits...)
+}
+
+// pacedHarness runs an adapter whose queue posts once a second anywhere and
+// once every 10 seconds per channel, waiting through sl.
+func pacedHarness(t *testing.T, advance bool) (*harness, *clockSleeper) {
+	sl := &clockSleeper{advance: advance}
+	h := start(t, setup{config: func(c *discord.Config) {
+		sl.clock = c.Clock.(*bot.ManualClock)
+		c.Sleep = sl.sleep
+		c.PostInterval, c.ChannelInterval = time.Second, 10*time.Second
+	}})
+	return h, sl
+}
+
+// The outbound queue's pace is measured on the adapter's clock, not the
+// wall clock: time the clock has moved counts towards the next post's turn.
+func TestPacingFollowsTheInjectedClock(t *testing.T) {
+	t.Parallel()
+	h, sl := pacedHarness(t, true)
+	ctx := context.Background()
+	post := func(channel, text string) {
+		t.Helper()
+		_, err := h.a.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: community, Channel: channel}, bot.Post{Text: text})
+		check(t, err)
+	}
+	post(generalID, "first")         // goes at once
+	post(generalID, "second")        // 10s after the first, by the clock
+	h.clock.Advance(4 * time.Second) // 4 of the next 10s pass on the clock
+	post(generalID, "third")         // so 6s more
+	post(threadID, "elsewhere")      // another channel: only the global second
+	h.clock.Advance(time.Hour)       // long after everything
+	post(generalID, "an hour later") // goes at once
+	want := []time.Duration{10 * time.Second, 6 * time.Second, time.Second}
+	if got := sl.snapshot(); !slices.Equal(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+	var texts []string
+	for _, m := range h.fake.Messages(generalID) {
+		texts = append(texts, m.Content)
+	}
+	if want := []string{"first", "second", "third", "an hour later"}; !slices.Equal(texts, want) {
+		t.Errorf("#general got %q, want %q", texts, want)
+	}
+}
+
+// A simulated clock that does not move while the queue sleeps (hearth run
+// on the end-to-end tests' clock, with real sleeps): each post waits one
+// interval after the one before, not one more interval than it did.
+func TestPacingWithAStoppedClock(t *testing.T) {
+	t.Parallel()
+	h, sl := pacedHarness(t, false)
+	for i := range 4 {
+		_, err := h.a.Post(context.Background(), bot.Destination{Kind: bot.ToChannel, Community: community, Channel: generalID},
+			bot.Post{Text: fmt.Sprint("post ", i)})
+		check(t, err)
+	}
+	want := []time.Duration{10 * time.Second, 10 * time.Second, 10 * time.Second}
+	if got := sl.snapshot(); !slices.Equal(got, want) {
+		t.Errorf("waits %v, want %v", got, want)
+	}
+	if n := len(h.fake.Messages(generalID)); n != 4 {
+		t.Errorf("%d posts delivered, want 4", n)
 	}
 }

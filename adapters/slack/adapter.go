@@ -118,9 +118,10 @@ type Adapter struct {
 	workCtx context.Context
 	work    sync.WaitGroup
 
-	dir    *directory
-	events chan inbound
-	out    *outbox
+	dir     *directory
+	lookups *lookups // of unseen authors, owned by the event loop
+	events  chan inbound
+	out     *outbox
 }
 
 var (
@@ -189,6 +190,7 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	a.api = slack.New(cfg.BotToken, slack.OptionAPIURL(a.apiURL), slack.OptionHTTPClient(a.httpc))
 	a.dir = newDirectory()
+	a.lookups = newLookups(func(ctx context.Context, id string) { a.askUser(ctx, id) })
 	// Pacing measures time with the clock it sleeps on: the real one unless a
 	// test injects both. With a simulated clock and real sleeps, two posts due
 	// in one channel at one simulated instant would wait forever.

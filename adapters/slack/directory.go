@@ -76,22 +76,35 @@ func (a *Adapter) remember(u slack.User) bot.Member {
 	return m
 }
 
+// cachedUser returns what Hearth knows of a user without asking Slack, and
+// whether Slack is worth asking: not about a known user, nor about one
+// whose users.info failed less than missTTL ago.
+func (a *Adapter) cachedUser(id string) (m bot.Member, known, ask bool) {
+	a.dir.mu.Lock()
+	defer a.dir.mu.Unlock()
+	if m, ok := a.dir.users[id]; ok {
+		return m, true, false
+	}
+	missed, wasMissed := a.dir.userMiss[id]
+	return bot.Member{ID: id}, false, !wasMissed || !a.clock.Now().Before(missed.Add(missTTL))
+}
+
 // lookupUser returns what Hearth knows of a user, asking users.info for
 // anyone unseen (and telling the core about them).
 func (a *Adapter) lookupUser(ctx context.Context, id string) (bot.Member, bool) {
 	if id == "" {
 		return bot.Member{}, false
 	}
-	a.dir.mu.Lock()
-	m, ok := a.dir.users[id]
-	missed, wasMissed := a.dir.userMiss[id]
-	a.dir.mu.Unlock()
-	if ok {
-		return m, true
+	m, known, ask := a.cachedUser(id)
+	if known || !ask {
+		return m, known
 	}
-	if wasMissed && a.clock.Now().Before(missed.Add(missTTL)) {
-		return bot.Member{ID: id}, false
-	}
+	return a.askUser(ctx, id)
+}
+
+// askUser asks users.info about id, caches the answer and tells the core
+// about the member.
+func (a *Adapter) askUser(ctx context.Context, id string) (bot.Member, bool) {
 	u, err := a.api.GetUserInfoContext(ctx, id, slack.GetUserInfoOptionIncludeLocale(false))
 	if err != nil {
 		a.dir.mu.Lock()
@@ -100,12 +113,78 @@ func (a *Adapter) lookupUser(ctx context.Context, id string) (bot.Member, bool) 
 		a.log.Warn("users.info failed", "member", id, "err", describe(err))
 		return bot.Member{ID: id}, false
 	}
-	m = a.remember(*u)
+	m := a.remember(*u)
 	if u.ID != slackbotID {
 		a.saveMembers(ctx, a.clock.Now(), m)
 	}
 	return m, true
 }
+
+// maxLookups bounds the users.info calls in flight for unseen authors.
+const maxLookups = 4
+
+// lookups asks Slack about the unseen authors of events off the event loop,
+// at most maxLookups at a time and each id once while it is pending, so a
+// slow users.info holds up no event. The event loop owns it: add starts
+// workers with the loop's context, and the loop waits for them before it
+// returns. A worker exits when the queue is empty or the context is done.
+type lookups struct {
+	ask func(ctx context.Context, id string)
+
+	mu      sync.Mutex
+	queue   []string
+	pending map[string]bool // queued or being asked about
+	workers int
+	wg      sync.WaitGroup
+}
+
+func newLookups(ask func(ctx context.Context, id string)) *lookups {
+	return &lookups{ask: ask, pending: map[string]bool{}}
+}
+
+// add queues id unless it is pending already, and starts a worker if fewer
+// than maxLookups run. Only the owner calls it.
+func (l *lookups) add(ctx context.Context, id string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if id == "" || l.pending[id] {
+		return
+	}
+	l.pending[id] = true
+	l.queue = append(l.queue, id)
+	if l.workers >= maxLookups {
+		return
+	}
+	l.workers++
+	l.wg.Add(1)
+	go l.work(ctx)
+}
+
+func (l *lookups) work(ctx context.Context) {
+	defer l.wg.Done()
+	for {
+		l.mu.Lock()
+		if len(l.queue) == 0 || ctx.Err() != nil {
+			for _, id := range l.queue {
+				delete(l.pending, id) // stopping: the next start's sync reads everyone
+			}
+			l.queue = nil
+			l.workers--
+			l.mu.Unlock()
+			return
+		}
+		id := l.queue[0]
+		l.queue = l.queue[1:]
+		l.mu.Unlock()
+		l.ask(ctx, id)
+		l.mu.Lock()
+		delete(l.pending, id)
+		l.mu.Unlock()
+	}
+}
+
+// wait returns when every worker has exited. Only the owner calls it.
+func (l *lookups) wait() { l.wg.Wait() }
 
 // saveMembers tells the core about changed members (a partial directory).
 func (a *Adapter) saveMembers(ctx context.Context, at time.Time, ms ...bot.Member) {

@@ -67,8 +67,10 @@ func (a *Adapter) enqueue(in inbound) error {
 
 // eventLoop turns queued events into participation, one at a time so that
 // a message and its deletion are seen in order. On stop it drains what was
-// already acknowledged.
+// already acknowledged, then waits for the lookups of unseen authors it
+// started.
 func (a *Adapter) eventLoop(ctx context.Context, stop <-chan struct{}) {
+	defer a.lookups.wait()
 	for {
 		select {
 		case in := <-a.events:
@@ -322,9 +324,16 @@ func (a *Adapter) emit(ctx context.Context, e bot.Event, botID string) {
 		return
 	}
 	if !e.IsBot {
-		if m, ok := a.lookupUser(ctx, e.Member); ok {
+		// An unseen author is not waited for: the event is recorded now,
+		// under their id and in the order it came, while Slack is asked
+		// about them off the loop. The member (name, bot flag, admin)
+		// reaches the core through HandleDirectory; should they be a bot,
+		// the store takes their activity out of the counts then.
+		if m, known, ask := a.cachedUser(e.Member); known {
 			e.MemberName = m.Name
 			e.IsBot = m.IsBot
+		} else if ask {
+			a.lookups.add(ctx, e.Member)
 		}
 		if !e.DM {
 			e.ChannelName = a.channelName(ctx, e.Channel)

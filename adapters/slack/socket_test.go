@@ -237,15 +237,112 @@ func TestUnseenMemberIsLookedUpOnce(t *testing.T) {
 	f.PushEvent(fakeslack.Message(general.ID, carol.ID, ts(2)))
 	h.rec.waitEvent(messageKey(general.ID, ts(2)))
 	e := h.rec.waitEvent(messageKey(general.ID, ts(1)))
-	if e.MemberName != "Carol Shaw" {
-		t.Errorf("event member name = %q", e.MemberName)
+	if e.Member != carol.ID || e.IsBot {
+		t.Errorf("event = %+v", e)
 	}
+	// Her name and flags come in the directory the lookup gives the core.
 	d := h.rec.waitDirs(func(d bot.Directory) bool { return !d.Complete && len(d.Members) == 1 && d.Members[0].ID == carol.ID })
-	if m := d.Members[0]; !m.Admin || m.TZ != "America/Chicago" {
+	if m := d.Members[0]; m.Name != "Carol Shaw" || !m.Admin || m.TZ != "America/Chicago" {
 		t.Errorf("looked-up member = %+v", m)
 	}
 	if n := len(f.Calls("users.info")); n != 1 {
 		t.Errorf("users.info called %d times, want 1", n)
+	}
+	// Known now: her next event carries her name, with no second lookup.
+	f.PushEvent(fakeslack.Message(general.ID, carol.ID, ts(3)))
+	if e := h.rec.waitEvent(messageKey(general.ID, ts(3))); e.MemberName != "Carol Shaw" {
+		t.Errorf("event member name = %q", e.MemberName)
+	}
+	if n := len(f.Calls("users.info")); n != 1 {
+		t.Errorf("users.info called %d times, want 1", n)
+	}
+}
+
+// A slow users.info for an unseen author holds up no event: those behind
+// it, from known members and from the same author, are recorded in the
+// order they came while the lookup waits, and the member reaches the core
+// once Slack answers. Nothing is lost, nothing is recorded twice.
+func TestSlowLookupHoldsUpNoEvent(t *testing.T) {
+	h := start(t, setup{})
+	f := h.fake
+	carol := fakeslack.User{ID: "U0CAROL", Name: "carol", RealName: "Carol Shaw", IsOwner: true}
+	f.AddUser(carol) // joined while Hearth was down: not in the start-up sync
+	release := f.Hold("users.info")
+	defer release() // before the harness stops, should the test fail
+
+	f.PushEvent(fakeslack.Message(general.ID, carol.ID, ts(1)))
+	f.WaitHeld("users.info", 1) // Slack is asked about carol, and does not answer
+	f.PushEvent(fakeslack.Message(general.ID, alice.ID, ts(2)))
+	f.PushEvent(fakeslack.Reply(general.ID, bob.ID, ts(3), ts(1)))
+	f.PushEvent(fakeslack.ReactionAdded(carol.ID, "tada", general.ID, ts(2), ts(4)))
+	f.PushEvent(fakeslack.Message(design.ID, ada.ID, ts(5)))
+	want := []string{
+		messageKey(general.ID, ts(1)),
+		messageKey(general.ID, ts(2)),
+		messageKey(general.ID, ts(3)),
+		"react:" + general.ID + ":" + ts(2) + ":" + carol.ID + ":tada",
+		messageKey(design.ID, ts(5)),
+	}
+	evs := h.rec.waitEvents(len(want)) // with users.info still unanswered
+	if len(evs) != len(want) {
+		t.Fatalf("%d events, want %d: %+v", len(evs), len(want), evs)
+	}
+	for i, e := range evs {
+		if e.Key != want[i] {
+			t.Errorf("event %d = %s, want %s", i, e.Key, want[i])
+		}
+	}
+	if evs[0].Member != carol.ID || evs[0].MemberName != "" || evs[1].MemberName != "alice" || evs[4].MemberName != "Ada" {
+		t.Errorf("members: %+v", evs)
+	}
+	if n := len(f.Calls("users.info")); n != 0 {
+		t.Errorf("%d users.info calls answered while held", n)
+	}
+
+	release()
+	d := h.rec.waitDirs(func(d bot.Directory) bool { return len(d.Members) == 1 && d.Members[0].ID == carol.ID })
+	if m := d.Members[0]; m.Name != "Carol Shaw" || !m.Admin || d.Complete {
+		t.Errorf("carol's directory = %+v", d)
+	}
+	if n := len(f.Calls("users.info")); n != 1 {
+		t.Errorf("users.info called %d times, want 1: carol was pending", n)
+	}
+	f.PushEvent(fakeslack.Message(general.ID, carol.ID, ts(6)))
+	if e := h.rec.waitEvent(messageKey(general.ID, ts(6))); e.MemberName != "Carol Shaw" {
+		t.Errorf("carol's event after the lookup = %+v", e)
+	}
+	seen := map[string]int{}
+	for _, e := range h.rec.eventsSnapshot() {
+		seen[e.Key]++
+	}
+	if len(seen) != len(want)+1 {
+		t.Errorf("events %v, want %d", seen, len(want)+1)
+	}
+	for k, n := range seen {
+		if n != 1 {
+			t.Errorf("%s recorded %d times", k, n)
+		}
+	}
+}
+
+// A lookup under way when the adapter stops is finished, not dropped: the
+// event loop that started it waits for it before Run returns.
+func TestStopFinishesAPendingLookup(t *testing.T) {
+	h := start(t, setup{})
+	f := h.fake
+	carol := fakeslack.User{ID: "U0CAROL", Name: "carol", RealName: "Carol Shaw"}
+	f.AddUser(carol)
+	release := f.Hold("users.info")
+	defer release()
+	f.PushEvent(fakeslack.Message(general.ID, carol.ID, ts(1)))
+	f.WaitHeld("users.info", 1)
+	h.rec.waitEvent(messageKey(general.ID, ts(1)))
+
+	h.cancel() // Run stops; the harness checks that it returns
+	release()
+	d := h.rec.waitDirs(func(d bot.Directory) bool { return len(d.Members) == 1 && d.Members[0].ID == carol.ID })
+	if d.Members[0].Name != "Carol Shaw" {
+		t.Errorf("carol's directory = %+v", d)
 	}
 }
 

@@ -105,3 +105,40 @@ func TestBlocksAreChecked(t *testing.T) {
 		}
 	}
 }
+
+// A held method answers only once released, and is recorded then.
+func TestHoldAndRelease(t *testing.T) {
+	f := fakeslack.New(t, fakeslack.Options{})
+	f.AddUser(fakeslack.User{ID: "U1", Name: "one"})
+	api := slack.New(fakeslack.DefaultBotToken, slack.OptionAPIURL(f.URL()))
+	release := f.Hold("users.info")
+	defer release()
+	answered := make(chan error, 1)
+	go func() {
+		_, err := api.GetUserInfoContext(context.Background(), "U1")
+		answered <- err
+	}()
+	f.WaitHeld("users.info", 1)
+	if _, err := api.AuthTestContext(context.Background()); err != nil { // other methods go on
+		t.Fatal(err)
+	}
+	select {
+	case err := <-answered:
+		t.Fatalf("a held call was answered: %v", err)
+	default:
+	}
+	if n := len(f.Calls("users.info")); n != 0 {
+		t.Errorf("%d held calls recorded", n)
+	}
+	release()
+	if err := <-answered; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := api.GetUserInfoContext(context.Background(), "U1"); err != nil { // no longer held
+		t.Fatal(err)
+	}
+	if n := len(f.Calls("users.info")); n != 2 {
+		t.Errorf("%d users.info calls recorded, want 2", n)
+	}
+	release() // again: nothing happens
+}

@@ -5,7 +5,8 @@
 // client is what talks to it.
 //
 // Every Web API call is recorded for assertions; faults (429 with
-// Retry-After, Slack error codes) can be injected per method; helpers push
+// Retry-After, Slack error codes) can be injected per method, and calls to a
+// method can be held until the test releases them; helpers push
 // Events API events, slash commands and interactive payloads through Socket
 // Mode, or build signed HTTP requests for HTTP mode.
 //
@@ -200,6 +201,8 @@ type Server struct {
 	seq       int
 	tickets   map[string]bool
 	sock      socketState
+	holds     map[string]chan struct{} // method → closed on release
+	held      map[string]int           // method → calls that were held
 	closed    bool
 }
 
@@ -239,6 +242,8 @@ func New(tb testing.TB, opts Options) *Server {
 		uploads:  map[string]*upload{},
 		tickets:  map[string]bool{},
 		sock:     newSocketState(),
+		holds:    map[string]chan struct{}{},
+		held:     map[string]int{},
 	}
 	// Every workspace has Slackbot, and the app's own bot user.
 	s.users = append(s.users,
@@ -282,6 +287,10 @@ func (s *Server) Close() {
 	}
 	s.closed = true
 	conns := append([]*wsConn(nil), s.sock.conns...)
+	for method, release := range s.holds {
+		close(release) // held calls must end for the server to close
+		delete(s.holds, method)
+	}
 	s.mu.Unlock()
 	for _, c := range conns {
 		c.close()
@@ -331,6 +340,52 @@ func (s *Server) Fail(method, code string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults[method] = append(s.faults[method], fault{status: http.StatusOK, code: code})
+}
+
+// Hold makes calls to method wait, before they are answered or recorded,
+// until release is called (or the client gives up): a slow Slack, without
+// sleeping. Calls after release are answered at once. release may be called
+// more than once; Close calls it too.
+func (s *Server) Hold(method string) (release func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.holds[method]
+	if !ok {
+		ch = make(chan struct{})
+		s.holds[method] = ch
+	}
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.holds[method] == ch {
+			close(ch)
+			delete(s.holds, method)
+		}
+	}
+}
+
+// WaitHeld waits until n calls to method were held by Hold.
+func (s *Server) WaitHeld(method string, n int) {
+	s.tb.Helper()
+	s.waitFor(fmt.Sprintf("%d held calls to %s", n, method), func() bool { return s.held[method] >= n })
+}
+
+// hold waits while method is held.
+func (s *Server) hold(r *http.Request, method string) {
+	s.mu.Lock()
+	release, ok := s.holds[method]
+	if ok {
+		s.held[method]++
+		s.notifyLocked()
+	}
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+	select {
+	case <-release:
+	case <-r.Context().Done():
+	}
 }
 
 // Calls returns the recorded calls to method ("" for all).
@@ -592,6 +647,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		call.Token = strings.TrimPrefix(auth, "Bearer ")
 	}
 	call.Params.Del("token")
+	s.hold(r, method)
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
