@@ -137,7 +137,7 @@ func isClick(word string) bool {
 	return false
 }
 
-var errUnreadable = fmt.Errorf("can't read that line. Lines look like `alice: hello`, `bob reply: thanks`, `carol react: tada`, `dave joins`, `:advance 1d` (type :help)")
+var errUnreadable = noteError("I can't read that line. Lines look like `alice: hello`, `bob reply: thanks`, `carol react: tada`, `dave joins`, `:advance 1d` (type :help)")
 
 func validName(s string) bool {
 	if s == "" || len(s) > 64 {
@@ -173,7 +173,7 @@ func parseDuration(s string) (time.Duration, error) {
 			i++
 		}
 		if i == 0 || i == len(rest) || i > 6 {
-			return 0, fmt.Errorf("can't read %q; try `:advance 1d`, `:advance 3h`, `:advance 1d12h`", clipped(s))
+			return 0, notef("I can't read %q; try `:advance 1d`, `:advance 3h`, `:advance 1d12h`", clipped(s))
 		}
 		n, _ := strconv.Atoi(rest[:i])
 		var unit time.Duration
@@ -189,7 +189,7 @@ func parseDuration(s string) (time.Duration, error) {
 		case 's':
 			unit = time.Second
 		default:
-			return 0, fmt.Errorf("can't read %q; units are w, d, h, m, s", clipped(s))
+			return 0, notef("I can't read %q; units are w, d, h, m, s", clipped(s))
 		}
 		total += time.Duration(n) * unit
 		rest = rest[i+1:]
@@ -199,3 +199,11 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	return total, nil
 }
+
+// noteError is a line the shell cannot read, said to the person at the
+// terminal as a sentence of its own ("I can't read …"), never wrapped.
+type noteError string
+
+func (e noteError) Error() string { return string(e) }
+
+func notef(format string, args ...any) error { return noteError(fmt.Sprintf(format, args...)) }

@@ -188,7 +188,7 @@ func TestAdvanceAndNotes(t *testing.T) {
 		t.Errorf("clock = %s, want %s", clock.Now(), want)
 	}
 	for _, s := range []string{"now: 2026-11-02T09:00:00Z", "now: 2026-11-03T21:00:00Z", "? there is no message in this channel yet to reply to",
-		"? hearth is me", "? can't read \"soon\"", "? I don't know :dance", "? there is no message [9] to react to"} {
+		"? hearth is me", "? I can't read \"soon\"", "? I don't know :dance", "? there is no message [9] to react to"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}

@@ -8,7 +8,8 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Charter is Hearth's the community's charter and the welcome of newcomers.
+// Charter is the feature that keeps the community's charter and welcomes
+// newcomers.
 type Charter struct {
 	core  *bot.Bot
 	clock bot.Clock

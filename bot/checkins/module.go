@@ -10,7 +10,8 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Checkins is Hearth's check-in surveys: runs, answers, reminders and results.
+// Checkins is the feature that runs check-in surveys: runs, answers,
+// reminders and results.
 type Checkins struct {
 	core    *bot.Bot
 	charter bot.ChartDrawer

@@ -9,7 +9,8 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Intros is Hearth's member intros: opt-ins, rounds of pairs and their follow-up.
+// Intros is the feature that introduces members: opt-ins, rounds of pairs
+// and their follow-up.
 type Intros struct {
 	core  *bot.Bot
 	loc   *time.Location

@@ -8,7 +8,8 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Library is Hearth's the resource library and members' success stories.
+// Library is the feature that keeps the community's resources and members'
+// success stories.
 type Library struct {
 	core  *bot.Bot
 	loc   *time.Location

@@ -8,7 +8,8 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Meetings is Hearth's events: announcements, RSVPs, reminders, attendance and feedback.
+// Meetings is the feature that runs events: announcements, RSVPs,
+// reminders, attendance and feedback.
 type Meetings struct {
 	core  *bot.Bot
 	clock bot.Clock

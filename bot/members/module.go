@@ -9,7 +9,8 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Members is Hearth's quiet members, participation levels, nudges and members' own data.
+// Members is the feature that looks after members: who went quiet, levels,
+// nudges, and what members see and erase of their own data.
 type Members struct {
 	core       *bot.Bot
 	loc        *time.Location

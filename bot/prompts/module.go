@@ -8,7 +8,7 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Prompts is Hearth's discussion prompts and the prompt deck.
+// Prompts is the feature that posts discussion prompts and keeps the deck.
 type Prompts struct {
 	core  *bot.Bot
 	loc   *time.Location

@@ -8,7 +8,8 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// Reporting is Hearth's reports, the weekly digest and the impact report.
+// Reporting is the feature that builds reports, the weekly digest and the
+// impact report.
 type Reporting struct {
 	core       *bot.Bot
 	charter    bot.ChartDrawer
