@@ -434,3 +434,10 @@ func (b *Bot) QuietAfter() time.Duration { return b.quietAfter }
 
 // Charts draws charts; nil when none is configured.
 func (b *Bot) Charts() ChartDrawer { return b.charter }
+
+// Modules are the registered features, in the order they were registered.
+func (b *Bot) Modules() []Module {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return slices.Clone(b.modules)
+}

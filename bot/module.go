@@ -74,39 +74,39 @@ type Section struct {
 	Value any
 	// Order places the section among the others (smaller first).
 	Order int
-	// Text is the part as the document shows it (chat text for the digest,
-	// Markdown for the impact report); "" shows nothing.
-	Text string
+	// Title and Items are the part in the digest: a heading and its lines
+	// (the digest writes them for chat or as Markdown). No items: nothing.
+	Title string
+	Items []string
+	// Markdown renders the part in a document; charts maps the names of
+	// the Charts that were drawn to their image files. Nil: nothing.
+	Markdown func(charts map[string]string) string
+	// Charts are the trend charts the part can show.
+	Charts []SectionChart
 }
 
-// DigestSectioner is a module with a part in the weekly digest of
-// [from, to).
+// SectionChart is a trend chart a section can show beside it.
+type SectionChart struct {
+	Name, Title, Unit string
+	Points            []TrendPoint
+}
+
+// DigestSectioner is a module with a part in the weekly digest.
 type DigestSectioner interface {
-	DigestSection(ctx context.Context, q DigestQuery) (Section, error)
+	DigestSection(ctx context.Context, q DocumentQuery) (Section, error)
 }
 
-// DigestQuery is what a digest section covers and how it is shown.
-type DigestQuery struct {
-	Community string
-	From, To  time.Time
-	Location  *time.Location
-	// Markdown renders headings and lists for a document rather than chat.
-	Markdown bool
-}
-
-// ImpactSectioner is a module with parts in the impact report of [from, to).
+// ImpactSectioner is a module with parts in the impact report.
 type ImpactSectioner interface {
-	ImpactSections(ctx context.Context, q ImpactQuery) ([]Section, error)
+	ImpactSections(ctx context.Context, q DocumentQuery) ([]Section, error)
 }
 
-// ImpactQuery is what the impact report covers and how it is shown.
-type ImpactQuery struct {
+// DocumentQuery is what a document's section covers, [From, To), and the
+// zone its dates are written in.
+type DocumentQuery struct {
 	Community string
 	From, To  time.Time
 	Location  *time.Location
-	// Charts maps chart names ("participation", "checkin-SURVEY") to the
-	// image files written beside the report; a chart not in it is left out.
-	Charts map[string]string
 }
 
 // MemberForgetter is a module that keeps about members what the store's

@@ -15,19 +15,19 @@ type Digest struct {
 	Report    bot.Report      `json:"report"`
 	Newcomers []bot.Newcomer  `json:"newcomers_not_posted"`
 	Weeks     []bot.WeekPoint `json:"weeks"`
-	// Checkins are the check-ins that closed in the week or are still
-	// open, newest first (when the source keeps check-ins).
-	Checkins []CheckinDigest `json:"checkins"`
-	// Resources are the resources shared in the week, newest first.
-	Resources []bot.Resource `json:"resources"`
+	// Sections are the features' parts, in order; each is a key of the
+	// JSON ("checkins", "resources").
+	Sections []bot.Section `json:"-"`
 }
 
-// CheckinDigest is one check-in run in the digest.
-type CheckinDigest struct {
-	Title    string             `json:"title"`
-	Results  bot.SurveyResults  `json:"results"`
-	Previous *bot.SurveyResults `json:"previous,omitempty"`
+// MarshalJSON writes the digest's own fields, then each section's.
+func (d Digest) MarshalJSON() ([]byte, error) {
+	type own Digest
+	return withSections(own(d), d.Sections)
 }
+
+// Section returns the part under key, if there is one.
+func (d Digest) Section(key string) (bot.Section, bool) { return findSection(d.Sections, key) }
 
 // Digest windows.
 const (
@@ -37,20 +37,15 @@ const (
 	NewcomerGrace   = 7 * 24 * time.Hour  // …and joined at least this long ago
 )
 
-// BuildDigest computes the digest for the week ending at. Its report is
-// exactly BuildReport for [at-7d, at), so the digest and `hearth report`
+// BuildDigest computes the digest for the week ending at, with the parts of
+// the modules that have one. Its report is exactly BuildReport for
+// [at-7d, at) with the modules' parts, so the digest and `hearth report`
 // agree on every number.
-// DigestSource is what the digest reads.
-type DigestSource interface {
-	bot.ReportSource
-	bot.CheckinReader
-	Resources(ctx context.Context, community string, q bot.ResourceQuery) ([]bot.Resource, error)
-}
-
-// BuildDigest computes the digest for the week ending at; fillers add the
-// features' parts to its report.
-func BuildDigest(ctx context.Context, src DigestSource, community string, at time.Time, quietAfter time.Duration, fillers ...bot.ReportFiller) (Digest, error) {
-	rep, err := bot.BuildReport(ctx, src, bot.ReportQuery{Community: community, From: at.Add(-DigestPeriod), To: at, QuietAfter: quietAfter}, fillers...)
+func BuildDigest(ctx context.Context, src bot.ReportSource, community string, at time.Time, quietAfter time.Duration, loc *time.Location, mods ...bot.Module) (Digest, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	rep, err := bot.BuildReport(ctx, src, bot.ReportQuery{Community: community, From: at.Add(-DigestPeriod), To: at, QuietAfter: quietAfter}, fillers(mods)...)
 	if err != nil {
 		return Digest{}, err
 	}
@@ -74,25 +69,17 @@ func BuildDigest(ctx context.Context, src DigestSource, community string, at tim
 		}
 		d.Weeks = append(d.Weeks, bot.WeekPoint{Start: from, ActiveMembers: w.Members.Active, Posts: w.Activity.Messages + w.Activity.Replies})
 	}
-	if d.Resources, err = src.Resources(ctx, community, bot.ResourceQuery{Since: at.Add(-DigestPeriod), Until: at}); err != nil {
-		return Digest{}, fmt.Errorf("digest resources: %w", err)
-	}
-	d.Checkins = []CheckinDigest{}
-	runs, err := src.CheckinRuns(ctx, community, bot.RunQuery{Limit: 50})
-	if err != nil {
-		return Digest{}, fmt.Errorf("digest check-ins: %w", err)
-	}
-	for _, r := range runs {
-		if !r.ClosedAt.IsZero() && (r.ClosedAt.Before(at.Add(-DigestPeriod)) || !r.ClosedAt.Before(at)) || r.OpenedAt.After(at) {
-			continue
+	q := bot.DocumentQuery{Community: community, From: at.Add(-DigestPeriod), To: at, Location: loc}
+	for _, m := range mods {
+		if ds, ok := m.(bot.DigestSectioner); ok {
+			sec, err := ds.DigestSection(ctx, q)
+			if err != nil {
+				return Digest{}, fmt.Errorf("digest: %s: %w", m.Name(), err)
+			}
+			d.Sections = append(d.Sections, sec)
 		}
-		res, prev, err := bot.RunResultsWithPrevious(ctx, src, r)
-		if err != nil {
-			return Digest{}, fmt.Errorf("digest check-in %d: %w", r.ID, err)
-		}
-		d.Checkins = append(d.Checkins, CheckinDigest{Title: bot.NameOr(r.Survey.Title, r.Survey.Name), Results: res, Previous: prev})
 	}
-
+	sortSections(d.Sections)
 	return d, nil
 }
 
@@ -196,23 +183,13 @@ func FormatDigest(d Digest, v DigestView) string {
 			item(fmt.Sprintf("and %d more", len(r.Unanswered)-10))
 		}
 	}
-	if len(d.Checkins) > 0 {
-		heading("Check-ins")
-		for _, c := range d.Checkins {
-			item(checkinDigestLine(c, loc))
+	for _, sec := range d.Sections {
+		if len(sec.Items) == 0 {
+			continue
 		}
-	}
-	if len(d.Resources) > 0 {
-		heading("New in the library")
-		for _, res := range d.Resources[:min(10, len(d.Resources))] {
-			line := res.URL
-			if res.Note != "" {
-				line += " — " + bot.Clip(res.Note, 80)
-			}
-			item(fmt.Sprintf("%s (%s)", line, bot.NameOr(res.MemberName, res.Member)))
-		}
-		if len(d.Resources) > 10 {
-			item(fmt.Sprintf("and %d more (`/hearth resources`)", len(d.Resources)-10))
+		heading(sec.Title)
+		for _, line := range sec.Items {
+			item(line)
 		}
 	}
 	if len(r.Events) > 0 {
@@ -229,30 +206,6 @@ func FormatDigest(d Digest, v DigestView) string {
 		}
 	}
 	return strings.TrimRight(sb.String(), "\n")
-}
-
-// checkinDigestLine sums up a run: who answered, and each scale's mean,
-// with the change against the survey's previous run.
-func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
-	r := c.Results
-	state := "closed " + r.ClosedAt.In(loc).Format("Jan 2")
-	if r.ClosedAt.IsZero() {
-		state = "open until " + r.ClosesAt.In(loc).Format("Jan 2 15:04")
-	}
-	line := fmt.Sprintf("%s #%d (%s): %d of %d answered (%.0f%%)", c.Title, r.Run, state, r.Respondents, r.Delivered, 100*r.ResponseRate)
-	if c.Previous != nil {
-		line += bot.PointsTrend(100*r.ResponseRate, 100*c.Previous.ResponseRate, "%")
-	}
-	for i, q := range r.Questions {
-		if q.Kind != bot.QuestionScale || q.Mean == nil {
-			continue
-		}
-		line += fmt.Sprintf(" · %s mean %.1f", bot.Clip(q.Prompt, 40), *q.Mean)
-		if c.Previous != nil && i < len(c.Previous.Questions) && c.Previous.Questions[i].ID == q.ID && c.Previous.Questions[i].Mean != nil {
-			line += bot.PointsTrend(*q.Mean, *c.Previous.Questions[i].Mean, "")
-		}
-	}
-	return line
 }
 
 // extraActivity is the line for the quieter kinds of activity, when any.

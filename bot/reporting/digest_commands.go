@@ -148,7 +148,7 @@ func (b *Reporting) postDigest(ctx context.Context, community string, at time.Ti
 // digestPost builds the digest as a post, with its chart when the community's
 // platform takes files and a Charter is configured.
 func (b *Reporting) digestPost(ctx context.Context, community string, at time.Time) (bot.Post, error) {
-	d, err := BuildDigest(ctx, b.store, community, at, b.quietAfter, b.core.ReportFillers()...)
+	d, err := BuildDigest(ctx, b.store, community, at, b.quietAfter, b.loc, b.core.Modules()...)
 	if err != nil {
 		return bot.Post{}, err
 	}

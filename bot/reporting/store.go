@@ -9,7 +9,7 @@ import (
 // Store is what reporting needs from storage.
 type Store interface {
 	ImpactSource
-	DigestSource
+
 	RemoveSchedule(ctx context.Context, community string, id int64) error
 	Schedules(ctx context.Context, community string) ([]bot.Schedule, error)
 	SetSetting(ctx context.Context, community string, key string, value string) error

@@ -38,11 +38,11 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	fillers, err := reportFillers(db, cfg)
+	core, err := offlineCore(db, cfg, e.now)
 	if err != nil {
 		return err
 	}
-	d, err := reporting.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter, fillers...)
+	d, err := reporting.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter, cfg.Location, core.Modules()...)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}

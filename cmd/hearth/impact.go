@@ -51,11 +51,11 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	fillers, err := reportFillers(db, cfg)
+	core, err := offlineCore(db, cfg, e.now)
 	if err != nil {
 		return err
 	}
-	im, err := reporting.BuildImpact(ctx, db, comm.ID, from, to, cfg.Location, cfg.QuietAfter, fillers...)
+	im, err := reporting.BuildImpact(ctx, db, comm.ID, from, to, cfg.Location, cfg.QuietAfter, core.Modules()...)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}
@@ -102,13 +102,12 @@ func writeImpactCharts(dir string, im reporting.Impact) (map[string]string, erro
 			return nil, err
 		}
 	}
-	for _, ck := range im.Checkins {
-		if len(ck.Trend) < 2 {
-			continue
-		}
-		png, err := c.TrendChart(ck.Title+": "+ck.Scale, "mean", ck.Trend)
-		if err := write("checkin-"+ck.Survey, "checkin-"+ck.Survey+".png", png, err); err != nil {
-			return nil, err
+	for _, s := range im.Sections {
+		for _, ch := range s.Charts {
+			png, err := c.TrendChart(ch.Title, ch.Unit, ch.Points)
+			if err := write(ch.Name, ch.Name+".png", png, err); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil

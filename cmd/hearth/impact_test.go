@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot/reporting"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 // TestImpactReport plays the check-in transcript plus shares and stories
@@ -69,11 +70,18 @@ dave: /hearth story A private one.
 	if err := run(context.Background(), []string{"impact", "--db", db, "--since", "2026-11-01", "--until", "2026-11-30", "--format", "json"}, e3); err != nil {
 		t.Fatal(err)
 	}
-	var im reporting.Impact
+	// The features' parts are keys of the report's JSON.
+	var im struct {
+		Community      string                   `json:"community"`
+		PrivateStories int                      `json:"private_stories"`
+		Stories        []library.ImpactStory    `json:"stories"`
+		Library        library.ImpactLibrary    `json:"library"`
+		Checkins       []checkins.ImpactCheckin `json:"checkins"`
+	}
 	if err := json.Unmarshal(js.Bytes(), &im); err != nil {
 		t.Fatal(err)
 	}
-	if im.PrivateStories != 1 || len(im.Stories) != 2 || im.Library.Shared != 2 || len(im.Checkins) != 1 || im.Checkins[0].Runs != 2 {
+	if im.Community == "" || im.PrivateStories != 1 || len(im.Stories) != 2 || im.Library.Shared != 2 || len(im.Checkins) != 1 || im.Checkins[0].Runs != 2 {
 		t.Errorf("json: %s", js)
 	}
 	for _, bad := range [][]string{{"impact", "--db", db}, {"impact", "--db", db, "--since", "Nov 1"}, {"impact", "--db", db, "--since", "2026-11-01", "--format", "pdf"}} {

@@ -59,11 +59,11 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 		}
 		q.Channel = ch.ID
 	}
-	fillers, err := reportFillers(db, cfg)
+	core, err := offlineCore(db, cfg, e.now)
 	if err != nil {
 		return err
 	}
-	rep, err := bot.BuildReport(ctx, db, q, fillers...)
+	rep, err := core.Report(ctx, q)
 	if err != nil {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}
@@ -178,15 +178,16 @@ func communityList(cs []bot.Community) string {
 	return strings.Join(ids, ", ")
 }
 
-// reportFillers are the features' parts of a report (events, intros), for
-// the offline tools: a core with every feature on db, no chat attached.
-func reportFillers(db *store.DB, cfg config) ([]bot.ReportFiller, error) {
-	core, err := bot.New(bot.Config{Store: db, Clock: bot.ClockFunc(time.Now), Location: cfg.Location, QuietAfter: cfg.QuietAfter})
+// offlineCore is the core the offline tools read through: every feature on
+// db, no chat attached, so reports, digests and impact reports have the
+// features' parts.
+func offlineCore(db *store.DB, cfg config, now func() time.Time) (*bot.Bot, error) {
+	core, err := bot.New(bot.Config{Store: db, Clock: bot.ClockFunc(now), Location: cfg.Location, QuietAfter: cfg.QuietAfter})
 	if err != nil {
 		return nil, err
 	}
 	if err := features.Register(core, db); err != nil {
 		return nil, err
 	}
-	return core.ReportFillers(), nil
+	return core, nil
 }

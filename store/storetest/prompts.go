@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/reporting"
@@ -288,7 +289,7 @@ func testReportPrompts(t *testing.T, db Store) {
 		t.Errorf("activity %+v, want %+v", rep.Activity, want)
 	}
 	// The digest shows them.
-	d, err := reporting.BuildDigest(ctx, db, community, at(7, 0), 0)
+	d, err := reporting.BuildDigest(ctx, db, community, at(7, 0), 0, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
