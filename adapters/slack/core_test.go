@@ -43,8 +43,8 @@ func (s *tinyStore) Record(_ context.Context, events ...bot.Event) (int, error) 
 	return n, nil
 }
 
-// PromptPosts: Hearth posted no prompts in these tests.
-func (s *tinyStore) PromptPosts(context.Context, string) ([]bot.PromptPost, error) { return nil, nil }
+// IsPromptPost: Hearth posted no prompts in these tests.
+func (s *tinyStore) IsPromptPost(context.Context, string, string, string) (bool, error) { return false, nil }
 
 // Setting has no settings: no pilot, no digest channel.
 func (s *tinyStore) Setting(context.Context, string, string) (string, error) { return "", nil }
@@ -80,6 +80,11 @@ func (s *tinyStore) Member(_ context.Context, _, id string) (bot.Member, error) 
 		return m, nil
 	}
 	return bot.Member{}, bot.ErrNotFound
+}
+
+// Channel knows no channel: commands teach Hearth their names.
+func (s *tinyStore) Channel(context.Context, string, string) (bot.Channel, error) {
+	return bot.Channel{}, bot.ErrNotFound
 }
 
 func (s *tinyStore) IsFacilitator(context.Context, string, string) (bool, error) { return false, nil }
