@@ -120,8 +120,14 @@ type MemberForgetter interface {
 
 // CheckinAnswers are a member's answers to a check-in run, as just saved.
 type CheckinAnswers struct {
-	Run    CheckinRun
-	Member string
+	Community string
+	Run       int64
+	// Anonymous runs tie no answer to a member: a listener keeps nothing
+	// of them that names one.
+	Anonymous bool
+	// Questions are the ids of the survey's questions.
+	Questions []string
+	Member    string
 	// Answers are the answers just saved; Current those saved before, for
 	// the questions Answers leaves out.
 	Answers, Current map[string]string
@@ -146,10 +152,32 @@ type SurveyLaunch struct {
 	At          time.Time
 }
 
-// SurveyLauncher is the module that runs check-ins. A survey that does not
-// exist is an *Error with code ENotFound.
+// SurveyLauncher is the module that runs check-ins, as another feature
+// starts one and reads how it went. A survey or run that does not exist is
+// an *Error with code ENotFound.
 type SurveyLauncher interface {
 	LaunchSurvey(ctx context.Context, l SurveyLaunch) (run int64, sent, total int, err error)
+	RunSummary(ctx context.Context, community string, run int64) (RunSummary, error)
+}
+
+// RunSummary is how a check-in run went: how many it reached, how many
+// answered, and the mean of its first scale question (nil: none, or no
+// answer to it).
+type RunSummary struct {
+	Delivered, Respondents int
+	Mean                   *float64
+}
+
+// OpenCheckins is the module that knows which check-ins a member may still
+// answer (a nudge mentions one).
+type OpenCheckins interface {
+	OpenCheckinsFor(ctx context.Context, community, member string) ([]OpenCheckin, error)
+}
+
+// OpenCheckin is a check-in a member may still answer.
+type OpenCheckin struct {
+	Title    string
+	ClosesAt time.Time
 }
 
 // Find returns the first registered module that implements T: how a

@@ -44,7 +44,9 @@ func (s *tinyStore) Record(_ context.Context, events ...bot.Event) (int, error) 
 }
 
 // IsPromptPost: Hearth posted no prompts in these tests.
-func (s *tinyStore) IsPromptPost(context.Context, string, string, string) (bool, error) { return false, nil }
+func (s *tinyStore) IsPromptPost(context.Context, string, string, string) (bool, error) {
+	return false, nil
+}
 
 // Setting has no settings: no pilot, no digest channel.
 func (s *tinyStore) Setting(context.Context, string, string) (string, error) { return "", nil }

@@ -61,7 +61,8 @@ func (b *Checkins) save(ctx context.Context, an answering, member, memberName st
 	if err := b.store.SaveAnswers(ctx, an.run.ID, an.respondent, answers); err != nil {
 		return err
 	}
-	if err := b.core.CheckinAnswered(ctx, bot.CheckinAnswers{Run: an.run, Member: member, Answers: answers, Current: an.current, At: at}); err != nil {
+	if err := b.core.CheckinAnswered(ctx, bot.CheckinAnswers{Community: an.run.Community, Run: an.run.ID, Anonymous: an.run.Anonymous,
+		Questions: questionIDs(an.run.Survey), Member: member, Answers: answers, Current: an.current, At: at}); err != nil {
 		return err
 	}
 	return b.core.HandleEvent(ctx, bot.Event{Kind: bot.KindCheckinAnswer, Community: an.run.Community, Channel: an.run.Channel,

@@ -72,6 +72,7 @@ var (
 	_ bot.DMReader        = (*Checkins)(nil)
 	_ bot.MemberForgetter = (*Checkins)(nil)
 	_ bot.SurveyLauncher  = (*Checkins)(nil)
+	_ bot.OpenCheckins    = (*Checkins)(nil)
 )
 
 // ReadDM takes a DM as the answer to the written question Hearth asked.
@@ -87,4 +88,49 @@ func (b *Checkins) ForgetMember(ctx context.Context, community, member string) e
 // LaunchSurvey starts a run by DM to a list of members.
 func (b *Checkins) LaunchSurvey(ctx context.Context, l bot.SurveyLaunch) (int64, int, int, error) {
 	return b.launchSurvey(ctx, l)
+}
+
+// RunSummary says how a run went: reached, answered, and the mean of its
+// first scale question.
+func (b *Checkins) RunSummary(ctx context.Context, community string, id int64) (bot.RunSummary, error) {
+	r, err := b.store.CheckinRun(ctx, community, id)
+	if errors.Is(err, bot.ErrNotFound) {
+		return bot.RunSummary{}, bot.Errorf(bot.ENotFound, "There is no check-in #%d.", id)
+	} else if err != nil {
+		return bot.RunSummary{}, err
+	}
+	res, err := bot.RunResults(ctx, b.store, r)
+	if err != nil {
+		return bot.RunSummary{}, err
+	}
+	sum := bot.RunSummary{Delivered: res.Delivered, Respondents: res.Respondents}
+	for _, q := range res.Questions {
+		if q.Kind == bot.QuestionScale {
+			sum.Mean = q.Mean
+			break
+		}
+	}
+	return sum, nil
+}
+
+// OpenCheckinsFor lists the runs the member may still answer.
+func (b *Checkins) OpenCheckinsFor(ctx context.Context, community, member string) ([]bot.OpenCheckin, error) {
+	runs, err := b.store.OpenRunsFor(ctx, community, member)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.OpenCheckin, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, bot.OpenCheckin{Title: bot.NameOr(r.Survey.Title, r.Survey.Name), ClosesAt: r.ClosesAt})
+	}
+	return out, nil
+}
+
+// questionIDs are the ids of a survey's questions.
+func questionIDs(s bot.Survey) []string {
+	ids := make([]string, len(s.Questions))
+	for i, q := range s.Questions {
+		ids[i] = q.ID
+	}
+	return ids
 }

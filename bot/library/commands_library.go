@@ -282,10 +282,10 @@ func (b *Library) cmdStories(ctx context.Context, inv bot.Invocation) (bot.Reply
 // success story, with the consent its "share" answer gives.
 func (b *Library) storyFromReflection(ctx context.Context, an bot.CheckinAnswers) error {
 	answers, member, at := an.Answers, an.Member, an.At
-	if an.Run.Anonymous {
+	if an.Anonymous {
 		return nil // a story must name its teller to ask consent; anonymous runs keep answers only
 	}
-	if _, ok := an.Run.Survey.Question("story"); !ok {
+	if !slices.Contains(an.Questions, "story") {
 		return nil
 	}
 	text, ok := answers["story"]
@@ -306,6 +306,6 @@ func (b *Library) storyFromReflection(ctx context.Context, an bot.CheckinAnswers
 	case strings.Contains(strings.ToLower(share), "name"):
 		c = bot.ConsentNamed
 	}
-	_, err := b.store.AddStory(ctx, bot.Story{Community: an.Run.Community, Member: member, Text: text, Consent: c, Source: "checkin", Run: an.Run.ID, At: at})
+	_, err := b.store.AddStory(ctx, bot.Story{Community: an.Community, Member: member, Text: text, Consent: c, Source: "checkin", Run: an.Run, At: at})
 	return err
 }

@@ -696,23 +696,13 @@ func (b *Meetings) fillEvents(ctx context.Context, rep *bot.Report, channel stri
 		}
 		sum := bot.EventSummary{ID: e.ID, Title: e.Title, Start: e.Start, Channel: e.Channel}
 		sum.Going, sum.Maybe, sum.Attended = rsvpCounts(rs)
-		if f := b.store; e.FeedbackRun != 0 {
-			r, err := f.CheckinRun(ctx, rep.Community, e.FeedbackRun)
-			if err != nil && !errors.Is(err, bot.ErrNotFound) {
+		if launcher, ok := bot.Find[bot.SurveyLauncher](b.core); ok && e.FeedbackRun != 0 {
+			run, err := launcher.RunSummary(ctx, rep.Community, e.FeedbackRun)
+			if err != nil && bot.ErrorCode(err) != bot.ENotFound {
 				return err
 			}
 			if err == nil {
-				res, err := bot.RunResults(ctx, f, r)
-				if err != nil {
-					return err
-				}
-				sum.Feedback = &bot.EventFeedback{Run: r.ID, Delivered: res.Delivered, Respondents: res.Respondents}
-				for _, q := range res.Questions {
-					if q.Kind == bot.QuestionScale {
-						sum.Feedback.Mean = q.Mean
-						break
-					}
-				}
+				sum.Feedback = &bot.EventFeedback{Run: e.FeedbackRun, Delivered: run.Delivered, Respondents: run.Respondents, Mean: run.Mean}
 			}
 		}
 		rep.Events = append(rep.Events, sum)

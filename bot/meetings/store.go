@@ -10,8 +10,6 @@ import (
 // Store is what meetings needs from storage.
 type Store interface {
 	EventStore
-	bot.CheckinReader
-	CheckinRun(ctx context.Context, community string, id int64) (bot.CheckinRun, error)
 	AddSchedule(ctx context.Context, s bot.Schedule) (int64, error)
 	RemoveSchedule(ctx context.Context, community string, id int64) error
 	Schedules(ctx context.Context, community string) ([]bot.Schedule, error)

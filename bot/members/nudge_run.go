@@ -287,10 +287,12 @@ func (b *Members) nudgePost(ctx context.Context, community string, m bot.Member,
 	} else if err != nil {
 		return bot.Post{}, err
 	}
-	if runs, err := b.store.OpenRunsFor(ctx, community, m.ID); err == nil && len(runs) > 0 {
-		lines = append(lines, fmt.Sprintf("There's a one-minute check-in open until %s: %s.", bot.WhenIn(runs[0].ClosesAt, b.memberZone(m)), bot.NameOr(runs[0].Survey.Title, runs[0].Survey.Name)))
-	} else if err != nil {
-		return bot.Post{}, err
+	if open, ok := bot.Find[bot.OpenCheckins](b.core); ok {
+		if runs, err := open.OpenCheckinsFor(ctx, community, m.ID); err != nil {
+			return bot.Post{}, err
+		} else if len(runs) > 0 {
+			lines = append(lines, fmt.Sprintf("There's a one-minute check-in open until %s: %s.", bot.WhenIn(runs[0].ClosesAt, b.memberZone(m)), runs[0].Title))
+		}
 	}
 	if len(lines) > 0 {
 		text += "\n" + strings.Join(lines, "\n")

@@ -13,7 +13,6 @@ type Store interface {
 	AllPrefs(ctx context.Context, community string) (map[string]bot.MemberPrefs, error)
 	MemberActivity(ctx context.Context, community string, member string) (bot.MemberActivity, error)
 	MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error)
-	OpenRunsFor(ctx context.Context, community string, member string) ([]bot.CheckinRun, error)
 	Prefs(ctx context.Context, community string, member string) (bot.MemberPrefs, error)
 	PromptPosts(ctx context.Context, community string) ([]bot.PromptPost, error)
 	RemoveSchedule(ctx context.Context, community string, id int64) error
