@@ -68,11 +68,11 @@ func TestCheckinStartDeliversToTheAudience(t *testing.T) {
 		}
 	}
 	recips, _ := s.Recipients(context.Background(), 1)
-	status := map[string]bot.RecipientStatus{}
+	status := map[string]checkins.RecipientStatus{}
 	for _, rc := range recips {
 		status[rc.Member] = rc.Status
 	}
-	if status["dave"] != bot.RecipientUnreachable || status["alice"] != bot.RecipientSent || len(status) != 4 {
+	if status["dave"] != checkins.RecipientUnreachable || status["alice"] != checkins.RecipientSent || len(status) != 4 {
 		t.Fatalf("recipients: %+v", recips)
 	}
 	var kinds []string
@@ -98,7 +98,7 @@ func TestCheckinAnswersByButton(t *testing.T) {
 		t.Fatalf("change: %+v", r)
 	}
 	answers, _ := s.Answers(context.Background(), 1)
-	if len(answers) != 1 || answers[0] != (bot.SurveyAnswer{Respondent: "alice", Question: "value", Value: "5"}) {
+	if len(answers) != 1 || answers[0] != (checkins.SurveyAnswer{Respondent: "alice", Question: "value", Value: "5"}) {
 		t.Fatalf("answers: %+v", answers)
 	}
 	answerEvents := 0
@@ -165,7 +165,7 @@ func TestCheckinWrittenAnswersByDMWithoutForms(t *testing.T) {
 		t.Fatalf("a DM that answers nothing: %q", got)
 	}
 	answers, _ := s.Answers(ctx, 1)
-	if len(answers) != 1 || answers[0] != (bot.SurveyAnswer{Respondent: "bob", Question: "learned", Value: "Pair programming"}) {
+	if len(answers) != 1 || answers[0] != (checkins.SurveyAnswer{Respondent: "bob", Question: "learned", Value: "Pair programming"}) {
 		t.Fatalf("answers: %+v", answers)
 	}
 	for _, e := range s.events {
@@ -191,7 +191,7 @@ func TestCheckinWrittenAnswersByForm(t *testing.T) {
 	if r := submit(map[string]string{"shift": " ", "story": "x"}); r.FieldErrors["shift"] == "" {
 		t.Fatalf("a required answer left empty: %+v", r)
 	}
-	if r := submit(map[string]string{"shift": strings.Repeat("a", bot.MaxTextAnswer+1)}); r.FieldErrors["shift"] == "" {
+	if r := submit(map[string]string{"shift": strings.Repeat("a", checkins.MaxTextAnswer+1)}); r.FieldErrors["shift"] == "" {
 		t.Fatalf("a long answer: %+v", r)
 	}
 	if r := submit(map[string]string{"shift": "I ask for feedback earlier", "story": ""}); r.Code != "" || len(r.FieldErrors) > 0 {
@@ -210,7 +210,7 @@ func TestCheckinWrittenAnswersByForm(t *testing.T) {
 func TestCheckinMultipleChoiceToggles(t *testing.T) {
 	ctx := context.Background()
 	b, s, _, _ := newCheckinBot(t)
-	sv := bot.Survey{Name: "topics", Questions: []bot.Question{{ID: "t", Kind: bot.QuestionMulti, Prompt: "Which topics?", Choices: []string{"A", "B", "C"}}}}
+	sv := checkins.Survey{Name: "topics", Questions: []checkins.Question{{ID: "t", Kind: checkins.QuestionMulti, Prompt: "Which topics?", Choices: []string{"A", "B", "C"}}}}
 	if err := sv.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -391,21 +391,21 @@ func TestCheckinCommandArguments(t *testing.T) {
 }
 
 func TestSurveysMustFitOneMessage(t *testing.T) {
-	long := bot.Survey{Name: "long"}
+	long := checkins.Survey{Name: "long"}
 	for range 6 {
-		long.Questions = append(long.Questions, bot.Question{Kind: bot.QuestionYesNo, Prompt: "Yes?"})
+		long.Questions = append(long.Questions, checkins.Question{Kind: checkins.QuestionYesNo, Prompt: "Yes?"})
 	}
 	if err := long.Validate(); err == nil || !strings.Contains(err.Error(), "rows") {
 		t.Fatalf("six rows of buttons: %v", err)
 	}
-	wordy := bot.Survey{Name: "wordy"}
+	wordy := checkins.Survey{Name: "wordy"}
 	for range 6 {
-		wordy.Questions = append(wordy.Questions, bot.Question{Kind: bot.QuestionText, Prompt: "Why?"})
+		wordy.Questions = append(wordy.Questions, checkins.Question{Kind: checkins.QuestionText, Prompt: "Why?"})
 	}
 	if err := wordy.Validate(); err == nil || !strings.Contains(err.Error(), "free-text") {
 		t.Fatalf("six text questions: %v", err)
 	}
-	for _, s := range bot.SurveyTemplates() {
+	for _, s := range checkins.SurveyTemplates() {
 		if err := s.Validate(); err != nil {
 			t.Errorf("template %s: %v", s.Name, err)
 		}
@@ -439,13 +439,13 @@ func TestCheckinFanOutReportsProgress(t *testing.T) {
 func TestCheckinDeliveryResumesAfterACrash(t *testing.T) {
 	ctx := context.Background()
 	b, s, chat, _ := newCheckinBot(t)
-	pulse := bot.SurveyTemplates()[0]
-	id, err := s.CreateRun(ctx, bot.CheckinRun{Community: "shell:local", Survey: pulse, Delivery: bot.DeliverDM,
+	pulse := checkins.SurveyTemplates()[0]
+	id, err := s.CreateRun(ctx, checkins.CheckinRun{Community: "shell:local", Survey: pulse, Delivery: checkins.DeliverDM,
 		OpenedAt: t0, ClosesAt: t0.Add(48 * time.Hour)}, []string{"alice", "bob", "dave"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetRecipient(ctx, id, bot.Recipient{Member: "alice", Status: bot.RecipientSent, SentAt: t0}); err != nil {
+	if err := s.SetRecipient(ctx, id, checkins.Recipient{Member: "alice", Status: checkins.RecipientSent, SentAt: t0}); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := s.ClaimRecipient(ctx, id, "bob"); !ok { // the crash came while bob's DM was going out

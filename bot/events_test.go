@@ -18,12 +18,12 @@ import (
 // platform's calendar (as Discord does).
 type publishingChat struct {
 	*fakeChat
-	published []bot.CommunityEvent
+	published []meetings.CommunityEvent
 	cancelled []string
 	fail      bool
 }
 
-func (c *publishingChat) PublishEvent(_ context.Context, _ string, e bot.CommunityEvent) (string, error) {
+func (c *publishingChat) PublishEvent(_ context.Context, _ string, e meetings.CommunityEvent) (string, error) {
 	if c.fail {
 		return "", errors.New("platform down")
 	}
@@ -129,7 +129,7 @@ func TestEventLifecycle(t *testing.T) {
 		ann.post.Image.ContentType != "text/calendar" || !strings.Contains(ann.post.Text, "Join: https://meet.example.com/cop") {
 		t.Fatalf("announcement: %+v", ann)
 	}
-	if got := len(schedulesOf(s, bot.ScheduleEventRemind)); got != 2 {
+	if got := len(schedulesOf(s, meetings.ScheduleEventRemind)); got != 2 {
 		t.Fatalf("%d reminders, want 24 h and 1 h", got)
 	}
 	// RSVPs: bob changes his mind, dave declines; each member is one rsvp event.
@@ -157,12 +157,12 @@ func TestEventLifecycle(t *testing.T) {
 		t.Fatalf("list: %q", r.Text)
 	}
 	// Reminders: only alice, once each.
-	fire(t, b, s, clock, bot.ScheduleEventRemind)
+	fire(t, b, s, clock, meetings.ScheduleEventRemind)
 	dms := chat.dmsTo("alice")
 	if len(dms) != 2 || !strings.Contains(dms[0].Text, "starts in 24 hours") || !strings.Contains(dms[1].Text, "starts in 1 hour") {
 		t.Fatalf("alice's reminders: %+v", dms)
 	}
-	if len(chat.dmsTo("bob"))+len(chat.dmsTo("dave")) != 0 || len(schedulesOf(s, bot.ScheduleEventRemind)) != 0 {
+	if len(chat.dmsTo("bob"))+len(chat.dmsTo("dave")) != 0 || len(schedulesOf(s, meetings.ScheduleEventRemind)) != 0 {
 		t.Fatal("reminders went beyond those going, or their schedules stayed")
 	}
 	// Too early for attendance.
@@ -170,7 +170,7 @@ func TestEventLifecycle(t *testing.T) {
 		t.Fatalf("attendance before the start: %+v", r)
 	}
 	// The end asks those going.
-	fire(t, b, s, clock, bot.ScheduleEventEnd)
+	fire(t, b, s, clock, meetings.ScheduleEventEnd)
 	dms = chat.dmsTo("alice")
 	if len(dms) != 3 || dms[2].Buttons[0].ActionID != meetings.ActionEventAttended || !strings.Contains(dms[2].Text, "Did you make it") {
 		t.Fatalf("attendance question: %+v", dms)
@@ -194,7 +194,7 @@ func TestEventLifecycle(t *testing.T) {
 		t.Fatalf("%d attended events, want 2", attended)
 	}
 	// Feedback goes to those who were there.
-	fire(t, b, s, clock, bot.ScheduleEventFeedback)
+	fire(t, b, s, clock, meetings.ScheduleEventFeedback)
 	if e = s.ev().events[0]; e.FeedbackRun == 0 {
 		t.Fatal("no feedback run")
 	}
@@ -225,7 +225,7 @@ func TestEventLifecycle(t *testing.T) {
 		t.Fatalf("csv: %v\n%s", err, csv.String())
 	}
 	// Nothing is left to fire.
-	for _, k := range []bot.ScheduleKind{bot.ScheduleEventRemind, bot.ScheduleEventEnd, bot.ScheduleEventFeedback} {
+	for _, k := range []bot.ScheduleKind{meetings.ScheduleEventRemind, meetings.ScheduleEventEnd, meetings.ScheduleEventFeedback} {
 		if n := len(schedulesOf(s, k)); n != 0 {
 			t.Errorf("%d %s schedules left", n, k)
 		}
@@ -243,7 +243,7 @@ func TestEventSoonHasOnlyTheHourReminder(t *testing.T) {
 	if r := carolSays(b, `event add "Quick sync" 2026-11-02 15:00 30m`); r.Code != "" {
 		t.Fatalf("add: %+v", r)
 	}
-	rs := schedulesOf(s, bot.ScheduleEventRemind)
+	rs := schedulesOf(s, meetings.ScheduleEventRemind)
 	if len(rs) != 1 || onceAt(t, rs[0]) != time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC) {
 		t.Fatalf("reminders: %+v", rs)
 	}
@@ -259,7 +259,7 @@ func TestEventCancel(t *testing.T) {
 	click(b, "alice", meetings.ActionEventRSVP, "1:going", at)
 	click(b, "bob", meetings.ActionEventRSVP, "1:maybe", at)
 	click(b, "dave", meetings.ActionEventRSVP, "1:not_going", at)
-	remind := schedulesOf(s, bot.ScheduleEventRemind)
+	remind := schedulesOf(s, meetings.ScheduleEventRemind)
 	if r := memberSays(b, "alice", "event cancel 1"); r.Code != bot.EForbidden {
 		t.Fatalf("member cancelling: %+v", r)
 	}
@@ -273,7 +273,7 @@ func TestEventCancel(t *testing.T) {
 	if len(chat.cancelled) != 1 || chat.cancelled[0] != "ext-1" {
 		t.Fatalf("platform event not cancelled: %v", chat.cancelled)
 	}
-	for _, k := range []bot.ScheduleKind{bot.ScheduleEventRemind, bot.ScheduleEventEnd, bot.ScheduleEventFeedback} {
+	for _, k := range []bot.ScheduleKind{meetings.ScheduleEventRemind, meetings.ScheduleEventEnd, meetings.ScheduleEventFeedback} {
 		if n := len(schedulesOf(s, k)); n != 0 {
 			t.Errorf("%d %s schedules left after the cancel", n, k)
 		}
@@ -302,7 +302,7 @@ func TestRecurringEventAnnouncesTheNextOccurrence(t *testing.T) {
 	if r.Code != "" || !strings.Contains(r.Text, "It repeats every 24 hours (schedule #1)") {
 		t.Fatalf("add: %+v", r)
 	}
-	series := schedulesOf(s, bot.ScheduleEvent)
+	series := schedulesOf(s, meetings.ScheduleEvent)
 	if len(series) != 1 || len(s.ev().events) != 1 || s.ev().events[0].Series != series[0].ID {
 		t.Fatalf("series %+v, events %+v", series, s.ev().events)
 	}
@@ -328,7 +328,7 @@ func TestRecurringEventAnnouncesTheNextOccurrence(t *testing.T) {
 
 func TestEventICS(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	e := bot.CommunityEvent{ID: 7, Community: "slack:T1", Title: "Show; tell, and \\ learn — a rather long title that needs folding, surely, ünïcödé",
+	e := meetings.CommunityEvent{ID: 7, Community: "slack:T1", Title: "Show; tell, and \\ learn — a rather long title that needs folding, surely, ünïcödé",
 		Start: time.Date(2026, 12, 3, 16, 0, 0, 0, paris), End: time.Date(2026, 12, 3, 17, 30, 0, 0, paris), Link: "https://meet.example.com/cop?x=1"}
 	ics := string(meetings.EventICS(e, time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)))
 	if !strings.HasSuffix(ics, "END:VCALENDAR\r\n") || strings.Count(ics, "\n") != strings.Count(ics, "\r\n") {

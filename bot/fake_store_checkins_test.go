@@ -7,23 +7,24 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // checkinState is the fake store's check-in part.
 type checkinState struct {
-	runs       []bot.CheckinRun
-	recipients map[int64][]bot.Recipient
+	runs       []checkins.CheckinRun
+	recipients map[int64][]checkins.Recipient
 	answers    map[int64]map[[2]string]string // run -> (respondent, question) -> value
 }
 
 func (s *fakeStore) ci() *checkinState {
 	if s.checkins == nil {
-		s.checkins = &checkinState{recipients: map[int64][]bot.Recipient{}, answers: map[int64]map[[2]string]string{}}
+		s.checkins = &checkinState{recipients: map[int64][]checkins.Recipient{}, answers: map[int64]map[[2]string]string{}}
 	}
 	return s.checkins
 }
 
-func (s *fakeStore) CreateRun(_ context.Context, r bot.CheckinRun, recipients []string) (int64, error) {
+func (s *fakeStore) CreateRun(_ context.Context, r checkins.CheckinRun, recipients []string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -33,25 +34,25 @@ func (s *fakeStore) CreateRun(_ context.Context, r bot.CheckinRun, recipients []
 	r.ID = int64(len(c.runs) + 1)
 	c.runs = append(c.runs, r)
 	for _, m := range recipients {
-		c.recipients[r.ID] = append(c.recipients[r.ID], bot.Recipient{Member: m, Status: bot.RecipientPending})
+		c.recipients[r.ID] = append(c.recipients[r.ID], checkins.Recipient{Member: m, Status: checkins.RecipientPending})
 	}
 	return r.ID, nil
 }
 
-func (s *fakeStore) CheckinRun(_ context.Context, community string, id int64) (bot.CheckinRun, error) {
+func (s *fakeStore) CheckinRun(_ context.Context, community string, id int64) (checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.ci()
 	if id < 1 || int(id) > len(c.runs) || c.runs[id-1].Community != community {
-		return bot.CheckinRun{}, bot.ErrNotFound
+		return checkins.CheckinRun{}, bot.ErrNotFound
 	}
 	return c.runs[id-1], nil
 }
 
-func (s *fakeStore) CheckinRuns(_ context.Context, community string, q bot.RunQuery) ([]bot.CheckinRun, error) {
+func (s *fakeStore) CheckinRuns(_ context.Context, community string, q checkins.RunQuery) ([]checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.CheckinRun
+	var out []checkins.CheckinRun
 	c := s.ci()
 	for i := len(c.runs) - 1; i >= 0; i-- {
 		r := c.runs[i]
@@ -68,24 +69,24 @@ func (s *fakeStore) CheckinRuns(_ context.Context, community string, q bot.RunQu
 	return out, nil
 }
 
-func (s *fakeStore) OpenRunsFor(_ context.Context, community, member string) ([]bot.CheckinRun, error) {
+func (s *fakeStore) OpenRunsFor(_ context.Context, community, member string) ([]checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.CheckinRun
+	var out []checkins.CheckinRun
 	c := s.ci()
 	for i := len(c.runs) - 1; i >= 0; i-- {
 		r := c.runs[i]
 		if r.Community != community || !r.ClosedAt.IsZero() {
 			continue
 		}
-		if slices.ContainsFunc(c.recipients[r.ID], func(x bot.Recipient) bool { return x.Member == member }) {
+		if slices.ContainsFunc(c.recipients[r.ID], func(x checkins.Recipient) bool { return x.Member == member }) {
 			out = append(out, r)
 		}
 	}
 	return out, nil
 }
 
-func (s *fakeStore) Recipients(_ context.Context, run int64) ([]bot.Recipient, error) {
+func (s *fakeStore) Recipients(_ context.Context, run int64) ([]checkins.Recipient, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := slices.Clone(s.ci().recipients[run])
@@ -98,7 +99,7 @@ func (s *fakeStore) Recipients(_ context.Context, run int64) ([]bot.Recipient, e
 // memberName finds a member's name; callers hold mu.
 func (s *fakeStore) memberName(id string) string { return s.members[id].Name }
 
-func (s *fakeStore) SetRecipient(_ context.Context, run int64, r bot.Recipient) error {
+func (s *fakeStore) SetRecipient(_ context.Context, run int64, r checkins.Recipient) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.ci()
@@ -118,8 +119,8 @@ func (s *fakeStore) ClaimRecipient(_ context.Context, run int64, member string) 
 	defer s.mu.Unlock()
 	c := s.ci()
 	for i, x := range c.recipients[run] {
-		if x.Member == member && x.Status == bot.RecipientPending {
-			c.recipients[run][i].Status = bot.RecipientSending
+		if x.Member == member && x.Status == checkins.RecipientPending {
+			c.recipients[run][i].Status = checkins.RecipientSending
 			return true, nil
 		}
 	}
@@ -146,12 +147,12 @@ func (s *fakeStore) SaveAnswers(_ context.Context, run int64, respondent string,
 	return nil
 }
 
-func (s *fakeStore) Answers(_ context.Context, run int64) ([]bot.SurveyAnswer, error) {
+func (s *fakeStore) Answers(_ context.Context, run int64) ([]checkins.SurveyAnswer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.SurveyAnswer
+	var out []checkins.SurveyAnswer
 	for k, v := range s.ci().answers[run] {
-		out = append(out, bot.SurveyAnswer{Respondent: k[0], Question: k[1], Value: v})
+		out = append(out, checkins.SurveyAnswer{Respondent: k[0], Question: k[1], Value: v})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Respondent != out[j].Respondent {

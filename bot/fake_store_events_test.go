@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
 // eventState is the fake store's events and RSVPs.
 type eventState struct {
-	events []bot.CommunityEvent // ids are index + 1
-	rsvps  []bot.RSVP
+	events []meetings.CommunityEvent // ids are index + 1
+	rsvps  []meetings.RSVP
 }
 
 func (s *fakeStore) ev() *eventState {
@@ -21,7 +22,7 @@ func (s *fakeStore) ev() *eventState {
 	return s.evs
 }
 
-func (s *fakeStore) AddEvent(_ context.Context, e bot.CommunityEvent) (int64, error) {
+func (s *fakeStore) AddEvent(_ context.Context, e meetings.CommunityEvent) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -32,22 +33,22 @@ func (s *fakeStore) AddEvent(_ context.Context, e bot.CommunityEvent) (int64, er
 	return e.ID, nil
 }
 
-func (s *fakeStore) CommunityEvent(_ context.Context, community string, id int64) (bot.CommunityEvent, error) {
+func (s *fakeStore) CommunityEvent(_ context.Context, community string, id int64) (meetings.CommunityEvent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
-		return bot.CommunityEvent{}, s.err
+		return meetings.CommunityEvent{}, s.err
 	}
 	if id < 1 || int(id) > len(s.ev().events) || s.ev().events[id-1].Community != community {
-		return bot.CommunityEvent{}, bot.ErrNotFound
+		return meetings.CommunityEvent{}, bot.ErrNotFound
 	}
 	return s.ev().events[id-1], nil
 }
 
-func (s *fakeStore) CommunityEvents(_ context.Context, community string, q bot.EventQuery) ([]bot.CommunityEvent, error) {
+func (s *fakeStore) CommunityEvents(_ context.Context, community string, q meetings.EventQuery) ([]meetings.CommunityEvent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.CommunityEvent
+	var out []meetings.CommunityEvent
 	for _, e := range s.ev().events {
 		if e.Community != community || (!q.Cancelled && e.Cancelled()) ||
 			(!q.EndFrom.IsZero() && e.End.Before(q.EndFrom)) || (!q.EndBefore.IsZero() && !e.End.Before(q.EndBefore)) {
@@ -55,14 +56,14 @@ func (s *fakeStore) CommunityEvents(_ context.Context, community string, q bot.E
 		}
 		out = append(out, e)
 	}
-	slices.SortStableFunc(out, func(a, b bot.CommunityEvent) int { return a.Start.Compare(b.Start) })
+	slices.SortStableFunc(out, func(a, b meetings.CommunityEvent) int { return a.Start.Compare(b.Start) })
 	if q.Limit > 0 && len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
 	return out, s.err
 }
 
-func (s *fakeStore) UpdateEvent(_ context.Context, e bot.CommunityEvent) error {
+func (s *fakeStore) UpdateEvent(_ context.Context, e meetings.CommunityEvent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e.ID < 1 || int(e.ID) > len(s.ev().events) {
@@ -73,17 +74,17 @@ func (s *fakeStore) UpdateEvent(_ context.Context, e bot.CommunityEvent) error {
 	return s.err
 }
 
-func (s *fakeStore) rsvp(event int64, member string) *bot.RSVP {
+func (s *fakeStore) rsvp(event int64, member string) *meetings.RSVP {
 	for i, r := range s.ev().rsvps {
 		if r.Event == event && r.Member == member {
 			return &s.ev().rsvps[i]
 		}
 	}
-	s.ev().rsvps = append(s.ev().rsvps, bot.RSVP{Event: event, Member: member})
+	s.ev().rsvps = append(s.ev().rsvps, meetings.RSVP{Event: event, Member: member})
 	return &s.ev().rsvps[len(s.ev().rsvps)-1]
 }
 
-func (s *fakeStore) SetRSVP(_ context.Context, _ string, r bot.RSVP) error {
+func (s *fakeStore) SetRSVP(_ context.Context, _ string, r meetings.RSVP) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
@@ -111,10 +112,10 @@ func (s *fakeStore) MarkAttended(_ context.Context, _ string, event int64, membe
 	return true, nil
 }
 
-func (s *fakeStore) RSVPs(_ context.Context, _ string, event int64) ([]bot.RSVP, error) {
+func (s *fakeStore) RSVPs(_ context.Context, _ string, event int64) ([]meetings.RSVP, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.RSVP
+	var out []meetings.RSVP
 	for _, r := range s.ev().rsvps {
 		if r.Event == event {
 			r.MemberName = s.members[r.Member].Name

@@ -6,12 +6,13 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/intros"
 )
 
 // introState is the fake store's intro opt-ins, rounds and member channels.
 type introState struct {
 	optins map[string]time.Time // member -> since
-	rounds []bot.IntroRound     // by id - 1
+	rounds []intros.IntroRound  // by id - 1
 	nextG  int64
 	// active is what ActiveChannels returns, by member.
 	active map[string][]bot.Channel
@@ -41,14 +42,14 @@ func (s *fakeStore) SetIntroOptIn(_ context.Context, _, member string, on bool, 
 	return nil
 }
 
-func (s *fakeStore) IntroOptIns(context.Context, string) ([]bot.IntroOptIn, error) {
+func (s *fakeStore) IntroOptIns(context.Context, string) ([]intros.IntroOptIn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.IntroOptIn
+	var out []intros.IntroOptIn
 	for m, since := range s.intro().optins {
-		out = append(out, bot.IntroOptIn{Member: m, Since: since})
+		out = append(out, intros.IntroOptIn{Member: m, Since: since})
 	}
-	slices.SortFunc(out, func(a, b bot.IntroOptIn) int {
+	slices.SortFunc(out, func(a, b intros.IntroOptIn) int {
 		if a.Member < b.Member {
 			return -1
 		}
@@ -57,11 +58,11 @@ func (s *fakeStore) IntroOptIns(context.Context, string) ([]bot.IntroOptIn, erro
 	return out, s.err
 }
 
-func cloneRound(r bot.IntroRound) bot.IntroRound {
+func cloneRound(r intros.IntroRound) intros.IntroRound {
 	r.Groups = slices.Clone(r.Groups)
 	for i, g := range r.Groups {
 		g.Members = slices.Clone(g.Members)
-		answers := map[string]bot.IntroAnswer{}
+		answers := map[string]intros.IntroAnswer{}
 		for k, v := range g.Answers {
 			answers[k] = v
 		}
@@ -71,7 +72,7 @@ func cloneRound(r bot.IntroRound) bot.IntroRound {
 	return r
 }
 
-func (s *fakeStore) AddIntroRound(_ context.Context, r bot.IntroRound) (bot.IntroRound, error) {
+func (s *fakeStore) AddIntroRound(_ context.Context, r intros.IntroRound) (intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.intro()
@@ -85,19 +86,19 @@ func (s *fakeStore) AddIntroRound(_ context.Context, r bot.IntroRound) (bot.Intr
 	return cloneRound(r), s.err
 }
 
-func (s *fakeStore) IntroRound(_ context.Context, _ string, id int64) (bot.IntroRound, error) {
+func (s *fakeStore) IntroRound(_ context.Context, _ string, id int64) (intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if id < 1 || int(id) > len(s.intro().rounds) {
-		return bot.IntroRound{}, bot.ErrNotFound
+		return intros.IntroRound{}, bot.ErrNotFound
 	}
 	return cloneRound(s.intro().rounds[id-1]), nil
 }
 
-func (s *fakeStore) IntroRounds(_ context.Context, _ string, limit int) ([]bot.IntroRound, error) {
+func (s *fakeStore) IntroRounds(_ context.Context, _ string, limit int) ([]intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.IntroRound
+	var out []intros.IntroRound
 	for _, r := range slices.Backward(s.intro().rounds) {
 		if limit > 0 && len(out) == limit {
 			break
@@ -121,7 +122,7 @@ func (s *fakeStore) MarkIntroFollowedUp(_ context.Context, _ string, round int64
 	return true, nil
 }
 
-func (s *fakeStore) AnswerIntro(_ context.Context, _ string, group int64, member string, a bot.IntroAnswer, at time.Time) error {
+func (s *fakeStore) AnswerIntro(_ context.Context, _ string, group int64, member string, a intros.IntroAnswer, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for ri := range s.intro().rounds {
@@ -131,12 +132,12 @@ func (s *fakeStore) AnswerIntro(_ context.Context, _ string, group int64, member
 				continue
 			}
 			if g.Answers == nil {
-				g.Answers = map[string]bot.IntroAnswer{}
+				g.Answers = map[string]intros.IntroAnswer{}
 			}
 			g.Answers[member] = a
 			met := false
 			for _, x := range g.Answers {
-				met = met || x == bot.IntroMet
+				met = met || x == intros.IntroMet
 			}
 			switch {
 			case !met:

@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 // libraryState is the fake store's resources and stories.
 type libraryState struct {
-	resources []bot.Resource // removed ones have ID 0
-	stories   []bot.Story
+	resources []library.Resource // removed ones have ID 0
+	stories   []library.Story
 }
 
 func (s *fakeStore) lib() *libraryState {
@@ -22,7 +23,7 @@ func (s *fakeStore) lib() *libraryState {
 	return s.library
 }
 
-func (s *fakeStore) AddResource(_ context.Context, r bot.Resource) (int64, error) {
+func (s *fakeStore) AddResource(_ context.Context, r library.Resource) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, x := range s.lib().resources {
@@ -35,21 +36,21 @@ func (s *fakeStore) AddResource(_ context.Context, r bot.Resource) (int64, error
 	return r.ID, nil
 }
 
-func (s *fakeStore) Resource(_ context.Context, community string, id int64) (bot.Resource, error) {
+func (s *fakeStore) Resource(_ context.Context, community string, id int64) (library.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if id < 1 || int(id) > len(s.lib().resources) || s.lib().resources[id-1].ID == 0 || s.lib().resources[id-1].Community != community {
-		return bot.Resource{}, bot.ErrNotFound
+		return library.Resource{}, bot.ErrNotFound
 	}
 	r := s.lib().resources[id-1]
 	r.MemberName = s.members[r.Member].Name
 	return r, nil
 }
 
-func (s *fakeStore) Resources(_ context.Context, community string, q bot.ResourceQuery) ([]bot.Resource, error) {
+func (s *fakeStore) Resources(_ context.Context, community string, q library.ResourceQuery) ([]library.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.Resource
+	var out []library.Resource
 	for _, r := range slices.Backward(s.lib().resources) {
 		if r.ID == 0 || r.Community != community || q.Tag != "" && !slices.Contains(r.Tags, q.Tag) ||
 			!q.Since.IsZero() && r.SharedAt.Before(q.Since) || !q.Until.IsZero() && !r.SharedAt.Before(q.Until) {
@@ -82,7 +83,7 @@ func (s *fakeStore) RemoveResource(_ context.Context, community string, id int64
 	return nil
 }
 
-func (s *fakeStore) AddStory(_ context.Context, st bot.Story) (int64, error) {
+func (s *fakeStore) AddStory(_ context.Context, st library.Story) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, x := range s.lib().stories {
@@ -96,7 +97,7 @@ func (s *fakeStore) AddStory(_ context.Context, st bot.Story) (int64, error) {
 	return st.ID, nil
 }
 
-func (s *fakeStore) SetStoryConsent(_ context.Context, community, member string, id int64, c bot.StoryConsent) error {
+func (s *fakeStore) SetStoryConsent(_ context.Context, community, member string, id int64, c library.StoryConsent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, x := range s.lib().stories {
@@ -108,10 +109,10 @@ func (s *fakeStore) SetStoryConsent(_ context.Context, community, member string,
 	return bot.ErrNotFound
 }
 
-func (s *fakeStore) Stories(_ context.Context, community string, since time.Time) ([]bot.Story, error) {
+func (s *fakeStore) Stories(_ context.Context, community string, since time.Time) ([]library.Story, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.Story
+	var out []library.Story
 	for _, x := range s.lib().stories {
 		if x.Community == community && !x.At.Before(since) {
 			x.MemberName = s.members[x.Member].Name

@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 // nudgeState is the fake store's nudge and privacy part.
 type nudgeState struct {
-	nudges []bot.Nudge
+	nudges []members.Nudge
 	prefs  map[string]bot.MemberPrefs
 	weeks  map[string][]bot.WeekCounts // member -> weeks, set by tests; oldest first
 	last   map[string]time.Time        // member -> last active, set by tests
@@ -53,7 +55,7 @@ func (s *fakeStore) MemberWeeks(_ context.Context, q bot.MemberWeeksQuery) ([]bo
 	return out, nil
 }
 
-func (s *fakeStore) AddNudge(_ context.Context, n bot.Nudge) (int64, error) {
+func (s *fakeStore) AddNudge(_ context.Context, n members.Nudge) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n.ID = int64(len(s.ns().nudges) + 1)
@@ -61,16 +63,16 @@ func (s *fakeStore) AddNudge(_ context.Context, n bot.Nudge) (int64, error) {
 	return n.ID, nil
 }
 
-func (s *fakeStore) Nudge(_ context.Context, community string, id int64) (bot.Nudge, error) {
+func (s *fakeStore) Nudge(_ context.Context, community string, id int64) (members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if id < 1 || int(id) > len(s.ns().nudges) || s.ns().nudges[id-1].Community != community {
-		return bot.Nudge{}, bot.ErrNotFound
+		return members.Nudge{}, bot.ErrNotFound
 	}
 	return s.ns().nudges[id-1], nil
 }
 
-func (s *fakeStore) UpdateNudge(_ context.Context, n bot.Nudge) error {
+func (s *fakeStore) UpdateNudge(_ context.Context, n members.Nudge) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n.ID < 1 || int(n.ID) > len(s.ns().nudges) {
@@ -81,10 +83,10 @@ func (s *fakeStore) UpdateNudge(_ context.Context, n bot.Nudge) error {
 	return nil
 }
 
-func (s *fakeStore) MemberNudges(_ context.Context, community, member string, limit int) ([]bot.Nudge, error) {
+func (s *fakeStore) MemberNudges(_ context.Context, community, member string, limit int) ([]members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.Nudge
+	var out []members.Nudge
 	for _, n := range slices.Backward(s.ns().nudges) {
 		if n.Community == community && n.Member == member {
 			out = append(out, n)
@@ -96,12 +98,12 @@ func (s *fakeStore) MemberNudges(_ context.Context, community, member string, li
 	return out, nil
 }
 
-func (s *fakeStore) QueuedNudges(_ context.Context, community string) ([]bot.Nudge, error) {
+func (s *fakeStore) QueuedNudges(_ context.Context, community string) ([]members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []bot.Nudge
+	var out []members.Nudge
 	for _, n := range s.ns().nudges {
-		if n.Community == community && n.Status == bot.NudgeQueued {
+		if n.Community == community && n.Status == members.NudgeQueued {
 			out = append(out, n)
 		}
 	}
@@ -132,18 +134,18 @@ func (s *fakeStore) AllPrefs(_ context.Context, _ string) (map[string]bot.Member
 	return out, nil
 }
 
-func (s *fakeStore) ExportMember(_ context.Context, community, member string) (bot.MemberData, error) {
+func (s *fakeStore) ExportMember(_ context.Context, community, member string) (features.MemberData, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, ok := s.members[member]
 	if !ok {
-		return bot.MemberData{}, bot.ErrNotFound
+		return features.MemberData{}, bot.ErrNotFound
 	}
-	d := bot.MemberData{Community: community, Member: m, Counts: map[bot.EventKind]int{}, Prefs: s.ns().prefs[member]}
+	d := features.MemberData{Community: community, Member: m, Counts: map[bot.EventKind]int{}, Prefs: s.ns().prefs[member]}
 	for _, e := range s.events {
 		if e.Member == member {
 			d.Counts[e.Kind]++
-			d.Events = append(d.Events, bot.MemberEvent{Kind: e.Kind, Channel: e.Channel, At: e.At})
+			d.Events = append(d.Events, features.MemberEvent{Kind: e.Kind, Channel: e.Channel, At: e.At})
 		}
 	}
 	return d, nil

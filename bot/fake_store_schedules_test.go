@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // The fake's schedules, prompts and settings: enough for the core's unit
@@ -163,7 +164,7 @@ func (s *fakeStore) Newcomers(context.Context, string, time.Time, time.Time) ([]
 	return nil, s.err
 }
 
-func (s *fakeStore) SaveSurvey(_ context.Context, _ string, sv bot.Survey, _ time.Time) error {
+func (s *fakeStore) SaveSurvey(_ context.Context, _ string, sv checkins.Survey, _ time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range s.surveys {
@@ -176,7 +177,7 @@ func (s *fakeStore) SaveSurvey(_ context.Context, _ string, sv bot.Survey, _ tim
 	return s.err
 }
 
-func (s *fakeStore) Surveys(context.Context, string) ([]bot.Survey, error) {
+func (s *fakeStore) Surveys(context.Context, string) ([]checkins.Survey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.surveys), s.err

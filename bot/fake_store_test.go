@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // fakeStore is a hand-written in-memory bot.Store for the core's unit tests.
@@ -25,7 +26,7 @@ type fakeStore struct {
 	deck         []bot.Prompt
 	promptPosts  []bot.PromptPost
 	settings     map[string]string
-	surveys      []bot.Survey
+	surveys      []checkins.Survey
 	checkins     *checkinState
 	nudgeState   *nudgeState
 	library      *libraryState

@@ -13,23 +13,23 @@ import (
 	"github.com/hearth-community/hearth/bot/intros"
 )
 
-func cand(id string, offsetHours float64) bot.IntroCandidate {
-	return bot.IntroCandidate{ID: id, Offset: time.Duration(offsetHours * float64(time.Hour)), KnownTZ: true}
+func cand(id string, offsetHours float64) intros.IntroCandidate {
+	return intros.IntroCandidate{ID: id, Offset: time.Duration(offsetHours * float64(time.Hour)), KnownTZ: true}
 }
 
-func ids(ids ...string) []bot.IntroCandidate {
-	var out []bot.IntroCandidate
+func ids(ids ...string) []intros.IntroCandidate {
+	var out []intros.IntroCandidate
 	for _, id := range ids {
-		out = append(out, bot.IntroCandidate{ID: id})
+		out = append(out, intros.IntroCandidate{ID: id})
 	}
 	return out
 }
 
-func history(ages map[string]int) bot.IntroHistory {
-	h := bot.IntroHistory{}
+func history(ages map[string]int) intros.IntroHistory {
+	h := intros.IntroHistory{}
 	for k, age := range ages {
 		a, b, _ := strings.Cut(k, "-")
-		h[bot.IntroPair(a, b)] = age
+		h[intros.IntroPair(a, b)] = age
 	}
 	return h
 }
@@ -49,8 +49,8 @@ func canon(groups [][]string) string {
 func TestPairIntros(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		members []bot.IntroCandidate
-		history bot.IntroHistory
+		members []intros.IntroCandidate
+		history intros.IntroHistory
 		want    []string // acceptable results (canon); the same for every seed
 	}{
 		{"nobody", nil, nil, []string{""}},
@@ -66,18 +66,18 @@ func TestPairIntros(t *testing.T) {
 		{"a repeat when nothing else is left", ids("a", "b"), history(map[string]int{"a-b": 1}), []string{"a+b"}},
 		{"the oldest repeats when all are repeats", ids("a", "b", "c", "d"),
 			history(map[string]int{"a-b": 1, "c-d": 1, "a-c": 2, "b-d": 2, "a-d": 5, "b-c": 5}), []string{"a+d|b+c"}},
-		{"close time zones", []bot.IntroCandidate{cand("tokyo1", 9), cand("nyc1", -5), cand("tokyo2", 9), cand("nyc2", -4), cand("paris", 1), cand("berlin", 1)},
+		{"close time zones", []intros.IntroCandidate{cand("tokyo1", 9), cand("nyc1", -5), cand("tokyo2", 9), cand("nyc2", -4), cand("paris", 1), cand("berlin", 1)},
 			nil, []string{"berlin+paris|nyc1+nyc2|tokyo1+tokyo2"}},
-		{"time zones around the day", []bot.IntroCandidate{cand("kiribati", 14), cand("london", 0), cand("hawaii", -10), cand("dublin", 0)},
+		{"time zones around the day", []intros.IntroCandidate{cand("kiribati", 14), cand("london", 0), cand("hawaii", -10), cand("dublin", 0)},
 			nil, []string{"dublin+london|hawaii+kiribati"}},
-		{"no repeat to get closer zones", []bot.IntroCandidate{cand("a", 9), cand("b", 9), cand("c", -5), cand("d", -5)},
+		{"no repeat to get closer zones", []intros.IntroCandidate{cand("a", 9), cand("b", 9), cand("c", -5), cand("d", -5)},
 			history(map[string]int{"a-b": 1, "c-d": 3}), []string{"a+c|b+d", "a+d|b+c"}},
-		{"unknown zones fit anywhere", []bot.IntroCandidate{cand("a", 9), cand("b", -5), {ID: "c"}, {ID: "d"}},
+		{"unknown zones fit anywhere", []intros.IntroCandidate{cand("a", 9), cand("b", -5), {ID: "c"}, {ID: "d"}},
 			nil, []string{"a+c|b+d", "a+d|b+c"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for seed := range int64(20) {
-				got := canon(bot.PairIntros(tc.members, tc.history, seed))
+				got := canon(intros.PairIntros(tc.members, tc.history, seed))
 				if !slices.Contains(tc.want, got) {
 					t.Fatalf("seed %d: %q, want one of %q", seed, got, tc.want)
 				}
@@ -90,8 +90,8 @@ func TestPairIntrosIsSeededAndReproducible(t *testing.T) {
 	members := ids("a", "b", "c", "d", "e", "f", "g", "h", "i", "j")
 	seen := map[string]bool{}
 	for seed := range int64(10) {
-		first := bot.PairIntros(members, nil, seed)
-		if again := bot.PairIntros(slices.Clone(members), nil, seed); canon(again) != canon(first) || fmt.Sprint(again) != fmt.Sprint(first) {
+		first := intros.PairIntros(members, nil, seed)
+		if again := intros.PairIntros(slices.Clone(members), nil, seed); canon(again) != canon(first) || fmt.Sprint(again) != fmt.Sprint(first) {
 			t.Fatalf("seed %d: %v, then %v", seed, first, again)
 		}
 		seen[canon(first)] = true
@@ -103,11 +103,11 @@ func TestPairIntrosIsSeededAndReproducible(t *testing.T) {
 
 // groupCosts are what a grouping is judged on: repeated pairs first, then
 // the sum of time-zone differences (hours, around the day) in its groups.
-func groupCosts(groups [][]string, zones map[string]bot.IntroCandidate, h bot.IntroHistory) (repeats int, tz time.Duration) {
+func groupCosts(groups [][]string, zones map[string]intros.IntroCandidate, h intros.IntroHistory) (repeats int, tz time.Duration) {
 	for _, g := range groups {
 		for i, a := range g {
 			for _, b := range g[i+1:] {
-				if _, ok := h[bot.IntroPair(a, b)]; ok {
+				if _, ok := h[intros.IntroPair(a, b)]; ok {
 					repeats++
 				}
 				za, zb := zones[a], zones[b]
@@ -126,9 +126,9 @@ func groupCosts(groups [][]string, zones map[string]bot.IntroCandidate, h bot.In
 
 // fewestRepeats finds by brute force the fewest repeats any grouping of
 // ids into pairs (and one trio when odd) has.
-func fewestRepeats(ids []string, h bot.IntroHistory) int {
+func fewestRepeats(ids []string, h intros.IntroHistory) int {
 	met := func(a, b string) int {
-		if _, ok := h[bot.IntroPair(a, b)]; ok {
+		if _, ok := h[intros.IntroPair(a, b)]; ok {
 			return 1
 		}
 		return 0
@@ -169,19 +169,19 @@ func TestPairIntrosProperties(t *testing.T) {
 		if trial < 150 {
 			n = 2 + rng.IntN(9)
 		}
-		var members []bot.IntroCandidate
-		zones := map[string]bot.IntroCandidate{}
+		var members []intros.IntroCandidate
+		zones := map[string]intros.IntroCandidate{}
 		for i := range n {
-			c := bot.IntroCandidate{ID: fmt.Sprintf("m%02d", i)}
+			c := intros.IntroCandidate{ID: fmt.Sprintf("m%02d", i)}
 			if rng.IntN(4) > 0 {
 				c.KnownTZ, c.Offset = true, time.Duration(rng.IntN(27)-12)*time.Hour+time.Duration(rng.IntN(2))*30*time.Minute
 			}
 			members = append(members, c)
 			zones[c.ID] = c
 		}
-		h := bot.IntroHistory{}
+		h := intros.IntroHistory{}
 		if trial%3 > 0 { // a round before, with all its pairs one round old
-			for _, g := range bot.PairIntros(ids(slices.Collect(func(yield func(string) bool) {
+			for _, g := range intros.PairIntros(ids(slices.Collect(func(yield func(string) bool) {
 				for _, m := range members {
 					if !yield(m.ID) {
 						return
@@ -190,12 +190,12 @@ func TestPairIntrosProperties(t *testing.T) {
 			})...), nil, int64(trial)*7) {
 				for i, a := range g {
 					for _, b := range g[i+1:] {
-						h[bot.IntroPair(a, b)] = 1
+						h[intros.IntroPair(a, b)] = 1
 					}
 				}
 			}
 		}
-		groups := bot.PairIntros(members, h, int64(trial))
+		groups := intros.PairIntros(members, h, int64(trial))
 		where := map[string]int{}
 		trios := 0
 		for gi, g := range groups {
@@ -270,13 +270,13 @@ func optIn(t *testing.T, b *bot.Bot, members ...string) {
 }
 
 // groupOf returns the members of round's group that has member.
-func groupOf(s *fakeStore, round int, member string) bot.IntroGroup {
+func groupOf(s *fakeStore, round int, member string) intros.IntroGroup {
 	for _, g := range s.intro().rounds[round-1].Groups {
 		if slices.Contains(g.Members, member) {
 			return g
 		}
 	}
-	return bot.IntroGroup{}
+	return intros.IntroGroup{}
 }
 
 func TestIntrosOptInAndOut(t *testing.T) {
@@ -343,7 +343,7 @@ func TestIntrosRoundFollowUpAndAnswers(t *testing.T) {
 	}
 	var follow []bot.Schedule
 	for _, sc := range s.schedules {
-		if sc.Kind == bot.ScheduleIntrosFollowUp {
+		if sc.Kind == intros.ScheduleIntrosFollowUp {
 			follow = append(follow, sc)
 		}
 	}
@@ -392,7 +392,7 @@ func TestIntrosRoundFollowUpAndAnswers(t *testing.T) {
 	if r := click(b, "alice", intros.ActionIntroAnswer, met.Value, clock.Now()); r.Code != "" || !strings.Contains(r.Text, "Wonderful") {
 		t.Fatalf("we met: %+v", r)
 	}
-	if g := groupOf(s, 1, "alice"); g.Answers["alice"] != bot.IntroMet || !g.MetAt.Equal(clock.Now()) {
+	if g := groupOf(s, 1, "alice"); g.Answers["alice"] != intros.IntroMet || !g.MetAt.Equal(clock.Now()) {
 		t.Fatalf("alice's group: %+v", g)
 	}
 	if _, ok := s.events["intros"]; ok || len(s.events) != 0 {
@@ -490,7 +490,7 @@ func TestIntrosSchedule(t *testing.T) {
 	if r := carolSays(b, `intros schedule "whenever"`); r.Code != bot.EArgument {
 		t.Fatalf("a bad spec: %+v", r)
 	}
-	if len(s.schedules) != 1 || s.schedules[0].Kind != bot.ScheduleIntros || s.schedules[0].Spec != "every 48 hours" {
+	if len(s.schedules) != 1 || s.schedules[0].Kind != intros.ScheduleIntros || s.schedules[0].Spec != "every 48 hours" {
 		t.Fatalf("schedules: %+v", s.schedules)
 	}
 	if r := memberSays(b, "alice", "intros on"); !strings.Contains(r.Text, "in the next round, Wed Nov 4 09:00 UTC") {

@@ -134,7 +134,7 @@ func TestStoriesAskForConsent(t *testing.T) {
 	ctx := context.Background()
 	b, s, chat, _ := newSchedulingBot(t)
 	r := memberSays(b, "alice", "story Pairing with a newcomer halved our review time.")
-	if len(r.Buttons) != 3 || s.lib().stories[0].Consent != bot.ConsentPrivate {
+	if len(r.Buttons) != 3 || s.lib().stories[0].Consent != library.ConsentPrivate {
 		t.Fatalf("story: %+v %+v", r, s.lib().stories)
 	}
 	named := r.Buttons[2]
@@ -142,7 +142,7 @@ func TestStoriesAskForConsent(t *testing.T) {
 		t.Fatalf("bob consenting for alice: %+v", r)
 	}
 	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: named.ActionID, Value: named.Value})
-	if c := s.lib().stories[0].Consent; c != bot.ConsentNamed {
+	if c := s.lib().stories[0].Consent; c != library.ConsentNamed {
 		t.Fatalf("consent: %s", c)
 	}
 	if r := memberSays(b, "alice", "story"); r.Code != bot.EArgument {
@@ -166,7 +166,7 @@ func TestReflectionFeedsStories(t *testing.T) {
 	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: checkins.FormCheckin, Context: "1",
 		Values: map[string]string{"shift": "I ask for help sooner.", "story": "Our first async retro worked."}, At: t0})
 	st := s.lib().stories
-	if len(st) != 1 || st[0].Text != "Our first async retro worked." || st[0].Consent != bot.ConsentAnonymous || st[0].Run != 1 || st[0].Source != "checkin" {
+	if len(st) != 1 || st[0].Text != "Our first async retro worked." || st[0].Consent != library.ConsentAnonymous || st[0].Run != 1 || st[0].Source != "checkin" {
 		t.Fatalf("stories: %+v", st)
 	}
 	b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: checkins.FormCheckin, Context: "1",

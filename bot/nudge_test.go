@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 func TestLevelOf(t *testing.T) {
@@ -121,7 +122,7 @@ func TestNudgeRunInvitesOnlyQuietMembersOnce(t *testing.T) {
 	if e, ok := s.events["still_here:1"]; !ok || e.Kind != bot.KindStillHere || e.Member != "alice" || !e.Kind.Activity() {
 		t.Fatalf("events: %+v", s.events)
 	}
-	if n := s.ns().nudges[0]; n.Response != bot.NudgeHere {
+	if n := s.ns().nudges[0]; n.Response != members.NudgeHere {
 		t.Errorf("nudge: %+v", n)
 	}
 	if r := b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "bob", ActionID: nudge.ActionID, Value: nudge.Value}); r.Code != bot.EForbidden {

@@ -5,59 +5,9 @@ import (
 	"time"
 )
 
-// MemberData is everything Hearth keeps about one member (hearth export).
-type MemberData struct {
-	Community   string            `json:"community"`
-	Member      Member            `json:"member"`
-	FirstSeen   time.Time         `json:"first_seen"`
-	LastActive  time.Time         `json:"last_active,omitzero"`
-	Facilitator bool              `json:"facilitator"` // added from chat
-	Counts      map[EventKind]int `json:"counts"`
-	Events      []MemberEvent     `json:"events"`
-	Answers     []MemberAnswer    `json:"checkin_answers"`
-	Nudges      []Nudge           `json:"nudges"`
-	Prefs       MemberPrefs       `json:"prefs"`
-	Resources   []Resource        `json:"resources"`
-	Stories     []Story           `json:"stories"`
-	RSVPs       []RSVP            `json:"rsvps"`
-	Intros      MemberIntros      `json:"intros"`
-}
-
-// MemberIntros is what Hearth keeps of a member's intros: when they opted
-// in (zero: not opted in) and the groups they were in, with their answer.
-type MemberIntros struct {
-	OptedInSince time.Time          `json:"opted_in_since,omitzero"`
-	Groups       []MemberIntroGroup `json:"groups"`
-}
-
-// MemberIntroGroup is one introduction the member was part of.
-type MemberIntroGroup struct {
-	Round  int64     `json:"round"`
-	MadeAt time.Time `json:"made_at"`
-	Answer string    `json:"answer,omitempty"` // "met", "not_yet", or "" (no answer)
-}
-
-// MemberEvent is one recorded piece of participation: what kind, where,
-// when. There is no text to export: Hearth never stores it.
-type MemberEvent struct {
-	Kind    EventKind `json:"kind"`
-	Channel string    `json:"channel,omitempty"` // channel id
-	At      time.Time `json:"at"`
-}
-
-// MemberAnswer is one answer to an attributed check-in. Answers to
-// anonymous check-ins cannot be tied to anyone, so they are not exported.
-type MemberAnswer struct {
-	Run      int64  `json:"run"`
-	Survey   string `json:"survey"`
-	Question string `json:"question"`
-	Value    string `json:"value"`
-}
-
-// PrivacyStore exports and erases a member's data, and prunes old events.
+// PrivacyStore erases a member's data and prunes old events. (Exporting
+// a member's data is features.Store's: it holds every feature's records.)
 type PrivacyStore interface {
-	// ExportMember returns what is kept about a member, or ErrNotFound.
-	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 	// ForgetMember erases a member: their events, their answers to
 	// attributed check-ins, their check-in recipient rows, nudges,
 	// preferences, shared resources, stories, intro opt-in and places in

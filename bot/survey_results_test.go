@@ -4,12 +4,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
-func pulse(t *testing.T) bot.Survey {
+func pulse(t *testing.T) checkins.Survey {
 	t.Helper()
-	for _, s := range bot.SurveyTemplates() {
+	for _, s := range checkins.SurveyTemplates() {
 		if s.Name == "pulse" {
 			if err := s.Validate(); err != nil {
 				t.Fatal(err)
@@ -18,12 +18,12 @@ func pulse(t *testing.T) bot.Survey {
 		}
 	}
 	t.Fatal("no pulse template")
-	return bot.Survey{}
+	return checkins.Survey{}
 }
 
 func TestComputeResults(t *testing.T) {
 	s := pulse(t)
-	answers := []bot.SurveyAnswer{
+	answers := []checkins.SurveyAnswer{
 		{Respondent: "U1", Question: "value", Value: "5"},
 		{Respondent: "U2", Question: "value", Value: "4"},
 		{Respondent: "U3", Question: "value", Value: "2"},
@@ -32,18 +32,18 @@ func TestComputeResults(t *testing.T) {
 		{Respondent: "U1", Question: "learned", Value: "Pairing works"},
 	}
 	names := map[string]string{"U1": "Alice"}
-	r := bot.ComputeResults(s, 8, answers, false, names)
+	r := checkins.ComputeResults(s, 8, answers, false, names)
 	if r.Respondents != 4 || r.Delivered != 8 || r.ResponseRate != 0.5 {
 		t.Errorf("rate: %+v", r)
 	}
 	v := r.Questions[0]
-	if v.Mean == nil || *v.Mean != 3.75 || *v.Median != 4 || len(v.Counts) != 5 || v.Counts[3] != (bot.ChoiceCount{Choice: "4", Count: 2}) {
+	if v.Mean == nil || *v.Mean != 3.75 || *v.Median != 4 || len(v.Counts) != 5 || v.Counts[3] != (checkins.ChoiceCount{Choice: "4", Count: 2}) {
 		t.Errorf("scale: %+v mean %v median %v", v, v.Mean, v.Median)
 	}
 	if got := r.Questions[1].Texts; len(got) != 1 || got[0].Respondent != "Alice" {
 		t.Errorf("attributed text: %+v", got)
 	}
-	anon := bot.ComputeResults(s, 8, answers, true, names)
+	anon := checkins.ComputeResults(s, 8, answers, true, names)
 	if got := anon.Questions[1].Texts; len(got) != 1 || got[0].Respondent != "" {
 		t.Errorf("an anonymous run named someone: %+v", got)
 	}
@@ -51,27 +51,27 @@ func TestComputeResults(t *testing.T) {
 		t.Errorf("unanswered question: %+v", r.Questions[2])
 	}
 
-	prev := bot.ComputeResults(s, 10, answers[:2], false, nil)
-	text := bot.FormatResults(s, r, &prev)
+	prev := checkins.ComputeResults(s, 10, answers[:2], false, nil)
+	text := checkins.FormatResults(s, r, &prev)
 	for _, want := range []string{"**Weekly pulse: results**", "4 of 8 answered (50%) (▲30.0%)", "mean 3.8, median 4.0 (▼0.8) · 1: 0 · 2: 1 · 3: 0 · 4: 2 · 5: 1", "• Alice: Pairing works"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("results lack %q:\n%s", want, text)
 		}
 	}
-	if empty := bot.ComputeResults(s, 0, nil, false, nil); empty.ResponseRate != 0 || empty.Questions[0].Mean != nil {
+	if empty := checkins.ComputeResults(s, 0, nil, false, nil); empty.ResponseRate != 0 || empty.Questions[0].Mean != nil {
 		t.Errorf("no answers: %+v", empty)
 	}
 }
 
 func TestChoiceResults(t *testing.T) {
-	s := bot.Survey{Name: "x", Questions: []bot.Question{
-		{ID: "pick", Kind: bot.QuestionMulti, Prompt: "Which?", Choices: []string{"a", "b", "c"}},
-		{ID: "ok", Kind: bot.QuestionYesNo, Prompt: "OK?"},
+	s := checkins.Survey{Name: "x", Questions: []checkins.Question{
+		{ID: "pick", Kind: checkins.QuestionMulti, Prompt: "Which?", Choices: []string{"a", "b", "c"}},
+		{ID: "ok", Kind: checkins.QuestionYesNo, Prompt: "OK?"},
 	}}
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	r := bot.ComputeResults(s, 3, []bot.SurveyAnswer{
+	r := checkins.ComputeResults(s, 3, []checkins.SurveyAnswer{
 		{Respondent: "1", Question: "pick", Value: "a\nc"},
 		{Respondent: "2", Question: "pick", Value: "c"},
 		{Respondent: "1", Question: "ok", Value: "yes"},
@@ -79,7 +79,7 @@ func TestChoiceResults(t *testing.T) {
 	if c := r.Questions[0].Counts; c[0].Count != 1 || c[1].Count != 0 || c[2].Count != 2 {
 		t.Errorf("multi counts: %+v", c)
 	}
-	if c := r.Questions[1].Counts; c[0] != (bot.ChoiceCount{Choice: "yes", Count: 1}) || c[1].Count != 0 {
+	if c := r.Questions[1].Counts; c[0] != (checkins.ChoiceCount{Choice: "yes", Count: 1}) || c[1].Count != 0 {
 		t.Errorf("yes/no counts: %+v", c)
 	}
 }

@@ -8,10 +8,11 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 func TestSurveyTemplatesAreValid(t *testing.T) {
-	for _, s := range bot.SurveyTemplates() {
+	for _, s := range checkins.SurveyTemplates() {
 		if err := s.Validate(); err != nil {
 			t.Errorf("template %s: %v", s.Name, err)
 		}
@@ -19,24 +20,24 @@ func TestSurveyTemplatesAreValid(t *testing.T) {
 }
 
 func TestSurveyValidate(t *testing.T) {
-	scale := bot.Question{Kind: bot.QuestionScale, Prompt: "How was it?"}
+	scale := checkins.Question{Kind: checkins.QuestionScale, Prompt: "How was it?"}
 	tests := []struct {
 		name string
-		s    bot.Survey
+		s    checkins.Survey
 		err  string
 	}{
-		{name: "defaults", s: bot.Survey{Name: " Pulse ", Questions: []bot.Question{scale}}},
-		{name: "bad name", s: bot.Survey{Name: "two words", Questions: []bot.Question{scale}}, err: "letters, digits and dashes"},
-		{name: "no questions", s: bot.Survey{Name: "x"}, err: "1 to 10 questions"},
-		{name: "empty prompt", s: bot.Survey{Name: "x", Questions: []bot.Question{{Kind: bot.QuestionText}}}, err: "question 1 needs a prompt"},
-		{name: "unknown kind", s: bot.Survey{Name: "x", Questions: []bot.Question{{Kind: "essay", Prompt: "p"}}}, err: `the kind "essay"`},
-		{name: "scale backwards", s: bot.Survey{Name: "x", Questions: []bot.Question{{Kind: bot.QuestionScale, Prompt: "p", Min: 5, Max: 1}}}, err: "a scale goes from"},
-		{name: "too few choices", s: bot.Survey{Name: "x", Questions: []bot.Question{{Kind: bot.QuestionSingle, Prompt: "p", Choices: []string{"a"}}}}, err: "2 to 10 choices"},
-		{name: "duplicate choices", s: bot.Survey{Name: "x", Questions: []bot.Question{{Kind: bot.QuestionMulti, Prompt: "p", Choices: []string{"a", "A"}}}}, err: "distinct"},
-		{name: "duplicate ids", s: bot.Survey{Name: "x", Questions: []bot.Question{{ID: "a", Kind: bot.QuestionYesNo, Prompt: "p"}, {ID: "a", Kind: bot.QuestionYesNo, Prompt: "q"}}}, err: "used twice"},
-		{name: "empty list", s: bot.Survey{Name: "x", Questions: []bot.Question{scale}, Settings: bot.SurveySettings{Audience: bot.AudienceList}}, err: "the list is empty"},
-		{name: "window", s: bot.Survey{Name: "x", Questions: []bot.Question{scale}, Settings: bot.SurveySettings{Window: time.Minute}}, err: "1 hour to 30 days"},
-		{name: "delivery", s: bot.Survey{Name: "x", Questions: []bot.Question{scale}, Settings: bot.SurveySettings{Delivery: "pigeon"}}, err: "not dm or channel"},
+		{name: "defaults", s: checkins.Survey{Name: " Pulse ", Questions: []checkins.Question{scale}}},
+		{name: "bad name", s: checkins.Survey{Name: "two words", Questions: []checkins.Question{scale}}, err: "letters, digits and dashes"},
+		{name: "no questions", s: checkins.Survey{Name: "x"}, err: "1 to 10 questions"},
+		{name: "empty prompt", s: checkins.Survey{Name: "x", Questions: []checkins.Question{{Kind: checkins.QuestionText}}}, err: "question 1 needs a prompt"},
+		{name: "unknown kind", s: checkins.Survey{Name: "x", Questions: []checkins.Question{{Kind: "essay", Prompt: "p"}}}, err: `the kind "essay"`},
+		{name: "scale backwards", s: checkins.Survey{Name: "x", Questions: []checkins.Question{{Kind: checkins.QuestionScale, Prompt: "p", Min: 5, Max: 1}}}, err: "a scale goes from"},
+		{name: "too few choices", s: checkins.Survey{Name: "x", Questions: []checkins.Question{{Kind: checkins.QuestionSingle, Prompt: "p", Choices: []string{"a"}}}}, err: "2 to 10 choices"},
+		{name: "duplicate choices", s: checkins.Survey{Name: "x", Questions: []checkins.Question{{Kind: checkins.QuestionMulti, Prompt: "p", Choices: []string{"a", "A"}}}}, err: "distinct"},
+		{name: "duplicate ids", s: checkins.Survey{Name: "x", Questions: []checkins.Question{{ID: "a", Kind: checkins.QuestionYesNo, Prompt: "p"}, {ID: "a", Kind: checkins.QuestionYesNo, Prompt: "q"}}}, err: "used twice"},
+		{name: "empty list", s: checkins.Survey{Name: "x", Questions: []checkins.Question{scale}, Settings: checkins.SurveySettings{Audience: checkins.AudienceList}}, err: "the list is empty"},
+		{name: "window", s: checkins.Survey{Name: "x", Questions: []checkins.Question{scale}, Settings: checkins.SurveySettings{Window: time.Minute}}, err: "1 hour to 30 days"},
+		{name: "delivery", s: checkins.Survey{Name: "x", Questions: []checkins.Question{scale}, Settings: checkins.SurveySettings{Delivery: "pigeon"}}, err: "not dm or channel"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,7 +53,7 @@ func TestSurveyValidate(t *testing.T) {
 				t.Fatal(err)
 			}
 			if s.Name != "pulse" || s.Questions[0].ID != "q1" || s.Questions[0].Min != 1 || s.Questions[0].Max != 5 ||
-				s.Settings.Audience != bot.AudienceAll || s.Settings.Delivery != bot.DeliverDM || s.Settings.Window != bot.DefaultWindow {
+				s.Settings.Audience != checkins.AudienceAll || s.Settings.Delivery != checkins.DeliverDM || s.Settings.Window != checkins.DefaultWindow {
 				t.Errorf("defaults not filled: %+v", s)
 			}
 		})
@@ -62,11 +63,11 @@ func TestSurveyValidate(t *testing.T) {
 func TestCheckinTemplatesCommand(t *testing.T) {
 	ctx := context.Background()
 	s := newFakeStore()
-	custom := bot.Survey{Name: "pulse", Title: "Our pulse", Questions: []bot.Question{{Kind: bot.QuestionYesNo, Prompt: "Good week?"}}}
+	custom := checkins.Survey{Name: "pulse", Title: "Our pulse", Questions: []checkins.Question{{Kind: checkins.QuestionYesNo, Prompt: "Good week?"}}}
 	if err := custom.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	s.surveys = []bot.Survey{custom}
+	s.surveys = []checkins.Survey{custom}
 	b := newBot(t, s, "carol")
 	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "checkin templates"})
 	for _, want := range []string{
@@ -87,13 +88,13 @@ func TestCheckinTemplatesCommand(t *testing.T) {
 }
 
 func TestSurveyErrorNamesTheQuestion(t *testing.T) {
-	s := bot.Survey{Name: "x", Questions: []bot.Question{{Kind: bot.QuestionYesNo, Prompt: "ok"}, {Kind: "essay", Prompt: "p"}}}
+	s := checkins.Survey{Name: "x", Questions: []checkins.Question{{Kind: checkins.QuestionYesNo, Prompt: "ok"}, {Kind: "essay", Prompt: "p"}}}
 	err := s.Validate()
-	var se *bot.SurveyError
+	var se *checkins.SurveyError
 	if !errors.As(err, &se) || se.Question != 2 || bot.ErrorCode(err) != bot.EArgument {
 		t.Errorf("err = %#v", err)
 	}
-	s = bot.Survey{Name: "bad name!"}
+	s = checkins.Survey{Name: "bad name!"}
 	if err := s.Validate(); errors.As(err, &se) {
 		t.Errorf("a survey-level error names question %d", se.Question)
 	}

@@ -58,7 +58,7 @@ func (s *txState) recipientMember(ctx context.Context, st *sql.Stmt, community i
 // CreateRun stores a run and its recipients, all pending in the order given
 // (a repeated member counts once), and returns the run's id. The run's ID is
 // ignored; an empty Salt is stored as none.
-func (db *DB) CreateRun(ctx context.Context, r bot.CheckinRun, recipients []string) (int64, error) {
+func (db *DB) CreateRun(ctx context.Context, r checkins.CheckinRun, recipients []string) (int64, error) {
 	switch {
 	case r.Community == "":
 		return 0, errors.New("create check-in run: no community")
@@ -123,7 +123,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			if err != nil {
 				return 0, err
 			}
-			if _, err := insert.ExecContext(ctx, id, mid, i+1, string(bot.RecipientPending)); err != nil {
+			if _, err := insert.ExecContext(ctx, id, mid, i+1, string(checkins.RecipientPending)); err != nil {
 				return 0, fmt.Errorf("recipient %s: %w", ext, err)
 			}
 		}
@@ -138,19 +138,19 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 const runColumns = `r.id, c.ext_id, r.definition, r.delivery, r.channel, r.post, r.anonymous, r.salt,
 	r.started_by, r.schedule_id, r.opened_at, r.closes_at, r.reminded_at, r.closed_at`
 
-func scanRun(row interface{ Scan(...any) error }) (bot.CheckinRun, error) {
-	var r bot.CheckinRun
+func scanRun(row interface{ Scan(...any) error }) (checkins.CheckinRun, error) {
+	var r checkins.CheckinRun
 	var def, delivery string
 	var schedule, reminded, closed sql.NullInt64
 	var opened, closes int64
 	if err := row.Scan(&r.ID, &r.Community, &def, &delivery, &r.Channel, &r.Post, &r.Anonymous, &r.Salt,
 		&r.StartedBy, &schedule, &opened, &closes, &reminded, &closed); err != nil {
-		return bot.CheckinRun{}, err
+		return checkins.CheckinRun{}, err
 	}
 	if err := json.Unmarshal([]byte(def), &r.Survey); err != nil {
-		return bot.CheckinRun{}, fmt.Errorf("run %d: the stored survey does not read: %w", r.ID, err)
+		return checkins.CheckinRun{}, fmt.Errorf("run %d: the stored survey does not read: %w", r.ID, err)
 	}
-	r.Delivery, r.Schedule = bot.Delivery(delivery), schedule.Int64
+	r.Delivery, r.Schedule = checkins.Delivery(delivery), schedule.Int64
 	r.OpenedAt, r.ClosesAt = time.UnixMilli(opened).UTC(), time.UnixMilli(closes).UTC()
 	r.RemindedAt, r.ClosedAt = fromMillis(reminded), fromMillis(closed)
 	return r, nil
@@ -158,19 +158,19 @@ func scanRun(row interface{ Scan(...any) error }) (bot.CheckinRun, error) {
 
 // CheckinRun returns one run of a community, or bot.ErrNotFound (also when
 // the run is another community's).
-func (db *DB) CheckinRun(ctx context.Context, community string, id int64) (bot.CheckinRun, error) {
+func (db *DB) CheckinRun(ctx context.Context, community string, id int64) (checkins.CheckinRun, error) {
 	r, err := scanRun(db.read.QueryRowContext(ctx, `SELECT `+runColumns+`
 FROM checkin_runs r JOIN communities c ON c.id = r.community_id
 WHERE r.id = ? AND c.ext_id = ?`, id, community))
 	if err != nil {
-		return bot.CheckinRun{}, notFound(err, "check-in run %d of %s", id, community)
+		return checkins.CheckinRun{}, notFound(err, "check-in run %d of %s", id, community)
 	}
 	return r, nil
 }
 
 // CheckinRuns lists a community's runs matching q, newest first (by
 // opening time, then id). Open and Closed together match nothing.
-func (db *DB) CheckinRuns(ctx context.Context, community string, q bot.RunQuery) ([]bot.CheckinRun, error) {
+func (db *DB) CheckinRuns(ctx context.Context, community string, q checkins.RunQuery) ([]checkins.CheckinRun, error) {
 	// The conditions are left out rather than disabled (?2 = '' OR ...), so
 	// the indexes on survey and on open runs apply.
 	where, args := []string{"c.ext_id = ?"}, []any{community}
@@ -195,7 +195,7 @@ ORDER BY r.opened_at DESC, r.id DESC LIMIT ?`, append(args, limit)...)
 
 // OpenRunsFor lists the runs not closed yet that have member among their
 // recipients, whatever their status, newest first.
-func (db *DB) OpenRunsFor(ctx context.Context, community, member string) ([]bot.CheckinRun, error) {
+func (db *DB) OpenRunsFor(ctx context.Context, community, member string) ([]checkins.CheckinRun, error) {
 	return db.runs(ctx, fmt.Sprintf("open check-in runs of %s in %s", member, community), `SELECT `+runColumns+`
 FROM communities c
 JOIN members m ON m.community_id = c.id
@@ -206,13 +206,13 @@ ORDER BY r.opened_at DESC, r.id DESC`, community, member)
 }
 
 // runs reads the runs query selects; what names them in errors.
-func (db *DB) runs(ctx context.Context, what, query string, args ...any) ([]bot.CheckinRun, error) {
+func (db *DB) runs(ctx context.Context, what, query string, args ...any) ([]checkins.CheckinRun, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	out := []bot.CheckinRun{}
+	out := []checkins.CheckinRun{}
 	for rows.Next() {
 		r, err := scanRun(rows)
 		if err != nil {
@@ -228,7 +228,7 @@ func (db *DB) runs(ctx context.Context, what, query string, args ...any) ([]bot.
 
 // Recipients lists a run's recipients in the order they were added, with
 // their current names; none for an unknown run.
-func (db *DB) Recipients(ctx context.Context, run int64) ([]bot.Recipient, error) {
+func (db *DB) Recipients(ctx context.Context, run int64) ([]checkins.Recipient, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT m.ext_id, m.name, x.status, x.sent_at, x.awaiting
 FROM checkin_recipients x JOIN members m ON m.id = x.member_id
 WHERE x.run_id = ? ORDER BY x.seq`, run)
@@ -236,15 +236,15 @@ WHERE x.run_id = ? ORDER BY x.seq`, run)
 		return nil, fmt.Errorf("recipients of check-in run %d: %w", run, err)
 	}
 	defer rows.Close()
-	out := []bot.Recipient{}
+	out := []checkins.Recipient{}
 	for rows.Next() {
-		var r bot.Recipient
+		var r checkins.Recipient
 		var status string
 		var sent sql.NullInt64
 		if err := rows.Scan(&r.Member, &r.Name, &status, &sent, &r.Awaiting); err != nil {
 			return nil, fmt.Errorf("recipients of check-in run %d: %w", run, err)
 		}
-		r.Status, r.SentAt = bot.RecipientStatus(status), fromMillis(sent)
+		r.Status, r.SentAt = checkins.RecipientStatus(status), fromMillis(sent)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
@@ -257,7 +257,7 @@ WHERE x.run_id = ? ORDER BY x.seq`, run)
 // its status, send time and awaited question; r.Name is ignored. A member
 // not seen yet gets a row, first seen at r.SentAt (or the run's opening).
 // It returns bot.ErrNotFound for an unknown run.
-func (db *DB) SetRecipient(ctx context.Context, run int64, r bot.Recipient) error {
+func (db *DB) SetRecipient(ctx context.Context, run int64, r checkins.Recipient) error {
 	if r.Member == "" || r.Status == "" {
 		return fmt.Errorf("set recipient %q of check-in run %d: no member or status", r.Member, run)
 	}
@@ -307,7 +307,7 @@ func (db *DB) ClaimRecipient(ctx context.Context, run int64, member string) (boo
 		res, err := tx.ExecContext(ctx, `UPDATE checkin_recipients SET status = ?3
 WHERE run_id = ?1 AND status = ?4 AND member_id = (
 	SELECT m.id FROM checkin_runs r JOIN members m ON m.community_id = r.community_id
-	WHERE r.id = ?1 AND m.ext_id = ?2)`, run, member, string(bot.RecipientSending), string(bot.RecipientPending))
+	WHERE r.id = ?1 AND m.ext_id = ?2)`, run, member, string(checkins.RecipientSending), string(checkins.RecipientPending))
 		if err != nil {
 			return 0, err
 		}
@@ -366,16 +366,16 @@ func (db *DB) SaveAnswers(ctx context.Context, run int64, respondent string, ans
 
 // Answers returns a run's answers ordered by respondent, then question id;
 // none for an unknown run.
-func (db *DB) Answers(ctx context.Context, run int64) ([]bot.SurveyAnswer, error) {
+func (db *DB) Answers(ctx context.Context, run int64) ([]checkins.SurveyAnswer, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT respondent, question, value FROM checkin_answers
 WHERE run_id = ? ORDER BY respondent, question`, run)
 	if err != nil {
 		return nil, fmt.Errorf("answers to check-in run %d: %w", run, err)
 	}
 	defer rows.Close()
-	out := []bot.SurveyAnswer{}
+	out := []checkins.SurveyAnswer{}
 	for rows.Next() {
-		var a bot.SurveyAnswer
+		var a checkins.SurveyAnswer
 		if err := rows.Scan(&a.Respondent, &a.Question, &a.Value); err != nil {
 			return nil, fmt.Errorf("answers to check-in run %d: %w", run, err)
 		}

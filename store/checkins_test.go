@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 	"github.com/hearth-community/hearth/store"
 	"github.com/hearth-community/hearth/store/storetest"
 )
@@ -23,7 +24,7 @@ func TestCheckinsSurviveRestart(t *testing.T) {
 	anon = createRun(t, db, anon, "U1", "U2")
 	done := createRun(t, db, storetest.DMRun(t, community, "pulse", at(0, 0)), "U2")
 	steps := []error{
-		db.SetRecipient(ctx, anon.ID, bot.Recipient{Member: "U1", Status: bot.RecipientSent, SentAt: at(1, 0.1), Awaiting: "more"}),
+		db.SetRecipient(ctx, anon.ID, checkins.Recipient{Member: "U1", Status: checkins.RecipientSent, SentAt: at(1, 0.1), Awaiting: "more"}),
 		db.SaveAnswers(ctx, anon.ID, "tok-b", map[string]string{"energy": "3", "more": "ok"}),
 		db.SaveAnswers(ctx, done.ID, "U2", map[string]string{"energy": "5"}),
 		db.MarkReminded(ctx, anon.ID, at(2, 0)),
@@ -35,15 +36,15 @@ func TestCheckinsSurviveRestart(t *testing.T) {
 		t.Fatalf("CloseRun = %v, %v", ok, err)
 	}
 	type snapshot struct {
-		Runs       []bot.CheckinRun
-		Recipients [][]bot.Recipient
-		Answers    [][]bot.SurveyAnswer
-		Open       []bot.CheckinRun
+		Runs       []checkins.CheckinRun
+		Recipients [][]checkins.Recipient
+		Answers    [][]checkins.SurveyAnswer
+		Open       []checkins.CheckinRun
 	}
 	take := func(db *store.DB) snapshot {
 		var s snapshot
 		var err error
-		if s.Runs, err = db.CheckinRuns(ctx, community, bot.RunQuery{}); err != nil {
+		if s.Runs, err = db.CheckinRuns(ctx, community, checkins.RunQuery{}); err != nil {
 			t.Fatal(err)
 		}
 		if s.Open, err = db.OpenRunsFor(ctx, community, "U1"); err != nil {
@@ -78,7 +79,7 @@ func TestCheckinsSurviveRestart(t *testing.T) {
 }
 
 // createRun stores a run and returns it with its id.
-func createRun(t *testing.T, db *store.DB, r bot.CheckinRun, recipients ...string) bot.CheckinRun {
+func createRun(t *testing.T, db *store.DB, r checkins.CheckinRun, recipients ...string) checkins.CheckinRun {
 	t.Helper()
 	id, err := db.CreateRun(context.Background(), r, recipients)
 	if err != nil {

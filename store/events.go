@@ -15,7 +15,7 @@ var _ meetings.EventStore = (*DB)(nil)
 
 // AddEvent stores an event and returns its id; ids are never reused.
 // e.ID is ignored.
-func (db *DB) AddEvent(ctx context.Context, e bot.CommunityEvent) (int64, error) {
+func (db *DB) AddEvent(ctx context.Context, e meetings.CommunityEvent) (int64, error) {
 	switch {
 	case e.Community == "" || strings.TrimSpace(e.Title) == "":
 		return 0, fmt.Errorf("add event %q to %q: no community or title", e.Title, e.Community)
@@ -47,13 +47,13 @@ const sqlEvents = `SELECT e.id, c.ext_id, e.title, e.starts_at, e.ends_at, e.lin
 	e.cancelled_at, e.message, e.external_id, e.feedback_run
 FROM community_events e JOIN communities c ON c.id = e.community_id`
 
-func scanEvent(row interface{ Scan(...any) error }) (bot.CommunityEvent, error) {
-	var e bot.CommunityEvent
+func scanEvent(row interface{ Scan(...any) error }) (meetings.CommunityEvent, error) {
+	var e meetings.CommunityEvent
 	var start, end, created int64
 	var series, cancelled, feedback sql.NullInt64
 	if err := row.Scan(&e.ID, &e.Community, &e.Title, &start, &end, &e.Link, &e.Channel, &series, &e.CreatedBy, &created,
 		&cancelled, &e.Message, &e.External, &feedback); err != nil {
-		return bot.CommunityEvent{}, err
+		return meetings.CommunityEvent{}, err
 	}
 	e.Start, e.End, e.CreatedAt = time.UnixMilli(start).UTC(), time.UnixMilli(end).UTC(), time.UnixMilli(created).UTC()
 	e.CancelledAt, e.Series, e.FeedbackRun = fromMillis(cancelled), series.Int64, feedback.Int64
@@ -62,10 +62,10 @@ func scanEvent(row interface{ Scan(...any) error }) (bot.CommunityEvent, error) 
 
 // CommunityEvent returns one event of a community, or bot.ErrNotFound (also
 // when the id is another community's).
-func (db *DB) CommunityEvent(ctx context.Context, community string, id int64) (bot.CommunityEvent, error) {
+func (db *DB) CommunityEvent(ctx context.Context, community string, id int64) (meetings.CommunityEvent, error) {
 	e, err := scanEvent(db.read.QueryRowContext(ctx, sqlEvents+` WHERE e.id = ? AND c.ext_id = ?`, id, community))
 	if err != nil {
-		return bot.CommunityEvent{}, notFound(err, "event %d of %s", id, community)
+		return meetings.CommunityEvent{}, notFound(err, "event %d of %s", id, community)
 	}
 	return e, nil
 }
@@ -73,7 +73,7 @@ func (db *DB) CommunityEvent(ctx context.Context, community string, id int64) (b
 // CommunityEvents lists a community's events that meet q, by start, then
 // id: ending at or after q.EndFrom and before q.EndBefore (zero: no bound),
 // cancelled ones only with q.Cancelled, at most q.Limit (0: all).
-func (db *DB) CommunityEvents(ctx context.Context, community string, q bot.EventQuery) ([]bot.CommunityEvent, error) {
+func (db *DB) CommunityEvents(ctx context.Context, community string, q meetings.EventQuery) ([]meetings.CommunityEvent, error) {
 	where, args := []string{`c.ext_id = ?`}, []any{community}
 	if !q.EndFrom.IsZero() {
 		where, args = append(where, `e.ends_at >= ?`), append(args, q.EndFrom.UnixMilli())
@@ -93,7 +93,7 @@ func (db *DB) CommunityEvents(ctx context.Context, community string, q bot.Event
 		return nil, fmt.Errorf("events of %s: %w", community, err)
 	}
 	defer rows.Close()
-	out := []bot.CommunityEvent{}
+	out := []meetings.CommunityEvent{}
 	for rows.Next() {
 		e, err := scanEvent(rows)
 		if err != nil {
@@ -106,7 +106,7 @@ func (db *DB) CommunityEvents(ctx context.Context, community string, q bot.Event
 
 // UpdateEvent stores an event's message, external id, cancellation and
 // feedback run, or returns bot.ErrNotFound.
-func (db *DB) UpdateEvent(ctx context.Context, e bot.CommunityEvent) error {
+func (db *DB) UpdateEvent(ctx context.Context, e meetings.CommunityEvent) error {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE community_events SET message = ?, external_id = ?, cancelled_at = ?, feedback_run = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
@@ -143,11 +143,11 @@ func eventMember(ctx context.Context, tx *sql.Tx, s *txState, community string, 
 // SetRSVP stores a member's latest choice for an event (one row per member
 // and event; attendance is kept). A member not known yet gets a row (see
 // sqlKnownMember). bot.ErrNotFound for an unknown event.
-func (db *DB) SetRSVP(ctx context.Context, community string, r bot.RSVP) error {
+func (db *DB) SetRSVP(ctx context.Context, community string, r meetings.RSVP) error {
 	switch {
 	case community == "" || r.Member == "" || r.At.IsZero():
 		return fmt.Errorf("RSVP of %q in %q: no community, member or time", r.Member, community)
-	case r.Choice != bot.RSVPGoing && r.Choice != bot.RSVPMaybe && r.Choice != bot.RSVPNotGoing:
+	case r.Choice != meetings.RSVPGoing && r.Choice != meetings.RSVPMaybe && r.Choice != meetings.RSVPNotGoing:
 		return fmt.Errorf("RSVP of %s in %s: unknown choice %q", r.Member, community, r.Choice)
 	}
 	at := r.At.UnixMilli()
@@ -197,7 +197,7 @@ ON CONFLICT (event_id, member_id) DO UPDATE SET attended_at = excluded.attended_
 
 // RSVPs lists an event's RSVPs by time, then member id; none for an
 // unknown event.
-func (db *DB) RSVPs(ctx context.Context, community string, event int64) ([]bot.RSVP, error) {
+func (db *DB) RSVPs(ctx context.Context, community string, event int64) ([]meetings.RSVP, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT m.ext_id, m.name, r.choice, r.at, r.attended_at
 FROM event_rsvps r
 JOIN community_events e ON e.id = r.event_id
@@ -209,16 +209,16 @@ ORDER BY r.at, m.ext_id`, event, community)
 		return nil, fmt.Errorf("RSVPs of event %d of %s: %w", event, community, err)
 	}
 	defer rows.Close()
-	out := []bot.RSVP{}
+	out := []meetings.RSVP{}
 	for rows.Next() {
-		r := bot.RSVP{Event: event}
+		r := meetings.RSVP{Event: event}
 		var choice string
 		var at int64
 		var attended sql.NullInt64
 		if err := rows.Scan(&r.Member, &r.MemberName, &choice, &at, &attended); err != nil {
 			return nil, fmt.Errorf("RSVPs of event %d of %s: %w", event, community, err)
 		}
-		r.Choice, r.At, r.AttendedAt = bot.RSVPChoice(choice), time.UnixMilli(at).UTC(), fromMillis(attended)
+		r.Choice, r.At, r.AttendedAt = meetings.RSVPChoice(choice), time.UnixMilli(at).UTC(), fromMillis(attended)
 		out = append(out, r)
 	}
 	return out, rows.Err()

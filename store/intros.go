@@ -50,7 +50,7 @@ ON CONFLICT (community_id, member_id) DO UPDATE SET since = excluded.since`, cid
 }
 
 // IntroOptIns lists the members opted in to intros, by member id.
-func (db *DB) IntroOptIns(ctx context.Context, community string) ([]bot.IntroOptIn, error) {
+func (db *DB) IntroOptIns(ctx context.Context, community string) ([]intros.IntroOptIn, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT m.ext_id, o.since
 FROM intro_optins o JOIN communities c ON c.id = o.community_id JOIN members m ON m.id = o.member_id
 WHERE c.ext_id = ? ORDER BY m.ext_id`, community)
@@ -58,9 +58,9 @@ WHERE c.ext_id = ? ORDER BY m.ext_id`, community)
 		return nil, fmt.Errorf("intro opt-ins of %s: %w", community, err)
 	}
 	defer rows.Close()
-	out := []bot.IntroOptIn{}
+	out := []intros.IntroOptIn{}
 	for rows.Next() {
-		var o bot.IntroOptIn
+		var o intros.IntroOptIn
 		var since int64
 		if err := rows.Scan(&o.Member, &since); err != nil {
 			return nil, fmt.Errorf("intro opt-ins of %s: %w", community, err)
@@ -78,9 +78,9 @@ WHERE c.ext_id = ? ORDER BY m.ext_id`, community)
 // returns it with the round's and groups' ids; ids are never reused. r.ID,
 // FollowedUpAt and the groups' ids, answers and MetAt are ignored. Members
 // not known yet get a row.
-func (db *DB) AddIntroRound(ctx context.Context, r bot.IntroRound) (bot.IntroRound, error) {
+func (db *DB) AddIntroRound(ctx context.Context, r intros.IntroRound) (intros.IntroRound, error) {
 	if r.Community == "" || r.At.IsZero() {
-		return bot.IntroRound{}, fmt.Errorf("add intro round of %q: no community or time", r.Community)
+		return intros.IntroRound{}, fmt.Errorf("add intro round of %q: no community or time", r.Community)
 	}
 	ms := r.At.UnixMilli()
 	out := r
@@ -95,7 +95,7 @@ func (db *DB) AddIntroRound(ctx context.Context, r bot.IntroRound) (bot.IntroRou
 			return 0, err
 		}
 		for i, g := range out.Groups {
-			g.Round, g.Answers, g.MetAt = out.ID, map[string]bot.IntroAnswer{}, time.Time{}
+			g.Round, g.Answers, g.MetAt = out.ID, map[string]intros.IntroAnswer{}, time.Time{}
 			g.Members = slices.Clone(g.Members)
 			if err := tx.QueryRowContext(ctx, `INSERT INTO intro_groups (round_id, community_id) VALUES (?, ?) RETURNING id`,
 				out.ID, cid).Scan(&g.ID); err != nil {
@@ -116,27 +116,27 @@ func (db *DB) AddIntroRound(ctx context.Context, r bot.IntroRound) (bot.IntroRou
 		return 0, nil
 	})
 	if err != nil {
-		return bot.IntroRound{}, fmt.Errorf("add intro round of %s: %w", r.Community, err)
+		return intros.IntroRound{}, fmt.Errorf("add intro round of %s: %w", r.Community, err)
 	}
 	return out, nil
 }
 
 // IntroRound returns one round of a community with its groups, or
 // bot.ErrNotFound (also when the id is another community's).
-func (db *DB) IntroRound(ctx context.Context, community string, id int64) (bot.IntroRound, error) {
+func (db *DB) IntroRound(ctx context.Context, community string, id int64) (intros.IntroRound, error) {
 	rs, err := db.introRounds(ctx, `WHERE c.ext_id = ? AND r.id = ?`, community, id)
 	if err != nil {
-		return bot.IntroRound{}, fmt.Errorf("intro round %d of %s: %w", id, community, err)
+		return intros.IntroRound{}, fmt.Errorf("intro round %d of %s: %w", id, community, err)
 	}
 	if len(rs) == 0 {
-		return bot.IntroRound{}, fmt.Errorf("intro round %d of %s: %w", id, community, bot.ErrNotFound)
+		return intros.IntroRound{}, fmt.Errorf("intro round %d of %s: %w", id, community, bot.ErrNotFound)
 	}
 	return rs[0], nil
 }
 
 // IntroRounds returns a community's latest rounds with their groups,
 // newest first (by time, then id), at most limit (0: all).
-func (db *DB) IntroRounds(ctx context.Context, community string, limit int) ([]bot.IntroRound, error) {
+func (db *DB) IntroRounds(ctx context.Context, community string, limit int) ([]intros.IntroRound, error) {
 	if limit <= 0 {
 		limit = -1
 	}
@@ -149,22 +149,22 @@ func (db *DB) IntroRounds(ctx context.Context, community string, limit int) ([]b
 
 // introRounds reads the rounds that where selects (r: rounds, c: their
 // community), in its order, then their groups and members.
-func (db *DB) introRounds(ctx context.Context, where string, args ...any) ([]bot.IntroRound, error) {
+func (db *DB) introRounds(ctx context.Context, where string, args ...any) ([]intros.IntroRound, error) {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	out := []bot.IntroRound{}
+	out := []intros.IntroRound{}
 	index := map[int64]int{}
 	err = each(ctx, tx, "rounds", func(rows *sql.Rows) error {
-		var r bot.IntroRound
+		var r intros.IntroRound
 		var made int64
 		var followed sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.Community, &r.Seed, &made, &r.CreatedBy, &followed); err != nil {
 			return err
 		}
-		r.At, r.FollowedUpAt, r.Groups = time.UnixMilli(made).UTC(), fromMillis(followed), []bot.IntroGroup{}
+		r.At, r.FollowedUpAt, r.Groups = time.UnixMilli(made).UTC(), fromMillis(followed), []intros.IntroGroup{}
 		index[r.ID] = len(out)
 		out = append(out, r)
 		return nil
@@ -177,7 +177,7 @@ FROM intro_rounds r JOIN communities c ON c.id = r.community_id `+where, args...
 	for _, r := range out {
 		ids = append(ids, fmt.Sprint(r.ID))
 	}
-	groups := map[int64]*bot.IntroGroup{}
+	groups := map[int64]*intros.IntroGroup{}
 	var order []int64
 	err = each(ctx, tx, "groups", func(rows *sql.Rows) error {
 		var gid, round int64
@@ -188,14 +188,14 @@ FROM intro_rounds r JOIN communities c ON c.id = r.community_id `+where, args...
 		}
 		g, ok := groups[gid]
 		if !ok {
-			g = &bot.IntroGroup{ID: gid, Round: round, MetAt: fromMillis(met), Answers: map[string]bot.IntroAnswer{}}
+			g = &intros.IntroGroup{ID: gid, Round: round, MetAt: fromMillis(met), Answers: map[string]intros.IntroAnswer{}}
 			groups[gid] = g
 			order = append(order, gid)
 		}
 		if member != "" {
 			g.Members = append(g.Members, member)
 			if answer != "" {
-				g.Answers[member] = bot.IntroAnswer(answer)
+				g.Answers[member] = intros.IntroAnswer(answer)
 			}
 		}
 		return nil
@@ -243,8 +243,8 @@ WHERE c.ext_id = ? AND r.id = ?`, community, round).Scan(&followed)
 // replaces theirs). The group's MetAt is the time of its first "We met"
 // while any member's answer is "met", and none once no answer is.
 // bot.ErrNotFound when the member is not in that group of that community.
-func (db *DB) AnswerIntro(ctx context.Context, community string, group int64, member string, a bot.IntroAnswer, at time.Time) error {
-	if a != bot.IntroMet && a != bot.IntroNotYet {
+func (db *DB) AnswerIntro(ctx context.Context, community string, group int64, member string, a intros.IntroAnswer, at time.Time) error {
+	if a != intros.IntroMet && a != intros.IntroNotYet {
 		return fmt.Errorf("answer intro %d: unknown answer %q", group, a)
 	}
 	ms := at.UnixMilli()

@@ -50,7 +50,7 @@ func escapeLike(s string) string {
 // same string) is not stored again: AddResource returns the first one's id
 // and an error that is bot.ErrDuplicate. A member not known yet gets a row
 // (see sqlKnownMember), first seen at r.SharedAt.
-func (db *DB) AddResource(ctx context.Context, r bot.Resource) (int64, error) {
+func (db *DB) AddResource(ctx context.Context, r library.Resource) (int64, error) {
 	switch {
 	case r.Community == "" || r.Member == "":
 		return 0, fmt.Errorf("add resource of %q to %q: no community or member", r.Member, r.Community)
@@ -101,12 +101,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, cid, mid, r.Channel, r.URL, tags,
 const sqlResources = `SELECT r.id, c.ext_id, m.ext_id, m.name, r.channel, r.url, r.tags, r.note, r.shared_at
 FROM resources r JOIN communities c ON c.id = r.community_id JOIN members m ON m.id = r.member_id`
 
-func scanResource(row interface{ Scan(...any) error }) (bot.Resource, error) {
-	var r bot.Resource
+func scanResource(row interface{ Scan(...any) error }) (library.Resource, error) {
+	var r library.Resource
 	var tags string
 	var shared int64
 	if err := row.Scan(&r.ID, &r.Community, &r.Member, &r.MemberName, &r.Channel, &r.URL, &tags, &r.Note, &shared); err != nil {
-		return bot.Resource{}, err
+		return library.Resource{}, err
 	}
 	r.Tags = strings.Fields(tags)
 	if r.Tags == nil {
@@ -118,10 +118,10 @@ func scanResource(row interface{ Scan(...any) error }) (bot.Resource, error) {
 
 // Resource returns one resource of a community, or bot.ErrNotFound (also
 // when the id is another community's).
-func (db *DB) Resource(ctx context.Context, community string, id int64) (bot.Resource, error) {
+func (db *DB) Resource(ctx context.Context, community string, id int64) (library.Resource, error) {
 	r, err := scanResource(db.read.QueryRowContext(ctx, sqlResources+` WHERE r.id = ? AND c.ext_id = ?`, id, community))
 	if err != nil {
-		return bot.Resource{}, notFound(err, "resource %d of %s", id, community)
+		return library.Resource{}, notFound(err, "resource %d of %s", id, community)
 	}
 	return r, nil
 }
@@ -135,12 +135,12 @@ func (db *DB) Resource(ctx context.Context, community string, id int64) (bot.Res
 // in Go); '%' and '_' in a word are plain characters. More than 10 words is
 // an error for the person who searched (bot.EArgument). None for an unknown
 // community.
-func (db *DB) Resources(ctx context.Context, community string, q bot.ResourceQuery) ([]bot.Resource, error) {
+func (db *DB) Resources(ctx context.Context, community string, q library.ResourceQuery) ([]library.Resource, error) {
 	where, args := []string{`c.ext_id = ?`}, []any{community}
 	if q.Tag != "" {
 		tags := normalizeTags([]string{q.Tag})
 		if len(tags) != 1 {
-			return []bot.Resource{}, nil
+			return []library.Resource{}, nil
 		}
 		where, args = append(where, `instr(' ' || r.tags || ' ', ?) > 0`), append(args, " "+tags[0]+" ")
 	}
@@ -173,7 +173,7 @@ ORDER BY r.shared_at DESC, r.id DESC LIMIT ?`, append(args, limit)...)
 		return nil, fmt.Errorf("resources of %s: %w", community, err)
 	}
 	defer rows.Close()
-	out := []bot.Resource{}
+	out := []library.Resource{}
 	for rows.Next() {
 		r, err := scanResource(rows)
 		if err != nil {
@@ -212,11 +212,11 @@ WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`, 
 // checkConsent returns c, bot.ConsentPrivate for "" (a story goes no
 // further than facilitators unless its member said so), or an error for a
 // consent that is not one of bot's.
-func checkConsent(c bot.StoryConsent) (bot.StoryConsent, error) {
+func checkConsent(c library.StoryConsent) (library.StoryConsent, error) {
 	switch c {
 	case "":
-		return bot.ConsentPrivate, nil
-	case bot.ConsentPrivate, bot.ConsentAnonymous, bot.ConsentNamed:
+		return library.ConsentPrivate, nil
+	case library.ConsentPrivate, library.ConsentAnonymous, library.ConsentNamed:
 		return c, nil
 	}
 	return "", fmt.Errorf("unknown consent %q", c)
@@ -228,7 +228,7 @@ func checkConsent(c bot.StoryConsent) (bot.StoryConsent, error) {
 // with s.Run set is kept once per run and member: adding it again replaces
 // its text and consent, and keeps its id, source and time. A member not
 // known yet gets a row (see sqlKnownMember), first seen at s.At.
-func (db *DB) AddStory(ctx context.Context, s bot.Story) (int64, error) {
+func (db *DB) AddStory(ctx context.Context, s library.Story) (int64, error) {
 	switch {
 	case s.Community == "" || s.Member == "":
 		return 0, fmt.Errorf("add story of %q to %q: no community or member", s.Member, s.Community)
@@ -284,7 +284,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, cid, mid, s.Text, string(consent), s
 // that is not that member's in that community, or does not exist, is
 // bot.ErrNotFound; a consent that is not one of bot's (or is empty) is an
 // error.
-func (db *DB) SetStoryConsent(ctx context.Context, community, member string, id int64, c bot.StoryConsent) error {
+func (db *DB) SetStoryConsent(ctx context.Context, community, member string, id int64, c library.StoryConsent) error {
 	if c == "" {
 		return fmt.Errorf("set consent of story %d of %s: no consent", id, community)
 	}
@@ -314,22 +314,22 @@ WHERE id = ?2 AND member_id = (SELECT m.id FROM members m JOIN communities c ON 
 const sqlStories = `SELECT s.id, c.ext_id, m.ext_id, m.name, s.text, s.consent, s.source, s.run_id, s.at
 FROM stories s JOIN communities c ON c.id = s.community_id JOIN members m ON m.id = s.member_id`
 
-func scanStory(row interface{ Scan(...any) error }) (bot.Story, error) {
-	var s bot.Story
+func scanStory(row interface{ Scan(...any) error }) (library.Story, error) {
+	var s library.Story
 	var consent string
 	var run sql.NullInt64
 	var at int64
 	if err := row.Scan(&s.ID, &s.Community, &s.Member, &s.MemberName, &s.Text, &consent, &s.Source, &run, &at); err != nil {
-		return bot.Story{}, err
+		return library.Story{}, err
 	}
-	s.Consent, s.Run, s.At = bot.StoryConsent(consent), run.Int64, time.UnixMilli(at).UTC()
+	s.Consent, s.Run, s.At = library.StoryConsent(consent), run.Int64, time.UnixMilli(at).UTC()
 	return s, nil
 }
 
 // Stories lists a community's stories at or after since (zero: all), of
 // every consent, oldest first (by time, then id). None for an unknown
 // community.
-func (db *DB) Stories(ctx context.Context, community string, since time.Time) ([]bot.Story, error) {
+func (db *DB) Stories(ctx context.Context, community string, since time.Time) ([]library.Story, error) {
 	query, args := sqlStories+` WHERE c.ext_id = ?`, []any{community}
 	if !since.IsZero() {
 		query, args = query+` AND s.at >= ?`, append(args, since.UnixMilli())
@@ -339,7 +339,7 @@ func (db *DB) Stories(ctx context.Context, community string, since time.Time) ([
 		return nil, fmt.Errorf("stories of %s: %w", community, err)
 	}
 	defer rows.Close()
-	out := []bot.Story{}
+	out := []library.Story{}
 	for rows.Next() {
 		s, err := scanStory(rows)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 func TestLoadMigrations(t *testing.T) {
@@ -211,10 +212,10 @@ func TestUpgradeFromVersion5(t *testing.T) {
 	if want := (bot.ActivityCounts{StillHere: 1}); err != nil || rep.Activity != want || rep.Members.Active != 1 {
 		t.Errorf("the day before: activity %+v, members %+v, %v; want %+v, one active", rep.Activity, rep.Members, err, want)
 	}
-	if _, err := db.AddResource(ctx, bot.Resource{Community: "slack:T1", Member: "U1", URL: "https://example.org", SharedAt: time.UnixMilli(1)}); err != nil {
+	if _, err := db.AddResource(ctx, library.Resource{Community: "slack:T1", Member: "U1", URL: "https://example.org", SharedAt: time.UnixMilli(1)}); err != nil {
 		t.Errorf("AddResource after the upgrade: %v", err)
 	}
-	if _, err := db.AddStory(ctx, bot.Story{Community: "slack:T1", Member: "U1", Text: "x", Run: 1, At: time.UnixMilli(1)}); err != nil {
+	if _, err := db.AddStory(ctx, library.Story{Community: "slack:T1", Member: "U1", Text: "x", Run: 1, At: time.UnixMilli(1)}); err != nil {
 		t.Errorf("AddStory after the upgrade: %v", err)
 	}
 }

@@ -59,7 +59,7 @@ func (s *txState) knownMember(ctx context.Context, tx *sql.Tx, community int64, 
 // ignored; an empty Status is bot.NudgeQueued, a zero SendAt is QueuedAt (it
 // may go at once). A member not known yet gets a row (see sqlKnownMember),
 // first seen at n.QueuedAt.
-func (db *DB) AddNudge(ctx context.Context, n bot.Nudge) (int64, error) {
+func (db *DB) AddNudge(ctx context.Context, n members.Nudge) (int64, error) {
 	switch {
 	case n.Community == "" || n.Member == "":
 		return 0, fmt.Errorf("add nudge of %q to %q: no community or member", n.Community, n.Member)
@@ -67,7 +67,7 @@ func (db *DB) AddNudge(ctx context.Context, n bot.Nudge) (int64, error) {
 		return 0, fmt.Errorf("add nudge of %s to %s: no queue time", n.Community, n.Member)
 	}
 	if n.Status == "" {
-		n.Status = bot.NudgeQueued
+		n.Status = members.NudgeQueued
 	}
 	if n.SendAt.IsZero() {
 		n.SendAt = n.QueuedAt
@@ -102,28 +102,28 @@ const nudgeColumns = `n.id, c.ext_id, m.ext_id, n.wording, n.queued_at, n.send_a
 const sqlNudges = `SELECT ` + nudgeColumns + `
 FROM nudges n JOIN communities c ON c.id = n.community_id JOIN members m ON m.id = n.member_id`
 
-func scanNudge(row interface{ Scan(...any) error }) (bot.Nudge, error) {
-	var n bot.Nudge
+func scanNudge(row interface{ Scan(...any) error }) (members.Nudge, error) {
+	var n members.Nudge
 	var queued, send int64
 	var sent, responded sql.NullInt64
 	var status, response string
 	if err := row.Scan(&n.ID, &n.Community, &n.Member, &n.Wording, &queued, &send, &sent, &status,
 		&response, &responded, &n.ApprovedBy); err != nil {
-		return bot.Nudge{}, err
+		return members.Nudge{}, err
 	}
 	n.QueuedAt = fromMillis(sql.NullInt64{Int64: queued, Valid: true})
 	n.SendAt = fromMillis(sql.NullInt64{Int64: send, Valid: true})
 	n.SentAt, n.RespondedAt = fromMillis(sent), fromMillis(responded)
-	n.Status, n.Response = bot.NudgeStatus(status), bot.NudgeResponse(response)
+	n.Status, n.Response = members.NudgeStatus(status), members.NudgeResponse(response)
 	return n, nil
 }
 
 // Nudge returns one nudge of a community, or bot.ErrNotFound (also when the
 // id is another community's).
-func (db *DB) Nudge(ctx context.Context, community string, id int64) (bot.Nudge, error) {
+func (db *DB) Nudge(ctx context.Context, community string, id int64) (members.Nudge, error) {
 	n, err := scanNudge(db.read.QueryRowContext(ctx, sqlNudges+` WHERE n.id = ? AND c.ext_id = ?`, id, community))
 	if err != nil {
-		return bot.Nudge{}, notFound(err, "nudge %d of %s", id, community)
+		return members.Nudge{}, notFound(err, "nudge %d of %s", id, community)
 	}
 	return n, nil
 }
@@ -132,7 +132,7 @@ func (db *DB) Nudge(ctx context.Context, community string, id int64) (bot.Nudge,
 // ApprovedBy; the other fields are ignored, but n.Community must name the
 // nudge's community (as Nudge returned it): n.ID of another community is
 // bot.ErrNotFound, as is an unknown id.
-func (db *DB) UpdateNudge(ctx context.Context, n bot.Nudge) error {
+func (db *DB) UpdateNudge(ctx context.Context, n members.Nudge) error {
 	if n.Community == "" || n.Status == "" {
 		return fmt.Errorf("update nudge %d of %q: no community or status", n.ID, n.Community)
 	}
@@ -157,7 +157,7 @@ WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 
 // MemberNudges lists a member's nudges, newest first (by queue time, then
 // id), at most limit (0: all); none for an unknown member.
-func (db *DB) MemberNudges(ctx context.Context, community, member string, limit int) ([]bot.Nudge, error) {
+func (db *DB) MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error) {
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
@@ -167,7 +167,7 @@ ORDER BY n.queued_at DESC, n.id DESC LIMIT ?`, community, member, limit)
 }
 
 // QueuedNudges lists a community's queued nudges by send time, then id.
-func (db *DB) QueuedNudges(ctx context.Context, community string) ([]bot.Nudge, error) {
+func (db *DB) QueuedNudges(ctx context.Context, community string) ([]members.Nudge, error) {
 	return db.nudges(ctx, fmt.Sprintf("queued nudges of %s", community), sqlNudges+`
 WHERE c.ext_id = ? AND n.status = 'queued'
 ORDER BY n.send_at, n.id`, community)
@@ -175,13 +175,13 @@ ORDER BY n.send_at, n.id`, community)
 
 // nudges reads the nudges query selects (sqlNudges); what names them in
 // errors.
-func (db *DB) nudges(ctx context.Context, what, query string, args ...any) ([]bot.Nudge, error) {
+func (db *DB) nudges(ctx context.Context, what, query string, args ...any) ([]members.Nudge, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	defer rows.Close()
-	out := []bot.Nudge{}
+	out := []members.Nudge{}
 	for rows.Next() {
 		n, err := scanNudge(rows)
 		if err != nil {

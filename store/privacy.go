@@ -10,6 +10,12 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/intros"
+	"github.com/hearth-community/hearth/bot/library"
+	"github.com/hearth-community/hearth/bot/meetings"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 var _ bot.PrivacyStore = (*DB)(nil)
@@ -23,23 +29,23 @@ var _ bot.PrivacyStore = (*DB)(nil)
 // time, then id); their preferences; and the resources they shared and
 // their stories (every consent), oldest first (by time, then id). It
 // returns bot.ErrNotFound for a member without a row.
-func (db *DB) ExportMember(ctx context.Context, community, member string) (bot.MemberData, error) {
+func (db *DB) ExportMember(ctx context.Context, community, member string) (features.MemberData, error) {
 	d, err := db.exportMember(ctx, community, member)
 	if err != nil {
-		return bot.MemberData{}, fmt.Errorf("export member %s of %s: %w", member, community, err)
+		return features.MemberData{}, fmt.Errorf("export member %s of %s: %w", member, community, err)
 	}
 	return d, nil
 }
 
-func (db *DB) exportMember(ctx context.Context, community, member string) (bot.MemberData, error) {
+func (db *DB) exportMember(ctx context.Context, community, member string) (features.MemberData, error) {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	defer tx.Rollback()
-	d := bot.MemberData{Community: community, Counts: map[bot.EventKind]int{}, Events: []bot.MemberEvent{},
-		Answers: []bot.MemberAnswer{}, Nudges: []bot.Nudge{}, Resources: []bot.Resource{}, Stories: []bot.Story{},
-		RSVPs: []bot.RSVP{}, Intros: bot.MemberIntros{Groups: []bot.MemberIntroGroup{}}}
+	d := features.MemberData{Community: community, Counts: map[bot.EventKind]int{}, Events: []features.MemberEvent{},
+		Answers: []checkins.MemberAnswer{}, Nudges: []members.Nudge{}, Resources: []library.Resource{}, Stories: []library.Story{},
+		RSVPs: []meetings.RSVP{}, Intros: intros.MemberIntros{Groups: []intros.MemberIntroGroup{}}}
 	var cid, mid, firstSeen int64
 	var lastActive, joined sql.NullInt64
 	err = tx.QueryRowContext(ctx, `SELECT m.community_id, m.id, m.first_seen, m.last_active, `+memberColumns+`
@@ -47,17 +53,17 @@ FROM members m JOIN communities c ON c.id = m.community_id
 WHERE c.ext_id = ? AND m.ext_id = ?`, community, member).Scan(&cid, &mid, &firstSeen, &lastActive,
 		&d.Member.ID, &d.Member.Name, &d.Member.IsBot, &d.Member.TZ, &d.Member.Admin, &joined, &d.Member.Left)
 	if err != nil {
-		return bot.MemberData{}, notFound(err, "member")
+		return features.MemberData{}, notFound(err, "member")
 	}
 	d.Member.JoinedAt = fromMillis(joined)
 	d.FirstSeen = fromMillis(sql.NullInt64{Int64: firstSeen, Valid: true})
 	d.LastActive = fromMillis(lastActive)
 	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM facilitators WHERE community_id = ? AND member_ext = ?)`,
 		cid, member).Scan(&d.Facilitator); err != nil {
-		return bot.MemberData{}, fmt.Errorf("facilitator: %w", err)
+		return features.MemberData{}, fmt.Errorf("facilitator: %w", err)
 	}
 	err = each(ctx, tx, "events", func(rows *sql.Rows) error {
-		var e bot.MemberEvent
+		var e features.MemberEvent
 		var kind string
 		var at int64
 		if err := rows.Scan(&kind, &e.Channel, &at); err != nil {
@@ -72,10 +78,10 @@ FROM events e INDEXED BY events_by_member LEFT JOIN channels ch ON ch.id = e.cha
 WHERE e.community_id = ? AND e.member_id = ?
 ORDER BY e.at, e.id`, cid, mid)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	err = each(ctx, tx, "check-in answers", func(rows *sql.Rows) error {
-		var a bot.MemberAnswer
+		var a checkins.MemberAnswer
 		if err := rows.Scan(&a.Run, &a.Survey, &a.Question, &a.Value); err != nil {
 			return err
 		}
@@ -86,7 +92,7 @@ FROM checkin_runs r JOIN checkin_answers a ON a.run_id = r.id
 WHERE r.community_id = ? AND NOT r.anonymous AND a.respondent = ?
 ORDER BY r.id, a.question`, cid, member)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	err = each(ctx, tx, "nudges", func(rows *sql.Rows) error {
 		n, err := scanNudge(rows)
@@ -94,12 +100,12 @@ ORDER BY r.id, a.question`, cid, member)
 		return err
 	}, sqlNudges+` WHERE n.community_id = ? AND n.member_id = ? ORDER BY n.queued_at, n.id`, cid, mid)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	d.Prefs, err = scanPrefs(tx.QueryRowContext(ctx, `SELECT `+prefsColumns+` FROM member_prefs p
 WHERE p.community_id = ? AND p.member_id = ?`, cid, mid))
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return bot.MemberData{}, fmt.Errorf("preferences: %w", err)
+		return features.MemberData{}, fmt.Errorf("preferences: %w", err)
 	}
 	err = each(ctx, tx, "resources", func(rows *sql.Rows) error {
 		r, err := scanResource(rows)
@@ -107,7 +113,7 @@ WHERE p.community_id = ? AND p.member_id = ?`, cid, mid))
 		return err
 	}, sqlResources+` WHERE r.community_id = ? AND r.member_id = ? ORDER BY r.shared_at, r.id`, cid, mid)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	err = each(ctx, tx, "stories", func(rows *sql.Rows) error {
 		s, err := scanStory(rows)
@@ -115,31 +121,31 @@ WHERE p.community_id = ? AND p.member_id = ?`, cid, mid))
 		return err
 	}, sqlStories+` WHERE s.community_id = ? AND s.member_id = ? ORDER BY s.at, s.id`, cid, mid)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	err = each(ctx, tx, "rsvps", func(rows *sql.Rows) error {
-		r := bot.RSVP{Member: member, MemberName: d.Member.Name}
+		r := meetings.RSVP{Member: member, MemberName: d.Member.Name}
 		var choice string
 		var at int64
 		var attended sql.NullInt64
 		if err := rows.Scan(&r.Event, &choice, &at, &attended); err != nil {
 			return err
 		}
-		r.Choice, r.At, r.AttendedAt = bot.RSVPChoice(choice), time.UnixMilli(at).UTC(), fromMillis(attended)
+		r.Choice, r.At, r.AttendedAt = meetings.RSVPChoice(choice), time.UnixMilli(at).UTC(), fromMillis(attended)
 		d.RSVPs = append(d.RSVPs, r)
 		return nil
 	}, `SELECT r.event_id, r.choice, r.at, r.attended_at FROM event_rsvps r JOIN community_events e ON e.id = r.event_id
 WHERE e.community_id = ? AND r.member_id = ? ORDER BY r.at, r.event_id`, cid, mid)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	var since sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT since FROM intro_optins WHERE community_id = ? AND member_id = ?`, cid, mid).Scan(&since); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return bot.MemberData{}, fmt.Errorf("intro opt-in: %w", err)
+		return features.MemberData{}, fmt.Errorf("intro opt-in: %w", err)
 	}
 	d.Intros.OptedInSince = fromMillis(since)
 	err = each(ctx, tx, "intro groups", func(rows *sql.Rows) error {
-		var g bot.MemberIntroGroup
+		var g intros.MemberIntroGroup
 		var made int64
 		if err := rows.Scan(&g.Round, &made, &g.Answer); err != nil {
 			return err
@@ -151,7 +157,7 @@ WHERE e.community_id = ? AND r.member_id = ? ORDER BY r.at, r.event_id`, cid, mi
 JOIN intro_groups g ON g.id = m.group_id JOIN intro_rounds ro ON ro.id = g.round_id
 WHERE g.community_id = ? AND m.member_id = ? ORDER BY ro.made_at, g.round_id`, cid, mid)
 	if err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	return d, nil
 }
@@ -330,7 +336,7 @@ func unlistMember(ctx context.Context, tx *sql.Tx, community int64, member strin
 			return err
 		}
 		for _, r := range found {
-			var sv bot.Survey
+			var sv checkins.Survey
 			if err := json.Unmarshal([]byte(r.def), &sv); err != nil {
 				return fmt.Errorf("%s %v: the stored survey does not read: %w", t.table, r.key, err)
 			}

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // SaveSurvey stores (or replaces) a community's survey by name.
-func (db *DB) SaveSurvey(ctx context.Context, community string, s bot.Survey, at time.Time) error {
+func (db *DB) SaveSurvey(ctx context.Context, community string, s checkins.Survey, at time.Time) error {
 	def, err := json.Marshal(s)
 	if err != nil {
 		return fmt.Errorf("save survey %s: %w", s.Name, err)
@@ -33,20 +33,20 @@ ON CONFLICT (community_id, name) DO UPDATE SET definition = excluded.definition,
 }
 
 // Surveys returns a community's stored surveys by name.
-func (db *DB) Surveys(ctx context.Context, community string) ([]bot.Survey, error) {
+func (db *DB) Surveys(ctx context.Context, community string) ([]checkins.Survey, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT s.definition FROM surveys s JOIN communities c ON c.id = s.community_id
 WHERE c.ext_id = ? ORDER BY s.name`, community)
 	if err != nil {
 		return nil, fmt.Errorf("surveys of %s: %w", community, err)
 	}
 	defer rows.Close()
-	var out []bot.Survey
+	var out []checkins.Survey
 	for rows.Next() {
 		var def string
 		if err := rows.Scan(&def); err != nil {
 			return nil, fmt.Errorf("surveys of %s: %w", community, err)
 		}
-		var s bot.Survey
+		var s checkins.Survey
 		if err := json.Unmarshal([]byte(def), &s); err != nil {
 			return nil, fmt.Errorf("surveys of %s: a stored survey does not read: %w", community, err)
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
 // Hearth's events also go on the guild's own calendar, as guild scheduled
@@ -19,7 +20,7 @@ import (
 // themselves interested there, while the RSVP buttons stay on the
 // announcement.
 
-var _ bot.EventPublisher = (*Adapter)(nil)
+var _ meetings.EventPublisher = (*Adapter)(nil)
 
 // Discord's limits on a guild scheduled event, in characters.
 const (
@@ -42,7 +43,7 @@ const (
 //
 // Without the Create Events permission Discord answers 403, which becomes
 // a *bot.Error (bot.EPlatform) telling the operator to grant it.
-func (a *Adapter) PublishEvent(ctx context.Context, community string, e bot.CommunityEvent) (string, error) {
+func (a *Adapter) PublishEvent(ctx context.Context, community string, e meetings.CommunityEvent) (string, error) {
 	guildID, err := guildOf(community)
 	if err != nil {
 		return "", err
@@ -53,7 +54,7 @@ func (a *Adapter) PublishEvent(ctx context.Context, community string, e bot.Comm
 	}
 	end := e.End.UTC().Truncate(time.Second)
 	if !end.After(start) {
-		end = start.Add(bot.DefaultEventDuration)
+		end = start.Add(meetings.DefaultEventDuration)
 	}
 	params := a.eventParams(ctx, guildID, e)
 	params.ScheduledStartTime, params.ScheduledEndTime = &start, &end
@@ -116,7 +117,7 @@ func (a *Adapter) CancelEvent(ctx context.Context, community, id string) error {
 }
 
 // eventParams builds the scheduled event for e, times aside.
-func (a *Adapter) eventParams(ctx context.Context, guildID string, e bot.CommunityEvent) *discordgo.GuildScheduledEventParams {
+func (a *Adapter) eventParams(ctx context.Context, guildID string, e meetings.CommunityEvent) *discordgo.GuildScheduledEventParams {
 	name := strings.Join(strings.Fields(e.Title), " ") // one line
 	if name == "" {
 		name = "Event"

@@ -13,12 +13,13 @@ import (
 
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
 const eventsRoute = "POST /guilds/" + guildID + "/scheduled-events"
 
-func seedSwap() bot.CommunityEvent {
-	return bot.CommunityEvent{ID: 7, Community: community, Title: "Seed swap", Channel: generalID, Message: "987654321",
+func seedSwap() meetings.CommunityEvent {
+	return meetings.CommunityEvent{ID: 7, Community: community, Title: "Seed swap", Channel: generalID, Message: "987654321",
 		Start: t0.Add(48 * time.Hour), End: t0.Add(49*time.Hour + 30*time.Minute), Link: "https://meet.example/seed-swap"}
 }
 
@@ -69,7 +70,7 @@ func TestPublishEventWithoutLink(t *testing.T) {
 	check(t, err)
 	evs := h.fake.ScheduledEvents(guildID)
 	if len(evs) != 1 || evs[0].Location != "#general" || evs[0].Description != "RSVP in #general" ||
-		!evs[0].End.Equal(e.Start.Add(bot.DefaultEventDuration)) {
+		!evs[0].End.Equal(e.Start.Add(meetings.DefaultEventDuration)) {
 		t.Errorf("scheduled events %+v", evs)
 	}
 }

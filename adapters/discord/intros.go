@@ -1,8 +1,10 @@
 package discord
 
-import "github.com/hearth-community/hearth/bot"
+import (
+	"github.com/hearth-community/hearth/bot/intros"
+)
 
-var _ bot.Mentioner = (*Adapter)(nil)
+var _ intros.Mentioner = (*Adapter)(nil)
 
 // Mention names a member so that the reader can open their profile and
 // write to them: Discord's <@id>. Hearth's posts never ping anyone (their

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/intros"
 )
 
 // introStore is the least of a bot.Store an intro round needs: three
@@ -15,14 +16,14 @@ import (
 type introStore struct {
 	features.Store
 	members   []bot.Member
-	round     bot.IntroRound
+	round     intros.IntroRound
 	schedules []bot.Schedule
 }
 
-func (s *introStore) IntroOptIns(context.Context, string) ([]bot.IntroOptIn, error) {
-	var out []bot.IntroOptIn
+func (s *introStore) IntroOptIns(context.Context, string) ([]intros.IntroOptIn, error) {
+	var out []intros.IntroOptIn
 	for _, m := range s.members {
-		out = append(out, bot.IntroOptIn{Member: m.ID, Since: t0})
+		out = append(out, intros.IntroOptIn{Member: m.ID, Since: t0})
 	}
 	return out, nil
 }
@@ -39,11 +40,11 @@ func (s *introStore) AllPrefs(context.Context, string) (map[string]bot.MemberPre
 	return nil, nil
 }
 
-func (s *introStore) IntroRounds(context.Context, string, int) ([]bot.IntroRound, error) {
+func (s *introStore) IntroRounds(context.Context, string, int) ([]intros.IntroRound, error) {
 	return nil, nil
 }
 
-func (s *introStore) AddIntroRound(_ context.Context, r bot.IntroRound) (bot.IntroRound, error) {
+func (s *introStore) AddIntroRound(_ context.Context, r intros.IntroRound) (intros.IntroRound, error) {
 	r.ID = 1
 	for i := range r.Groups {
 		r.Groups[i].ID = int64(i + 1)

@@ -11,6 +11,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
 // tinyStore is the least of a bot.Store the core needs for recording and
@@ -62,7 +63,7 @@ func (s *tinyStore) MemberWeeks(context.Context, bot.MemberWeeksQuery) ([]bot.Me
 }
 
 // CommunityEvents has no events: reports list none.
-func (s *tinyStore) CommunityEvents(context.Context, string, bot.EventQuery) ([]bot.CommunityEvent, error) {
+func (s *tinyStore) CommunityEvents(context.Context, string, meetings.EventQuery) ([]meetings.CommunityEvent, error) {
 	return nil, nil
 }
 

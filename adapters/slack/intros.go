@@ -8,9 +8,10 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/intros"
 )
 
-var _ bot.GroupMessenger = (*Adapter)(nil)
+var _ intros.GroupMessenger = (*Adapter)(nil)
 
 // PostGroup opens one conversation with several members (a group DM:
 // conversations.open with their ids) and posts p there, through the paced

@@ -15,7 +15,7 @@ import (
 
 // answering is a member answering an open run.
 type answering struct {
-	run        bot.CheckinRun
+	run        CheckinRun
 	respondent string
 	current    map[string]string // the respondent's answers so far, by question
 }
@@ -39,11 +39,11 @@ func (b *Checkins) answerable(ctx context.Context, community string, id int64, m
 	if err != nil {
 		return answering{}, err
 	}
-	if !slices.ContainsFunc(open, func(o bot.CheckinRun) bool { return o.ID == id }) {
-		if r.Delivery != bot.DeliverChannel {
+	if !slices.ContainsFunc(open, func(o CheckinRun) bool { return o.ID == id }) {
+		if r.Delivery != DeliverChannel {
 			return answering{}, bot.Errorf(bot.EForbidden, "That check-in was sent to someone else, so I can't take your answer to it.")
 		}
-		if err := b.store.SetRecipient(ctx, id, bot.Recipient{Member: member, Status: bot.RecipientSent, SentAt: at}); err != nil {
+		if err := b.store.SetRecipient(ctx, id, Recipient{Member: member, Status: RecipientSent, SentAt: at}); err != nil {
 			return answering{}, err
 		}
 	}
@@ -86,7 +86,7 @@ func (b *Checkins) actCheckinAnswer(ctx context.Context, a bot.Action) (bot.Repl
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "That button doesn't match a question of this check-in.")
 	}
 	shown := value
-	if q.Kind == bot.QuestionMulti {
+	if q.Kind == QuestionMulti {
 		chosen := splitChoices(an.current[qid])
 		if i := slices.Index(chosen, value); i >= 0 {
 			chosen = slices.Delete(chosen, i, i+1)
@@ -107,7 +107,7 @@ func (b *Checkins) actCheckinAnswer(ctx context.Context, a bot.Action) (bot.Repl
 		return bot.Reply{}, err
 	}
 	changed := ""
-	if old, had := an.current[qid]; had && old != value && q.Kind != bot.QuestionMulti {
+	if old, had := an.current[qid]; had && old != value && q.Kind != QuestionMulti {
 		changed = fmt.Sprintf(" (was %s)", old)
 	}
 	text := fmt.Sprintf("Thanks! %q: **%s**%s.", bot.Clip(q.Prompt, 60), shown, changed)
@@ -126,7 +126,7 @@ func (b *Checkins) nextHint(an answering, done string) string {
 			continue
 		}
 		left++
-		text = text || q.Kind == bot.QuestionText
+		text = text || q.Kind == QuestionText
 	}
 	switch {
 	case left == 0 && len(an.run.Survey.TextQuestions()) > 0 && len(an.current) == 0:
@@ -164,13 +164,13 @@ func (b *Checkins) actCheckinWrite(ctx context.Context, a bot.Action) (bot.Reply
 	if b.core.Capabilities(a.Community).Forms {
 		return bot.Reply{Form: checkinForm(an.run, an.current), Private: true}, nil
 	}
-	if err := b.store.SetRecipient(ctx, id, bot.Recipient{Member: a.Member, Status: bot.RecipientSent, SentAt: a.At, Awaiting: texts[0].ID}); err != nil {
+	if err := b.store.SetRecipient(ctx, id, Recipient{Member: a.Member, Status: RecipientSent, SentAt: a.At, Awaiting: texts[0].ID}); err != nil {
 		return bot.Reply{}, err
 	}
 	return bot.Reply{Post: bot.Post{Text: askInWriting(texts[0], an.current[texts[0].ID])}, Private: true}, nil
 }
 
-func askInWriting(q bot.Question, current string) string {
+func askInWriting(q Question, current string) string {
 	s := fmt.Sprintf("**%s**\nAnswer with a direct message to me: your next message is your answer", q.Prompt)
 	if q.Optional {
 		s += " (or `skip`)"
@@ -197,8 +197,8 @@ func (b *Checkins) actCheckinForm(ctx context.Context, a bot.Action) (bot.Reply,
 	for _, q := range an.run.Survey.TextQuestions() {
 		v := strings.TrimSpace(a.Values[q.ID])
 		switch {
-		case utf8.RuneCountInString(v) > bot.MaxTextAnswer:
-			fieldErrs[q.ID] = fmt.Sprintf("Please keep it to %d characters.", bot.MaxTextAnswer)
+		case utf8.RuneCountInString(v) > MaxTextAnswer:
+			fieldErrs[q.ID] = fmt.Sprintf("Please keep it to %d characters.", MaxTextAnswer)
 		case v == "" && !q.Optional:
 			fieldErrs[q.ID] = "This one needs an answer."
 		}
@@ -226,7 +226,7 @@ func (b *Checkins) answerByDM(ctx context.Context, e bot.Event) (string, error) 
 		if err != nil {
 			return "", err
 		}
-		i := slices.IndexFunc(recips, func(rc bot.Recipient) bool { return rc.Member == e.Member && rc.Awaiting != "" })
+		i := slices.IndexFunc(recips, func(rc Recipient) bool { return rc.Member == e.Member && rc.Awaiting != "" })
 		if i < 0 {
 			continue
 		}
@@ -236,7 +236,7 @@ func (b *Checkins) answerByDM(ctx context.Context, e bot.Event) (string, error) 
 			return bot.ErrorMessage(err), nil
 		}
 		texts := an.run.Survey.TextQuestions()
-		k := slices.IndexFunc(texts, func(q bot.Question) bool { return q.ID == rc.Awaiting })
+		k := slices.IndexFunc(texts, func(q Question) bool { return q.ID == rc.Awaiting })
 		if k < 0 {
 			continue
 		}
@@ -249,8 +249,8 @@ func (b *Checkins) answerByDM(ctx context.Context, e bot.Event) (string, error) 
 			reply = "Skipped."
 		case strings.EqualFold(v, "skip"):
 			return "This question needs an answer: " + askInWriting(q, an.current[q.ID]), nil
-		case utf8.RuneCountInString(v) > bot.MaxTextAnswer:
-			return fmt.Sprintf("That's longer than %d characters; please shorten it and send it again.", bot.MaxTextAnswer), nil
+		case utf8.RuneCountInString(v) > MaxTextAnswer:
+			return fmt.Sprintf("That's longer than %d characters; please shorten it and send it again.", MaxTextAnswer), nil
 		default:
 			reply = "Thanks, noted."
 		}
@@ -308,7 +308,7 @@ func (b *Checkins) launchSurvey(ctx context.Context, l bot.SurveyLaunch) (int64,
 		return 0, 0, 0, err
 	}
 	s.Title = bot.NameOr(s.Title, s.Name) + l.TitleSuffix
-	s.Settings.Audience, s.Settings.Members = bot.AudienceList, l.Members
-	run, d, err := b.startRun(ctx, l.Community, s, runOptions{Delivery: bot.DeliverDM, By: l.By, At: l.At})
+	s.Settings.Audience, s.Settings.Members = AudienceList, l.Members
+	run, d, err := b.startRun(ctx, l.Community, s, runOptions{Delivery: DeliverDM, By: l.By, At: l.At})
 	return run.ID, d.Sent, d.Total, err
 }

@@ -25,7 +25,7 @@ const (
 // runs; for anonymous ones a keyed hash of the member that only the run's
 // salt links back, and the salt is forgotten when the run closes. "" means
 // the run can no longer take this member's answers (closed).
-func respondent(r bot.CheckinRun, member string) string {
+func respondent(r CheckinRun, member string) string {
 	if !r.Anonymous {
 		return member
 	}
@@ -39,7 +39,7 @@ func respondent(r bot.CheckinRun, member string) string {
 
 // checkinPost is the check-in as members see it: the questions, a row of
 // buttons per choice question, and a button to answer in writing.
-func checkinPost(r bot.CheckinRun, loc *time.Location, reminder string) bot.Post {
+func checkinPost(r CheckinRun, loc *time.Location, reminder string) bot.Post {
 	s := r.Survey
 	var sb strings.Builder
 	if reminder != "" {
@@ -54,28 +54,28 @@ func checkinPost(r bot.CheckinRun, loc *time.Location, reminder string) bot.Post
 	for i, q := range s.Questions {
 		fmt.Fprintf(&sb, "**%d.** %s", i+1, q.Prompt)
 		switch q.Kind {
-		case bot.QuestionScale:
+		case QuestionScale:
 			if q.MinLabel != "" || q.MaxLabel != "" {
 				fmt.Fprintf(&sb, " _(%d = %s, %d = %s)_", q.Min, bot.NameOr(q.MinLabel, "low"), q.Max, bot.NameOr(q.MaxLabel, "high"))
 			}
-		case bot.QuestionMulti:
+		case QuestionMulti:
 			sb.WriteString(" _(choose any)_")
-		case bot.QuestionText:
+		case QuestionText:
 			sb.WriteString(" _(in writing")
 			if q.Optional {
 				sb.WriteString(", optional")
 			}
 			sb.WriteString(")_")
 		}
-		if q.Optional && q.Kind != bot.QuestionText {
+		if q.Optional && q.Kind != QuestionText {
 			sb.WriteString(" _(optional)_")
 		}
 		sb.WriteString("\n")
-		if q.Kind == bot.QuestionText {
+		if q.Kind == QuestionText {
 			continue
 		}
 		for j, o := range q.Options() {
-			if j > 0 && j%bot.MaxButtonsPerRow == 0 {
+			if j > 0 && j%MaxButtonsPerRow == 0 {
 				row++
 			}
 			buttons = append(buttons, bot.Button{ActionID: ActionCheckinAnswer, Label: bot.Clip(o[0], 75),
@@ -98,12 +98,12 @@ func checkinPost(r bot.CheckinRun, loc *time.Location, reminder string) bot.Post
 
 // checkinForm is the form for a run's free-text questions, prefilled with
 // what the member answered before.
-func checkinForm(r bot.CheckinRun, current map[string]string) *bot.Form {
+func checkinForm(r CheckinRun, current map[string]string) *bot.Form {
 	f := &bot.Form{ID: FormCheckin, Title: bot.Clip(bot.NameOr(r.Survey.Title, r.Survey.Name), 24), Submit: "Send",
 		Context: strconv.FormatInt(r.ID, 10)}
 	for _, q := range r.Survey.TextQuestions() {
-		f.Fields = append(f.Fields, bot.Field{ID: q.ID, Label: bot.Clip(q.Prompt, bot.CheckinTextPrompt), Placeholder: bot.Clip(q.Prompt, 100),
-			Multiline: true, Optional: q.Optional, MaxLength: bot.MaxTextAnswer, Value: current[q.ID]})
+		f.Fields = append(f.Fields, bot.Field{ID: q.ID, Label: bot.Clip(q.Prompt, CheckinTextPrompt), Placeholder: bot.Clip(q.Prompt, 100),
+			Multiline: true, Optional: q.Optional, MaxLength: MaxTextAnswer, Value: current[q.ID]})
 	}
 	return f
 }

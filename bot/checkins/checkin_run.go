@@ -16,7 +16,7 @@ import (
 
 // runOptions say how one run of a survey goes out.
 type runOptions struct {
-	Delivery bot.Delivery  // "" for the survey's own
+	Delivery Delivery      // "" for the survey's own
 	Channel  string        // channel delivery: where to post; channel audience: whose members
 	Window   time.Duration // 0 for the survey's own
 	By       string        // the member starting it ("" for a schedule)
@@ -50,10 +50,10 @@ func (d delivery) summary() string {
 }
 
 // findSurvey returns the community's survey by name.
-func (b *Checkins) findSurvey(ctx context.Context, community, name string) (bot.Survey, error) {
+func (b *Checkins) findSurvey(ctx context.Context, community, name string) (Survey, error) {
 	all, _, err := b.surveys(ctx, community)
 	if err != nil {
-		return bot.Survey{}, err
+		return Survey{}, err
 	}
 	name = strings.ToLower(strings.TrimSpace(name))
 	var known []string
@@ -63,14 +63,14 @@ func (b *Checkins) findSurvey(ctx context.Context, community, name string) (bot.
 		}
 		known = append(known, "`"+s.Name+"`")
 	}
-	return bot.Survey{}, bot.Errorf(bot.ENotFound, "There is no survey %q. The surveys are %s (`/hearth checkin templates` describes them).", bot.Clip(name, 40), strings.Join(known, ", "))
+	return Survey{}, bot.Errorf(bot.ENotFound, "There is no survey %q. The surveys are %s (`/hearth checkin templates` describes them).", bot.Clip(name, 40), strings.Join(known, ", "))
 }
 
 // audience resolves who a run of s goes to.
-func (b *Checkins) audience(ctx context.Context, community string, s bot.Survey, channel string, at time.Time) ([]bot.Member, error) {
+func (b *Checkins) audience(ctx context.Context, community string, s Survey, channel string, at time.Time) ([]bot.Member, error) {
 	var out []bot.Member
 	switch s.Settings.Audience {
-	case bot.AudienceChannel:
+	case AudienceChannel:
 		if channel == "" {
 			return nil, bot.Errorf(bot.EArgument, "Survey %s goes to a channel's members: name the channel, like `#general`, or start it from there.", s.Name)
 		}
@@ -79,7 +79,7 @@ func (b *Checkins) audience(ctx context.Context, community string, s bot.Survey,
 			return nil, err
 		}
 		out = ms
-	case bot.AudienceList:
+	case AudienceList:
 		for _, tok := range s.Settings.Members {
 			m, err := b.listedMember(ctx, community, tok)
 			if err != nil {
@@ -135,7 +135,7 @@ func (b *Checkins) listedMember(ctx context.Context, community, tok string) (bot
 // stored before anything is sent, and each recipient is claimed before its
 // DM goes out: a restart never sends anyone a check-in twice, and whoever
 // was not reached gets it with the reminder.
-func (b *Checkins) startRun(ctx context.Context, community string, s bot.Survey, o runOptions) (bot.CheckinRun, delivery, error) {
+func (b *Checkins) startRun(ctx context.Context, community string, s Survey, o runOptions) (CheckinRun, delivery, error) {
 	delivery0 := delivery{}
 	if o.Delivery == "" {
 		o.Delivery = s.Settings.Delivery
@@ -143,25 +143,25 @@ func (b *Checkins) startRun(ctx context.Context, community string, s bot.Survey,
 	if o.Window == 0 {
 		o.Window = s.Settings.Window
 	}
-	if o.Delivery == bot.DeliverChannel && o.Channel == "" {
-		return bot.CheckinRun{}, delivery0, bot.Errorf(bot.EArgument, "Survey %s is posted in a channel: name it, like `#general`, or start it from there.", s.Name)
+	if o.Delivery == DeliverChannel && o.Channel == "" {
+		return CheckinRun{}, delivery0, bot.Errorf(bot.EArgument, "Survey %s is posted in a channel: name it, like `#general`, or start it from there.", s.Name)
 	}
 	members, err := b.audience(ctx, community, s, o.Channel, o.At)
 	if err != nil {
-		return bot.CheckinRun{}, delivery0, err
+		return CheckinRun{}, delivery0, err
 	}
 	if len(members) == 0 {
-		return bot.CheckinRun{}, delivery0, bot.Errorf(bot.EConflict, "Nobody to ask: survey %s's audience (%s) has no members yet.", s.Name, audienceLabel(s.Settings))
+		return CheckinRun{}, delivery0, bot.Errorf(bot.EConflict, "Nobody to ask: survey %s's audience (%s) has no members yet.", s.Name, audienceLabel(s.Settings))
 	}
-	run := bot.CheckinRun{Community: community, Survey: s, Delivery: o.Delivery, Anonymous: s.Settings.Anonymous,
+	run := CheckinRun{Community: community, Survey: s, Delivery: o.Delivery, Anonymous: s.Settings.Anonymous,
 		StartedBy: o.By, Schedule: o.Schedule, OpenedAt: o.At, ClosesAt: o.At.Add(o.Window)}
-	if o.Delivery == bot.DeliverChannel {
+	if o.Delivery == DeliverChannel {
 		run.Channel = o.Channel
 	}
 	if run.Anonymous {
 		run.Salt = make([]byte, 32)
 		if _, err := rand.Read(run.Salt); err != nil {
-			return bot.CheckinRun{}, delivery0, fmt.Errorf("salt for an anonymous run: %w", err)
+			return CheckinRun{}, delivery0, fmt.Errorf("salt for an anonymous run: %w", err)
 		}
 	}
 	ids := make([]string, len(members))
@@ -169,7 +169,7 @@ func (b *Checkins) startRun(ctx context.Context, community string, s bot.Survey,
 		ids[i] = m.ID
 	}
 	if run.ID, err = b.store.CreateRun(ctx, run, ids); err != nil {
-		return bot.CheckinRun{}, delivery0, err
+		return CheckinRun{}, delivery0, err
 	}
 	log := b.log.With("community", community, "run", run.ID, "survey", s.Name)
 	log.InfoContext(ctx, "check-in started", "recipients", len(ids), "delivery", run.Delivery, "closes", run.ClosesAt, "by", o.By)
@@ -185,7 +185,7 @@ func (b *Checkins) startRun(ctx context.Context, community string, s bot.Survey,
 }
 
 // scheduleRunEnd adds the run's reminder and close as one-shot schedules.
-func (b *Checkins) scheduleRunEnd(ctx context.Context, r bot.CheckinRun) error {
+func (b *Checkins) scheduleRunEnd(ctx context.Context, r CheckinRun) error {
 	payload := strconv.FormatInt(r.ID, 10)
 	remindAt := r.ClosesAt.Add(-remindBefore(r.ClosesAt.Sub(r.OpenedAt)))
 	for _, s := range []bot.Schedule{
@@ -203,7 +203,7 @@ func (b *Checkins) scheduleRunEnd(ctx context.Context, r bot.CheckinRun) error {
 // deliverRun sends a run to its recipients still pending: one post for a
 // channel run, a DM each otherwise (with reminder, when set, above the
 // check-in). Members already sent to are counted, not sent again.
-func (b *Checkins) deliverRun(ctx context.Context, r bot.CheckinRun, reminder string, progress func(sent, total int)) (delivery, error) {
+func (b *Checkins) deliverRun(ctx context.Context, r CheckinRun, reminder string, progress func(sent, total int)) (delivery, error) {
 	chat, err := b.core.Chat(r.Community)
 	if err != nil {
 		return delivery{}, err
@@ -214,7 +214,7 @@ func (b *Checkins) deliverRun(ctx context.Context, r bot.CheckinRun, reminder st
 	}
 	d := delivery{Total: len(recips)}
 	post := checkinPost(r, b.loc, reminder)
-	if r.Delivery == bot.DeliverChannel {
+	if r.Delivery == DeliverChannel {
 		if reminder != "" {
 			return d, nil // the channel's reminder is its own post
 		}
@@ -227,11 +227,11 @@ func (b *Checkins) deliverRun(ctx context.Context, r bot.CheckinRun, reminder st
 	var (
 		mu   sync.Mutex
 		sent atomic.Int64
-		next = make(chan bot.Recipient)
+		next = make(chan Recipient)
 		wg   sync.WaitGroup
 	)
 	for _, rc := range recips {
-		if rc.Status == bot.RecipientSent {
+		if rc.Status == RecipientSent {
 			sent.Add(1)
 		}
 	}
@@ -254,14 +254,14 @@ func (b *Checkins) deliverRun(ctx context.Context, r bot.CheckinRun, reminder st
 				}
 				mu.Lock()
 				switch status {
-				case bot.RecipientSent:
+				case RecipientSent:
 					n := sent.Add(1)
 					if progress != nil && n%progressEvery == 0 {
 						progress(int(n), d.Total)
 					}
-				case bot.RecipientUnreachable:
+				case RecipientUnreachable:
 					d.Unreachable = append(d.Unreachable, bot.NameOr(rc.Name, rc.Member))
-				case bot.RecipientFailed:
+				case RecipientFailed:
 					d.Failed = append(d.Failed, bot.NameOr(rc.Name, rc.Member))
 				}
 				mu.Unlock()
@@ -269,7 +269,7 @@ func (b *Checkins) deliverRun(ctx context.Context, r bot.CheckinRun, reminder st
 		}()
 	}
 	for _, rc := range recips {
-		if rc.Status != bot.RecipientPending {
+		if rc.Status != RecipientPending {
 			continue
 		}
 		select {
@@ -293,16 +293,16 @@ func (b *Checkins) deliverRun(ctx context.Context, r bot.CheckinRun, reminder st
 
 // sendCheckin claims one recipient and DMs the check-in. The returned error
 // is the store's: a platform's refusal is a status.
-func (b *Checkins) sendCheckin(ctx context.Context, chat bot.Chat, r bot.CheckinRun, rc bot.Recipient, post bot.Post) (bot.RecipientStatus, error) {
+func (b *Checkins) sendCheckin(ctx context.Context, chat bot.Chat, r CheckinRun, rc Recipient, post bot.Post) (RecipientStatus, error) {
 	ok, err := b.store.ClaimRecipient(ctx, r.ID, rc.Member)
 	if err != nil || !ok {
 		return "", err
 	}
-	status := bot.RecipientSent
+	status := RecipientSent
 	if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: r.Community, Member: rc.Member}, post); err != nil {
-		status = bot.RecipientFailed
+		status = RecipientFailed
 		if bot.ErrorCode(err) == bot.EUnreachable {
-			status = bot.RecipientUnreachable
+			status = RecipientUnreachable
 		}
 		b.log.WarnContext(ctx, "check-in not delivered", "community", r.Community, "run", r.ID, "member", rc.Member, "status", status, "err", err)
 	}
@@ -345,7 +345,7 @@ func (b *Checkins) remindRun(ctx context.Context, community string, id int64, at
 		return err
 	}
 	left := fmt.Sprintf("_Reminder: this check-in closes %s._", bot.WhenIn(r.ClosesAt, b.loc))
-	if r.Delivery == bot.DeliverChannel {
+	if r.Delivery == DeliverChannel {
 		post := checkinPost(r, b.loc, fmt.Sprintf("_Reminder: %d answered so far; it closes %s._", len(answered), bot.WhenIn(r.ClosesAt, b.loc)))
 		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: community, Channel: r.Channel}, post); err != nil {
 			return fmt.Errorf("remind run %d in %s: %w", id, r.Channel, err)
@@ -358,7 +358,7 @@ func (b *Checkins) remindRun(ctx context.Context, community string, id int64, at
 		post := checkinPost(r, b.loc, left)
 		n := 0
 		for _, rc := range recips {
-			if rc.Status != bot.RecipientSent || answered[respondent(r, rc.Member)] {
+			if rc.Status != RecipientSent || answered[respondent(r, rc.Member)] {
 				continue
 			}
 			if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: rc.Member}, post); err != nil {
@@ -373,7 +373,7 @@ func (b *Checkins) remindRun(ctx context.Context, community string, id int64, at
 }
 
 // answeredSet is the respondents who have answered a run.
-func (b *Checkins) answeredSet(ctx context.Context, r bot.CheckinRun) (map[string]bool, error) {
+func (b *Checkins) answeredSet(ctx context.Context, r CheckinRun) (map[string]bool, error) {
 	answers, err := b.store.Answers(ctx, r.ID)
 	if err != nil {
 		return nil, err
@@ -388,7 +388,7 @@ func (b *Checkins) answeredSet(ctx context.Context, r bot.CheckinRun) (map[strin
 // closeRun closes a run at at and sends its results where its survey
 // says. Closing a closed run does nothing (closed is false).
 // It returns where the results went.
-func (b *Checkins) closeRun(ctx context.Context, community string, id int64, at time.Time) (r bot.CheckinRun, where string, closed bool, err error) {
+func (b *Checkins) closeRun(ctx context.Context, community string, id int64, at time.Time) (r CheckinRun, where string, closed bool, err error) {
 	if r, err = b.store.CheckinRun(ctx, community, id); err != nil {
 		return r, "", false, err
 	}
@@ -428,7 +428,7 @@ func (b *Checkins) removeRunSchedules(ctx context.Context, community string, id 
 // sendResults posts a closed run's results: to its channel when the survey
 // says so, else to the facilitators (the digest channel, or a DM to
 // whoever started the run or its schedule).
-func (b *Checkins) sendResults(ctx context.Context, r bot.CheckinRun, post bot.Post) (string, error) {
+func (b *Checkins) sendResults(ctx context.Context, r CheckinRun, post bot.Post) (string, error) {
 	chat, err := b.core.Chat(r.Community)
 	if err != nil {
 		return "", err
@@ -456,7 +456,7 @@ func (b *Checkins) sendResults(ctx context.Context, r bot.CheckinRun, post bot.P
 }
 
 // runOwner is the member who started a run, or created its schedule.
-func (b *Checkins) runOwner(ctx context.Context, r bot.CheckinRun) string {
+func (b *Checkins) runOwner(ctx context.Context, r CheckinRun) string {
 	if r.StartedBy != "" || r.Schedule == 0 {
 		return r.StartedBy
 	}
@@ -468,22 +468,22 @@ func (b *Checkins) runOwner(ctx context.Context, r bot.CheckinRun) string {
 
 // runResults computes a run's results, and those of the survey's previous
 // closed run for the trend (nil when there is none).
-func (b *Checkins) runResults(ctx context.Context, r bot.CheckinRun) (bot.SurveyResults, *bot.SurveyResults, error) {
-	return bot.RunResultsWithPrevious(ctx, b.store, r)
+func (b *Checkins) runResults(ctx context.Context, r CheckinRun) (SurveyResults, *SurveyResults, error) {
+	return RunResultsWithPrevious(ctx, b.store, r)
 }
 
-func (b *Checkins) resultsOf(ctx context.Context, r bot.CheckinRun) (bot.SurveyResults, error) {
-	return bot.RunResults(ctx, b.store, r)
+func (b *Checkins) resultsOf(ctx context.Context, r CheckinRun) (SurveyResults, error) {
+	return RunResults(ctx, b.store, r)
 }
 
 // resultsPost renders a run's results, with the chart of its first scale
 // question's mean across the survey's runs where the platform takes files.
-func (b *Checkins) resultsPost(ctx context.Context, r bot.CheckinRun, final bool) (bot.Post, error) {
+func (b *Checkins) resultsPost(ctx context.Context, r CheckinRun, final bool) (bot.Post, error) {
 	res, prev, err := b.runResults(ctx, r)
 	if err != nil {
 		return bot.Post{}, err
 	}
-	text := bot.FormatResults(r.Survey, res, prev)
+	text := FormatResults(r.Survey, res, prev)
 	if !final && r.ClosedAt.IsZero() {
 		text += fmt.Sprintf("\n_Still open until %s: these are interim results._", bot.WhenIn(r.ClosesAt, b.loc))
 	}
@@ -510,10 +510,10 @@ const MaxTrendRuns = 12
 
 // scaleTrend is the mean of the survey's first scale question over its
 // latest closed runs up to r, oldest first; unit is the question's prompt.
-func (b *Checkins) scaleTrend(ctx context.Context, r bot.CheckinRun) ([]bot.TrendPoint, string, error) {
-	var q bot.Question
+func (b *Checkins) scaleTrend(ctx context.Context, r CheckinRun) ([]bot.TrendPoint, string, error) {
+	var q Question
 	for _, x := range r.Survey.Questions {
-		if x.Kind == bot.QuestionScale {
+		if x.Kind == QuestionScale {
 			q = x
 			break
 		}
@@ -521,7 +521,7 @@ func (b *Checkins) scaleTrend(ctx context.Context, r bot.CheckinRun) ([]bot.Tren
 	if q.ID == "" {
 		return nil, "", nil
 	}
-	runs, err := b.store.CheckinRuns(ctx, r.Community, bot.RunQuery{Survey: r.Survey.Name, Closed: true})
+	runs, err := b.store.CheckinRuns(ctx, r.Community, RunQuery{Survey: r.Survey.Name, Closed: true})
 	if err != nil {
 		return nil, "", err
 	}

@@ -35,7 +35,7 @@ func (b *Checkins) checkinCommands() []bot.CommandSpec {
 
 // surveys returns the community's surveys: the built-in templates, with an
 // imported survey of the same name taking a template's place.
-func (b *Checkins) surveys(ctx context.Context, community string) ([]bot.Survey, map[string]bool, error) {
+func (b *Checkins) surveys(ctx context.Context, community string) ([]Survey, map[string]bool, error) {
 	stored, err := b.store.Surveys(ctx, community)
 	if err != nil {
 		return nil, nil, err
@@ -44,8 +44,8 @@ func (b *Checkins) surveys(ctx context.Context, community string) ([]bot.Survey,
 	for _, s := range stored {
 		imported[s.Name] = true
 	}
-	var all []bot.Survey
-	for _, t := range bot.SurveyTemplates() {
+	var all []Survey
+	for _, t := range SurveyTemplates() {
 		if !imported[t.Name] {
 			all = append(all, t)
 		}
@@ -80,9 +80,9 @@ func (b *Checkins) cmdCheckinTemplates(ctx context.Context, inv bot.Invocation) 
 	return bot.Reply{Post: bot.Post{Text: sb.String()}, Private: true}, nil
 }
 
-func audienceLabel(st bot.SurveySettings) string {
-	who := map[bot.Audience]string{bot.AudienceAll: "every member", bot.AudienceChannel: "a channel's members", bot.AudienceList: "a list of members"}[st.Audience]
-	if st.Delivery == bot.DeliverChannel {
+func audienceLabel(st SurveySettings) string {
+	who := map[Audience]string{AudienceAll: "every member", AudienceChannel: "a channel's members", AudienceList: "a list of members"}[st.Audience]
+	if st.Delivery == DeliverChannel {
 		return "posted in a channel for " + who
 	}
 	return "by DM to " + who
@@ -91,7 +91,7 @@ func audienceLabel(st bot.SurveySettings) string {
 // CheckinPayload is a check-in schedule's Payload, as JSON.
 type CheckinPayload struct {
 	Survey   string        `json:"survey"`
-	Delivery bot.Delivery  `json:"delivery,omitempty"` // "" for the survey's own
+	Delivery Delivery      `json:"delivery,omitempty"` // "" for the survey's own
 	Window   time.Duration `json:"window,omitempty"`   // 0 for the survey's own
 }
 
@@ -99,7 +99,7 @@ type CheckinPayload struct {
 // are read by what they look like, not where they stand, so
 // `checkin start pulse closes=24h` and Discord's typed options both work.
 type runArgs struct {
-	delivery bot.Delivery
+	delivery Delivery
 	channel  bot.Channel
 	window   time.Duration
 	tz       string
@@ -113,7 +113,7 @@ func (b *Checkins) readRunArgs(ctx context.Context, inv bot.Invocation, names ..
 		switch {
 		case tok == "":
 		case low == "dm" || low == "dms":
-			ra.delivery = bot.DeliverDM
+			ra.delivery = DeliverDM
 		case strings.HasPrefix(low, "closes="), n == "closes" && !strings.HasPrefix(low, "tz="):
 			w, err := parseWindow(strings.TrimPrefix(low, "closes="))
 			if err != nil {
@@ -133,7 +133,7 @@ func (b *Checkins) readRunArgs(ctx context.Context, inv bot.Invocation, names ..
 				if err != nil {
 					return ra, err
 				}
-				ra.delivery, ra.channel = bot.DeliverChannel, ch
+				ra.delivery, ra.channel = DeliverChannel, ch
 				continue
 			}
 			if w, err := parseWindow(low); err == nil {
@@ -161,7 +161,7 @@ func parseWindow(s string) (time.Duration, error) {
 		return 0, bad
 	}
 	w := time.Duration(n) * unit
-	if w < time.Hour || w > bot.MaxSurveyWindow {
+	if w < time.Hour || w > MaxSurveyWindow {
 		return 0, bad
 	}
 	return w, nil
@@ -169,12 +169,12 @@ func parseWindow(s string) (time.Duration, error) {
 
 // runChannel is the channel a run concerns: the one named, else the one
 // the command ran in (for a channel post or a channel's audience).
-func runChannel(inv bot.Invocation, s bot.Survey, ra runArgs) string {
+func runChannel(inv bot.Invocation, s Survey, ra runArgs) string {
 	if ra.channel.ID != "" {
 		return ra.channel.ID
 	}
 	delivery := bot.NameOr(string(ra.delivery), string(s.Settings.Delivery))
-	if bot.Delivery(delivery) == bot.DeliverChannel || s.Settings.Audience == bot.AudienceChannel {
+	if Delivery(delivery) == DeliverChannel || s.Settings.Audience == AudienceChannel {
 		return inv.Channel
 	}
 	return ""
@@ -205,8 +205,8 @@ func (b *Checkins) cmdCheckinStart(ctx context.Context, inv bot.Invocation) (bot
 		r.ID, s.Title, bot.WhenIn(r.ClosesAt, b.loc), b.deliveredWhere(ctx, r, d), s.Name), nil
 }
 
-func (b *Checkins) deliveredWhere(ctx context.Context, r bot.CheckinRun, d delivery) string {
-	if r.Delivery == bot.DeliverChannel {
+func (b *Checkins) deliveredWhere(ctx context.Context, r CheckinRun, d delivery) string {
+	if r.Delivery == DeliverChannel {
 		return fmt.Sprintf("posted in #%s for %s", b.core.ChannelName(ctx, r.Community, r.Channel), bot.Plural(d.Total, "member"))
 	}
 	return d.summary()
@@ -237,7 +237,7 @@ func (b *Checkins) cmdCheckinSchedule(ctx context.Context, inv bot.Invocation) (
 	}
 	channel := runChannel(inv, s, ra)
 	delivery := bot.NameOr(string(ra.delivery), string(s.Settings.Delivery))
-	if channel == "" && bot.Delivery(delivery) == bot.DeliverChannel {
+	if channel == "" && Delivery(delivery) == DeliverChannel {
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "Survey %s is posted in a channel: name it, like `#general`, or schedule it from there.", s.Name)
 	}
 	payload, err := json.Marshal(CheckinPayload{Survey: s.Name, Delivery: ra.delivery, Window: ra.window})
@@ -284,7 +284,7 @@ func (b *Checkins) runScheduledCheckin(ctx context.Context, sc bot.Schedule, at 
 }
 
 func (b *Checkins) cmdCheckinList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
-	runs, err := b.store.CheckinRuns(ctx, inv.Community, bot.RunQuery{Limit: 10})
+	runs, err := b.store.CheckinRuns(ctx, inv.Community, RunQuery{Limit: 10})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -307,7 +307,7 @@ func (b *Checkins) cmdCheckinList(ctx context.Context, inv bot.Invocation) (bot.
 			state = "closed " + bot.WhenIn(r.ClosedAt, b.loc)
 		}
 		how := "by DM"
-		if r.Delivery == bot.DeliverChannel {
+		if r.Delivery == DeliverChannel {
 			how = "in #" + b.core.ChannelName(ctx, r.Community, r.Channel)
 		}
 		fmt.Fprintf(&sb, "• #%d %s, %s, %s: %d of %d answered (%.0f%%)\n", r.ID, bot.NameOr(r.Survey.Title, r.Survey.Name), how, state,
@@ -328,7 +328,7 @@ func (b *Checkins) cmdCheckinList(ctx context.Context, inv bot.Invocation) (bot.
 	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
-func (b *Checkins) runArg(ctx context.Context, inv bot.Invocation) (bot.CheckinRun, error) {
+func (b *Checkins) runArg(ctx context.Context, inv bot.Invocation) (CheckinRun, error) {
 	id, _ := strconv.ParseInt(strings.TrimPrefix(inv.Arg("run"), "#"), 10, 64)
 	r, err := b.store.CheckinRun(ctx, inv.Community, id)
 	if errors.Is(err, bot.ErrNotFound) {
@@ -358,7 +358,7 @@ func (b *Checkins) cmdCheckinResults(ctx context.Context, inv bot.Invocation) (b
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	var r bot.CheckinRun
+	var r CheckinRun
 	if inv.Arg("run") != "" {
 		if r, err = b.runArg(ctx, inv); err != nil {
 			return bot.Reply{}, err
@@ -367,12 +367,12 @@ func (b *Checkins) cmdCheckinResults(ctx context.Context, inv bot.Invocation) (b
 			return bot.Reply{}, bot.Errorf(bot.EArgument, "Check-in #%d is a run of %s, not %s.", r.ID, r.Survey.Name, s.Name)
 		}
 	} else {
-		runs, err := b.store.CheckinRuns(ctx, inv.Community, bot.RunQuery{Survey: s.Name, Closed: true, Limit: 1})
+		runs, err := b.store.CheckinRuns(ctx, inv.Community, RunQuery{Survey: s.Name, Closed: true, Limit: 1})
 		if err != nil {
 			return bot.Reply{}, err
 		}
 		if len(runs) == 0 {
-			if runs, err = b.store.CheckinRuns(ctx, inv.Community, bot.RunQuery{Survey: s.Name, Limit: 1}); err != nil {
+			if runs, err = b.store.CheckinRuns(ctx, inv.Community, RunQuery{Survey: s.Name, Limit: 1}); err != nil {
 				return bot.Reply{}, err
 			}
 		}

@@ -99,13 +99,13 @@ func (b *Checkins) RunSummary(ctx context.Context, community string, id int64) (
 	} else if err != nil {
 		return bot.RunSummary{}, err
 	}
-	res, err := bot.RunResults(ctx, b.store, r)
+	res, err := RunResults(ctx, b.store, r)
 	if err != nil {
 		return bot.RunSummary{}, err
 	}
 	sum := bot.RunSummary{Delivered: res.Delivered, Respondents: res.Respondents}
 	for _, q := range res.Questions {
-		if q.Kind == bot.QuestionScale {
+		if q.Kind == QuestionScale {
 			sum.Mean = q.Mean
 			break
 		}
@@ -127,7 +127,7 @@ func (b *Checkins) OpenCheckinsFor(ctx context.Context, community, member string
 }
 
 // questionIDs are the ids of a survey's questions.
-func questionIDs(s bot.Survey) []string {
+func questionIDs(s Survey) []string {
 	ids := make([]string, len(s.Questions))
 	for i, q := range s.Questions {
 		ids[i] = q.ID

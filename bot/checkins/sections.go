@@ -12,9 +12,9 @@ import (
 
 // CheckinDigest is one check-in run in the digest.
 type CheckinDigest struct {
-	Title    string             `json:"title"`
-	Results  bot.SurveyResults  `json:"results"`
-	Previous *bot.SurveyResults `json:"previous,omitempty"`
+	Title    string         `json:"title"`
+	Results  SurveyResults  `json:"results"`
+	Previous *SurveyResults `json:"previous,omitempty"`
 }
 
 // checkinDigestLine sums up a run: who answered, and each scale's mean,
@@ -30,7 +30,7 @@ func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
 		line += bot.PointsTrend(100*r.ResponseRate, 100*c.Previous.ResponseRate, "%")
 	}
 	for i, q := range r.Questions {
-		if q.Kind != bot.QuestionScale || q.Mean == nil {
+		if q.Kind != QuestionScale || q.Mean == nil {
 			continue
 		}
 		line += fmt.Sprintf(" · %s mean %.1f", bot.Clip(q.Prompt, 40), *q.Mean)
@@ -55,8 +55,8 @@ type ImpactCheckin struct {
 	Trend     []bot.TrendPoint `json:"trend,omitempty"`
 }
 
-func impactCheckins(ctx context.Context, src bot.CheckinReader, community string, from, to time.Time, loc *time.Location) ([]ImpactCheckin, error) {
-	runs, err := src.CheckinRuns(ctx, community, bot.RunQuery{Closed: true})
+func impactCheckins(ctx context.Context, src CheckinReader, community string, from, to time.Time, loc *time.Location) ([]ImpactCheckin, error) {
+	runs, err := src.CheckinRuns(ctx, community, RunQuery{Closed: true})
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func impactCheckins(ctx context.Context, src bot.CheckinReader, community string
 		if r.ClosedAt.Before(from) || !r.ClosedAt.Before(to) {
 			continue
 		}
-		res, err := bot.RunResults(ctx, src, r)
+		res, err := RunResults(ctx, src, r)
 		if err != nil {
 			return nil, err
 		}
@@ -80,7 +80,7 @@ func impactCheckins(ctx context.Context, src bot.CheckinReader, community string
 		c.Runs++
 		c.ResponseRate += res.ResponseRate
 		for _, q := range res.Questions {
-			if q.Kind != bot.QuestionScale || q.Mean == nil || (c.Scale != "" && c.Scale != q.Prompt) {
+			if q.Kind != QuestionScale || q.Mean == nil || (c.Scale != "" && c.Scale != q.Prompt) {
 				continue
 			}
 			c.Scale = q.Prompt
@@ -111,7 +111,7 @@ var (
 // open, newest first, with their results against the run before.
 func (b *Checkins) DigestSection(ctx context.Context, q bot.DocumentQuery) (bot.Section, error) {
 	digests := []CheckinDigest{}
-	runs, err := b.store.CheckinRuns(ctx, q.Community, bot.RunQuery{Limit: 50})
+	runs, err := b.store.CheckinRuns(ctx, q.Community, RunQuery{Limit: 50})
 	if err != nil {
 		return bot.Section{}, fmt.Errorf("digest check-ins: %w", err)
 	}
@@ -119,7 +119,7 @@ func (b *Checkins) DigestSection(ctx context.Context, q bot.DocumentQuery) (bot.
 		if !r.ClosedAt.IsZero() && (r.ClosedAt.Before(q.From) || !r.ClosedAt.Before(q.To)) || r.OpenedAt.After(q.To) {
 			continue
 		}
-		res, prev, err := bot.RunResultsWithPrevious(ctx, b.store, r)
+		res, prev, err := RunResultsWithPrevious(ctx, b.store, r)
 		if err != nil {
 			return bot.Section{}, fmt.Errorf("digest check-in %d: %w", r.ID, err)
 		}

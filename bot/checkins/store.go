@@ -26,19 +26,19 @@ type Store interface {
 type CheckinStore interface {
 	// CreateRun stores a run with its recipients, all RecipientPending,
 	// and returns the run's id.
-	CreateRun(ctx context.Context, r bot.CheckinRun, recipients []string) (int64, error)
+	CreateRun(ctx context.Context, r CheckinRun, recipients []string) (int64, error)
 	// bot.CheckinRun returns one run of a community, or ErrNotFound.
-	CheckinRun(ctx context.Context, community string, id int64) (bot.CheckinRun, error)
+	CheckinRun(ctx context.Context, community string, id int64) (CheckinRun, error)
 	// CheckinRuns lists a community's runs matching q, newest first.
-	CheckinRuns(ctx context.Context, community string, q bot.RunQuery) ([]bot.CheckinRun, error)
+	CheckinRuns(ctx context.Context, community string, q RunQuery) ([]CheckinRun, error)
 	// OpenRunsFor lists the runs not closed yet that list member as a
 	// recipient, newest first.
-	OpenRunsFor(ctx context.Context, community, member string) ([]bot.CheckinRun, error)
+	OpenRunsFor(ctx context.Context, community, member string) ([]CheckinRun, error)
 	// Recipients lists a run's recipients in the order they were added.
-	Recipients(ctx context.Context, run int64) ([]bot.Recipient, error)
+	Recipients(ctx context.Context, run int64) ([]Recipient, error)
 	// SetRecipient adds r to a run's recipients or updates its Status,
 	// SentAt and Awaiting.
-	SetRecipient(ctx context.Context, run int64, r bot.Recipient) error
+	SetRecipient(ctx context.Context, run int64, r Recipient) error
 	// ClaimRecipient moves a recipient from pending to sending and reports
 	// whether this call did: only the claimer sends, so nobody gets a
 	// check-in twice.
@@ -47,7 +47,7 @@ type CheckinStore interface {
 	// answers, in one transaction; an empty value removes that answer.
 	SaveAnswers(ctx context.Context, run int64, respondent string, answers map[string]string) error
 	// Answers returns a run's answers ordered by respondent, then question id.
-	Answers(ctx context.Context, run int64) ([]bot.SurveyAnswer, error)
+	Answers(ctx context.Context, run int64) ([]SurveyAnswer, error)
 	// RespondentAnswers returns one respondent's answers to a run, by
 	// question id (empty when none): what a click reads, without the run's
 	// other answers.
@@ -69,7 +69,7 @@ type CheckinStore interface {
 // built in.
 type SurveyStore interface {
 	// SaveSurvey stores or replaces a survey by name.
-	SaveSurvey(ctx context.Context, community string, s bot.Survey, at time.Time) error
+	SaveSurvey(ctx context.Context, community string, s Survey, at time.Time) error
 	// Surveys returns the community's stored surveys, by name.
-	Surveys(ctx context.Context, community string) ([]bot.Survey, error)
+	Surveys(ctx context.Context, community string) ([]Survey, error)
 }

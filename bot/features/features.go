@@ -3,6 +3,8 @@
 package features
 
 import (
+	"context"
+
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/charter"
 	"github.com/hearth-community/hearth/bot/checkins"
@@ -26,6 +28,8 @@ type Store interface {
 	library.Store
 	prompts.Store
 	charter.Store
+	// ExportMember returns what is kept about a member, or bot.ErrNotFound.
+	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 }
 
 // All returns every feature, built on core and store, in the order their

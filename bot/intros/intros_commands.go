@@ -57,7 +57,7 @@ func (b *Intros) nextIntroRound(ctx context.Context, community string, at time.T
 		return time.Time{}, false
 	}
 	for _, s := range all {
-		if s.Kind != bot.ScheduleIntros || s.Paused {
+		if s.Kind != ScheduleIntros || s.Paused {
 			continue
 		}
 		if sp, err := b.core.ParseSpecIn(s.Spec, b.core.Zone(s.TZ)); err == nil {
@@ -82,13 +82,13 @@ func (b *Intros) cmdIntrosSchedule(ctx context.Context, inv bot.Invocation) (bot
 		return bot.Reply{}, err
 	}
 	for _, s := range all { // one intro schedule per community: a new one replaces the old
-		if s.Kind == bot.ScheduleIntros {
+		if s.Kind == ScheduleIntros {
 			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
 				return bot.Reply{}, err
 			}
 		}
 	}
-	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleIntros, Spec: inv.Arg("spec")})
+	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: ScheduleIntros, Spec: inv.Arg("spec")})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -146,7 +146,7 @@ func (b *Intros) cmdIntrosList(ctx context.Context, inv bot.Invocation) (bot.Rep
 				met++
 			}
 		}
-		follow := "follow-up " + r.At.Add(bot.IntroFollowUpAfter).In(b.loc).Format("Jan 2")
+		follow := "follow-up " + r.At.Add(IntroFollowUpAfter).In(b.loc).Format("Jan 2")
 		if !r.FollowedUpAt.IsZero() {
 			follow = "followed up " + r.FollowedUpAt.In(b.loc).Format("Jan 2")
 		}
@@ -181,7 +181,7 @@ func (s introSkips) String() string {
 // not a bot, not left, not paused (nudges' "pause for a month"), and not
 // unreachable by DM since they last took part or opted in (a member who
 // opts in again after a failed DM is tried again).
-func (b *Intros) introCandidates(ctx context.Context, community string, now time.Time) ([]bot.IntroCandidate, introSkips, error) {
+func (b *Intros) introCandidates(ctx context.Context, community string, now time.Time) ([]IntroCandidate, introSkips, error) {
 	opted, err := b.store.IntroOptIns(ctx, community)
 	if err != nil || len(opted) == 0 {
 		return nil, nil, err
@@ -199,7 +199,7 @@ func (b *Intros) introCandidates(ctx context.Context, community string, now time
 		return nil, nil, err
 	}
 	skips := introSkips{}
-	var out []bot.IntroCandidate
+	var out []IntroCandidate
 	for _, o := range opted {
 		mw, ok := byID[o.Member]
 		pr := prefs[o.Member]
@@ -214,7 +214,7 @@ func (b *Intros) introCandidates(ctx context.Context, community string, now time
 			skips["unreachable by DM"]++
 			continue
 		}
-		c := bot.IntroCandidate{ID: o.Member}
+		c := IntroCandidate{ID: o.Member}
 		if mw.Member.TZ != "" {
 			if loc, err := time.LoadLocation(mw.Member.TZ); err == nil {
 				_, off := now.In(loc).Zone()
@@ -236,7 +236,7 @@ func introSeed(community string, at time.Time) int64 {
 
 // introOutcome is what a round did.
 type introOutcome struct {
-	Round       bot.IntroRound
+	Round       IntroRound
 	Groups      []string // names, per group
 	Opted       int      // candidates, when there were too few for a round
 	Skips       introSkips
@@ -263,7 +263,7 @@ func (o introOutcome) String(loc *time.Location) string {
 	for _, g := range o.Groups {
 		sb.WriteString("• " + g + "\n")
 	}
-	fmt.Fprintf(&sb, "Each member is asked whether they met on %s.", bot.WhenIn(o.Round.At.Add(bot.IntroFollowUpAfter), loc))
+	fmt.Fprintf(&sb, "Each member is asked whether they met on %s.", bot.WhenIn(o.Round.At.Add(IntroFollowUpAfter), loc))
 	if len(o.Unreachable) > 0 {
 		fmt.Fprintf(&sb, "\nCould not reach %s (DMs closed).", bot.Names(o.Unreachable))
 	}
@@ -284,19 +284,19 @@ func (b *Intros) runIntroRound(ctx context.Context, community string, at time.Ti
 	if len(cands) < 2 {
 		return out, nil
 	}
-	past, err := b.store.IntroRounds(ctx, community, bot.IntroAvoidRounds)
+	past, err := b.store.IntroRounds(ctx, community, IntroAvoidRounds)
 	if err != nil {
 		return out, err
 	}
-	r := bot.IntroRound{Community: community, Seed: introSeed(community, at), At: at, CreatedBy: by}
-	for _, g := range bot.PairIntros(cands, bot.HistoryOf(past), r.Seed) {
-		r.Groups = append(r.Groups, bot.IntroGroup{Members: g})
+	r := IntroRound{Community: community, Seed: introSeed(community, at), At: at, CreatedBy: by}
+	for _, g := range PairIntros(cands, HistoryOf(past), r.Seed) {
+		r.Groups = append(r.Groups, IntroGroup{Members: g})
 	}
 	if r, err = b.store.AddIntroRound(ctx, r); err != nil {
 		return out, err
 	}
 	out.Round = r
-	if _, err := b.store.AddSchedule(ctx, bot.Schedule{Community: community, Kind: bot.ScheduleIntrosFollowUp, Spec: bot.OnceSpec(at.Add(bot.IntroFollowUpAfter)),
+	if _, err := b.store.AddSchedule(ctx, bot.Schedule{Community: community, Kind: ScheduleIntrosFollowUp, Spec: bot.OnceSpec(at.Add(IntroFollowUpAfter)),
 		Payload: strconv.FormatInt(r.ID, 10), CreatedBy: by, CreatedAt: at}); err != nil {
 		return out, fmt.Errorf("schedule the follow-up of intro round %d: %w", r.ID, err)
 	}
@@ -304,14 +304,14 @@ func (b *Intros) runIntroRound(ctx context.Context, community string, at time.Ti
 	if err != nil {
 		return out, err
 	}
-	since := at.Add(-bot.IntroCommonWindow)
+	since := at.Add(-IntroCommonWindow)
 	for _, g := range r.Groups {
 		out.Groups = append(out.Groups, b.groupNames(ctx, community, g.Members))
 		common, err := b.commonChannels(ctx, community, g.Members, since)
 		if err != nil {
 			return out, err
 		}
-		if gm, ok := chat.(bot.GroupMessenger); ok {
+		if gm, ok := chat.(GroupMessenger); ok {
 			_, err := gm.PostGroup(ctx, community, g.Members, b.introPost(ctx, chat, community, g.Members, "", common))
 			if err == nil {
 				out.ByGroupDM = true
@@ -410,7 +410,7 @@ func (b *Intros) commonChannels(ctx context.Context, community string, members [
 // member naming the others.
 func (b *Intros) introPost(ctx context.Context, chat bot.Chat, community string, members []string, to string, common []bot.Channel) bot.Post {
 	mention := func(m string) string {
-		if mn, ok := chat.(bot.Mentioner); ok {
+		if mn, ok := chat.(Mentioner); ok {
 			return mn.Mention(community, m)
 		}
 		return b.introName(ctx, community, m)
@@ -482,8 +482,8 @@ func (b *Intros) followUpIntros(ctx context.Context, community string, round int
 			}
 			gid := strconv.FormatInt(g.ID, 10)
 			post := bot.Post{Text: fmt.Sprintf("A week ago Hearth introduced you to %s. Did you manage to meet?", who), Buttons: []bot.Button{
-				{ActionID: ActionIntroAnswer, Label: "We met", Value: gid + ":" + string(bot.IntroMet), Style: bot.StylePrimary},
-				{ActionID: ActionIntroAnswer, Label: "Not yet", Value: gid + ":" + string(bot.IntroNotYet)},
+				{ActionID: ActionIntroAnswer, Label: "We met", Value: gid + ":" + string(IntroMet), Style: bot.StylePrimary},
+				{ActionID: ActionIntroAnswer, Label: "Not yet", Value: gid + ":" + string(IntroNotYet)},
 			}}
 			if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: m}, post); err != nil {
 				if err := b.introUndelivered(ctx, community, m, at, err, &unreachable, &failed); err != nil {
@@ -501,8 +501,8 @@ func (b *Intros) followUpIntros(ctx context.Context, community string, round int
 func (b *Intros) actIntroAnswer(ctx context.Context, a bot.Action) (bot.Reply, error) {
 	gidText, ans, _ := strings.Cut(a.Value, ":")
 	gid, err := strconv.ParseInt(gidText, 10, 64)
-	answer := bot.IntroAnswer(ans)
-	if err != nil || gid <= 0 || (answer != bot.IntroMet && answer != bot.IntroNotYet) {
+	answer := IntroAnswer(ans)
+	if err != nil || gid <= 0 || (answer != IntroMet && answer != IntroNotYet) {
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "That button doesn't belong to an introduction I know.")
 	}
 	if err := b.store.AnswerIntro(ctx, a.Community, gid, a.Member, answer, a.At); errors.Is(err, bot.ErrNotFound) {
@@ -510,7 +510,7 @@ func (b *Intros) actIntroAnswer(ctx context.Context, a bot.Action) (bot.Reply, e
 	} else if err != nil {
 		return bot.Reply{}, err
 	}
-	if answer == bot.IntroMet {
+	if answer == IntroMet {
 		return bot.PrivateText("Wonderful, thank you for telling me! I hope it was the first of many conversations."), nil
 	}
 	return bot.PrivateText("No rush: a short message suggesting a time is often all it takes."), nil

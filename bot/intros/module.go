@@ -41,9 +41,9 @@ func (b *Intros) Actions() map[string]bot.ActionFunc {
 // hours still connects people; its follow-up is owed however late.
 func (b *Intros) Jobs() []bot.Job {
 	return []bot.Job{
-		{Kind: bot.ScheduleIntros, Grace: 6 * time.Hour, Run: b.runScheduledIntros,
+		{Kind: ScheduleIntros, Grace: 6 * time.Hour, Run: b.runScheduledIntros,
 			Describe: func(bot.Schedule, string) string { return "intro rounds" }},
-		{Kind: bot.ScheduleIntrosFollowUp, Grace: 400 * 24 * time.Hour, OneShot: true,
+		{Kind: ScheduleIntrosFollowUp, Grace: 400 * 24 * time.Hour, OneShot: true,
 			Run: func(ctx context.Context, s bot.Schedule, at time.Time) error {
 				return b.followUpIntros(ctx, s.Community, bot.PayloadID(s), at)
 			},

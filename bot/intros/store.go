@@ -28,21 +28,21 @@ type IntroStore interface {
 	// IntroOptIn.Since to at. A member not known yet gets a row.
 	SetIntroOptIn(ctx context.Context, community, member string, on bool, at time.Time) error
 	// IntroOptIns lists the members opted in, by member id.
-	IntroOptIns(ctx context.Context, community string) ([]bot.IntroOptIn, error)
+	IntroOptIns(ctx context.Context, community string) ([]IntroOptIn, error)
 	// AddIntroRound stores a round with its groups and returns it with
 	// the ids filled in.
-	AddIntroRound(ctx context.Context, r bot.IntroRound) (bot.IntroRound, error)
+	AddIntroRound(ctx context.Context, r IntroRound) (IntroRound, error)
 	// bot.IntroRound returns one round of a community with its groups, or ErrNotFound.
-	IntroRound(ctx context.Context, community string, id int64) (bot.IntroRound, error)
+	IntroRound(ctx context.Context, community string, id int64) (IntroRound, error)
 	// IntroRounds returns a community's latest rounds with their groups,
 	// newest first, at most limit.
-	IntroRounds(ctx context.Context, community string, limit int) ([]bot.IntroRound, error)
+	IntroRounds(ctx context.Context, community string, limit int) ([]IntroRound, error)
 	// MarkIntroFollowedUp records that a round's follow-up went out and
 	// reports whether this call did (false: it had gone before).
 	MarkIntroFollowedUp(ctx context.Context, community string, round int64, at time.Time) (bool, error)
 	// AnswerIntro records a member's answer for a group; ErrNotFound when
 	// the member is not in that group of that community.
-	AnswerIntro(ctx context.Context, community string, group int64, member string, a bot.IntroAnswer, at time.Time) error
+	AnswerIntro(ctx context.Context, community string, group int64, member string, a IntroAnswer, at time.Time) error
 	// bot.IntroCounts computes the report figures for [from, to).
 	IntroCounts(ctx context.Context, community string, from, to time.Time) (bot.IntroCounts, error)
 	// ActiveChannels returns, for each of members, the channels they were

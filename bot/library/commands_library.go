@@ -82,7 +82,7 @@ func (b *Library) cmdShare(ctx context.Context, inv bot.Invocation) (bot.Reply, 
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	r := bot.Resource{Community: inv.Community, Member: inv.Member, Channel: inv.Channel, URL: link, Tags: tags, Note: note, SharedAt: inv.At}
+	r := Resource{Community: inv.Community, Member: inv.Member, Channel: inv.Channel, URL: link, Tags: tags, Note: note, SharedAt: inv.At}
 	id, err := b.store.AddResource(ctx, r)
 	if errors.Is(err, bot.ErrDuplicate) {
 		old, err := b.store.Resource(ctx, inv.Community, id)
@@ -122,7 +122,7 @@ func tagList(tags []string) string {
 
 func (b *Library) cmdResources(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	search := strings.TrimSpace(inv.Arg("search"))
-	q := bot.ResourceQuery{Limit: 15}
+	q := ResourceQuery{Limit: 15}
 	label := "newest first"
 	switch words := strings.Fields(search); {
 	case len(words) == 1 && strings.HasPrefix(words[0], "#"):
@@ -158,7 +158,7 @@ func (b *Library) cmdResources(ctx context.Context, inv bot.Invocation) (bot.Rep
 	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
 
-func (b *Library) resourceLine(r bot.Resource) string {
+func (b *Library) resourceLine(r Resource) string {
 	line := fmt.Sprintf("#%d %s", r.ID, r.URL)
 	if r.Note != "" {
 		line += " — " + bot.Clip(r.Note, 120)
@@ -204,7 +204,7 @@ func (b *Library) keepStory(ctx context.Context, community, member, name, text s
 	if utf8.RuneCountInString(text) > MaxStoryLength {
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "Keep a story to %d characters, please.", MaxStoryLength)
 	}
-	id, err := b.store.AddStory(ctx, bot.Story{Community: community, Member: member, Text: text, Consent: bot.ConsentPrivate, Source: "command", At: inv.At})
+	id, err := b.store.AddStory(ctx, Story{Community: community, Member: member, Text: text, Consent: ConsentPrivate, Source: "command", At: inv.At})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -212,9 +212,9 @@ func (b *Library) keepStory(ctx context.Context, community, member, name, text s
 	return bot.Reply{Post: bot.Post{
 		Text: "Thank you: stories like this show what the community changes. It is kept for the facilitators only. May they share it further (in the community's impact report, for instance)?",
 		Buttons: []bot.Button{
-			{ActionID: ActionStoryConsent, Label: "Facilitators only", Value: v + ":" + string(bot.ConsentPrivate)},
-			{ActionID: ActionStoryConsent, Label: "Share anonymously", Value: v + ":" + string(bot.ConsentAnonymous)},
-			{ActionID: ActionStoryConsent, Label: "Share with my name", Value: v + ":" + string(bot.ConsentNamed), Style: bot.StylePrimary},
+			{ActionID: ActionStoryConsent, Label: "Facilitators only", Value: v + ":" + string(ConsentPrivate)},
+			{ActionID: ActionStoryConsent, Label: "Share anonymously", Value: v + ":" + string(ConsentAnonymous)},
+			{ActionID: ActionStoryConsent, Label: "Share with my name", Value: v + ":" + string(ConsentNamed), Style: bot.StylePrimary},
 		},
 	}, Private: true}, nil
 }
@@ -233,8 +233,8 @@ func (b *Library) actStoryForm(ctx context.Context, a bot.Action) (bot.Reply, er
 func (b *Library) actStoryConsent(ctx context.Context, a bot.Action) (bot.Reply, error) {
 	idText, consent, _ := strings.Cut(a.Value, ":")
 	id, err := strconv.ParseInt(idText, 10, 64)
-	c := bot.StoryConsent(consent)
-	if err != nil || (c != bot.ConsentPrivate && c != bot.ConsentAnonymous && c != bot.ConsentNamed) {
+	c := StoryConsent(consent)
+	if err != nil || (c != ConsentPrivate && c != ConsentAnonymous && c != ConsentNamed) {
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "That button doesn't belong to a story I know.")
 	}
 	if err := b.store.SetStoryConsent(ctx, a.Community, a.Member, id, c); errors.Is(err, bot.ErrNotFound) {
@@ -243,20 +243,20 @@ func (b *Library) actStoryConsent(ctx context.Context, a bot.Action) (bot.Reply,
 		return bot.Reply{}, err
 	}
 	switch c {
-	case bot.ConsentNamed:
+	case ConsentNamed:
 		return bot.PrivateText("Thank you! Facilitators may share your story with your name."), nil
-	case bot.ConsentAnonymous:
+	case ConsentAnonymous:
 		return bot.PrivateText("Thank you! Facilitators may share your story, without your name."), nil
 	}
 	return bot.PrivateText("Understood: your story stays with the facilitators."), nil
 }
 
 // consentLabel says how far a story may travel.
-func consentLabel(c bot.StoryConsent) string {
+func consentLabel(c StoryConsent) string {
 	switch c {
-	case bot.ConsentNamed:
+	case ConsentNamed:
 		return "shareable with name"
-	case bot.ConsentAnonymous:
+	case ConsentAnonymous:
 		return "shareable anonymously"
 	}
 	return "facilitators only"
@@ -299,13 +299,13 @@ func (b *Library) storyFromReflection(ctx context.Context, an bot.CheckinAnswers
 	if strings.TrimSpace(text) == "" {
 		return nil
 	}
-	c := bot.ConsentPrivate
+	c := ConsentPrivate
 	switch {
 	case strings.Contains(strings.ToLower(share), "anonym"):
-		c = bot.ConsentAnonymous
+		c = ConsentAnonymous
 	case strings.Contains(strings.ToLower(share), "name"):
-		c = bot.ConsentNamed
+		c = ConsentNamed
 	}
-	_, err := b.store.AddStory(ctx, bot.Story{Community: an.Community, Member: member, Text: text, Consent: c, Source: "checkin", Run: an.Run, At: at})
+	_, err := b.store.AddStory(ctx, Story{Community: an.Community, Member: member, Text: text, Consent: c, Source: "checkin", Run: an.Run, At: at})
 	return err
 }

@@ -30,7 +30,7 @@ type ImpactStory struct {
 	At     time.Time `json:"at"`
 }
 
-func impactLibrary(rs []bot.Resource) ImpactLibrary {
+func impactLibrary(rs []Resource) ImpactLibrary {
 	lib := ImpactLibrary{Shared: len(rs), TopTags: []TagCount{}}
 	sharers := map[string]bool{}
 	tags := map[string]int{}
@@ -63,7 +63,7 @@ var (
 
 // DigestSection lists the resources shared in the week, newest first.
 func (b *Library) DigestSection(ctx context.Context, q bot.DocumentQuery) (bot.Section, error) {
-	rs, err := b.store.Resources(ctx, q.Community, bot.ResourceQuery{Since: q.From, Until: q.To})
+	rs, err := b.store.Resources(ctx, q.Community, ResourceQuery{Since: q.From, Until: q.To})
 	if err != nil {
 		return bot.Section{}, fmt.Errorf("digest resources: %w", err)
 	}
@@ -84,7 +84,7 @@ func (b *Library) DigestSection(ctx context.Context, q bot.DocumentQuery) (bot.S
 // ImpactSections sum up the library and tell the stories members agreed to
 // share; the teller is named only with their consent.
 func (b *Library) ImpactSections(ctx context.Context, q bot.DocumentQuery) ([]bot.Section, error) {
-	rs, err := b.store.Resources(ctx, q.Community, bot.ResourceQuery{Since: q.From, Until: q.To})
+	rs, err := b.store.Resources(ctx, q.Community, ResourceQuery{Since: q.From, Until: q.To})
 	if err != nil {
 		return nil, err
 	}
@@ -97,9 +97,9 @@ func (b *Library) ImpactSections(ctx context.Context, q bot.DocumentQuery) ([]bo
 	for _, s := range all {
 		switch {
 		case !s.At.Before(q.To):
-		case s.Consent == bot.ConsentNamed:
+		case s.Consent == ConsentNamed:
 			stories = append(stories, ImpactStory{Teller: bot.NameOr(s.MemberName, s.Member), Text: s.Text, At: s.At})
-		case s.Consent == bot.ConsentAnonymous:
+		case s.Consent == ConsentAnonymous:
 			stories = append(stories, ImpactStory{Text: s.Text, At: s.At})
 		default:
 			private++

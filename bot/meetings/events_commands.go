@@ -62,9 +62,9 @@ type eventArgs struct {
 // https://, a channel with #, anything else is the duration. A date
 // followed by a separate HH:MM (forgotten quotes) is read as one time.
 func (b *Meetings) parseEventArgs(inv bot.Invocation) (eventArgs, error) {
-	a := eventArgs{title: strings.TrimSpace(inv.Arg("title")), duration: bot.DefaultEventDuration}
-	if a.title == "" || utf8.RuneCountInString(a.title) > bot.MaxEventTitle {
-		return a, bot.Errorf(bot.EArgument, "An event needs a title in quotes, %d characters at most: `/hearth event add \"Monthly show and tell\" \"2026-12-03 16:00\"`.", bot.MaxEventTitle)
+	a := eventArgs{title: strings.TrimSpace(inv.Arg("title")), duration: DefaultEventDuration}
+	if a.title == "" || utf8.RuneCountInString(a.title) > MaxEventTitle {
+		return a, bot.Errorf(bot.EArgument, "An event needs a title in quotes, %d characters at most: `/hearth event add \"Monthly show and tell\" \"2026-12-03 16:00\"`.", MaxEventTitle)
 	}
 	when := strings.TrimSpace(inv.Arg("when"))
 	var durTok string
@@ -91,7 +91,7 @@ func (b *Meetings) parseEventArgs(inv bot.Invocation) (eventArgs, error) {
 	}
 	if durTok != "" {
 		d, err := time.ParseDuration(strings.ToLower(durTok))
-		if err != nil || d < bot.MinEventDuration || d > bot.MaxEventDuration {
+		if err != nil || d < MinEventDuration || d > MaxEventDuration {
 			return a, bot.Errorf(bot.EArgument, "%q is not a duration I can use: write it like `60m`, `90m` or `1h30m` (5 minutes to 24 hours).", bot.Clip(durTok, 40))
 		}
 		a.duration = d
@@ -142,14 +142,14 @@ func (b *Meetings) cmdEventAdd(ctx context.Context, inv bot.Invocation) (bot.Rep
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	e := bot.CommunityEvent{Community: inv.Community, Title: a.title, Link: a.link, Channel: ch.ID, CreatedBy: inv.Member, CreatedAt: inv.At, Start: a.start}
+	e := CommunityEvent{Community: inv.Community, Title: a.title, Link: a.link, Channel: ch.ID, CreatedBy: inv.Member, CreatedAt: inv.At, Start: a.start}
 	var series bot.Schedule
 	if a.spec != "" {
-		payload, err := json.Marshal(bot.EventSeries{Title: a.title, Minutes: int(a.duration / time.Minute), Link: a.link})
+		payload, err := json.Marshal(EventSeries{Title: a.title, Minutes: int(a.duration / time.Minute), Link: a.link})
 		if err != nil {
 			return bot.Reply{}, err
 		}
-		if series, e.Start, err = b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleEvent, Spec: a.spec, Channel: ch.ID, Payload: string(payload)}); err != nil {
+		if series, e.Start, err = b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: ScheduleEvent, Spec: a.spec, Channel: ch.ID, Payload: string(payload)}); err != nil {
 			return bot.Reply{}, err
 		}
 		e.Series = series.ID
@@ -159,7 +159,7 @@ func (b *Meetings) cmdEventAdd(ctx context.Context, inv bot.Invocation) (bot.Rep
 		return bot.Reply{}, err
 	}
 	text := fmt.Sprintf("Event #%d **%s** is announced in #%s for %s. Those going get a reminder a day (when there is a day left) and an hour before; at the end they are asked whether they made it, and two hours later the `%s` check-in goes to those who were there.",
-		e.ID, e.Title, bot.ChannelLabel(ch.ID, ch.Name), b.eventWhen(e), bot.FeedbackSurvey)
+		e.ID, e.Title, bot.ChannelLabel(ch.ID, ch.Name), b.eventWhen(e), FeedbackSurvey)
 	if series.ID != 0 {
 		text += fmt.Sprintf("\nIt repeats %s (schedule #%d): each time one starts, the next is announced. `/hearth schedule remove %d` ends the series.", series.Spec, series.ID, series.ID)
 	}
@@ -168,7 +168,7 @@ func (b *Meetings) cmdEventAdd(ctx context.Context, inv bot.Invocation) (bot.Rep
 
 // createEvent stores an event, schedules its reminders, end and feedback,
 // announces it and publishes it on the platform's calendar if it has one.
-func (b *Meetings) createEvent(ctx context.Context, e bot.CommunityEvent) (bot.CommunityEvent, error) {
+func (b *Meetings) createEvent(ctx context.Context, e CommunityEvent) (CommunityEvent, error) {
 	var err error
 	if e.ID, err = b.store.AddEvent(ctx, e); err != nil {
 		return e, err
@@ -176,13 +176,13 @@ func (b *Meetings) createEvent(ctx context.Context, e bot.CommunityEvent) (bot.C
 	log := b.log.With("community", e.Community, "event", e.ID)
 	payload := strconv.FormatInt(e.ID, 10)
 	var once []bot.Schedule
-	for _, before := range bot.EventReminders {
+	for _, before := range EventReminders {
 		if t := e.Start.Add(-before); t.After(e.CreatedAt) {
-			once = append(once, bot.Schedule{Kind: bot.ScheduleEventRemind, Spec: bot.OnceSpec(t)})
+			once = append(once, bot.Schedule{Kind: ScheduleEventRemind, Spec: bot.OnceSpec(t)})
 		}
 	}
-	once = append(once, bot.Schedule{Kind: bot.ScheduleEventEnd, Spec: bot.OnceSpec(e.End)},
-		bot.Schedule{Kind: bot.ScheduleEventFeedback, Spec: bot.OnceSpec(e.End.Add(bot.FeedbackAfter))})
+	once = append(once, bot.Schedule{Kind: ScheduleEventEnd, Spec: bot.OnceSpec(e.End)},
+		bot.Schedule{Kind: ScheduleEventFeedback, Spec: bot.OnceSpec(e.End.Add(FeedbackAfter))})
 	for _, s := range once {
 		s.Community, s.Payload, s.Channel, s.CreatedBy, s.CreatedAt = e.Community, payload, e.Channel, e.CreatedBy, e.CreatedAt
 		if _, err := b.store.AddSchedule(ctx, s); err != nil {
@@ -198,7 +198,7 @@ func (b *Meetings) createEvent(ctx context.Context, e bot.CommunityEvent) (bot.C
 		return e, bot.PlatformError(err, "announce event "+payload)
 	}
 	e.Message = ref.ID
-	if p, ok := chat.(bot.EventPublisher); ok {
+	if p, ok := chat.(EventPublisher); ok {
 		if e.External, err = p.PublishEvent(ctx, e.Community, e); err != nil {
 			log.WarnContext(ctx, "event not published on the platform", "err", err)
 			e.External = ""
@@ -213,7 +213,7 @@ func (b *Meetings) createEvent(ctx context.Context, e bot.CommunityEvent) (bot.C
 
 // eventPost is an event's announcement: what, when, the link, the RSVP
 // buttons and the .ics file.
-func (b *Meetings) eventPost(e bot.CommunityEvent) bot.Post {
+func (b *Meetings) eventPost(e CommunityEvent) bot.Post {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**Event: %s**\n%s", e.Title, b.eventWhen(e))
 	if e.Link != "" {
@@ -223,16 +223,16 @@ func (b *Meetings) eventPost(e bot.CommunityEvent) bot.Post {
 	v := strconv.FormatInt(e.ID, 10) + ":"
 	return bot.Post{Text: sb.String(),
 		Buttons: []bot.Button{
-			{ActionID: ActionEventRSVP, Label: "Going", Value: v + string(bot.RSVPGoing), Style: bot.StylePrimary},
-			{ActionID: ActionEventRSVP, Label: "Maybe", Value: v + string(bot.RSVPMaybe)},
-			{ActionID: ActionEventRSVP, Label: "Not going", Value: v + string(bot.RSVPNotGoing)},
+			{ActionID: ActionEventRSVP, Label: "Going", Value: v + string(RSVPGoing), Style: bot.StylePrimary},
+			{ActionID: ActionEventRSVP, Label: "Maybe", Value: v + string(RSVPMaybe)},
+			{ActionID: ActionEventRSVP, Label: "Not going", Value: v + string(RSVPNotGoing)},
 		},
 		Image: &bot.File{Name: fmt.Sprintf("event-%d.ics", e.ID), ContentType: "text/calendar", Data: EventICS(e, e.CreatedAt)},
 	}
 }
 
 // eventWhen says when an event is, in the community time zone.
-func (b *Meetings) eventWhen(e bot.CommunityEvent) string {
+func (b *Meetings) eventWhen(e CommunityEvent) string {
 	s, end := e.Start.In(b.loc), e.End.In(b.loc)
 	if s.Format(time.DateOnly) == end.Format(time.DateOnly) {
 		return s.Format("Mon Jan 2, 15:04") + "–" + end.Format("15:04 MST")
@@ -241,7 +241,7 @@ func (b *Meetings) eventWhen(e bot.CommunityEvent) string {
 }
 
 // eventArg finds the event an id argument names.
-func (b *Meetings) eventArg(ctx context.Context, community, tok string) (bot.CommunityEvent, error) {
+func (b *Meetings) eventArg(ctx context.Context, community, tok string) (CommunityEvent, error) {
 	id, _ := strconv.ParseInt(strings.TrimPrefix(tok, "#"), 10, 64)
 	e, err := b.store.CommunityEvent(ctx, community, id)
 	if errors.Is(err, bot.ErrNotFound) {
@@ -251,12 +251,12 @@ func (b *Meetings) eventArg(ctx context.Context, community, tok string) (bot.Com
 }
 
 // rsvpCounts counts an event's RSVPs.
-func rsvpCounts(rs []bot.RSVP) (going, maybe, attended int) {
+func rsvpCounts(rs []RSVP) (going, maybe, attended int) {
 	for _, r := range rs {
 		switch r.Choice {
-		case bot.RSVPGoing:
+		case RSVPGoing:
 			going++
-		case bot.RSVPMaybe:
+		case RSVPMaybe:
 			maybe++
 		}
 		if !r.AttendedAt.IsZero() {
@@ -267,7 +267,7 @@ func rsvpCounts(rs []bot.RSVP) (going, maybe, attended int) {
 }
 
 func (b *Meetings) cmdEventList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
-	evs, err := b.store.CommunityEvents(ctx, inv.Community, bot.EventQuery{EndFrom: inv.At, Limit: 15})
+	evs, err := b.store.CommunityEvents(ctx, inv.Community, EventQuery{EndFrom: inv.At, Limit: 15})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -284,7 +284,7 @@ func (b *Meetings) cmdEventList(ctx context.Context, inv bot.Invocation) (bot.Re
 		going, maybe, _ := rsvpCounts(rs)
 		fmt.Fprintf(&sb, "• #%d %s: %s in #%s · %d going, %d maybe", e.ID, e.Title, b.eventWhen(e), b.core.ChannelName(ctx, inv.Community, e.Channel), going, maybe)
 		for _, r := range rs {
-			if r.Member == inv.Member && r.Choice != bot.NoRSVP {
+			if r.Member == inv.Member && r.Choice != NoRSVP {
 				fmt.Fprintf(&sb, " (you: %s)", strings.ReplaceAll(string(r.Choice), "_", " "))
 			}
 		}
@@ -330,7 +330,7 @@ func (b *Meetings) cmdEventCancel(ctx context.Context, inv bot.Invocation) (bot.
 	}
 	told := 0
 	for _, r := range rs {
-		if r.Choice != bot.RSVPGoing && r.Choice != bot.RSVPMaybe {
+		if r.Choice != RSVPGoing && r.Choice != RSVPMaybe {
 			continue
 		}
 		post := bot.Post{Text: fmt.Sprintf("**%s** (%s) is cancelled. Sorry for the change of plans.", e.Title, b.eventWhen(e))}
@@ -340,7 +340,7 @@ func (b *Meetings) cmdEventCancel(ctx context.Context, inv bot.Invocation) (bot.
 		}
 		told++
 	}
-	if p, ok := chat.(bot.EventPublisher); ok && e.External != "" {
+	if p, ok := chat.(EventPublisher); ok && e.External != "" {
 		if err := p.CancelEvent(ctx, inv.Community, e.External); err != nil {
 			b.log.WarnContext(ctx, "platform event not cancelled", "community", inv.Community, "event", e.ID, "err", err)
 		}
@@ -354,14 +354,14 @@ func (b *Meetings) cmdEventCancel(ctx context.Context, inv bot.Invocation) (bot.
 }
 
 // removeEventSchedules drops an event's pending reminders, end and feedback.
-func (b *Meetings) removeEventSchedules(ctx context.Context, e bot.CommunityEvent) error {
+func (b *Meetings) removeEventSchedules(ctx context.Context, e CommunityEvent) error {
 	all, err := b.store.Schedules(ctx, e.Community)
 	if err != nil {
 		return err
 	}
 	payload := strconv.FormatInt(e.ID, 10)
 	for _, s := range all {
-		if (s.Kind == bot.ScheduleEventRemind || s.Kind == bot.ScheduleEventEnd || s.Kind == bot.ScheduleEventFeedback) && s.Payload == payload {
+		if (s.Kind == ScheduleEventRemind || s.Kind == ScheduleEventEnd || s.Kind == ScheduleEventFeedback) && s.Payload == payload {
 			if err := b.store.RemoveSchedule(ctx, e.Community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
 				return err
 			}
@@ -406,7 +406,7 @@ func (b *Meetings) cmdEventAttend(ctx context.Context, inv bot.Invocation) (bot.
 
 // eventHeld refuses attendance for an event that was cancelled or has not
 // started by at.
-func eventHeld(e bot.CommunityEvent, at time.Time) error {
+func eventHeld(e CommunityEvent, at time.Time) error {
 	switch {
 	case e.Cancelled():
 		return bot.Errorf(bot.EConflict, "Event #%d was cancelled.", e.ID)
@@ -417,7 +417,7 @@ func eventHeld(e bot.CommunityEvent, at time.Time) error {
 }
 
 // markAttended marks a member there and records it as participation, once.
-func (b *Meetings) markAttended(ctx context.Context, e bot.CommunityEvent, member, name string, at time.Time) (bool, error) {
+func (b *Meetings) markAttended(ctx context.Context, e CommunityEvent, member, name string, at time.Time) (bool, error) {
 	added, err := b.store.MarkAttended(ctx, e.Community, e.ID, member, at)
 	if err != nil {
 		return false, err
@@ -430,8 +430,8 @@ func (b *Meetings) markAttended(ctx context.Context, e bot.CommunityEvent, membe
 func (b *Meetings) actEventRSVP(ctx context.Context, a bot.Action) (bot.Reply, error) {
 	idText, choiceText, _ := strings.Cut(a.Value, ":")
 	id, err := strconv.ParseInt(idText, 10, 64)
-	choice := bot.RSVPChoice(choiceText)
-	if err != nil || (choice != bot.RSVPGoing && choice != bot.RSVPMaybe && choice != bot.RSVPNotGoing) {
+	choice := RSVPChoice(choiceText)
+	if err != nil || (choice != RSVPGoing && choice != RSVPMaybe && choice != RSVPNotGoing) {
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "That button doesn't belong to an event I know.")
 	}
 	e, err := b.store.CommunityEvent(ctx, a.Community, id)
@@ -447,7 +447,7 @@ func (b *Meetings) actEventRSVP(ctx context.Context, a bot.Action) (bot.Reply, e
 	case !a.At.Before(e.End):
 		return bot.Reply{}, bot.Errorf(bot.EConflict, "**%s** has taken place already.", e.Title)
 	}
-	if err := b.store.SetRSVP(ctx, a.Community, bot.RSVP{Event: e.ID, Member: a.Member, Choice: choice, At: a.At}); err != nil {
+	if err := b.store.SetRSVP(ctx, a.Community, RSVP{Event: e.ID, Member: a.Member, Choice: choice, At: a.At}); err != nil {
 		return bot.Reply{}, err
 	}
 	if err := b.core.HandleEvent(ctx, bot.Event{Kind: bot.KindRSVP, Community: a.Community, Channel: e.Channel, Member: a.Member, MemberName: a.MemberName,
@@ -455,9 +455,9 @@ func (b *Meetings) actEventRSVP(ctx context.Context, a bot.Action) (bot.Reply, e
 		return bot.Reply{}, err
 	}
 	switch choice {
-	case bot.RSVPGoing:
+	case RSVPGoing:
 		return bot.PrivateText("You're going to **%s** (%s). I'll remind you a day and an hour before.", e.Title, b.eventWhen(e)), nil
-	case bot.RSVPMaybe:
+	case RSVPMaybe:
 		return bot.PrivateText("Noted: maybe for **%s**. Reminders go to those going; you can change your answer any time.", e.Title), nil
 	}
 	return bot.PrivateText("Noted: you're not going to **%s**. Thanks for saying so.", e.Title), nil
@@ -493,7 +493,7 @@ func (b *Meetings) actEventAttended(ctx context.Context, a bot.Action) (bot.Repl
 // One-shot schedules are removed when done, or when their event was
 // cancelled or is gone.
 func (b *Meetings) runEventSchedule(ctx context.Context, s bot.Schedule, at time.Time) error {
-	if s.Kind == bot.ScheduleEvent {
+	if s.Kind == ScheduleEvent {
 		return b.nextOccurrence(ctx, s, at)
 	}
 	e, err := b.store.CommunityEvent(ctx, s.Community, bot.PayloadID(s))
@@ -505,11 +505,11 @@ func (b *Meetings) runEventSchedule(ctx context.Context, s bot.Schedule, at time
 	}
 	if !e.Cancelled() {
 		switch s.Kind {
-		case bot.ScheduleEventRemind:
+		case ScheduleEventRemind:
 			err = b.remindEvent(ctx, e, at)
-		case bot.ScheduleEventEnd:
+		case ScheduleEventEnd:
 			err = b.askAttendance(ctx, e)
-		case bot.ScheduleEventFeedback:
+		case ScheduleEventFeedback:
 			err = b.sendEventFeedback(ctx, e, at)
 		}
 		if err != nil {
@@ -522,7 +522,7 @@ func (b *Meetings) runEventSchedule(ctx context.Context, s bot.Schedule, at time
 // nextOccurrence creates and announces a series' next occurrence after at
 // (after now, when the firing ran late).
 func (b *Meetings) nextOccurrence(ctx context.Context, s bot.Schedule, at time.Time) error {
-	var series bot.EventSeries
+	var series EventSeries
 	if err := json.Unmarshal([]byte(s.Payload), &series); err != nil {
 		return fmt.Errorf("event series %d: %w", s.ID, err)
 	}
@@ -540,22 +540,22 @@ func (b *Meetings) nextOccurrence(ctx context.Context, s bot.Schedule, at time.T
 	}
 	d := time.Duration(series.Minutes) * time.Minute
 	if d <= 0 {
-		d = bot.DefaultEventDuration
+		d = DefaultEventDuration
 	}
-	_, err = b.createEvent(ctx, bot.CommunityEvent{Community: s.Community, Title: series.Title, Link: series.Link, Channel: s.Channel,
+	_, err = b.createEvent(ctx, CommunityEvent{Community: s.Community, Title: series.Title, Link: series.Link, Channel: s.Channel,
 		Start: next, End: next.Add(d), Series: s.ID, CreatedBy: s.CreatedBy, CreatedAt: at})
 	return err
 }
 
 // going lists an event's members who are going.
-func (b *Meetings) going(ctx context.Context, e bot.CommunityEvent) ([]bot.RSVP, error) {
+func (b *Meetings) going(ctx context.Context, e CommunityEvent) ([]RSVP, error) {
 	rs, err := b.store.RSVPs(ctx, e.Community, e.ID)
 	if err != nil {
 		return nil, err
 	}
-	var out []bot.RSVP
+	var out []RSVP
 	for _, r := range rs {
-		if r.Choice == bot.RSVPGoing {
+		if r.Choice == RSVPGoing {
 			out = append(out, r)
 		}
 	}
@@ -563,7 +563,7 @@ func (b *Meetings) going(ctx context.Context, e bot.CommunityEvent) ([]bot.RSVP,
 }
 
 // remindEvent DMs those going, unless the event has started.
-func (b *Meetings) remindEvent(ctx context.Context, e bot.CommunityEvent, at time.Time) error {
+func (b *Meetings) remindEvent(ctx context.Context, e CommunityEvent, at time.Time) error {
 	if !at.Before(e.Start) {
 		return nil
 	}
@@ -603,7 +603,7 @@ func startsIn(d time.Duration) string {
 }
 
 // askAttendance DMs those who were going and are not marked there yet.
-func (b *Meetings) askAttendance(ctx context.Context, e bot.CommunityEvent) error {
+func (b *Meetings) askAttendance(ctx context.Context, e CommunityEvent) error {
 	rs, err := b.going(ctx, e)
 	if err != nil {
 		return err
@@ -627,7 +627,7 @@ func (b *Meetings) askAttendance(ctx context.Context, e bot.CommunityEvent) erro
 
 // sendEventFeedback sends the event-feedback check-in to those marked
 // there, or to those who were going when nobody was marked.
-func (b *Meetings) sendEventFeedback(ctx context.Context, e bot.CommunityEvent, at time.Time) error {
+func (b *Meetings) sendEventFeedback(ctx context.Context, e CommunityEvent, at time.Time) error {
 	if e.FeedbackRun != 0 {
 		return nil
 	}
@@ -640,7 +640,7 @@ func (b *Meetings) sendEventFeedback(ctx context.Context, e bot.CommunityEvent, 
 		if !r.AttendedAt.IsZero() {
 			there = append(there, r.Member)
 		}
-		if r.Choice == bot.RSVPGoing {
+		if r.Choice == RSVPGoing {
 			going = append(going, r.Member)
 		}
 	}
@@ -657,7 +657,7 @@ func (b *Meetings) sendEventFeedback(ctx context.Context, e bot.CommunityEvent, 
 		log.WarnContext(ctx, "event feedback not sent: check-ins are not part of this Hearth")
 		return nil
 	}
-	run, sent, total, err := launcher.LaunchSurvey(ctx, bot.SurveyLaunch{Community: e.Community, Survey: bot.FeedbackSurvey,
+	run, sent, total, err := launcher.LaunchSurvey(ctx, bot.SurveyLaunch{Community: e.Community, Survey: FeedbackSurvey,
 		TitleSuffix: ": " + e.Title, Members: there, By: e.CreatedBy, At: at})
 	if bot.ErrorCode(err) == bot.ENotFound {
 		log.WarnContext(ctx, "event feedback not sent: no event-feedback survey")
@@ -681,7 +681,7 @@ func (b *Meetings) sendEventFeedback(ctx context.Context, e bot.CommunityEvent, 
 // RSVPs, attendance and feedback.
 func (b *Meetings) fillEvents(ctx context.Context, rep *bot.Report, channel string) error {
 	es := b.store
-	evs, err := es.CommunityEvents(ctx, rep.Community, bot.EventQuery{EndFrom: rep.From, EndBefore: rep.To})
+	evs, err := es.CommunityEvents(ctx, rep.Community, EventQuery{EndFrom: rep.From, EndBefore: rep.To})
 	if err != nil {
 		return fmt.Errorf("events: %w", err)
 	}

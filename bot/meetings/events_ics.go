@@ -5,14 +5,12 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/hearth-community/hearth/bot"
 )
 
 // EventICS is the event as an iCalendar file (RFC 5545): one VEVENT with
 // times in UTC, text escaped, lines folded at 75 octets and ended by CRLF.
 // stamp is DTSTAMP, when the file was made.
-func EventICS(e bot.CommunityEvent, stamp time.Time) []byte {
+func EventICS(e CommunityEvent, stamp time.Time) []byte {
 	const utc = "20060102T150405Z"
 	lines := []string{
 		"BEGIN:VCALENDAR",

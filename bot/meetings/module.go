@@ -42,10 +42,10 @@ func (b *Meetings) Actions() map[string]bot.ActionFunc {
 // event has started.
 func (b *Meetings) Jobs() []bot.Job {
 	return []bot.Job{
-		{Kind: bot.ScheduleEvent, Grace: 400 * 24 * time.Hour, Run: b.runEventSchedule},
-		{Kind: bot.ScheduleEventRemind, Grace: 2 * time.Hour, Run: b.runEventSchedule},
-		{Kind: bot.ScheduleEventEnd, Grace: 24 * time.Hour, Run: b.runEventSchedule},
-		{Kind: bot.ScheduleEventFeedback, Grace: 24 * time.Hour, Run: b.runEventSchedule},
+		{Kind: ScheduleEvent, Grace: 400 * 24 * time.Hour, Run: b.runEventSchedule},
+		{Kind: ScheduleEventRemind, Grace: 2 * time.Hour, Run: b.runEventSchedule},
+		{Kind: ScheduleEventEnd, Grace: 24 * time.Hour, Run: b.runEventSchedule},
+		{Kind: ScheduleEventFeedback, Grace: 24 * time.Hour, Run: b.runEventSchedule},
 	}
 }
 

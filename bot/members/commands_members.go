@@ -73,7 +73,7 @@ func (b *Members) cmdQuiet(ctx context.Context, inv bot.Invocation) (bot.Reply, 
 			newcomers = append(newcomers, fmt.Sprintf("%s, joined %s", name, joined.In(b.loc).Format("Jan 2")))
 		case !joined.After(cut) && (mw.LastActive.IsZero() || mw.LastActive.Before(cut)):
 			line := fmt.Sprintf("%s: %s (%s)", name, b.lastActiveLabel(mw.LastActive), bot.LevelOf(mw.Weeks))
-			if ns, err := b.store.MemberNudges(ctx, inv.Community, m.ID, 1); err == nil && len(ns) > 0 && ns[0].Status == bot.NudgeSent {
+			if ns, err := b.store.MemberNudges(ctx, inv.Community, m.ID, 1); err == nil && len(ns) > 0 && ns[0].Status == NudgeSent {
 				line += ", nudged " + ns[0].SentAt.In(b.loc).Format("Jan 2")
 			} else if err != nil {
 				return bot.Reply{}, err
@@ -166,9 +166,9 @@ func (b *Members) memberHistory(ctx context.Context, community, id string, now t
 		sb.WriteString("\n")
 	}
 	sent := 0
-	var last bot.Nudge
+	var last Nudge
 	for _, n := range nudges {
-		if n.Status == bot.NudgeSent {
+		if n.Status == NudgeSent {
 			if sent == 0 {
 				last = n
 			}
@@ -194,13 +194,13 @@ func (b *Members) memberHistory(ctx context.Context, community, id string, now t
 	return sb.String(), nil
 }
 
-func responseLabel(r bot.NudgeResponse) string {
+func responseLabel(r NudgeResponse) string {
 	switch r {
-	case bot.NudgeHere:
+	case NudgeHere:
 		return `, answered "I'm still here"`
-	case bot.NudgePause:
+	case NudgePause:
 		return ", paused"
-	case bot.NudgeStop:
+	case NudgeStop:
 		return ", asked for no more"
 	}
 	return ""

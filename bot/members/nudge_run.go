@@ -107,13 +107,13 @@ func (b *Members) nudgeCandidates(ctx context.Context, community string, now tim
 		recent, unanswered, counting := false, 0, true
 		for _, n := range past {
 			switch n.Status {
-			case bot.NudgeQueued:
+			case NudgeQueued:
 				// One waiting for its hour blocks another; one whose send
 				// was missed (Hearth was down) does not.
 				recent = recent || now.Sub(n.SendAt) <= nudgeSendGrace
-			case bot.NudgeSent:
+			case NudgeSent:
 				recent = recent || now.Sub(n.SentAt) < p.Cooldown
-				if counting && n.Response == bot.NudgeNoResponse && !mw.LastActive.After(n.SentAt) {
+				if counting && n.Response == NudgeNoResponse && !mw.LastActive.After(n.SentAt) {
 					unanswered++
 				} else {
 					counting = false
@@ -164,7 +164,7 @@ func (b *Members) queueNudges(ctx context.Context, community string, cands []nud
 	var out nudgeOutcome
 	for _, c := range cands {
 		loc := b.memberZone(c.Member)
-		n := bot.Nudge{Community: community, Member: c.Member.ID, QueuedAt: now, SendAt: p.nextAllowed(now, loc), Status: bot.NudgeQueued, ApprovedBy: approvedBy}
+		n := Nudge{Community: community, Member: c.Member.ID, QueuedAt: now, SendAt: p.nextAllowed(now, loc), Status: NudgeQueued, ApprovedBy: approvedBy}
 		var err error
 		if n.ID, err = b.store.AddNudge(ctx, n); err != nil {
 			return out, err
@@ -184,11 +184,11 @@ func (b *Members) queueNudges(ctx context.Context, community string, cands []nud
 			return out, err
 		}
 		switch status {
-		case bot.NudgeSent:
+		case NudgeSent:
 			out.Sent = append(out.Sent, name)
-		case bot.NudgeUnreachable:
+		case NudgeUnreachable:
 			out.Unreachable = append(out.Unreachable, name)
-		case bot.NudgeFailed:
+		case NudgeFailed:
 			out.Failed = append(out.Failed, name)
 		}
 	}
@@ -207,17 +207,17 @@ func (b *Members) memberZone(m bot.Member) *time.Location {
 
 // sendNudge sends a queued nudge, unless the member came back, opted out
 // or paused meanwhile (then it is cancelled). It returns the new status.
-func (b *Members) sendNudge(ctx context.Context, community string, id int64, now time.Time) (bot.NudgeStatus, error) {
+func (b *Members) sendNudge(ctx context.Context, community string, id int64, now time.Time) (NudgeStatus, error) {
 	n, err := b.store.Nudge(ctx, community, id)
 	if err != nil {
 		return "", err
 	}
-	if n.Status != bot.NudgeQueued {
+	if n.Status != NudgeQueued {
 		return n.Status, nil
 	}
 	ws, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: n.Member, End: now, Weeks: 1})
 	if errors.Is(err, bot.ErrNotFound) || err == nil && (len(ws) == 0 || ws[0].Member.Left || ws[0].LastActive.After(n.QueuedAt)) {
-		n.Status = bot.NudgeCancelled
+		n.Status = NudgeCancelled
 		return n.Status, b.store.UpdateNudge(ctx, n)
 	}
 	if err != nil {
@@ -228,7 +228,7 @@ func (b *Members) sendNudge(ctx context.Context, community string, id int64, now
 		return "", err
 	}
 	if pr.NudgesOff || pr.PausedUntil.After(now) {
-		n.Status = bot.NudgeCancelled
+		n.Status = NudgeCancelled
 		return n.Status, b.store.UpdateNudge(ctx, n)
 	}
 	post, err := b.nudgePost(ctx, community, ws[0].Member, n)
@@ -239,11 +239,11 @@ func (b *Members) sendNudge(ctx context.Context, community string, id int64, now
 	if err != nil {
 		return "", err
 	}
-	n.Status, n.SentAt = bot.NudgeSent, now
+	n.Status, n.SentAt = NudgeSent, now
 	if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: n.Member}, post); err != nil {
-		n.Status, n.SentAt = bot.NudgeFailed, time.Time{}
+		n.Status, n.SentAt = NudgeFailed, time.Time{}
 		if bot.ErrorCode(err) == bot.EUnreachable {
-			n.Status = bot.NudgeUnreachable
+			n.Status = NudgeUnreachable
 			pr.UnreachableSince = now
 			if err := b.store.SetPrefs(ctx, community, n.Member, pr); err != nil {
 				return "", err
@@ -258,7 +258,7 @@ func (b *Members) sendNudge(ctx context.Context, community string, id int64, now
 
 // nudgePost is the nudge DM: a rotating wording, something easy to join
 // (the latest prompt, an open check-in), and three one-tap answers.
-func (b *Members) nudgePost(ctx context.Context, community string, m bot.Member, n bot.Nudge) (bot.Post, error) {
+func (b *Members) nudgePost(ctx context.Context, community string, m bot.Member, n Nudge) (bot.Post, error) {
 	wordings, _, err := b.nudgeWordings(ctx, community)
 	if err != nil {
 		return bot.Post{}, err
@@ -269,7 +269,7 @@ func (b *Members) nudgePost(ctx context.Context, community string, m bot.Member,
 	}
 	sent := 0
 	for _, p := range past {
-		if p.Status == bot.NudgeSent {
+		if p.Status == NudgeSent {
 			sent++
 		}
 	}
@@ -389,25 +389,25 @@ func (b *Members) actNudgeApprove(ctx context.Context, a bot.Action) (bot.Reply,
 }
 
 // nudgeOf loads the nudge a member's button names; only its member may answer it.
-func (b *Members) nudgeOf(ctx context.Context, a bot.Action) (bot.Nudge, error) {
+func (b *Members) nudgeOf(ctx context.Context, a bot.Action) (Nudge, error) {
 	id, err := strconv.ParseInt(a.Value, 10, 64)
 	if err != nil || id <= 0 {
-		return bot.Nudge{}, bot.Errorf(bot.EArgument, "That button doesn't belong to a nudge I know.")
+		return Nudge{}, bot.Errorf(bot.EArgument, "That button doesn't belong to a nudge I know.")
 	}
 	n, err := b.store.Nudge(ctx, a.Community, id)
 	if errors.Is(err, bot.ErrNotFound) {
-		return bot.Nudge{}, bot.Errorf(bot.ENotFound, "That message is gone; `/hearth nudges off` stops nudges.")
+		return Nudge{}, bot.Errorf(bot.ENotFound, "That message is gone; `/hearth nudges off` stops nudges.")
 	}
 	if err != nil {
-		return bot.Nudge{}, err
+		return Nudge{}, err
 	}
 	if n.Member != a.Member {
-		return bot.Nudge{}, bot.Errorf(bot.EForbidden, "That message was for someone else.")
+		return Nudge{}, bot.Errorf(bot.EForbidden, "That message was for someone else.")
 	}
 	return n, nil
 }
 
-func (b *Members) answerNudge(ctx context.Context, a bot.Action, r bot.NudgeResponse) (bot.Nudge, error) {
+func (b *Members) answerNudge(ctx context.Context, a bot.Action, r NudgeResponse) (Nudge, error) {
 	n, err := b.nudgeOf(ctx, a)
 	if err != nil {
 		return n, err
@@ -417,7 +417,7 @@ func (b *Members) answerNudge(ctx context.Context, a bot.Action, r bot.NudgeResp
 }
 
 func (b *Members) actNudgeHere(ctx context.Context, a bot.Action) (bot.Reply, error) {
-	n, err := b.answerNudge(ctx, a, bot.NudgeHere)
+	n, err := b.answerNudge(ctx, a, NudgeHere)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -429,7 +429,7 @@ func (b *Members) actNudgeHere(ctx context.Context, a bot.Action) (bot.Reply, er
 }
 
 func (b *Members) actNudgePause(ctx context.Context, a bot.Action) (bot.Reply, error) {
-	if _, err := b.answerNudge(ctx, a, bot.NudgePause); err != nil {
+	if _, err := b.answerNudge(ctx, a, NudgePause); err != nil {
 		return bot.Reply{}, err
 	}
 	pr, err := b.store.Prefs(ctx, a.Community, a.Member)
@@ -444,7 +444,7 @@ func (b *Members) actNudgePause(ctx context.Context, a bot.Action) (bot.Reply, e
 }
 
 func (b *Members) actNudgeStop(ctx context.Context, a bot.Action) (bot.Reply, error) {
-	if _, err := b.answerNudge(ctx, a, bot.NudgeStop); err != nil {
+	if _, err := b.answerNudge(ctx, a, NudgeStop); err != nil {
 		return bot.Reply{}, err
 	}
 	if err := b.setNudgesOff(ctx, a.Community, a.Member, true); err != nil {

@@ -25,15 +25,15 @@ type Store interface {
 // bot.NudgeStore keeps nudges and members' nudge preferences.
 type NudgeStore interface {
 	// AddNudge stores a nudge and returns its id.
-	AddNudge(ctx context.Context, n bot.Nudge) (int64, error)
+	AddNudge(ctx context.Context, n Nudge) (int64, error)
 	// bot.Nudge returns one nudge of a community, or ErrNotFound.
-	Nudge(ctx context.Context, community string, id int64) (bot.Nudge, error)
+	Nudge(ctx context.Context, community string, id int64) (Nudge, error)
 	// UpdateNudge sets a nudge's Status, SentAt, Response, RespondedAt and
 	// ApprovedBy.
-	UpdateNudge(ctx context.Context, n bot.Nudge) error
+	UpdateNudge(ctx context.Context, n Nudge) error
 	// MemberNudges lists a member's nudges, newest first (by QueuedAt, then
 	// id), at most limit (0: all).
-	MemberNudges(ctx context.Context, community, member string, limit int) ([]bot.Nudge, error)
+	MemberNudges(ctx context.Context, community, member string, limit int) ([]Nudge, error)
 	// QueuedNudges lists a community's queued nudges by SendAt.
-	QueuedNudges(ctx context.Context, community string) ([]bot.Nudge, error)
+	QueuedNudges(ctx context.Context, community string) ([]Nudge, error)
 }

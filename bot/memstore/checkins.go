@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // run is a check-in run. Its survey is kept as JSON, as the SQLite store
@@ -20,7 +21,7 @@ type run struct {
 	community        string
 	survey           string
 	definition       []byte
-	delivery         bot.Delivery
+	delivery         checkins.Delivery
 	channel, post    string
 	anonymous        bool
 	salt             []byte
@@ -34,17 +35,17 @@ type run struct {
 
 type recipient struct {
 	member   string
-	status   bot.RecipientStatus
+	status   checkins.RecipientStatus
 	sentAt   int64
 	awaiting string
 }
 
-func (r *run) bot() (bot.CheckinRun, error) {
-	out := bot.CheckinRun{ID: r.id, Community: r.community, Delivery: r.delivery, Channel: r.channel, Post: r.post,
+func (r *run) bot() (checkins.CheckinRun, error) {
+	out := checkins.CheckinRun{ID: r.id, Community: r.community, Delivery: r.delivery, Channel: r.channel, Post: r.post,
 		Anonymous: r.anonymous, Salt: slices.Clone(r.salt), StartedBy: r.startedBy, Schedule: r.schedule,
 		OpenedAt: tm(r.opened), ClosesAt: tm(r.closes), RemindedAt: tm(r.reminded), ClosedAt: tm(r.closed)}
 	if err := json.Unmarshal(r.definition, &out.Survey); err != nil {
-		return bot.CheckinRun{}, fmt.Errorf("run %d: the stored survey does not read: %w", r.id, err)
+		return checkins.CheckinRun{}, fmt.Errorf("run %d: the stored survey does not read: %w", r.id, err)
 	}
 	return out, nil
 }
@@ -52,7 +53,7 @@ func (r *run) bot() (bot.CheckinRun, error) {
 // CreateRun stores a run and its recipients, all pending in the order given
 // (a repeated member counts once), and returns the run's id; a recipient
 // not seen yet gets a member row first seen when the run opened.
-func (s *Store) CreateRun(ctx context.Context, r bot.CheckinRun, recipients []string) (int64, error) {
+func (s *Store) CreateRun(ctx context.Context, r checkins.CheckinRun, recipients []string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("CreateRun"); err != nil {
@@ -86,7 +87,7 @@ func (s *Store) CreateRun(ctx context.Context, r bot.CheckinRun, recipients []st
 	for _, m := range recipients {
 		if row.recipient(m) == nil {
 			s.memberRow(c, m, row.opened)
-			row.recipients = append(row.recipients, &recipient{member: m, status: bot.RecipientPending, sentAt: null})
+			row.recipients = append(row.recipients, &recipient{member: m, status: checkins.RecipientPending, sentAt: null})
 		}
 	}
 	s.runs[row.id] = row
@@ -103,20 +104,20 @@ func (r *run) recipient(member string) *recipient {
 }
 
 // CheckinRun returns one run of a community, or bot.ErrNotFound.
-func (s *Store) CheckinRun(ctx context.Context, community string, id int64) (bot.CheckinRun, error) {
+func (s *Store) CheckinRun(ctx context.Context, community string, id int64) (checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("CheckinRun"); err != nil {
-		return bot.CheckinRun{}, err
+		return checkins.CheckinRun{}, err
 	}
 	if r := s.runs[id]; r != nil && r.community == community {
 		return r.bot()
 	}
-	return bot.CheckinRun{}, fmt.Errorf("check-in run %d of %s: %w", id, community, bot.ErrNotFound)
+	return checkins.CheckinRun{}, fmt.Errorf("check-in run %d of %s: %w", id, community, bot.ErrNotFound)
 }
 
 // listRuns returns the runs matching keep, newest first (opening time, then id).
-func (s *Store) listRuns(keep func(*run) bool) ([]bot.CheckinRun, error) {
+func (s *Store) listRuns(keep func(*run) bool) ([]checkins.CheckinRun, error) {
 	var rs []*run
 	for _, r := range s.runs {
 		if keep(r) {
@@ -124,7 +125,7 @@ func (s *Store) listRuns(keep func(*run) bool) ([]bot.CheckinRun, error) {
 		}
 	}
 	slices.SortFunc(rs, func(a, b *run) int { return cmp.Or(cmp.Compare(b.opened, a.opened), cmp.Compare(b.id, a.id)) })
-	out := []bot.CheckinRun{}
+	out := []checkins.CheckinRun{}
 	for _, r := range rs {
 		br, err := r.bot()
 		if err != nil {
@@ -137,7 +138,7 @@ func (s *Store) listRuns(keep func(*run) bool) ([]bot.CheckinRun, error) {
 
 // CheckinRuns lists a community's runs matching q, newest first. Open and
 // Closed together match nothing.
-func (s *Store) CheckinRuns(ctx context.Context, community string, q bot.RunQuery) ([]bot.CheckinRun, error) {
+func (s *Store) CheckinRuns(ctx context.Context, community string, q checkins.RunQuery) ([]checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("CheckinRuns"); err != nil {
@@ -155,7 +156,7 @@ func (s *Store) CheckinRuns(ctx context.Context, community string, q bot.RunQuer
 
 // OpenRunsFor lists the runs not closed yet that have member among their
 // recipients, whatever their status, newest first.
-func (s *Store) OpenRunsFor(ctx context.Context, community, member string) ([]bot.CheckinRun, error) {
+func (s *Store) OpenRunsFor(ctx context.Context, community, member string) ([]checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("OpenRunsFor"); err != nil {
@@ -166,13 +167,13 @@ func (s *Store) OpenRunsFor(ctx context.Context, community, member string) ([]bo
 
 // Recipients lists a run's recipients in the order they were added, with
 // their current names; none for an unknown run.
-func (s *Store) Recipients(ctx context.Context, id int64) ([]bot.Recipient, error) {
+func (s *Store) Recipients(ctx context.Context, id int64) ([]checkins.Recipient, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("Recipients"); err != nil {
 		return nil, err
 	}
-	out := []bot.Recipient{}
+	out := []checkins.Recipient{}
 	r := s.runs[id]
 	if r == nil {
 		return out, nil
@@ -183,7 +184,7 @@ func (s *Store) Recipients(ctx context.Context, id int64) ([]bot.Recipient, erro
 		if m := c.members[x.member]; m != nil {
 			name = m.name
 		}
-		out = append(out, bot.Recipient{Member: x.member, Name: name, Status: x.status, SentAt: tm(x.sentAt), Awaiting: x.awaiting})
+		out = append(out, checkins.Recipient{Member: x.member, Name: name, Status: x.status, SentAt: tm(x.sentAt), Awaiting: x.awaiting})
 	}
 	return out, nil
 }
@@ -192,7 +193,7 @@ func (s *Store) Recipients(ctx context.Context, id int64) ([]bot.Recipient, erro
 // its status, send time and awaited question. A member not seen yet gets a
 // row, first seen at r.SentAt (or the run's opening). bot.ErrNotFound for
 // an unknown run.
-func (s *Store) SetRecipient(ctx context.Context, id int64, r bot.Recipient) error {
+func (s *Store) SetRecipient(ctx context.Context, id int64, r checkins.Recipient) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("SetRecipient"); err != nil {
@@ -228,8 +229,8 @@ func (s *Store) ClaimRecipient(ctx context.Context, id int64, member string) (bo
 		return false, err
 	}
 	if r := s.runs[id]; r != nil {
-		if x := r.recipient(member); x != nil && x.status == bot.RecipientPending {
-			x.status = bot.RecipientSending
+		if x := r.recipient(member); x != nil && x.status == checkins.RecipientPending {
+			x.status = checkins.RecipientSending
 			return true, nil
 		}
 	}
@@ -265,18 +266,18 @@ func (s *Store) SaveAnswers(ctx context.Context, id int64, respondent string, an
 }
 
 // Answers returns a run's answers ordered by respondent, then question.
-func (s *Store) Answers(ctx context.Context, id int64) ([]bot.SurveyAnswer, error) {
+func (s *Store) Answers(ctx context.Context, id int64) ([]checkins.SurveyAnswer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("Answers"); err != nil {
 		return nil, err
 	}
-	out := []bot.SurveyAnswer{}
+	out := []checkins.SurveyAnswer{}
 	if r := s.runs[id]; r != nil {
 		for _, k := range slices.SortedFunc(maps.Keys(r.answers), func(a, b [2]string) int {
 			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
 		}) {
-			out = append(out, bot.SurveyAnswer{Respondent: k[0], Question: k[1], Value: r.answers[k]})
+			out = append(out, checkins.SurveyAnswer{Respondent: k[0], Question: k[1], Value: r.answers[k]})
 		}
 	}
 	return out, nil

@@ -9,16 +9,17 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
 // cevent is a community event (a meeting), with its RSVPs by member.
 type cevent struct {
-	e     bot.CommunityEvent // times to the millisecond, UTC
+	e     meetings.CommunityEvent // times to the millisecond, UTC
 	rsvps map[string]*rsvp
 }
 
 type rsvp struct {
-	choice       bot.RSVPChoice
+	choice       meetings.RSVPChoice
 	at, attended int64
 }
 
@@ -26,7 +27,7 @@ type rsvp struct {
 func msTime(t time.Time) time.Time { return tm(opt(t)) }
 
 // AddEvent stores an event and returns its id; ids are never reused.
-func (s *Store) AddEvent(ctx context.Context, e bot.CommunityEvent) (int64, error) {
+func (s *Store) AddEvent(ctx context.Context, e meetings.CommunityEvent) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("AddEvent"); err != nil {
@@ -46,26 +47,26 @@ func (s *Store) AddEvent(ctx context.Context, e bot.CommunityEvent) (int64, erro
 }
 
 // CommunityEvent returns one event of a community, or bot.ErrNotFound.
-func (s *Store) CommunityEvent(ctx context.Context, community string, id int64) (bot.CommunityEvent, error) {
+func (s *Store) CommunityEvent(ctx context.Context, community string, id int64) (meetings.CommunityEvent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("CommunityEvent"); err != nil {
-		return bot.CommunityEvent{}, err
+		return meetings.CommunityEvent{}, err
 	}
 	if ev := s.events[id]; ev != nil && ev.e.Community == community {
 		return ev.e, nil
 	}
-	return bot.CommunityEvent{}, fmt.Errorf("event %d of %s: %w", id, community, bot.ErrNotFound)
+	return meetings.CommunityEvent{}, fmt.Errorf("event %d of %s: %w", id, community, bot.ErrNotFound)
 }
 
 // CommunityEvents lists a community's events meeting q, by start, then id.
-func (s *Store) CommunityEvents(ctx context.Context, community string, q bot.EventQuery) ([]bot.CommunityEvent, error) {
+func (s *Store) CommunityEvents(ctx context.Context, community string, q meetings.EventQuery) ([]meetings.CommunityEvent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("CommunityEvents"); err != nil {
 		return nil, err
 	}
-	out := []bot.CommunityEvent{}
+	out := []meetings.CommunityEvent{}
 	for _, ev := range s.events {
 		e := ev.e
 		if e.Community == community && (q.EndFrom.IsZero() || ms(e.End) >= ms(q.EndFrom)) &&
@@ -73,7 +74,9 @@ func (s *Store) CommunityEvents(ctx context.Context, community string, q bot.Eve
 			out = append(out, e)
 		}
 	}
-	slices.SortFunc(out, func(a, b bot.CommunityEvent) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
+	slices.SortFunc(out, func(a, b meetings.CommunityEvent) int {
+		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID))
+	})
 	if q.Limit > 0 && len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
@@ -82,7 +85,7 @@ func (s *Store) CommunityEvents(ctx context.Context, community string, q bot.Eve
 
 // UpdateEvent stores an event's message, external id, cancellation and
 // feedback run, or returns bot.ErrNotFound.
-func (s *Store) UpdateEvent(ctx context.Context, e bot.CommunityEvent) error {
+func (s *Store) UpdateEvent(ctx context.Context, e meetings.CommunityEvent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("UpdateEvent"); err != nil {
@@ -110,7 +113,7 @@ func (s *Store) eventOf(community string, id int64, member string, at int64) (*c
 
 // SetRSVP stores a member's latest choice for an event; attendance is
 // kept. bot.ErrNotFound for an unknown event.
-func (s *Store) SetRSVP(ctx context.Context, community string, r bot.RSVP) error {
+func (s *Store) SetRSVP(ctx context.Context, community string, r meetings.RSVP) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("SetRSVP"); err != nil {
@@ -119,7 +122,7 @@ func (s *Store) SetRSVP(ctx context.Context, community string, r bot.RSVP) error
 	switch {
 	case community == "" || r.Member == "" || r.At.IsZero():
 		return fmt.Errorf("RSVP of %q in %q: no community, member or time", r.Member, community)
-	case r.Choice != bot.RSVPGoing && r.Choice != bot.RSVPMaybe && r.Choice != bot.RSVPNotGoing:
+	case r.Choice != meetings.RSVPGoing && r.Choice != meetings.RSVPMaybe && r.Choice != meetings.RSVPNotGoing:
 		return fmt.Errorf("RSVP of %s in %s: unknown choice %q", r.Member, community, r.Choice)
 	}
 	ev, err := s.eventOf(community, r.Event, r.Member, ms(r.At))
@@ -152,7 +155,7 @@ func (s *Store) MarkAttended(ctx context.Context, community string, event int64,
 	}
 	x := ev.rsvps[member]
 	if x == nil {
-		ev.rsvps[member] = &rsvp{choice: bot.NoRSVP, at: ms(at), attended: ms(at)}
+		ev.rsvps[member] = &rsvp{choice: meetings.NoRSVP, at: ms(at), attended: ms(at)}
 		return true, nil
 	}
 	if x.attended != null {
@@ -163,22 +166,22 @@ func (s *Store) MarkAttended(ctx context.Context, community string, event int64,
 }
 
 // rsvpList is an event's RSVPs by time, then member id.
-func (s *Store) rsvpList(ev *cevent) []bot.RSVP {
+func (s *Store) rsvpList(ev *cevent) []meetings.RSVP {
 	c := s.communities[ev.e.Community]
-	out := []bot.RSVP{}
+	out := []meetings.RSVP{}
 	for member, x := range ev.rsvps {
 		var name string
 		if m := c.members[member]; m != nil {
 			name = m.name
 		}
-		out = append(out, bot.RSVP{Event: ev.e.ID, Member: member, MemberName: name, Choice: x.choice, At: tm(x.at), AttendedAt: tm(x.attended)})
+		out = append(out, meetings.RSVP{Event: ev.e.ID, Member: member, MemberName: name, Choice: x.choice, At: tm(x.at), AttendedAt: tm(x.attended)})
 	}
-	slices.SortFunc(out, func(a, b bot.RSVP) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Member, b.Member)) })
+	slices.SortFunc(out, func(a, b meetings.RSVP) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Member, b.Member)) })
 	return out
 }
 
 // RSVPs lists an event's RSVPs by time, then member id.
-func (s *Store) RSVPs(ctx context.Context, community string, event int64) ([]bot.RSVP, error) {
+func (s *Store) RSVPs(ctx context.Context, community string, event int64) ([]meetings.RSVP, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("RSVPs"); err != nil {
@@ -187,5 +190,5 @@ func (s *Store) RSVPs(ctx context.Context, community string, event int64) ([]bot
 	if ev := s.events[event]; ev != nil && ev.e.Community == community {
 		return s.rsvpList(ev), nil
 	}
-	return []bot.RSVP{}, nil
+	return []meetings.RSVP{}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/intros"
 )
 
 type round struct {
@@ -26,7 +27,7 @@ type group struct {
 	id, round int64
 	community string
 	members   []string
-	answers   map[string]bot.IntroAnswer
+	answers   map[string]intros.IntroAnswer
 	metAt     int64
 }
 
@@ -52,16 +53,16 @@ func (s *Store) SetIntroOptIn(ctx context.Context, community, member string, on 
 }
 
 // IntroOptIns lists the members opted in to intros, by member id.
-func (s *Store) IntroOptIns(ctx context.Context, community string) ([]bot.IntroOptIn, error) {
+func (s *Store) IntroOptIns(ctx context.Context, community string) ([]intros.IntroOptIn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("IntroOptIns"); err != nil {
 		return nil, err
 	}
-	out := []bot.IntroOptIn{}
+	out := []intros.IntroOptIn{}
 	if c, ok := s.find(community); ok {
 		for _, m := range slices.Sorted(maps.Keys(c.optins)) {
-			out = append(out, bot.IntroOptIn{Member: m, Since: tm(c.optins[m])})
+			out = append(out, intros.IntroOptIn{Member: m, Since: tm(c.optins[m])})
 		}
 	}
 	return out, nil
@@ -69,14 +70,14 @@ func (s *Store) IntroOptIns(ctx context.Context, community string) ([]bot.IntroO
 
 // AddIntroRound stores a round and its groups and returns it with the ids
 // filled in; ids are never reused. Members not known yet get a row.
-func (s *Store) AddIntroRound(ctx context.Context, r bot.IntroRound) (bot.IntroRound, error) {
+func (s *Store) AddIntroRound(ctx context.Context, r intros.IntroRound) (intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("AddIntroRound"); err != nil {
-		return bot.IntroRound{}, err
+		return intros.IntroRound{}, err
 	}
 	if r.Community == "" || r.At.IsZero() {
-		return bot.IntroRound{}, fmt.Errorf("add intro round of %q: no community or time", r.Community)
+		return intros.IntroRound{}, fmt.Errorf("add intro round of %q: no community or time", r.Community)
 	}
 	c := s.communityRow(r.Community)
 	row := &round{id: s.nextID("round"), community: r.Community, seed: r.Seed, at: ms(r.At), createdBy: r.CreatedBy, followedUp: null}
@@ -84,25 +85,25 @@ func (s *Store) AddIntroRound(ctx context.Context, r bot.IntroRound) (bot.IntroR
 	out.ID, out.Groups = row.id, slices.Clone(r.Groups)
 	for i, g := range out.Groups {
 		gr := &group{id: s.nextID("group"), round: row.id, community: r.Community, members: slices.Clone(g.Members),
-			answers: map[string]bot.IntroAnswer{}, metAt: null}
+			answers: map[string]intros.IntroAnswer{}, metAt: null}
 		for _, m := range gr.members {
 			s.knownMember(c, m, row.at)
 		}
 		s.groups[gr.id] = gr
 		row.groups = append(row.groups, gr.id)
-		g.ID, g.Round, g.Answers, g.MetAt, g.Members = gr.id, row.id, map[string]bot.IntroAnswer{}, time.Time{}, slices.Clone(g.Members)
+		g.ID, g.Round, g.Answers, g.MetAt, g.Members = gr.id, row.id, map[string]intros.IntroAnswer{}, time.Time{}, slices.Clone(g.Members)
 		out.Groups[i] = g
 	}
 	s.rounds[row.id] = row
 	return out, nil
 }
 
-func (s *Store) round(r *round) bot.IntroRound {
-	out := bot.IntroRound{ID: r.id, Community: r.community, Seed: r.seed, At: tm(r.at), CreatedBy: r.createdBy,
-		FollowedUpAt: tm(r.followedUp), Groups: []bot.IntroGroup{}}
+func (s *Store) round(r *round) intros.IntroRound {
+	out := intros.IntroRound{ID: r.id, Community: r.community, Seed: r.seed, At: tm(r.at), CreatedBy: r.createdBy,
+		FollowedUpAt: tm(r.followedUp), Groups: []intros.IntroGroup{}}
 	for _, id := range r.groups {
 		g := s.groups[id]
-		out.Groups = append(out.Groups, bot.IntroGroup{ID: g.id, Round: g.round, Members: slices.Clone(g.members),
+		out.Groups = append(out.Groups, intros.IntroGroup{ID: g.id, Round: g.round, Members: slices.Clone(g.members),
 			Answers: maps.Clone(g.answers), MetAt: tm(g.metAt)})
 	}
 	return out
@@ -110,21 +111,21 @@ func (s *Store) round(r *round) bot.IntroRound {
 
 // IntroRound returns one round of a community with its groups, or
 // bot.ErrNotFound.
-func (s *Store) IntroRound(ctx context.Context, community string, id int64) (bot.IntroRound, error) {
+func (s *Store) IntroRound(ctx context.Context, community string, id int64) (intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("IntroRound"); err != nil {
-		return bot.IntroRound{}, err
+		return intros.IntroRound{}, err
 	}
 	if r := s.rounds[id]; r != nil && r.community == community {
 		return s.round(r), nil
 	}
-	return bot.IntroRound{}, fmt.Errorf("intro round %d of %s: %w", id, community, bot.ErrNotFound)
+	return intros.IntroRound{}, fmt.Errorf("intro round %d of %s: %w", id, community, bot.ErrNotFound)
 }
 
 // IntroRounds returns a community's latest rounds, newest first (time,
 // then id), at most limit (0: all).
-func (s *Store) IntroRounds(ctx context.Context, community string, limit int) ([]bot.IntroRound, error) {
+func (s *Store) IntroRounds(ctx context.Context, community string, limit int) ([]intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("IntroRounds"); err != nil {
@@ -140,7 +141,7 @@ func (s *Store) IntroRounds(ctx context.Context, community string, limit int) ([
 	if limit > 0 && len(rs) > limit {
 		rs = rs[:limit]
 	}
-	out := []bot.IntroRound{}
+	out := []intros.IntroRound{}
 	for _, r := range rs {
 		out = append(out, s.round(r))
 	}
@@ -168,13 +169,13 @@ func (s *Store) MarkIntroFollowedUp(ctx context.Context, community string, id in
 
 // AnswerIntro records a member's answer for a group. The group's MetAt is
 // the time of its first "We met" while any answer is "met".
-func (s *Store) AnswerIntro(ctx context.Context, community string, id int64, member string, a bot.IntroAnswer, at time.Time) error {
+func (s *Store) AnswerIntro(ctx context.Context, community string, id int64, member string, a intros.IntroAnswer, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("AnswerIntro"); err != nil {
 		return err
 	}
-	if a != bot.IntroMet && a != bot.IntroNotYet {
+	if a != intros.IntroMet && a != intros.IntroNotYet {
 		return fmt.Errorf("answer intro %d: unknown answer %q", id, a)
 	}
 	g := s.groups[id]
@@ -184,7 +185,7 @@ func (s *Store) AnswerIntro(ctx context.Context, community string, id int64, mem
 	g.answers[member] = a
 	met := false
 	for _, x := range g.answers {
-		met = met || x == bot.IntroMet
+		met = met || x == intros.IntroMet
 	}
 	switch {
 	case !met:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 type resource struct {
@@ -24,7 +25,7 @@ type story struct {
 	id                int64
 	community, member string
 	text              string
-	consent           bot.StoryConsent
+	consent           library.StoryConsent
 	source            string
 	run               int64
 	at                int64
@@ -48,19 +49,19 @@ func normalizeTags(tags []string) []string {
 	return slices.Compact(out)
 }
 
-func (s *Store) resource(r *resource) bot.Resource {
+func (s *Store) resource(r *resource) library.Resource {
 	var name string
 	if m := s.communities[r.community].members[r.member]; m != nil {
 		name = m.name
 	}
-	return bot.Resource{ID: r.id, Community: r.community, Member: r.member, MemberName: name, Channel: r.channel,
+	return library.Resource{ID: r.id, Community: r.community, Member: r.member, MemberName: name, Channel: r.channel,
 		URL: r.url, Tags: slices.Clone(r.tags), Note: r.note, SharedAt: tm(r.shared)}
 }
 
 // AddResource stores a resource and returns its id; ids are never reused.
 // A URL the community's library has already returns the first one's id
 // and an error that is bot.ErrDuplicate.
-func (s *Store) AddResource(ctx context.Context, r bot.Resource) (int64, error) {
+func (s *Store) AddResource(ctx context.Context, r library.Resource) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("AddResource"); err != nil {
@@ -89,22 +90,22 @@ func (s *Store) AddResource(ctx context.Context, r bot.Resource) (int64, error) 
 }
 
 // Resource returns one resource of a community, or bot.ErrNotFound.
-func (s *Store) Resource(ctx context.Context, community string, id int64) (bot.Resource, error) {
+func (s *Store) Resource(ctx context.Context, community string, id int64) (library.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("Resource"); err != nil {
-		return bot.Resource{}, err
+		return library.Resource{}, err
 	}
 	if r := s.resources[id]; r != nil && r.community == community {
 		return s.resource(r), nil
 	}
-	return bot.Resource{}, fmt.Errorf("resource %d of %s: %w", id, community, bot.ErrNotFound)
+	return library.Resource{}, fmt.Errorf("resource %d of %s: %w", id, community, bot.ErrNotFound)
 }
 
 // Resources lists a community's resources meeting every condition of q,
 // newest first (SharedAt, then id), at most q.Limit; more than 10 words is
 // an error for the person who searched (bot.EArgument).
-func (s *Store) Resources(ctx context.Context, community string, q bot.ResourceQuery) ([]bot.Resource, error) {
+func (s *Store) Resources(ctx context.Context, community string, q library.ResourceQuery) ([]library.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("Resources"); err != nil {
@@ -114,7 +115,7 @@ func (s *Store) Resources(ctx context.Context, community string, q bot.ResourceQ
 	if q.Tag != "" {
 		tags := normalizeTags([]string{q.Tag})
 		if len(tags) != 1 {
-			return []bot.Resource{}, nil
+			return []library.Resource{}, nil
 		}
 		tag = tags[0]
 	}
@@ -145,7 +146,7 @@ func (s *Store) Resources(ctx context.Context, community string, q bot.ResourceQ
 	if q.Limit > 0 && len(found) > q.Limit {
 		found = found[:q.Limit]
 	}
-	out := []bot.Resource{}
+	out := []library.Resource{}
 	for _, r := range found {
 		out = append(out, s.resource(r))
 	}
@@ -169,11 +170,11 @@ func (s *Store) RemoveResource(ctx context.Context, community string, id int64) 
 
 // checkConsent returns c, bot.ConsentPrivate for "", or an error for a
 // consent that is not one of bot's.
-func checkConsent(c bot.StoryConsent) (bot.StoryConsent, error) {
+func checkConsent(c library.StoryConsent) (library.StoryConsent, error) {
 	switch c {
 	case "":
-		return bot.ConsentPrivate, nil
-	case bot.ConsentPrivate, bot.ConsentAnonymous, bot.ConsentNamed:
+		return library.ConsentPrivate, nil
+	case library.ConsentPrivate, library.ConsentAnonymous, library.ConsentNamed:
 		return c, nil
 	}
 	return "", fmt.Errorf("unknown consent %q", c)
@@ -182,7 +183,7 @@ func checkConsent(c bot.StoryConsent) (bot.StoryConsent, error) {
 // AddStory stores a story and returns its id; ids are never reused. A
 // check-in story (Run set) is kept once per run and member: adding it
 // again replaces its text and consent, and keeps its id, source and time.
-func (s *Store) AddStory(ctx context.Context, st bot.Story) (int64, error) {
+func (s *Store) AddStory(ctx context.Context, st library.Story) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("AddStory"); err != nil {
@@ -223,7 +224,7 @@ func (s *Store) AddStory(ctx context.Context, st bot.Story) (int64, error) {
 
 // SetStoryConsent changes the consent of one of a member's stories;
 // bot.ErrNotFound if it is not theirs in that community.
-func (s *Store) SetStoryConsent(ctx context.Context, community, member string, id int64, c bot.StoryConsent) error {
+func (s *Store) SetStoryConsent(ctx context.Context, community, member string, id int64, c library.StoryConsent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("SetStoryConsent"); err != nil {
@@ -243,18 +244,18 @@ func (s *Store) SetStoryConsent(ctx context.Context, community, member string, i
 	return nil
 }
 
-func (s *Store) story(x *story) bot.Story {
+func (s *Store) story(x *story) library.Story {
 	var name string
 	if m := s.communities[x.community].members[x.member]; m != nil {
 		name = m.name
 	}
-	return bot.Story{ID: x.id, Community: x.community, Member: x.member, MemberName: name, Text: x.text,
+	return library.Story{ID: x.id, Community: x.community, Member: x.member, MemberName: name, Text: x.text,
 		Consent: x.consent, Source: x.source, Run: x.run, At: tm(x.at)}
 }
 
 // Stories lists a community's stories at or after since (zero: all), of
 // every consent, oldest first (time, then id).
-func (s *Store) Stories(ctx context.Context, community string, since time.Time) ([]bot.Story, error) {
+func (s *Store) Stories(ctx context.Context, community string, since time.Time) ([]library.Story, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("Stories"); err != nil {
@@ -267,7 +268,7 @@ func (s *Store) Stories(ctx context.Context, community string, since time.Time) 
 		}
 	}
 	slices.SortFunc(found, func(a, b *story) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.id, b.id)) })
-	out := []bot.Story{}
+	out := []library.Story{}
 	for _, x := range found {
 		out = append(out, s.story(x))
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 type nudge struct {
@@ -14,14 +15,14 @@ type nudge struct {
 	community, member      string
 	wording                int
 	queued, sendAt, sentAt int64
-	status                 bot.NudgeStatus
-	response               bot.NudgeResponse
+	status                 members.NudgeStatus
+	response               members.NudgeResponse
 	respondedAt            int64
 	approvedBy             string
 }
 
-func (n *nudge) bot() bot.Nudge {
-	return bot.Nudge{ID: n.id, Community: n.community, Member: n.member, Wording: n.wording, QueuedAt: tm(n.queued),
+func (n *nudge) bot() members.Nudge {
+	return members.Nudge{ID: n.id, Community: n.community, Member: n.member, Wording: n.wording, QueuedAt: tm(n.queued),
 		SendAt: tm(n.sendAt), SentAt: tm(n.sentAt), Status: n.status, Response: n.response, RespondedAt: tm(n.respondedAt),
 		ApprovedBy: n.approvedBy}
 }
@@ -29,7 +30,7 @@ func (n *nudge) bot() bot.Nudge {
 // AddNudge stores a nudge and returns its id; ids are never reused. An
 // empty Status is queued, a zero SendAt is QueuedAt. A member not known yet
 // gets a row, there before Hearth started, first seen at QueuedAt.
-func (s *Store) AddNudge(ctx context.Context, n bot.Nudge) (int64, error) {
+func (s *Store) AddNudge(ctx context.Context, n members.Nudge) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("AddNudge"); err != nil {
@@ -42,7 +43,7 @@ func (s *Store) AddNudge(ctx context.Context, n bot.Nudge) (int64, error) {
 		return 0, fmt.Errorf("add nudge of %s to %s: no queue time", n.Community, n.Member)
 	}
 	if n.Status == "" {
-		n.Status = bot.NudgeQueued
+		n.Status = members.NudgeQueued
 	}
 	if n.SendAt.IsZero() {
 		n.SendAt = n.QueuedAt
@@ -56,21 +57,21 @@ func (s *Store) AddNudge(ctx context.Context, n bot.Nudge) (int64, error) {
 }
 
 // Nudge returns one nudge of a community, or bot.ErrNotFound.
-func (s *Store) Nudge(ctx context.Context, community string, id int64) (bot.Nudge, error) {
+func (s *Store) Nudge(ctx context.Context, community string, id int64) (members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("Nudge"); err != nil {
-		return bot.Nudge{}, err
+		return members.Nudge{}, err
 	}
 	if n := s.nudges[id]; n != nil && n.community == community {
 		return n.bot(), nil
 	}
-	return bot.Nudge{}, fmt.Errorf("nudge %d of %s: %w", id, community, bot.ErrNotFound)
+	return members.Nudge{}, fmt.Errorf("nudge %d of %s: %w", id, community, bot.ErrNotFound)
 }
 
 // UpdateNudge sets a nudge's Status, SentAt, Response, RespondedAt and
 // ApprovedBy; bot.ErrNotFound for an id unknown in n.Community.
-func (s *Store) UpdateNudge(ctx context.Context, n bot.Nudge) error {
+func (s *Store) UpdateNudge(ctx context.Context, n members.Nudge) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("UpdateNudge"); err != nil {
@@ -101,7 +102,7 @@ func (s *Store) nudgesWhere(keep func(*nudge) bool, compare func(a, b *nudge) in
 
 // MemberNudges lists a member's nudges, newest first (queue time, then
 // id), at most limit (0: all).
-func (s *Store) MemberNudges(ctx context.Context, community, member string, limit int) ([]bot.Nudge, error) {
+func (s *Store) MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("MemberNudges"); err != nil {
@@ -112,7 +113,7 @@ func (s *Store) MemberNudges(ctx context.Context, community, member string, limi
 	if limit > 0 && len(ns) > limit {
 		ns = ns[:limit]
 	}
-	out := []bot.Nudge{}
+	out := []members.Nudge{}
 	for _, n := range ns {
 		out = append(out, n.bot())
 	}
@@ -120,14 +121,14 @@ func (s *Store) MemberNudges(ctx context.Context, community, member string, limi
 }
 
 // QueuedNudges lists a community's queued nudges by send time, then id.
-func (s *Store) QueuedNudges(ctx context.Context, community string) ([]bot.Nudge, error) {
+func (s *Store) QueuedNudges(ctx context.Context, community string) ([]members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("QueuedNudges"); err != nil {
 		return nil, err
 	}
-	out := []bot.Nudge{}
-	for _, n := range s.nudgesWhere(func(n *nudge) bool { return n.community == community && n.status == bot.NudgeQueued },
+	out := []members.Nudge{}
+	for _, n := range s.nudgesWhere(func(n *nudge) bool { return n.community == community && n.status == members.NudgeQueued },
 		func(a, b *nudge) int { return cmp.Or(cmp.Compare(a.sendAt, b.sendAt), cmp.Compare(a.id, b.id)) }) {
 		out = append(out, n.bot())
 	}

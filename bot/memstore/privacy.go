@@ -10,25 +10,31 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/intros"
+	"github.com/hearth-community/hearth/bot/library"
+	"github.com/hearth-community/hearth/bot/meetings"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 // ExportMember returns what the store keeps about a member, as the SQLite
 // store does, or bot.ErrNotFound.
-func (s *Store) ExportMember(ctx context.Context, community, member string) (bot.MemberData, error) {
+func (s *Store) ExportMember(ctx context.Context, community, member string) (features.MemberData, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("ExportMember"); err != nil {
-		return bot.MemberData{}, err
+		return features.MemberData{}, err
 	}
 	c, ok := s.find(community)
 	if !ok || c.members[member] == nil {
-		return bot.MemberData{}, fmt.Errorf("export member %s of %s: %w", member, community, bot.ErrNotFound)
+		return features.MemberData{}, fmt.Errorf("export member %s of %s: %w", member, community, bot.ErrNotFound)
 	}
 	m := c.members[member]
-	d := bot.MemberData{Community: community, Member: m.bot(), FirstSeen: tm(m.firstSeen), LastActive: tm(m.lastActive),
-		Facilitator: c.facilitators[member] != nil, Counts: map[bot.EventKind]int{}, Events: []bot.MemberEvent{},
-		Answers: []bot.MemberAnswer{}, Nudges: []bot.Nudge{}, Resources: []bot.Resource{}, Stories: []bot.Story{},
-		RSVPs: []bot.RSVP{}, Intros: bot.MemberIntros{Groups: []bot.MemberIntroGroup{}}}
+	d := features.MemberData{Community: community, Member: m.bot(), FirstSeen: tm(m.firstSeen), LastActive: tm(m.lastActive),
+		Facilitator: c.facilitators[member] != nil, Counts: map[bot.EventKind]int{}, Events: []features.MemberEvent{},
+		Answers: []checkins.MemberAnswer{}, Nudges: []members.Nudge{}, Resources: []library.Resource{}, Stories: []library.Story{},
+		RSVPs: []meetings.RSVP{}, Intros: intros.MemberIntros{Groups: []intros.MemberIntroGroup{}}}
 	var evs []*event
 	for _, e := range c.evs {
 		if e.member == member {
@@ -37,7 +43,7 @@ func (s *Store) ExportMember(ctx context.Context, community, member string) (bot
 	}
 	slices.SortFunc(evs, func(a, b *event) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.seq, b.seq)) })
 	for _, e := range evs {
-		d.Events = append(d.Events, bot.MemberEvent{Kind: e.kind, Channel: e.channel, At: tm(e.at)})
+		d.Events = append(d.Events, features.MemberEvent{Kind: e.kind, Channel: e.channel, At: tm(e.at)})
 		d.Counts[e.kind]++
 	}
 	for _, r := range s.sortedRuns(community) {
@@ -52,7 +58,7 @@ func (s *Store) ExportMember(ctx context.Context, community, member string) (bot
 		}
 		slices.Sort(qs)
 		for _, q := range qs {
-			d.Answers = append(d.Answers, bot.MemberAnswer{Run: r.id, Survey: r.survey, Question: q, Value: r.answers[[2]string{member, q}]})
+			d.Answers = append(d.Answers, checkins.MemberAnswer{Run: r.id, Survey: r.survey, Question: q, Value: r.answers[[2]string{member, q}]})
 		}
 	}
 	for _, n := range s.nudgesWhere(func(n *nudge) bool { return n.community == community && n.member == member },
@@ -84,20 +90,20 @@ func (s *Store) ExportMember(ctx context.Context, community, member string) (bot
 	}
 	for _, ev := range s.events {
 		if x := ev.rsvps[member]; x != nil && ev.e.Community == community {
-			d.RSVPs = append(d.RSVPs, bot.RSVP{Event: ev.e.ID, Member: member, MemberName: m.name, Choice: x.choice, At: tm(x.at), AttendedAt: tm(x.attended)})
+			d.RSVPs = append(d.RSVPs, meetings.RSVP{Event: ev.e.ID, Member: member, MemberName: m.name, Choice: x.choice, At: tm(x.at), AttendedAt: tm(x.attended)})
 		}
 	}
-	slices.SortFunc(d.RSVPs, func(a, b bot.RSVP) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Event, b.Event)) })
+	slices.SortFunc(d.RSVPs, func(a, b meetings.RSVP) int { return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Event, b.Event)) })
 	if since, ok := c.optins[member]; ok {
 		d.Intros.OptedInSince = tm(since)
 	}
 	for _, g := range s.groups {
 		if g.community == community && slices.Contains(g.members, member) {
 			r := s.rounds[g.round]
-			d.Intros.Groups = append(d.Intros.Groups, bot.MemberIntroGroup{Round: r.id, MadeAt: tm(r.at), Answer: string(g.answers[member])})
+			d.Intros.Groups = append(d.Intros.Groups, intros.MemberIntroGroup{Round: r.id, MadeAt: tm(r.at), Answer: string(g.answers[member])})
 		}
 	}
-	slices.SortFunc(d.Intros.Groups, func(a, b bot.MemberIntroGroup) int {
+	slices.SortFunc(d.Intros.Groups, func(a, b intros.MemberIntroGroup) int {
 		return cmp.Or(a.MadeAt.Compare(b.MadeAt), cmp.Compare(a.Round, b.Round))
 	})
 	return d, nil
@@ -245,7 +251,7 @@ func (s *Store) ForgetMember(ctx context.Context, community, member string) erro
 
 // unlist takes member out of a survey definition's member list.
 func unlist(def []byte, member string) []byte {
-	var sv bot.Survey
+	var sv checkins.Survey
 	if json.Unmarshal(def, &sv) != nil || !slices.Contains(sv.Settings.Members, member) {
 		return def
 	}

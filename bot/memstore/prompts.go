@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 type prompt struct {
@@ -189,7 +190,7 @@ func (s *Store) IsPromptPost(ctx context.Context, community, channel, message st
 }
 
 // SaveSurvey stores (or replaces) a community's survey by name.
-func (s *Store) SaveSurvey(ctx context.Context, community string, sv bot.Survey, at time.Time) error {
+func (s *Store) SaveSurvey(ctx context.Context, community string, sv checkins.Survey, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("SaveSurvey"); err != nil {
@@ -204,16 +205,16 @@ func (s *Store) SaveSurvey(ctx context.Context, community string, sv bot.Survey,
 }
 
 // Surveys returns a community's stored surveys by name (nil when none).
-func (s *Store) Surveys(ctx context.Context, community string) ([]bot.Survey, error) {
+func (s *Store) Surveys(ctx context.Context, community string) ([]checkins.Survey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("Surveys"); err != nil {
 		return nil, err
 	}
-	var out []bot.Survey
+	var out []checkins.Survey
 	if c, ok := s.find(community); ok {
 		for _, name := range slices.Sorted(maps.Keys(c.surveys)) {
-			var sv bot.Survey
+			var sv checkins.Survey
 			if err := json.Unmarshal(c.surveys[name], &sv); err != nil {
 				return nil, fmt.Errorf("surveys of %s: a stored survey does not read: %w", community, err)
 			}

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 // Report computes a report as the SQLite store does (its doc comment has
@@ -325,7 +326,7 @@ const returnWindow = 7 * dayMillis
 func (r *reportRun) nudgeCounts() bot.NudgeCounts {
 	var nc bot.NudgeCounts
 	for _, n := range r.s.nudges {
-		if n.community != r.c.id || n.status != bot.NudgeSent || n.sentAt == null || n.sentAt < r.from || n.sentAt >= r.to {
+		if n.community != r.c.id || n.status != members.NudgeSent || n.sentAt == null || n.sentAt < r.from || n.sentAt >= r.to {
 			continue
 		}
 		nc.Sent++

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -47,9 +48,9 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	results := make([]bot.SurveyResults, len(runs))
+	results := make([]checkins.SurveyResults, len(runs))
 	for i, r := range runs {
-		if results[i], err = bot.RunResults(ctx, db, r); err != nil {
+		if results[i], err = checkins.RunResults(ctx, db, r); err != nil {
 			return err
 		}
 	}
@@ -63,15 +64,15 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(struct {
-			Community string              `json:"community"`
-			Survey    string              `json:"survey"`
-			Runs      []bot.SurveyResults `json:"runs"`
+			Community string                   `json:"community"`
+			Survey    string                   `json:"survey"`
+			Runs      []checkins.SurveyResults `json:"runs"`
 		}{comm.ID, *survey, results})
 	case "csv":
 		return writeAnswersCSV(ctx, e.stdout, db, runs)
 	}
 	for i, r := range runs {
-		var prev *bot.SurveyResults
+		var prev *checkins.SurveyResults
 		if i > 0 {
 			prev = &results[i-1]
 		}
@@ -80,14 +81,14 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 			state = "closed " + r.ClosedAt.In(cfg.Location).Format(time.RFC3339)
 		}
 		fmt.Fprintf(e.stdout, "Run #%d, opened %s, %s\n", r.ID, r.OpenedAt.In(cfg.Location).Format(time.RFC3339), state)
-		fmt.Fprintln(e.stdout, strings.ReplaceAll(bot.FormatResults(r.Survey, results[i], prev), "**", ""))
+		fmt.Fprintln(e.stdout, strings.ReplaceAll(checkins.FormatResults(r.Survey, results[i], prev), "**", ""))
 		fmt.Fprintln(e.stdout)
 	}
 	return nil
 }
 
 // surveyRuns are a survey's runs, oldest first (or the one run asked for).
-func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id int64) ([]bot.CheckinRun, error) {
+func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id int64) ([]checkins.CheckinRun, error) {
 	if id > 0 {
 		r, err := db.CheckinRun(ctx, community, id)
 		if err != nil {
@@ -96,9 +97,9 @@ func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id 
 		if r.Survey.Name != survey {
 			return nil, fmt.Errorf("run %d is a run of %s, not %s", id, r.Survey.Name, survey)
 		}
-		return []bot.CheckinRun{r}, nil
+		return []checkins.CheckinRun{r}, nil
 	}
-	runs, err := db.CheckinRuns(ctx, community, bot.RunQuery{Survey: survey})
+	runs, err := db.CheckinRuns(ctx, community, checkins.RunQuery{Survey: survey})
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id 
 
 // writeAnswersCSV writes one row per answer: anonymous runs number their
 // respondents within the run and name nobody.
-func writeAnswersCSV(ctx context.Context, w io.Writer, db *store.DB, runs []bot.CheckinRun) error {
+func writeAnswersCSV(ctx context.Context, w io.Writer, db *store.DB, runs []checkins.CheckinRun) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"run", "survey", "opened_at", "closed_at", "respondent", "question_id", "question", "kind", "answer"}); err != nil {
 		return err
@@ -133,7 +134,7 @@ func writeAnswersCSV(ctx context.Context, w io.Writer, db *store.DB, runs []bot.
 		for i, q := range r.Survey.Questions {
 			order[q.ID] = i
 		}
-		slices.SortStableFunc(answers, func(a, b bot.SurveyAnswer) int {
+		slices.SortStableFunc(answers, func(a, b checkins.SurveyAnswer) int {
 			if a.Respondent != b.Respondent {
 				return strings.Compare(a.Respondent, b.Respondent)
 			}
@@ -166,22 +167,22 @@ func writeAnswersCSV(ctx context.Context, w io.Writer, db *store.DB, runs []bot.
 	return cw.Error()
 }
 
-func surveyQuestion(s bot.Survey, id string) (bot.Question, bool) {
+func surveyQuestion(s checkins.Survey, id string) (checkins.Question, bool) {
 	for _, q := range s.Questions {
 		if q.ID == id {
 			return q, true
 		}
 	}
-	return bot.Question{ID: id}, false
+	return checkins.Question{ID: id}, false
 }
 
 // writeTrendChart draws the first scale question's mean across the runs.
-func writeTrendChart(path string, runs []bot.CheckinRun, results []bot.SurveyResults, loc *time.Location) error {
+func writeTrendChart(path string, runs []checkins.CheckinRun, results []checkins.SurveyResults, loc *time.Location) error {
 	var points []bot.TrendPoint
 	prompt := ""
 	for i, res := range results {
 		for _, q := range res.Questions {
-			if q.Kind == bot.QuestionScale && q.Mean != nil && (prompt == "" || q.Prompt == prompt) {
+			if q.Kind == checkins.QuestionScale && q.Mean != nil && (prompt == "" || q.Prompt == prompt) {
 				prompt = q.Prompt
 				points = append(points, bot.TrendPoint{At: runs[i].OpenedAt, Label: fmt.Sprintf("#%d %s", runs[i].ID, runs[i].OpenedAt.In(loc).Format("Jan 2")), Value: *q.Mean})
 				break

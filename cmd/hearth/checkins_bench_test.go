@@ -124,7 +124,7 @@ func BenchmarkCheckinResults(b *testing.B) {
 	}
 	_ = core
 	for b.Loop() {
-		if _, err := bot.RunResults(ctx, db, run); err != nil {
+		if _, err := checkins.RunResults(ctx, db, run); err != nil {
 			b.Fatal(err)
 		}
 	}

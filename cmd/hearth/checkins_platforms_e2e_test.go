@@ -416,8 +416,8 @@ func TestCheckinsThroughSlackAndDiscord(t *testing.T) {
 
 		jsonOut := hearth(t, "", nil, "checkins", "--db", db, "--survey", "pulse", "--format", "json", "--community", s.community)
 		var res struct {
-			Community string              `json:"community"`
-			Runs      []bot.SurveyResults `json:"runs"`
+			Community string                   `json:"community"`
+			Runs      []checkins.SurveyResults `json:"runs"`
 		}
 		if err := json.Unmarshal([]byte(jsonOut), &res); err != nil {
 			t.Fatalf("%s: checkins json: %v\n%s", s.name, err, jsonOut)

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // TestCheckinsExportMatchesWhatWasAnswered plays the check-in transcript in
@@ -57,7 +57,7 @@ func TestCheckinsExportMatchesWhatWasAnswered(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Runs []bot.SurveyResults `json:"runs"`
+		Runs []checkins.SurveyResults `json:"runs"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("json: %v\n%s", err, out)

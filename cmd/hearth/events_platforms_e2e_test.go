@@ -98,7 +98,7 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 	evStart := time.Date(2026, 11, 4, 16, 0, 0, 0, time.UTC)
 	evEnd := evStart.Add(90 * time.Minute)
 	remind1, remind2 := evStart.Add(-24*time.Hour), evStart.Add(-time.Hour)
-	feedback := evEnd.Add(bot.FeedbackAfter)
+	feedback := evEnd.Add(meetings.FeedbackAfter)
 	rig := startPlatRig(t, platRigOptions{start: start,
 		slackUsers:   []fakeslack.User{platSlackAda, platSlackAlice, platSlackBob},
 		discordOwner: platDiscordOwner, discordUsers: []fakediscord.User{platDiscordOwner, platDiscordAlice, platDiscordBob, platDiscordDana},
@@ -148,7 +148,7 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 			t.Fatalf("%s: no calendar file event-%s.ics was sent to #general\nthe log:\n%s", s.name, id, logs)
 		}
 		n, _ := strconv.ParseInt(id, 10, 64)
-		wantICS := meetings.EventICS(bot.CommunityEvent{ID: n, Community: s.community, Title: evTitle, Start: evStart, End: evEnd, Link: evLink}, start)
+		wantICS := meetings.EventICS(meetings.CommunityEvent{ID: n, Community: s.community, Title: evTitle, Start: evStart, End: evEnd, Link: evLink}, start)
 		ics := string(f.data)
 		for _, want := range []string{"BEGIN:VCALENDAR\r\n", "BEGIN:VEVENT\r\n", "DTSTART:20261104T160000Z\r\n", "DTEND:20261104T173000Z\r\n",
 			"SUMMARY:" + evTitle + "\r\n", "LOCATION:" + evLink + "\r\n", "END:VEVENT\r\nEND:VCALENDAR\r\n"} {

@@ -284,7 +284,7 @@ func TestLibraryThroughSlackAndDiscord(t *testing.T) {
 		}
 
 		out := hearth(t, "", nil, "resources", "--db", db, "--format", "json", "--community", s.community)
-		var rs []bot.Resource
+		var rs []library.Resource
 		if err := json.Unmarshal([]byte(out), &rs); err != nil {
 			t.Fatalf("%s: hearth resources json: %v\n%s", s.name, err, out)
 		}
@@ -314,9 +314,9 @@ func libCheckConsentButtons(t *testing.T, s *libSide, m ciMember, got []ciButton
 	}
 	id := ref[1]
 	want := []ciButton{
-		{Label: "Facilitators only", Key: s.key(library.ActionStoryConsent, id+":"+string(bot.ConsentPrivate), 0)},
-		{Label: "Share anonymously", Key: s.key(library.ActionStoryConsent, id+":"+string(bot.ConsentAnonymous), 1)},
-		{Label: "Share with my name", Key: s.key(library.ActionStoryConsent, id+":"+string(bot.ConsentNamed), 2)},
+		{Label: "Facilitators only", Key: s.key(library.ActionStoryConsent, id+":"+string(library.ConsentPrivate), 0)},
+		{Label: "Share anonymously", Key: s.key(library.ActionStoryConsent, id+":"+string(library.ConsentAnonymous), 1)},
+		{Label: "Share with my name", Key: s.key(library.ActionStoryConsent, id+":"+string(library.ConsentNamed), 2)},
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("%s: %s's story has the buttons %+v, want %+v", s.name, m.name, got, want)

@@ -15,6 +15,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/members"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver, to read the database as it is left
@@ -188,7 +189,7 @@ func TestNudgesThroughSlackAndDiscord(t *testing.T) {
 			t.Fatalf("%s: %s's export holds %d nudges, want 1: %+v", s.name, s.a.name, len(d.Nudges), d.Nudges)
 		}
 		n := d.Nudges[0]
-		if n.Status != bot.NudgeSent || !n.QueuedAt.Equal(runAt) || !n.SendAt.Equal(s.sendAt) || !n.SentAt.Equal(s.sendAt) {
+		if n.Status != members.NudgeSent || !n.QueuedAt.Equal(runAt) || !n.SendAt.Equal(s.sendAt) || !n.SentAt.Equal(s.sendAt) {
 			t.Errorf("%s: %s's nudge is %s, queued %v, send at %v, sent %v; want sent, queued %v, sent at %v",
 				s.name, s.a.name, n.Status, n.QueuedAt, n.SendAt, n.SentAt, runAt, s.sendAt)
 		}
@@ -538,21 +539,21 @@ func nuWaitReport(t *testing.T, db, community, now, period string, logs *platLog
 }
 
 // nuTryExport is `hearth export --member id`, and whether it found them.
-func nuTryExport(t *testing.T, db, community, id string) (bot.MemberData, bool) {
+func nuTryExport(t *testing.T, db, community, id string) (features.MemberData, bool) {
 	t.Helper()
 	e, stdout, stderr := testEnv("", nil)
 	if err := run(context.Background(), []string{"export", "--db", db, "--community", community, "--member", id}, e); err != nil {
 		if !strings.Contains(err.Error(), "keeps nothing") {
 			t.Fatalf("hearth export --member %s: %v\n%s", id, err, stderr)
 		}
-		return bot.MemberData{}, false
+		return features.MemberData{}, false
 	}
-	var d bot.MemberData
+	var d features.MemberData
 	platCheck(t, json.Unmarshal(stdout.Bytes(), &d))
 	return d, true
 }
 
-func nuExport(t *testing.T, db, community, id string) bot.MemberData {
+func nuExport(t *testing.T, db, community, id string) features.MemberData {
 	t.Helper()
 	d, ok := nuTryExport(t, db, community, id)
 	if !ok {

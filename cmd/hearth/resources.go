@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 // cmdResources exports the community's library.
@@ -35,7 +35,7 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	rs, err := db.Resources(ctx, comm.ID, bot.ResourceQuery{Tag: strings.ToLower(strings.TrimPrefix(*tag, "#"))})
+	rs, err := db.Resources(ctx, comm.ID, library.ResourceQuery{Tag: strings.ToLower(strings.TrimPrefix(*tag, "#"))})
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if rs == nil {
-			rs = []bot.Resource{}
+			rs = []library.Resource{}
 		}
 		return enc.Encode(rs)
 	case "csv":
@@ -62,7 +62,7 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		return nil
 	}
 	// Grouped by first tag, untagged last, each group newest first.
-	groups := map[string][]bot.Resource{}
+	groups := map[string][]library.Resource{}
 	var order []string
 	for _, r := range rs {
 		key := "Untagged"

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -20,23 +21,23 @@ type surveyFile struct {
 }
 
 type surveyYAML struct {
-	Name      string         `yaml:"name"`
-	Title     string         `yaml:"title"`
-	Intro     string         `yaml:"intro"`
-	Questions []bot.Question `yaml:"questions"`
+	Name      string              `yaml:"name"`
+	Title     string              `yaml:"title"`
+	Intro     string              `yaml:"intro"`
+	Questions []checkins.Question `yaml:"questions"`
 	Settings  struct {
-		Audience  bot.Audience `yaml:"audience"`
-		Members   []string     `yaml:"members"`
-		Delivery  bot.Delivery `yaml:"delivery"`
-		Anonymous bool         `yaml:"anonymous"`
-		Window    string       `yaml:"window"`
-		Reminder  *bool        `yaml:"reminder"`
-		ResultsTo string       `yaml:"results_to"`
+		Audience  checkins.Audience `yaml:"audience"`
+		Members   []string          `yaml:"members"`
+		Delivery  checkins.Delivery `yaml:"delivery"`
+		Anonymous bool              `yaml:"anonymous"`
+		Window    string            `yaml:"window"`
+		Reminder  *bool             `yaml:"reminder"`
+		ResultsTo string            `yaml:"results_to"`
 	} `yaml:"settings"`
 }
 
 // parseSurveyFile reads and validates surveys; every error names its line.
-func parseSurveyFile(data []byte) ([]bot.Survey, error) {
+func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, fmt.Errorf("not a survey file: %w", err)
@@ -51,9 +52,9 @@ func parseSurveyFile(data []byte) ([]bot.Survey, error) {
 		return nil, errors.New("no surveys: the file needs a `surveys:` list")
 	}
 	seen := map[string]bool{}
-	var out []bot.Survey
+	var out []checkins.Survey
 	for i, y := range f.Surveys {
-		s := bot.Survey{Name: y.Name, Title: y.Title, Intro: y.Intro, Questions: y.Questions}
+		s := checkins.Survey{Name: y.Name, Title: y.Title, Intro: y.Intro, Questions: y.Questions}
 		st := &s.Settings
 		st.Audience, st.Members, st.Delivery, st.Anonymous, st.ResultsTo = y.Settings.Audience, y.Settings.Members, y.Settings.Delivery, y.Settings.Anonymous, y.Settings.ResultsTo
 		st.NoReminder = y.Settings.Reminder != nil && !*y.Settings.Reminder
@@ -66,7 +67,7 @@ func parseSurveyFile(data []byte) ([]bot.Survey, error) {
 			st.Window = d
 		}
 		if err := s.Validate(); err != nil {
-			var qe *bot.SurveyError
+			var qe *checkins.SurveyError
 			if errors.As(err, &qe) {
 				line = nodeLine(&root, "surveys", i, "questions", qe.Question-1)
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 var checkinTests = []test{
@@ -27,7 +28,7 @@ var checkinTests = []test{
 
 const elsewhere = "discord:G1"
 
-func createRun(t testing.TB, db Store, r bot.CheckinRun, recipients ...string) bot.CheckinRun {
+func createRun(t testing.TB, db Store, r checkins.CheckinRun, recipients ...string) checkins.CheckinRun {
 	t.Helper()
 	id, err := db.CreateRun(context.Background(), r, recipients)
 	if err != nil {
@@ -39,13 +40,13 @@ func createRun(t testing.TB, db Store, r bot.CheckinRun, recipients ...string) b
 
 // testSurvey is a validated survey with every kind of question, so its
 // definition's round trip is worth checking.
-func testSurvey(t testing.TB, name string) bot.Survey {
+func testSurvey(t testing.TB, name string) checkins.Survey {
 	t.Helper()
-	s := bot.Survey{Name: name, Title: "Team " + name, Intro: "Quick.", Questions: []bot.Question{
-		{ID: "energy", Kind: bot.QuestionScale, Prompt: "Energy?", Min: 1, Max: 5, MinLabel: "low", MaxLabel: "high"},
-		{Kind: bot.QuestionMulti, Prompt: "Which?", Choices: []string{"a", "b", "c"}, Optional: true},
-		{ID: "more", Kind: bot.QuestionText, Prompt: "Anything else?"},
-	}, Settings: bot.SurveySettings{Audience: bot.AudienceList, Members: []string{"U1", "U2"}, Delivery: bot.DeliverChannel,
+	s := checkins.Survey{Name: name, Title: "Team " + name, Intro: "Quick.", Questions: []checkins.Question{
+		{ID: "energy", Kind: checkins.QuestionScale, Prompt: "Energy?", Min: 1, Max: 5, MinLabel: "low", MaxLabel: "high"},
+		{Kind: checkins.QuestionMulti, Prompt: "Which?", Choices: []string{"a", "b", "c"}, Optional: true},
+		{ID: "more", Kind: checkins.QuestionText, Prompt: "Anything else?"},
+	}, Settings: checkins.SurveySettings{Audience: checkins.AudienceList, Members: []string{"U1", "U2"}, Delivery: checkins.DeliverChannel,
 		Anonymous: true, Window: 72 * time.Hour, NoReminder: true, ResultsTo: "channel"}}
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
@@ -55,23 +56,23 @@ func testSurvey(t testing.TB, name string) bot.Survey {
 
 // dmRun is an open, attributed DM run of survey in community, opened at
 // opened.
-func dmRun(t testing.TB, community, survey string, opened time.Time) bot.CheckinRun {
-	return bot.CheckinRun{Community: community, Survey: testSurvey(t, survey), Delivery: bot.DeliverDM,
+func dmRun(t testing.TB, community, survey string, opened time.Time) checkins.CheckinRun {
+	return checkins.CheckinRun{Community: community, Survey: testSurvey(t, survey), Delivery: checkins.DeliverDM,
 		StartedBy: "U1", OpenedAt: opened, ClosesAt: opened.Add(48 * time.Hour)}
 }
 
 func testCheckinRunRoundTrip(t *testing.T, db Store) {
 	ctx := context.Background()
-	attributed := bot.CheckinRun{Community: community, Survey: testSurvey(t, "pulse"), Delivery: bot.DeliverDM,
+	attributed := checkins.CheckinRun{Community: community, Survey: testSurvey(t, "pulse"), Delivery: checkins.DeliverDM,
 		StartedBy: "U1", OpenedAt: at(0, 9), ClosesAt: at(2, 9)}
-	anonymous := bot.CheckinRun{Community: community, Survey: testSurvey(t, "health"), Delivery: bot.DeliverChannel,
+	anonymous := checkins.CheckinRun{Community: community, Survey: testSurvey(t, "health"), Delivery: checkins.DeliverChannel,
 		Channel: "C1", Post: "1700000000.000100", Anonymous: true, Salt: []byte{0, 1, 2, 0xff}, Schedule: 7,
 		OpenedAt: at(1, 9), ClosesAt: at(4, 9), RemindedAt: at(3, 9)}
-	closed := bot.CheckinRun{Community: elsewhere, Survey: testSurvey(t, "pulse"), Delivery: bot.DeliverDM,
+	closed := checkins.CheckinRun{Community: elsewhere, Survey: testSurvey(t, "pulse"), Delivery: checkins.DeliverDM,
 		OpenedAt: at(0, 9), ClosesAt: at(1, 9), ClosedAt: at(1, 9)}
 	emptySalt := dmRun(t, community, "pulse", at(5, 0))
 	emptySalt.Salt = []byte{}
-	for i, r := range []*bot.CheckinRun{&attributed, &anonymous, &closed, &emptySalt} {
+	for i, r := range []*checkins.CheckinRun{&attributed, &anonymous, &closed, &emptySalt} {
 		*r = createRun(t, db, *r)
 		if want := int64(i + 1); r.ID != want {
 			t.Errorf("run %d got id %d", want, r.ID)
@@ -83,15 +84,15 @@ func testCheckinRunRoundTrip(t *testing.T, db Store) {
 		name      string
 		community string
 		id        int64
-		want      bot.CheckinRun // zero: not found
+		want      checkins.CheckinRun // zero: not found
 	}{
 		{"attributed, no salt", community, attributed.ID, attributed},
 		{"anonymous with salt, reminded", community, anonymous.ID, anonymous},
 		{"closed", elsewhere, closed.ID, closed},
 		{"empty salt", community, emptySalt.ID, emptySalt},
-		{"another community's", community, closed.ID, bot.CheckinRun{}},
-		{"unknown id", community, 99, bot.CheckinRun{}},
-		{"unknown community", "slack:nobody", attributed.ID, bot.CheckinRun{}},
+		{"another community's", community, closed.ID, checkins.CheckinRun{}},
+		{"unknown id", community, 99, checkins.CheckinRun{}},
+		{"unknown community", "slack:nobody", attributed.ID, checkins.CheckinRun{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := db.CheckinRun(ctx, tc.community, tc.id)
@@ -115,7 +116,7 @@ func testCheckinRunRoundTrip(t *testing.T, db Store) {
 		noCommunity := dmRun(t, "", "pulse", at(0, 0))
 		for _, tc := range []struct {
 			name       string
-			run        bot.CheckinRun
+			run        checkins.CheckinRun
 			recipients []string
 		}{
 			{"no community", noCommunity, nil},
@@ -127,7 +128,7 @@ func testCheckinRunRoundTrip(t *testing.T, db Store) {
 				t.Errorf("%s: created run %d", tc.name, id)
 			}
 		}
-		if runs, err := db.CheckinRuns(ctx, community, bot.RunQuery{}); err != nil || len(runs) != 3 {
+		if runs, err := db.CheckinRuns(ctx, community, checkins.RunQuery{}); err != nil || len(runs) != 3 {
 			t.Errorf("after invalid runs, %d runs, %v; want 3", len(runs), err)
 		}
 	})
@@ -141,7 +142,7 @@ func testCheckinRuns(t *testing.T, db Store) {
 	// Opened at the same time as pulse: the later id comes first.
 	twin := createRun(t, db, dmRun(t, community, "pulse", at(2, 9)))
 	other := createRun(t, db, dmRun(t, elsewhere, "pulse", at(3, 9)))
-	for _, r := range []*bot.CheckinRun{&oldPulse, &reflection} {
+	for _, r := range []*checkins.CheckinRun{&oldPulse, &reflection} {
 		if ok, err := db.CloseRun(ctx, r.ID, at(3, 0)); !ok || err != nil {
 			t.Fatalf("CloseRun(%d) = %v, %v", r.ID, ok, err)
 		}
@@ -151,20 +152,20 @@ func testCheckinRuns(t *testing.T, db Store) {
 	for _, tc := range []struct {
 		name      string
 		community string
-		q         bot.RunQuery
-		want      []bot.CheckinRun
+		q         checkins.RunQuery
+		want      []checkins.CheckinRun
 	}{
-		{"all, newest first", community, bot.RunQuery{}, []bot.CheckinRun{twin, pulse, reflection, oldPulse}},
-		{"one survey", community, bot.RunQuery{Survey: "pulse"}, []bot.CheckinRun{twin, pulse, oldPulse}},
-		{"open", community, bot.RunQuery{Open: true}, []bot.CheckinRun{twin, pulse}},
-		{"closed", community, bot.RunQuery{Closed: true}, []bot.CheckinRun{reflection, oldPulse}},
-		{"closed of one survey", community, bot.RunQuery{Survey: "pulse", Closed: true}, []bot.CheckinRun{oldPulse}},
-		{"open and closed", community, bot.RunQuery{Open: true, Closed: true}, []bot.CheckinRun{}},
-		{"limit", community, bot.RunQuery{Limit: 3}, []bot.CheckinRun{twin, pulse, reflection}},
-		{"limit of one survey", community, bot.RunQuery{Survey: "pulse", Limit: 1}, []bot.CheckinRun{twin}},
-		{"unknown survey", community, bot.RunQuery{Survey: "nope"}, []bot.CheckinRun{}},
-		{"another community", elsewhere, bot.RunQuery{}, []bot.CheckinRun{other}},
-		{"unknown community", "slack:nobody", bot.RunQuery{}, []bot.CheckinRun{}},
+		{"all, newest first", community, checkins.RunQuery{}, []checkins.CheckinRun{twin, pulse, reflection, oldPulse}},
+		{"one survey", community, checkins.RunQuery{Survey: "pulse"}, []checkins.CheckinRun{twin, pulse, oldPulse}},
+		{"open", community, checkins.RunQuery{Open: true}, []checkins.CheckinRun{twin, pulse}},
+		{"closed", community, checkins.RunQuery{Closed: true}, []checkins.CheckinRun{reflection, oldPulse}},
+		{"closed of one survey", community, checkins.RunQuery{Survey: "pulse", Closed: true}, []checkins.CheckinRun{oldPulse}},
+		{"open and closed", community, checkins.RunQuery{Open: true, Closed: true}, []checkins.CheckinRun{}},
+		{"limit", community, checkins.RunQuery{Limit: 3}, []checkins.CheckinRun{twin, pulse, reflection}},
+		{"limit of one survey", community, checkins.RunQuery{Survey: "pulse", Limit: 1}, []checkins.CheckinRun{twin}},
+		{"unknown survey", community, checkins.RunQuery{Survey: "nope"}, []checkins.CheckinRun{}},
+		{"another community", elsewhere, checkins.RunQuery{}, []checkins.CheckinRun{other}},
+		{"unknown community", "slack:nobody", checkins.RunQuery{}, []checkins.CheckinRun{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := db.CheckinRuns(ctx, tc.community, tc.q)
@@ -176,7 +177,7 @@ func testCheckinRuns(t *testing.T, db Store) {
 	assertNoCommunity(t, db, "slack:nobody")
 }
 
-func runIDs(runs []bot.CheckinRun) []int64 {
+func runIDs(runs []checkins.CheckinRun) []int64 {
 	ids := []int64{}
 	for _, r := range runs {
 		ids = append(ids, r.ID)
@@ -209,21 +210,21 @@ func testOpenRunsFor(t *testing.T, db Store) {
 	// The same platform id in another community is another member.
 	createRun(t, db, dmRun(t, elsewhere, "pulse", at(2, 9)), "U1", "U4")
 	// Whatever the delivery's status, a recipient's run is theirs.
-	if err := db.SetRecipient(ctx, older.ID, bot.Recipient{Member: "U2", Status: bot.RecipientUnreachable}); err != nil {
+	if err := db.SetRecipient(ctx, older.ID, checkins.Recipient{Member: "U2", Status: checkins.RecipientUnreachable}); err != nil {
 		t.Fatal(err)
 	}
 
 	for _, tc := range []struct {
 		name, community, member string
-		want                    []bot.CheckinRun
+		want                    []checkins.CheckinRun
 	}{
-		{"in two, newest first", community, "U1", []bot.CheckinRun{newer, older}},
-		{"unreachable", community, "U2", []bot.CheckinRun{older}},
-		{"added later", community, "U3", []bot.CheckinRun{newer}},
-		{"recipient elsewhere only", community, "U4", []bot.CheckinRun{}},
-		{"unknown member", community, "U9", []bot.CheckinRun{}},
-		{"another community", elsewhere, "U4", []bot.CheckinRun{runWithID(t, db, elsewhere, 4)}},
-		{"unknown community", "slack:nobody", "U1", []bot.CheckinRun{}},
+		{"in two, newest first", community, "U1", []checkins.CheckinRun{newer, older}},
+		{"unreachable", community, "U2", []checkins.CheckinRun{older}},
+		{"added later", community, "U3", []checkins.CheckinRun{newer}},
+		{"recipient elsewhere only", community, "U4", []checkins.CheckinRun{}},
+		{"unknown member", community, "U9", []checkins.CheckinRun{}},
+		{"another community", elsewhere, "U4", []checkins.CheckinRun{runWithID(t, db, elsewhere, 4)}},
+		{"unknown community", "slack:nobody", "U1", []checkins.CheckinRun{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := db.OpenRunsFor(ctx, tc.community, tc.member)
@@ -235,7 +236,7 @@ func testOpenRunsFor(t *testing.T, db Store) {
 	assertNoCommunity(t, db, "slack:nobody")
 }
 
-func runWithID(t testing.TB, db Store, community string, id int64) bot.CheckinRun {
+func runWithID(t testing.TB, db Store, community string, id int64) checkins.CheckinRun {
 	t.Helper()
 	r, err := db.CheckinRun(context.Background(), community, id)
 	if err != nil {
@@ -244,7 +245,7 @@ func runWithID(t testing.TB, db Store, community string, id int64) bot.CheckinRu
 	return r
 }
 
-func recipients(t testing.TB, db Store, run int64) []bot.Recipient {
+func recipients(t testing.TB, db Store, run int64) []checkins.Recipient {
 	t.Helper()
 	rs, err := db.Recipients(context.Background(), run)
 	if err != nil {
@@ -253,8 +254,8 @@ func recipients(t testing.TB, db Store, run int64) []bot.Recipient {
 	return rs
 }
 
-func pending(member, name string) bot.Recipient {
-	return bot.Recipient{Member: member, Name: name, Status: bot.RecipientPending}
+func pending(member, name string) checkins.Recipient {
+	return checkins.Recipient{Member: member, Name: name, Status: checkins.RecipientPending}
 }
 
 func testRecipients(t *testing.T, db Store) {
@@ -269,12 +270,12 @@ func testRecipients(t *testing.T, db Store) {
 	for _, tc := range []struct {
 		name string
 		run  int64
-		want []bot.Recipient
+		want []checkins.Recipient
 	}{
 		// U9 was never seen: it gets a member row, without a name yet.
-		{"in the order given, once each", run.ID, []bot.Recipient{pending("U2", "Bob"), pending("U9", ""), pending("U1", "Ann")}},
-		{"none", empty.ID, []bot.Recipient{}},
-		{"unknown run", 99, []bot.Recipient{}},
+		{"in the order given, once each", run.ID, []checkins.Recipient{pending("U2", "Bob"), pending("U9", ""), pending("U1", "Ann")}},
+		{"none", empty.ID, []checkins.Recipient{}},
+		{"unknown run", 99, []checkins.Recipient{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := recipients(t, db, tc.run); !reflect.DeepEqual(got, tc.want) {
@@ -299,24 +300,24 @@ func testSetRecipient(t *testing.T, db Store) {
 		Members: []bot.Member{{ID: "U1", Name: "Ann"}, {ID: "U2", Name: "Bob"}, {ID: "U3", Name: "Cy"}}})
 	run := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U1", "U2")
 
-	sent := bot.Recipient{Member: "U1", Name: "Ann", Status: bot.RecipientSent, SentAt: at(1, 0.5), Awaiting: "more"}
+	sent := checkins.Recipient{Member: "U1", Name: "Ann", Status: checkins.RecipientSent, SentAt: at(1, 0.5), Awaiting: "more"}
 	answered := sent
 	answered.Awaiting = ""
-	late := bot.Recipient{Member: "U3", Name: "Cy", Status: bot.RecipientSent, SentAt: at(1, 2)}
-	unseen := bot.Recipient{Member: "U8", Status: bot.RecipientFailed}
+	late := checkins.Recipient{Member: "U3", Name: "Cy", Status: checkins.RecipientSent, SentAt: at(1, 2)}
+	unseen := checkins.Recipient{Member: "U8", Status: checkins.RecipientFailed}
 	for _, tc := range []struct {
 		name string
-		set  bot.Recipient
-		want []bot.Recipient
+		set  checkins.Recipient
+		want []checkins.Recipient
 	}{
-		{"update", sent, []bot.Recipient{sent, pending("U2", "Bob")}},
-		{"clear what it awaits", answered, []bot.Recipient{answered, pending("U2", "Bob")}},
-		{"add, last", late, []bot.Recipient{answered, pending("U2", "Bob"), late}},
-		{"add a member never seen, no time", unseen, []bot.Recipient{answered, pending("U2", "Bob"), late, unseen}},
-		{"the name given is ignored", bot.Recipient{Member: "U2", Name: "Robert", Status: bot.RecipientPending},
-			[]bot.Recipient{answered, pending("U2", "Bob"), late, unseen}},
-		{"back to pending keeps the place", bot.Recipient{Member: "U1", Status: bot.RecipientPending},
-			[]bot.Recipient{pending("U1", "Ann"), pending("U2", "Bob"), late, unseen}},
+		{"update", sent, []checkins.Recipient{sent, pending("U2", "Bob")}},
+		{"clear what it awaits", answered, []checkins.Recipient{answered, pending("U2", "Bob")}},
+		{"add, last", late, []checkins.Recipient{answered, pending("U2", "Bob"), late}},
+		{"add a member never seen, no time", unseen, []checkins.Recipient{answered, pending("U2", "Bob"), late, unseen}},
+		{"the name given is ignored", checkins.Recipient{Member: "U2", Name: "Robert", Status: checkins.RecipientPending},
+			[]checkins.Recipient{answered, pending("U2", "Bob"), late, unseen}},
+		{"back to pending keeps the place", checkins.Recipient{Member: "U1", Status: checkins.RecipientPending},
+			[]checkins.Recipient{pending("U1", "Ann"), pending("U2", "Bob"), late, unseen}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := db.SetRecipient(ctx, run.ID, tc.set); err != nil {
@@ -334,10 +335,10 @@ func testSetRecipient(t *testing.T, db Store) {
 		// at the run's opening, U7 when sent to.
 		saveDirectory(t, db, bot.Directory{Community: bot.Community{ID: community}, At: at(2, 0),
 			Members: []bot.Member{{ID: "U5", Name: "Eve"}}})
-		for _, r := range []bot.Recipient{
-			{Member: "U5", Status: bot.RecipientSent},
-			{Member: "U6", Status: bot.RecipientSent},
-			{Member: "U7", Status: bot.RecipientSent, SentAt: at(1, 5)},
+		for _, r := range []checkins.Recipient{
+			{Member: "U5", Status: checkins.RecipientSent},
+			{Member: "U6", Status: checkins.RecipientSent},
+			{Member: "U7", Status: checkins.RecipientSent, SentAt: at(1, 5)},
 		} {
 			if err := db.SetRecipient(ctx, run.ID, r); err != nil {
 				t.Fatal(err)
@@ -359,7 +360,7 @@ func testSetRecipient(t *testing.T, db Store) {
 	if err := db.SetRecipient(ctx, 99, sent); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("SetRecipient of an unknown run = %v, want ErrNotFound", err)
 	}
-	for _, r := range []bot.Recipient{{Status: bot.RecipientSent}, {Member: "U1"}} {
+	for _, r := range []checkins.Recipient{{Status: checkins.RecipientSent}, {Member: "U1"}} {
 		if err := db.SetRecipient(ctx, run.ID, r); err == nil {
 			t.Errorf("SetRecipient(%+v) = nil, want an error", r)
 		}
@@ -388,7 +389,7 @@ func testClaimRecipient(t *testing.T, db Store) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.reset {
-				if err := db.SetRecipient(ctx, tc.run, bot.Recipient{Member: tc.member, Status: bot.RecipientPending}); err != nil {
+				if err := db.SetRecipient(ctx, tc.run, checkins.Recipient{Member: tc.member, Status: checkins.RecipientPending}); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -398,7 +399,7 @@ func testClaimRecipient(t *testing.T, db Store) {
 			}
 		})
 	}
-	want := []bot.Recipient{{Member: "U1", Status: bot.RecipientSending}, pending("U2", "")}
+	want := []checkins.Recipient{{Member: "U1", Status: checkins.RecipientSending}, pending("U2", "")}
 	if got := recipients(t, db, run.ID); !reflect.DeepEqual(got, want) {
 		t.Errorf("Recipients = %+v, want %+v", got, want)
 	}
@@ -429,7 +430,7 @@ func testClaimRecipient(t *testing.T, db Store) {
 	})
 }
 
-func answers(t testing.TB, db Store, run int64) []bot.SurveyAnswer {
+func answers(t testing.TB, db Store, run int64) []checkins.SurveyAnswer {
 	t.Helper()
 	as, err := db.Answers(context.Background(), run)
 	if err != nil {
@@ -442,27 +443,27 @@ func testSaveAnswers(t *testing.T, db Store) {
 	ctx := context.Background()
 	run := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U1", "U2")
 	other := createRun(t, db, dmRun(t, community, "pulse", at(1, 0)), "U1")
-	ans := func(respondent, question, value string) bot.SurveyAnswer {
-		return bot.SurveyAnswer{Respondent: respondent, Question: question, Value: value}
+	ans := func(respondent, question, value string) checkins.SurveyAnswer {
+		return checkins.SurveyAnswer{Respondent: respondent, Question: question, Value: value}
 	}
 	for _, tc := range []struct {
 		name       string
 		respondent string
 		answers    map[string]string
-		want       []bot.SurveyAnswer
+		want       []checkins.SurveyAnswer
 	}{
 		{"first answers", "U2", map[string]string{"energy": "4", "q2": "a\nc"},
-			[]bot.SurveyAnswer{ans("U2", "energy", "4"), ans("U2", "q2", "a\nc")}},
+			[]checkins.SurveyAnswer{ans("U2", "energy", "4"), ans("U2", "q2", "a\nc")}},
 		{"another respondent, sorted first", "U1", map[string]string{"more": "Thanks."},
-			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "4"), ans("U2", "q2", "a\nc")}},
+			[]checkins.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "4"), ans("U2", "q2", "a\nc")}},
 		{"replace one, add one", "U2", map[string]string{"energy": "5", "more": "Later."},
-			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "5"), ans("U2", "more", "Later."), ans("U2", "q2", "a\nc")}},
+			[]checkins.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "5"), ans("U2", "more", "Later."), ans("U2", "q2", "a\nc")}},
 		{"empty removes", "U2", map[string]string{"q2": "", "energy": "2"},
-			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
+			[]checkins.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
 		{"removing what is not there", "U1", map[string]string{"energy": ""},
-			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
+			[]checkins.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
 		{"nothing", "U1", map[string]string{},
-			[]bot.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
+			[]checkins.SurveyAnswer{ans("U1", "more", "Thanks."), ans("U2", "energy", "2"), ans("U2", "more", "Later.")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if err := db.SaveAnswers(ctx, run.ID, tc.respondent, tc.answers); err != nil {

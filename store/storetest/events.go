@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/meetings"
 )
 
 var eventTests = []test{
@@ -16,7 +17,7 @@ var eventTests = []test{
 	{name: "EventActivityInReports", run: testEventActivityInReports},
 }
 
-func addEvent(t testing.TB, db Store, e bot.CommunityEvent) int64 {
+func addEvent(t testing.TB, db Store, e meetings.CommunityEvent) int64 {
 	t.Helper()
 	id, err := db.AddEvent(context.Background(), e)
 	if err != nil {
@@ -35,7 +36,7 @@ func attendedEvent(member, channel string, event int64, when time.Time) bot.Even
 
 func testEvents(t *testing.T, db Store) {
 	ctx := context.Background()
-	one := bot.CommunityEvent{Community: community, Title: "Show, tell; learn", Start: at(3, 16), End: at(3, 17), Link: "https://meet.example.com/x",
+	one := meetings.CommunityEvent{Community: community, Title: "Show, tell; learn", Start: at(3, 16), End: at(3, 17), Link: "https://meet.example.com/x",
 		Channel: "C1", CreatedBy: "UA", CreatedAt: at(0, 9)}
 	id1 := addEvent(t, db, one)
 	two := one
@@ -44,7 +45,7 @@ func testEvents(t *testing.T, db Store) {
 	three := one
 	three.Title, three.Start, three.End = "Later", at(9, 10), at(9, 11)
 	id3 := addEvent(t, db, three)
-	addEvent(t, db, bot.CommunityEvent{Community: "discord:G1", Title: "Elsewhere", Start: at(3, 16), End: at(3, 17), CreatedAt: at(0, 0)})
+	addEvent(t, db, meetings.CommunityEvent{Community: "discord:G1", Title: "Elsewhere", Start: at(3, 16), End: at(3, 17), CreatedAt: at(0, 0)})
 
 	got, err := db.CommunityEvent(ctx, community, id1)
 	one.ID = id1
@@ -61,19 +62,19 @@ func testEvents(t *testing.T, db Store) {
 	if again, _ := db.CommunityEvent(ctx, community, id1); again != got {
 		t.Errorf("after UpdateEvent: %+v, want %+v", again, got)
 	}
-	if err := db.UpdateEvent(ctx, bot.CommunityEvent{ID: 99, Community: community}); !errors.Is(err, bot.ErrNotFound) {
+	if err := db.UpdateEvent(ctx, meetings.CommunityEvent{ID: 99, Community: community}); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("UpdateEvent of an unknown event: %v", err)
 	}
 	for _, c := range []struct {
 		name string
-		q    bot.EventQuery
+		q    meetings.EventQuery
 		want []int64
 	}{
-		{"all but the cancelled", bot.EventQuery{}, []int64{id2, id3}},
-		{"with the cancelled, by start", bot.EventQuery{Cancelled: true}, []int64{id2, id1, id3}},
-		{"ended in a period", bot.EventQuery{EndFrom: at(1, 11), EndBefore: at(9, 11), Cancelled: true}, []int64{id2, id1}},
-		{"upcoming", bot.EventQuery{EndFrom: at(2, 0)}, []int64{id3}},
-		{"limit", bot.EventQuery{Cancelled: true, Limit: 1}, []int64{id2}},
+		{"all but the cancelled", meetings.EventQuery{}, []int64{id2, id3}},
+		{"with the cancelled, by start", meetings.EventQuery{Cancelled: true}, []int64{id2, id1, id3}},
+		{"ended in a period", meetings.EventQuery{EndFrom: at(1, 11), EndBefore: at(9, 11), Cancelled: true}, []int64{id2, id1}},
+		{"upcoming", meetings.EventQuery{EndFrom: at(2, 0)}, []int64{id3}},
+		{"limit", meetings.EventQuery{Cancelled: true, Limit: 1}, []int64{id2}},
 	} {
 		evs, err := db.CommunityEvents(ctx, community, c.q)
 		var ids []int64
@@ -84,10 +85,10 @@ func testEvents(t *testing.T, db Store) {
 			t.Errorf("%s: %v, %v; want %v", c.name, ids, err, c.want)
 		}
 	}
-	if evs, err := db.CommunityEvents(ctx, "slack:nobody", bot.EventQuery{}); err != nil || evs == nil || len(evs) != 0 {
+	if evs, err := db.CommunityEvents(ctx, "slack:nobody", meetings.EventQuery{}); err != nil || evs == nil || len(evs) != 0 {
 		t.Errorf("events of an unknown community = %#v, %v", evs, err)
 	}
-	if _, err := db.AddEvent(ctx, bot.CommunityEvent{Community: community, Title: "x", Start: at(1, 0), End: at(0, 0), CreatedAt: at(0, 0)}); err == nil {
+	if _, err := db.AddEvent(ctx, meetings.CommunityEvent{Community: community, Title: "x", Start: at(1, 0), End: at(0, 0), CreatedAt: at(0, 0)}); err == nil {
 		t.Error("an event ending before it starts was stored")
 	}
 }
@@ -95,17 +96,17 @@ func testEvents(t *testing.T, db Store) {
 func testRSVPs(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-1, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}}})
-	id := addEvent(t, db, bot.CommunityEvent{Community: community, Title: "Webinar", Start: at(3, 16), End: at(3, 17), Channel: "C1", CreatedAt: at(0, 0)})
-	set := func(member string, c bot.RSVPChoice, when time.Time) {
+	id := addEvent(t, db, meetings.CommunityEvent{Community: community, Title: "Webinar", Start: at(3, 16), End: at(3, 17), Channel: "C1", CreatedAt: at(0, 0)})
+	set := func(member string, c meetings.RSVPChoice, when time.Time) {
 		t.Helper()
-		if err := db.SetRSVP(ctx, community, bot.RSVP{Event: id, Member: member, Choice: c, At: when}); err != nil {
+		if err := db.SetRSVP(ctx, community, meetings.RSVP{Event: id, Member: member, Choice: c, At: when}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	set("UA", bot.RSVPGoing, at(0, 1))
-	set("UB", bot.RSVPGoing, at(0, 2))
-	set("UB", bot.RSVPMaybe, at(0, 3)) // the latest choice counts
-	set("UNEW", bot.RSVPNotGoing, at(0, 4))
+	set("UA", meetings.RSVPGoing, at(0, 1))
+	set("UB", meetings.RSVPGoing, at(0, 2))
+	set("UB", meetings.RSVPMaybe, at(0, 3)) // the latest choice counts
+	set("UNEW", meetings.RSVPNotGoing, at(0, 4))
 	for _, c := range []struct {
 		member string
 		want   bool
@@ -115,21 +116,21 @@ func testRSVPs(t *testing.T, db Store) {
 			t.Errorf("MarkAttended(%s) = %v, %v; want %v", c.member, added, err, c.want)
 		}
 	}
-	set("UA", bot.RSVPMaybe, at(3, 18)) // attendance is kept
+	set("UA", meetings.RSVPMaybe, at(3, 18)) // attendance is kept
 	rs, err := db.RSVPs(ctx, community, id)
-	want := []bot.RSVP{
-		{Event: id, Member: "UB", MemberName: "Bo", Choice: bot.RSVPMaybe, At: at(0, 3)},
-		{Event: id, Member: "UNEW", Choice: bot.RSVPNotGoing, At: at(0, 4)},
-		{Event: id, Member: "UC", Choice: bot.NoRSVP, At: at(3, 17), AttendedAt: at(3, 17)},
-		{Event: id, Member: "UA", MemberName: "Ada", Choice: bot.RSVPMaybe, At: at(3, 18), AttendedAt: at(3, 17)},
+	want := []meetings.RSVP{
+		{Event: id, Member: "UB", MemberName: "Bo", Choice: meetings.RSVPMaybe, At: at(0, 3)},
+		{Event: id, Member: "UNEW", Choice: meetings.RSVPNotGoing, At: at(0, 4)},
+		{Event: id, Member: "UC", Choice: meetings.NoRSVP, At: at(3, 17), AttendedAt: at(3, 17)},
+		{Event: id, Member: "UA", MemberName: "Ada", Choice: meetings.RSVPMaybe, At: at(3, 18), AttendedAt: at(3, 17)},
 	}
 	if err != nil || fmt.Sprint(rs) != fmt.Sprint(want) {
 		t.Errorf("RSVPs =\n%+v, %v; want\n%+v", rs, err, want)
 	}
-	if err := db.SetRSVP(ctx, community, bot.RSVP{Event: 99, Member: "UA", Choice: bot.RSVPGoing, At: at(0, 1)}); !errors.Is(err, bot.ErrNotFound) {
+	if err := db.SetRSVP(ctx, community, meetings.RSVP{Event: 99, Member: "UA", Choice: meetings.RSVPGoing, At: at(0, 1)}); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("RSVP to an unknown event: %v", err)
 	}
-	if err := db.SetRSVP(ctx, community, bot.RSVP{Event: id, Member: "UA", Choice: "yes", At: at(0, 1)}); err == nil {
+	if err := db.SetRSVP(ctx, community, meetings.RSVP{Event: id, Member: "UA", Choice: "yes", At: at(0, 1)}); err == nil {
 		t.Error("an unknown choice was stored")
 	}
 	if rs, err := db.RSVPs(ctx, "discord:G1", id); err != nil || len(rs) != 0 {
@@ -146,10 +147,10 @@ func testEventActivityInReports(t *testing.T, db Store) {
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Complete: true,
 		Members:  []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}, {ID: "UC", Name: "Cy"}},
 		Channels: []bot.Channel{{ID: "C1", Name: "general"}}})
-	id := addEvent(t, db, bot.CommunityEvent{Community: community, Title: "Webinar", Start: at(2, 16), End: at(2, 17), Channel: "C1", CreatedAt: at(0, 0)})
-	cancelled := addEvent(t, db, bot.CommunityEvent{Community: community, Title: "Gone", Start: at(3, 16), End: at(3, 17), Channel: "C1", CreatedAt: at(0, 0), CancelledAt: at(1, 0)})
-	addEvent(t, db, bot.CommunityEvent{Community: community, Title: "Later", Start: at(20, 16), End: at(20, 17), Channel: "C1", CreatedAt: at(0, 0)})
-	for _, r := range []bot.RSVP{{Member: "UA", Choice: bot.RSVPGoing}, {Member: "UB", Choice: bot.RSVPMaybe}} {
+	id := addEvent(t, db, meetings.CommunityEvent{Community: community, Title: "Webinar", Start: at(2, 16), End: at(2, 17), Channel: "C1", CreatedAt: at(0, 0)})
+	cancelled := addEvent(t, db, meetings.CommunityEvent{Community: community, Title: "Gone", Start: at(3, 16), End: at(3, 17), Channel: "C1", CreatedAt: at(0, 0), CancelledAt: at(1, 0)})
+	addEvent(t, db, meetings.CommunityEvent{Community: community, Title: "Later", Start: at(20, 16), End: at(20, 17), Channel: "C1", CreatedAt: at(0, 0)})
+	for _, r := range []meetings.RSVP{{Member: "UA", Choice: meetings.RSVPGoing}, {Member: "UB", Choice: meetings.RSVPMaybe}} {
 		r.Event, r.At = id, at(1, 9)
 		if err := db.SetRSVP(ctx, community, r); err != nil {
 			t.Fatal(err)
@@ -196,10 +197,10 @@ func testEventActivityInReports(t *testing.T, db Store) {
 func seedEvents(t *testing.T, db Store) {
 	t.Helper()
 	ctx := context.Background()
-	id := addEvent(t, db, bot.CommunityEvent{Community: community, Title: "Webinar", Start: at(2, 16), End: at(2, 17), Channel: "C1",
+	id := addEvent(t, db, meetings.CommunityEvent{Community: community, Title: "Webinar", Start: at(2, 16), End: at(2, 17), Channel: "C1",
 		CreatedBy: gone, CreatedAt: at(0, 0)})
 	for _, m := range []string{gone, "UA"} {
-		if err := db.SetRSVP(ctx, community, bot.RSVP{Event: id, Member: m, Choice: bot.RSVPGoing, At: at(1, 0)}); err != nil {
+		if err := db.SetRSVP(ctx, community, meetings.RSVP{Event: id, Member: m, Choice: meetings.RSVPGoing, At: at(1, 0)}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := db.MarkAttended(ctx, community, id, m, at(2, 17)); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 // What a store's own tests (backups, rollup tables, restarts) share with
@@ -31,6 +32,6 @@ func AnswerEvents(r *rand.Rand, events []bot.Event, from, to time.Time, n int) [
 
 // DMRun is an open, attributed DM run of a survey with every kind of
 // question, in community, opened at opened.
-func DMRun(t testing.TB, community, survey string, opened time.Time) bot.CheckinRun {
+func DMRun(t testing.TB, community, survey string, opened time.Time) checkins.CheckinRun {
 	return dmRun(t, community, survey, opened)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/intros"
 )
 
 var introTests = []test{
@@ -17,11 +18,11 @@ var introTests = []test{
 	{name: "ActiveChannels", run: testActiveChannels},
 }
 
-func addRound(t *testing.T, db Store, when time.Time, by string, groups ...[]string) bot.IntroRound {
+func addRound(t *testing.T, db Store, when time.Time, by string, groups ...[]string) intros.IntroRound {
 	t.Helper()
-	r := bot.IntroRound{Community: community, Seed: 42, At: when, CreatedBy: by}
+	r := intros.IntroRound{Community: community, Seed: 42, At: when, CreatedBy: by}
 	for _, g := range groups {
-		r.Groups = append(r.Groups, bot.IntroGroup{Members: g})
+		r.Groups = append(r.Groups, intros.IntroGroup{Members: g})
 	}
 	got, err := db.AddIntroRound(context.Background(), r)
 	if err != nil {
@@ -44,7 +45,7 @@ func testIntroOptIns(t *testing.T, db Store) {
 		t.Fatal(err)
 	}
 	got, err := db.IntroOptIns(ctx, community)
-	want := []bot.IntroOptIn{{Member: "UA", Since: at(1, 0)}, {Member: "UB", Since: at(0, 1)}}
+	want := []intros.IntroOptIn{{Member: "UA", Since: at(1, 0)}, {Member: "UB", Since: at(0, 1)}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("opt-ins %+v, %v; want %+v", got, err, want)
 	}
@@ -65,9 +66,9 @@ func testIntroRoundsAndAnswers(t *testing.T, db Store) {
 		t.Fatalf("ids: %+v %+v", first, second)
 	}
 	got, err := db.IntroRound(ctx, community, 1)
-	want := bot.IntroRound{ID: 1, Community: community, Seed: 42, At: at(0, 10), CreatedBy: "UF", Groups: []bot.IntroGroup{
-		{ID: first.Groups[0].ID, Round: 1, Members: []string{"UA", "UB"}, Answers: map[string]bot.IntroAnswer{}},
-		{ID: first.Groups[1].ID, Round: 1, Members: []string{"UC", "UD", "UE"}, Answers: map[string]bot.IntroAnswer{}},
+	want := intros.IntroRound{ID: 1, Community: community, Seed: 42, At: at(0, 10), CreatedBy: "UF", Groups: []intros.IntroGroup{
+		{ID: first.Groups[0].ID, Round: 1, Members: []string{"UA", "UB"}, Answers: map[string]intros.IntroAnswer{}},
+		{ID: first.Groups[1].ID, Round: 1, Members: []string{"UC", "UD", "UE"}, Answers: map[string]intros.IntroAnswer{}},
 	}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Fatalf("round 1:\n got %+v, %v\nwant %+v", got, err, want)
@@ -97,25 +98,25 @@ func testIntroRoundsAndAnswers(t *testing.T, db Store) {
 	}
 
 	pair, trio := first.Groups[0].ID, first.Groups[1].ID
-	if err := db.AnswerIntro(ctx, community, pair, "UC", bot.IntroMet, at(7, 11)); !errors.Is(err, bot.ErrNotFound) {
+	if err := db.AnswerIntro(ctx, community, pair, "UC", intros.IntroMet, at(7, 11)); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("UC answering for UA and UB: %v", err)
 	}
-	if err := db.AnswerIntro(ctx, "slack:T404", pair, "UA", bot.IntroMet, at(7, 11)); !errors.Is(err, bot.ErrNotFound) {
+	if err := db.AnswerIntro(ctx, "slack:T404", pair, "UA", intros.IntroMet, at(7, 11)); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("another community: %v", err)
 	}
 	steps := []struct {
 		group  int64
 		member string
-		answer bot.IntroAnswer
+		answer intros.IntroAnswer
 		when   time.Time
 		metAt  time.Time // the group's, after
 	}{
-		{pair, "UA", bot.IntroNotYet, at(7, 11), time.Time{}},
-		{pair, "UB", bot.IntroMet, at(7, 12), at(7, 12)},
-		{pair, "UA", bot.IntroMet, at(7, 13), at(7, 12)}, // the first "We met" stays
-		{trio, "UC", bot.IntroMet, at(8, 0), at(8, 0)},
-		{trio, "UC", bot.IntroNotYet, at(8, 1), time.Time{}}, // changed their mind: nobody met
-		{trio, "UD", bot.IntroMet, at(9, 0), at(9, 0)},
+		{pair, "UA", intros.IntroNotYet, at(7, 11), time.Time{}},
+		{pair, "UB", intros.IntroMet, at(7, 12), at(7, 12)},
+		{pair, "UA", intros.IntroMet, at(7, 13), at(7, 12)}, // the first "We met" stays
+		{trio, "UC", intros.IntroMet, at(8, 0), at(8, 0)},
+		{trio, "UC", intros.IntroNotYet, at(8, 1), time.Time{}}, // changed their mind: nobody met
+		{trio, "UD", intros.IntroMet, at(9, 0), at(9, 0)},
 	}
 	for _, s := range steps {
 		if err := db.AnswerIntro(ctx, community, s.group, s.member, s.answer, s.when); err != nil {

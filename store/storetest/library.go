@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 )
 
 var libraryTests = []test{
@@ -24,7 +25,7 @@ var libraryTests = []test{
 	{name: "ResourceShareIsActivity", run: testResourceShareIsActivity},
 }
 
-func addResource(t testing.TB, db Store, r bot.Resource) int64 {
+func addResource(t testing.TB, db Store, r library.Resource) int64 {
 	t.Helper()
 	id, err := db.AddResource(context.Background(), r)
 	if err != nil {
@@ -33,7 +34,7 @@ func addResource(t testing.TB, db Store, r bot.Resource) int64 {
 	return id
 }
 
-func addStory(t testing.TB, db Store, s bot.Story) int64 {
+func addStory(t testing.TB, db Store, s library.Story) int64 {
 	t.Helper()
 	id, err := db.AddStory(context.Background(), s)
 	if err != nil {
@@ -42,7 +43,7 @@ func addStory(t testing.TB, db Store, s bot.Story) int64 {
 	return id
 }
 
-func resourceIDs(rs []bot.Resource) []int64 {
+func resourceIDs(rs []library.Resource) []int64 {
 	ids := []int64{}
 	for _, r := range rs {
 		ids = append(ids, r.ID)
@@ -67,7 +68,7 @@ func testResourceTags(t *testing.T, db Store) {
 		{[]string{"#Übung", "ÉCOLE"}, []string{"école", "übung"}},
 	} {
 		t.Run(fmt.Sprint(tc.tags), func(t *testing.T) {
-			id := addResource(t, db, bot.Resource{Community: community, Member: "UA", URL: fmt.Sprintf("https://example.org/%d", i), Tags: tc.tags, SharedAt: at(0, 0)})
+			id := addResource(t, db, library.Resource{Community: community, Member: "UA", URL: fmt.Sprintf("https://example.org/%d", i), Tags: tc.tags, SharedAt: at(0, 0)})
 			r, err := db.Resource(ctx, community, id)
 			if err != nil || !reflect.DeepEqual(r.Tags, tc.want) {
 				t.Errorf("tags %#v, %v; want %#v", r.Tags, err, tc.want)
@@ -79,7 +80,7 @@ func testResourceTags(t *testing.T, db Store) {
 func testAddResource(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}}})
-	first := bot.Resource{Community: community, Member: "UA", Channel: "C1", URL: "https://example.org/rubrics",
+	first := library.Resource{Community: community, Member: "UA", Channel: "C1", URL: "https://example.org/rubrics",
 		Tags: []string{"#Assessment"}, Note: "Rubrics that worked", SharedAt: at(1, 2)}
 	id := addResource(t, db, first)
 	want := first
@@ -90,7 +91,7 @@ func testAddResource(t *testing.T, db Store) {
 
 	// The same URL again, by someone not seen before: the first one's id,
 	// bot.ErrDuplicate, nothing stored, no member row.
-	again := bot.Resource{Community: community, Member: "UNEW", URL: first.URL, Note: "Another note", SharedAt: at(2, 0)}
+	again := library.Resource{Community: community, Member: "UNEW", URL: first.URL, Note: "Another note", SharedAt: at(2, 0)}
 	if got, err := db.AddResource(ctx, again); got != id || !errors.Is(err, bot.ErrDuplicate) {
 		t.Errorf("AddResource of the same URL = %d, %v; want %d, bot.ErrDuplicate", got, err, id)
 	}
@@ -101,16 +102,16 @@ func testAddResource(t *testing.T, db Store) {
 		t.Errorf("the duplicate's member: %v, want no row", err)
 	}
 	// URLs are compared exactly: another spelling is another resource.
-	other := addResource(t, db, bot.Resource{Community: community, Member: "UA", URL: first.URL + "/", SharedAt: at(2, 0)})
+	other := addResource(t, db, library.Resource{Community: community, Member: "UA", URL: first.URL + "/", SharedAt: at(2, 0)})
 	// Another community has its own library.
-	elsewhereID := addResource(t, db, bot.Resource{Community: elsewhere, Member: "UA", URL: first.URL, SharedAt: at(2, 0)})
+	elsewhereID := addResource(t, db, library.Resource{Community: elsewhere, Member: "UA", URL: first.URL, SharedAt: at(2, 0)})
 	if other == id || elsewhereID == id || elsewhereID == other {
 		t.Errorf("ids %d, %d, %d: want three resources", id, other, elsewhereID)
 	}
 
 	// A member not known yet gets a row, there before Hearth (never new),
 	// first seen when they shared.
-	unknown := addResource(t, db, bot.Resource{Community: community, Member: "UN", URL: "https://example.org/new", SharedAt: at(3, 0)})
+	unknown := addResource(t, db, library.Resource{Community: community, Member: "UN", URL: "https://example.org/new", SharedAt: at(3, 0)})
 	if r, err := db.Resource(ctx, community, unknown); err != nil || r.Member != "UN" || r.MemberName != "" {
 		t.Errorf("unknown member's resource: %+v, %v", r, err)
 	}
@@ -121,7 +122,7 @@ func testAddResource(t *testing.T, db Store) {
 		t.Errorf("Newcomers = %+v, %v; want no UN", n, err)
 	}
 
-	for _, bad := range []bot.Resource{
+	for _, bad := range []library.Resource{
 		{Member: "UA", URL: "https://example.org/x", SharedAt: at(0, 0)},
 		{Community: community, URL: "https://example.org/x", SharedAt: at(0, 0)},
 		{Community: community, Member: "UA", URL: "  ", SharedAt: at(0, 0)},
@@ -146,7 +147,7 @@ func testAddResourceConcurrently(t *testing.T, db Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ids[i], errs[i] = db.AddResource(ctx, bot.Resource{Community: community, Member: fmt.Sprintf("U%d", i), URL: "https://example.org/same", SharedAt: at(0, 0)})
+			ids[i], errs[i] = db.AddResource(ctx, library.Resource{Community: community, Member: fmt.Sprintf("U%d", i), URL: "https://example.org/same", SharedAt: at(0, 0)})
 			if _, err := db.Record(ctx, msg(fmt.Sprintf("U%d", i), "C1", fmt.Sprint(i), at(0, 1))); err != nil {
 				t.Error(err)
 			}
@@ -168,7 +169,7 @@ func testAddResourceConcurrently(t *testing.T, db Store) {
 	if stored != 1 {
 		t.Errorf("%d callers stored it, want 1", stored)
 	}
-	if rs, err := db.Resources(ctx, community, bot.ResourceQuery{}); err != nil || len(rs) != 1 {
+	if rs, err := db.Resources(ctx, community, library.ResourceQuery{}); err != nil || len(rs) != 1 {
 		t.Errorf("Resources = %+v, %v; want one", rs, err)
 	}
 	if rep := report(t, db, bot.ReportQuery{Community: community, From: at(0, 0), To: at(1, 0)}); rep.Activity.Messages != n {
@@ -178,9 +179,9 @@ func testAddResourceConcurrently(t *testing.T, db Store) {
 
 func testRemoveResource(t *testing.T, db Store) {
 	ctx := context.Background()
-	a := addResource(t, db, bot.Resource{Community: community, Member: "UA", URL: "https://example.org/a", SharedAt: at(0, 0)})
-	b := addResource(t, db, bot.Resource{Community: community, Member: "UA", URL: "https://example.org/b", SharedAt: at(0, 1)})
-	x := addResource(t, db, bot.Resource{Community: elsewhere, Member: "UA", URL: "https://example.org/x", SharedAt: at(0, 0)})
+	a := addResource(t, db, library.Resource{Community: community, Member: "UA", URL: "https://example.org/a", SharedAt: at(0, 0)})
+	b := addResource(t, db, library.Resource{Community: community, Member: "UA", URL: "https://example.org/b", SharedAt: at(0, 1)})
+	x := addResource(t, db, library.Resource{Community: elsewhere, Member: "UA", URL: "https://example.org/x", SharedAt: at(0, 0)})
 	for _, tc := range []struct {
 		name      string
 		community string
@@ -214,7 +215,7 @@ func testRemoveResource(t *testing.T, db Store) {
 		t.Errorf("Resource of another community's id: %v, want bot.ErrNotFound", err)
 	}
 	// The URL can be shared again; ids are never given twice.
-	if id := addResource(t, db, bot.Resource{Community: community, Member: "UB", URL: "https://example.org/a", SharedAt: at(1, 0)}); id <= x {
+	if id := addResource(t, db, library.Resource{Community: community, Member: "UB", URL: "https://example.org/a", SharedAt: at(1, 0)}); id <= x {
 		t.Errorf("shared again with id %d; want a new id, after %d", id, x)
 	}
 }
@@ -222,7 +223,7 @@ func testRemoveResource(t *testing.T, db Store) {
 func testResources(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}}})
-	for _, r := range []bot.Resource{
+	for _, r := range []library.Resource{
 		{Member: "UA", Channel: "C1", URL: "https://go.dev/doc/effective_go", Tags: []string{"go", "style"}, Note: "The classic", SharedAt: at(0, 1)},
 		{Member: "UB", URL: "https://example.org/100%-pass", Tags: []string{"assessment"}, Note: "Grading with rubrics", SharedAt: at(1, 0)},
 		{Member: "UA", URL: "https://example.org/Über", Tags: []string{"de", "teaching"}, Note: "ÜBUNGEN für alle", SharedAt: at(2, 0)},
@@ -232,7 +233,7 @@ func testResources(t *testing.T, db Store) {
 		r.Community = community
 		addResource(t, db, r)
 	}
-	addResource(t, db, bot.Resource{Community: elsewhere, Member: "UA", URL: "https://go.dev/doc/effective_go", Tags: []string{"go"}, SharedAt: at(1, 0)})
+	addResource(t, db, library.Resource{Community: elsewhere, Member: "UA", URL: "https://go.dev/doc/effective_go", Tags: []string{"go"}, SharedAt: at(1, 0)})
 	words := func(n int) []string {
 		var w []string
 		for i := range n {
@@ -242,38 +243,38 @@ func testResources(t *testing.T, db Store) {
 	}
 	for _, tc := range []struct {
 		name string
-		q    bot.ResourceQuery
+		q    library.ResourceQuery
 		want []int64
 	}{
-		{"all, newest first", bot.ResourceQuery{}, []int64{5, 4, 3, 2, 1}},
-		{"a tag", bot.ResourceQuery{Tag: "go"}, []int64{5, 1}},
-		{"a tag as typed", bot.ResourceQuery{Tag: "#GO"}, []int64{5, 1}},
-		{"a tag exactly", bot.ResourceQuery{Tag: "sty"}, []int64{}},
-		{"a tag that is in the note only", bot.ResourceQuery{Tag: "classic"}, []int64{}},
-		{"two tags", bot.ResourceQuery{Tag: "go style"}, []int64{}},
-		{"no tag", bot.ResourceQuery{Tag: "#"}, []int64{}},
-		{"a word in the URL, the note or the tags", bot.ResourceQuery{Words: []string{"go"}}, []int64{5, 1}},
-		{"a word in the tags", bot.ResourceQuery{Words: []string{"teach"}}, []int64{3}},
-		{"a word in the note", bot.ResourceQuery{Words: []string{"classic"}}, []int64{1}},
-		{"every word", bot.ResourceQuery{Words: []string{"grading", "RUBRICS"}}, []int64{2}},
-		{"every word, not any", bot.ResourceQuery{Words: []string{"grading", "style"}}, []int64{}},
-		{"a word across fields", bot.ResourceQuery{Words: []string{"pass grading"}}, []int64{}},
-		{"% is a character", bot.ResourceQuery{Words: []string{"%"}}, []int64{2}},
-		{"_ is a character", bot.ResourceQuery{Words: []string{"_"}}, []int64{4, 1}},
-		{`\ is a character`, bot.ResourceQuery{Words: []string{`\`}}, []int64{}},
-		{"Unicode case", bot.ResourceQuery{Words: []string{"über"}}, []int64{3}},
-		{"Unicode case in the note", bot.ResourceQuery{Words: []string{"üBUNG"}}, []int64{3}},
-		{"blank words", bot.ResourceQuery{Words: []string{"", "  "}}, []int64{5, 4, 3, 2, 1}},
-		{"10 words", bot.ResourceQuery{Words: words(10)}, []int64{}},
-		{"10 words, twice each", bot.ResourceQuery{Words: append(words(10), words(10)...)}, []int64{}},
-		{"since", bot.ResourceQuery{Since: at(2, 0)}, []int64{5, 4, 3}},
-		{"until", bot.ResourceQuery{Until: at(2, 0)}, []int64{2, 1}},
-		{"since and until", bot.ResourceQuery{Since: at(1, 0), Until: at(3, 0)}, []int64{3, 2}},
-		{"a limit", bot.ResourceQuery{Limit: 2}, []int64{5, 4}},
-		{"a limit after the conditions", bot.ResourceQuery{Tag: "style", Limit: 2}, []int64{4, 1}},
-		{"no limit", bot.ResourceQuery{Limit: -1}, []int64{5, 4, 3, 2, 1}},
-		{"a tag and a word", bot.ResourceQuery{Tag: "style", Words: []string{"snake"}}, []int64{4}},
-		{"everything", bot.ResourceQuery{Tag: "go", Words: []string{"GO.DEV"}, Since: at(0, 1), Until: at(0, 2), Limit: 1}, []int64{1}},
+		{"all, newest first", library.ResourceQuery{}, []int64{5, 4, 3, 2, 1}},
+		{"a tag", library.ResourceQuery{Tag: "go"}, []int64{5, 1}},
+		{"a tag as typed", library.ResourceQuery{Tag: "#GO"}, []int64{5, 1}},
+		{"a tag exactly", library.ResourceQuery{Tag: "sty"}, []int64{}},
+		{"a tag that is in the note only", library.ResourceQuery{Tag: "classic"}, []int64{}},
+		{"two tags", library.ResourceQuery{Tag: "go style"}, []int64{}},
+		{"no tag", library.ResourceQuery{Tag: "#"}, []int64{}},
+		{"a word in the URL, the note or the tags", library.ResourceQuery{Words: []string{"go"}}, []int64{5, 1}},
+		{"a word in the tags", library.ResourceQuery{Words: []string{"teach"}}, []int64{3}},
+		{"a word in the note", library.ResourceQuery{Words: []string{"classic"}}, []int64{1}},
+		{"every word", library.ResourceQuery{Words: []string{"grading", "RUBRICS"}}, []int64{2}},
+		{"every word, not any", library.ResourceQuery{Words: []string{"grading", "style"}}, []int64{}},
+		{"a word across fields", library.ResourceQuery{Words: []string{"pass grading"}}, []int64{}},
+		{"% is a character", library.ResourceQuery{Words: []string{"%"}}, []int64{2}},
+		{"_ is a character", library.ResourceQuery{Words: []string{"_"}}, []int64{4, 1}},
+		{`\ is a character`, library.ResourceQuery{Words: []string{`\`}}, []int64{}},
+		{"Unicode case", library.ResourceQuery{Words: []string{"über"}}, []int64{3}},
+		{"Unicode case in the note", library.ResourceQuery{Words: []string{"üBUNG"}}, []int64{3}},
+		{"blank words", library.ResourceQuery{Words: []string{"", "  "}}, []int64{5, 4, 3, 2, 1}},
+		{"10 words", library.ResourceQuery{Words: words(10)}, []int64{}},
+		{"10 words, twice each", library.ResourceQuery{Words: append(words(10), words(10)...)}, []int64{}},
+		{"since", library.ResourceQuery{Since: at(2, 0)}, []int64{5, 4, 3}},
+		{"until", library.ResourceQuery{Until: at(2, 0)}, []int64{2, 1}},
+		{"since and until", library.ResourceQuery{Since: at(1, 0), Until: at(3, 0)}, []int64{3, 2}},
+		{"a limit", library.ResourceQuery{Limit: 2}, []int64{5, 4}},
+		{"a limit after the conditions", library.ResourceQuery{Tag: "style", Limit: 2}, []int64{4, 1}},
+		{"no limit", library.ResourceQuery{Limit: -1}, []int64{5, 4, 3, 2, 1}},
+		{"a tag and a word", library.ResourceQuery{Tag: "style", Words: []string{"snake"}}, []int64{4}},
+		{"everything", library.ResourceQuery{Tag: "go", Words: []string{"GO.DEV"}, Since: at(0, 1), Until: at(0, 2), Limit: 1}, []int64{1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := db.Resources(ctx, community, tc.q)
@@ -282,16 +283,16 @@ func testResources(t *testing.T, db Store) {
 			}
 		})
 	}
-	got, err := db.Resources(ctx, community, bot.ResourceQuery{Tag: "teaching"})
-	want := []bot.Resource{{ID: 3, Community: community, Member: "UA", MemberName: "Ada", URL: "https://example.org/Über",
+	got, err := db.Resources(ctx, community, library.ResourceQuery{Tag: "teaching"})
+	want := []library.Resource{{ID: 3, Community: community, Member: "UA", MemberName: "Ada", URL: "https://example.org/Über",
 		Tags: []string{"de", "teaching"}, Note: "ÜBUNGEN für alle", SharedAt: at(2, 0)}}
 	if err != nil || !reflect.DeepEqual(got, want) {
 		t.Errorf("Resources:\n got %+v, %v\nwant %+v", got, err, want)
 	}
-	if got, err := db.Resources(ctx, "slack:T404", bot.ResourceQuery{}); err != nil || got == nil || len(got) != 0 {
+	if got, err := db.Resources(ctx, "slack:T404", library.ResourceQuery{}); err != nil || got == nil || len(got) != 0 {
 		t.Errorf("Resources of an unknown community = %#v, %v; want none", got, err)
 	}
-	_, err = db.Resources(ctx, community, bot.ResourceQuery{Words: words(11)})
+	_, err = db.Resources(ctx, community, library.ResourceQuery{Words: words(11)})
 	if err == nil || bot.ErrorCode(err) != bot.EArgument {
 		t.Errorf("11 words: %v; want an error for the person (%s)", err, bot.EArgument)
 	}
@@ -300,42 +301,42 @@ func testResources(t *testing.T, db Store) {
 func testStories(t *testing.T, db Store) {
 	ctx := context.Background()
 	saveDirectory(t, db, bot.Directory{Community: makers, At: at(-30, 0), Members: []bot.Member{{ID: "UA", Name: "Ada"}, {ID: "UB", Name: "Bo"}}})
-	cmd := bot.Story{Community: community, Member: "UA", Text: "Pairing changed how I teach", Consent: bot.ConsentNamed, Source: "command", At: at(0, 1)}
+	cmd := library.Story{Community: community, Member: "UA", Text: "Pairing changed how I teach", Consent: library.ConsentNamed, Source: "command", At: at(0, 1)}
 	s1 := addStory(t, db, cmd)
-	s2 := addStory(t, db, bot.Story{Community: community, Member: "UB", Text: "first", Consent: bot.ConsentPrivate, Run: 7, At: at(1, 0)})
+	s2 := addStory(t, db, library.Story{Community: community, Member: "UB", Text: "first", Consent: library.ConsentPrivate, Run: 7, At: at(1, 0)})
 	// The same run and member again: the same story, its text and consent
 	// replaced, its source and time kept.
-	if id := addStory(t, db, bot.Story{Community: community, Member: "UB", Text: "second", Consent: bot.ConsentAnonymous, Source: "other", Run: 7, At: at(1, 5)}); id != s2 {
+	if id := addStory(t, db, library.Story{Community: community, Member: "UB", Text: "second", Consent: library.ConsentAnonymous, Source: "other", Run: 7, At: at(1, 5)}); id != s2 {
 		t.Errorf("the same run's story again got id %d, want %d", id, s2)
 	}
-	s3 := addStory(t, db, bot.Story{Community: community, Member: "UA", Text: "mine", Consent: bot.ConsentNamed, Run: 7, At: at(1, 1)}) // another member
-	s4 := addStory(t, db, bot.Story{Community: community, Member: "UB", Text: "later", Run: 8, At: at(2, 0)})                           // another run
+	s3 := addStory(t, db, library.Story{Community: community, Member: "UA", Text: "mine", Consent: library.ConsentNamed, Run: 7, At: at(1, 1)}) // another member
+	s4 := addStory(t, db, library.Story{Community: community, Member: "UB", Text: "later", Run: 8, At: at(2, 0)})                               // another run
 	// Stories without a run are never merged.
-	s5 := addStory(t, db, bot.Story{Community: community, Member: "UB", Text: "again", At: at(3, 0)})
-	s6 := addStory(t, db, bot.Story{Community: community, Member: "UB", Text: "again", At: at(3, 0)})
-	x := addStory(t, db, bot.Story{Community: elsewhere, Member: "UB", Text: "elsewhere", Run: 7, At: at(1, 0)})
+	s5 := addStory(t, db, library.Story{Community: community, Member: "UB", Text: "again", At: at(3, 0)})
+	s6 := addStory(t, db, library.Story{Community: community, Member: "UB", Text: "again", At: at(3, 0)})
+	x := addStory(t, db, library.Story{Community: elsewhere, Member: "UB", Text: "elsewhere", Run: 7, At: at(1, 0)})
 	if ids := []int64{s1, s2, s3, s4, s5, s6, x}; !slices.Equal(ids, []int64{1, 2, 3, 4, 5, 6, 7}) {
 		t.Errorf("ids %v", ids)
 	}
-	story := func(id int64, member, name, text string, c bot.StoryConsent, source string, run int64, when time.Time) bot.Story {
-		return bot.Story{ID: id, Community: community, Member: member, MemberName: name, Text: text, Consent: c, Source: source, Run: run, At: when}
+	story := func(id int64, member, name, text string, c library.StoryConsent, source string, run int64, when time.Time) library.Story {
+		return library.Story{ID: id, Community: community, Member: member, MemberName: name, Text: text, Consent: c, Source: source, Run: run, At: when}
 	}
-	all := []bot.Story{
-		story(s1, "UA", "Ada", "Pairing changed how I teach", bot.ConsentNamed, "command", 0, at(0, 1)),
-		story(s2, "UB", "Bo", "second", bot.ConsentAnonymous, "checkin", 7, at(1, 0)),
-		story(s3, "UA", "Ada", "mine", bot.ConsentNamed, "checkin", 7, at(1, 1)),
-		story(s4, "UB", "Bo", "later", bot.ConsentPrivate, "checkin", 8, at(2, 0)), // no consent: private
-		story(s5, "UB", "Bo", "again", bot.ConsentPrivate, "command", 0, at(3, 0)),
-		story(s6, "UB", "Bo", "again", bot.ConsentPrivate, "command", 0, at(3, 0)),
+	all := []library.Story{
+		story(s1, "UA", "Ada", "Pairing changed how I teach", library.ConsentNamed, "command", 0, at(0, 1)),
+		story(s2, "UB", "Bo", "second", library.ConsentAnonymous, "checkin", 7, at(1, 0)),
+		story(s3, "UA", "Ada", "mine", library.ConsentNamed, "checkin", 7, at(1, 1)),
+		story(s4, "UB", "Bo", "later", library.ConsentPrivate, "checkin", 8, at(2, 0)), // no consent: private
+		story(s5, "UB", "Bo", "again", library.ConsentPrivate, "command", 0, at(3, 0)),
+		story(s6, "UB", "Bo", "again", library.ConsentPrivate, "command", 0, at(3, 0)),
 	}
 	for _, tc := range []struct {
 		name  string
 		since time.Time
-		want  []bot.Story
+		want  []library.Story
 	}{
 		{"all, oldest first", time.Time{}, all},
 		{"at or after", at(1, 1), all[2:]},
-		{"after the last", at(3, 1), []bot.Story{}},
+		{"after the last", at(3, 1), []library.Story{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got, err := db.Stories(ctx, community, tc.since); err != nil || !reflect.DeepEqual(got, tc.want) {
@@ -347,7 +348,7 @@ func testStories(t *testing.T, db Store) {
 		t.Errorf("Stories of an unknown community = %#v, %v", got, err)
 	}
 
-	for _, bad := range []bot.Story{
+	for _, bad := range []library.Story{
 		{Member: "UA", Text: "x", At: at(0, 0)},
 		{Community: community, Text: "x", At: at(0, 0)},
 		{Community: community, Member: "UA", Text: " ", At: at(0, 0)},
@@ -362,23 +363,23 @@ func testStories(t *testing.T, db Store) {
 
 func testSetStoryConsent(t *testing.T, db Store) {
 	ctx := context.Background()
-	a := addStory(t, db, bot.Story{Community: community, Member: "UA", Text: "a", At: at(0, 0)})
-	b := addStory(t, db, bot.Story{Community: community, Member: "UB", Text: "b", Consent: bot.ConsentNamed, At: at(0, 1)})
-	x := addStory(t, db, bot.Story{Community: elsewhere, Member: "UA", Text: "x", At: at(0, 0)})
+	a := addStory(t, db, library.Story{Community: community, Member: "UA", Text: "a", At: at(0, 0)})
+	b := addStory(t, db, library.Story{Community: community, Member: "UB", Text: "b", Consent: library.ConsentNamed, At: at(0, 1)})
+	x := addStory(t, db, library.Story{Community: elsewhere, Member: "UA", Text: "x", At: at(0, 0)})
 	for _, tc := range []struct {
 		name              string
 		community, member string
 		id                int64
-		c                 bot.StoryConsent
+		c                 library.StoryConsent
 		notFound          bool // else nil
 	}{
-		{"their own", community, "UA", a, bot.ConsentAnonymous, false},
-		{"their own, the same again", community, "UA", a, bot.ConsentAnonymous, false},
-		{"another member's", community, "UA", b, bot.ConsentPrivate, true},
-		{"another community's", community, "UA", x, bot.ConsentNamed, true},
-		{"in an unknown community", "slack:T404", "UA", a, bot.ConsentNamed, true},
-		{"by an unknown member", community, "U404", a, bot.ConsentNamed, true},
-		{"a missing id", community, "UA", 99, bot.ConsentNamed, true},
+		{"their own", community, "UA", a, library.ConsentAnonymous, false},
+		{"their own, the same again", community, "UA", a, library.ConsentAnonymous, false},
+		{"another member's", community, "UA", b, library.ConsentPrivate, true},
+		{"another community's", community, "UA", x, library.ConsentNamed, true},
+		{"in an unknown community", "slack:T404", "UA", a, library.ConsentNamed, true},
+		{"by an unknown member", community, "U404", a, library.ConsentNamed, true},
+		{"a missing id", community, "UA", 99, library.ConsentNamed, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := db.SetStoryConsent(ctx, tc.community, tc.member, tc.id, tc.c)
@@ -387,12 +388,12 @@ func testSetStoryConsent(t *testing.T, db Store) {
 			}
 		})
 	}
-	for _, c := range []bot.StoryConsent{"", "public"} {
+	for _, c := range []library.StoryConsent{"", "public"} {
 		if err := db.SetStoryConsent(ctx, community, "UB", b, c); err == nil || errors.Is(err, bot.ErrNotFound) {
 			t.Errorf("consent %q: %v, want an error", c, err)
 		}
 	}
-	consents := map[int64]bot.StoryConsent{}
+	consents := map[int64]library.StoryConsent{}
 	for _, c := range []string{community, elsewhere} {
 		stories, err := db.Stories(ctx, c, time.Time{})
 		if err != nil {
@@ -402,7 +403,7 @@ func testSetStoryConsent(t *testing.T, db Store) {
 			consents[s.ID] = s.Consent
 		}
 	}
-	if want := map[int64]bot.StoryConsent{a: bot.ConsentAnonymous, b: bot.ConsentNamed, x: bot.ConsentPrivate}; !reflect.DeepEqual(consents, want) {
+	if want := map[int64]library.StoryConsent{a: library.ConsentAnonymous, b: library.ConsentNamed, x: library.ConsentPrivate}; !reflect.DeepEqual(consents, want) {
 		t.Errorf("consents %v, want %v", consents, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 var nudgeTests = []test{
@@ -17,7 +18,7 @@ var nudgeTests = []test{
 	{name: "ReportNudges", run: testReportNudges},
 }
 
-func addNudge(t testing.TB, db Store, n bot.Nudge) bot.Nudge {
+func addNudge(t testing.TB, db Store, n members.Nudge) members.Nudge {
 	t.Helper()
 	id, err := db.AddNudge(context.Background(), n)
 	if err != nil {
@@ -31,19 +32,19 @@ func testNudges(t *testing.T, db Store) {
 	ctx := context.Background()
 	record(t, db, msg("UA", "C1", "m1", at(-30, 0)), msg("UB", "C1", "m2", at(-30, 0)))
 	record(t, db, bot.Event{Kind: bot.KindMessage, Community: elsewhere, Channel: "C1", Member: "UA", At: at(-30, 0), Key: "m", Message: "m"})
-	a1 := addNudge(t, db, bot.Nudge{Community: community, Member: "UA", Wording: 2, QueuedAt: at(0, 9), SendAt: at(0, 18)})
-	a2 := addNudge(t, db, bot.Nudge{Community: community, Member: "UA", Wording: 1, QueuedAt: at(1, 9), SendAt: at(1, 10),
-		SentAt: at(1, 10), Status: bot.NudgeSent, Response: bot.NudgeHere, RespondedAt: at(1, 11), ApprovedBy: "UF"})
-	a3 := addNudge(t, db, bot.Nudge{Community: community, Member: "UA", QueuedAt: at(1, 9), SendAt: at(1, 8)}) // same queue time as a2
-	b1 := addNudge(t, db, bot.Nudge{Community: community, Member: "UB", QueuedAt: at(0, 10), SendAt: at(0, 12)})
-	x1 := addNudge(t, db, bot.Nudge{Community: elsewhere, Member: "UA", QueuedAt: at(0, 9), SendAt: at(0, 9)})
-	a1.Status, a3.Status, b1.Status, x1.Status = bot.NudgeQueued, bot.NudgeQueued, bot.NudgeQueued, bot.NudgeQueued
+	a1 := addNudge(t, db, members.Nudge{Community: community, Member: "UA", Wording: 2, QueuedAt: at(0, 9), SendAt: at(0, 18)})
+	a2 := addNudge(t, db, members.Nudge{Community: community, Member: "UA", Wording: 1, QueuedAt: at(1, 9), SendAt: at(1, 10),
+		SentAt: at(1, 10), Status: members.NudgeSent, Response: members.NudgeHere, RespondedAt: at(1, 11), ApprovedBy: "UF"})
+	a3 := addNudge(t, db, members.Nudge{Community: community, Member: "UA", QueuedAt: at(1, 9), SendAt: at(1, 8)}) // same queue time as a2
+	b1 := addNudge(t, db, members.Nudge{Community: community, Member: "UB", QueuedAt: at(0, 10), SendAt: at(0, 12)})
+	x1 := addNudge(t, db, members.Nudge{Community: elsewhere, Member: "UA", QueuedAt: at(0, 9), SendAt: at(0, 9)})
+	a1.Status, a3.Status, b1.Status, x1.Status = members.NudgeQueued, members.NudgeQueued, members.NudgeQueued, members.NudgeQueued
 	if a1.ID != 1 || x1.ID != 5 {
 		t.Errorf("ids %d..%d, want 1..5", a1.ID, x1.ID)
 	}
 
 	t.Run("round trip", func(t *testing.T) {
-		for _, want := range []bot.Nudge{a1, a2, x1} {
+		for _, want := range []members.Nudge{a1, a2, x1} {
 			got, err := db.Nudge(ctx, want.Community, want.ID)
 			if err != nil || !nudgeEqual(got, want) {
 				t.Errorf("Nudge(%d) = %+v, %v; want %+v", want.ID, got, err, want)
@@ -62,12 +63,12 @@ func testNudges(t *testing.T, db Store) {
 		for _, tc := range []struct {
 			member string
 			limit  int
-			want   []bot.Nudge
+			want   []members.Nudge
 		}{
-			{"UA", 0, []bot.Nudge{a3, a2, a1}}, // newest queue time first, then the higher id
-			{"UA", 2, []bot.Nudge{a3, a2}},
-			{"UB", 0, []bot.Nudge{b1}},
-			{"U404", 0, []bot.Nudge{}},
+			{"UA", 0, []members.Nudge{a3, a2, a1}}, // newest queue time first, then the higher id
+			{"UA", 2, []members.Nudge{a3, a2}},
+			{"UB", 0, []members.Nudge{b1}},
+			{"U404", 0, []members.Nudge{}},
 		} {
 			got, err := db.MemberNudges(ctx, community, tc.member, tc.limit)
 			if err != nil || !nudgesEqual(got, tc.want) {
@@ -77,13 +78,13 @@ func testNudges(t *testing.T, db Store) {
 	})
 	t.Run("queue", func(t *testing.T) {
 		got, err := db.QueuedNudges(ctx, community)
-		if want := []bot.Nudge{b1, a1, a3}; err != nil || !nudgesEqual(got, want) {
+		if want := []members.Nudge{b1, a1, a3}; err != nil || !nudgesEqual(got, want) {
 			t.Errorf("QueuedNudges = %+v, %v; want %+v", got, err, want)
 		}
 	})
 	t.Run("update", func(t *testing.T) {
 		u := a1
-		u.Status, u.SentAt, u.Response, u.RespondedAt, u.ApprovedBy = bot.NudgeSent, at(0, 18), bot.NudgePause, at(0, 20), "UF"
+		u.Status, u.SentAt, u.Response, u.RespondedAt, u.ApprovedBy = members.NudgeSent, at(0, 18), members.NudgePause, at(0, 20), "UF"
 		changed := u
 		u.Wording, u.QueuedAt, u.SendAt = 9, at(9, 0), at(9, 0) // not updated
 		if err := db.UpdateNudge(ctx, u); err != nil {
@@ -93,17 +94,17 @@ func testNudges(t *testing.T, db Store) {
 			t.Errorf("after UpdateNudge: %+v, %v; want %+v", got, err, changed)
 		}
 		got, err := db.QueuedNudges(ctx, community)
-		if want := []bot.Nudge{b1, a3}; err != nil || !nudgesEqual(got, want) {
+		if want := []members.Nudge{b1, a3}; err != nil || !nudgesEqual(got, want) {
 			t.Errorf("QueuedNudges = %+v, %v; want %+v", got, err, want)
 		}
-		for _, n := range []bot.Nudge{{ID: 99, Community: community, Status: bot.NudgeSent}, {ID: a1.ID, Community: elsewhere, Status: bot.NudgeSent}} {
+		for _, n := range []members.Nudge{{ID: 99, Community: community, Status: members.NudgeSent}, {ID: a1.ID, Community: elsewhere, Status: members.NudgeSent}} {
 			if err := db.UpdateNudge(ctx, n); !errors.Is(err, bot.ErrNotFound) {
 				t.Errorf("UpdateNudge(%d of %s): %v, want bot.ErrNotFound", n.ID, n.Community, err)
 			}
 		}
 	})
 	t.Run("invalid", func(t *testing.T) {
-		for _, n := range []bot.Nudge{
+		for _, n := range []members.Nudge{
 			{Member: "UA", QueuedAt: at(0, 0), SendAt: at(0, 0)},
 			{Community: community, QueuedAt: at(0, 0), SendAt: at(0, 0)},
 			{Community: community, Member: "UA", SendAt: at(0, 0)}, // no queue time
@@ -112,20 +113,20 @@ func testNudges(t *testing.T, db Store) {
 				t.Errorf("AddNudge(%+v): no error", n)
 			}
 		}
-		if err := db.UpdateNudge(ctx, bot.Nudge{ID: a1.ID, Community: community}); err == nil {
+		if err := db.UpdateNudge(ctx, members.Nudge{ID: a1.ID, Community: community}); err == nil {
 			t.Error("UpdateNudge without status: no error")
 		}
-		if err := db.UpdateNudge(ctx, bot.Nudge{ID: a1.ID, Status: bot.NudgeSent}); err == nil || errors.Is(err, bot.ErrNotFound) {
+		if err := db.UpdateNudge(ctx, members.Nudge{ID: a1.ID, Status: members.NudgeSent}); err == nil || errors.Is(err, bot.ErrNotFound) {
 			t.Errorf("UpdateNudge without community: %v, want an error that says so", err)
 		}
-		n := addNudge(t, db, bot.Nudge{Community: community, Member: "UB", QueuedAt: at(3, 0)})
-		if got, err := db.Nudge(ctx, community, n.ID); err != nil || !got.SendAt.Equal(at(3, 0)) || got.Status != bot.NudgeQueued {
+		n := addNudge(t, db, members.Nudge{Community: community, Member: "UB", QueuedAt: at(3, 0)})
+		if got, err := db.Nudge(ctx, community, n.ID); err != nil || !got.SendAt.Equal(at(3, 0)) || got.Status != members.NudgeQueued {
 			t.Errorf("a nudge without send time or status: %+v, %v; want queued, to go at once", got, err)
 		}
 	})
 }
 
-func nudgeEqual(a, b bot.Nudge) bool {
+func nudgeEqual(a, b members.Nudge) bool {
 	for _, p := range []*time.Time{&a.QueuedAt, &a.SendAt, &a.SentAt, &a.RespondedAt, &b.QueuedAt, &b.SendAt, &b.SentAt, &b.RespondedAt} {
 		if !p.IsZero() {
 			*p = p.UTC()
@@ -134,7 +135,7 @@ func nudgeEqual(a, b bot.Nudge) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-func nudgesEqual(a, b []bot.Nudge) bool {
+func nudgesEqual(a, b []members.Nudge) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -193,7 +194,7 @@ func testNudgedMembersAreNotNew(t *testing.T, db Store) {
 	if err := db.SetPrefs(ctx, community, "UP", bot.MemberPrefs{NudgesOff: true}); err != nil {
 		t.Fatal(err)
 	}
-	addNudge(t, db, bot.Nudge{Community: community, Member: "UN", QueuedAt: at(4, 0), SendAt: at(4, 0)})
+	addNudge(t, db, members.Nudge{Community: community, Member: "UN", QueuedAt: at(4, 0), SendAt: at(4, 0)})
 	for _, id := range []string{"UP", "UN"} {
 		if _, err := db.Member(ctx, community, id); err != nil {
 			t.Errorf("Member(%s): %v", id, err)
@@ -235,15 +236,15 @@ func testReportNudges(t *testing.T, db Store) {
 		membership(bot.KindJoin, "UD", at(2, 0)),               // UD: a join is not activity
 		msg("UE", "C1", "e1", at(5, 0)),                        // UE: active, but their nudge was not sent
 	)
-	for _, n := range []bot.Nudge{
-		{Member: "UA", SentAt: at(1, 10), Status: bot.NudgeSent},
-		{Member: "UB", SentAt: at(1, 10), Status: bot.NudgeSent},
-		{Member: "UC", SentAt: at(2, 0).Add(-time.Millisecond), Status: bot.NudgeSent}, // the period's last millisecond
-		{Member: "UD", SentAt: at(1, 0), Status: bot.NudgeSent},
-		{Member: "UE", SentAt: at(1, 0), Status: bot.NudgeUnreachable},
-		{Member: "UF", SentAt: at(2, 0), Status: bot.NudgeSent},                        // after the period
-		{Member: "UF", SentAt: at(1, 0).Add(-time.Millisecond), Status: bot.NudgeSent}, // before it
-		{Member: "UE", Status: bot.NudgeQueued},
+	for _, n := range []members.Nudge{
+		{Member: "UA", SentAt: at(1, 10), Status: members.NudgeSent},
+		{Member: "UB", SentAt: at(1, 10), Status: members.NudgeSent},
+		{Member: "UC", SentAt: at(2, 0).Add(-time.Millisecond), Status: members.NudgeSent}, // the period's last millisecond
+		{Member: "UD", SentAt: at(1, 0), Status: members.NudgeSent},
+		{Member: "UE", SentAt: at(1, 0), Status: members.NudgeUnreachable},
+		{Member: "UF", SentAt: at(2, 0), Status: members.NudgeSent},                        // after the period
+		{Member: "UF", SentAt: at(1, 0).Add(-time.Millisecond), Status: members.NudgeSent}, // before it
+		{Member: "UE", Status: members.NudgeQueued},
 	} {
 		n.Community, n.QueuedAt, n.SendAt = community, at(0, 0), at(1, 0)
 		addNudge(t, db, n)

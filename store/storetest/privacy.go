@@ -12,6 +12,12 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/intros"
+	"github.com/hearth-community/hearth/bot/library"
+	"github.com/hearth-community/hearth/bot/meetings"
+	"github.com/hearth-community/hearth/bot/members"
 	"github.com/hearth-community/hearth/bot/simulate"
 )
 
@@ -65,9 +71,9 @@ func seedMember(t *testing.T, db Store) {
 	if err := db.SaveSurvey(ctx, community, survey, at(0, 0)); err != nil {
 		t.Fatal(err)
 	}
-	run := createRun(t, db, bot.CheckinRun{Community: community, Survey: survey, Delivery: bot.DeliverDM,
+	run := createRun(t, db, checkins.CheckinRun{Community: community, Survey: survey, Delivery: checkins.DeliverDM,
 		StartedBy: gone, OpenedAt: at(2, 0), ClosesAt: at(4, 0)}, gone, "UA")
-	anon := createRun(t, db, bot.CheckinRun{Community: community, Survey: testSurvey(t, "health"), Delivery: bot.DeliverDM,
+	anon := createRun(t, db, checkins.CheckinRun{Community: community, Survey: testSurvey(t, "health"), Delivery: checkins.DeliverDM,
 		Anonymous: true, Salt: []byte("salt"), StartedBy: "UA", OpenedAt: at(2, 0), ClosesAt: at(4, 0)}, gone, "UB")
 	for _, a := range []struct {
 		run        int64
@@ -77,19 +83,19 @@ func seedMember(t *testing.T, db Store) {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SetRecipient(ctx, run.ID, bot.Recipient{Member: gone, Status: bot.RecipientSent, SentAt: at(2, 0), Awaiting: "more"}); err != nil {
+	if err := db.SetRecipient(ctx, run.ID, checkins.Recipient{Member: gone, Status: checkins.RecipientSent, SentAt: at(2, 0), Awaiting: "more"}); err != nil {
 		t.Fatal(err)
 	}
-	addNudge(t, db, bot.Nudge{Community: community, Member: gone, QueuedAt: at(1, 0), SendAt: at(1, 1), SentAt: at(1, 1),
-		Status: bot.NudgeSent, Response: bot.NudgeHere, RespondedAt: at(2, 1), ApprovedBy: "UA"})
-	addNudge(t, db, bot.Nudge{Community: community, Member: "UA", QueuedAt: at(1, 0), SendAt: at(1, 1), Status: bot.NudgeQueued, ApprovedBy: gone})
+	addNudge(t, db, members.Nudge{Community: community, Member: gone, QueuedAt: at(1, 0), SendAt: at(1, 1), SentAt: at(1, 1),
+		Status: members.NudgeSent, Response: members.NudgeHere, RespondedAt: at(2, 1), ApprovedBy: "UA"})
+	addNudge(t, db, members.Nudge{Community: community, Member: "UA", QueuedAt: at(1, 0), SendAt: at(1, 1), Status: members.NudgeQueued, ApprovedBy: gone})
 	for _, m := range []string{gone, "UA"} {
 		if err := db.SetPrefs(ctx, community, m, bot.MemberPrefs{NudgesOff: true, PausedUntil: at(9, 0), WelcomedAt: at(-1, 1)}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	record(t, db, share(gone, "C1", 1, at(2, 6)), share("UA", "", 2, at(2, 7)), share(gone, "", 3, at(2, 8)))
-	for _, r := range []bot.Resource{
+	for _, r := range []library.Resource{
 		{Community: community, Member: gone, Channel: "C1", URL: "https://example.org/pairing", Tags: []string{"#Teaching"},
 			Note: "Slides from " + goneName + "'s talk", SharedAt: at(2, 6)},
 		{Community: community, Member: "UA", URL: "https://example.org/rubrics", Tags: []string{"assessment"}, Note: "Rubrics that worked", SharedAt: at(2, 7)},
@@ -97,9 +103,9 @@ func seedMember(t *testing.T, db Store) {
 	} {
 		addResource(t, db, r)
 	}
-	for _, s := range []bot.Story{
-		{Community: community, Member: gone, Text: goneName + " here: pairing changed how I teach", Consent: bot.ConsentNamed, Run: run.ID, At: at(2, 9)},
-		{Community: community, Member: "UA", Text: "Rubrics made grading fairer", Consent: bot.ConsentAnonymous, Run: run.ID, At: at(2, 10)},
+	for _, s := range []library.Story{
+		{Community: community, Member: gone, Text: goneName + " here: pairing changed how I teach", Consent: library.ConsentNamed, Run: run.ID, At: at(2, 9)},
+		{Community: community, Member: "UA", Text: "Rubrics made grading fairer", Consent: library.ConsentAnonymous, Run: run.ID, At: at(2, 10)},
 		{Community: community, Member: gone, Text: "Less lecturing, more questions", At: at(2, 11)},
 	} {
 		addStory(t, db, s)
@@ -136,8 +142,8 @@ func seedIntros(t *testing.T, db Store) {
 	addRound(t, db, at(2, 1), "UA", []string{"UA", "UB"})
 	for _, a := range []struct {
 		member string
-		answer bot.IntroAnswer
-	}{{gone, bot.IntroMet}, {"UA", bot.IntroNotYet}} {
+		answer intros.IntroAnswer
+	}{{gone, intros.IntroMet}, {"UA", intros.IntroNotYet}} {
 		if err := db.AnswerIntro(ctx, community, r.Groups[0].ID, a.member, a.answer, at(2, 2)); err != nil {
 			t.Fatal(err)
 		}
@@ -178,7 +184,7 @@ func testForgetMember(t *testing.T, db Store) {
 	}
 	past := bot.ReportQuery{Community: community, From: at(-1, 0), To: at(3, 12), QuietAfter: day}
 	before := report(t, db, past)
-	others := map[string]bot.MemberData{}
+	others := map[string]features.MemberData{}
 	for _, m := range []string{"UA", "UB"} {
 		others[m] = export(t, db, m)
 	}
@@ -223,7 +229,7 @@ func testForgetMember(t *testing.T, db Store) {
 	if f, err := db.Facilitators(ctx, community); err != nil || len(f) != 1 || f[0].ID != "UB" {
 		t.Errorf("facilitators: %+v, %v", f, err)
 	}
-	if r, err := db.Resources(ctx, community, bot.ResourceQuery{}); err != nil || len(r) != 1 || r[0].ID != 2 {
+	if r, err := db.Resources(ctx, community, library.ResourceQuery{}); err != nil || len(r) != 1 || r[0].ID != 2 {
 		t.Errorf("resources: %+v, %v; want Ada's only", r, err)
 	}
 	if s, err := db.Stories(ctx, community, time.Time{}); err != nil || len(s) != 1 || s[0].ID != 2 {
@@ -236,7 +242,7 @@ func testForgetMember(t *testing.T, db Store) {
 		t.Errorf("intro opt-ins: %+v, %v; want Ada's only", o, err)
 	}
 	if r, err := db.IntroRound(ctx, community, 1); err != nil || r.CreatedBy != "" || len(r.Groups) != 1 ||
-		!slices.Equal(r.Groups[0].Members, []string{"UA"}) || !reflect.DeepEqual(r.Groups[0].Answers, map[string]bot.IntroAnswer{"UA": bot.IntroNotYet}) ||
+		!slices.Equal(r.Groups[0].Members, []string{"UA"}) || !reflect.DeepEqual(r.Groups[0].Answers, map[string]intros.IntroAnswer{"UA": intros.IntroNotYet}) ||
 		!r.Groups[0].MetAt.Equal(at(2, 2)) {
 		t.Errorf("intro round 1: %+v, %v; want Ada alone, her answer, the group's met time", r, err)
 	}
@@ -255,19 +261,19 @@ func testForgetMember(t *testing.T, db Store) {
 	if a, err := db.MemberActivity(ctx, community, gone); err != nil || !reflect.DeepEqual(a.Counts, map[bot.EventKind]int{bot.KindMessage: 1}) {
 		t.Errorf("back: %+v, %v", a, err)
 	}
-	if n := addNudge(t, db, bot.Nudge{Community: community, Member: gone, QueuedAt: at(5, 0), SendAt: at(5, 0)}); n.ID != 3 {
+	if n := addNudge(t, db, members.Nudge{Community: community, Member: gone, QueuedAt: at(5, 0), SendAt: at(5, 0)}); n.ID != 3 {
 		t.Errorf("a new nudge got id %d: ids of forgotten nudges must not be given again", n.ID)
 	}
 	// Their URL is free to share again, under a new id.
-	if id := addResource(t, db, bot.Resource{Community: community, Member: gone, URL: "https://example.org/reading", SharedAt: at(5, 0)}); id != 4 {
+	if id := addResource(t, db, library.Resource{Community: community, Member: gone, URL: "https://example.org/reading", SharedAt: at(5, 0)}); id != 4 {
 		t.Errorf("a new resource got id %d: ids of forgotten resources must not be given again", id)
 	}
-	if id := addStory(t, db, bot.Story{Community: community, Member: gone, Text: "Back", At: at(5, 0)}); id != 4 {
+	if id := addStory(t, db, library.Story{Community: community, Member: gone, Text: "Back", At: at(5, 0)}); id != 4 {
 		t.Errorf("a new story got id %d: ids of forgotten stories must not be given again", id)
 	}
 }
 
-func export(t *testing.T, db Store, member string) bot.MemberData {
+func export(t *testing.T, db Store, member string) features.MemberData {
 	t.Helper()
 	d, err := db.ExportMember(context.Background(), community, member)
 	if err != nil {
@@ -280,10 +286,10 @@ func testExportMember(t *testing.T, db Store) {
 	ctx := context.Background()
 	seedMember(t, db)
 	got := export(t, db, gone)
-	ev := func(kind bot.EventKind, channel string, when time.Time) bot.MemberEvent {
-		return bot.MemberEvent{Kind: kind, Channel: channel, At: when}
+	ev := func(kind bot.EventKind, channel string, when time.Time) features.MemberEvent {
+		return features.MemberEvent{Kind: kind, Channel: channel, At: when}
 	}
-	want := bot.MemberData{
+	want := features.MemberData{
 		Community:   community,
 		Member:      bot.Member{ID: gone, Name: goneName, TZ: "Europe/Oslo", JoinedAt: at(-1, 0)},
 		FirstSeen:   at(-30, 0),
@@ -291,7 +297,7 @@ func testExportMember(t *testing.T, db Store) {
 		Facilitator: true,
 		Counts: map[bot.EventKind]int{bot.KindJoin: 2, bot.KindReply: 1, bot.KindMessage: 1, bot.KindReaction: 1,
 			bot.KindCheckinAnswer: 1, bot.KindStillHere: 1, bot.KindPromptReply: 1, bot.KindResourceShare: 2},
-		Events: []bot.MemberEvent{
+		Events: []features.MemberEvent{
 			ev(bot.KindJoin, "", at(-1, 0)),
 			ev(bot.KindReply, "C1", at(0, 10)),
 			ev(bot.KindMessage, "C1", at(0, 11)),
@@ -304,23 +310,23 @@ func testExportMember(t *testing.T, db Store) {
 			ev(bot.KindResourceShare, "", at(2, 8)),
 		},
 		// The attributed run's answers; the anonymous run's cannot be tied to them.
-		Answers: []bot.MemberAnswer{{Run: 1, Survey: "pulse", Question: "energy", Value: "4"}, {Run: 1, Survey: "pulse", Question: "more", Value: "fine"}},
-		Nudges: []bot.Nudge{{ID: 1, Community: community, Member: gone, QueuedAt: at(1, 0), SendAt: at(1, 1), SentAt: at(1, 1),
-			Status: bot.NudgeSent, Response: bot.NudgeHere, RespondedAt: at(2, 1), ApprovedBy: "UA"}},
+		Answers: []checkins.MemberAnswer{{Run: 1, Survey: "pulse", Question: "energy", Value: "4"}, {Run: 1, Survey: "pulse", Question: "more", Value: "fine"}},
+		Nudges: []members.Nudge{{ID: 1, Community: community, Member: gone, QueuedAt: at(1, 0), SendAt: at(1, 1), SentAt: at(1, 1),
+			Status: members.NudgeSent, Response: members.NudgeHere, RespondedAt: at(2, 1), ApprovedBy: "UA"}},
 		Prefs: bot.MemberPrefs{NudgesOff: true, PausedUntil: at(9, 0), WelcomedAt: at(-1, 1)},
-		Resources: []bot.Resource{
+		Resources: []library.Resource{
 			{ID: 1, Community: community, Member: gone, MemberName: goneName, Channel: "C1", URL: "https://example.org/pairing",
 				Tags: []string{"teaching"}, Note: "Slides from " + goneName + "'s talk", SharedAt: at(2, 6)},
 			{ID: 3, Community: community, Member: gone, MemberName: goneName, URL: "https://example.org/reading", Tags: []string{}, SharedAt: at(2, 8)},
 		},
-		Stories: []bot.Story{
+		Stories: []library.Story{
 			{ID: 1, Community: community, Member: gone, MemberName: goneName, Text: goneName + " here: pairing changed how I teach",
-				Consent: bot.ConsentNamed, Source: "checkin", Run: 1, At: at(2, 9)},
+				Consent: library.ConsentNamed, Source: "checkin", Run: 1, At: at(2, 9)},
 			{ID: 3, Community: community, Member: gone, MemberName: goneName, Text: "Less lecturing, more questions",
-				Consent: bot.ConsentPrivate, Source: "command", At: at(2, 11)},
+				Consent: library.ConsentPrivate, Source: "command", At: at(2, 11)},
 		},
-		RSVPs:  []bot.RSVP{{Event: 1, Member: gone, MemberName: goneName, Choice: bot.RSVPGoing, At: at(1, 0), AttendedAt: at(2, 17)}},
-		Intros: bot.MemberIntros{OptedInSince: at(1, 0), Groups: []bot.MemberIntroGroup{{Round: 1, MadeAt: at(1, 1), Answer: "met"}}},
+		RSVPs:  []meetings.RSVP{{Event: 1, Member: gone, MemberName: goneName, Choice: meetings.RSVPGoing, At: at(1, 0), AttendedAt: at(2, 17)}},
+		Intros: intros.MemberIntros{OptedInSince: at(1, 0), Groups: []intros.MemberIntroGroup{{Round: 1, MadeAt: at(1, 1), Answer: "met"}}},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ExportMember:\n got %+v\nwant %+v", got, want)

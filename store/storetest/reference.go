@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 	"github.com/hearth-community/hearth/bot/simulate"
 )
 
@@ -93,24 +94,24 @@ func testReportMatchesReference(t *testing.T, db Store) {
 // addNudges stores n nudges to members of events, most of them sent at
 // random times in [from, to), the others queued, failed or cancelled, and
 // returns them as stored.
-func addNudges(t testing.TB, db Store, r *rand.Rand, events []bot.Event, from, to time.Time, n int) []bot.Nudge {
+func addNudges(t testing.TB, db Store, r *rand.Rand, events []bot.Event, from, to time.Time, n int) []members.Nudge {
 	t.Helper()
-	var members []string
+	var active []string
 	for _, e := range events {
-		if e.Kind.Activity() && !e.Retract && !slices.Contains(members, e.Member) {
-			members = append(members, e.Member)
+		if e.Kind.Activity() && !e.Retract && !slices.Contains(active, e.Member) {
+			active = append(active, e.Member)
 		}
 	}
-	var out []bot.Nudge
+	var out []members.Nudge
 	for i := range n {
 		sent := from.Add(time.Duration(r.Int64N(int64(to.Sub(from))))).Truncate(time.Millisecond)
-		nu := bot.Nudge{Community: events[0].Community, Member: members[r.IntN(len(members))], Wording: i % 3,
-			QueuedAt: sent.Add(-time.Hour), SendAt: sent, SentAt: sent, Status: bot.NudgeSent}
+		nu := members.Nudge{Community: events[0].Community, Member: active[r.IntN(len(active))], Wording: i % 3,
+			QueuedAt: sent.Add(-time.Hour), SendAt: sent, SentAt: sent, Status: members.NudgeSent}
 		switch i % 7 {
 		case 5:
-			nu.Status = bot.NudgeFailed // tried at sent, never delivered
+			nu.Status = members.NudgeFailed // tried at sent, never delivered
 		case 6:
-			nu.Status, nu.SentAt = bot.NudgeQueued, time.Time{}
+			nu.Status, nu.SentAt = members.NudgeQueued, time.Time{}
 		}
 		id, err := db.AddNudge(context.Background(), nu)
 		if err != nil {
@@ -129,7 +130,7 @@ type reference struct {
 	members map[string]*refMember
 	names   map[string]string // channel names
 	events  []bot.Event       // recorded and not retracted
-	nudges  []bot.Nudge
+	nudges  []members.Nudge
 	// activity holds each member's activity events (reading them all for
 	// every member and week would be slow under the race detector).
 	activity map[string][]bot.Event
@@ -290,7 +291,7 @@ func (ref *reference) report(q bot.ReportQuery) bot.Report {
 	// Nudges: sent in the period, and returned: the member active in the 7
 	// days after, wherever and whenever (after To too).
 	for _, n := range ref.nudges {
-		if n.Status != bot.NudgeSent || !in(n.SentAt, q.From, q.To) {
+		if n.Status != members.NudgeSent || !in(n.SentAt, q.From, q.To) {
 			continue
 		}
 		rep.Nudges.Sent++

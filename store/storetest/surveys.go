@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 var surveyTests = []test{
@@ -15,10 +15,10 @@ var surveyTests = []test{
 func testSurveysRoundTrip(t *testing.T, db Store) {
 	ctx := context.Background()
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
-	s := bot.Survey{Name: "team-health", Title: "Team health", Questions: []bot.Question{
-		{ID: "energy", Kind: bot.QuestionScale, Prompt: "Energy?", Min: 1, Max: 5, MinLabel: "low", MaxLabel: "high"},
-		{Kind: bot.QuestionSingle, Prompt: "Pick", Choices: []string{"a", "b"}},
-	}, Settings: bot.SurveySettings{Anonymous: true, Window: 72 * time.Hour}}
+	s := checkins.Survey{Name: "team-health", Title: "Team health", Questions: []checkins.Question{
+		{ID: "energy", Kind: checkins.QuestionScale, Prompt: "Energy?", Min: 1, Max: 5, MinLabel: "low", MaxLabel: "high"},
+		{Kind: checkins.QuestionSingle, Prompt: "Pick", Choices: []string{"a", "b"}},
+	}, Settings: checkins.SurveySettings{Anonymous: true, Window: 72 * time.Hour}}
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,10 @@
-package bot
+package meetings
 
 import (
 	"context"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // Events (issue 8): meetings and webinars a facilitator announces, with
@@ -14,14 +16,14 @@ const (
 	// start, Payload is an EventSeries as JSON. Each firing (an
 	// occurrence's start) creates and announces the next occurrence, so
 	// members always see the next one a period ahead.
-	ScheduleEvent ScheduleKind = "event"
+	ScheduleEvent bot.ScheduleKind = "event"
 	// ScheduleEventRemind, ScheduleEventEnd and ScheduleEventFeedback are
 	// one-shot ("once" specs), Payload the event's id: a reminder to those
 	// going (24 h and 1 h before), the "Did you make it?" DMs at the end,
 	// and the event-feedback check-in two hours after it.
-	ScheduleEventRemind   ScheduleKind = "event-remind"
-	ScheduleEventEnd      ScheduleKind = "event-end"
-	ScheduleEventFeedback ScheduleKind = "event-feedback"
+	ScheduleEventRemind   bot.ScheduleKind = "event-remind"
+	ScheduleEventEnd      bot.ScheduleKind = "event-end"
+	ScheduleEventFeedback bot.ScheduleKind = "event-feedback"
 )
 
 // Event timing.

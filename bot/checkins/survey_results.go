@@ -1,4 +1,4 @@
-package bot
+package checkins
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // SurveyAnswer is one member's answer to one question of a run. For an
@@ -111,7 +113,7 @@ func ComputeResults(s Survey, delivered int, answers []SurveyAnswer, anonymous b
 			for _, a := range qa {
 				t := TextAnswer{Text: a.Value}
 				if !anonymous {
-					t.Respondent = NameOr(names[a.Respondent], a.Respondent)
+					t.Respondent = bot.NameOr(names[a.Respondent], a.Respondent)
 				}
 				qr.Texts = append(qr.Texts, t)
 			}
@@ -140,20 +142,20 @@ func meanMedian(nums []float64) (mean, median float64) {
 // the previous run of the same survey when there is one.
 func FormatResults(s Survey, r SurveyResults, prev *SurveyResults) string {
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "**%s: results**\n", NameOr(s.Title, s.Name))
+	fmt.Fprintf(&sb, "**%s: results**\n", bot.NameOr(s.Title, s.Name))
 	fmt.Fprintf(&sb, "%d of %d answered (%.0f%%)", r.Respondents, r.Delivered, 100*r.ResponseRate)
 	if prev != nil {
-		fmt.Fprintf(&sb, "%s", PointsTrend(100*r.ResponseRate, 100*prev.ResponseRate, "%"))
+		fmt.Fprintf(&sb, "%s", bot.PointsTrend(100*r.ResponseRate, 100*prev.ResponseRate, "%"))
 	}
 	sb.WriteString("\n")
 	for i, q := range r.Questions {
-		fmt.Fprintf(&sb, "**%d. %s** (%s)\n", i+1, q.Prompt, Plural(q.Answered, "answer"))
+		fmt.Fprintf(&sb, "**%d. %s** (%s)\n", i+1, q.Prompt, bot.Plural(q.Answered, "answer"))
 		switch q.Kind {
 		case QuestionScale:
 			if q.Mean != nil {
 				fmt.Fprintf(&sb, "mean %.1f, median %.1f", *q.Mean, *q.Median)
 				if prev != nil && i < len(prev.Questions) && prev.Questions[i].ID == q.ID && prev.Questions[i].Mean != nil {
-					sb.WriteString(PointsTrend(*q.Mean, *prev.Questions[i].Mean, ""))
+					sb.WriteString(bot.PointsTrend(*q.Mean, *prev.Questions[i].Mean, ""))
 				}
 				sb.WriteString(" · ")
 			}
@@ -163,9 +165,9 @@ func FormatResults(s Survey, r SurveyResults, prev *SurveyResults) string {
 		case QuestionText:
 			for _, t := range q.Texts {
 				if t.Respondent != "" {
-					fmt.Fprintf(&sb, "• %s: %s\n", t.Respondent, Clip(t.Text, 300))
+					fmt.Fprintf(&sb, "• %s: %s\n", t.Respondent, bot.Clip(t.Text, 300))
 				} else {
-					fmt.Fprintf(&sb, "• %s\n", Clip(t.Text, 300))
+					fmt.Fprintf(&sb, "• %s\n", bot.Clip(t.Text, 300))
 				}
 			}
 		}

@@ -1,10 +1,12 @@
-package bot
+package intros
 
 import (
 	"context"
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // Intros connect members who opted in (`/hearth intros on`) in small
@@ -14,8 +16,8 @@ import (
 // Intro schedule kinds: a round on a rhythm (`/hearth intros schedule`),
 // and the one-shot follow-up of one round (Payload: the round id).
 const (
-	ScheduleIntros         ScheduleKind = "intros"
-	ScheduleIntrosFollowUp ScheduleKind = "intros-followup"
+	ScheduleIntros         bot.ScheduleKind = "intros"
+	ScheduleIntrosFollowUp bot.ScheduleKind = "intros-followup"
 )
 
 // Intro settings.
@@ -74,7 +76,7 @@ type IntroOptIn struct {
 // with several members (a Slack group DM). Where the chat cannot, each
 // member of an intro gets a DM naming the others.
 type GroupMessenger interface {
-	PostGroup(ctx context.Context, community string, members []string, p Post) (PostRef, error)
+	PostGroup(ctx context.Context, community string, members []string, p bot.Post) (bot.PostRef, error)
 }
 
 // Mentioner is implemented by chats whose text can name a member so that
@@ -251,4 +253,18 @@ func PairIntros(members []IntroCandidate, history IntroHistory, seed int64) [][]
 		}
 	}
 	return out
+}
+
+// MemberIntros is what Hearth keeps of a member's intros: when they opted
+// in (zero: not opted in) and the groups they were in, with their answer.
+type MemberIntros struct {
+	OptedInSince time.Time          `json:"opted_in_since,omitzero"`
+	Groups       []MemberIntroGroup `json:"groups"`
+}
+
+// MemberIntroGroup is one introduction the member was part of.
+type MemberIntroGroup struct {
+	Round  int64     `json:"round"`
+	MadeAt time.Time `json:"made_at"`
+	Answer string    `json:"answer,omitempty"` // "met", "not_yet", or "" (no answer)
 }

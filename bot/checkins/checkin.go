@@ -1,4 +1,4 @@
-package bot
+package checkins
 
 import (
 	"time"
@@ -62,4 +62,13 @@ type RunQuery struct {
 	Open   bool   // only runs not closed yet
 	Closed bool   // only closed runs
 	Limit  int    // 0: no limit
+}
+
+// MemberAnswer is one answer to an attributed check-in. Answers to
+// anonymous check-ins cannot be tied to anyone, so they are not exported.
+type MemberAnswer struct {
+	Run      int64  `json:"run"`
+	Survey   string `json:"survey"`
+	Question string `json:"question"`
+	Value    string `json:"value"`
 }

@@ -1,10 +1,12 @@
-package bot
+package checkins
 
 import (
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // QuestionKind is how a check-in question is answered.
@@ -90,13 +92,13 @@ const (
 func (s *Survey) Validate() error {
 	s.Name = strings.ToLower(strings.TrimSpace(s.Name))
 	if !validSurveyName(s.Name) {
-		return Errorf(EArgument, "A survey needs a name of letters, digits and dashes, like `pulse` (got %q).", Clip(s.Name, 40))
+		return bot.Errorf(bot.EArgument, "A survey needs a name of letters, digits and dashes, like `pulse` (got %q).", bot.Clip(s.Name, 40))
 	}
 	if s.Title == "" {
 		s.Title = s.Name
 	}
 	if len(s.Questions) == 0 || len(s.Questions) > MaxQuestions {
-		return Errorf(EArgument, "Survey %s needs 1 to %d questions (it has %d).", s.Name, MaxQuestions, len(s.Questions))
+		return bot.Errorf(bot.EArgument, "Survey %s needs 1 to %d questions (it has %d).", s.Name, MaxQuestions, len(s.Questions))
 	}
 	seen := map[string]bool{}
 	for i := range s.Questions {
@@ -133,15 +135,15 @@ func (s *Survey) Validate() error {
 			}
 		case QuestionYesNo, QuestionText:
 		default:
-			return questionError(i, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, Clip(string(q.Kind), 20))
+			return questionError(i, "%s: the kind %q is not one of scale, single, multi, yesno, text.", where, bot.Clip(string(q.Kind), 20))
 		}
 	}
 	if s.buttonRows() > maxButtonRows {
-		return Errorf(EArgument, "Survey %s has too many choices for one chat message: its buttons need %d rows, and Discord shows %d (each choice question takes a row per %d options; written answers take one more). Split it into two surveys.",
+		return bot.Errorf(bot.EArgument, "Survey %s has too many choices for one chat message: its buttons need %d rows, and Discord shows %d (each choice question takes a row per %d options; written answers take one more). Split it into two surveys.",
 			s.Name, s.buttonRows(), maxButtonRows, MaxButtonsPerRow)
 	}
 	if n := len(s.TextQuestions()); n > maxTextQuestions {
-		return Errorf(EArgument, "Survey %s has %d free-text questions; a form holds %d. Split it into two surveys.", s.Name, n, maxTextQuestions)
+		return bot.Errorf(bot.EArgument, "Survey %s has %d free-text questions; a form holds %d. Split it into two surveys.", s.Name, n, maxTextQuestions)
 	}
 	st := &s.Settings
 	switch st.Audience {
@@ -150,30 +152,30 @@ func (s *Survey) Validate() error {
 	case AudienceAll, AudienceChannel:
 	case AudienceList:
 		if len(st.Members) == 0 {
-			return Errorf(EArgument, "Survey %s goes to a list of members, but the list is empty.", s.Name)
+			return bot.Errorf(bot.EArgument, "Survey %s goes to a list of members, but the list is empty.", s.Name)
 		}
 	default:
-		return Errorf(EArgument, "Survey %s: the audience %q is not one of all, channel, list.", s.Name, Clip(string(st.Audience), 20))
+		return bot.Errorf(bot.EArgument, "Survey %s: the audience %q is not one of all, channel, list.", s.Name, bot.Clip(string(st.Audience), 20))
 	}
 	switch st.Delivery {
 	case "":
 		st.Delivery = DeliverDM
 	case DeliverDM, DeliverChannel:
 	default:
-		return Errorf(EArgument, "Survey %s: the delivery %q is not dm or channel.", s.Name, Clip(string(st.Delivery), 20))
+		return bot.Errorf(bot.EArgument, "Survey %s: the delivery %q is not dm or channel.", s.Name, bot.Clip(string(st.Delivery), 20))
 	}
 	if st.Window == 0 {
 		st.Window = DefaultWindow
 	}
 	if st.Window < time.Hour || st.Window > MaxSurveyWindow {
-		return Errorf(EArgument, "Survey %s: a check-in stays open from 1 hour to 30 days.", s.Name)
+		return bot.Errorf(bot.EArgument, "Survey %s: a check-in stays open from 1 hour to 30 days.", s.Name)
 	}
 	switch st.ResultsTo {
 	case "":
 		st.ResultsTo = "facilitators"
 	case "facilitators", "channel":
 	default:
-		return Errorf(EArgument, "Survey %s: results go to facilitators or channel, not %q.", s.Name, Clip(st.ResultsTo, 20))
+		return bot.Errorf(bot.EArgument, "Survey %s: results go to facilitators or channel, not %q.", s.Name, bot.Clip(st.ResultsTo, 20))
 	}
 	return nil
 }
@@ -183,14 +185,14 @@ func (s *Survey) Validate() error {
 // the line.
 type SurveyError struct {
 	Question int
-	Err      *Error
+	Err      *bot.Error
 }
 
 func (e *SurveyError) Error() string { return e.Err.Error() }
 func (e *SurveyError) Unwrap() error { return e.Err }
 
 func questionError(i int, format string, args ...any) error {
-	return &SurveyError{Question: i + 1, Err: Errorf(EArgument, format, args...)}
+	return &SurveyError{Question: i + 1, Err: bot.Errorf(bot.EArgument, format, args...)}
 }
 
 func validSurveyName(s string) bool {
