@@ -7,6 +7,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/prompts"
 )
 
 // The fake's schedules, prompts and settings: enough for the core's unit
@@ -75,20 +76,20 @@ func (s *fakeStore) AddDeckPrompts(_ context.Context, community, addedBy string,
 	defer s.mu.Unlock()
 	var ids []int64
 	for _, t := range texts {
-		p := bot.Prompt{ID: int64(len(s.deck) + 1), Community: community, Text: t, AddedBy: addedBy, AddedAt: at}
+		p := prompts.Prompt{ID: int64(len(s.deck) + 1), Community: community, Text: t, AddedBy: addedBy, AddedAt: at}
 		s.deck = append(s.deck, p)
 		ids = append(ids, p.ID)
 	}
 	return ids, s.err
 }
 
-func (s *fakeStore) DeckPrompts(context.Context, string) ([]bot.Prompt, error) {
+func (s *fakeStore) DeckPrompts(context.Context, string) ([]prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.deck), s.err
 }
 
-func (s *fakeStore) DeckPrompt(_ context.Context, _ string, id int64) (bot.Prompt, error) {
+func (s *fakeStore) DeckPrompt(_ context.Context, _ string, id int64) (prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, p := range s.deck {
@@ -96,14 +97,14 @@ func (s *fakeStore) DeckPrompt(_ context.Context, _ string, id int64) (bot.Promp
 			return p, nil
 		}
 	}
-	return bot.Prompt{}, bot.ErrNotFound
+	return prompts.Prompt{}, bot.ErrNotFound
 }
 
-func (s *fakeStore) NextDeckPrompt(context.Context, string) (bot.Prompt, error) {
+func (s *fakeStore) NextDeckPrompt(context.Context, string) (prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if len(s.deck) == 0 {
-		return bot.Prompt{}, bot.ErrNotFound
+		return prompts.Prompt{}, bot.ErrNotFound
 	}
 	best := s.deck[0]
 	for _, p := range s.deck {

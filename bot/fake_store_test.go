@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/prompts"
 )
 
 // fakeStore is a hand-written in-memory bot.Store for the core's unit tests.
@@ -23,7 +24,7 @@ type fakeStore struct {
 	err          error      // returned by every method when set
 	queries      []bot.ReportQuery
 	schedules    []bot.Schedule
-	deck         []bot.Prompt
+	deck         []prompts.Prompt
 	promptPosts  []bot.PromptPost
 	settings     map[string]string
 	surveys      []checkins.Survey

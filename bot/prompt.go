@@ -11,17 +11,6 @@ import (
 // tell how prompts engage members without counting replies twice.
 const KindPromptReply EventKind = "prompt_reply"
 
-// Prompt is one discussion prompt of a community's deck.
-type Prompt struct {
-	ID          int64
-	Community   string
-	Text        string
-	AddedBy     string
-	AddedAt     time.Time
-	TimesPosted int
-	LastPosted  time.Time // zero if never
-}
-
 // PromptPost is a prompt Hearth posted: its replies are prompt replies.
 type PromptPost struct {
 	Community string
@@ -56,23 +45,6 @@ type PromptActivity struct {
 	Replies    int       `json:"replies"`
 	Responders int       `json:"responders"`
 	Reactions  int       `json:"reactions"`
-}
-
-// StarterDeck is the deck Hearth ships: prompts on reflecting on practice,
-// loaded into a community's deck the first time it schedules an empty one.
-var StarterDeck = []string{
-	"What did you try in your practice this week, and what happened?",
-	"What is one thing you learned recently that changed how you work?",
-	"Share a problem you are stuck on: what have you tried so far?",
-	"What resource (article, tool, person) helped you most this month?",
-	"Describe a recent success, however small. What made it work?",
-	"What would you do differently if you started your current project again?",
-	"Which question do you wish someone in this community could answer for you?",
-	"What is a habit or routine that makes your practice better?",
-	"Who in this community helped you lately? Tell them how.",
-	"What is something you disagree with in how our field usually works?",
-	"What did a mistake teach you recently?",
-	"If a newcomer joined your team tomorrow, what is the first thing you would show them?",
 }
 
 // withPromptReplies adds a prompt_reply event for every reply in the thread

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -138,8 +139,8 @@ func TestDeckSchedule(t *testing.T) {
 	if r.Code != "" || !strings.Contains(r.Text, "starter deck") {
 		t.Fatalf("deck schedule: %+v", r)
 	}
-	if len(s.deck) != len(bot.StarterDeck) {
-		t.Fatalf("deck has %d prompts, want the starter deck's %d", len(s.deck), len(bot.StarterDeck))
+	if len(s.deck) != len(prompts.StarterDeck) {
+		t.Fatalf("deck has %d prompts, want the starter deck's %d", len(s.deck), len(prompts.StarterDeck))
 	}
 	for i := 0; i < 3; i++ {
 		if err := b.RunSchedule(ctx, s.schedules[0], t0.Add(time.Duration(i+1)*168*time.Hour)); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
 )
 
 // AddDeckPrompts adds texts to a community's deck, in order, and returns
@@ -51,11 +52,11 @@ VALUES (?, ?, ?, ?) RETURNING id`)
 
 const promptColumns = `p.id, c.ext_id, p.text, p.added_by, p.added_at, p.times_posted, p.last_posted`
 
-func scanPrompt(row interface{ Scan(...any) error }) (bot.Prompt, error) {
-	var p bot.Prompt
+func scanPrompt(row interface{ Scan(...any) error }) (prompts.Prompt, error) {
+	var p prompts.Prompt
 	var added, last sql.NullInt64
 	if err := row.Scan(&p.ID, &p.Community, &p.Text, &p.AddedBy, &added, &p.TimesPosted, &last); err != nil {
-		return bot.Prompt{}, err
+		return prompts.Prompt{}, err
 	}
 	p.AddedAt, p.LastPosted = fromMillis(added), fromMillis(last)
 	return p, nil
@@ -63,7 +64,7 @@ func scanPrompt(row interface{ Scan(...any) error }) (bot.Prompt, error) {
 
 // DeckPrompts returns a community's deck, least used first: fewest times
 // posted, then oldest.
-func (db *DB) DeckPrompts(ctx context.Context, community string) ([]bot.Prompt, error) {
+func (db *DB) DeckPrompts(ctx context.Context, community string) ([]prompts.Prompt, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT `+promptColumns+`
 FROM communities c CROSS JOIN deck_prompts p INDEXED BY deck_prompts_by_use ON p.community_id = c.id
 WHERE c.ext_id = ?
@@ -72,7 +73,7 @@ ORDER BY p.times_posted, p.id`, community)
 		return nil, fmt.Errorf("deck of %s: %w", community, err)
 	}
 	defer rows.Close()
-	deck := []bot.Prompt{}
+	deck := []prompts.Prompt{}
 	for rows.Next() {
 		p, err := scanPrompt(rows)
 		if err != nil {
@@ -87,25 +88,25 @@ ORDER BY p.times_posted, p.id`, community)
 }
 
 // DeckPrompt returns one prompt of a community's deck, or bot.ErrNotFound.
-func (db *DB) DeckPrompt(ctx context.Context, community string, id int64) (bot.Prompt, error) {
+func (db *DB) DeckPrompt(ctx context.Context, community string, id int64) (prompts.Prompt, error) {
 	p, err := scanPrompt(db.read.QueryRowContext(ctx, `SELECT `+promptColumns+`
 FROM deck_prompts p JOIN communities c ON c.id = p.community_id
 WHERE p.id = ? AND c.ext_id = ?`, id, community))
 	if err != nil {
-		return bot.Prompt{}, notFound(err, "deck prompt %d of %s", id, community)
+		return prompts.Prompt{}, notFound(err, "deck prompt %d of %s", id, community)
 	}
 	return p, nil
 }
 
 // NextDeckPrompt returns the deck prompt posted least often (the oldest
 // among those), or bot.ErrNotFound for an empty deck.
-func (db *DB) NextDeckPrompt(ctx context.Context, community string) (bot.Prompt, error) {
+func (db *DB) NextDeckPrompt(ctx context.Context, community string) (prompts.Prompt, error) {
 	p, err := scanPrompt(db.read.QueryRowContext(ctx, `SELECT `+promptColumns+`
 FROM communities c CROSS JOIN deck_prompts p INDEXED BY deck_prompts_by_use ON p.community_id = c.id
 WHERE c.ext_id = ?
 ORDER BY p.times_posted, p.id LIMIT 1`, community))
 	if err != nil {
-		return bot.Prompt{}, notFound(err, "next deck prompt of %s", community)
+		return prompts.Prompt{}, notFound(err, "next deck prompt of %s", community)
 	}
 	return p, nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/prompts"
 )
 
 type prompt struct {
@@ -31,8 +32,8 @@ type promptPost struct {
 	at                          int64
 }
 
-func (p *prompt) bot() bot.Prompt {
-	return bot.Prompt{ID: p.id, Community: p.community, Text: p.text, AddedBy: p.addedBy, AddedAt: tm(p.addedAt),
+func (p *prompt) bot() prompts.Prompt {
+	return prompts.Prompt{ID: p.id, Community: p.community, Text: p.text, AddedBy: p.addedBy, AddedAt: tm(p.addedAt),
 		TimesPosted: p.timesPosted, LastPosted: tm(p.lastPosted)}
 }
 
@@ -76,13 +77,13 @@ func (s *Store) deckOf(community string) []*prompt {
 }
 
 // DeckPrompts returns a community's deck, least used first.
-func (s *Store) DeckPrompts(ctx context.Context, community string) ([]bot.Prompt, error) {
+func (s *Store) DeckPrompts(ctx context.Context, community string) ([]prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("DeckPrompts"); err != nil {
 		return nil, err
 	}
-	out := []bot.Prompt{}
+	out := []prompts.Prompt{}
 	for _, p := range s.deckOf(community) {
 		out = append(out, p.bot())
 	}
@@ -90,30 +91,30 @@ func (s *Store) DeckPrompts(ctx context.Context, community string) ([]bot.Prompt
 }
 
 // DeckPrompt returns one prompt of a community's deck, or bot.ErrNotFound.
-func (s *Store) DeckPrompt(ctx context.Context, community string, id int64) (bot.Prompt, error) {
+func (s *Store) DeckPrompt(ctx context.Context, community string, id int64) (prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("DeckPrompt"); err != nil {
-		return bot.Prompt{}, err
+		return prompts.Prompt{}, err
 	}
 	if p := s.deck[id]; p != nil && p.community == community {
 		return p.bot(), nil
 	}
-	return bot.Prompt{}, fmt.Errorf("deck prompt %d of %s: %w", id, community, bot.ErrNotFound)
+	return prompts.Prompt{}, fmt.Errorf("deck prompt %d of %s: %w", id, community, bot.ErrNotFound)
 }
 
 // NextDeckPrompt returns the deck prompt posted least often (the oldest
 // among those), or bot.ErrNotFound for an empty deck.
-func (s *Store) NextDeckPrompt(ctx context.Context, community string) (bot.Prompt, error) {
+func (s *Store) NextDeckPrompt(ctx context.Context, community string) (prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.failed("NextDeckPrompt"); err != nil {
-		return bot.Prompt{}, err
+		return prompts.Prompt{}, err
 	}
 	if deck := s.deckOf(community); len(deck) > 0 {
 		return deck[0].bot(), nil
 	}
-	return bot.Prompt{}, fmt.Errorf("next deck prompt of %s: %w", community, bot.ErrNotFound)
+	return prompts.Prompt{}, fmt.Errorf("next deck prompt of %s: %w", community, bot.ErrNotFound)
 }
 
 // RecordPromptPost remembers a prompt Hearth posted and counts it against

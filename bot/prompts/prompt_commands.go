@@ -54,10 +54,10 @@ func (b *Prompts) cmdDeckSchedule(ctx context.Context, inv bot.Invocation) (bot.
 	}
 	note := ""
 	if len(deck) == 0 {
-		if _, err := b.store.AddDeckPrompts(ctx, inv.Community, "hearth", inv.At, bot.StarterDeck...); err != nil {
+		if _, err := b.store.AddDeckPrompts(ctx, inv.Community, "hearth", inv.At, StarterDeck...); err != nil {
 			return bot.Reply{}, err
 		}
-		note = fmt.Sprintf(" The deck was empty, so I loaded Hearth's starter deck (%d prompts on reflecting on practice); add your own with `/hearth prompt deck add`.", len(bot.StarterDeck))
+		note = fmt.Sprintf(" The deck was empty, so I loaded Hearth's starter deck (%d prompts on reflecting on practice); add your own with `/hearth prompt deck add`.", len(StarterDeck))
 	}
 	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.SchedulePrompt, Spec: inv.Arg("spec"), Channel: ch.ID, Payload: bot.PayloadDeck})
 	if err != nil {
@@ -103,7 +103,7 @@ func (b *Prompts) cmdPromptNow(ctx context.Context, inv bot.Invocation) (bot.Rep
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	var p bot.Prompt
+	var p Prompt
 	if tok := inv.Arg("id"); tok != "" {
 		id, _ := strconv.ParseInt(strings.TrimPrefix(tok, "#"), 10, 64)
 		if p, err = b.store.DeckPrompt(ctx, inv.Community, id); errors.Is(err, bot.ErrNotFound) {

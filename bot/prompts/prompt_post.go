@@ -53,16 +53,16 @@ func (b *Prompts) postPromptText(ctx context.Context, community, channel, text s
 
 // nextDeckPrompt returns the deck's next prompt, filling an empty deck with
 // the starter deck first.
-func (b *Prompts) nextDeckPrompt(ctx context.Context, community string, at time.Time) (bot.Prompt, error) {
+func (b *Prompts) nextDeckPrompt(ctx context.Context, community string, at time.Time) (Prompt, error) {
 	p, err := b.store.NextDeckPrompt(ctx, community)
 	if errors.Is(err, bot.ErrNotFound) {
-		if _, err := b.store.AddDeckPrompts(ctx, community, "hearth", at, bot.StarterDeck...); err != nil {
-			return bot.Prompt{}, fmt.Errorf("load the starter deck: %w", err)
+		if _, err := b.store.AddDeckPrompts(ctx, community, "hearth", at, StarterDeck...); err != nil {
+			return Prompt{}, fmt.Errorf("load the starter deck: %w", err)
 		}
 		p, err = b.store.NextDeckPrompt(ctx, community)
 	}
 	if err != nil {
-		return bot.Prompt{}, fmt.Errorf("next deck prompt: %w", err)
+		return Prompt{}, fmt.Errorf("next deck prompt: %w", err)
 	}
 	return p, nil
 }

@@ -127,7 +127,7 @@ func FormatDigest(d Digest, v DigestView) string {
 	if extra := extraActivity(a, pa); extra != "" {
 		sb.WriteString(extra + "\n")
 	}
-	if line := bot.IntrosLine(r.Intros); line != "" {
+	if line := introsLine(r.Intros); line != "" {
 		sb.WriteString(line + "\n")
 	}
 	item := func(s string) { sb.WriteString("• " + s + "\n") }
@@ -195,7 +195,7 @@ func FormatDigest(d Digest, v DigestView) string {
 	if len(r.Events) > 0 {
 		heading("Events")
 		for _, e := range r.Events {
-			item(bot.EventLine(e, loc))
+			item(eventLine(e, loc))
 		}
 	}
 	if len(r.Prompts) > 0 {

@@ -75,8 +75,8 @@ func FormatReport(r bot.Report, v ReportView) string {
 		fmt.Fprintf(&sb, "**Nudges** %d sent%s · %d came back within a week%s\n",
 			r.Nudges.Sent, bot.Trend(r.Nudges.Sent, prev.Nudges.Sent), r.Nudges.Returned, bot.Trend(r.Nudges.Returned, prev.Nudges.Returned))
 	}
-	bot.FormatEvents(&sb, r.Events, loc, limit)
-	if line := bot.IntrosLine(r.Intros); line != "" {
+	formatEvents(&sb, r.Events, loc, limit)
+	if line := introsLine(r.Intros); line != "" {
 		sb.WriteString("**Intros** " + strings.TrimPrefix(line, "Intros: ") + "\n")
 	}
 	if len(r.Channels) > 0 {
@@ -190,7 +190,7 @@ func WriteReportCSV(w io.Writer, r bot.Report) error {
 		add("unanswered", u.Message, u.Author, "posted_at", u.PostedAt.Format(time.RFC3339), "")
 		add("unanswered", u.Message, u.Author, "channel", u.Channel, "")
 	}
-	bot.EventCSVRows(r.Events, add)
+	eventCSVRows(r.Events, add)
 	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("write report csv: %w", err)
 	}

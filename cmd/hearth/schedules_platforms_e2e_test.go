@@ -13,6 +13,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -281,7 +282,7 @@ func TestSchedulesThroughSlackAndDiscord(t *testing.T) {
 	}
 	p, d := posts[0], posts[1]
 	if p.Method != "chat.postMessage" || p.Channel != platSlackGeneral.ID || p.ThreadTS != "" ||
-		!strings.Contains(p.Text, "Discussion prompt") || !strings.Contains(p.Text, bot.StarterDeck[0]) || !p.At.Equal(promptAt) {
+		!strings.Contains(p.Text, "Discussion prompt") || !strings.Contains(p.Text, prompts.StarterDeck[0]) || !p.At.Equal(promptAt) {
 		t.Errorf("slack prompt: %+v, want a top-level Discussion prompt in #general at %v", p, promptAt)
 	}
 	if d.Method != "chat.postMessage" || d.Channel != schedSlackFacilitators.ID ||
@@ -306,7 +307,7 @@ func TestSchedulesThroughSlackAndDiscord(t *testing.T) {
 		t.Fatalf("discord: %d messages, want a prompt and a digest: %+v", len(msgs), msgs)
 	}
 	dp, dd := msgs[0], msgs[1]
-	if dp.ChannelID != platGeneralID || !strings.Contains(dp.Content, "Discussion prompt") || !strings.Contains(dp.Content, bot.StarterDeck[0]) ||
+	if dp.ChannelID != platGeneralID || !strings.Contains(dp.Content, "Discussion prompt") || !strings.Contains(dp.Content, prompts.StarterDeck[0]) ||
 		len(dp.Files) != 0 || !fakediscord.SnowflakeTime(dp.ID).Equal(promptAt) {
 		t.Errorf("discord prompt: %+v (at %v), want a Discussion prompt in #general at %v", dp, fakediscord.SnowflakeTime(dp.ID), promptAt)
 	}

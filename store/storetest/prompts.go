@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -44,8 +45,8 @@ func testDeck(t *testing.T, db Store) {
 	if _, err := db.AddDeckPrompts(ctx, "discord:G1", "U9", at(0, 0), "elsewhere?"); err != nil {
 		t.Fatal(err)
 	}
-	prompt := func(id int64, text, by string, days int, posted int, last int) bot.Prompt {
-		p := bot.Prompt{ID: id, Community: community, Text: text, AddedBy: by, AddedAt: at(days, 0), TimesPosted: posted}
+	prompt := func(id int64, text, by string, days int, posted int, last int) prompts.Prompt {
+		p := prompts.Prompt{ID: id, Community: community, Text: text, AddedBy: by, AddedAt: at(days, 0), TimesPosted: posted}
 		if days == 0 {
 			p.AddedAt = at(0, 9)
 		}
@@ -62,24 +63,24 @@ func testDeck(t *testing.T, db Store) {
 	steps := []struct {
 		name  string
 		posts []bot.PromptPost
-		deck  []bot.Prompt // least used first
+		deck  []prompts.Prompt // least used first
 	}{
-		{"nothing posted: oldest first", nil, []bot.Prompt{
+		{"nothing posted: oldest first", nil, []prompts.Prompt{
 			prompt(1, "first?", "U1", 0, 0, -1), prompt(2, "second?", "U1", 0, 0, -1),
 			prompt(3, "third?", "U1", 0, 0, -1), prompt(4, "fourth?", "import", 1, 0, -1)}},
-		{"the first posted", []bot.PromptPost{post(1, "p1", 2)}, []bot.Prompt{
+		{"the first posted", []bot.PromptPost{post(1, "p1", 2)}, []prompts.Prompt{
 			prompt(2, "second?", "U1", 0, 0, -1), prompt(3, "third?", "U1", 0, 0, -1),
 			prompt(4, "fourth?", "import", 1, 0, -1), prompt(1, "first?", "U1", 0, 1, 2)}},
-		{"the third, and a text of a schedule's own", []bot.PromptPost{post(3, "p2", 3), post(0, "p3", 3)}, []bot.Prompt{
+		{"the third, and a text of a schedule's own", []bot.PromptPost{post(3, "p2", 3), post(0, "p3", 3)}, []prompts.Prompt{
 			prompt(2, "second?", "U1", 0, 0, -1), prompt(4, "fourth?", "import", 1, 0, -1),
 			prompt(1, "first?", "U1", 0, 1, 2), prompt(3, "third?", "U1", 0, 1, 3)}},
-		{"a post recorded again counts once", []bot.PromptPost{post(3, "p2", 3)}, []bot.Prompt{
+		{"a post recorded again counts once", []bot.PromptPost{post(3, "p2", 3)}, []prompts.Prompt{
 			prompt(2, "second?", "U1", 0, 0, -1), prompt(4, "fourth?", "import", 1, 0, -1),
 			prompt(1, "first?", "U1", 0, 1, 2), prompt(3, "third?", "U1", 0, 1, 3)}},
-		{"another community's prompt id is not counted", []bot.PromptPost{post(5, "p4", 4)}, []bot.Prompt{
+		{"another community's prompt id is not counted", []bot.PromptPost{post(5, "p4", 4)}, []prompts.Prompt{
 			prompt(2, "second?", "U1", 0, 0, -1), prompt(4, "fourth?", "import", 1, 0, -1),
 			prompt(1, "first?", "U1", 0, 1, 2), prompt(3, "third?", "U1", 0, 1, 3)}},
-		{"the first twice", []bot.PromptPost{post(1, "p5", 5), post(2, "p6", 5), post(4, "p7", 6)}, []bot.Prompt{
+		{"the first twice", []bot.PromptPost{post(1, "p5", 5), post(2, "p6", 5), post(4, "p7", 6)}, []prompts.Prompt{
 			prompt(2, "second?", "U1", 0, 1, 5), prompt(3, "third?", "U1", 0, 1, 3),
 			prompt(4, "fourth?", "import", 1, 1, 6), prompt(1, "first?", "U1", 0, 2, 5)}},
 	}
