@@ -268,7 +268,7 @@ func TestCheckinCloseSendsResultsWithTrend(t *testing.T) {
 		t.Fatalf("second close: %+v", r)
 	}
 	for _, sc := range s.schedules {
-		if sc.Kind == bot.ScheduleCheckinClose || sc.Kind == bot.ScheduleCheckinRemind {
+		if sc.Kind == checkins.ScheduleCheckinClose || sc.Kind == checkins.ScheduleCheckinRemind {
 			t.Fatalf("a closed run keeps its schedule: %+v", sc)
 		}
 	}
@@ -276,7 +276,7 @@ func TestCheckinCloseSendsResultsWithTrend(t *testing.T) {
 	carolSays(b, "checkin start pulse")
 	click(b, "alice", checkins.ActionCheckinAnswer, "2:value:5", clock.Now())
 	closeAt := clock.Now().Add(48 * time.Hour)
-	if err := b.RunSchedule(ctx, bot.Schedule{ID: 99, Community: "shell:local", Kind: bot.ScheduleCheckinClose, Payload: "2"}, closeAt); err != nil {
+	if err := b.RunSchedule(ctx, bot.Schedule{ID: 99, Community: "shell:local", Kind: checkins.ScheduleCheckinClose, Payload: "2"}, closeAt); err != nil {
 		t.Fatal(err)
 	}
 	var results []string
@@ -346,7 +346,7 @@ func TestCheckinScheduleStartsRuns(t *testing.T) {
 		t.Fatalf("schedule: %+v", r)
 	}
 	sc := s.schedules[0]
-	if sc.Kind != bot.ScheduleCheckin || sc.Payload != `{"survey":"pulse","window":86400000000000}` {
+	if sc.Kind != checkins.ScheduleCheckin || sc.Payload != `{"survey":"pulse","window":86400000000000}` {
 		t.Fatalf("stored: %+v", sc)
 	}
 	if err := b.RunSchedule(ctx, sc, t0.Add(24*time.Hour)); err != nil {
@@ -452,7 +452,7 @@ func TestCheckinDeliveryResumesAfterACrash(t *testing.T) {
 		t.Fatal("claim")
 	}
 	click(b, "alice", checkins.ActionCheckinAnswer, "1:value:4", t0)
-	if err := b.RunSchedule(ctx, bot.Schedule{ID: 7, Community: "shell:local", Kind: bot.ScheduleCheckinRemind, Payload: "1"}, t0.Add(36*time.Hour)); err != nil {
+	if err := b.RunSchedule(ctx, bot.Schedule{ID: 7, Community: "shell:local", Kind: checkins.ScheduleCheckinRemind, Payload: "1"}, t0.Add(36*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if got := len(chat.dmsTo("bob")); got != 0 {

@@ -7,10 +7,6 @@ import (
 	"time"
 )
 
-// PayloadDeck is a prompt schedule's payload when it posts the deck's next
-// prompt rather than a text of its own.
-const PayloadDeck = "deck"
-
 var _ JobRunner = (*Bot)(nil)
 
 // RunSchedule does a schedule's work when it falls due at the intended time

@@ -146,7 +146,7 @@ func TestNudgesWaitForTheEndOfQuietHours(t *testing.T) {
 	}
 	var send bot.Schedule
 	for _, sc := range s.schedules {
-		if sc.Kind == bot.ScheduleNudgeSend {
+		if sc.Kind == members.ScheduleNudgeSend {
 			send = sc
 		}
 	}

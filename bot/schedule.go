@@ -8,26 +8,6 @@ import (
 // ScheduleKind says what a schedule does when it falls due.
 type ScheduleKind string
 
-// Schedule kinds. Later features add theirs (check-ins, reminders, intros).
-const (
-	SchedulePrompt ScheduleKind = "prompt" // post a discussion prompt (or the deck's next one)
-	ScheduleDigest ScheduleKind = "digest" // post the weekly participation digest
-	// ScheduleCheckin starts a run of a check-in survey; Payload is a
-	// CheckinPayload as JSON.
-	ScheduleCheckin ScheduleKind = "checkin"
-	// ScheduleCheckinRemind and ScheduleCheckinClose are one-shot (a "once"
-	// spec, see OnceSpec): they remind and close one run, whose id is the
-	// Payload. Going through the scheduler makes them exactly-once across
-	// restarts, like everything else that falls due.
-	ScheduleCheckinRemind ScheduleKind = "checkin-remind"
-	ScheduleCheckinClose  ScheduleKind = "checkin-close"
-	// ScheduleNudge applies the nudge policy on a rhythm; ScheduleNudgeSend
-	// sends one queued nudge when the member's quiet hours end (a "once"
-	// schedule, Payload the nudge id).
-	ScheduleNudge     ScheduleKind = "nudge"
-	ScheduleNudgeSend ScheduleKind = "nudge-send"
-)
-
 // OnceSpec is the spec of a schedule that falls due once, at t:
 // "once 2026-12-01T09:00:00Z". SpecParser implementations read it.
 func OnceSpec(t time.Time) string { return "once " + t.UTC().Format(time.RFC3339) }

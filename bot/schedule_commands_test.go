@@ -102,7 +102,7 @@ func TestPromptScheduleAndPromptReplies(t *testing.T) {
 		t.Fatalf("prompt add: %+v", r)
 	}
 	sc := s.schedules[0]
-	if sc.Kind != bot.SchedulePrompt || sc.Channel != "general" || sc.Payload != "What did you try this week?" || sc.CreatedBy != "carol" {
+	if sc.Kind != prompts.SchedulePrompt || sc.Channel != "general" || sc.Payload != "What did you try this week?" || sc.CreatedBy != "carol" {
 		t.Fatalf("stored schedule: %+v", sc)
 	}
 	if err := b.RunSchedule(ctx, sc, t0.Add(24*time.Hour)); err != nil {

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // TestConcurrentRunDueNeverDoubleFires: passes racing in two goroutines of
@@ -18,7 +20,7 @@ func TestConcurrentRunDueNeverDoubleFires(t *testing.T) {
 	for round := range 20 {
 		r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
 		for i := range 20 {
-			r.add(t, []bot.ScheduleKind{bot.SchedulePrompt, bot.ScheduleDigest}[i%2], "daily at 9:00")
+			r.add(t, []bot.ScheduleKind{prompts.SchedulePrompt, reporting.ScheduleDigest}[i%2], "daily at 9:00")
 		}
 		now := at(t, paris, "2026-10-14 09:30")
 		r.clock.Set(now)
@@ -54,9 +56,9 @@ func TestConcurrentSimulatedAdvance(t *testing.T) {
 	for range 10 {
 		r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
 		for range 5 {
-			r.add(t, bot.SchedulePrompt, "daily at 9:00")
-			r.add(t, bot.ScheduleDigest, "every hour") // unreadable: logged, skipped
-			r.add(t, bot.ScheduleDigest, "@every 3h")
+			r.add(t, prompts.SchedulePrompt, "daily at 9:00")
+			r.add(t, reporting.ScheduleDigest, "every hour") // unreadable: logged, skipped
+			r.add(t, reporting.ScheduleDigest, "@every 3h")
 		}
 		until := r.clock.Now().Add(7 * 24 * time.Hour)
 		second := r.newRunner(t)

@@ -15,6 +15,9 @@ import (
 	_ "time/tzdata" // the zones the tests use, whatever the machine has
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
 )
 
@@ -336,6 +339,6 @@ var _ dueRunner = (*schedules.Runner)(nil)
 // testGrace are the grace windows the features register (bot.Bot.Grace)
 // for the kinds these tests schedule.
 var testGrace = map[bot.ScheduleKind]time.Duration{
-	bot.SchedulePrompt: 2 * time.Hour, bot.ScheduleDigest: 24 * time.Hour, bot.ScheduleCheckin: 6 * time.Hour,
-	bot.ScheduleCheckinRemind: 6 * time.Hour, bot.ScheduleCheckinClose: 400 * 24 * time.Hour,
+	prompts.SchedulePrompt: 2 * time.Hour, reporting.ScheduleDigest: 24 * time.Hour, checkins.ScheduleCheckin: 6 * time.Hour,
+	checkins.ScheduleCheckinRemind: 6 * time.Hour, checkins.ScheduleCheckinClose: 400 * 24 * time.Hour,
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/schedules"
 )
 
@@ -192,9 +194,9 @@ func TestPreviewOnce(t *testing.T) {
 func TestOnceFiresExactlyOnce(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
 	r := newRig(t, paris, at(t, paris, "2026-12-01 08:00"))
-	typed := r.add(t, bot.SchedulePrompt, "once 2026-12-01 09:00")
-	remind := r.add(t, bot.ScheduleCheckinRemind, bot.OnceSpec(at(t, paris, "2026-12-01 15:30")))
-	daily := r.add(t, bot.SchedulePrompt, "daily at 12:00") // alongside, unaffected
+	typed := r.add(t, prompts.SchedulePrompt, "once 2026-12-01 09:00")
+	remind := r.add(t, checkins.ScheduleCheckinRemind, bot.OnceSpec(at(t, paris, "2026-12-01 15:30")))
+	daily := r.add(t, prompts.SchedulePrompt, "daily at 12:00") // alongside, unaffected
 	for step := 0; step < 48; step++ {
 		r.runDue(t, r.clock.Now().Add(time.Hour))
 	}
@@ -239,13 +241,13 @@ func TestOnceCatchUp(t *testing.T) {
 		wantRuns []string
 		wantRows []string
 	}{
-		{"reminder 5h59 late fires", bot.ScheduleCheckinRemind, "2026-12-01 14:59",
+		{"reminder 5h59 late fires", checkins.ScheduleCheckinRemind, "2026-12-01 14:59",
 			[]string{"2026-12-01 09:00 Tue"}, []string{"fired 2026-12-01 09:00 Tue"}},
-		{"reminder 6h01 late skips", bot.ScheduleCheckinRemind, "2026-12-01 15:01",
+		{"reminder 6h01 late skips", checkins.ScheduleCheckinRemind, "2026-12-01 15:01",
 			nil, []string{"skipped 2026-12-01 09:00 Tue x1"}},
-		{"close 30 days late fires", bot.ScheduleCheckinClose, "2026-12-31 09:00",
+		{"close 30 days late fires", checkins.ScheduleCheckinClose, "2026-12-31 09:00",
 			[]string{"2026-12-01 09:00 Tue"}, []string{"fired 2026-12-01 09:00 Tue"}},
-		{"prompt 3h late skips", bot.SchedulePrompt, "2026-12-01 12:00",
+		{"prompt 3h late skips", prompts.SchedulePrompt, "2026-12-01 12:00",
 			nil, []string{"skipped 2026-12-01 09:00 Tue x1"}},
 	}
 	for _, tt := range tests {
@@ -276,7 +278,7 @@ func TestOnceCatchUp(t *testing.T) {
 
 	t.Run("made after its time", func(t *testing.T) {
 		r := newRig(t, paris, at(t, paris, "2026-12-01 10:00"))
-		id := r.add(t, bot.ScheduleCheckinClose, "once 2026-12-01 09:00")
+		id := r.add(t, checkins.ScheduleCheckinClose, "once 2026-12-01 09:00")
 		r.runDue(t, r.clock.Now().AddDate(1, 0, 0))
 		if got := r.jobs.of(id, paris); len(got) != 0 {
 			t.Errorf("runs %v, want none", got)

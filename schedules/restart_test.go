@@ -5,7 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 // TestExactlyOnceAcrossRestarts: Hearth runs, stops in the middle of a
@@ -14,10 +15,10 @@ import (
 // old runner, back from the dead, finds nothing left to do.
 func TestExactlyOnceAcrossRestarts(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
-	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))         // Monday
-	prompt := r.add(t, bot.SchedulePrompt, "every monday at 9:00")  // grace 2h
-	digest := r.add(t, bot.ScheduleDigest, "every friday at 17:00") // grace 24h
-	daily := r.add(t, bot.SchedulePrompt, "daily at 12:00")
+	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))               // Monday
+	prompt := r.add(t, prompts.SchedulePrompt, "every monday at 9:00")    // grace 2h
+	digest := r.add(t, reporting.ScheduleDigest, "every friday at 17:00") // grace 24h
+	daily := r.add(t, prompts.SchedulePrompt, "daily at 12:00")
 	first := r.runner
 	advance := func(run dueRunner, to time.Time) {
 		for r.clock.Now().Before(to) {

@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
 )
 
@@ -19,8 +20,8 @@ func TestRunLoop(t *testing.T) {
 	start := at(t, paris, "2026-10-12 08:00")
 	end := at(t, paris, "2026-10-15 00:00")
 	r := newRig(t, paris, start)
-	prompt := r.add(t, bot.SchedulePrompt, "every monday at 9:00")
-	digest := r.add(t, bot.ScheduleDigest, "daily at 18:00")
+	prompt := r.add(t, prompts.SchedulePrompt, "every monday at 9:00")
+	digest := r.add(t, reporting.ScheduleDigest, "daily at 18:00")
 	var late int64
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -33,7 +34,7 @@ func TestRunLoop(t *testing.T) {
 			return ctx.Err()
 		}
 		if late == 0 && !now.Before(at(t, paris, "2026-10-12 12:00")) {
-			late = r.add(t, bot.SchedulePrompt, "daily at 12:30") // added while Run sleeps
+			late = r.add(t, prompts.SchedulePrompt, "daily at 12:30") // added while Run sleeps
 		}
 		r.clock.Advance(d)
 		return nil
@@ -70,7 +71,7 @@ func TestRunLoop(t *testing.T) {
 // and the wait's own error otherwise.
 func TestRunStops(t *testing.T) {
 	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 8, 0, 0, 0, time.UTC))
-	r.add(t, bot.SchedulePrompt, "daily at 9:00")
+	r.add(t, prompts.SchedulePrompt, "daily at 9:00")
 
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

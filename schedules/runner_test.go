@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
 )
 
@@ -22,8 +25,8 @@ func TestWeeklyPromptAndDigestOver21Days(t *testing.T) {
 	for _, step := range []time.Duration{21 * 24 * time.Hour, 24 * time.Hour, time.Hour, 7*time.Hour + 13*time.Minute + 1*time.Second} {
 		t.Run(step.String(), func(t *testing.T) {
 			r := newRig(t, paris, start)
-			prompt := r.add(t, bot.SchedulePrompt, "every monday at 9:00")
-			digest := r.add(t, bot.ScheduleDigest, "0 17 * * FRI")
+			prompt := r.add(t, prompts.SchedulePrompt, "every monday at 9:00")
+			digest := r.add(t, reporting.ScheduleDigest, "0 17 * * FRI")
 			for r.clock.Now().Before(end) {
 				until := r.clock.Now().Add(step)
 				if until.After(end) {
@@ -71,23 +74,23 @@ func TestCatchUpAndGrace(t *testing.T) {
 		wantRuns []string
 		wantRows []string
 	}{
-		{"prompt 1h30 late fires", bot.SchedulePrompt, "every monday at 9:00", "2026-10-12 10:30",
+		{"prompt 1h30 late fires", prompts.SchedulePrompt, "every monday at 9:00", "2026-10-12 10:30",
 			[]string{"2026-10-12 09:00 Mon"}, []string{"fired 2026-10-12 09:00 Mon"}},
-		{"prompt exactly at grace fires", bot.SchedulePrompt, "every monday at 9:00", "2026-10-12 11:00",
+		{"prompt exactly at grace fires", prompts.SchedulePrompt, "every monday at 9:00", "2026-10-12 11:00",
 			[]string{"2026-10-12 09:00 Mon"}, []string{"fired 2026-10-12 09:00 Mon"}},
-		{"prompt 2h30 late skips", bot.SchedulePrompt, "every monday at 9:00", "2026-10-12 11:30",
+		{"prompt 2h30 late skips", prompts.SchedulePrompt, "every monday at 9:00", "2026-10-12 11:30",
 			nil, []string{"skipped 2026-10-12 09:00 Mon x1"}},
-		{"digest missed 4 fires the latest", bot.ScheduleDigest, "daily at 9:00", "2026-10-15 10:00",
+		{"digest missed 4 fires the latest", reporting.ScheduleDigest, "daily at 9:00", "2026-10-15 10:00",
 			[]string{"2026-10-15 09:00 Thu"}, []string{"skipped 2026-10-14 09:00 Wed x3", "fired 2026-10-15 09:00 Thu"}},
-		{"digest 19h late fires", bot.ScheduleDigest, "every friday at 17:00", "2026-10-24 12:00",
+		{"digest 19h late fires", reporting.ScheduleDigest, "every friday at 17:00", "2026-10-24 12:00",
 			[]string{"2026-10-23 17:00 Fri"}, []string{"skipped 2026-10-16 17:00 Fri x1", "fired 2026-10-23 17:00 Fri"}},
-		{"digest 25h late skips all", bot.ScheduleDigest, "every friday at 17:00", "2026-10-24 18:00",
+		{"digest 25h late skips all", reporting.ScheduleDigest, "every friday at 17:00", "2026-10-24 18:00",
 			nil, []string{"skipped 2026-10-23 17:00 Fri x2"}},
 		{"unlisted kind has 1h: 59m late fires", "intro", "daily at 9:00", "2026-10-12 09:59",
 			[]string{"2026-10-12 09:00 Mon"}, []string{"fired 2026-10-12 09:00 Mon"}},
 		{"unlisted kind has 1h: 61m late skips", "intro", "daily at 9:00", "2026-10-12 10:01",
 			nil, []string{"skipped 2026-10-12 09:00 Mon x1"}},
-		{"nothing due yet", bot.SchedulePrompt, "every monday at 9:00", "2026-10-12 08:59",
+		{"nothing due yet", prompts.SchedulePrompt, "every monday at 9:00", "2026-10-12 08:59",
 			nil, nil},
 	}
 	for _, tt := range tests {
@@ -135,7 +138,7 @@ func TestPauseResume(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
 	ctx := context.Background()
 	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
-	id := r.add(t, bot.SchedulePrompt, "every monday at 9:00")
+	id := r.add(t, prompts.SchedulePrompt, "every monday at 9:00")
 	r.runDue(t, at(t, paris, "2026-10-12 10:00"))
 	if err := r.store.SetSchedulePaused(ctx, "shell:local", id, true); err != nil {
 		t.Fatal(err)
@@ -176,9 +179,9 @@ func TestPauseResume(t *testing.T) {
 func TestFailingJobs(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
 	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
-	failing := r.add(t, bot.SchedulePrompt, "daily at 9:00")
-	fine := r.add(t, bot.ScheduleDigest, "daily at 9:00")
-	panicking := r.add(t, bot.SchedulePrompt, "daily at 9:00")
+	failing := r.add(t, prompts.SchedulePrompt, "daily at 9:00")
+	fine := r.add(t, reporting.ScheduleDigest, "daily at 9:00")
+	panicking := r.add(t, prompts.SchedulePrompt, "daily at 9:00")
 	r.jobs.fail = func(s bot.Schedule, _ time.Time) error {
 		switch s.ID {
 		case failing:
@@ -228,9 +231,9 @@ func TestUnreadableStoredSpec(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
 	ctx := context.Background()
 	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
-	good := r.add(t, bot.SchedulePrompt, "daily at 9:00")
-	r.add(t, bot.SchedulePrompt, "every blue moon")
-	if _, err := r.store.AddSchedule(ctx, bot.Schedule{Community: "shell:local", Kind: bot.SchedulePrompt, Spec: "daily at 9:00", TZ: "Mars/Olympus_Mons", CreatedAt: r.clock.Now()}); err != nil {
+	good := r.add(t, prompts.SchedulePrompt, "daily at 9:00")
+	r.add(t, prompts.SchedulePrompt, "every blue moon")
+	if _, err := r.store.AddSchedule(ctx, bot.Schedule{Community: "shell:local", Kind: prompts.SchedulePrompt, Spec: "daily at 9:00", TZ: "Mars/Olympus_Mons", CreatedAt: r.clock.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	for range 72 {
@@ -257,9 +260,9 @@ func TestChangedDuringPass(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
 	ctx := context.Background()
 	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
-	first := r.add(t, bot.SchedulePrompt, "daily at 9:00")
-	paused := r.add(t, bot.SchedulePrompt, "daily at 9:00")
-	removed := r.add(t, bot.SchedulePrompt, "daily at 9:00")
+	first := r.add(t, prompts.SchedulePrompt, "daily at 9:00")
+	paused := r.add(t, prompts.SchedulePrompt, "daily at 9:00")
+	removed := r.add(t, prompts.SchedulePrompt, "daily at 9:00")
 	r.jobs.also = func(s bot.Schedule, _ time.Time) {
 		if s.ID == first {
 			_ = r.store.SetSchedulePaused(ctx, "shell:local", paused, true)
@@ -281,13 +284,13 @@ func TestChangedDuringPass(t *testing.T) {
 func TestSchedulesAddedByAJobJoinThePass(t *testing.T) {
 	ctx := context.Background()
 	r := newRig(t, time.UTC, at(t, time.UTC, "2026-11-02 08:00"))
-	start := r.add(t, bot.ScheduleCheckin, "daily at 9:00")
+	start := r.add(t, checkins.ScheduleCheckin, "daily at 9:00")
 	var added []int64
 	r.jobs.also = func(s bot.Schedule, due time.Time) {
 		if s.ID != start {
 			return
 		}
-		id, err := r.store.AddSchedule(ctx, bot.Schedule{Community: "shell:local", Kind: bot.ScheduleCheckinClose,
+		id, err := r.store.AddSchedule(ctx, bot.Schedule{Community: "shell:local", Kind: checkins.ScheduleCheckinClose,
 			Spec: bot.OnceSpec(due.Add(2 * time.Hour)), CreatedAt: due})
 		if err != nil {
 			t.Error(err)
@@ -347,11 +350,11 @@ func TestLongOutageIsBounded(t *testing.T) {
 			store := newFakeStore()
 			clock := bot.NewManualClock(now)
 			jobs := &fakeJobs{clock: clock}
-			run, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock, Grace: map[bot.ScheduleKind]time.Duration{bot.SchedulePrompt: tt.grace}})
+			run, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock, Grace: map[bot.ScheduleKind]time.Duration{prompts.SchedulePrompt: tt.grace}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			id, _ := store.AddSchedule(context.Background(), bot.Schedule{Community: "c", Kind: bot.SchedulePrompt, Spec: tt.spec, CreatedAt: created})
+			id, _ := store.AddSchedule(context.Background(), bot.Schedule{Community: "c", Kind: prompts.SchedulePrompt, Spec: tt.spec, CreatedAt: created})
 			if err := run.RunDue(context.Background(), now); err != nil {
 				t.Fatal(err)
 			}
@@ -397,7 +400,7 @@ func TestLongOutageIsBounded(t *testing.T) {
 // the runner first sees it; nothing before fires.
 func TestCreatedAtZero(t *testing.T) {
 	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 10, 0, 0, 0, time.UTC))
-	id, _ := r.store.AddSchedule(context.Background(), bot.Schedule{Community: "c", Kind: bot.SchedulePrompt, Spec: "daily at 9:00"})
+	id, _ := r.store.AddSchedule(context.Background(), bot.Schedule{Community: "c", Kind: prompts.SchedulePrompt, Spec: "daily at 9:00"})
 	r.runDue(t, r.clock.Now())
 	if rows := r.store.rows(id); len(rows) != 0 {
 		t.Errorf("rows %+v, want none", rows)
@@ -419,7 +422,7 @@ func TestRealClockWaitsForDueTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store.AddSchedule(context.Background(), bot.Schedule{Community: "c", Kind: bot.SchedulePrompt, Spec: "daily at 9:00", CreatedAt: now.Add(-time.Hour)})
+	store.AddSchedule(context.Background(), bot.Schedule{Community: "c", Kind: prompts.SchedulePrompt, Spec: "daily at 9:00", CreatedAt: now.Add(-time.Hour)})
 	if err := run.RunDue(context.Background(), now.Add(7*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
@@ -441,8 +444,8 @@ func TestRealClockWaitsForDueTimes(t *testing.T) {
 func TestStoreErrors(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
 	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
-	flaky := r.add(t, bot.ScheduleDigest, "daily at 9:00")
-	other := r.add(t, bot.ScheduleDigest, "daily at 9:00")
+	flaky := r.add(t, reporting.ScheduleDigest, "daily at 9:00")
+	other := r.add(t, reporting.ScheduleDigest, "daily at 9:00")
 	failures := 1
 	r.store.claimErr = func(f bot.Firing) error {
 		if f.Schedule == flaky && f.Status == bot.Fired && failures > 0 {
@@ -482,7 +485,7 @@ func TestNew(t *testing.T) {
 		{Jobs: jobs, Clock: clock},
 		{Store: store, Clock: clock},
 		{Store: store, Jobs: jobs},
-		{Store: store, Jobs: jobs, Clock: clock, Grace: map[bot.ScheduleKind]time.Duration{bot.SchedulePrompt: -time.Minute}},
+		{Store: store, Jobs: jobs, Clock: clock, Grace: map[bot.ScheduleKind]time.Duration{prompts.SchedulePrompt: -time.Minute}},
 	} {
 		if _, err := schedules.New(cfg); err == nil {
 			t.Errorf("New(%+v): want an error", cfg)
@@ -496,7 +499,7 @@ func TestNew(t *testing.T) {
 // TestRunDueCanceled: a canceled context stops RunDue with its error.
 func TestRunDueCanceled(t *testing.T) {
 	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 8, 0, 0, 0, time.UTC))
-	r.add(t, bot.SchedulePrompt, "daily at 9:00")
+	r.add(t, prompts.SchedulePrompt, "daily at 9:00")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := r.runner.RunDue(ctx, r.clock.Now().Add(48*time.Hour)); err != context.Canceled {
@@ -511,9 +514,9 @@ func TestRunDueCanceled(t *testing.T) {
 func TestScheduleZone(t *testing.T) {
 	paris := mustLoad(t, "Europe/Paris")
 	r := newRig(t, paris, at(t, paris, "2026-10-12 08:00"))
-	inParis := r.add(t, bot.SchedulePrompt, "daily at 9:00")
+	inParis := r.add(t, prompts.SchedulePrompt, "daily at 9:00")
 	for range 2 { // twice: the second load of the zone comes from the cache
-		if _, err := r.store.AddSchedule(bg, bot.Schedule{Community: "c", Kind: bot.SchedulePrompt, Spec: "daily at 9:00", TZ: "America/New_York", CreatedAt: r.clock.Now()}); err != nil {
+		if _, err := r.store.AddSchedule(bg, bot.Schedule{Community: "c", Kind: prompts.SchedulePrompt, Spec: "daily at 9:00", TZ: "America/New_York", CreatedAt: r.clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -532,7 +535,7 @@ func TestScheduleZone(t *testing.T) {
 // for the next pass; the others fire.
 func TestLastFiringError(t *testing.T) {
 	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 8, 0, 0, 0, time.UTC))
-	r.add(t, bot.SchedulePrompt, "daily at 9:00")
+	r.add(t, prompts.SchedulePrompt, "daily at 9:00")
 	r.store.lastErr = errBoom
 	if err := r.runner.RunDue(bg, r.clock.Now().Add(2*time.Hour)); err == nil || !strings.Contains(err.Error(), "last firing of schedule 1") {
 		t.Errorf("RunDue = %v, want the store's error", err)

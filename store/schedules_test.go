@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -18,7 +19,7 @@ func TestClaimFiringOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db2.Close() })
-	id, err := db.AddSchedule(context.Background(), bot.Schedule{Community: community, Kind: bot.SchedulePrompt, Spec: "@hourly", Channel: "C1", Payload: "hi"})
+	id, err := db.AddSchedule(context.Background(), bot.Schedule{Community: community, Kind: prompts.SchedulePrompt, Spec: "@hourly", Channel: "C1", Payload: "hi"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -189,8 +189,8 @@ func (b *Checkins) scheduleRunEnd(ctx context.Context, r CheckinRun) error {
 	payload := strconv.FormatInt(r.ID, 10)
 	remindAt := r.ClosesAt.Add(-remindBefore(r.ClosesAt.Sub(r.OpenedAt)))
 	for _, s := range []bot.Schedule{
-		{Kind: bot.ScheduleCheckinRemind, Spec: bot.OnceSpec(remindAt)},
-		{Kind: bot.ScheduleCheckinClose, Spec: bot.OnceSpec(r.ClosesAt)},
+		{Kind: ScheduleCheckinRemind, Spec: bot.OnceSpec(remindAt)},
+		{Kind: ScheduleCheckinClose, Spec: bot.OnceSpec(r.ClosesAt)},
 	} {
 		s.Community, s.Payload, s.Channel, s.CreatedBy, s.CreatedAt = r.Community, payload, r.Channel, r.StartedBy, r.OpenedAt
 		if _, err := b.store.AddSchedule(ctx, s); err != nil {
@@ -416,7 +416,7 @@ func (b *Checkins) removeRunSchedules(ctx context.Context, community string, id 
 	}
 	payload := strconv.FormatInt(id, 10)
 	for _, s := range all {
-		if (s.Kind == bot.ScheduleCheckinRemind || s.Kind == bot.ScheduleCheckinClose) && s.Payload == payload {
+		if (s.Kind == ScheduleCheckinRemind || s.Kind == ScheduleCheckinClose) && s.Payload == payload {
 			if err := b.store.RemoveSchedule(ctx, community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
 				return err
 			}

@@ -245,7 +245,7 @@ func (b *Checkins) cmdCheckinSchedule(ctx context.Context, inv bot.Invocation) (
 		return bot.Reply{}, err
 	}
 	inv.Args["tz"] = ra.tz
-	sc, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleCheckin, Spec: inv.Arg("spec"), Channel: channel, Payload: string(payload)})
+	sc, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: ScheduleCheckin, Spec: inv.Arg("spec"), Channel: channel, Payload: string(payload)})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -314,7 +314,7 @@ func (b *Checkins) cmdCheckinList(ctx context.Context, inv bot.Invocation) (bot.
 			res.Respondents, res.Delivered, 100*res.ResponseRate)
 	}
 	for _, sc := range scheds {
-		if sc.Kind != bot.ScheduleCheckin {
+		if sc.Kind != ScheduleCheckin {
 			continue
 		}
 		var p CheckinPayload

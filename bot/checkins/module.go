@@ -45,18 +45,18 @@ func (b *Checkins) Actions() map[string]bot.ActionFunc {
 // open); a run always closes, however late: its results are owed.
 func (b *Checkins) Jobs() []bot.Job {
 	return []bot.Job{
-		{Kind: bot.ScheduleCheckin, Grace: 6 * time.Hour, Run: b.runScheduledCheckin,
+		{Kind: ScheduleCheckin, Grace: 6 * time.Hour, Run: b.runScheduledCheckin,
 			Describe: func(s bot.Schedule, where string) string {
 				var p CheckinPayload
 				_ = json.Unmarshal([]byte(s.Payload), &p)
 				return "check-in " + p.Survey + where
 			}},
-		{Kind: bot.ScheduleCheckinRemind, Grace: 6 * time.Hour,
+		{Kind: ScheduleCheckinRemind, Grace: 6 * time.Hour,
 			Run: func(ctx context.Context, s bot.Schedule, at time.Time) error {
 				return b.remindRun(ctx, s.Community, bot.PayloadID(s), at)
 			},
 			Describe: func(s bot.Schedule, _ string) string { return "reminder of check-in #" + s.Payload }},
-		{Kind: bot.ScheduleCheckinClose, Grace: 400 * 24 * time.Hour,
+		{Kind: ScheduleCheckinClose, Grace: 400 * 24 * time.Hour,
 			Run: func(ctx context.Context, s bot.Schedule, at time.Time) error {
 				_, _, _, err := b.closeRun(ctx, s.Community, bot.PayloadID(s), at)
 				if errors.Is(err, bot.ErrNotFound) {

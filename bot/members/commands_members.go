@@ -249,13 +249,13 @@ func (b *Members) cmdNudgeSchedule(ctx context.Context, inv bot.Invocation) (bot
 		return bot.Reply{}, err
 	}
 	for _, s := range all { // one nudge schedule per community: a new one replaces the old
-		if s.Kind == bot.ScheduleNudge {
+		if s.Kind == ScheduleNudge {
 			if err := b.store.RemoveSchedule(ctx, inv.Community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
 				return bot.Reply{}, err
 			}
 		}
 	}
-	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleNudge, Spec: spec})
+	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: ScheduleNudge, Spec: spec})
 	if err != nil {
 		return bot.Reply{}, err
 	}

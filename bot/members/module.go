@@ -47,9 +47,9 @@ func (b *Members) Actions() map[string]bot.ActionFunc {
 // the member's quiet hours end.
 func (b *Members) Jobs() []bot.Job {
 	return []bot.Job{
-		{Kind: bot.ScheduleNudge, Grace: 6 * time.Hour, Run: b.runScheduledNudges,
+		{Kind: ScheduleNudge, Grace: 6 * time.Hour, Run: b.runScheduledNudges,
 			Describe: func(bot.Schedule, string) string { return "nudges for quiet members" }},
-		{Kind: bot.ScheduleNudgeSend, Grace: nudgeSendGrace, OneShot: true,
+		{Kind: ScheduleNudgeSend, Grace: nudgeSendGrace, OneShot: true,
 			Run: func(ctx context.Context, s bot.Schedule, at time.Time) error {
 				_, err := b.sendNudge(ctx, s.Community, bot.PayloadID(s), at)
 				if errors.Is(err, bot.ErrNotFound) {

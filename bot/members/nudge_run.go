@@ -171,7 +171,7 @@ func (b *Members) queueNudges(ctx context.Context, community string, cands []nud
 		}
 		name := bot.NameOr(c.Member.Name, c.Member.ID)
 		if n.SendAt.After(now) {
-			s := bot.Schedule{Community: community, Kind: bot.ScheduleNudgeSend, Spec: bot.OnceSpec(n.SendAt), Payload: strconv.FormatInt(n.ID, 10),
+			s := bot.Schedule{Community: community, Kind: ScheduleNudgeSend, Spec: bot.OnceSpec(n.SendAt), Payload: strconv.FormatInt(n.ID, 10),
 				CreatedBy: approvedBy, CreatedAt: now}
 			if _, err := b.store.AddSchedule(ctx, s); err != nil {
 				return out, fmt.Errorf("schedule nudge %d: %w", n.ID, err)

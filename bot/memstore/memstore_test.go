@@ -8,6 +8,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/memstore"
+	"github.com/hearth-community/hearth/bot/prompts"
 )
 
 // The store's behaviour is tested by the store suite (store/storetest,
@@ -66,7 +67,7 @@ func TestFailures(t *testing.T) {
 		}
 		return nil
 	})
-	id, err := s.AddSchedule(ctx, bot.Schedule{Community: "c:1", Kind: bot.SchedulePrompt, Spec: "@daily"})
+	id, err := s.AddSchedule(ctx, bot.Schedule{Community: "c:1", Kind: prompts.SchedulePrompt, Spec: "@daily"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,13 +31,13 @@ func (b *Prompts) Commands() []bot.CommandSpec { return bot.WithOrder(60, b.prom
 
 // Jobs post scheduled prompts.
 func (b *Prompts) Jobs() []bot.Job {
-	return []bot.Job{{Kind: bot.SchedulePrompt, Grace: 2 * time.Hour,
+	return []bot.Job{{Kind: SchedulePrompt, Grace: 2 * time.Hour,
 		Run: func(ctx context.Context, s bot.Schedule, at time.Time) error {
 			_, err := b.postPrompt(ctx, s.Community, s.Channel, s.Payload, s.ID, at)
 			return err
 		},
 		Describe: func(s bot.Schedule, where string) string {
-			if s.Payload == bot.PayloadDeck {
+			if s.Payload == PayloadDeck {
 				return "deck prompt" + where
 			}
 			return fmt.Sprintf("prompt %q%s", bot.Clip(s.Payload, 40), where)

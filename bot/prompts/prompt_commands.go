@@ -36,7 +36,7 @@ func (b *Prompts) cmdPromptAdd(ctx context.Context, inv bot.Invocation) (bot.Rep
 	if text == "" || len(text) > 2000 {
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "A prompt needs text, 2,000 characters at most.")
 	}
-	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.SchedulePrompt, Spec: inv.Arg("spec"), Channel: ch.ID, Payload: text})
+	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: SchedulePrompt, Spec: inv.Arg("spec"), Channel: ch.ID, Payload: text})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -59,7 +59,7 @@ func (b *Prompts) cmdDeckSchedule(ctx context.Context, inv bot.Invocation) (bot.
 		}
 		note = fmt.Sprintf(" The deck was empty, so I loaded Hearth's starter deck (%d prompts on reflecting on practice); add your own with `/hearth prompt deck add`.", len(StarterDeck))
 	}
-	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.SchedulePrompt, Spec: inv.Arg("spec"), Channel: ch.ID, Payload: bot.PayloadDeck})
+	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: SchedulePrompt, Spec: inv.Arg("spec"), Channel: ch.ID, Payload: PayloadDeck})
 	if err != nil {
 		return bot.Reply{}, err
 	}

@@ -21,7 +21,7 @@ func (b *Prompts) postPrompt(ctx context.Context, community, channel, payload st
 		return bot.PostRef{}, bot.Errorf(bot.EConflict, "#%s is outside the pilot; the prompt waits for the launch (or `/hearth pilot add #%s`).", b.core.ChannelName(ctx, community, channel), b.core.ChannelName(ctx, community, channel))
 	}
 	text, promptID := payload, int64(0)
-	if payload == bot.PayloadDeck {
+	if payload == PayloadDeck {
 		p, err := b.nextDeckPrompt(ctx, community, at)
 		if err != nil {
 			return bot.PostRef{}, err

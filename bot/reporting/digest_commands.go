@@ -64,7 +64,7 @@ func (b *Reporting) cmdDigestSchedule(ctx context.Context, inv bot.Invocation) (
 	if _, err := b.removeDigestSchedules(ctx, inv.Community); err != nil {
 		return bot.Reply{}, err
 	}
-	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: bot.ScheduleDigest, Spec: spec})
+	s, next, err := b.core.AddSchedule(ctx, inv, bot.Schedule{Kind: ScheduleDigest, Spec: spec})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -80,7 +80,7 @@ func (b *Reporting) removeDigestSchedules(ctx context.Context, community string)
 	}
 	n := 0
 	for _, s := range all {
-		if s.Kind == bot.ScheduleDigest {
+		if s.Kind == ScheduleDigest {
 			if err := b.store.RemoveSchedule(ctx, community, s.ID); err != nil && !errors.Is(err, bot.ErrNotFound) {
 				return n, err
 			}

@@ -46,7 +46,7 @@ func (b *Reporting) Actions() map[string]bot.ActionFunc {
 
 // Jobs post the weekly digest.
 func (b *Reporting) Jobs() []bot.Job {
-	return []bot.Job{{Kind: bot.ScheduleDigest, Grace: 24 * time.Hour,
+	return []bot.Job{{Kind: ScheduleDigest, Grace: 24 * time.Hour,
 		Run: func(ctx context.Context, s bot.Schedule, at time.Time) error {
 			return b.postDigest(ctx, s.Community, at)
 		},

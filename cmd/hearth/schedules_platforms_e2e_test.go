@@ -14,6 +14,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -167,10 +168,10 @@ func TestSchedulesThroughSlackAndDiscord(t *testing.T) {
 		at        time.Time
 	}
 	want := []sched{
-		{slackCommunity, bot.SchedulePrompt, platSlackGeneral.ID, promptAt},
-		{slackCommunity, bot.ScheduleDigest, "", digestAt},
-		{discordCommunity, bot.SchedulePrompt, platGeneralID, promptAt},
-		{discordCommunity, bot.ScheduleDigest, "", digestAt},
+		{slackCommunity, prompts.SchedulePrompt, platSlackGeneral.ID, promptAt},
+		{slackCommunity, reporting.ScheduleDigest, "", digestAt},
+		{discordCommunity, prompts.SchedulePrompt, platGeneralID, promptAt},
+		{discordCommunity, reporting.ScheduleDigest, "", digestAt},
 	}
 	schedules := map[string][]bot.Schedule{}
 	for _, c := range []string{slackCommunity, discordCommunity} {

@@ -18,6 +18,7 @@ import (
 	"github.com/hearth-community/hearth/bot/library"
 	"github.com/hearth-community/hearth/bot/meetings"
 	"github.com/hearth-community/hearth/bot/members"
+	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/bot/simulate"
 )
 
@@ -116,7 +117,7 @@ func seedMember(t *testing.T, db Store) {
 	if err := db.AddFacilitator(ctx, community, "UB", gone, at(0, 0)); err != nil {
 		t.Fatal(err)
 	}
-	addSchedule(t, db, bot.Schedule{Community: community, Kind: bot.ScheduleDigest, Spec: "@weekly", CreatedBy: gone, CreatedAt: at(0, 0)})
+	addSchedule(t, db, bot.Schedule{Community: community, Kind: reporting.ScheduleDigest, Spec: "@weekly", CreatedBy: gone, CreatedAt: at(0, 0)})
 	if _, err := db.AddDeckPrompts(ctx, community, gone, at(0, 0), "What are you reading?"); err != nil {
 		t.Fatal(err)
 	}

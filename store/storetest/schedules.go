@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 var scheduleTests = []test{
@@ -29,17 +31,17 @@ func addSchedule(t testing.TB, db Store, s bot.Schedule) int64 {
 func testSchedules(t *testing.T, db Store) {
 	ctx := context.Background()
 	other := "discord:G1"
-	prompt := bot.Schedule{Community: community, Kind: bot.SchedulePrompt, Spec: "every monday at 9:00", TZ: "Europe/Paris",
-		Channel: "C1", Payload: bot.PayloadDeck, CreatedBy: "U1", CreatedAt: at(0, 9.5)}
-	digest := bot.Schedule{Community: community, Kind: bot.ScheduleDigest, Spec: "@weekly", Paused: true, CreatedBy: "U2", CreatedAt: at(1, 0)}
-	elsewhere := bot.Schedule{Community: other, Kind: bot.SchedulePrompt, Spec: "0 9 * * MON", Channel: "111", Payload: "What is new?"}
+	prompt := bot.Schedule{Community: community, Kind: prompts.SchedulePrompt, Spec: "every monday at 9:00", TZ: "Europe/Paris",
+		Channel: "C1", Payload: prompts.PayloadDeck, CreatedBy: "U1", CreatedAt: at(0, 9.5)}
+	digest := bot.Schedule{Community: community, Kind: reporting.ScheduleDigest, Spec: "@weekly", Paused: true, CreatedBy: "U2", CreatedAt: at(1, 0)}
+	elsewhere := bot.Schedule{Community: other, Kind: prompts.SchedulePrompt, Spec: "0 9 * * MON", Channel: "111", Payload: "What is new?"}
 	for i, s := range []*bot.Schedule{&prompt, &digest, &elsewhere} {
 		s.ID = addSchedule(t, db, *s)
 		if want := int64(i + 1); s.ID != want {
 			t.Errorf("schedule %d got id %d", want, s.ID)
 		}
 	}
-	if _, err := db.AddSchedule(ctx, bot.Schedule{Kind: bot.ScheduleDigest}); err == nil {
+	if _, err := db.AddSchedule(ctx, bot.Schedule{Kind: reporting.ScheduleDigest}); err == nil {
 		t.Error("a schedule without community was added")
 	}
 
@@ -171,8 +173,8 @@ func claim(t testing.TB, db Store, f bot.Firing) bool {
 
 func testFirings(t *testing.T, db Store) {
 	ctx := context.Background()
-	a := addSchedule(t, db, bot.Schedule{Community: community, Kind: bot.SchedulePrompt, Spec: "@daily", Channel: "C1", Payload: "hi"})
-	b := addSchedule(t, db, bot.Schedule{Community: community, Kind: bot.ScheduleDigest, Spec: "@weekly"})
+	a := addSchedule(t, db, bot.Schedule{Community: community, Kind: prompts.SchedulePrompt, Spec: "@daily", Channel: "C1", Payload: "hi"})
+	b := addSchedule(t, db, bot.Schedule{Community: community, Kind: reporting.ScheduleDigest, Spec: "@weekly"})
 	if _, err := db.LastFiring(ctx, a); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("LastFiring of a schedule never fired: %v", err)
 	}
@@ -249,7 +251,7 @@ func testFirings(t *testing.T, db Store) {
 // testClaimFiringOnce claims the same firings from many goroutines at once:
 // each is claimed once.
 func testClaimFiringOnce(t *testing.T, db Store) {
-	id := addSchedule(t, db, bot.Schedule{Community: community, Kind: bot.SchedulePrompt, Spec: "@hourly", Channel: "C1", Payload: "hi"})
+	id := addSchedule(t, db, bot.Schedule{Community: community, Kind: prompts.SchedulePrompt, Spec: "@hourly", Channel: "C1", Payload: "hi"})
 	const firings, callers = 20, 16
 	wins := make([]int, firings)
 	var mu sync.Mutex
