@@ -9,7 +9,7 @@ import (
 )
 
 // kernelCommands are the commands of the kernel itself: help, who
-// facilitates, the schedules of every feature, and the pilot.
+// facilitates, and the schedules of every feature.
 func (b *Bot) kernelCommands() []CommandSpec {
 	member := Arg{Name: "member", Kind: ArgMember, Required: true, Help: "the member"}
 	table := []CommandSpec{
@@ -21,8 +21,7 @@ func (b *Bot) kernelCommands() []CommandSpec {
 		{Path: []string{"facilitator", "remove"}, Summary: "Stop a member being a facilitator", Order: 40,
 			Args: []Arg{member}, Facilitator: true, Run: b.cmdFacilitatorRemove},
 	}
-	table = append(table, WithOrder(50, b.scheduleCommands())...)
-	return append(table, WithOrder(120, b.pilotCommands())...)
+	return append(table, WithOrder(50, b.scheduleCommands())...)
 }
 
 // WithOrder sets the Order of commands that have none.

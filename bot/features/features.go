@@ -12,6 +12,7 @@ import (
 	"github.com/hearth-community/hearth/bot/library"
 	"github.com/hearth-community/hearth/bot/meetings"
 	"github.com/hearth-community/hearth/bot/members"
+	"github.com/hearth-community/hearth/bot/pilot"
 	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
@@ -28,6 +29,7 @@ type Store interface {
 	library.Store
 	prompts.Store
 	charter.Store
+	pilot.Store
 	// ExportMember returns what is kept about a member, or bot.ErrNotFound.
 	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 }
@@ -44,6 +46,7 @@ func All(core *bot.Bot, store Store) []bot.Module {
 		library.New(core, store),
 		meetings.New(core, store),
 		intros.New(core, store),
+		pilot.New(core, store),
 	}
 }
 
@@ -54,5 +57,5 @@ func Register(core *bot.Bot, store Store) error { return core.Register(All(core,
 // the Discord schema and tests. Its Run funcs must not be called.
 func Commands() []bot.CommandSpec {
 	return bot.CommandTable(&reporting.Reporting{}, &prompts.Prompts{}, &checkins.Checkins{}, &members.Members{},
-		&charter.Charter{}, &library.Library{}, &meetings.Meetings{}, &intros.Intros{})
+		&charter.Charter{}, &library.Library{}, &meetings.Meetings{}, &intros.Intros{}, &pilot.Pilots{})
 }
