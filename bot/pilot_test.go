@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/pilot"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -66,9 +67,9 @@ func TestPilotLimitsHearthUntilLaunch(t *testing.T) {
 
 func TestImpactComparesPilotAndLaunch(t *testing.T) {
 	start := t0
-	im := reporting.Impact{From: start, To: start.Add(28 * 24 * time.Hour), Sections: []bot.Section{reporting.PilotSection(bot.PilotComparison{
-		Pilot:       bot.PeriodFigures{From: start, To: start.Add(14 * 24 * time.Hour), Weeks: 2, ActiveMembers: 4, PostsPerWeek: 6.5, CheckinAnswers: 3},
-		SinceLaunch: bot.PeriodFigures{From: start.Add(14 * 24 * time.Hour), To: start.Add(28 * 24 * time.Hour), Weeks: 2, ActiveMembers: 12, PostsPerWeek: 20},
+	im := reporting.Impact{From: start, To: start.Add(28 * 24 * time.Hour), Sections: []bot.Section{pilot.PilotSection(pilot.PilotComparison{
+		Pilot:       pilot.PeriodFigures{From: start, To: start.Add(14 * 24 * time.Hour), Weeks: 2, ActiveMembers: 4, PostsPerWeek: 6.5, CheckinAnswers: 3},
+		SinceLaunch: pilot.PeriodFigures{From: start.Add(14 * 24 * time.Hour), To: start.Add(28 * 24 * time.Hour), Weeks: 2, ActiveMembers: 12, PostsPerWeek: 20},
 	}, time.UTC)}}
 	md := reporting.FormatImpact(im, reporting.ImpactView{})
 	for _, want := range []string{"## Pilot and launch", "| pilot (Nov 2, 2026 – Nov 16, 2026) | 2.0 | 4 | 6.5 | 3 |", "| since launch (Nov 16, 2026 – Nov 30, 2026) | 2.0 | 12 | 20.0 | 0 |"} {

@@ -159,7 +159,7 @@ func (b *Pilots) cmdPilotStatus(ctx context.Context, inv bot.Invocation) (bot.Re
 	case p.Active():
 		return bot.PrivateText("**Pilot** since %s. %s", p.StartedAt.In(b.loc).Format("Jan 2"), b.pilotLine(ctx, inv.Community, p)), nil
 	}
-	cmp, err := bot.ComparePilot(ctx, b.store, inv.Community, p, inv.At)
+	cmp, err := ComparePilot(ctx, b.store, inv.Community, p, inv.At)
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -167,8 +167,8 @@ func (b *Pilots) cmdPilotStatus(ctx context.Context, inv bot.Invocation) (bot.Re
 }
 
 // FormatPilotComparison renders the comparison for chat.
-func FormatPilotComparison(c bot.PilotComparison, loc *time.Location) string {
-	line := func(name string, f bot.PeriodFigures) string {
+func FormatPilotComparison(c PilotComparison, loc *time.Location) string {
+	line := func(name string, f PeriodFigures) string {
 		return fmt.Sprintf("• %s (%s – %s, %.1f weeks): %s, %s (%.1f a week), %s",
 			name, f.From.In(loc).Format("Jan 2"), f.To.Add(-time.Second).In(loc).Format("Jan 2"), f.Weeks, bot.Plural(f.ActiveMembers, "active member"),
 			bot.Plural(f.Posts, "post"), f.PostsPerWeek, bot.Plural(f.CheckinAnswers, "check-in answer"))

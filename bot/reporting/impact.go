@@ -2,7 +2,6 @@ package reporting
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -14,7 +13,6 @@ import (
 // come from their modules.
 type ImpactSource interface {
 	bot.ReportSource
-	Setting(ctx context.Context, community, key string) (string, error)
 }
 
 // Impact is the report for sponsors (step 6 of the practice guide):
@@ -92,51 +90,8 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 			im.Sections = append(im.Sections, ss...)
 		}
 	}
-	pilot, err := pilotSection(ctx, src, community, to, loc)
-	if err != nil {
-		return Impact{}, err
-	}
-	if pilot != nil {
-		im.Sections = append(im.Sections, *pilot)
-	}
 	sortSections(im.Sections)
 	return im, nil
-}
-
-// pilotSection compares the pilot with the time since launch, when the
-// community was piloted and launched; nil otherwise.
-func pilotSection(ctx context.Context, src ImpactSource, community string, to time.Time, loc *time.Location) (*bot.Section, error) {
-	raw, err := src.Setting(ctx, community, bot.SettingPilot)
-	if err != nil || raw == "" {
-		return nil, err
-	}
-	var p bot.Pilot
-	if json.Unmarshal([]byte(raw), &p) != nil || p.LaunchedAt.IsZero() {
-		return nil, nil
-	}
-	c, err := bot.ComparePilot(ctx, src, community, p, to)
-	if err != nil {
-		return nil, err
-	}
-	s := PilotSection(c, loc)
-	return &s, nil
-}
-
-// PilotSection is the impact report's comparison of the pilot with the time
-// since launch.
-func PilotSection(c bot.PilotComparison, loc *time.Location) bot.Section {
-	return bot.Section{Key: "pilot", Value: &c, Order: 30, Markdown: func(map[string]string) string {
-		var sb strings.Builder
-		sb.WriteString("\n## Pilot and launch\n\n| period | weeks | active members | posts a week | check-in answers |\n| --- | ---: | ---: | ---: | ---: |\n")
-		for _, row := range []struct {
-			name string
-			f    bot.PeriodFigures
-		}{{"pilot", c.Pilot}, {"since launch", c.SinceLaunch}} {
-			fmt.Fprintf(&sb, "| %s (%s – %s) | %.1f | %d | %.1f | %d |\n", row.name, row.f.From.In(loc).Format("Jan 2, 2006"),
-				row.f.To.Add(-time.Second).In(loc).Format("Jan 2, 2006"), row.f.Weeks, row.f.ActiveMembers, row.f.PostsPerWeek, row.f.CheckinAnswers)
-		}
-		return sb.String()
-	}}
 }
 
 // ImpactView says how to render the impact report.
