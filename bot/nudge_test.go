@@ -18,19 +18,19 @@ func TestLevelOf(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		weeks []bot.WeekCounts
-		want  bot.Level
+		want  members.Level
 	}{
-		{"nothing", nil, bot.LevelObserving},
-		{"empty weeks", []bot.WeekCounts{{}, {}, {}, {}}, bot.LevelObserving},
-		{"reactions only", []bot.WeekCounts{w(0, 0, 3, 0)}, bot.LevelParticipating},
-		{"check-in answers only", []bot.WeekCounts{w(0, 0, 0, 1)}, bot.LevelParticipating},
-		{"one reply", []bot.WeekCounts{w(0, 1, 0, 0)}, bot.LevelContributing},
-		{"leading: 3 weeks, 2 messages, 2 replies", []bot.WeekCounts{w(1, 0, 0, 0), w(1, 1, 0, 0), {}, w(0, 1, 0, 0)}, bot.LevelLeading},
-		{"busy but in 2 weeks only", []bot.WeekCounts{w(5, 5, 0, 0), w(5, 5, 0, 0), {}, {}}, bot.LevelContributing},
-		{"regular but never replies", []bot.WeekCounts{w(1, 0, 0, 0), w(1, 0, 0, 0), w(1, 0, 0, 0), w(1, 0, 0, 0)}, bot.LevelContributing},
-		{"only the last 4 weeks count", []bot.WeekCounts{w(9, 9, 0, 0), w(9, 9, 0, 0), w(9, 9, 0, 0), {}, {}, {}, {}}, bot.LevelObserving},
+		{"nothing", nil, members.LevelObserving},
+		{"empty weeks", []bot.WeekCounts{{}, {}, {}, {}}, members.LevelObserving},
+		{"reactions only", []bot.WeekCounts{w(0, 0, 3, 0)}, members.LevelParticipating},
+		{"check-in answers only", []bot.WeekCounts{w(0, 0, 0, 1)}, members.LevelParticipating},
+		{"one reply", []bot.WeekCounts{w(0, 1, 0, 0)}, members.LevelContributing},
+		{"leading: 3 weeks, 2 messages, 2 replies", []bot.WeekCounts{w(1, 0, 0, 0), w(1, 1, 0, 0), {}, w(0, 1, 0, 0)}, members.LevelLeading},
+		{"busy but in 2 weeks only", []bot.WeekCounts{w(5, 5, 0, 0), w(5, 5, 0, 0), {}, {}}, members.LevelContributing},
+		{"regular but never replies", []bot.WeekCounts{w(1, 0, 0, 0), w(1, 0, 0, 0), w(1, 0, 0, 0), w(1, 0, 0, 0)}, members.LevelContributing},
+		{"only the last 4 weeks count", []bot.WeekCounts{w(9, 9, 0, 0), w(9, 9, 0, 0), w(9, 9, 0, 0), {}, {}, {}, {}}, members.LevelObserving},
 	} {
-		if got := bot.LevelOf(tc.weeks); got != tc.want {
+		if got := members.LevelOf(tc.weeks); got != tc.want {
 			t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
 		}
 	}
@@ -48,7 +48,7 @@ func TestDrifting(t *testing.T) {
 		{"active half the weeks before only", []bot.WeekCounts{on, on, on, {}, {}, {}, {}, {}}, false},
 		{"too short a history", []bot.WeekCounts{on, {}, {}}, false},
 	} {
-		if got := bot.Drifting(tc.weeks); got != tc.want {
+		if got := members.Drifting(tc.weeks); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}

@@ -129,7 +129,6 @@ const DefaultQuietAfter = 14 * 24 * time.Hour
 // weeks levels are computed from.
 type ReportSource interface {
 	Reporter
-	MemberWeeksSource
 	Member(ctx context.Context, community, id string) (Member, error)
 	Channel(ctx context.Context, community, id string) (Channel, error)
 }
@@ -158,9 +157,6 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery, fillers ...
 	rep.Community, rep.From, rep.To = q.Community, q.From, q.To
 	rep.Previous = &Summary{Members: prev.Members, Activity: prev.Activity, Nudges: prev.Nudges}
 	if !q.SummaryOnly {
-		if err := fillLevels(ctx, r, &rep); err != nil {
-			return Report{}, err
-		}
 		for _, f := range fillers {
 			if err := f.FillReport(ctx, q, &rep); err != nil {
 				return Report{}, err
@@ -239,36 +235,6 @@ func (r *Report) normalize() {
 	if r.Events == nil {
 		r.Events = []EventSummary{}
 	}
-}
-
-// fillLevels counts members by level as of the report's end and as of its
-// start (the previous summary), and how many moved up or down between.
-// Levels are community-wide, like member counts.
-func fillLevels(ctx context.Context, src MemberWeeksSource, rep *Report) error {
-	now, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.To, Weeks: LevelWeeks, CountsOnly: true})
-	if err != nil {
-		return fmt.Errorf("levels at %s: %w", rep.To, err)
-	}
-	before, err := src.MemberWeeks(ctx, MemberWeeksQuery{Community: rep.Community, End: rep.From, Weeks: LevelWeeks, CountsOnly: true})
-	if err != nil {
-		return fmt.Errorf("levels at %s: %w", rep.From, err)
-	}
-	var byNow, byBefore map[string]Level
-	rep.Levels, byNow = countLevels(now)
-	rep.Previous.Levels, byBefore = countLevels(before)
-	for id, l := range byNow {
-		b, ok := byBefore[id]
-		if !ok {
-			b = LevelObserving
-		}
-		switch {
-		case l.rank() > b.rank():
-			rep.LevelChanges.Up++
-		case l.rank() < b.rank():
-			rep.LevelChanges.Down++
-		}
-	}
-	return nil
 }
 
 // NudgeCounts are a report's nudge figures.

@@ -54,7 +54,7 @@ func (b *Members) cmdQuiet(ctx context.Context, inv bot.Invocation) (bot.Reply, 
 		}
 		after = time.Duration(n) * 24 * time.Hour
 	}
-	weeks := max(bot.DriftWeeks, int((after+6*24*time.Hour)/(7*24*time.Hour)))
+	weeks := max(DriftWeeks, int((after+6*24*time.Hour)/(7*24*time.Hour)))
 	ms, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: inv.Community, End: inv.At, Weeks: weeks})
 	if err != nil {
 		return bot.Reply{}, err
@@ -72,7 +72,7 @@ func (b *Members) cmdQuiet(ctx context.Context, inv bot.Invocation) (bot.Reply, 
 		case joined.After(cut) && mw.LastActive.IsZero():
 			newcomers = append(newcomers, fmt.Sprintf("%s, joined %s", name, joined.In(b.loc).Format("Jan 2")))
 		case !joined.After(cut) && (mw.LastActive.IsZero() || mw.LastActive.Before(cut)):
-			line := fmt.Sprintf("%s: %s (%s)", name, b.lastActiveLabel(mw.LastActive), bot.LevelOf(mw.Weeks))
+			line := fmt.Sprintf("%s: %s (%s)", name, b.lastActiveLabel(mw.LastActive), LevelOf(mw.Weeks))
 			if ns, err := b.store.MemberNudges(ctx, inv.Community, m.ID, 1); err == nil && len(ns) > 0 && ns[0].Status == NudgeSent {
 				line += ", nudged " + ns[0].SentAt.In(b.loc).Format("Jan 2")
 			} else if err != nil {
@@ -80,7 +80,7 @@ func (b *Members) cmdQuiet(ctx context.Context, inv bot.Invocation) (bot.Reply, 
 			}
 			quiet = append(quiet, line)
 		}
-		if bot.Drifting(mw.Weeks) {
+		if Drifting(mw.Weeks) {
 			drifting = append(drifting, fmt.Sprintf("%s: %s", name, b.lastActiveLabel(mw.LastActive)))
 		}
 	}
@@ -134,7 +134,7 @@ func (b *Members) memberHistory(ctx context.Context, community, id string, now t
 	if err != nil {
 		return "", err
 	}
-	ws, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: id, End: now, Weeks: bot.DriftWeeks})
+	ws, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: id, End: now, Weeks: DriftWeeks})
 	if err != nil {
 		return "", err
 	}
@@ -159,8 +159,8 @@ func (b *Members) memberHistory(ctx context.Context, community, id string, now t
 		for _, w := range ws[0].Weeks {
 			weeks = append(weeks, strconv.Itoa(w.Messages+w.Replies+w.Reactions+w.Answers))
 		}
-		fmt.Fprintf(&sb, "Level: **%s** (last 4 weeks) · activity per week, oldest first: %s", bot.LevelOf(ws[0].Weeks), strings.Join(weeks, " · "))
-		if bot.Drifting(ws[0].Weeks) {
+		fmt.Fprintf(&sb, "Level: **%s** (last 4 weeks) · activity per week, oldest first: %s", LevelOf(ws[0].Weeks), strings.Join(weeks, " · "))
+		if Drifting(ws[0].Weeks) {
 			sb.WriteString(" · drifting away")
 		}
 		sb.WriteString("\n")

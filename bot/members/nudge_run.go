@@ -25,7 +25,7 @@ const (
 type nudgeCandidate struct {
 	Member     bot.Member
 	LastActive time.Time
-	Level      bot.Level
+	Level      Level
 }
 
 // nudgeSkips counts why quiet members were left out, for facilitators.
@@ -48,7 +48,7 @@ func (s nudgeSkips) String() string {
 // activity, nudged within the cooldown (or one queued), or MaxUnanswered
 // nudges in a row without an answer or a return.
 func (b *Members) nudgeCandidates(ctx context.Context, community string, now time.Time, p NudgePolicy) ([]nudgeCandidate, nudgeSkips, error) {
-	members, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: now, Weeks: bot.LevelWeeks})
+	members, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: now, Weeks: LevelWeeks})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -128,7 +128,7 @@ func (b *Members) nudgeCandidates(ctx context.Context, community string, now tim
 			skips["not answering nudges"]++
 			continue
 		}
-		out = append(out, nudgeCandidate{Member: m, LastActive: mw.LastActive, Level: bot.LevelOf(mw.Weeks)})
+		out = append(out, nudgeCandidate{Member: m, LastActive: mw.LastActive, Level: LevelOf(mw.Weeks)})
 	}
 	return out, skips, nil
 }

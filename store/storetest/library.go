@@ -12,6 +12,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/library"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 var libraryTests = []test{
@@ -443,7 +444,7 @@ func testResourceShareIsActivity(t *testing.T, db Store) {
 		t.Errorf("Bo: %+v, %v", a, err)
 	}
 	mw, err := db.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: "UB", End: at(1, 0), Weeks: 1})
-	if err != nil || len(mw) != 1 || mw[0].Weeks[0] != (bot.WeekCounts{Answers: 1}) || bot.LevelOf(mw[0].Weeks) != bot.LevelParticipating {
+	if err != nil || len(mw) != 1 || mw[0].Weeks[0] != (bot.WeekCounts{Answers: 1}) || members.LevelOf(mw[0].Weeks) != members.LevelParticipating {
 		t.Errorf("Bo's weeks: %+v, %v; want one answer: participating", mw, err)
 	}
 }
