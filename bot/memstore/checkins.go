@@ -55,7 +55,7 @@ func (r *run) bot() (bot.CheckinRun, error) {
 func (s *Store) CreateRun(ctx context.Context, r bot.CheckinRun, recipients []string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CreateRun"); err != nil {
+	if err := s.failed("CreateRun", r, recipients); err != nil {
 		return 0, err
 	}
 	switch {
@@ -106,7 +106,7 @@ func (r *run) recipient(member string) *recipient {
 func (s *Store) CheckinRun(ctx context.Context, community string, id int64) (bot.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CheckinRun"); err != nil {
+	if err := s.failed("CheckinRun", community, id); err != nil {
 		return bot.CheckinRun{}, err
 	}
 	if r := s.runs[id]; r != nil && r.community == community {
@@ -140,7 +140,7 @@ func (s *Store) listRuns(keep func(*run) bool) ([]bot.CheckinRun, error) {
 func (s *Store) CheckinRuns(ctx context.Context, community string, q bot.RunQuery) ([]bot.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CheckinRuns"); err != nil {
+	if err := s.failed("CheckinRuns", community, q); err != nil {
 		return nil, err
 	}
 	out, err := s.listRuns(func(r *run) bool {
@@ -158,7 +158,7 @@ func (s *Store) CheckinRuns(ctx context.Context, community string, q bot.RunQuer
 func (s *Store) OpenRunsFor(ctx context.Context, community, member string) ([]bot.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("OpenRunsFor"); err != nil {
+	if err := s.failed("OpenRunsFor", community, member); err != nil {
 		return nil, err
 	}
 	return s.listRuns(func(r *run) bool { return r.community == community && r.closed == null && r.recipient(member) != nil })
@@ -169,7 +169,7 @@ func (s *Store) OpenRunsFor(ctx context.Context, community, member string) ([]bo
 func (s *Store) Recipients(ctx context.Context, id int64) ([]bot.Recipient, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Recipients"); err != nil {
+	if err := s.failed("Recipients", id); err != nil {
 		return nil, err
 	}
 	out := []bot.Recipient{}
@@ -195,7 +195,7 @@ func (s *Store) Recipients(ctx context.Context, id int64) ([]bot.Recipient, erro
 func (s *Store) SetRecipient(ctx context.Context, id int64, r bot.Recipient) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetRecipient"); err != nil {
+	if err := s.failed("SetRecipient", id, r); err != nil {
 		return err
 	}
 	if r.Member == "" || r.Status == "" {
@@ -224,7 +224,7 @@ func (s *Store) SetRecipient(ctx context.Context, id int64, r bot.Recipient) err
 func (s *Store) ClaimRecipient(ctx context.Context, id int64, member string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ClaimRecipient"); err != nil {
+	if err := s.failed("ClaimRecipient", id, member); err != nil {
 		return false, err
 	}
 	if r := s.runs[id]; r != nil {
@@ -241,7 +241,7 @@ func (s *Store) ClaimRecipient(ctx context.Context, id int64, member string) (bo
 func (s *Store) SaveAnswers(ctx context.Context, id int64, respondent string, answers map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SaveAnswers"); err != nil {
+	if err := s.failed("SaveAnswers", id, respondent, answers); err != nil {
 		return err
 	}
 	if respondent == "" {
@@ -268,7 +268,7 @@ func (s *Store) SaveAnswers(ctx context.Context, id int64, respondent string, an
 func (s *Store) Answers(ctx context.Context, id int64) ([]bot.SurveyAnswer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Answers"); err != nil {
+	if err := s.failed("Answers", id); err != nil {
 		return nil, err
 	}
 	out := []bot.SurveyAnswer{}
@@ -286,7 +286,7 @@ func (s *Store) Answers(ctx context.Context, id int64) ([]bot.SurveyAnswer, erro
 func (s *Store) RespondentAnswers(ctx context.Context, id int64, respondent string) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RespondentAnswers"); err != nil {
+	if err := s.failed("RespondentAnswers", id, respondent); err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
@@ -305,7 +305,7 @@ func (s *Store) RespondentAnswers(ctx context.Context, id int64, respondent stri
 func (s *Store) MarkReminded(ctx context.Context, id int64, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("MarkReminded"); err != nil {
+	if err := s.failed("MarkReminded", id, at); err != nil {
 		return err
 	}
 	if at.IsZero() {
@@ -324,7 +324,7 @@ func (s *Store) MarkReminded(ctx context.Context, id int64, at time.Time) error 
 func (s *Store) CloseRun(ctx context.Context, id int64, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CloseRun"); err != nil {
+	if err := s.failed("CloseRun", id, at); err != nil {
 		return false, err
 	}
 	if at.IsZero() {
@@ -356,7 +356,7 @@ func sortMembers(ms []*member) []bot.Member {
 func (s *Store) ActiveMembers(ctx context.Context, community string) ([]bot.Member, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ActiveMembers"); err != nil {
+	if err := s.failed("ActiveMembers", community); err != nil {
 		return nil, err
 	}
 	var found []*member
@@ -375,7 +375,7 @@ func (s *Store) ActiveMembers(ctx context.Context, community string) ([]bot.Memb
 func (s *Store) ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ChannelMembers"); err != nil {
+	if err := s.failed("ChannelMembers", community, channel, since); err != nil {
 		return nil, err
 	}
 	var found []*member

@@ -63,7 +63,7 @@ func (s *Store) resource(r *resource) bot.Resource {
 func (s *Store) AddResource(ctx context.Context, r bot.Resource) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddResource"); err != nil {
+	if err := s.failed("AddResource", r); err != nil {
 		return 0, err
 	}
 	switch {
@@ -92,7 +92,7 @@ func (s *Store) AddResource(ctx context.Context, r bot.Resource) (int64, error) 
 func (s *Store) Resource(ctx context.Context, community string, id int64) (bot.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Resource"); err != nil {
+	if err := s.failed("Resource", community, id); err != nil {
 		return bot.Resource{}, err
 	}
 	if r := s.resources[id]; r != nil && r.community == community {
@@ -107,7 +107,7 @@ func (s *Store) Resource(ctx context.Context, community string, id int64) (bot.R
 func (s *Store) Resources(ctx context.Context, community string, q bot.ResourceQuery) ([]bot.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Resources"); err != nil {
+	if err := s.failed("Resources", community, q); err != nil {
 		return nil, err
 	}
 	var tag string
@@ -157,7 +157,7 @@ func (s *Store) Resources(ctx context.Context, community string, q bot.ResourceQ
 func (s *Store) RemoveResource(ctx context.Context, community string, id int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RemoveResource"); err != nil {
+	if err := s.failed("RemoveResource", community, id); err != nil {
 		return err
 	}
 	if r := s.resources[id]; r == nil || r.community != community {
@@ -185,7 +185,7 @@ func checkConsent(c bot.StoryConsent) (bot.StoryConsent, error) {
 func (s *Store) AddStory(ctx context.Context, st bot.Story) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddStory"); err != nil {
+	if err := s.failed("AddStory", st); err != nil {
 		return 0, err
 	}
 	switch {
@@ -226,7 +226,7 @@ func (s *Store) AddStory(ctx context.Context, st bot.Story) (int64, error) {
 func (s *Store) SetStoryConsent(ctx context.Context, community, member string, id int64, c bot.StoryConsent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetStoryConsent"); err != nil {
+	if err := s.failed("SetStoryConsent", community, member, id, c); err != nil {
 		return err
 	}
 	if c == "" {
@@ -257,7 +257,7 @@ func (s *Store) story(x *story) bot.Story {
 func (s *Store) Stories(ctx context.Context, community string, since time.Time) ([]bot.Story, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Stories"); err != nil {
+	if err := s.failed("Stories", community, since); err != nil {
 		return nil, err
 	}
 	var found []*story

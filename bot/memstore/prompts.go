@@ -40,7 +40,7 @@ func (p *prompt) bot() bot.Prompt {
 func (s *Store) AddDeckPrompts(ctx context.Context, community, addedBy string, at time.Time, texts ...string) ([]int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddDeckPrompts"); err != nil {
+	if err := s.failed("AddDeckPrompts", community, addedBy, at, texts); err != nil {
 		return nil, err
 	}
 	if community == "" {
@@ -78,7 +78,7 @@ func (s *Store) deckOf(community string) []*prompt {
 func (s *Store) DeckPrompts(ctx context.Context, community string) ([]bot.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("DeckPrompts"); err != nil {
+	if err := s.failed("DeckPrompts", community); err != nil {
 		return nil, err
 	}
 	out := []bot.Prompt{}
@@ -92,7 +92,7 @@ func (s *Store) DeckPrompts(ctx context.Context, community string) ([]bot.Prompt
 func (s *Store) DeckPrompt(ctx context.Context, community string, id int64) (bot.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("DeckPrompt"); err != nil {
+	if err := s.failed("DeckPrompt", community, id); err != nil {
 		return bot.Prompt{}, err
 	}
 	if p := s.deck[id]; p != nil && p.community == community {
@@ -106,7 +106,7 @@ func (s *Store) DeckPrompt(ctx context.Context, community string, id int64) (bot
 func (s *Store) NextDeckPrompt(ctx context.Context, community string) (bot.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("NextDeckPrompt"); err != nil {
+	if err := s.failed("NextDeckPrompt", community); err != nil {
 		return bot.Prompt{}, err
 	}
 	if deck := s.deckOf(community); len(deck) > 0 {
@@ -121,7 +121,7 @@ func (s *Store) NextDeckPrompt(ctx context.Context, community string) (bot.Promp
 func (s *Store) RecordPromptPost(ctx context.Context, p bot.PromptPost) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RecordPromptPost"); err != nil {
+	if err := s.failed("RecordPromptPost", p); err != nil {
 		return err
 	}
 	switch {
@@ -155,7 +155,7 @@ func (s *Store) RecordPromptPost(ctx context.Context, p bot.PromptPost) error {
 func (s *Store) PromptPosts(ctx context.Context, community string) ([]bot.PromptPost, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("PromptPosts"); err != nil {
+	if err := s.failed("PromptPosts", community); err != nil {
 		return nil, err
 	}
 	var posts []*promptPost
@@ -177,7 +177,7 @@ func (s *Store) PromptPosts(ctx context.Context, community string) ([]bot.Prompt
 func (s *Store) SaveSurvey(ctx context.Context, community string, sv bot.Survey, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SaveSurvey"); err != nil {
+	if err := s.failed("SaveSurvey", community, sv, at); err != nil {
 		return err
 	}
 	def, err := json.Marshal(sv)
@@ -192,7 +192,7 @@ func (s *Store) SaveSurvey(ctx context.Context, community string, sv bot.Survey,
 func (s *Store) Surveys(ctx context.Context, community string) ([]bot.Survey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Surveys"); err != nil {
+	if err := s.failed("Surveys", community); err != nil {
 		return nil, err
 	}
 	var out []bot.Survey
