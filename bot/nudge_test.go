@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/bot/checkins"
 )
 
 func TestLevelOf(t *testing.T) {
@@ -256,23 +255,6 @@ func TestForgetMeNeedsConfirmation(t *testing.T) {
 	done := b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "alice", ActionID: r.Buttons[0].ActionID, Value: r.Buttons[0].Value})
 	if !strings.Contains(done.Text, "erased") || strings.Join(s.ns().forgot, ",") != "alice" || len(s.events) != 0 {
 		t.Fatalf("confirm: %+v, forgot %v, events %v", done, s.ns().forgot, s.events)
-	}
-}
-
-func TestForgetClearsOpenAnonymousAnswers(t *testing.T) {
-	ctx := context.Background()
-	b, s, _, _ := newCheckinBot(t)
-	s.events["x"] = bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: t0, Key: "x"}
-	carolSays(b, "checkin start event-feedback")
-	click(b, "alice", checkins.ActionCheckinAnswer, "1:useful:5", t0)
-	if a, _ := s.Answers(ctx, 1); len(a) != 1 {
-		t.Fatalf("answers before: %+v", a)
-	}
-	if err := b.ForgetMember(ctx, "shell:local", "alice"); err != nil {
-		t.Fatal(err)
-	}
-	if a, _ := s.Answers(ctx, 1); len(a) != 0 {
-		t.Fatalf("alice's anonymous answer outlives her: %+v", a)
 	}
 }
 
