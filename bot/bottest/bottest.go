@@ -128,7 +128,7 @@ func Message(member, channel, key string, at time.Time) bot.Event {
 // Says runs a command as member in #general.
 func (r *Rig) Says(member, text string) bot.Reply {
 	return r.Bot.HandleCommand(context.Background(), bot.Command{Community: Community, Channel: "general", ChannelName: "general",
-		Member: member, MemberName: member, Text: text})
+		Member: member, MemberName: r.name(member), Text: text})
 }
 
 // CarolSays runs a command as carol, the facilitator, in #general.
@@ -139,8 +139,18 @@ func (r *Rig) CarolSays(text string) bot.Reply {
 
 // Click presses a button (action id and value) as member at at.
 func (r *Rig) Click(member, action, value string, at time.Time) bot.Reply {
-	return r.Bot.HandleAction(context.Background(), bot.Action{Community: Community, Member: member, MemberName: member,
+	return r.Bot.HandleAction(context.Background(), bot.Action{Community: Community, Member: member, MemberName: r.name(member),
 		ActionID: action, Value: value, At: at})
+}
+
+// name is the member's name as the platform would send it with a command
+// or a click: the directory's, else the id. (What a platform sends keeps
+// the stored name fresh: sending the id would rename the member.)
+func (r *Rig) name(member string) string {
+	if m, err := r.Store.Member(context.Background(), Community, member); err == nil && m.Name != "" {
+		return m.Name
+	}
+	return member
 }
 
 // Schedules returns the community's schedules in id order: all of them,
