@@ -37,3 +37,7 @@ func (c *fakeChat) dmsTo(member string) []bot.Post {
 	}
 	return out
 }
+
+func memberSays(b *bot.Bot, member, text string) bot.Reply {
+	return b.HandleCommand(context.Background(), bot.Command{Community: "shell:local", Channel: "general", ChannelName: "general", Member: member, MemberName: member, Text: text})
+}
