@@ -224,22 +224,6 @@ func TestHelpShowsWhatTheCallerMayRun(t *testing.T) {
 	}
 }
 
-func TestMe(t *testing.T) {
-	ctx := context.Background()
-	s := newFakeStore()
-	b := newBot(t, s)
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "me"})
-	if !strings.Contains(r.Text, "nothing about you yet") {
-		t.Errorf("me before any activity: %q", r.Text)
-	}
-	b.HandleEvent(ctx, event(bot.KindMessage, "bob", "m1"))
-	b.HandleEvent(ctx, event(bot.KindReaction, "bob", "r1"))
-	r = b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "me"})
-	if !strings.Contains(r.Text, "1 message, 0 replies, 1 reaction") || !r.Private {
-		t.Errorf("me: %+v", r)
-	}
-}
-
 func TestReportNamesUnansweredMessages(t *testing.T) {
 	ctx := context.Background()
 	s := newFakeStore()
