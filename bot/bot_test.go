@@ -9,7 +9,6 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/features"
-	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -155,51 +154,6 @@ func TestCommandErrorsAreFriendly(t *testing.T) {
 	}
 	if b.Metrics().Errors.Load() == 0 {
 		t.Error("internal error not counted")
-	}
-}
-
-func TestReportCommandAndButtons(t *testing.T) {
-	ctx := context.Background()
-	s := newFakeStore()
-	s.channels["C1"] = bot.Channel{ID: "C1", Name: "design"}
-	s.report = bot.Report{Members: bot.MemberCounts{Total: 5, Active: 3}, Activity: bot.ActivityCounts{Messages: 4}}
-	s.previous = bot.Report{Members: bot.MemberCounts{Total: 4, Active: 5}, Activity: bot.ActivityCounts{Messages: 4}}
-	b := newBot(t, s, "carol")
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "report 30d #design"})
-	if r.Code != "" {
-		t.Fatalf("report: %+v", r)
-	}
-	if len(s.queries) != 2 {
-		t.Fatalf("report made %d queries, want the period and the one before", len(s.queries))
-	}
-	q, prev := s.queries[0], s.queries[1]
-	if q.Channel != "C1" || q.To.Sub(q.From) != 30*24*time.Hour || !q.To.Equal(t0) {
-		t.Errorf("query = %+v", q)
-	}
-	if !prev.To.Equal(q.From) || prev.To.Sub(prev.From) != q.To.Sub(q.From) || !prev.SummaryOnly {
-		t.Errorf("previous query = %+v, want the 30 days before, summary only", prev)
-	}
-	for _, want := range []string{"**Members** 5 (▲1) · active 3 (▼2)", "4 messages (=)", "#design"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("report text lacks %q:\n%s", want, r.Text)
-		}
-	}
-	if len(r.Buttons) != 2 || r.Buttons[0].Label != "Last 7 days" || r.Buttons[1].Value != "90d <#C1>" {
-		t.Fatalf("buttons = %+v", r.Buttons)
-	}
-	s.queries = nil
-	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "carol", ActionID: r.Buttons[1].ActionID, Value: r.Buttons[1].Value})
-	if r.Code != "" || len(s.queries) != 2 || s.queries[0].To.Sub(s.queries[0].From) != 90*24*time.Hour || s.queries[0].Channel != "C1" {
-		t.Errorf("90-day button: %+v, queries %+v", r, s.queries)
-	}
-	// A member who got hold of the button is still refused.
-	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "bob", ActionID: reporting.ActionReport, Value: "90d"})
-	if r.Code != bot.EForbidden {
-		t.Errorf("member pressing the report button: %+v", r)
-	}
-	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "bob", ActionID: "nonsense"})
-	if r.Code != bot.ECommand {
-		t.Errorf("unknown action: %+v", r)
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 func TestPilotLimitsHearthUntilLaunch(t *testing.T) {
@@ -61,23 +60,6 @@ func TestPilotLimitsHearthUntilLaunch(t *testing.T) {
 	}
 	if r := carolSays(b, "launch"); !strings.Contains(r.Text, "launched on Nov 16, 2026 already") {
 		t.Fatalf("a second launch: %+v", r)
-	}
-}
-
-func TestImpactComparesPilotAndLaunch(t *testing.T) {
-	start := t0
-	im := reporting.Impact{From: start, To: start.Add(28 * 24 * time.Hour), Pilot: &bot.PilotComparison{
-		Pilot:       bot.PeriodFigures{From: start, To: start.Add(14 * 24 * time.Hour), Weeks: 2, ActiveMembers: 4, PostsPerWeek: 6.5, CheckinAnswers: 3},
-		SinceLaunch: bot.PeriodFigures{From: start.Add(14 * 24 * time.Hour), To: start.Add(28 * 24 * time.Hour), Weeks: 2, ActiveMembers: 12, PostsPerWeek: 20},
-	}}
-	md := reporting.FormatImpact(im, reporting.ImpactView{})
-	for _, want := range []string{"## Pilot and launch", "| pilot (Nov 2, 2026 – Nov 16, 2026) | 2.0 | 4 | 6.5 | 3 |", "| since launch (Nov 16, 2026 – Nov 30, 2026) | 2.0 | 12 | 20.0 | 0 |"} {
-		if !strings.Contains(md, want) {
-			t.Errorf("impact lacks %q:\n%s", want, md)
-		}
-	}
-	if strings.Contains(reporting.FormatImpact(reporting.Impact{From: start, To: start.Add(time.Hour)}, reporting.ImpactView{}), "Pilot") {
-		t.Error("an impact report without a pilot has a pilot section")
 	}
 }
 

@@ -93,83 +93,6 @@ func carolSays(b *bot.Bot, text string) bot.Reply {
 	return b.HandleCommand(context.Background(), bot.Command{Community: "shell:local", Channel: "general", ChannelName: "general", Member: "carol", Text: text})
 }
 
-func TestPromptScheduleAndPromptReplies(t *testing.T) {
-	ctx := context.Background()
-	b, s, chat, _ := newSchedulingBot(t)
-	r := carolSays(b, `prompt add "every 24 hours" "What did you try this week?"`)
-	if r.Code != "" || !strings.Contains(r.Text, "Prompt schedule #1") || !strings.Contains(r.Text, "First one: Tue Nov 3 09:00") {
-		t.Fatalf("prompt add: %+v", r)
-	}
-	sc := s.schedules[0]
-	if sc.Kind != bot.SchedulePrompt || sc.Channel != "general" || sc.Payload != "What did you try this week?" || sc.CreatedBy != "carol" {
-		t.Fatalf("stored schedule: %+v", sc)
-	}
-	if err := b.RunSchedule(ctx, sc, t0.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if len(chat.posts) != 1 || !strings.Contains(chat.posts[0].post.Text, "What did you try this week?") || chat.posts[0].to.Channel != "general" {
-		t.Fatalf("posts: %+v", chat.posts)
-	}
-	prompt := chat.posts[0].ref.ID
-	if len(s.promptPosts) != 1 || s.promptPosts[0].Message != prompt || s.promptPosts[0].Schedule != 1 {
-		t.Fatalf("prompt posts: %+v", s.promptPosts)
-	}
-	reply := bot.Event{Kind: bot.KindReply, Community: "shell:local", Channel: "general", Member: "alice", At: t0, Key: "r1", Message: "r1", Parent: prompt}
-	other := bot.Event{Kind: bot.KindReply, Community: "shell:local", Channel: "general", Member: "bob", At: t0, Key: "r2", Message: "r2", Parent: "not-a-prompt"}
-	elsewhere := bot.Event{Kind: bot.KindReply, Community: "shell:local", Channel: "design", Member: "bob", At: t0, Key: "r3", Message: "r3", Parent: prompt}
-	if err := b.HandleEvents(ctx, reply, other, elsewhere); err != nil {
-		t.Fatal(err)
-	}
-	if e, ok := s.events["prompt:r1"]; !ok || e.Kind != bot.KindPromptReply || e.Member != "alice" {
-		t.Errorf("no prompt reply for a reply in the prompt's thread: %+v", s.events)
-	}
-	if _, ok := s.events["prompt:r2"]; ok {
-		t.Error("a reply to another message counted as a prompt reply")
-	}
-	if _, ok := s.events["prompt:r3"]; ok {
-		t.Error("a reply in another channel with the same message id counted as a prompt reply")
-	}
-}
-
-func TestDeckSchedule(t *testing.T) {
-	ctx := context.Background()
-	b, s, chat, _ := newSchedulingBot(t)
-	r := carolSays(b, `prompt deck schedule "every 168 hours" #general`)
-	if r.Code != "" || !strings.Contains(r.Text, "starter deck") {
-		t.Fatalf("deck schedule: %+v", r)
-	}
-	if len(s.deck) != len(bot.StarterDeck) {
-		t.Fatalf("deck has %d prompts, want the starter deck's %d", len(s.deck), len(bot.StarterDeck))
-	}
-	for i := 0; i < 3; i++ {
-		if err := b.RunSchedule(ctx, s.schedules[0], t0.Add(time.Duration(i+1)*168*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seen := map[string]bool{}
-	for _, p := range chat.posts {
-		seen[p.post.Text] = true
-	}
-	if len(chat.posts) != 3 || len(seen) != 3 {
-		t.Errorf("three deck runs posted %d prompts, %d different", len(chat.posts), len(seen))
-	}
-	r = carolSays(b, `prompt deck add "What surprised you?"`)
-	if !strings.Contains(r.Text, "Added prompt #13") {
-		t.Errorf("deck add: %+v", r)
-	}
-	r = carolSays(b, "prompt deck list")
-	if !strings.Contains(r.Text, "#1 What did you try in your practice this week") || !strings.Contains(r.Text, "posted 1 time") {
-		t.Errorf("deck list:\n%s", r.Text)
-	}
-	r = carolSays(b, "prompt now 13")
-	if r.Code != "" || len(chat.posts) != 4 || !strings.Contains(chat.posts[3].post.Text, "What surprised you?") {
-		t.Errorf("prompt now 13: %+v", r)
-	}
-	if r = carolSays(b, "prompt now 99"); r.Code != bot.ENotFound {
-		t.Errorf("prompt now 99: %+v", r)
-	}
-}
-
 func TestScheduleCommands(t *testing.T) {
 	b, s, _, _ := newSchedulingBot(t)
 	carolSays(b, `prompt add "every 2 hours" "Hi?"`)
@@ -199,54 +122,6 @@ func TestScheduleCommands(t *testing.T) {
 	r := b.HandleCommand(context.Background(), bot.Command{Community: "shell:local", Member: "bob", Text: "schedule list"})
 	if r.Code != bot.EForbidden {
 		t.Errorf("member listing schedules: %+v", r)
-	}
-}
-
-func TestDigestCommands(t *testing.T) {
-	ctx := context.Background()
-	b, s, chat, _ := newSchedulingBot(t)
-	r := carolSays(b, "digest now")
-	if r.Code != "" || !r.Private || !strings.Contains(r.Text, "Weekly digest · Oct 26 – Nov 2, 2026") || r.Image == nil {
-		t.Fatalf("digest now without a channel: %+v", r)
-	}
-	if len(s.queries) != 2+reporting.DigestWeeks {
-		t.Errorf("digest made %d report queries, want the week, the week before and %d chart weeks", len(s.queries), reporting.DigestWeeks)
-	}
-	r = carolSays(b, "digest schedule")
-	if !strings.Contains(r.Text, "every monday at 9:00") {
-		// The fake parser reads only "every N hours": the default spec is refused by it.
-		if r.Code != bot.EArgument {
-			t.Fatalf("digest schedule with the default spec: %+v", r)
-		}
-	}
-	r = carolSays(b, `digest schedule "every 168 hours"`)
-	if r.Code != "" || !strings.Contains(r.Text, "It goes to #general") {
-		t.Fatalf("digest schedule: %+v", r)
-	}
-	r = carolSays(b, "digest channel #facilitators")
-	if r.Code != "" || s.settings[bot.SettingDigestChannel] != "facilitators" {
-		t.Fatalf("digest channel: %+v %v", r, s.settings)
-	}
-	carolSays(b, `digest schedule "every 24 hours"`)
-	if n := len(s.schedules); n != 1 || s.schedules[0].Spec != "every 24 hours" {
-		t.Fatalf("a new digest schedule must replace the old: %+v", s.schedules)
-	}
-	if err := b.RunSchedule(ctx, s.schedules[0], t0.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	last := chat.posts[len(chat.posts)-1]
-	if last.to.Channel != "facilitators" || !strings.Contains(last.post.Text, "Weekly digest · Oct 27 – Nov 3, 2026") || last.post.Image == nil {
-		t.Errorf("scheduled digest: %+v", last)
-	}
-	r = carolSays(b, "digest now")
-	if !strings.Contains(r.Text, "Posted the digest of the last 7 days in #facilitators") {
-		t.Errorf("digest now with a channel: %+v", r)
-	}
-	if r = carolSays(b, "digest off"); !strings.Contains(r.Text, "off") || len(s.schedules) != 0 {
-		t.Errorf("digest off: %+v %+v", r, s.schedules)
-	}
-	if r = carolSays(b, "digest off"); !strings.Contains(r.Text, "was not scheduled") {
-		t.Errorf("digest off twice: %+v", r)
 	}
 }
 

@@ -1,9 +1,7 @@
 package bot_test
 
 import (
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/hearth-community/hearth/bot"
 )
@@ -49,44 +47,4 @@ func TestDrifting(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
 	}
-}
-
-// newNudgeBot is a community 20 days in: alice posted on day 1 and not
-// since; bob is active; carol facilitates (and is quiet); robot is a bot;
-// nina joined 3 days ago; oscar opted out; pat's DMs are closed.
-func newNudgeBot(t *testing.T) (*bot.Bot, *fakeStore, *fakeChat, time.Time) {
-	t.Helper()
-	b, s, chat, clock := newSchedulingBot(t)
-	now := t0.Add(20 * 24 * time.Hour) // Sunday Nov 22, 09:00 UTC
-	clock.Set(now)
-	long := t0.Add(-24 * time.Hour)
-	for _, m := range []bot.Member{
-		{ID: "alice", Name: "Alice", JoinedAt: long}, {ID: "bob", Name: "Bob", JoinedAt: long},
-		{ID: "carol", Name: "Carol", JoinedAt: long}, {ID: "robot", Name: "Robot", IsBot: true, JoinedAt: long},
-		{ID: "nina", Name: "Nina", JoinedAt: now.Add(-3 * 24 * time.Hour)}, {ID: "oscar", Name: "Oscar", JoinedAt: long},
-		{ID: "pat", Name: "Pat", JoinedAt: long},
-	} {
-		s.members[m.ID] = m
-	}
-	ns := s.ns()
-	for _, m := range []string{"alice", "carol", "oscar", "pat"} {
-		ns.last[m] = t0
-	}
-	ns.last["bob"] = now.Add(-time.Hour)
-	ns.weeks["bob"] = []bot.WeekCounts{{Messages: 1}}
-	ns.prefs["oscar"] = bot.MemberPrefs{NudgesOff: true}
-	chat.unreachable = map[string]bool{"pat": true}
-	return b, s, chat, now
-}
-
-func TestReportLevels(t *testing.T) {
-	b, s, _, _ := newNudgeBot(t)
-	lead := []bot.WeekCounts{{Messages: 1, Replies: 1}, {Messages: 1}, {Replies: 1}, {}}
-	s.ns().weeks["bob"] = append(lead, lead...) // leading now and a month before
-	s.ns().weeks["alice"] = []bot.WeekCounts{{Reactions: 1}, {}, {}, {}, {}, {}, {}, {}}
-	r := carolSays(b, "report 7d")
-	if !strings.Contains(r.Text, "**Levels** (last 4 weeks) 1 leading") {
-		t.Fatalf("report:\n%s", r.Text)
-	}
-	_ = s
 }
