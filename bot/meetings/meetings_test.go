@@ -1,10 +1,10 @@
 package meetings_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +12,6 @@ import (
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/bottest"
 	"github.com/hearth-community/hearth/bot/meetings"
-	"github.com/hearth-community/hearth/bot/reporting"
 )
 
 var t0 = bottest.T0
@@ -230,13 +229,15 @@ func TestEventLifecycle(t *testing.T) {
 		rep.Events[0].Feedback == nil || rep.Events[0].Feedback.Delivered != 2 {
 		t.Fatalf("report events: %+v", rep.Events)
 	}
-	text := reporting.FormatReport(rep, reporting.ReportView{})
-	if !strings.Contains(text, "**Events**\n• Show & tell, December (Nov 10): 1 going, 1 maybe, 2 there · feedback 0/2") {
+	if text := r.CarolSays("report 30d").Text; !strings.Contains(text, "**Events**\n• Show & tell, December (Nov 10): 1 going, 1 maybe, 2 there · feedback 0/2") {
 		t.Fatalf("report text:\n%s", text)
 	}
-	var csv bytes.Buffer
-	if err := reporting.WriteReportCSV(&csv, rep); err != nil || !strings.Contains(csv.String(), "events,1,\"Show & tell, December\",attended,2,") {
-		t.Fatalf("csv: %v\n%s", err, csv.String())
+	var rows []string
+	bot.EventCSVRows(rep.Events, func(section, id, name, field, value, _ string) {
+		rows = append(rows, strings.Join([]string{section, id, name, field, value}, ","))
+	})
+	if !slices.Contains(rows, "events,1,Show & tell, December,attended,2") {
+		t.Fatalf("csv rows: %q", rows)
 	}
 	// Nothing is left to fire.
 	for _, k := range []bot.ScheduleKind{bot.ScheduleEventRemind, bot.ScheduleEventEnd, bot.ScheduleEventFeedback} {

@@ -1,6 +1,7 @@
 package reporting_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -169,5 +170,20 @@ func TestImpactComparesPilotAndLaunch(t *testing.T) {
 	}
 	if strings.Contains(reporting.FormatImpact(reporting.Impact{From: start, To: start.Add(time.Hour)}, reporting.ImpactView{}), "Pilot") {
 		t.Error("an impact report without a pilot has a pilot section")
+	}
+}
+
+// TestReportShowsEvents: the events a report sums up (see the meetings
+// tests for how they are counted) are in its text and its CSV.
+func TestReportShowsEvents(t *testing.T) {
+	rep := bot.Report{Community: community, From: t0, To: t0.Add(14 * day), Previous: &bot.Summary{},
+		Events: []bot.EventSummary{{ID: 1, Title: "Show & tell, December", Start: time.Date(2026, 11, 10, 16, 0, 0, 0, time.UTC),
+			Channel: "general", Going: 1, Maybe: 1, Attended: 2, Feedback: &bot.EventFeedback{Run: 2, Delivered: 2}}}}
+	if text := reporting.FormatReport(rep, reporting.ReportView{}); !strings.Contains(text, "**Events**\n• Show & tell, December (Nov 10): 1 going, 1 maybe, 2 there · feedback 0/2") {
+		t.Fatalf("report text:\n%s", text)
+	}
+	var csv bytes.Buffer
+	if err := reporting.WriteReportCSV(&csv, rep); err != nil || !strings.Contains(csv.String(), "events,1,\"Show & tell, December\",attended,2,") {
+		t.Fatalf("csv: %v\n%s", err, csv.String())
 	}
 }
