@@ -118,11 +118,9 @@ func (c *community) shiftChannelDays(member string, sign int64) {
 	}
 }
 
-// memberDays returns a member's figures of each day, summed over channels,
-// with the channels (not "") they were active in.
+// memberDay is a member's figures of one day, summed over channels.
 type memberDay struct {
-	counts   counts
-	channels []string
+	counts counts
 }
 
 // rollupRows renders the day totals as text rows, for Rollups.
