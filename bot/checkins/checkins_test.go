@@ -147,6 +147,9 @@ func TestCheckinWrittenAnswersByDMWithoutForms(t *testing.T) {
 			t.Fatalf("a DM was recorded: %+v", e)
 		}
 	}
+	if n := r.Bot.Metrics().EventsIgnored.Load(); n != 3 {
+		t.Errorf("%d events ignored, want the 3 DMs (read, never recorded)", n)
+	}
 }
 
 func TestCheckinWrittenAnswersByForm(t *testing.T) {
