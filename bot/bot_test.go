@@ -8,31 +8,27 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/bottest"
 	"github.com/hearth-community/hearth/bot/features"
-	"github.com/hearth-community/hearth/bot/reporting"
+	"github.com/hearth-community/hearth/bot/memstore"
 )
 
-var t0 = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+var t0 = bottest.T0
 
-func newBot(t *testing.T, s *fakeStore, facilitators ...string) *bot.Bot {
+const community = bottest.Community
+
+func newBot(t *testing.T, facilitators ...string) *bottest.Rig {
 	t.Helper()
-	b, err := bot.New(bot.Config{Store: s, Clock: bot.NewManualClock(t0), Facilitators: facilitators})
-	if err == nil {
-		err = features.Register(b, s)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return bottest.NewWith(t, bottest.Config{Facilitators: facilitators})
 }
 
 func event(kind bot.EventKind, member, key string) bot.Event {
-	return bot.Event{Kind: kind, Community: "shell:local", Channel: "general", Member: member, At: t0, Key: key, Message: key}
+	return bot.Event{Kind: kind, Community: community, Channel: "general", Member: member, At: t0, Key: key, Message: key}
 }
 
 func TestHandleEvent(t *testing.T) {
-	s := newFakeStore()
-	b := newBot(t, s)
+	r := newBot(t)
+	b := r.Bot
 	ctx := context.Background()
 
 	human := event(bot.KindMessage, "alice", "m1")
@@ -46,8 +42,8 @@ func TestHandleEvent(t *testing.T) {
 			t.Fatalf("HandleEvent(%s): %v", e.Key, err)
 		}
 	}
-	if len(s.events) != 1 || s.events["m1"].Member != "alice" {
-		t.Fatalf("recorded %v, want only alice's channel message", s.events)
+	if kept := r.Store.Kept(); len(kept) != 1 || kept[0].Key != "m1" || kept[0].Member != "alice" {
+		t.Fatalf("recorded %v, want only alice's channel message", kept)
 	}
 	m := b.Metrics()
 	if got := [3]int64{m.EventsRecorded.Load(), m.EventsDuplicate.Load(), m.EventsIgnored.Load()}; got != [3]int64{1, 1, 2} {
@@ -65,7 +61,7 @@ func TestHandleEvent(t *testing.T) {
 		t.Errorf("reply without parent: err = %v, want it named", err)
 	}
 
-	s.err = errors.New("disk full")
+	r.Store.FailWith(errors.New("disk full"))
 	if err := b.HandleEvent(ctx, event(bot.KindMessage, "alice", "m3")); err == nil {
 		t.Error("a store failure was swallowed")
 	}
@@ -73,11 +69,12 @@ func TestHandleEvent(t *testing.T) {
 
 func TestCommandPermissions(t *testing.T) {
 	ctx := context.Background()
-	s := newFakeStore()
-	s.members["admin1"] = bot.Member{ID: "admin1", Name: "Ada", Admin: true}
-	s.members["bob"] = bot.Member{ID: "bob", Name: "bob"}
-	s.facilitators["fran"] = true
-	b := newBot(t, s, "carol", "shell:local:dave", "slack:T1:erin")
+	r := newBot(t, "carol", "shell:local:dave", "slack:T1:erin")
+	r.AddMembers(bot.Member{ID: "admin1", Name: "Ada", Admin: true}, bot.Member{ID: "bob", Name: "bob"})
+	if err := r.Store.AddFacilitator(ctx, community, "fran", "carol", t0); err != nil {
+		t.Fatal(err)
+	}
+	b := r.Bot
 
 	tests := []struct {
 		who     string
@@ -93,32 +90,29 @@ func TestCommandPermissions(t *testing.T) {
 		{who: "fran", allowed: true}, // added from chat
 	}
 	for _, tt := range tests {
-		r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Channel: "general", Member: tt.who, Admin: tt.admin, Text: "report"})
-		if refused := r.Code == bot.EForbidden; refused == tt.allowed {
-			t.Errorf("%s running report: code %q, allowed want %v (%s)", tt.who, r.Code, tt.allowed, r.Text)
+		reply := b.HandleCommand(ctx, bot.Command{Community: community, Channel: "general", Member: tt.who, Admin: tt.admin, Text: "report"})
+		if refused := reply.Code == bot.EForbidden; refused == tt.allowed {
+			t.Errorf("%s running report: code %q, allowed want %v (%s)", tt.who, reply.Code, tt.allowed, reply.Text)
 		}
-		if !r.Private {
+		if !reply.Private {
 			t.Errorf("%s: report reply is not private", tt.who)
 		}
 	}
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "facilitator add @bob"})
-	if r.Code != bot.EForbidden || !strings.Contains(r.Text, "for facilitators") {
-		t.Errorf("member adding a facilitator: %+v", r)
+	reply := b.HandleCommand(ctx, bot.Command{Community: community, Member: "bob", Text: "facilitator add @bob"})
+	if reply.Code != bot.EForbidden || !strings.Contains(reply.Text, "for facilitators") {
+		t.Errorf("member adding a facilitator: %+v", reply)
 	}
-	if s.facilitators["bob"] {
-		t.Error("a refused command changed state")
+	if is, err := r.Store.IsFacilitator(ctx, community, "bob"); is || err != nil {
+		t.Errorf("a refused command changed state (%v, %v)", is, err)
 	}
 }
 
 func TestFacilitatorCommands(t *testing.T) {
 	ctx := context.Background()
-	s := newFakeStore()
-	s.members["bob"] = bot.Member{ID: "bob", Name: "bob"}
-	s.members["carol"] = bot.Member{ID: "carol", Name: "carol"}
-	s.members["robot"] = bot.Member{ID: "robot", Name: "robot", IsBot: true}
-	b := newBot(t, s, "carol")
+	r := newBot(t, "carol")
+	r.AddMembers(bot.Member{ID: "bob", Name: "bob"}, bot.Member{ID: "carol", Name: "carol"}, bot.Member{ID: "robot", Name: "robot", IsBot: true})
 	run := func(text string) bot.Reply {
-		return b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: text})
+		return r.Bot.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: text})
 	}
 	steps := []struct {
 		text, want, code string
@@ -133,128 +127,85 @@ func TestFacilitatorCommands(t *testing.T) {
 		{"facilitator remove @bob", "bob is not a facilitator.", bot.ENotFound},
 	}
 	for _, st := range steps {
-		r := run(st.text)
-		if !strings.Contains(r.Text, st.want) || r.Code != st.code {
-			t.Errorf("%q: got (%q, %q), want text containing %q and code %q", st.text, r.Text, r.Code, st.want, st.code)
+		reply := run(st.text)
+		if !strings.Contains(reply.Text, st.want) || reply.Code != st.code {
+			t.Errorf("%q: got (%q, %q), want text containing %q and code %q", st.text, reply.Text, reply.Code, st.want, st.code)
 		}
 	}
 }
 
 func TestCommandErrorsAreFriendly(t *testing.T) {
 	ctx := context.Background()
-	s := newFakeStore()
-	b := newBot(t, s, "carol")
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "report 30d #nowhere"})
-	if r.Code != bot.ENotFound || !strings.Contains(r.Text, "#nowhere") {
-		t.Errorf("unknown channel: %+v", r)
+	r := newBot(t, "carol")
+	b := r.Bot
+	reply := b.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: "report 30d #nowhere"})
+	if reply.Code != bot.ENotFound || !strings.Contains(reply.Text, "#nowhere") {
+		t.Errorf("unknown channel: %+v", reply)
 	}
-	s.err = errors.New("database is locked: secret detail")
-	r = b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "report"})
-	if r.Code != bot.EInternal || r.Text != bot.Apology {
-		t.Errorf("internal error shown as %+v, want the apology", r)
+	r.Store.FailWith(errors.New("database is locked: secret detail"))
+	reply = b.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: "report"})
+	if reply.Code != bot.EInternal || reply.Text != bot.Apology {
+		t.Errorf("internal error shown as %+v, want the apology", reply)
 	}
 	if b.Metrics().Errors.Load() == 0 {
 		t.Error("internal error not counted")
 	}
 }
 
-func TestReportCommandAndButtons(t *testing.T) {
-	ctx := context.Background()
-	s := newFakeStore()
-	s.channels["C1"] = bot.Channel{ID: "C1", Name: "design"}
-	s.report = bot.Report{Members: bot.MemberCounts{Total: 5, Active: 3}, Activity: bot.ActivityCounts{Messages: 4}}
-	s.previous = bot.Report{Members: bot.MemberCounts{Total: 4, Active: 5}, Activity: bot.ActivityCounts{Messages: 4}}
-	b := newBot(t, s, "carol")
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "report 30d #design"})
-	if r.Code != "" {
-		t.Fatalf("report: %+v", r)
-	}
-	if len(s.queries) != 2 {
-		t.Fatalf("report made %d queries, want the period and the one before", len(s.queries))
-	}
-	q, prev := s.queries[0], s.queries[1]
-	if q.Channel != "C1" || q.To.Sub(q.From) != 30*24*time.Hour || !q.To.Equal(t0) {
-		t.Errorf("query = %+v", q)
-	}
-	if !prev.To.Equal(q.From) || prev.To.Sub(prev.From) != q.To.Sub(q.From) || !prev.SummaryOnly {
-		t.Errorf("previous query = %+v, want the 30 days before, summary only", prev)
-	}
-	for _, want := range []string{"**Members** 5 (▲1) · active 3 (▼2)", "4 messages (=)", "#design"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("report text lacks %q:\n%s", want, r.Text)
-		}
-	}
-	if len(r.Buttons) != 2 || r.Buttons[0].Label != "Last 7 days" || r.Buttons[1].Value != "90d <#C1>" {
-		t.Fatalf("buttons = %+v", r.Buttons)
-	}
-	s.queries = nil
-	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "carol", ActionID: r.Buttons[1].ActionID, Value: r.Buttons[1].Value})
-	if r.Code != "" || len(s.queries) != 2 || s.queries[0].To.Sub(s.queries[0].From) != 90*24*time.Hour || s.queries[0].Channel != "C1" {
-		t.Errorf("90-day button: %+v, queries %+v", r, s.queries)
-	}
-	// A member who got hold of the button is still refused.
-	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "bob", ActionID: reporting.ActionReport, Value: "90d"})
-	if r.Code != bot.EForbidden {
-		t.Errorf("member pressing the report button: %+v", r)
-	}
-	r = b.HandleAction(ctx, bot.Action{Community: "shell:local", Member: "bob", ActionID: "nonsense"})
-	if r.Code != bot.ECommand {
-		t.Errorf("unknown action: %+v", r)
-	}
-}
-
 func TestHelpShowsWhatTheCallerMayRun(t *testing.T) {
 	ctx := context.Background()
-	b := newBot(t, newFakeStore(), "carol")
-	member := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "help"})
-	fac := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "help"})
+	b := newBot(t, "carol").Bot
+	member := b.HandleCommand(ctx, bot.Command{Community: community, Member: "bob", Text: "help"})
+	fac := b.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: "help"})
 	if strings.Contains(member.Text, "/hearth report") || !strings.Contains(member.Text, "/hearth me") {
 		t.Errorf("member help:\n%s", member.Text)
 	}
 	if !strings.Contains(fac.Text, "/hearth report [PERIOD] [#channel]") {
 		t.Errorf("facilitator help:\n%s", fac.Text)
 	}
-	one := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "help report"})
+	one := b.HandleCommand(ctx, bot.Command{Community: community, Member: "bob", Text: "help report"})
 	if !strings.Contains(one.Text, "facilitators only") {
 		t.Errorf("help report:\n%s", one.Text)
 	}
-	none := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "help dance"})
+	none := b.HandleCommand(ctx, bot.Command{Community: community, Member: "bob", Text: "help dance"})
 	if none.Code != bot.ENotFound {
 		t.Errorf("help dance: %+v", none)
 	}
 }
 
-func TestMe(t *testing.T) {
-	ctx := context.Background()
-	s := newFakeStore()
-	b := newBot(t, s)
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "me"})
-	if !strings.Contains(r.Text, "nothing about you yet") {
-		t.Errorf("me before any activity: %q", r.Text)
+// unnamingStore is a store whose reports leave out the names of one
+// message's author and channel, as a store may: the core names them.
+type unnamingStore struct {
+	*memstore.Store
+	message string
+}
+
+func (s unnamingStore) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, error) {
+	rep, err := s.Store.Report(ctx, q)
+	for i, u := range rep.Unanswered {
+		if u.Message == s.message {
+			rep.Unanswered[i].AuthorName, rep.Unanswered[i].ChannelName = "", ""
+		}
 	}
-	b.HandleEvent(ctx, event(bot.KindMessage, "bob", "m1"))
-	b.HandleEvent(ctx, event(bot.KindReaction, "bob", "r1"))
-	r = b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "me"})
-	if !strings.Contains(r.Text, "1 message, 0 replies, 1 reaction") || !r.Private {
-		t.Errorf("me: %+v", r)
-	}
+	return rep, err
 }
 
 func TestReportNamesUnansweredMessages(t *testing.T) {
-	ctx := context.Background()
-	s := newFakeStore()
-	s.members["U1"] = bot.Member{ID: "U1", Name: "Dave"}
-	s.channels["C1"] = bot.Channel{ID: "C1", Name: "design"}
-	s.report = bot.Report{Unanswered: []bot.Unanswered{
-		{Channel: "C1", Message: "m1", Author: "U1", PostedAt: t0},                                          // named by the core
-		{Channel: "C9", Message: "m2", Author: "U9", PostedAt: t0, ChannelName: "help", AuthorName: "Erin"}, // named by the store
-		{Channel: "C8", Message: "m3", Author: "U8", PostedAt: t0},                                          // unknown: ids shown
-	}}
-	b := newBot(t, s, "carol")
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "report"})
+	r := bottest.NewWith(t, bottest.Config{Store: func(s *memstore.Store) features.Store { return unnamingStore{s, "m1"} }})
+	r.AddMembers(bot.Member{ID: "U1", Name: "Dave"})
+	r.AddChannels(bot.Channel{ID: "C1", Name: "design"})
+	posted := t0.Add(-2 * 24 * time.Hour)
+	named := bottest.Message("U9", "C9", "m2", posted)
+	named.MemberName, named.ChannelName = "Erin", "help"
+	r.Record(
+		bottest.Message("U1", "C1", "m1", posted), // named by the core: the store leaves it unnamed
+		named, // named by the store
+		bottest.Message("U8", "C8", "m3", posted), // unknown: ids shown
+	)
+	reply := r.CarolSays("report")
 	for _, want := range []string{"• #design: Dave's message", "• #help: Erin's message", "• #C8: U8's message"} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("report lacks %q:\n%s", want, r.Text)
+		if !strings.Contains(reply.Text, want) {
+			t.Errorf("report lacks %q:\n%s", want, reply.Text)
 		}
 	}
 }

@@ -7,90 +7,72 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/bot/pilot"
-	"github.com/hearth-community/hearth/bot/reporting"
+	"github.com/hearth-community/hearth/bot/bottest"
 )
 
 func TestPilotLimitsHearthUntilLaunch(t *testing.T) {
 	ctx := context.Background()
-	b, s, chat, clock := newCheckinBot(t)
-	s.channels["design"] = bot.Channel{ID: "design", Name: "design"}
-	if r := carolSays(b, "pilot start #general @alice"); !strings.Contains(r.Text, "Hearth acts only in #general, for Alice, Carol.") {
-		t.Fatalf("start: %+v", r)
+	r := bottest.NewCommunity(t)
+	r.AddChannels(bot.Channel{ID: "design", Name: "design"})
+	if reply := r.CarolSays("pilot start #general @alice"); !strings.Contains(reply.Text, "Hearth acts only in #general, for Alice, Carol.") {
+		t.Fatalf("start: %+v", reply)
 	}
-	if r := carolSays(b, "pilot start"); r.Code != bot.EConflict {
-		t.Fatalf("a second start: %+v", r)
+	if reply := r.CarolSays("pilot start"); reply.Code != bot.EConflict {
+		t.Fatalf("a second start: %+v", reply)
 	}
 	ev := func(member, channel, key string) bot.Event {
-		return bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: channel, Member: member, At: clock.Now(), Key: key, Message: key}
+		return bottest.Message(member, channel, key, r.Clock.Now())
 	}
 	for _, e := range []bot.Event{ev("alice", "general", "in"), ev("bob", "general", "not-a-pilot-member"), ev("alice", "design", "not-a-pilot-channel")} {
-		if err := b.HandleEvent(ctx, e); err != nil {
+		if err := r.Bot.HandleEvent(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, ok := s.events["in"]; !ok || len(s.events) != 1 {
-		t.Fatalf("recorded during the pilot: %v", s.events)
+	if kept := r.KeptByKey(); len(kept) != 1 || kept["in"].Key != "in" {
+		t.Fatalf("recorded during the pilot: %v", kept)
 	}
-	if r := memberSays(b, "bob", "resources"); r.Code != bot.EForbidden || !strings.Contains(r.Text, "piloted") {
-		t.Fatalf("bob during the pilot: %+v", r)
+	if reply := r.Says("bob", "resources"); reply.Code != bot.EForbidden || !strings.Contains(reply.Text, "piloted") {
+		t.Fatalf("bob during the pilot: %+v", reply)
 	}
-	if r := memberSays(b, "bob", "privacy"); r.Code != "" {
-		t.Fatalf("privacy must work for everyone: %+v", r)
+	if reply := r.Says("bob", "privacy"); reply.Code != "" {
+		t.Fatalf("privacy must work for everyone: %+v", reply)
 	}
-	if r := carolSays(b, "checkin start pulse"); !strings.Contains(r.Text, "sent 2/2") {
-		t.Fatalf("a check-in during the pilot goes to its members only: %+v", r)
+	if reply := r.CarolSays("checkin start pulse"); !strings.Contains(reply.Text, "sent 2/2") {
+		t.Fatalf("a check-in during the pilot goes to its members only: %+v", reply)
 	}
-	if len(chat.dmsTo("bob")) != 0 || len(chat.dmsTo("alice")) != 1 {
+	if len(r.Chat.DMsTo("bob")) != 0 || len(r.Chat.DMsTo("alice")) != 1 {
 		t.Fatal("the check-in reached outside the pilot")
 	}
-	clock.Set(t0.Add(14 * 24 * time.Hour))
-	if r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "launch"}); !strings.Contains(r.Text, "Launched!") {
-		t.Fatalf("launch: %+v", r)
+	r.Clock.Set(t0.Add(14 * 24 * time.Hour))
+	if reply := r.Bot.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: "launch"}); !strings.Contains(reply.Text, "Launched!") {
+		t.Fatalf("launch: %+v", reply)
 	}
-	if err := b.HandleEvent(ctx, ev("bob", "design", "after-launch")); err != nil {
+	if err := r.Bot.HandleEvent(ctx, ev("bob", "design", "after-launch")); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := s.events["after-launch"]; !ok {
+	if _, ok := r.KeptByKey()["after-launch"]; !ok {
 		t.Fatal("after the launch Hearth still ignores bob in #design")
 	}
-	if r := memberSays(b, "bob", "resources"); r.Code != "" {
-		t.Fatalf("bob after the launch: %+v", r)
+	if reply := r.Says("bob", "resources"); reply.Code != "" {
+		t.Fatalf("bob after the launch: %+v", reply)
 	}
-	if r := carolSays(b, "pilot status"); !strings.Contains(r.Text, "• Pilot (Nov 2 – Nov 16, 2.0 weeks)") || !strings.Contains(r.Text, "• Since launch (Nov 16") {
-		t.Fatalf("status after launch: %q", r.Text)
+	if reply := r.CarolSays("pilot status"); !strings.Contains(reply.Text, "• Pilot (Nov 2 – Nov 16, 2.0 weeks)") || !strings.Contains(reply.Text, "• Since launch (Nov 16") {
+		t.Fatalf("status after launch: %q", reply.Text)
 	}
-	if r := carolSays(b, "launch"); !strings.Contains(r.Text, "launched on Nov 16, 2026 already") {
-		t.Fatalf("a second launch: %+v", r)
-	}
-}
-
-func TestImpactComparesPilotAndLaunch(t *testing.T) {
-	start := t0
-	im := reporting.Impact{From: start, To: start.Add(28 * 24 * time.Hour), Sections: []bot.Section{pilot.PilotSection(pilot.PilotComparison{
-		Pilot:       pilot.PeriodFigures{From: start, To: start.Add(14 * 24 * time.Hour), Weeks: 2, ActiveMembers: 4, PostsPerWeek: 6.5, CheckinAnswers: 3},
-		SinceLaunch: pilot.PeriodFigures{From: start.Add(14 * 24 * time.Hour), To: start.Add(28 * 24 * time.Hour), Weeks: 2, ActiveMembers: 12, PostsPerWeek: 20},
-	}, time.UTC)}}
-	md := reporting.FormatImpact(im, reporting.ImpactView{})
-	for _, want := range []string{"## Pilot and launch", "| pilot (Nov 2, 2026 – Nov 16, 2026) | 2.0 | 4 | 6.5 | 3 |", "| since launch (Nov 16, 2026 – Nov 30, 2026) | 2.0 | 12 | 20.0 | 0 |"} {
-		if !strings.Contains(md, want) {
-			t.Errorf("impact lacks %q:\n%s", want, md)
-		}
-	}
-	if strings.Contains(reporting.FormatImpact(reporting.Impact{From: start, To: start.Add(time.Hour)}, reporting.ImpactView{}), "Pilot") {
-		t.Error("an impact report without a pilot has a pilot section")
+	if reply := r.CarolSays("launch"); !strings.Contains(reply.Text, "launched on Nov 16, 2026 already") {
+		t.Fatalf("a second launch: %+v", reply)
 	}
 }
 
 // TestChannelNamesFromCommands: a channel no event has named yet is shown
 // by the name the command's reference carried, not its id.
 func TestChannelNamesFromCommands(t *testing.T) {
-	b, s, _, _ := newCheckinBot(t)
-	r := carolSays(b, "pilot start <#C9|design> @alice")
-	if !strings.Contains(r.Text, "Hearth acts only in #design, for") {
-		t.Fatalf("pilot start: %q", r.Text)
+	r := bottest.NewCommunity(t)
+	reply := r.CarolSays("pilot start <#C9|design> @alice")
+	if !strings.Contains(reply.Text, "Hearth acts only in #design, for") {
+		t.Fatalf("pilot start: %q", reply.Text)
 	}
-	if ch := s.channels["C9"]; ch.Name != "design" {
-		t.Fatalf("the channel's name is not kept: %+v", s.channels)
+	if ch, err := r.Store.Channel(context.Background(), community, "C9"); err != nil || ch.Name != "design" {
+		t.Fatalf("the channel's name is not kept: %+v, %v", ch, err)
 	}
 }

@@ -2,178 +2,16 @@ package bot_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/bot/features"
-	"github.com/hearth-community/hearth/bot/prompts"
-	"github.com/hearth-community/hearth/bot/reporting"
+	"github.com/hearth-community/hearth/bot/bottest"
 )
 
-// fakeChat records what the core posts.
-type fakeChat struct {
-	mu    sync.Mutex
-	posts []sentPost
-	caps  bot.Capabilities
-	// unreachable members' DMs fail as the platform refusing them.
-	unreachable map[string]bool
-}
-
-type sentPost struct {
-	to   bot.Destination
-	post bot.Post
-	ref  bot.PostRef
-}
-
-var _ bot.Chat = (*fakeChat)(nil)
-
-func (c *fakeChat) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.PostRef, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if to.Kind == bot.ToDM && c.unreachable[to.Member] {
-		return bot.PostRef{}, bot.Errorf(bot.EUnreachable, "%s does not take DMs", to.Member)
-	}
-	ref := bot.PostRef{Channel: to.Channel, ID: "P" + string(rune('0'+len(c.posts)))}
-	c.posts = append(c.posts, sentPost{to: to, post: p, ref: ref})
-	return ref, nil
-}
-
-func (c *fakeChat) Capabilities() bot.Capabilities { return c.caps }
-
-// hourlySpecs reads "every N hours" and nothing else: the real parser lives
-// in the schedules package and has its own tests.
-type hourlySpecs struct{}
-
-type everyHours int
-
-func (h everyHours) Next(t time.Time) time.Time {
-	return t.Truncate(time.Hour).Add(time.Duration(h) * time.Hour)
-}
-
-func (hourlySpecs) ParseSpec(spec string, _ *time.Location) (bot.Spec, error) {
-	var n int
-	if _, err := fmt.Sscanf(spec, "every %d hours", &n); err != nil || n <= 0 {
-		return nil, bot.Errorf(bot.EArgument, "I can't read the schedule %q.", spec)
-	}
-	return everyHours(n), nil
-}
-
-type charterFunc func(string, []bot.WeekPoint) ([]byte, error)
-
-func (f charterFunc) WeeklyChart(title string, w []bot.WeekPoint) ([]byte, error) { return f(title, w) }
-
-func newSchedulingBot(t *testing.T) (*bot.Bot, *fakeStore, *fakeChat, *bot.ManualClock) {
-	t.Helper()
-	s := newFakeStore()
-	s.channels["general"] = bot.Channel{ID: "general", Name: "general"}
-	s.channels["facilitators"] = bot.Channel{ID: "facilitators", Name: "facilitators"}
-	clock := bot.NewManualClock(t0)
-	b, err := bot.New(bot.Config{Store: s, Clock: clock, Facilitators: []string{"carol"}, Specs: hourlySpecs{},
-		Charts: charterFunc(func(_ string, w []bot.WeekPoint) ([]byte, error) {
-			if len(w) != reporting.DigestWeeks {
-				t.Errorf("chart of %d weeks", len(w))
-			}
-			return []byte("png"), nil
-		})})
-	if err == nil {
-		err = features.Register(b, s)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	chat := &fakeChat{caps: bot.Capabilities{Files: true, Buttons: true}}
-	b.AttachChat(bot.Shell, chat)
-	return b, s, chat, clock
-}
-
-func carolSays(b *bot.Bot, text string) bot.Reply {
-	return b.HandleCommand(context.Background(), bot.Command{Community: "shell:local", Channel: "general", ChannelName: "general", Member: "carol", Text: text})
-}
-
-func TestPromptScheduleAndPromptReplies(t *testing.T) {
-	ctx := context.Background()
-	b, s, chat, _ := newSchedulingBot(t)
-	r := carolSays(b, `prompt add "every 24 hours" "What did you try this week?"`)
-	if r.Code != "" || !strings.Contains(r.Text, "Prompt schedule #1") || !strings.Contains(r.Text, "First one: Tue Nov 3 09:00") {
-		t.Fatalf("prompt add: %+v", r)
-	}
-	sc := s.schedules[0]
-	if sc.Kind != prompts.SchedulePrompt || sc.Channel != "general" || sc.Payload != "What did you try this week?" || sc.CreatedBy != "carol" {
-		t.Fatalf("stored schedule: %+v", sc)
-	}
-	if err := b.RunSchedule(ctx, sc, t0.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	if len(chat.posts) != 1 || !strings.Contains(chat.posts[0].post.Text, "What did you try this week?") || chat.posts[0].to.Channel != "general" {
-		t.Fatalf("posts: %+v", chat.posts)
-	}
-	prompt := chat.posts[0].ref.ID
-	if len(s.promptPosts) != 1 || s.promptPosts[0].Message != prompt || s.promptPosts[0].Schedule != 1 {
-		t.Fatalf("prompt posts: %+v", s.promptPosts)
-	}
-	reply := bot.Event{Kind: bot.KindReply, Community: "shell:local", Channel: "general", Member: "alice", At: t0, Key: "r1", Message: "r1", Parent: prompt}
-	other := bot.Event{Kind: bot.KindReply, Community: "shell:local", Channel: "general", Member: "bob", At: t0, Key: "r2", Message: "r2", Parent: "not-a-prompt"}
-	elsewhere := bot.Event{Kind: bot.KindReply, Community: "shell:local", Channel: "design", Member: "bob", At: t0, Key: "r3", Message: "r3", Parent: prompt}
-	if err := b.HandleEvents(ctx, reply, other, elsewhere); err != nil {
-		t.Fatal(err)
-	}
-	if e, ok := s.events["prompt:r1"]; !ok || e.Kind != bot.KindPromptReply || e.Member != "alice" {
-		t.Errorf("no prompt reply for a reply in the prompt's thread: %+v", s.events)
-	}
-	if _, ok := s.events["prompt:r2"]; ok {
-		t.Error("a reply to another message counted as a prompt reply")
-	}
-	if _, ok := s.events["prompt:r3"]; ok {
-		t.Error("a reply in another channel with the same message id counted as a prompt reply")
-	}
-}
-
-func TestDeckSchedule(t *testing.T) {
-	ctx := context.Background()
-	b, s, chat, _ := newSchedulingBot(t)
-	r := carolSays(b, `prompt deck schedule "every 168 hours" #general`)
-	if r.Code != "" || !strings.Contains(r.Text, "starter deck") {
-		t.Fatalf("deck schedule: %+v", r)
-	}
-	if len(s.deck) != len(prompts.StarterDeck) {
-		t.Fatalf("deck has %d prompts, want the starter deck's %d", len(s.deck), len(prompts.StarterDeck))
-	}
-	for i := 0; i < 3; i++ {
-		if err := b.RunSchedule(ctx, s.schedules[0], t0.Add(time.Duration(i+1)*168*time.Hour)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seen := map[string]bool{}
-	for _, p := range chat.posts {
-		seen[p.post.Text] = true
-	}
-	if len(chat.posts) != 3 || len(seen) != 3 {
-		t.Errorf("three deck runs posted %d prompts, %d different", len(chat.posts), len(seen))
-	}
-	r = carolSays(b, `prompt deck add "What surprised you?"`)
-	if !strings.Contains(r.Text, "Added prompt #13") {
-		t.Errorf("deck add: %+v", r)
-	}
-	r = carolSays(b, "prompt deck list")
-	if !strings.Contains(r.Text, "#1 What did you try in your practice this week") || !strings.Contains(r.Text, "posted 1 time") {
-		t.Errorf("deck list:\n%s", r.Text)
-	}
-	r = carolSays(b, "prompt now 13")
-	if r.Code != "" || len(chat.posts) != 4 || !strings.Contains(chat.posts[3].post.Text, "What surprised you?") {
-		t.Errorf("prompt now 13: %+v", r)
-	}
-	if r = carolSays(b, "prompt now 99"); r.Code != bot.ENotFound {
-		t.Errorf("prompt now 99: %+v", r)
-	}
-}
-
 func TestScheduleCommands(t *testing.T) {
-	b, s, _, _ := newSchedulingBot(t)
-	carolSays(b, `prompt add "every 2 hours" "Hi?"`)
+	r := bottest.New(t)
+	r.CarolSays(`prompt add "every 2 hours" "Hi?"`)
 	steps := []struct{ text, want, code string }{
 		{"schedule list", "#1 prompt \"Hi?\" in #general: every 2 hours, next Mon Nov 2 11:00 UTC", ""},
 		{"schedule pause 1", "Paused schedule #1", ""},
@@ -189,94 +27,54 @@ func TestScheduleCommands(t *testing.T) {
 		{"schedule list", "Nothing is scheduled", ""},
 	}
 	for _, st := range steps {
-		r := carolSays(b, st.text)
-		if !strings.Contains(r.Text, st.want) || r.Code != st.code {
-			t.Errorf("%s: got (%q, %q), want %q and code %q", st.text, r.Text, r.Code, st.want, st.code)
+		reply := r.CarolSays(st.text)
+		if !strings.Contains(reply.Text, st.want) || reply.Code != st.code {
+			t.Errorf("%s: got (%q, %q), want %q and code %q", st.text, reply.Text, reply.Code, st.want, st.code)
 		}
 	}
-	if len(s.schedules) != 0 {
-		t.Errorf("schedules left: %+v", s.schedules)
+	if left := r.Schedules(); len(left) != 0 {
+		t.Errorf("schedules left: %+v", left)
 	}
-	r := b.HandleCommand(context.Background(), bot.Command{Community: "shell:local", Member: "bob", Text: "schedule list"})
-	if r.Code != bot.EForbidden {
-		t.Errorf("member listing schedules: %+v", r)
-	}
-}
-
-func TestDigestCommands(t *testing.T) {
-	ctx := context.Background()
-	b, s, chat, _ := newSchedulingBot(t)
-	r := carolSays(b, "digest now")
-	if r.Code != "" || !r.Private || !strings.Contains(r.Text, "Weekly digest · Oct 26 – Nov 2, 2026") || r.Image == nil {
-		t.Fatalf("digest now without a channel: %+v", r)
-	}
-	if len(s.queries) != 2+reporting.DigestWeeks {
-		t.Errorf("digest made %d report queries, want the week, the week before and %d chart weeks", len(s.queries), reporting.DigestWeeks)
-	}
-	r = carolSays(b, "digest schedule")
-	if !strings.Contains(r.Text, "every monday at 9:00") {
-		// The fake parser reads only "every N hours": the default spec is refused by it.
-		if r.Code != bot.EArgument {
-			t.Fatalf("digest schedule with the default spec: %+v", r)
-		}
-	}
-	r = carolSays(b, `digest schedule "every 168 hours"`)
-	if r.Code != "" || !strings.Contains(r.Text, "It goes to #general") {
-		t.Fatalf("digest schedule: %+v", r)
-	}
-	r = carolSays(b, "digest channel #facilitators")
-	if r.Code != "" || s.settings[bot.SettingDigestChannel] != "facilitators" {
-		t.Fatalf("digest channel: %+v %v", r, s.settings)
-	}
-	carolSays(b, `digest schedule "every 24 hours"`)
-	if n := len(s.schedules); n != 1 || s.schedules[0].Spec != "every 24 hours" {
-		t.Fatalf("a new digest schedule must replace the old: %+v", s.schedules)
-	}
-	if err := b.RunSchedule(ctx, s.schedules[0], t0.Add(24*time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	last := chat.posts[len(chat.posts)-1]
-	if last.to.Channel != "facilitators" || !strings.Contains(last.post.Text, "Weekly digest · Oct 27 – Nov 3, 2026") || last.post.Image == nil {
-		t.Errorf("scheduled digest: %+v", last)
-	}
-	r = carolSays(b, "digest now")
-	if !strings.Contains(r.Text, "Posted the digest of the last 7 days in #facilitators") {
-		t.Errorf("digest now with a channel: %+v", r)
-	}
-	if r = carolSays(b, "digest off"); !strings.Contains(r.Text, "off") || len(s.schedules) != 0 {
-		t.Errorf("digest off: %+v %+v", r, s.schedules)
-	}
-	if r = carolSays(b, "digest off"); !strings.Contains(r.Text, "was not scheduled") {
-		t.Errorf("digest off twice: %+v", r)
+	reply := r.Bot.HandleCommand(context.Background(), bot.Command{Community: community, Member: "bob", Text: "schedule list"})
+	if reply.Code != bot.EForbidden {
+		t.Errorf("member listing schedules: %+v", reply)
 	}
 }
 
 func TestScheduleTimeZones(t *testing.T) {
-	b, s, _, _ := newSchedulingBot(t)
-	r := carolSays(b, `prompt add "every 24 hours" "Hi?" #general tz=America/New_York`)
-	if r.Code != "" || !strings.Contains(r.Text, "First one: Tue Nov 3 04:00 EST") {
-		t.Fatalf("prompt add with a zone: %+v", r)
+	r := bottest.New(t)
+	digestChannel := func() string {
+		t.Helper()
+		ch, err := r.Store.Setting(context.Background(), community, bot.SettingDigestChannel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
 	}
-	if s.schedules[0].TZ != "America/New_York" {
-		t.Errorf("stored zone %q", s.schedules[0].TZ)
+	reply := r.CarolSays(`prompt add "every 24 hours" "Hi?" #general tz=America/New_York`)
+	if reply.Code != "" || !strings.Contains(reply.Text, "First one: Tue Nov 3 04:00 EST") {
+		t.Fatalf("prompt add with a zone: %+v", reply)
+	}
+	if tz := r.Schedules()[0].TZ; tz != "America/New_York" {
+		t.Errorf("stored zone %q", tz)
 	}
 	// Discord's typed option gives the bare name.
-	if r = carolSays(b, `prompt deck schedule "every 24 hours" Europe/Paris`); r.Code != "" || s.schedules[1].TZ != "Europe/Paris" {
-		t.Errorf("deck schedule with a bare zone: %+v %+v", r, s.schedules)
+	if reply = r.CarolSays(`prompt deck schedule "every 24 hours" Europe/Paris`); reply.Code != "" || len(r.Schedules()) != 2 || r.Schedules()[1].TZ != "Europe/Paris" {
+		t.Errorf("deck schedule with a bare zone: %+v %+v", reply, r.Schedules())
 	}
-	if r = carolSays(b, "schedule list"); !strings.Contains(r.Text, "(America/New_York), next Tue Nov 3 04:00 EST") {
-		t.Errorf("list shows each schedule in its zone:\n%s", r.Text)
+	if reply = r.CarolSays("schedule list"); !strings.Contains(reply.Text, "(America/New_York), next Tue Nov 3 04:00 EST") {
+		t.Errorf("list shows each schedule in its zone:\n%s", reply.Text)
 	}
-	if r = carolSays(b, `schedule preview "every 6 hours" tz=Asia/Tokyo`); !strings.Contains(r.Text, "(Asia/Tokyo)") || !strings.Contains(r.Text, "• Tue Nov 3 00:00 JST") {
-		t.Errorf("preview in a zone:\n%s", r.Text)
+	if reply = r.CarolSays(`schedule preview "every 6 hours" tz=Asia/Tokyo`); !strings.Contains(reply.Text, "(Asia/Tokyo)") || !strings.Contains(reply.Text, "• Tue Nov 3 00:00 JST") {
+		t.Errorf("preview in a zone:\n%s", reply.Text)
 	}
-	before := len(s.schedules)
+	before := len(r.Schedules())
 	for _, bad := range []string{`prompt add "every 24 hours" "Hi?" #general tz=Mars/Olympus`, `digest schedule "every 24 hours" tz=Local`} {
-		if r = carolSays(b, bad); r.Code != bot.EArgument || !strings.Contains(r.Text, "I don't know the time zone") {
-			t.Errorf("%s: %+v", bad, r)
+		if reply = r.CarolSays(bad); reply.Code != bot.EArgument || !strings.Contains(reply.Text, "I don't know the time zone") {
+			t.Errorf("%s: %+v", bad, reply)
 		}
 	}
-	if len(s.schedules) != before || s.settings[bot.SettingDigestChannel] != "" {
-		t.Errorf("a refused schedule changed something: %+v %v", s.schedules, s.settings)
+	if len(r.Schedules()) != before || digestChannel() != "" {
+		t.Errorf("a refused schedule changed something: %+v %q", r.Schedules(), digestChannel())
 	}
 }

@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -60,33 +59,6 @@ func TestSurveyValidate(t *testing.T) {
 	}
 }
 
-func TestCheckinTemplatesCommand(t *testing.T) {
-	ctx := context.Background()
-	s := newFakeStore()
-	custom := checkins.Survey{Name: "pulse", Title: "Our pulse", Questions: []checkins.Question{{Kind: checkins.QuestionYesNo, Prompt: "Good week?"}}}
-	if err := custom.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	s.surveys = []checkins.Survey{custom}
-	b := newBot(t, s, "carol")
-	r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "carol", Text: "checkin templates"})
-	for _, want := range []string{
-		"• `reflection` Monthly reflection: 3 questions (text, text, single), attributed, open 7 days, by DM to every member (built in)",
-		"• `event-feedback` Event feedback: 3 questions (scale, yesno, text), anonymous",
-		"• `pulse` Our pulse: 1 question (yesno), attributed, open 2 days, by DM to every member (imported)",
-	} {
-		if !strings.Contains(r.Text, want) {
-			t.Errorf("templates lack %q:\n%s", want, r.Text)
-		}
-	}
-	if strings.Contains(r.Text, "Weekly pulse") {
-		t.Errorf("an imported survey must take the template's place:\n%s", r.Text)
-	}
-	if r := b.HandleCommand(ctx, bot.Command{Community: "shell:local", Member: "bob", Text: "checkin templates"}); r.Code != bot.EForbidden {
-		t.Errorf("member: %+v", r)
-	}
-}
-
 func TestSurveyErrorNamesTheQuestion(t *testing.T) {
 	s := checkins.Survey{Name: "x", Questions: []checkins.Question{{Kind: checkins.QuestionYesNo, Prompt: "ok"}, {Kind: "essay", Prompt: "p"}}}
 	err := s.Validate()
@@ -97,5 +69,27 @@ func TestSurveyErrorNamesTheQuestion(t *testing.T) {
 	s = checkins.Survey{Name: "bad name!"}
 	if err := s.Validate(); errors.As(err, &se) {
 		t.Errorf("a survey-level error names question %d", se.Question)
+	}
+}
+
+func TestSurveysMustFitOneMessage(t *testing.T) {
+	long := checkins.Survey{Name: "long"}
+	for range 6 {
+		long.Questions = append(long.Questions, checkins.Question{Kind: checkins.QuestionYesNo, Prompt: "Yes?"})
+	}
+	if err := long.Validate(); err == nil || !strings.Contains(err.Error(), "rows") {
+		t.Fatalf("six rows of buttons: %v", err)
+	}
+	wordy := checkins.Survey{Name: "wordy"}
+	for range 6 {
+		wordy.Questions = append(wordy.Questions, checkins.Question{Kind: checkins.QuestionText, Prompt: "Why?"})
+	}
+	if err := wordy.Validate(); err == nil || !strings.Contains(err.Error(), "free-text") {
+		t.Fatalf("six text questions: %v", err)
+	}
+	for _, s := range checkins.SurveyTemplates() {
+		if err := s.Validate(); err != nil {
+			t.Errorf("template %s: %v", s.Name, err)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -16,152 +15,28 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/memstore"
 	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
 )
 
-// fakeStore is an in-memory bot.ScheduleStore. Like the real one, a
-// (schedule, intended time) pair is claimed at most once. It persists for
-// as long as the test holds it, across Runner instances (a "restart").
-type fakeStore struct {
-	mu        sync.Mutex
-	nextID    int64
-	schedules map[int64]bot.Schedule
-	firings   map[int64][]bot.Firing // by schedule, in claim order
-	// claimErr, when set, fails the claims it returns an error for.
-	claimErr func(f bot.Firing) error
-	// listErr, when set, fails Schedules; lastErr, LastFiring.
-	listErr, lastErr error
-}
-
-var _ bot.ScheduleStore = (*fakeStore)(nil)
-
-func newFakeStore() *fakeStore {
-	return &fakeStore{schedules: map[int64]bot.Schedule{}, firings: map[int64][]bot.Firing{}}
-}
-
-func (s *fakeStore) AddSchedule(_ context.Context, sc bot.Schedule) (int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.nextID++
-	sc.ID = s.nextID
-	s.schedules[sc.ID] = sc
-	return sc.ID, nil
-}
-
-func (s *fakeStore) Schedule(_ context.Context, community string, id int64) (bot.Schedule, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sc, ok := s.schedules[id]
-	if !ok || (community != "" && sc.Community != community) {
-		return bot.Schedule{}, bot.ErrNotFound
-	}
-	return sc, nil
-}
-
-func (s *fakeStore) Schedules(_ context.Context, community string) ([]bot.Schedule, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.listErr != nil {
-		return nil, s.listErr
-	}
-	var out []bot.Schedule
-	for _, sc := range s.schedules {
-		if community == "" || sc.Community == community {
-			out = append(out, sc)
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
-}
-
-func (s *fakeStore) SetSchedulePaused(_ context.Context, community string, id int64, paused bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sc, ok := s.schedules[id]
-	if !ok || sc.Community != community {
-		return bot.ErrNotFound
-	}
-	sc.Paused = paused
-	s.schedules[id] = sc
-	return nil
-}
-
-func (s *fakeStore) RemoveSchedule(_ context.Context, community string, id int64) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sc, ok := s.schedules[id]
-	if !ok || sc.Community != community {
-		return bot.ErrNotFound
-	}
-	delete(s.schedules, id)
-	delete(s.firings, id)
-	return nil
-}
-
-func (s *fakeStore) ClaimFiring(_ context.Context, f bot.Firing) (bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.claimErr != nil {
-		if err := s.claimErr(f); err != nil {
-			return false, err
-		}
-	}
-	for _, g := range s.firings[f.Schedule] {
-		if g.At.Equal(f.At) {
-			return false, nil
-		}
-	}
-	s.firings[f.Schedule] = append(s.firings[f.Schedule], f)
-	return true, nil
-}
-
-func (s *fakeStore) FinishFiring(_ context.Context, f bot.Firing) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, g := range s.firings[f.Schedule] {
-		if g.At.Equal(f.At) {
-			g.Status, g.Error = f.Status, f.Error
-			s.firings[f.Schedule][i] = g
-			return nil
-		}
-	}
-	return bot.ErrNotFound
-}
-
-func (s *fakeStore) LastFiring(_ context.Context, id int64) (bot.Firing, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.lastErr != nil {
-		return bot.Firing{}, s.lastErr
-	}
-	fs := s.firings[id]
-	if len(fs) == 0 {
-		return bot.Firing{}, bot.ErrNotFound
-	}
-	last := fs[0]
-	for _, f := range fs[1:] {
-		if f.At.After(last.At) {
-			last = f
-		}
-	}
-	return last, nil
-}
-
-func (s *fakeStore) RecentFirings(_ context.Context, id int64, n int) ([]bot.Firing, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	fs := slices.Clone(s.firings[id])
-	sort.Slice(fs, func(i, j int) bool { return fs[i].At.After(fs[j].At) })
-	return fs[:min(n, len(fs))], nil
-}
-
-// rows returns schedule id's firings, oldest intended time first.
-func (s *fakeStore) rows(id int64) []bot.Firing {
+// firings returns schedule id's firings in s, oldest intended time first.
+func firings(s *memstore.Store, id int64) []bot.Firing {
 	fs, _ := s.RecentFirings(context.Background(), id, 1<<30)
 	slices.Reverse(fs)
 	return fs
+}
+
+// failOn makes s fail every call of method with err from now on;
+// s.Inject(nil) ends it.
+func failOn(s *memstore.Store, method string, err error) {
+	s.Inject(func(m string) error {
+		if m == method {
+			return err
+		}
+		return nil
+	})
 }
 
 // fakeJobs is a bot.JobRunner recording what ran, when.
@@ -263,9 +138,12 @@ func at(t testing.TB, loc *time.Location, s string) time.Time {
 
 func local(t time.Time, loc *time.Location) string { return t.In(loc).Format(layout) }
 
-// rig is a runner on a fake store and fake jobs, with a manual clock.
+// rig is a runner on an in-memory store (bot/memstore, which behaves as
+// the SQLite store does: a firing is claimed at most once) and fake jobs,
+// with a manual clock. The store outlives runners: a new one on it is a
+// restart.
 type rig struct {
-	store  *fakeStore
+	store  *memstore.Store
 	jobs   *fakeJobs
 	clock  *bot.ManualClock
 	logs   *logBuffer
@@ -276,7 +154,7 @@ type rig struct {
 // newRig returns a rig in loc whose clock starts at start.
 func newRig(t testing.TB, loc *time.Location, start time.Time) *rig {
 	t.Helper()
-	r := &rig{store: newFakeStore(), clock: bot.NewManualClock(start), logs: &logBuffer{}, loc: loc}
+	r := &rig{store: memstore.New(nil), clock: bot.NewManualClock(start), logs: &logBuffer{}, loc: loc}
 	r.jobs = &fakeJobs{clock: r.clock}
 	r.runner = r.newRunner(t)
 	return r
@@ -315,7 +193,7 @@ func (r *rig) runDue(t testing.TB, until time.Time) {
 // rowsString renders a schedule's firings as "STATUS LOCAL-TIME xMISSED".
 func (r *rig) rowsString(id int64) []string {
 	var out []string
-	for _, f := range r.store.rows(id) {
+	for _, f := range firings(r.store, id) {
 		s := fmt.Sprintf("%s %s", f.Status, local(f.At, r.loc))
 		if f.Missed > 0 {
 			s += fmt.Sprintf(" x%d", f.Missed)

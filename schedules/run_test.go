@@ -90,7 +90,7 @@ func TestRunStops(t *testing.T) {
 	}
 
 	// A pass that fails (the store is down) is logged and the loop goes on.
-	r.store.listErr = errBoom
+	failOn(r.store, "Schedules", errBoom)
 	passes := 0
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/memstore"
 	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
@@ -53,7 +54,7 @@ func TestWeeklyPromptAndDigestOver21Days(t *testing.T) {
 				t.Errorf("clock at %v, want %v", r.clock.Now(), end)
 			}
 			for _, id := range []int64{prompt, digest} {
-				for _, f := range r.store.rows(id) {
+				for _, f := range firings(r.store, id) {
 					if f.Status != bot.Fired {
 						t.Errorf("schedule %d: row %+v, want only fired rows", id, f)
 					}
@@ -199,17 +200,17 @@ func TestFailingJobs(t *testing.T) {
 	if want := []int64{1, 2, 3, 1, 2, 3}; fmt.Sprint(order) != fmt.Sprint(want) {
 		t.Errorf("runs by id %v, want %v", order, want)
 	}
-	for _, f := range r.store.rows(failing) {
+	for _, f := range firings(r.store, failing) {
 		if f.Status != bot.Failed || f.Error != "boom" {
 			t.Errorf("failing schedule row %+v, want failed with the error", f)
 		}
 	}
-	for _, f := range r.store.rows(panicking) {
+	for _, f := range firings(r.store, panicking) {
 		if f.Status != bot.Failed || !strings.HasPrefix(f.Error, "job panicked: kaboom") {
 			t.Errorf("panicking schedule row %+v, want failed with the panic", f)
 		}
 	}
-	for _, f := range r.store.rows(fine) {
+	for _, f := range firings(r.store, fine) {
 		if f.Status != bot.Fired {
 			t.Errorf("fine schedule row %+v, want fired", f)
 		}
@@ -347,7 +348,7 @@ func TestLongOutageIsBounded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			store := newFakeStore()
+			store := memstore.New(nil)
 			clock := bot.NewManualClock(now)
 			jobs := &fakeJobs{clock: clock}
 			run, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock, Grace: map[bot.ScheduleKind]time.Duration{prompts.SchedulePrompt: tt.grace}})
@@ -359,7 +360,7 @@ func TestLongOutageIsBounded(t *testing.T) {
 				t.Fatal(err)
 			}
 			var rows []string
-			for _, f := range store.rows(id) {
+			for _, f := range firings(store, id) {
 				s := fmt.Sprintf("%s %s", f.Status, f.At.UTC().Format("2006-01-02 15:04:05"))
 				if f.Missed > 0 {
 					s += fmt.Sprintf(" x%d", f.Missed)
@@ -402,7 +403,7 @@ func TestCreatedAtZero(t *testing.T) {
 	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 10, 0, 0, 0, time.UTC))
 	id, _ := r.store.AddSchedule(context.Background(), bot.Schedule{Community: "c", Kind: prompts.SchedulePrompt, Spec: "daily at 9:00"})
 	r.runDue(t, r.clock.Now())
-	if rows := r.store.rows(id); len(rows) != 0 {
+	if rows := firings(r.store, id); len(rows) != 0 {
 		t.Errorf("rows %+v, want none", rows)
 	}
 	r.runDue(t, r.clock.Now().Add(24*time.Hour))
@@ -415,7 +416,7 @@ func TestCreatedAtZero(t *testing.T) {
 // due after its now waits, whatever until says.
 func TestRealClockWaitsForDueTimes(t *testing.T) {
 	now := time.Date(2026, 10, 12, 8, 30, 0, 0, time.UTC)
-	store := newFakeStore()
+	store := memstore.New(nil)
 	clock := bot.ClockFunc(func() time.Time { return now })
 	jobs := &fakeJobs{clock: clock}
 	run, err := schedules.New(schedules.Config{Store: store, Jobs: jobs, Clock: clock, Grace: testGrace})
@@ -447,13 +448,13 @@ func TestStoreErrors(t *testing.T) {
 	flaky := r.add(t, reporting.ScheduleDigest, "daily at 9:00")
 	other := r.add(t, reporting.ScheduleDigest, "daily at 9:00")
 	failures := 1
-	r.store.claimErr = func(f bot.Firing) error {
-		if f.Schedule == flaky && f.Status == bot.Fired && failures > 0 {
+	r.store.InjectCall(func(method string, args ...any) error {
+		if f, ok := args[0].(bot.Firing); ok && method == "ClaimFiring" && f.Schedule == flaky && f.Status == bot.Fired && failures > 0 {
 			failures--
 			return errBoom
 		}
 		return nil
-	}
+	})
 	now := at(t, paris, "2026-10-15 10:00")
 	r.clock.Set(now)
 	err := r.runner.RunDue(context.Background(), now)
@@ -471,7 +472,7 @@ func TestStoreErrors(t *testing.T) {
 		t.Errorf("flaky rows after the retry %v", got)
 	}
 
-	r.store.listErr = errBoom
+	failOn(r.store, "Schedules", errBoom)
 	if err := r.runner.RunDue(context.Background(), now); err == nil {
 		t.Error("RunDue with a failing store: want an error")
 	}
@@ -479,7 +480,7 @@ func TestStoreErrors(t *testing.T) {
 
 // TestNew checks Config validation and defaults.
 func TestNew(t *testing.T) {
-	store, clock := newFakeStore(), bot.NewManualClock(time.Time{})
+	store, clock := memstore.New(nil), bot.NewManualClock(time.Time{})
 	jobs := &fakeJobs{clock: clock}
 	for _, cfg := range []schedules.Config{
 		{Jobs: jobs, Clock: clock},
@@ -536,14 +537,14 @@ func TestScheduleZone(t *testing.T) {
 func TestLastFiringError(t *testing.T) {
 	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 8, 0, 0, 0, time.UTC))
 	r.add(t, prompts.SchedulePrompt, "daily at 9:00")
-	r.store.lastErr = errBoom
+	failOn(r.store, "LastFiring", errBoom)
 	if err := r.runner.RunDue(bg, r.clock.Now().Add(2*time.Hour)); err == nil || !strings.Contains(err.Error(), "last firing of schedule 1") {
 		t.Errorf("RunDue = %v, want the store's error", err)
 	}
 	if runs := r.jobs.all(); len(runs) != 0 {
 		t.Errorf("ran %+v without knowing the last firing", runs)
 	}
-	r.store.lastErr = nil
+	r.store.Inject(nil)
 	r.runDue(t, r.clock.Now())
 	if runs := r.jobs.all(); len(runs) != 1 {
 		t.Errorf("runs %+v after the store recovered, want the 09:00 one (within grace)", runs)

@@ -16,7 +16,7 @@ import (
 func (s *Store) MemberActivity(ctx context.Context, community, member string) (bot.MemberActivity, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("MemberActivity"); err != nil {
+	if err := s.failed("MemberActivity", community, member); err != nil {
 		return bot.MemberActivity{}, err
 	}
 	c, ok := s.find(community)
@@ -39,7 +39,7 @@ func (s *Store) MemberActivity(ctx context.Context, community, member string) (b
 func (s *Store) Newcomers(ctx context.Context, community string, from, to time.Time) ([]bot.Newcomer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Newcomers"); err != nil {
+	if err := s.failed("Newcomers", community, from, to); err != nil {
 		return nil, err
 	}
 	out := []bot.Newcomer{}

@@ -56,7 +56,7 @@ func (r *run) bot() (checkins.CheckinRun, error) {
 func (s *Store) CreateRun(ctx context.Context, r checkins.CheckinRun, recipients []string) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CreateRun"); err != nil {
+	if err := s.failed("CreateRun", r, recipients); err != nil {
 		return 0, err
 	}
 	switch {
@@ -107,7 +107,7 @@ func (r *run) recipient(member string) *recipient {
 func (s *Store) CheckinRun(ctx context.Context, community string, id int64) (checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CheckinRun"); err != nil {
+	if err := s.failed("CheckinRun", community, id); err != nil {
 		return checkins.CheckinRun{}, err
 	}
 	if r := s.runs[id]; r != nil && r.community == community {
@@ -141,7 +141,7 @@ func (s *Store) listRuns(keep func(*run) bool) ([]checkins.CheckinRun, error) {
 func (s *Store) CheckinRuns(ctx context.Context, community string, q checkins.RunQuery) ([]checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CheckinRuns"); err != nil {
+	if err := s.failed("CheckinRuns", community, q); err != nil {
 		return nil, err
 	}
 	out, err := s.listRuns(func(r *run) bool {
@@ -159,7 +159,7 @@ func (s *Store) CheckinRuns(ctx context.Context, community string, q checkins.Ru
 func (s *Store) OpenRunsFor(ctx context.Context, community, member string) ([]checkins.CheckinRun, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("OpenRunsFor"); err != nil {
+	if err := s.failed("OpenRunsFor", community, member); err != nil {
 		return nil, err
 	}
 	return s.listRuns(func(r *run) bool { return r.community == community && r.closed == null && r.recipient(member) != nil })
@@ -170,7 +170,7 @@ func (s *Store) OpenRunsFor(ctx context.Context, community, member string) ([]ch
 func (s *Store) Recipients(ctx context.Context, id int64) ([]checkins.Recipient, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Recipients"); err != nil {
+	if err := s.failed("Recipients", id); err != nil {
 		return nil, err
 	}
 	out := []checkins.Recipient{}
@@ -196,7 +196,7 @@ func (s *Store) Recipients(ctx context.Context, id int64) ([]checkins.Recipient,
 func (s *Store) SetRecipient(ctx context.Context, id int64, r checkins.Recipient) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetRecipient"); err != nil {
+	if err := s.failed("SetRecipient", id, r); err != nil {
 		return err
 	}
 	if r.Member == "" || r.Status == "" {
@@ -225,7 +225,7 @@ func (s *Store) SetRecipient(ctx context.Context, id int64, r checkins.Recipient
 func (s *Store) ClaimRecipient(ctx context.Context, id int64, member string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ClaimRecipient"); err != nil {
+	if err := s.failed("ClaimRecipient", id, member); err != nil {
 		return false, err
 	}
 	if r := s.runs[id]; r != nil {
@@ -242,7 +242,7 @@ func (s *Store) ClaimRecipient(ctx context.Context, id int64, member string) (bo
 func (s *Store) SaveAnswers(ctx context.Context, id int64, respondent string, answers map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SaveAnswers"); err != nil {
+	if err := s.failed("SaveAnswers", id, respondent, answers); err != nil {
 		return err
 	}
 	if respondent == "" {
@@ -269,7 +269,7 @@ func (s *Store) SaveAnswers(ctx context.Context, id int64, respondent string, an
 func (s *Store) Answers(ctx context.Context, id int64) ([]checkins.SurveyAnswer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Answers"); err != nil {
+	if err := s.failed("Answers", id); err != nil {
 		return nil, err
 	}
 	out := []checkins.SurveyAnswer{}
@@ -287,7 +287,7 @@ func (s *Store) Answers(ctx context.Context, id int64) ([]checkins.SurveyAnswer,
 func (s *Store) RespondentAnswers(ctx context.Context, id int64, respondent string) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RespondentAnswers"); err != nil {
+	if err := s.failed("RespondentAnswers", id, respondent); err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
@@ -306,7 +306,7 @@ func (s *Store) RespondentAnswers(ctx context.Context, id int64, respondent stri
 func (s *Store) MarkReminded(ctx context.Context, id int64, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("MarkReminded"); err != nil {
+	if err := s.failed("MarkReminded", id, at); err != nil {
 		return err
 	}
 	if at.IsZero() {
@@ -325,7 +325,7 @@ func (s *Store) MarkReminded(ctx context.Context, id int64, at time.Time) error 
 func (s *Store) CloseRun(ctx context.Context, id int64, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CloseRun"); err != nil {
+	if err := s.failed("CloseRun", id, at); err != nil {
 		return false, err
 	}
 	if at.IsZero() {
@@ -357,7 +357,7 @@ func sortMembers(ms []*member) []bot.Member {
 func (s *Store) ActiveMembers(ctx context.Context, community string) ([]bot.Member, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ActiveMembers"); err != nil {
+	if err := s.failed("ActiveMembers", community); err != nil {
 		return nil, err
 	}
 	var found []*member
@@ -376,7 +376,7 @@ func (s *Store) ActiveMembers(ctx context.Context, community string) ([]bot.Memb
 func (s *Store) ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ChannelMembers"); err != nil {
+	if err := s.failed("ChannelMembers", community, channel, since); err != nil {
 		return nil, err
 	}
 	var found []*member

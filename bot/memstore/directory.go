@@ -23,7 +23,7 @@ import (
 func (s *Store) SaveDirectory(ctx context.Context, d bot.Directory) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SaveDirectory"); err != nil {
+	if err := s.failed("SaveDirectory", d); err != nil {
 		return err
 	}
 	if d.Community.ID == "" {
@@ -96,7 +96,7 @@ func (s *Store) SaveDirectory(ctx context.Context, d bot.Directory) error {
 func (s *Store) Member(ctx context.Context, community, id string) (bot.Member, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Member"); err != nil {
+	if err := s.failed("Member", community, id); err != nil {
 		return bot.Member{}, err
 	}
 	if c, ok := s.find(community); ok {
@@ -115,7 +115,7 @@ const maxFound = 10
 func (s *Store) FindMembers(ctx context.Context, community, name string) ([]bot.Member, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("FindMembers"); err != nil {
+	if err := s.failed("FindMembers", community, name); err != nil {
 		return nil, err
 	}
 	want := fold(strings.TrimPrefix(strings.TrimSpace(name), "@"))
@@ -149,7 +149,7 @@ func (s *Store) FindMembers(ctx context.Context, community, name string) ([]bot.
 func (s *Store) Channel(ctx context.Context, community, id string) (bot.Channel, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Channel"); err != nil {
+	if err := s.failed("Channel", community, id); err != nil {
 		return bot.Channel{}, err
 	}
 	if c, ok := s.find(community); ok {
@@ -165,7 +165,7 @@ func (s *Store) Channel(ctx context.Context, community, id string) (bot.Channel,
 func (s *Store) FindChannel(ctx context.Context, community, name string) (bot.Channel, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("FindChannel"); err != nil {
+	if err := s.failed("FindChannel", community, name); err != nil {
 		return bot.Channel{}, err
 	}
 	want := fold(strings.TrimPrefix(strings.TrimSpace(name), "#"))
@@ -203,7 +203,7 @@ func (s *Store) Communities(ctx context.Context) ([]bot.Community, error) {
 func (s *Store) AddFacilitator(ctx context.Context, community, member, addedBy string, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddFacilitator"); err != nil {
+	if err := s.failed("AddFacilitator", community, member, addedBy, at); err != nil {
 		return err
 	}
 	c := s.communityRow(community)
@@ -217,7 +217,7 @@ func (s *Store) AddFacilitator(ctx context.Context, community, member, addedBy s
 func (s *Store) RemoveFacilitator(ctx context.Context, community, member string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RemoveFacilitator"); err != nil {
+	if err := s.failed("RemoveFacilitator", community, member); err != nil {
 		return err
 	}
 	c, ok := s.find(community)
@@ -233,7 +233,7 @@ func (s *Store) RemoveFacilitator(ctx context.Context, community, member string)
 func (s *Store) Facilitators(ctx context.Context, community string) ([]bot.Member, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Facilitators"); err != nil {
+	if err := s.failed("Facilitators", community); err != nil {
 		return nil, err
 	}
 	all := []bot.Member{}
@@ -260,7 +260,7 @@ func (s *Store) Facilitators(ctx context.Context, community string) ([]bot.Membe
 func (s *Store) IsFacilitator(ctx context.Context, community, member string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("IsFacilitator"); err != nil {
+	if err := s.failed("IsFacilitator", community, member); err != nil {
 		return false, err
 	}
 	c, ok := s.find(community)

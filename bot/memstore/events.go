@@ -30,7 +30,7 @@ func msTime(t time.Time) time.Time { return tm(opt(t)) }
 func (s *Store) AddEvent(ctx context.Context, e meetings.CommunityEvent) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddEvent"); err != nil {
+	if err := s.failed("AddEvent", e); err != nil {
 		return 0, err
 	}
 	switch {
@@ -50,7 +50,7 @@ func (s *Store) AddEvent(ctx context.Context, e meetings.CommunityEvent) (int64,
 func (s *Store) CommunityEvent(ctx context.Context, community string, id int64) (meetings.CommunityEvent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CommunityEvent"); err != nil {
+	if err := s.failed("CommunityEvent", community, id); err != nil {
 		return meetings.CommunityEvent{}, err
 	}
 	if ev := s.events[id]; ev != nil && ev.e.Community == community {
@@ -63,7 +63,7 @@ func (s *Store) CommunityEvent(ctx context.Context, community string, id int64) 
 func (s *Store) CommunityEvents(ctx context.Context, community string, q meetings.EventQuery) ([]meetings.CommunityEvent, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("CommunityEvents"); err != nil {
+	if err := s.failed("CommunityEvents", community, q); err != nil {
 		return nil, err
 	}
 	out := []meetings.CommunityEvent{}
@@ -88,7 +88,7 @@ func (s *Store) CommunityEvents(ctx context.Context, community string, q meeting
 func (s *Store) UpdateEvent(ctx context.Context, e meetings.CommunityEvent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("UpdateEvent"); err != nil {
+	if err := s.failed("UpdateEvent", e); err != nil {
 		return err
 	}
 	ev := s.events[e.ID]
@@ -116,7 +116,7 @@ func (s *Store) eventOf(community string, id int64, member string, at int64) (*c
 func (s *Store) SetRSVP(ctx context.Context, community string, r meetings.RSVP) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetRSVP"); err != nil {
+	if err := s.failed("SetRSVP", community, r); err != nil {
 		return err
 	}
 	switch {
@@ -143,7 +143,7 @@ func (s *Store) SetRSVP(ctx context.Context, community string, r meetings.RSVP) 
 func (s *Store) MarkAttended(ctx context.Context, community string, event int64, member string, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("MarkAttended"); err != nil {
+	if err := s.failed("MarkAttended", community, event, member, at); err != nil {
 		return false, err
 	}
 	if community == "" || member == "" || at.IsZero() {
@@ -184,7 +184,7 @@ func (s *Store) rsvpList(ev *cevent) []meetings.RSVP {
 func (s *Store) RSVPs(ctx context.Context, community string, event int64) ([]meetings.RSVP, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RSVPs"); err != nil {
+	if err := s.failed("RSVPs", community, event); err != nil {
 		return nil, err
 	}
 	if ev := s.events[event]; ev != nil && ev.e.Community == community {

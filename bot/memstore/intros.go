@@ -36,7 +36,7 @@ type group struct {
 func (s *Store) SetIntroOptIn(ctx context.Context, community, member string, on bool, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetIntroOptIn"); err != nil {
+	if err := s.failed("SetIntroOptIn", community, member, on, at); err != nil {
 		return err
 	}
 	if community == "" || member == "" {
@@ -56,7 +56,7 @@ func (s *Store) SetIntroOptIn(ctx context.Context, community, member string, on 
 func (s *Store) IntroOptIns(ctx context.Context, community string) ([]intros.IntroOptIn, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("IntroOptIns"); err != nil {
+	if err := s.failed("IntroOptIns", community); err != nil {
 		return nil, err
 	}
 	out := []intros.IntroOptIn{}
@@ -73,7 +73,7 @@ func (s *Store) IntroOptIns(ctx context.Context, community string) ([]intros.Int
 func (s *Store) AddIntroRound(ctx context.Context, r intros.IntroRound) (intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddIntroRound"); err != nil {
+	if err := s.failed("AddIntroRound", r); err != nil {
 		return intros.IntroRound{}, err
 	}
 	if r.Community == "" || r.At.IsZero() {
@@ -114,7 +114,7 @@ func (s *Store) round(r *round) intros.IntroRound {
 func (s *Store) IntroRound(ctx context.Context, community string, id int64) (intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("IntroRound"); err != nil {
+	if err := s.failed("IntroRound", community, id); err != nil {
 		return intros.IntroRound{}, err
 	}
 	if r := s.rounds[id]; r != nil && r.community == community {
@@ -128,7 +128,7 @@ func (s *Store) IntroRound(ctx context.Context, community string, id int64) (int
 func (s *Store) IntroRounds(ctx context.Context, community string, limit int) ([]intros.IntroRound, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("IntroRounds"); err != nil {
+	if err := s.failed("IntroRounds", community, limit); err != nil {
 		return nil, err
 	}
 	var rs []*round
@@ -153,7 +153,7 @@ func (s *Store) IntroRounds(ctx context.Context, community string, limit int) ([
 func (s *Store) MarkIntroFollowedUp(ctx context.Context, community string, id int64, at time.Time) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("MarkIntroFollowedUp"); err != nil {
+	if err := s.failed("MarkIntroFollowedUp", community, id, at); err != nil {
 		return false, err
 	}
 	r := s.rounds[id]
@@ -172,7 +172,7 @@ func (s *Store) MarkIntroFollowedUp(ctx context.Context, community string, id in
 func (s *Store) AnswerIntro(ctx context.Context, community string, id int64, member string, a intros.IntroAnswer, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AnswerIntro"); err != nil {
+	if err := s.failed("AnswerIntro", community, id, member, a, at); err != nil {
 		return err
 	}
 	if a != intros.IntroMet && a != intros.IntroNotYet {
@@ -201,7 +201,7 @@ func (s *Store) AnswerIntro(ctx context.Context, community string, id int64, mem
 func (s *Store) IntroCounts(ctx context.Context, community string, from, to time.Time) (bot.IntroCounts, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("IntroCounts"); err != nil {
+	if err := s.failed("IntroCounts", community, from, to); err != nil {
 		return bot.IntroCounts{}, err
 	}
 	var ic bot.IntroCounts
@@ -225,7 +225,7 @@ func (s *Store) IntroCounts(ctx context.Context, community string, from, to time
 func (s *Store) ActiveChannels(ctx context.Context, community string, members []string, since time.Time) (map[string][]bot.Channel, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ActiveChannels"); err != nil {
+	if err := s.failed("ActiveChannels", community, members, since); err != nil {
 		return nil, err
 	}
 	out := map[string][]bot.Channel{}

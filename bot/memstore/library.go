@@ -64,7 +64,7 @@ func (s *Store) resource(r *resource) library.Resource {
 func (s *Store) AddResource(ctx context.Context, r library.Resource) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddResource"); err != nil {
+	if err := s.failed("AddResource", r); err != nil {
 		return 0, err
 	}
 	switch {
@@ -93,7 +93,7 @@ func (s *Store) AddResource(ctx context.Context, r library.Resource) (int64, err
 func (s *Store) Resource(ctx context.Context, community string, id int64) (library.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Resource"); err != nil {
+	if err := s.failed("Resource", community, id); err != nil {
 		return library.Resource{}, err
 	}
 	if r := s.resources[id]; r != nil && r.community == community {
@@ -108,7 +108,7 @@ func (s *Store) Resource(ctx context.Context, community string, id int64) (libra
 func (s *Store) Resources(ctx context.Context, community string, q library.ResourceQuery) ([]library.Resource, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Resources"); err != nil {
+	if err := s.failed("Resources", community, q); err != nil {
 		return nil, err
 	}
 	var tag string
@@ -158,7 +158,7 @@ func (s *Store) Resources(ctx context.Context, community string, q library.Resou
 func (s *Store) RemoveResource(ctx context.Context, community string, id int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RemoveResource"); err != nil {
+	if err := s.failed("RemoveResource", community, id); err != nil {
 		return err
 	}
 	if r := s.resources[id]; r == nil || r.community != community {
@@ -186,7 +186,7 @@ func checkConsent(c library.StoryConsent) (library.StoryConsent, error) {
 func (s *Store) AddStory(ctx context.Context, st library.Story) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddStory"); err != nil {
+	if err := s.failed("AddStory", st); err != nil {
 		return 0, err
 	}
 	switch {
@@ -227,7 +227,7 @@ func (s *Store) AddStory(ctx context.Context, st library.Story) (int64, error) {
 func (s *Store) SetStoryConsent(ctx context.Context, community, member string, id int64, c library.StoryConsent) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetStoryConsent"); err != nil {
+	if err := s.failed("SetStoryConsent", community, member, id, c); err != nil {
 		return err
 	}
 	if c == "" {
@@ -258,7 +258,7 @@ func (s *Store) story(x *story) library.Story {
 func (s *Store) Stories(ctx context.Context, community string, since time.Time) ([]library.Story, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Stories"); err != nil {
+	if err := s.failed("Stories", community, since); err != nil {
 		return nil, err
 	}
 	var found []*story

@@ -45,7 +45,7 @@ type Store struct {
 	groups     map[int64]*group
 	deck       map[int64]*prompt
 	posts      []*promptPost
-	fault      func(method string) error
+	fault      func(method string, args []any) error
 	queries    []bot.ReportQuery
 	recordings []bot.Event
 }
@@ -66,11 +66,12 @@ func New(clock bot.Clock) *Store {
 	}
 }
 
-// failed returns the error injected for method (FailWith, Inject), if any.
-// The caller holds the mutex.
-func (s *Store) failed(method string) error {
+// failed returns the error injected for a call of method with args, the
+// call's arguments after its context (FailWith, Inject, InjectCall), if
+// any. The caller holds the mutex.
+func (s *Store) failed(method string, args ...any) error {
 	if s.fault != nil {
-		return s.fault(method)
+		return s.fault(method, args)
 	}
 	return nil
 }

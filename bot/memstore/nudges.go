@@ -33,7 +33,7 @@ func (n *nudge) bot() members.Nudge {
 func (s *Store) AddNudge(ctx context.Context, n members.Nudge) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddNudge"); err != nil {
+	if err := s.failed("AddNudge", n); err != nil {
 		return 0, err
 	}
 	switch {
@@ -60,7 +60,7 @@ func (s *Store) AddNudge(ctx context.Context, n members.Nudge) (int64, error) {
 func (s *Store) Nudge(ctx context.Context, community string, id int64) (members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Nudge"); err != nil {
+	if err := s.failed("Nudge", community, id); err != nil {
 		return members.Nudge{}, err
 	}
 	if n := s.nudges[id]; n != nil && n.community == community {
@@ -74,7 +74,7 @@ func (s *Store) Nudge(ctx context.Context, community string, id int64) (members.
 func (s *Store) UpdateNudge(ctx context.Context, n members.Nudge) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("UpdateNudge"); err != nil {
+	if err := s.failed("UpdateNudge", n); err != nil {
 		return err
 	}
 	if n.Community == "" || n.Status == "" {
@@ -105,7 +105,7 @@ func (s *Store) nudgesWhere(keep func(*nudge) bool, compare func(a, b *nudge) in
 func (s *Store) MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("MemberNudges"); err != nil {
+	if err := s.failed("MemberNudges", community, member, limit); err != nil {
 		return nil, err
 	}
 	ns := s.nudgesWhere(func(n *nudge) bool { return n.community == community && n.member == member },
@@ -124,7 +124,7 @@ func (s *Store) MemberNudges(ctx context.Context, community, member string, limi
 func (s *Store) QueuedNudges(ctx context.Context, community string) ([]members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("QueuedNudges"); err != nil {
+	if err := s.failed("QueuedNudges", community); err != nil {
 		return nil, err
 	}
 	out := []members.Nudge{}
@@ -139,7 +139,7 @@ func (s *Store) QueuedNudges(ctx context.Context, community string) ([]members.N
 func (s *Store) Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Prefs"); err != nil {
+	if err := s.failed("Prefs", community, member); err != nil {
 		return bot.MemberPrefs{}, err
 	}
 	if c, ok := s.find(community); ok && c.prefs[member] != nil {
@@ -154,7 +154,7 @@ func (s *Store) Prefs(ctx context.Context, community, member string) (bot.Member
 func (s *Store) SetPrefs(ctx context.Context, community, member string, p bot.MemberPrefs) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetPrefs"); err != nil {
+	if err := s.failed("SetPrefs", community, member, p); err != nil {
 		return err
 	}
 	if community == "" || member == "" {
@@ -172,7 +172,7 @@ func (s *Store) SetPrefs(ctx context.Context, community, member string, p bot.Me
 func (s *Store) AllPrefs(ctx context.Context, community string) (map[string]bot.MemberPrefs, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AllPrefs"); err != nil {
+	if err := s.failed("AllPrefs", community); err != nil {
 		return nil, err
 	}
 	out := map[string]bot.MemberPrefs{}

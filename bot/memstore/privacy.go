@@ -23,7 +23,7 @@ import (
 func (s *Store) ExportMember(ctx context.Context, community, member string) (features.MemberData, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ExportMember"); err != nil {
+	if err := s.failed("ExportMember", community, member); err != nil {
 		return features.MemberData{}, err
 	}
 	c, ok := s.find(community)
@@ -136,7 +136,7 @@ func namesKey(key, id string) bool { return slices.Contains(strings.Split(key, "
 func (s *Store) ForgetMember(ctx context.Context, community, member string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ForgetMember"); err != nil {
+	if err := s.failed("ForgetMember", community, member); err != nil {
 		return err
 	}
 	if member == "" {
@@ -269,7 +269,7 @@ func unlist(def []byte, member string) []byte {
 func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("PruneEvents"); err != nil {
+	if err := s.failed("PruneEvents", before); err != nil {
 		return 0, err
 	}
 	if before.IsZero() {

@@ -42,7 +42,7 @@ func (p *prompt) bot() prompts.Prompt {
 func (s *Store) AddDeckPrompts(ctx context.Context, community, addedBy string, at time.Time, texts ...string) ([]int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddDeckPrompts"); err != nil {
+	if err := s.failed("AddDeckPrompts", community, addedBy, at, texts); err != nil {
 		return nil, err
 	}
 	if community == "" {
@@ -80,7 +80,7 @@ func (s *Store) deckOf(community string) []*prompt {
 func (s *Store) DeckPrompts(ctx context.Context, community string) ([]prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("DeckPrompts"); err != nil {
+	if err := s.failed("DeckPrompts", community); err != nil {
 		return nil, err
 	}
 	out := []prompts.Prompt{}
@@ -94,7 +94,7 @@ func (s *Store) DeckPrompts(ctx context.Context, community string) ([]prompts.Pr
 func (s *Store) DeckPrompt(ctx context.Context, community string, id int64) (prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("DeckPrompt"); err != nil {
+	if err := s.failed("DeckPrompt", community, id); err != nil {
 		return prompts.Prompt{}, err
 	}
 	if p := s.deck[id]; p != nil && p.community == community {
@@ -108,7 +108,7 @@ func (s *Store) DeckPrompt(ctx context.Context, community string, id int64) (pro
 func (s *Store) NextDeckPrompt(ctx context.Context, community string) (prompts.Prompt, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("NextDeckPrompt"); err != nil {
+	if err := s.failed("NextDeckPrompt", community); err != nil {
 		return prompts.Prompt{}, err
 	}
 	if deck := s.deckOf(community); len(deck) > 0 {
@@ -123,7 +123,7 @@ func (s *Store) NextDeckPrompt(ctx context.Context, community string) (prompts.P
 func (s *Store) RecordPromptPost(ctx context.Context, p bot.PromptPost) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RecordPromptPost"); err != nil {
+	if err := s.failed("RecordPromptPost", p); err != nil {
 		return err
 	}
 	switch {
@@ -157,7 +157,7 @@ func (s *Store) RecordPromptPost(ctx context.Context, p bot.PromptPost) error {
 func (s *Store) PromptPosts(ctx context.Context, community string) ([]bot.PromptPost, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("PromptPosts"); err != nil {
+	if err := s.failed("PromptPosts", community); err != nil {
 		return nil, err
 	}
 	var posts []*promptPost
@@ -179,7 +179,7 @@ func (s *Store) PromptPosts(ctx context.Context, community string) ([]bot.Prompt
 func (s *Store) IsPromptPost(ctx context.Context, community, channel, message string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("IsPromptPost"); err != nil {
+	if err := s.failed("IsPromptPost", community, channel, message); err != nil {
 		return false, err
 	}
 	for _, p := range s.posts {
@@ -194,7 +194,7 @@ func (s *Store) IsPromptPost(ctx context.Context, community, channel, message st
 func (s *Store) SaveSurvey(ctx context.Context, community string, sv checkins.Survey, at time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SaveSurvey"); err != nil {
+	if err := s.failed("SaveSurvey", community, sv, at); err != nil {
 		return err
 	}
 	def, err := json.Marshal(sv)
@@ -209,7 +209,7 @@ func (s *Store) SaveSurvey(ctx context.Context, community string, sv checkins.Su
 func (s *Store) Surveys(ctx context.Context, community string) ([]checkins.Survey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Surveys"); err != nil {
+	if err := s.failed("Surveys", community); err != nil {
 		return nil, err
 	}
 	var out []checkins.Survey

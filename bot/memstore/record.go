@@ -30,7 +30,7 @@ type event struct {
 func (s *Store) Record(ctx context.Context, events ...bot.Event) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Record"); err != nil {
+	if err := s.failed("Record", events); err != nil {
 		return 0, err
 	}
 	if len(events) == 0 {

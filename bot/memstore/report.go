@@ -19,7 +19,7 @@ func (s *Store) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, erro
 	rep := bot.Report{Community: q.Community, From: q.From, To: q.To,
 		Channels: []bot.ChannelActivity{}, TopContributors: []bot.Contributor{},
 		QuietMembers: []bot.QuietMember{}, Unanswered: []bot.Unanswered{}, Prompts: []bot.PromptActivity{}}
-	if err := s.failed("Report"); err != nil {
+	if err := s.failed("Report", q); err != nil {
 		return rep, err
 	}
 	s.queries = append(s.queries, q)

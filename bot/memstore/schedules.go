@@ -14,7 +14,7 @@ import (
 func (s *Store) AddSchedule(ctx context.Context, sc bot.Schedule) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("AddSchedule"); err != nil {
+	if err := s.failed("AddSchedule", sc); err != nil {
 		return 0, err
 	}
 	if sc.Community == "" {
@@ -33,7 +33,7 @@ func (s *Store) AddSchedule(ctx context.Context, sc bot.Schedule) (int64, error)
 func (s *Store) Schedule(ctx context.Context, community string, id int64) (bot.Schedule, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Schedule"); err != nil {
+	if err := s.failed("Schedule", community, id); err != nil {
 		return bot.Schedule{}, err
 	}
 	if sc := s.schedules[id]; sc != nil && sc.Community == community {
@@ -47,7 +47,7 @@ func (s *Store) Schedule(ctx context.Context, community string, id int64) (bot.S
 func (s *Store) Schedules(ctx context.Context, community string) ([]bot.Schedule, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Schedules"); err != nil {
+	if err := s.failed("Schedules", community); err != nil {
 		return nil, err
 	}
 	all := []bot.Schedule{}
@@ -64,7 +64,7 @@ func (s *Store) Schedules(ctx context.Context, community string) ([]bot.Schedule
 func (s *Store) SetSchedulePaused(ctx context.Context, community string, id int64, paused bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetSchedulePaused"); err != nil {
+	if err := s.failed("SetSchedulePaused", community, id, paused); err != nil {
 		return err
 	}
 	sc := s.schedules[id]
@@ -80,7 +80,7 @@ func (s *Store) SetSchedulePaused(ctx context.Context, community string, id int6
 func (s *Store) RemoveSchedule(ctx context.Context, community string, id int64) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RemoveSchedule"); err != nil {
+	if err := s.failed("RemoveSchedule", community, id); err != nil {
 		return err
 	}
 	if sc := s.schedules[id]; sc == nil || sc.Community != community {
@@ -97,7 +97,7 @@ func (s *Store) RemoveSchedule(ctx context.Context, community string, id int64) 
 func (s *Store) ClaimFiring(ctx context.Context, f bot.Firing) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("ClaimFiring"); err != nil {
+	if err := s.failed("ClaimFiring", f); err != nil {
 		return false, err
 	}
 	if f.At.IsZero() {
@@ -121,7 +121,7 @@ func (s *Store) ClaimFiring(ctx context.Context, f bot.Firing) (bool, error) {
 func (s *Store) FinishFiring(ctx context.Context, f bot.Firing) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("FinishFiring"); err != nil {
+	if err := s.failed("FinishFiring", f); err != nil {
 		return err
 	}
 	for i, g := range s.firings[f.Schedule] {
@@ -149,7 +149,7 @@ func (s *Store) recent(schedule int64) []bot.Firing {
 func (s *Store) LastFiring(ctx context.Context, schedule int64) (bot.Firing, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("LastFiring"); err != nil {
+	if err := s.failed("LastFiring", schedule); err != nil {
 		return bot.Firing{}, err
 	}
 	if fs := s.recent(schedule); len(fs) > 0 {
@@ -162,7 +162,7 @@ func (s *Store) LastFiring(ctx context.Context, schedule int64) (bot.Firing, err
 func (s *Store) RecentFirings(ctx context.Context, schedule int64, n int) ([]bot.Firing, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("RecentFirings"); err != nil {
+	if err := s.failed("RecentFirings", schedule, n); err != nil {
 		return nil, err
 	}
 	out := []bot.Firing{}
@@ -174,7 +174,7 @@ func (s *Store) RecentFirings(ctx context.Context, schedule int64, n int) ([]bot
 func (s *Store) Setting(ctx context.Context, community, key string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("Setting"); err != nil {
+	if err := s.failed("Setting", community, key); err != nil {
 		return "", err
 	}
 	if c, ok := s.find(community); ok {
@@ -187,7 +187,7 @@ func (s *Store) Setting(ctx context.Context, community, key string) (string, err
 func (s *Store) SetSetting(ctx context.Context, community, key, value string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("SetSetting"); err != nil {
+	if err := s.failed("SetSetting", community, key, value); err != nil {
 		return err
 	}
 	if community == "" || key == "" {

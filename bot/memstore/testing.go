@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -12,8 +13,7 @@ import (
 // What tests use beside bot.Store: seeding, failures on demand, and a look
 // at what the store was given.
 
-// FailWith makes every method return err from now on (nil: none), as the
-// hand-written fakes' err field did.
+// FailWith makes every method return err from now on (nil: none).
 func (s *Store) FailWith(err error) {
 	if err == nil {
 		s.Inject(nil)
@@ -26,9 +26,27 @@ func (s *Store) FailWith(err error) {
 // …) first, and return f's error when it is not nil; nil f removes the
 // hook. f runs with the store locked: it must not call the store.
 func (s *Store) Inject(f func(method string) error) {
+	if f == nil {
+		s.InjectCall(nil)
+		return
+	}
+	s.InjectCall(func(method string, _ ...any) error { return f(method) })
+}
+
+// InjectCall is Inject for a failure that depends on the call: f gets the
+// method's name and its arguments after the context, in order, as passed
+// (a variadic parameter as one slice: Record's []bot.Event), so a test can
+// fail ClaimFiring for one schedule's firing only. nil f removes the hook.
+// f runs with the store locked: it must not call the store, nor change
+// what it is given.
+func (s *Store) InjectCall(f func(method string, args ...any) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fault = f
+	if f == nil {
+		s.fault = nil
+		return
+	}
+	s.fault = func(method string, args []any) error { return f(method, args...) }
 }
 
 // AddMembers seeds a community (created if needed) with members, as a
@@ -51,6 +69,39 @@ func (s *Store) Events() []bot.Event {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.recordings)
+}
+
+// Kept returns the events the store keeps now, in the order they were
+// recorded: unlike Events, a redelivery shows once, and what was retracted,
+// pruned or forgotten is gone. Each names its member and channel as their
+// rows do now.
+func (s *Store) Kept() []bot.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	type kept struct {
+		seq int64
+		e   bot.Event
+	}
+	var all []kept
+	for _, c := range s.communities {
+		for _, e := range c.evs {
+			ev := bot.Event{Kind: e.kind, Community: c.id, Channel: e.channel, Member: e.member, At: tm(e.at),
+				Key: e.key, Message: e.message, Parent: e.parent}
+			if m := c.members[e.member]; m != nil {
+				ev.MemberName = m.name
+			}
+			if ch := c.channels[e.channel]; ch != nil {
+				ev.ChannelName = ch.name
+			}
+			all = append(all, kept{e.seq, ev})
+		}
+	}
+	slices.SortFunc(all, func(a, b kept) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]bot.Event, len(all))
+	for i, k := range all {
+		out[i] = k.e
+	}
+	return out
 }
 
 // ReportQueries returns the queries Report was asked, in order.

@@ -20,7 +20,7 @@ const weekMillis = 7 * dayMillis
 func (s *Store) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.failed("MemberWeeks"); err != nil {
+	if err := s.failed("MemberWeeks", q); err != nil {
 		return nil, err
 	}
 	if q.Weeks < 0 || q.End.IsZero() {

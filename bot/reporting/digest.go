@@ -183,7 +183,7 @@ func FormatDigest(d Digest, v DigestView) string {
 			item(fmt.Sprintf("and %d more", len(r.Unanswered)-10))
 		}
 	}
-	for _, sec := range d.Sections {
+	for _, sec := range sortedSections(d.Sections) {
 		if len(sec.Items) == 0 {
 			continue
 		}

@@ -131,7 +131,7 @@ func FormatImpact(im Impact, v ImpactView) string {
 		fmt.Fprintf(&sb, "| %s | %d | %d |\n", row.name, row.start, row.end)
 	}
 	fmt.Fprintf(&sb, "\n%s moved up a level and %s moved down.\n", bot.Plural(r.LevelChanges.Up, "member"), bot.Plural(r.LevelChanges.Down, "member"))
-	for _, sec := range im.Sections {
+	for _, sec := range sortedSections(im.Sections) {
 		if sec.Markdown != nil {
 			sb.WriteString(sec.Markdown(v.Charts))
 		}

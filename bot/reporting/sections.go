@@ -17,7 +17,7 @@ func withSections(own any, sections []bot.Section) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	buf.Write(bytes.TrimSuffix(data, []byte("}")))
-	for _, s := range sections {
+	for _, s := range sortedSections(sections) {
 		if s.Key == "" {
 			continue
 		}
@@ -53,6 +53,14 @@ func findSection(sections []bot.Section, key string) (bot.Section, bool) {
 // equals.
 func sortSections(sections []bot.Section) {
 	slices.SortStableFunc(sections, func(a, b bot.Section) int { return a.Order - b.Order })
+}
+
+// sortedSections is a sorted copy: documents are written in Order however
+// their sections were gathered.
+func sortedSections(sections []bot.Section) []bot.Section {
+	out := slices.Clone(sections)
+	sortSections(out)
+	return out
 }
 
 // fillers are the modules that fill a part of reports.

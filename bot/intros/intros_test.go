@@ -1,4 +1,4 @@
-package bot_test
+package intros_test
 
 import (
 	"context"
@@ -6,12 +6,38 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/bottest"
 	"github.com/hearth-community/hearth/bot/intros"
 )
+
+var t0 = bottest.T0
+
+const community = bottest.Community
+
+// rounds counts the community's intro rounds.
+func rounds(t *testing.T, r *bottest.Rig) int {
+	t.Helper()
+	rs, err := r.Store.IntroRounds(context.Background(), community, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rs)
+}
+
+// name is a member's name as the store keeps it.
+func name(t *testing.T, r *bottest.Rig, member string) string {
+	t.Helper()
+	m, err := r.Store.Member(context.Background(), community, member)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Name
+}
 
 func cand(id string, offsetHours float64) intros.IntroCandidate {
 	return intros.IntroCandidate{ID: id, Offset: time.Duration(offsetHours * float64(time.Hour)), KnownTZ: true}
@@ -252,26 +278,50 @@ func TestPairIntrosProperties(t *testing.T) {
 
 // newIntrosBot is a bot whose community has alice, bob, dave, frank and
 // gina (humans), a bot and a member who left; carol facilitates.
-func newIntrosBot(t *testing.T) (*bot.Bot, *fakeStore, *fakeChat, *bot.ManualClock) {
+func newIntrosBot(t *testing.T) *bottest.Rig {
 	t.Helper()
-	b, s, chat, clock := newCheckinBot(t)
-	s.members["frank"] = bot.Member{ID: "frank", Name: "Frank"}
-	s.members["gina"] = bot.Member{ID: "gina", Name: "Gina"}
-	return b, s, chat, clock
+	r := bottest.NewCommunity(t)
+	r.AddMembers(bot.Member{ID: "frank", Name: "Frank"}, bot.Member{ID: "gina", Name: "Gina"})
+	return r
 }
 
-func optIn(t *testing.T, b *bot.Bot, members ...string) {
+func optIn(t *testing.T, r *bottest.Rig, members ...string) {
 	t.Helper()
 	for _, m := range members {
-		if r := memberSays(b, m, "intros on"); r.Code != "" || !strings.Contains(r.Text, "You're in!") {
-			t.Fatalf("%s opting in: %+v", m, r)
+		if reply := r.Says(m, "intros on"); reply.Code != "" || !strings.Contains(reply.Text, "You're in!") {
+			t.Fatalf("%s opting in: %+v", m, reply)
 		}
 	}
 }
 
-// groupOf returns the members of round's group that has member.
-func groupOf(s *fakeStore, round int, member string) intros.IntroGroup {
-	for _, g := range s.intro().rounds[round-1].Groups {
+// round returns intro round id as the store keeps it.
+func round(t *testing.T, r *bottest.Rig, id int64) intros.IntroRound {
+	t.Helper()
+	rd, err := r.Store.IntroRound(context.Background(), community, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rd
+}
+
+// optIns returns who opted in to intros.
+func optIns(t *testing.T, r *bottest.Rig) []string {
+	t.Helper()
+	ins, err := r.Store.IntroOptIns(context.Background(), community)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, in := range ins {
+		out = append(out, in.Member)
+	}
+	return out
+}
+
+// groupOf returns the group of round that has member.
+func groupOf(t *testing.T, r *bottest.Rig, id int64, member string) intros.IntroGroup {
+	t.Helper()
+	for _, g := range round(t, r, id).Groups {
 		if slices.Contains(g.Members, member) {
 			return g
 		}
@@ -280,137 +330,136 @@ func groupOf(s *fakeStore, round int, member string) intros.IntroGroup {
 }
 
 func TestIntrosOptInAndOut(t *testing.T) {
-	b, s, _, _ := newIntrosBot(t)
-	optIn(t, b, "alice", "bob")
-	if r := memberSays(b, "alice", "intros on"); !strings.Contains(r.Text, "You're in!") || len(s.intro().optins) != 2 {
-		t.Fatalf("opting in twice: %+v, %v", r, s.intro().optins)
+	r := newIntrosBot(t)
+	optIn(t, r, "alice", "bob")
+	if reply := r.Says("alice", "intros on"); !strings.Contains(reply.Text, "You're in!") || len(optIns(t, r)) != 2 {
+		t.Fatalf("opting in twice: %+v, %v", reply, optIns(t, r))
 	}
-	if r := memberSays(b, "bob", "intros off"); r.Code != "" || !strings.Contains(r.Text, "no more introductions") {
-		t.Fatalf("off: %+v", r)
+	if reply := r.Says("bob", "intros off"); reply.Code != "" || !strings.Contains(reply.Text, "no more introductions") {
+		t.Fatalf("off: %+v", reply)
 	}
-	if _, ok := s.intro().optins["bob"]; ok || len(s.intro().optins) != 1 {
-		t.Fatalf("opt-ins after bob's off: %v", s.intro().optins)
+	if ins := optIns(t, r); slices.Contains(ins, "bob") || len(ins) != 1 {
+		t.Fatalf("opt-ins after bob's off: %v", ins)
 	}
 	for _, cmd := range []string{"intros now", "intros list", `intros schedule "every 24 hours"`} {
-		if r := memberSays(b, "alice", cmd); r.Code != bot.EForbidden {
-			t.Errorf("a member running %q: %+v", cmd, r)
+		if reply := r.Says("alice", cmd); reply.Code != bot.EForbidden {
+			t.Errorf("a member running %q: %+v", cmd, reply)
 		}
 	}
-	if r := carolSays(b, "intros list"); !strings.Contains(r.Text, "Opted in (1): Alice") || !strings.Contains(r.Text, "No rounds are scheduled") {
-		t.Errorf("list: %q", r.Text)
+	if reply := r.CarolSays("intros list"); !strings.Contains(reply.Text, "Opted in (1): Alice") || !strings.Contains(reply.Text, "No rounds are scheduled") {
+		t.Errorf("list: %q", reply.Text)
 	}
-	if r := carolSays(b, "intros now"); !strings.Contains(r.Text, "No intro round") || len(s.intro().rounds) != 0 {
-		t.Errorf("a round of one: %+v", r)
+	if reply := r.CarolSays("intros now"); !strings.Contains(reply.Text, "No intro round") || rounds(t, r) != 0 {
+		t.Errorf("a round of one: %+v", reply)
 	}
 }
 
 func TestIntrosRoundFollowUpAndAnswers(t *testing.T) {
 	ctx := context.Background()
-	b, s, chat, clock := newIntrosBot(t)
-	optIn(t, b, "alice", "bob", "dave", "frank", "gina", "robot", "erin")
-	s.intro().active["alice"] = []bot.Channel{{ID: "design", Name: "design"}, {ID: "general", Name: "general"}}
-	s.intro().active["bob"] = []bot.Channel{{ID: "design", Name: "design"}}
-	s.intro().active["dave"] = []bot.Channel{{ID: "design", Name: "design"}}
-	r := carolSays(b, "intros now")
-	if r.Code != "" || !strings.Contains(r.Text, "**Intro round #1**: 2 groups, introduced each member by DM") ||
-		!strings.Contains(r.Text, "Left out: 2 left") || !strings.Contains(r.Text, "asked whether they met on Mon Nov 9 09:00 UTC") {
-		t.Fatalf("intros now: %+v", r)
+	r := newIntrosBot(t)
+	chat := r.Chat
+	optIn(t, r, "alice", "bob", "dave", "frank", "gina", "robot", "erin")
+	// alice was active in #design and #general; bob and dave in #design.
+	r.AddChannels(bot.Channel{ID: "design", Name: "design"})
+	before := t0.Add(-time.Hour)
+	seeded := []bot.Event{bottest.Message("alice", "design", "a1", before), bottest.Message("alice", "general", "a2", before),
+		bottest.Message("bob", "design", "b1", before), bottest.Message("dave", "design", "d1", before)}
+	r.Record(seeded...)
+	reply := r.CarolSays("intros now")
+	if reply.Code != "" || !strings.Contains(reply.Text, "**Intro round #1**: 2 groups, introduced each member by DM") ||
+		!strings.Contains(reply.Text, "Left out: 2 left") || !strings.Contains(reply.Text, "asked whether they met on Mon Nov 9 09:00 UTC") {
+		t.Fatalf("intros now: %+v", reply)
 	}
-	round := s.intro().rounds[0]
-	if len(round.Groups) != 2 || len(round.Groups[0].Members)+len(round.Groups[1].Members) != 5 || round.CreatedBy != "carol" || round.Seed == 0 {
-		t.Fatalf("round: %+v", round)
+	first := round(t, r, 1)
+	if len(first.Groups) != 2 || len(first.Groups[0].Members)+len(first.Groups[1].Members) != 5 || first.CreatedBy != "carol" || first.Seed == 0 {
+		t.Fatalf("round: %+v", first)
 	}
 	for _, m := range []string{"alice", "bob", "dave", "frank", "gina"} {
-		dms := chat.dmsTo(m)
+		dms := chat.DMsTo(m)
 		if len(dms) != 1 || !strings.HasPrefix(dms[0].Text, "**Meet ") || !strings.Contains(dms[0].Text, "short call") {
 			t.Fatalf("%s's introduction: %+v", m, dms)
 		}
-		for _, o := range groupOf(s, 1, m).Members {
-			if name := s.members[o].Name; o != m && !strings.Contains(dms[0].Text, name) || o == m && strings.Contains(dms[0].Text, "**Meet "+name) {
+		for _, o := range groupOf(t, r, 1, m).Members {
+			if name := name(t, r, o); o != m && !strings.Contains(dms[0].Text, name) || o == m && strings.Contains(dms[0].Text, "**Meet "+name) {
 				t.Errorf("%s's introduction does not name %s rightly: %q", m, o, dms[0].Text)
 			}
 		}
 	}
 	for _, m := range []string{"robot", "erin", "carol"} {
-		if dms := chat.dmsTo(m); len(dms) != 0 {
+		if dms := chat.DMsTo(m); len(dms) != 0 {
 			t.Errorf("%s was introduced: %+v", m, dms)
 		}
 	}
-	if g := groupOf(s, 1, "alice"); slices.Contains(g.Members, "bob") || slices.Contains(g.Members, "dave") {
-		if dm := chat.dmsTo("alice")[0].Text; !strings.Contains(dm, "You have #design in common") {
+	if g := groupOf(t, r, 1, "alice"); slices.Contains(g.Members, "bob") || slices.Contains(g.Members, "dave") {
+		if dm := chat.DMsTo("alice")[0].Text; !strings.Contains(dm, "You have #design in common") {
 			t.Errorf("what alice has in common: %q", dm)
 		}
 	}
-	var follow []bot.Schedule
-	for _, sc := range s.schedules {
-		if sc.Kind == intros.ScheduleIntrosFollowUp {
-			follow = append(follow, sc)
-		}
-	}
+	follow := r.Schedules(intros.ScheduleIntrosFollowUp)
 	if len(follow) != 1 || follow[0].Spec != bot.OnceSpec(t0.Add(7*24*time.Hour)) || follow[0].Payload != "1" {
-		t.Fatalf("follow-up schedules: %+v", s.schedules)
+		t.Fatalf("follow-up schedules: %+v", r.Schedules())
 	}
-	clock.Set(t0.Add(7 * 24 * time.Hour))
+	r.Clock.Set(t0.Add(7 * 24 * time.Hour))
 	for range 2 { // a firing run twice (another process) follows up once
-		if err := b.RunSchedule(ctx, follow[0], clock.Now()); err != nil {
+		if err := r.Bot.RunSchedule(ctx, follow[0], r.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if len(s.schedules) != 0 {
-		t.Errorf("the spent follow-up stays: %+v", s.schedules)
+	if left := r.Schedules(); len(left) != 0 {
+		t.Errorf("the spent follow-up stays: %+v", left)
 	}
 	for _, m := range []string{"alice", "bob", "dave", "frank", "gina"} {
-		dms := chat.dmsTo(m)
+		dms := chat.DMsTo(m)
 		if len(dms) != 2 || !strings.Contains(dms[1].Text, "Did you manage to meet?") || len(dms[1].Buttons) != 2 ||
 			dms[1].Buttons[0].Label != "We met" || dms[1].Buttons[1].Label != "Not yet" {
 			t.Fatalf("%s's follow-up: %+v", m, dms)
 		}
 	}
-	alices := groupOf(s, 1, "alice")
+	alices := groupOf(t, r, 1, "alice")
 	var outsider string
 	for _, m := range []string{"bob", "dave", "frank", "gina"} {
 		if !slices.Contains(alices.Members, m) {
 			outsider = m
 		}
 	}
-	met := chat.dmsTo("alice")[1].Buttons[0]
-	if r := click(b, outsider, intros.ActionIntroAnswer, met.Value, clock.Now()); r.Code != bot.EForbidden {
-		t.Fatalf("%s answering for alice's group: %+v", outsider, r)
+	met := chat.DMsTo("alice")[1].Buttons[0]
+	if reply := r.Click(outsider, intros.ActionIntroAnswer, met.Value, r.Clock.Now()); reply.Code != bot.EForbidden {
+		t.Fatalf("%s answering for alice's group: %+v", outsider, reply)
 	}
-	if g := groupOf(s, 1, "alice"); len(g.Answers) != 0 || !g.MetAt.IsZero() {
+	if g := groupOf(t, r, 1, "alice"); len(g.Answers) != 0 || !g.MetAt.IsZero() {
 		t.Fatalf("the outsider's answer counted: %+v", g)
 	}
 	for _, bad := range []string{"x:met", "1:maybe", ""} {
-		if r := click(b, "alice", intros.ActionIntroAnswer, bad, clock.Now()); r.Code != bot.EArgument {
-			t.Errorf("value %q: %+v", bad, r)
+		if reply := r.Click("alice", intros.ActionIntroAnswer, bad, r.Clock.Now()); reply.Code != bot.EArgument {
+			t.Errorf("value %q: %+v", bad, reply)
 		}
 	}
-	if r := click(b, "alice", intros.ActionIntroAnswer, chat.dmsTo("alice")[1].Buttons[1].Value, clock.Now()); r.Code != "" || !strings.Contains(r.Text, "No rush") {
-		t.Fatalf("not yet: %+v", r)
+	if reply := r.Click("alice", intros.ActionIntroAnswer, chat.DMsTo("alice")[1].Buttons[1].Value, r.Clock.Now()); reply.Code != "" || !strings.Contains(reply.Text, "No rush") {
+		t.Fatalf("not yet: %+v", reply)
 	}
-	clock.Advance(time.Hour)
-	if r := click(b, "alice", intros.ActionIntroAnswer, met.Value, clock.Now()); r.Code != "" || !strings.Contains(r.Text, "Wonderful") {
-		t.Fatalf("we met: %+v", r)
+	r.Clock.Advance(time.Hour)
+	if reply := r.Click("alice", intros.ActionIntroAnswer, met.Value, r.Clock.Now()); reply.Code != "" || !strings.Contains(reply.Text, "Wonderful") {
+		t.Fatalf("we met: %+v", reply)
 	}
-	if g := groupOf(s, 1, "alice"); g.Answers["alice"] != intros.IntroMet || !g.MetAt.Equal(clock.Now()) {
+	if g := groupOf(t, r, 1, "alice"); g.Answers["alice"] != intros.IntroMet || !g.MetAt.Equal(r.Clock.Now()) {
 		t.Fatalf("alice's group: %+v", g)
 	}
-	if _, ok := s.events["intros"]; ok || len(s.events) != 0 {
-		t.Errorf("intros recorded as participation: %+v", s.events)
+	if kept := r.Store.Kept(); len(kept) != len(seeded) {
+		t.Errorf("intros recorded as participation: %+v", kept)
 	}
-	s.report = bot.Report{Members: bot.MemberCounts{Total: 5}}
-	clock.Advance(time.Minute)
-	if r := carolSays(b, "report 30d"); !strings.Contains(r.Text, "**Intros** 2 groups made, 1 met") {
-		t.Errorf("report: %q", r.Text)
+	r.Clock.Advance(time.Minute)
+	if reply := r.CarolSays("report 30d"); !strings.Contains(reply.Text, "**Intros** 2 groups made, 1 met") {
+		t.Errorf("report: %q", reply.Text)
 	}
-	if r := carolSays(b, "intros list"); !strings.Contains(r.Text, "#1, Nov 2: 2 groups, 1 met (followed up Nov 9)") || !strings.Contains(r.Text, ": met") {
-		t.Errorf("list: %q", r.Text)
+	if reply := r.CarolSays("intros list"); !strings.Contains(reply.Text, "#1, Nov 2: 2 groups, 1 met (followed up Nov 9)") || !strings.Contains(reply.Text, ": met") {
+		t.Errorf("list: %q", reply.Text)
 	}
 }
 
 // groupChat is a chat that opens group DMs and mentions members.
 type groupChat struct {
-	*fakeChat
+	*bottest.Chat
+	mu     sync.Mutex
 	groups [][]string
 }
 
@@ -418,27 +467,28 @@ func (c *groupChat) PostGroup(ctx context.Context, community string, members []s
 	c.mu.Lock()
 	c.groups = append(c.groups, members)
 	c.mu.Unlock()
-	return c.fakeChat.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: community, Channel: "mpim"}, p)
+	return c.Chat.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: community, Channel: "mpim"}, p)
 }
 
 func (c *groupChat) Mention(_, member string) string { return "<@" + member + ">" }
 
 func TestIntrosByGroupDM(t *testing.T) {
-	b, s, chat, _ := newIntrosBot(t)
-	gc := &groupChat{fakeChat: chat}
-	b.AttachChat(bot.Shell, gc)
-	optIn(t, b, "alice", "bob", "dave", "frank")
-	if r := carolSays(b, "intros now"); !strings.Contains(r.Text, "introduced each group in a group DM") {
-		t.Fatalf("intros now: %+v", r)
+	r := newIntrosBot(t)
+	chat := r.Chat
+	gc := &groupChat{Chat: chat}
+	r.Bot.AttachChat(bot.Shell, gc)
+	optIn(t, r, "alice", "bob", "dave", "frank")
+	if reply := r.CarolSays("intros now"); !strings.Contains(reply.Text, "introduced each group in a group DM") {
+		t.Fatalf("intros now: %+v", reply)
 	}
-	if len(gc.groups) != 2 || len(chat.posts) != 2 {
-		t.Fatalf("group DMs %v, posts %+v", gc.groups, chat.posts)
+	if len(gc.groups) != 2 || len(chat.Posts()) != 2 {
+		t.Fatalf("group DMs %v, posts %+v", gc.groups, chat.Posts())
 	}
-	for i, g := range s.intro().rounds[0].Groups {
+	for i, g := range round(t, r, 1).Groups {
 		if !slices.Equal(gc.groups[i], g.Members) {
 			t.Errorf("group DM %d with %v, want %v", i, gc.groups[i], g.Members)
 		}
-		text := chat.posts[i].post.Text
+		text := chat.Posts()[i].Post.Text
 		if !strings.Contains(text, fmt.Sprintf("<@%s> and <@%s>", g.Members[0], g.Members[1])) {
 			t.Errorf("group DM %d does not mention its members: %q", i, text)
 		}
@@ -446,22 +496,23 @@ func TestIntrosByGroupDM(t *testing.T) {
 }
 
 func TestIntrosUnreachableAndHistory(t *testing.T) {
-	b, s, chat, clock := newIntrosBot(t)
-	optIn(t, b, "alice", "bob", "dave", "frank")
-	chat.unreachable = map[string]bool{"frank": true}
-	if r := carolSays(b, "intros now"); !strings.Contains(r.Text, "Could not reach Frank") {
-		t.Fatalf("intros now: %+v", r)
+	r := newIntrosBot(t)
+	chat := r.Chat
+	optIn(t, r, "alice", "bob", "dave", "frank")
+	chat.Unreachable = map[string]bool{"frank": true}
+	if reply := r.CarolSays("intros now"); !strings.Contains(reply.Text, "Could not reach Frank") {
+		t.Fatalf("intros now: %+v", reply)
 	}
-	if s.ns().prefs["frank"].UnreachableSince.IsZero() {
+	if p, _ := r.Store.Prefs(context.Background(), community, "frank"); p.UnreachableSince.IsZero() {
 		t.Fatal("frank is not marked unreachable")
 	}
-	first := s.intro().rounds[0]
-	clock.Advance(14 * 24 * time.Hour)
-	r := carolSays(b, "intros now")
-	if !strings.Contains(r.Text, "Left out: 1 unreachable by DM") || !strings.Contains(r.Text, "1 group") {
-		t.Fatalf("second round: %+v", r)
+	first := round(t, r, 1)
+	r.Clock.Advance(14 * 24 * time.Hour)
+	reply := r.CarolSays("intros now")
+	if !strings.Contains(reply.Text, "Left out: 1 unreachable by DM") || !strings.Contains(reply.Text, "1 group") {
+		t.Fatalf("second round: %+v", reply)
 	}
-	second := s.intro().rounds[1]
+	second := round(t, r, 2)
 	for _, g := range first.Groups {
 		for _, h := range second.Groups {
 			if len(h.Members) == 2 && slices.Contains(g.Members, h.Members[0]) && slices.Contains(g.Members, h.Members[1]) {
@@ -470,41 +521,43 @@ func TestIntrosUnreachableAndHistory(t *testing.T) {
 		}
 	}
 	// Frank opts in again (his DMs are open now): he is back in rounds.
-	chat.unreachable = nil
-	clock.Advance(time.Hour)
-	optIn(t, b, "frank")
-	if r := carolSays(b, "intros list"); strings.Contains(r.Text, "unreachable") || !strings.Contains(r.Text, "Frank") {
-		t.Errorf("list: %q", r.Text)
+	chat.Unreachable = nil
+	r.Clock.Advance(time.Hour)
+	optIn(t, r, "frank")
+	if reply := r.CarolSays("intros list"); strings.Contains(reply.Text, "unreachable") || !strings.Contains(reply.Text, "Frank") {
+		t.Errorf("list: %q", reply.Text)
 	}
 }
 
 func TestIntrosSchedule(t *testing.T) {
 	ctx := context.Background()
-	b, s, chat, clock := newIntrosBot(t)
-	if r := carolSays(b, `intros schedule "every 24 hours"`); !strings.Contains(r.Text, "Intro schedule #1: every 24 hours. First round: Tue Nov 3 09:00 UTC. 0 members opted in") {
-		t.Fatalf("schedule: %+v", r)
+	r := newIntrosBot(t)
+	chat := r.Chat
+	if reply := r.CarolSays(`intros schedule "every 24 hours"`); !strings.Contains(reply.Text, "Intro schedule #1: every 24 hours. First round: Tue Nov 3 09:00 UTC. 0 members opted in") {
+		t.Fatalf("schedule: %+v", reply)
 	}
-	if r := carolSays(b, `intros schedule "every 48 hours"`); !strings.Contains(r.Text, ": every 48 hours. First round: Wed Nov 4 09:00 UTC") {
-		t.Fatalf("second schedule: %+v", r)
+	if reply := r.CarolSays(`intros schedule "every 48 hours"`); !strings.Contains(reply.Text, ": every 48 hours. First round: Wed Nov 4 09:00 UTC") {
+		t.Fatalf("second schedule: %+v", reply)
 	}
-	if r := carolSays(b, `intros schedule "whenever"`); r.Code != bot.EArgument {
-		t.Fatalf("a bad spec: %+v", r)
+	if reply := r.CarolSays(`intros schedule "whenever"`); reply.Code != bot.EArgument {
+		t.Fatalf("a bad spec: %+v", reply)
 	}
-	if len(s.schedules) != 1 || s.schedules[0].Kind != intros.ScheduleIntros || s.schedules[0].Spec != "every 48 hours" {
-		t.Fatalf("schedules: %+v", s.schedules)
+	scheds := r.Schedules()
+	if len(scheds) != 1 || scheds[0].Kind != intros.ScheduleIntros || scheds[0].Spec != "every 48 hours" {
+		t.Fatalf("schedules: %+v", scheds)
 	}
-	if r := memberSays(b, "alice", "intros on"); !strings.Contains(r.Text, "in the next round, Wed Nov 4 09:00 UTC") {
-		t.Errorf("opting in: %q", r.Text)
+	if reply := r.Says("alice", "intros on"); !strings.Contains(reply.Text, "in the next round, Wed Nov 4 09:00 UTC") {
+		t.Errorf("opting in: %q", reply.Text)
 	}
-	optIn(t, b, "bob")
-	clock.Advance(48 * time.Hour)
-	if err := b.RunSchedule(ctx, s.schedules[0], clock.Now()); err != nil {
+	optIn(t, r, "bob")
+	r.Clock.Advance(48 * time.Hour)
+	if err := r.Bot.RunSchedule(ctx, scheds[0], r.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if dms := chat.dmsTo("carol"); len(dms) != 1 || !strings.Contains(dms[0].Text, "**Intro round #1**: 1 group") {
+	if dms := chat.DMsTo("carol"); len(dms) != 1 || !strings.Contains(dms[0].Text, "**Intro round #1**: 1 group") {
 		t.Fatalf("carol's summary: %+v", dms)
 	}
-	if len(chat.dmsTo("alice")) != 1 || len(chat.dmsTo("bob")) != 1 {
-		t.Fatalf("introductions: %+v", chat.posts)
+	if len(chat.DMsTo("alice")) != 1 || len(chat.DMsTo("bob")) != 1 {
+		t.Fatalf("introductions: %+v", chat.Posts())
 	}
 }

@@ -1,7 +1,6 @@
-package bot_test
+package meetings_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,14 +9,18 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/bottest"
 	"github.com/hearth-community/hearth/bot/meetings"
-	"github.com/hearth-community/hearth/bot/reporting"
 )
 
-// publishingChat is a fakeChat that also publishes events on the
+var t0 = bottest.T0
+
+const community = bottest.Community
+
+// publishingChat is a bottest.Chat that also publishes events on the
 // platform's calendar (as Discord does).
 type publishingChat struct {
-	*fakeChat
+	*bottest.Chat
 	published []meetings.CommunityEvent
 	cancelled []string
 	fail      bool
@@ -36,25 +39,34 @@ func (c *publishingChat) CancelEvent(_ context.Context, _ string, id string) err
 	return nil
 }
 
-func newEventBot(t *testing.T) (*bot.Bot, *fakeStore, *publishingChat, *bot.ManualClock) {
+// newEventBot is the bottest community on a chat that publishes events.
+func newEventBot(t *testing.T) (*bottest.Rig, *publishingChat) {
 	t.Helper()
-	b, s, chat, clock := newCheckinBot(t)
-	pc := &publishingChat{fakeChat: chat}
-	b.AttachChat(bot.Shell, pc)
-	return b, s, pc, clock
+	r := bottest.NewCommunity(t)
+	pc := &publishingChat{Chat: r.Chat}
+	r.Bot.AttachChat(bot.Shell, pc)
+	return r, pc
 }
 
-// schedulesOf returns the fake store's schedules of a kind.
-func schedulesOf(s *fakeStore, kind bot.ScheduleKind) []bot.Schedule {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []bot.Schedule
-	for _, sc := range s.schedules {
-		if sc.Kind == kind {
-			out = append(out, sc)
-		}
+// event returns the community's event id as the store keeps it.
+func event(t *testing.T, r *bottest.Rig, id int64) meetings.CommunityEvent {
+	t.Helper()
+	e, err := r.Store.CommunityEvent(context.Background(), community, id)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return out
+	return e
+}
+
+// allEvents returns every event of the community, cancelled or not, by
+// start.
+func allEvents(t *testing.T, r *bottest.Rig) []meetings.CommunityEvent {
+	t.Helper()
+	es, err := r.Store.CommunityEvents(context.Background(), community, meetings.EventQuery{Cancelled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return es
 }
 
 // onceAt is when a "once" schedule falls due.
@@ -68,19 +80,19 @@ func onceAt(t *testing.T, sc bot.Schedule) time.Time {
 }
 
 // fire runs every schedule of kind as the scheduler would at its time.
-func fire(t *testing.T, b *bot.Bot, s *fakeStore, clock *bot.ManualClock, kind bot.ScheduleKind) {
+func fire(t *testing.T, r *bottest.Rig, kind bot.ScheduleKind) {
 	t.Helper()
-	for _, sc := range schedulesOf(s, kind) {
+	for _, sc := range r.Schedules(kind) {
 		at := onceAt(t, sc)
-		clock.Set(at)
-		if err := b.RunSchedule(context.Background(), sc, at); err != nil {
+		r.Clock.Set(at)
+		if err := r.Bot.RunSchedule(context.Background(), sc, at); err != nil {
 			t.Fatalf("run %s: %v", kind, err)
 		}
 	}
 }
 
 func TestEventAddValidation(t *testing.T) {
-	b, _, _, _ := newEventBot(t)
+	r, _ := newEventBot(t)
 	for _, c := range []struct {
 		text, code, want string
 	}{
@@ -97,95 +109,95 @@ func TestEventAddValidation(t *testing.T) {
 		{`event cancel 9`, bot.ENotFound, "no event #9"},
 		{`event attend 9 @alice`, bot.ENotFound, "no event #9"},
 	} {
-		r := carolSays(b, c.text)
-		if r.Code != c.code || !strings.Contains(r.Text, c.want) {
-			t.Errorf("%s: got %s %q, want %s containing %q", c.text, r.Code, r.Text, c.code, c.want)
+		reply := r.CarolSays(c.text)
+		if reply.Code != c.code || !strings.Contains(reply.Text, c.want) {
+			t.Errorf("%s: got %s %q, want %s containing %q", c.text, reply.Code, reply.Text, c.code, c.want)
 		}
 	}
-	if r := memberSays(b, "alice", `event add "Mine" "2026-11-10 16:00"`); r.Code != bot.EForbidden {
-		t.Errorf("a member adding an event: %+v", r)
+	if reply := r.Says("alice", `event add "Mine" "2026-11-10 16:00"`); reply.Code != bot.EForbidden {
+		t.Errorf("a member adding an event: %+v", reply)
 	}
-	if r := memberSays(b, "alice", `event list`); r.Code != "" || !strings.Contains(r.Text, "No events coming up") {
-		t.Errorf("members may list events: %+v", r)
+	if reply := r.Says("alice", `event list`); reply.Code != "" || !strings.Contains(reply.Text, "No events coming up") {
+		t.Errorf("members may list events: %+v", reply)
 	}
 }
 
 func TestEventLifecycle(t *testing.T) {
 	ctx := context.Background()
-	b, s, chat, clock := newEventBot(t)
+	r, chat := newEventBot(t)
 	// The link and the duration in any order.
-	r := carolSays(b, `event add "Show & tell, December" "2026-11-10 16:00" https://meet.example.com/cop 90m`)
-	if r.Code != "" || !strings.Contains(r.Text, "Event #1 **Show & tell, December** is announced in #general") {
-		t.Fatalf("add: %+v", r)
+	reply := r.CarolSays(`event add "Show & tell, December" "2026-11-10 16:00" https://meet.example.com/cop 90m`)
+	if reply.Code != "" || !strings.Contains(reply.Text, "Event #1 **Show & tell, December** is announced in #general") {
+		t.Fatalf("add: %+v", reply)
 	}
-	e := s.ev().events[0]
+	e := event(t, r, 1)
 	if !e.Start.Equal(time.Date(2026, 11, 10, 16, 0, 0, 0, time.UTC)) || e.End.Sub(e.Start) != 90*time.Minute ||
 		e.Link != "https://meet.example.com/cop" || e.Channel != "general" || e.Message == "" || e.External != "ext-1" {
 		t.Fatalf("stored event: %+v", e)
 	}
-	ann := chat.posts[0]
-	if ann.to.Kind != bot.ToChannel || ann.to.Channel != "general" || len(ann.post.Buttons) != 3 ||
-		ann.post.Buttons[0].Value != "1:going" || ann.post.Image == nil || ann.post.Image.Name != "event-1.ics" ||
-		ann.post.Image.ContentType != "text/calendar" || !strings.Contains(ann.post.Text, "Join: https://meet.example.com/cop") {
+	ann := chat.Posts()[0]
+	if ann.To.Kind != bot.ToChannel || ann.To.Channel != "general" || len(ann.Post.Buttons) != 3 ||
+		ann.Post.Buttons[0].Value != "1:going" || ann.Post.Image == nil || ann.Post.Image.Name != "event-1.ics" ||
+		ann.Post.Image.ContentType != "text/calendar" || !strings.Contains(ann.Post.Text, "Join: https://meet.example.com/cop") {
 		t.Fatalf("announcement: %+v", ann)
 	}
-	if got := len(schedulesOf(s, meetings.ScheduleEventRemind)); got != 2 {
+	if got := len(r.Schedules(meetings.ScheduleEventRemind)); got != 2 {
 		t.Fatalf("%d reminders, want 24 h and 1 h", got)
 	}
 	// RSVPs: bob changes his mind, dave declines; each member is one rsvp event.
-	at := clock.Now()
+	at := r.Clock.Now()
 	for _, c := range []struct{ member, choice, want string }{
 		{"alice", "going", "You're going"}, {"bob", "going", "You're going"}, {"bob", "maybe", "maybe"}, {"dave", "not_going", "not going"},
 	} {
-		if r := click(b, c.member, meetings.ActionEventRSVP, "1:"+c.choice, at); !r.Private || !strings.Contains(r.Text, c.want) {
-			t.Fatalf("%s %s: %+v", c.member, c.choice, r)
+		if reply := r.Click(c.member, meetings.ActionEventRSVP, "1:"+c.choice, at); !reply.Private || !strings.Contains(reply.Text, c.want) {
+			t.Fatalf("%s %s: %+v", c.member, c.choice, reply)
 		}
 	}
 	rsvps := 0
-	for k, ev := range s.events {
+	for _, ev := range r.Store.Kept() {
 		if ev.Kind == bot.KindRSVP {
 			rsvps++
-			if ev.Channel != "general" || !strings.HasPrefix(k, "rsvp:1:") {
-				t.Errorf("rsvp event %s: %+v", k, ev)
+			if ev.Channel != "general" || !strings.HasPrefix(ev.Key, "rsvp:1:") {
+				t.Errorf("rsvp event %s: %+v", ev.Key, ev)
 			}
 		}
 	}
 	if rsvps != 3 {
 		t.Fatalf("%d rsvp events, want one per member (3)", rsvps)
 	}
-	if r := memberSays(b, "bob", "event list"); !strings.Contains(r.Text, "#1 Show & tell, December: Tue Nov 10, 16:00–17:30 UTC in #general · 1 going, 1 maybe (you: maybe)") {
-		t.Fatalf("list: %q", r.Text)
+	if reply := r.Says("bob", "event list"); !strings.Contains(reply.Text, "#1 Show & tell, December: Tue Nov 10, 16:00–17:30 UTC in #general · 1 going, 1 maybe (you: maybe)") {
+		t.Fatalf("list: %q", reply.Text)
 	}
 	// Reminders: only alice, once each.
-	fire(t, b, s, clock, meetings.ScheduleEventRemind)
-	dms := chat.dmsTo("alice")
+	fire(t, r, meetings.ScheduleEventRemind)
+	dms := chat.DMsTo("alice")
 	if len(dms) != 2 || !strings.Contains(dms[0].Text, "starts in 24 hours") || !strings.Contains(dms[1].Text, "starts in 1 hour") {
 		t.Fatalf("alice's reminders: %+v", dms)
 	}
-	if len(chat.dmsTo("bob"))+len(chat.dmsTo("dave")) != 0 || len(schedulesOf(s, meetings.ScheduleEventRemind)) != 0 {
+	if len(chat.DMsTo("bob"))+len(chat.DMsTo("dave")) != 0 || len(r.Schedules(meetings.ScheduleEventRemind)) != 0 {
 		t.Fatal("reminders went beyond those going, or their schedules stayed")
 	}
 	// Too early for attendance.
-	if r := click(b, "alice", meetings.ActionEventAttended, "1", clock.Now()); r.Code != bot.EConflict {
-		t.Fatalf("attendance before the start: %+v", r)
+	if reply := r.Click("alice", meetings.ActionEventAttended, "1", r.Clock.Now()); reply.Code != bot.EConflict {
+		t.Fatalf("attendance before the start: %+v", reply)
 	}
 	// The end asks those going.
-	fire(t, b, s, clock, meetings.ScheduleEventEnd)
-	dms = chat.dmsTo("alice")
+	fire(t, r, meetings.ScheduleEventEnd)
+	dms = chat.DMsTo("alice")
 	if len(dms) != 3 || dms[2].Buttons[0].ActionID != meetings.ActionEventAttended || !strings.Contains(dms[2].Text, "Did you make it") {
 		t.Fatalf("attendance question: %+v", dms)
 	}
-	if r := click(b, "alice", meetings.ActionEventAttended, "1", clock.Now()); !strings.Contains(r.Text, "marked as there") {
-		t.Fatalf("I was there: %+v", r)
+	if reply := r.Click("alice", meetings.ActionEventAttended, "1", r.Clock.Now()); !strings.Contains(reply.Text, "marked as there") {
+		t.Fatalf("I was there: %+v", reply)
 	}
-	if r := click(b, "alice", meetings.ActionEventAttended, "1", clock.Now()); !strings.Contains(r.Text, "already") {
-		t.Fatalf("I was there, twice: %+v", r)
+	if reply := r.Click("alice", meetings.ActionEventAttended, "1", r.Clock.Now()); !strings.Contains(reply.Text, "already") {
+		t.Fatalf("I was there, twice: %+v", reply)
 	}
-	if r := carolSays(b, "event attend 1 @bob @alice"); !strings.Contains(r.Text, "Marked Bob as there") || !strings.Contains(r.Text, "Alice: marked already") {
-		t.Fatalf("attend: %+v", r)
+	if reply := r.CarolSays("event attend 1 @bob @alice"); !strings.Contains(reply.Text, "Marked Bob as there") || !strings.Contains(reply.Text, "Alice: marked already") {
+		t.Fatalf("attend: %+v", reply)
 	}
 	attended := 0
-	for _, ev := range s.events {
+	for _, ev := range r.Store.Kept() {
 		if ev.Kind == bot.KindAttended {
 			attended++
 		}
@@ -194,21 +206,21 @@ func TestEventLifecycle(t *testing.T) {
 		t.Fatalf("%d attended events, want 2", attended)
 	}
 	// Feedback goes to those who were there.
-	fire(t, b, s, clock, meetings.ScheduleEventFeedback)
-	if e = s.ev().events[0]; e.FeedbackRun == 0 {
+	fire(t, r, meetings.ScheduleEventFeedback)
+	if e = event(t, r, 1); e.FeedbackRun == 0 {
 		t.Fatal("no feedback run")
 	}
 	for _, m := range []string{"alice", "bob"} {
-		dms := chat.dmsTo(m)
+		dms := chat.DMsTo(m)
 		if len(dms) == 0 || !strings.Contains(dms[len(dms)-1].Text, "Event feedback: Show & tell, December") {
 			t.Fatalf("%s's feedback check-in: %+v", m, dms)
 		}
 	}
-	if n := len(chat.dmsTo("dave")); n != 0 {
+	if n := len(chat.DMsTo("dave")); n != 0 {
 		t.Fatalf("dave got %d DMs", n)
 	}
 	// The report lists it.
-	rep, err := b.Report(ctx, bot.ReportQuery{Community: "shell:local", From: t0, To: clock.Now().Add(time.Hour)})
+	rep, err := r.Bot.Report(ctx, bot.ReportQuery{Community: community, From: t0, To: r.Clock.Now().Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,108 +228,105 @@ func TestEventLifecycle(t *testing.T) {
 		rep.Events[0].Feedback == nil || rep.Events[0].Feedback.Delivered != 2 {
 		t.Fatalf("report events: %+v", rep.Events)
 	}
-	text := reporting.FormatReport(rep, reporting.ReportView{})
-	if !strings.Contains(text, "**Events**\n• Show & tell, December (Nov 10): 1 going, 1 maybe, 2 there · feedback 0/2") {
+	if text := r.CarolSays("report 30d").Text; !strings.Contains(text, "**Events**\n• Show & tell, December (Nov 10): 1 going, 1 maybe, 2 there · feedback 0/2") {
 		t.Fatalf("report text:\n%s", text)
 	}
-	var csv bytes.Buffer
-	if err := reporting.WriteReportCSV(&csv, rep); err != nil || !strings.Contains(csv.String(), "events,1,\"Show & tell, December\",attended,2,") {
-		t.Fatalf("csv: %v\n%s", err, csv.String())
-	}
+	// reporting's TestReportShowsEvents checks the report's CSV of events.
 	// Nothing is left to fire.
 	for _, k := range []bot.ScheduleKind{meetings.ScheduleEventRemind, meetings.ScheduleEventEnd, meetings.ScheduleEventFeedback} {
-		if n := len(schedulesOf(s, k)); n != 0 {
+		if n := len(r.Schedules(k)); n != 0 {
 			t.Errorf("%d %s schedules left", n, k)
 		}
 	}
 	// After the end, RSVPs are refused.
-	if r := click(b, "dave", meetings.ActionEventRSVP, "1:going", clock.Now()); r.Code != bot.EConflict {
-		t.Fatalf("RSVP after the end: %+v", r)
+	if reply := r.Click("dave", meetings.ActionEventRSVP, "1:going", r.Clock.Now()); reply.Code != bot.EConflict {
+		t.Fatalf("RSVP after the end: %+v", reply)
 	}
 }
 
 func TestEventSoonHasOnlyTheHourReminder(t *testing.T) {
-	b, s, chat, _ := newEventBot(t)
+	r, chat := newEventBot(t)
 	chat.fail = true // publishing fails: the event stands
 	// A date and time without quotes is read as one.
-	if r := carolSays(b, `event add "Quick sync" 2026-11-02 15:00 30m`); r.Code != "" {
-		t.Fatalf("add: %+v", r)
+	if reply := r.CarolSays(`event add "Quick sync" 2026-11-02 15:00 30m`); reply.Code != "" {
+		t.Fatalf("add: %+v", reply)
 	}
-	rs := schedulesOf(s, meetings.ScheduleEventRemind)
+	rs := r.Schedules(meetings.ScheduleEventRemind)
 	if len(rs) != 1 || onceAt(t, rs[0]) != time.Date(2026, 11, 2, 14, 0, 0, 0, time.UTC) {
 		t.Fatalf("reminders: %+v", rs)
 	}
-	if e := s.ev().events[0]; e.External != "" || e.Message == "" {
+	if e := event(t, r, 1); e.External != "" || e.Message == "" {
 		t.Fatalf("event after a failed publish: %+v", e)
 	}
 }
 
 func TestEventCancel(t *testing.T) {
-	b, s, chat, clock := newEventBot(t)
-	carolSays(b, `event add "Webinar" "2026-11-05 16:00"`)
-	at := clock.Now()
-	click(b, "alice", meetings.ActionEventRSVP, "1:going", at)
-	click(b, "bob", meetings.ActionEventRSVP, "1:maybe", at)
-	click(b, "dave", meetings.ActionEventRSVP, "1:not_going", at)
-	remind := schedulesOf(s, meetings.ScheduleEventRemind)
-	if r := memberSays(b, "alice", "event cancel 1"); r.Code != bot.EForbidden {
-		t.Fatalf("member cancelling: %+v", r)
+	r, chat := newEventBot(t)
+	r.CarolSays(`event add "Webinar" "2026-11-05 16:00"`)
+	at := r.Clock.Now()
+	r.Click("alice", meetings.ActionEventRSVP, "1:going", at)
+	r.Click("bob", meetings.ActionEventRSVP, "1:maybe", at)
+	r.Click("dave", meetings.ActionEventRSVP, "1:not_going", at)
+	remind := r.Schedules(meetings.ScheduleEventRemind)
+	if reply := r.Says("alice", "event cancel 1"); reply.Code != bot.EForbidden {
+		t.Fatalf("member cancelling: %+v", reply)
 	}
-	r := carolSays(b, "event cancel 1")
-	if !strings.Contains(r.Text, "is cancelled; 2 members (going or maybe) told by DM") {
-		t.Fatalf("cancel: %+v", r)
+	reply := r.CarolSays("event cancel 1")
+	if !strings.Contains(reply.Text, "is cancelled; 2 members (going or maybe) told by DM") {
+		t.Fatalf("cancel: %+v", reply)
 	}
-	if len(chat.dmsTo("alice")) != 1 || len(chat.dmsTo("bob")) != 1 || len(chat.dmsTo("dave")) != 0 {
+	if len(chat.DMsTo("alice")) != 1 || len(chat.DMsTo("bob")) != 1 || len(chat.DMsTo("dave")) != 0 {
 		t.Fatal("cancellation DMs went to the wrong members")
 	}
 	if len(chat.cancelled) != 1 || chat.cancelled[0] != "ext-1" {
 		t.Fatalf("platform event not cancelled: %v", chat.cancelled)
 	}
 	for _, k := range []bot.ScheduleKind{meetings.ScheduleEventRemind, meetings.ScheduleEventEnd, meetings.ScheduleEventFeedback} {
-		if n := len(schedulesOf(s, k)); n != 0 {
+		if n := len(r.Schedules(k)); n != 0 {
 			t.Errorf("%d %s schedules left after the cancel", n, k)
 		}
 	}
 	// A reminder that fires anyway (claimed before the cancel) says nothing.
-	if err := b.RunSchedule(context.Background(), remind[0], onceAt(t, remind[0])); err != nil {
+	if err := r.Bot.RunSchedule(context.Background(), remind[0], onceAt(t, remind[0])); err != nil {
 		t.Fatal(err)
 	}
-	if len(chat.dmsTo("alice")) != 1 {
+	if len(chat.DMsTo("alice")) != 1 {
 		t.Fatal("a cancelled event's reminder went out")
 	}
-	if r := click(b, "dave", meetings.ActionEventRSVP, "1:going", at); r.Code != bot.EConflict || !strings.Contains(r.Text, "cancelled") {
-		t.Fatalf("RSVP to a cancelled event: %+v", r)
+	if reply := r.Click("dave", meetings.ActionEventRSVP, "1:going", at); reply.Code != bot.EConflict || !strings.Contains(reply.Text, "cancelled") {
+		t.Fatalf("RSVP to a cancelled event: %+v", reply)
 	}
-	if r := carolSays(b, "event cancel 1"); r.Code != bot.EConflict {
-		t.Fatalf("cancel twice: %+v", r)
+	if reply := r.CarolSays("event cancel 1"); reply.Code != bot.EConflict {
+		t.Fatalf("cancel twice: %+v", reply)
 	}
-	if r := memberSays(b, "alice", "event list"); !strings.Contains(r.Text, "No events") {
-		t.Fatalf("a cancelled event listed: %q", r.Text)
+	if reply := r.Says("alice", "event list"); !strings.Contains(reply.Text, "No events") {
+		t.Fatalf("a cancelled event listed: %q", reply.Text)
 	}
 }
 
 func TestRecurringEventAnnouncesTheNextOccurrence(t *testing.T) {
-	b, s, chat, clock := newEventBot(t)
-	r := carolSays(b, `event add "Office hours" "every 24 hours" 45m`)
-	if r.Code != "" || !strings.Contains(r.Text, "It repeats every 24 hours (schedule #1)") {
-		t.Fatalf("add: %+v", r)
+	r, chat := newEventBot(t)
+	reply := r.CarolSays(`event add "Office hours" "every 24 hours" 45m`)
+	if reply.Code != "" || !strings.Contains(reply.Text, "It repeats every 24 hours (schedule #1)") {
+		t.Fatalf("add: %+v", reply)
 	}
-	series := schedulesOf(s, meetings.ScheduleEvent)
-	if len(series) != 1 || len(s.ev().events) != 1 || s.ev().events[0].Series != series[0].ID {
-		t.Fatalf("series %+v, events %+v", series, s.ev().events)
+	series := r.Schedules(meetings.ScheduleEvent)
+	events := allEvents(t, r)
+	if len(series) != 1 || len(events) != 1 || events[0].Series != series[0].ID {
+		t.Fatalf("series %+v, events %+v", series, events)
 	}
-	first := s.ev().events[0]
+	first := events[0]
 	if first.End.Sub(first.Start) != 45*time.Minute {
 		t.Fatalf("first occurrence: %+v", first)
 	}
-	clock.Set(first.Start)
-	if err := b.RunSchedule(context.Background(), series[0], first.Start); err != nil {
+	r.Clock.Set(first.Start)
+	if err := r.Bot.RunSchedule(context.Background(), series[0], first.Start); err != nil {
 		t.Fatal(err)
 	}
-	if len(s.ev().events) != 2 {
-		t.Fatalf("events after the first start: %+v", s.ev().events)
+	if events = allEvents(t, r); len(events) != 2 {
+		t.Fatalf("events after the first start: %+v", events)
 	}
-	second := s.ev().events[1]
+	second := events[1]
 	if !second.Start.Equal(first.Start.Add(24*time.Hour)) || second.Title != "Office hours" || second.Series != series[0].ID {
 		t.Fatalf("second occurrence: %+v", second)
 	}

@@ -1,4 +1,4 @@
-package bot_test
+package intros_test
 
 import (
 	"fmt"
