@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -51,4 +52,22 @@ func (c *ManualClock) Advance(d time.Duration) time.Time {
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
 	return c.now
+}
+
+// Sleep waits d on a real timer, or until ctx is done (then it returns
+// ctx.Err()). It is the default of the waits that are injected elsewhere
+// (the scheduler's, the adapters' pacing); the core never calls it, and
+// tests inject waits of their own.
+func Sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }

@@ -3,6 +3,5 @@ package schedules
 // Internal seams for the external tests.
 var (
 	RobfigParse = robfigParse
-	Sleep       = sleep
 	WaitFor     = waitFor
 )

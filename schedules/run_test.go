@@ -116,17 +116,9 @@ func TestRunStops(t *testing.T) {
 	}
 }
 
-// TestWait checks the real wait's contract without sleeping, and how long
-// Run waits.
+// TestWait checks how long Run waits (bot.Sleep, the real wait, has its
+// own test).
 func TestWait(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if err := schedules.Sleep(ctx, time.Hour); !errors.Is(err, context.Canceled) {
-		t.Errorf("Sleep with ctx done = %v, want context.Canceled", err)
-	}
-	if err := schedules.Sleep(context.Background(), 0); err != nil {
-		t.Errorf("Sleep(0) = %v", err)
-	}
 	now := time.Date(2026, 10, 12, 8, 0, 0, 0, time.UTC)
 	for _, tt := range []struct {
 		next time.Time

@@ -78,7 +78,7 @@ func New(cfg Config) (*Runner, error) {
 		r.log = slog.New(slog.DiscardHandler)
 	}
 	if r.wait == nil {
-		r.wait = sleep
+		r.wait = bot.Sleep
 	}
 	for k, d := range cfg.Grace { // a copy: callers may change theirs
 		if d < 0 {

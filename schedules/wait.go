@@ -1,7 +1,6 @@
 package schedules
 
 import (
-	"context"
 	"time"
 )
 
@@ -22,17 +21,4 @@ func waitFor(now, next time.Time) time.Duration {
 		return MaxWait
 	}
 	return min(max(next.Sub(now), minWait), MaxWait)
-}
-
-// sleep is the default Config.Wait: a real timer. It returns nil after d,
-// or ctx.Err() when ctx is done first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

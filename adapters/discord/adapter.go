@@ -178,7 +178,7 @@ func New(cfg Config) (*Adapter, error) {
 		cfg.Clock = bot.ClockFunc(time.Now)
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleepTimer
+		cfg.Sleep = bot.Sleep
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)

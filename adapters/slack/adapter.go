@@ -170,7 +170,7 @@ func New(cfg Config) (*Adapter, error) {
 		a.httpc = &http.Client{Timeout: 30 * time.Second}
 	}
 	if a.sleep == nil {
-		a.sleep = sleepTimer
+		a.sleep = bot.Sleep
 	}
 	if a.apiURL == "" {
 		a.apiURL = DefaultAPIURL
@@ -370,21 +370,6 @@ func (a *Adapter) goWork(what string, fn func(ctx context.Context)) bool {
 		fn(ctx)
 	}()
 	return true
-}
-
-// sleepTimer waits d or until ctx is done.
-func sleepTimer(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // tokenPrefix is the part of a token that names its kind (xoxb, xoxp,
