@@ -103,7 +103,7 @@ FROM channel_days`).Scan(&answered, &stillHere, &shared, &sharedInChannels, &rsv
 			t.Errorf("%s: empty", c.name)
 		}
 		if !slices.Equal(stored, rebuilt) {
-			t.Errorf("%s: %d stored rows, %d rebuilt; first differences:\n%s", c.name, len(stored), len(rebuilt), firstDiff(stored, rebuilt))
+			t.Errorf("%s: %d stored rows, %d rebuilt; first differences:\n%s", c.name, len(stored), len(rebuilt), storetest.FirstDiff(stored, rebuilt, "stored only: ", "rebuilt only:"))
 		}
 	}
 }
@@ -154,30 +154,4 @@ func rowStrings(ctx context.Context, db *sql.DB, query string) ([]string, error)
 	}
 	slices.Sort(out)
 	return out, rs.Err()
-}
-
-func firstDiff(a, b []string) string {
-	var sb strings.Builder
-	inB := map[string]bool{}
-	for _, s := range b {
-		inB[s] = true
-	}
-	inA := map[string]bool{}
-	for _, s := range a {
-		inA[s] = true
-	}
-	n := 0
-	for _, s := range a {
-		if !inB[s] && n < 5 {
-			fmt.Fprintf(&sb, "  stored only:  %s\n", s)
-			n++
-		}
-	}
-	for _, s := range b {
-		if !inA[s] && n < 10 {
-			fmt.Fprintf(&sb, "  rebuilt only: %s\n", s)
-			n++
-		}
-	}
-	return sb.String()
 }

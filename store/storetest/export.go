@@ -1,7 +1,9 @@
 package storetest
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,4 +36,32 @@ func AnswerEvents(r *rand.Rand, events []bot.Event, from, to time.Time, n int) [
 // question, in community, opened at opened.
 func DMRun(t testing.TB, community, survey string, opened time.Time) checkins.CheckinRun {
 	return dmRun(t, community, survey, opened)
+}
+
+// FirstDiff shows the first rows that differ between two sorted lists,
+// each labelled by the list it is only in.
+func FirstDiff(a, b []string, onlyA, onlyB string) string {
+	var sb strings.Builder
+	inB := map[string]bool{}
+	for _, s := range b {
+		inB[s] = true
+	}
+	inA := map[string]bool{}
+	for _, s := range a {
+		inA[s] = true
+	}
+	n := 0
+	for _, s := range a {
+		if !inB[s] && n < 5 {
+			fmt.Fprintf(&sb, "  %s %s\n", onlyA, s)
+			n++
+		}
+	}
+	for _, s := range b {
+		if !inA[s] && n < 10 {
+			fmt.Fprintf(&sb, "  %s %s\n", onlyB, s)
+			n++
+		}
+	}
+	return sb.String()
 }

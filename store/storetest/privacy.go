@@ -455,29 +455,6 @@ func rollups(t *testing.T, s Scanner) map[string][]string {
 	return r
 }
 
-// firstDiff shows the first rows that differ between two sorted lists.
-func firstDiff(a, b []string) string {
-	var sb strings.Builder
-	inB := map[string]bool{}
-	for _, s := range b {
-		inB[s] = true
-	}
-	inA := map[string]bool{}
-	for _, s := range a {
-		inA[s] = true
-	}
-	n := 0
-	for _, s := range a {
-		if !inB[s] && n < 5 {
-			fmt.Fprintf(&sb, "  now only:    %s\n", s)
-			n++
-		}
-	}
-	for _, s := range b {
-		if !inA[s] && n < 10 {
-			fmt.Fprintf(&sb, "  before only: %s\n", s)
-			n++
-		}
-	}
-	return sb.String()
-}
+// firstDiff shows the first rows that differ between two sorted lists:
+// those now only in a, those only in b (before).
+func firstDiff(a, b []string) string { return FirstDiff(a, b, "now only:   ", "before only:") }
