@@ -2,12 +2,12 @@ package store_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/store"
+	"github.com/hearth-community/hearth/store/storetest"
 )
 
 // TestClaimFiringOnce claims the same firings from many goroutines on two
@@ -23,37 +23,5 @@ func TestClaimFiringOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const firings, callers = 20, 8 // callers per handle
-	wins := make([]int, firings)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for _, h := range []*store.DB{db, db2} {
-		for range callers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range firings {
-					ok, err := h.ClaimFiring(context.Background(), bot.Firing{Schedule: id, At: at(0, float64(i)), Status: bot.Fired, RanAt: at(0, float64(i))})
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					if ok {
-						mu.Lock()
-						wins[i]++
-						mu.Unlock()
-					}
-				}
-			}()
-		}
-	}
-	wg.Wait()
-	for i, n := range wins {
-		if n != 1 {
-			t.Errorf("firing %d was claimed %d times, want once", i, n)
-		}
-	}
-	if fs, err := db2.RecentFirings(context.Background(), id, 100); err != nil || len(fs) != firings {
-		t.Errorf("%d firings recorded (%v), want %d", len(fs), err, firings)
-	}
+	storetest.ClaimRace(t, id, 8, db, db2)
 }

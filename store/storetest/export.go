@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,4 +66,44 @@ func FirstDiff(a, b []string, onlyA, onlyB string) string {
 		}
 	}
 	return sb.String()
+}
+
+// ClaimRace has callers goroutines on each handle claim the same 20
+// firings of schedule id at once, and checks each was claimed exactly once
+// and recorded: handles may be one store or several on one database.
+func ClaimRace(t *testing.T, id int64, callers int, handles ...Store) {
+	t.Helper()
+	const firings = 20
+	wins := make([]int, firings)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, h := range handles {
+		for range callers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range firings {
+					ok, err := h.ClaimFiring(context.Background(), bot.Firing{Schedule: id, At: at(0, float64(i)), Status: bot.Fired, RanAt: at(0, float64(i))})
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if ok {
+						mu.Lock()
+						wins[i]++
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	for i, n := range wins {
+		if n != 1 {
+			t.Errorf("firing %d was claimed %d times, want once", i, n)
+		}
+	}
+	if fs, err := handles[len(handles)-1].RecentFirings(context.Background(), id, 100); err != nil || len(fs) != firings {
+		t.Errorf("%d firings recorded (%v), want %d", len(fs), err, firings)
+	}
 }

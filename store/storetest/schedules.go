@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"sync"
 	"testing"
 	"time"
 
@@ -252,35 +251,5 @@ func testFirings(t *testing.T, db Store) {
 // each is claimed once.
 func testClaimFiringOnce(t *testing.T, db Store) {
 	id := addSchedule(t, db, bot.Schedule{Community: community, Kind: prompts.SchedulePrompt, Spec: "@hourly", Channel: "C1", Payload: "hi"})
-	const firings, callers = 20, 16
-	wins := make([]int, firings)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for range callers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range firings {
-				ok, err := db.ClaimFiring(context.Background(), bot.Firing{Schedule: id, At: at(0, float64(i)), Status: bot.Fired, RanAt: at(0, float64(i))})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if ok {
-					mu.Lock()
-					wins[i]++
-					mu.Unlock()
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	for i, n := range wins {
-		if n != 1 {
-			t.Errorf("firing %d was claimed %d times, want once", i, n)
-		}
-	}
-	if fs, err := db.RecentFirings(context.Background(), id, 100); err != nil || len(fs) != firings {
-		t.Errorf("%d firings recorded (%v), want %d", len(fs), err, firings)
-	}
+	ClaimRace(t, id, 16, db)
 }
