@@ -189,6 +189,7 @@ func (b *Bot) HandleEvent(ctx context.Context, e Event) error {
 // simulator and bulk imports take; adapters may use it for batches too.
 func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	keep := events[:0:0]
+	pilots := map[string]Pilot{} // read once per community: a batch is one moment
 	for _, e := range events {
 		if err := e.Validate(); err != nil {
 			b.metrics.Errors.Add(1)
@@ -200,10 +201,14 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 		case e.DM:
 			b.handleDM(ctx, e)
 		case !e.Retract && e.Kind.Activity():
-			p, err := b.Pilot(ctx, e.Community)
-			if err != nil {
-				b.metrics.Errors.Add(1)
-				return err
+			p, ok := pilots[e.Community]
+			if !ok {
+				var err error
+				if p, err = b.Pilot(ctx, e.Community); err != nil {
+					b.metrics.Errors.Add(1)
+					return err
+				}
+				pilots[e.Community] = p
 			}
 			if !p.InChannel(e.Channel) || !p.ForMember(e.Member) {
 				b.metrics.EventsIgnored.Add(1) // outside the pilot: Hearth is not there yet

@@ -49,24 +49,46 @@ type PromptActivity struct {
 
 // withPromptReplies adds a prompt_reply event for every reply in the thread
 // of a prompt Hearth posted, and retracts it with the reply. Whether a
-// parent is a prompt is asked of the store for each reply (one indexed
-// lookup), so a prompt another instance posted counts at once.
+// parent is a prompt is asked of the store for each call, never kept in
+// memory, so a prompt another instance posted counts at once: one indexed
+// lookup per reply, or, for a batch with many replies, one read of the
+// community's prompt posts (a few hundred a year).
 func (b *Bot) withPromptReplies(ctx context.Context, events []Event) ([]Event, error) {
+	replies := map[string]int{} // by community
+	for _, e := range events {
+		if e.Kind == KindReply && !e.Retract {
+			replies[e.Community]++
+		}
+	}
+	known := map[string]map[[2]string]bool{} // community -> prompt posts, for batches
+	for community, n := range replies {
+		if n < promptBatch {
+			continue
+		}
+		posts, err := b.store.PromptPosts(ctx, community)
+		if err != nil {
+			return nil, err
+		}
+		known[community] = make(map[[2]string]bool, len(posts))
+		for _, p := range posts {
+			known[community][[2]string{p.Channel, p.Message}] = true
+		}
+	}
 	out := events
 	for _, e := range events {
 		if e.Kind != KindReply {
 			continue
 		}
-		if e.Retract {
-			// Retracting a key that was never recorded is a no-op.
-			pr := e
-			pr.Kind, pr.Key = KindPromptReply, "prompt:"+e.Key
-			out = append(out, pr)
-			continue
-		}
-		isPrompt, err := b.store.IsPromptPost(ctx, e.Community, e.Channel, e.Parent)
-		if err != nil {
-			return nil, err
+		isPrompt := e.Retract // retracting a key never recorded is a no-op
+		if !e.Retract {
+			if posts, ok := known[e.Community]; ok {
+				isPrompt = posts[[2]string{e.Channel, e.Parent}]
+			} else {
+				var err error
+				if isPrompt, err = b.store.IsPromptPost(ctx, e.Community, e.Channel, e.Parent); err != nil {
+					return nil, err
+				}
+			}
 		}
 		if isPrompt {
 			pr := e
@@ -76,6 +98,10 @@ func (b *Bot) withPromptReplies(ctx context.Context, events []Event) ([]Event, e
 	}
 	return out, nil
 }
+
+// promptBatch is how many replies of one community in one batch make
+// reading all its prompt posts cheaper than asking for each.
+const promptBatch = 8
 
 // RememberPromptPost records a prompt Hearth just posted, so replies in its
 // thread count as prompt replies, whichever instance receives them.

@@ -33,6 +33,9 @@ type DB struct {
 	write *sql.DB // one connection: the writer's
 	read  *sql.DB // readers
 	w     *writer
+	// hot are the reads the event path makes for every event or batch,
+	// prepared once (database/sql keeps one per reading connection).
+	hot hotReads
 
 	closeOnce sync.Once
 	closeErr  error
@@ -82,7 +85,38 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &DB{path: path, write: write, read: read, w: w}, nil
+	db := &DB{path: path, write: write, read: read, w: w}
+	if db.hot, err = prepareHot(ctx, read); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// hotReads are prepared statements of the reads on the event path.
+type hotReads struct {
+	setting, isPromptPost *sql.Stmt
+}
+
+func prepareHot(ctx context.Context, read *sql.DB) (hotReads, error) {
+	var h hotReads
+	var err error
+	if h.setting, err = read.PrepareContext(ctx, sqlSetting); err != nil {
+		return h, fmt.Errorf("prepare setting: %w", err)
+	}
+	if h.isPromptPost, err = read.PrepareContext(ctx, sqlIsPromptPost); err != nil {
+		h.close()
+		return h, fmt.Errorf("prepare prompt post lookup: %w", err)
+	}
+	return h, nil
+}
+
+func (h hotReads) close() {
+	for _, s := range []*sql.Stmt{h.setting, h.isPromptPost} {
+		if s != nil {
+			s.Close()
+		}
+	}
 }
 
 // dsn is the driver's name for the database at path with the pragmas and
@@ -102,6 +136,7 @@ func dsn(path string, extra ...string) string {
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.w.stop()
+		db.hot.close()
 		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
 	})
 	return db.closeErr

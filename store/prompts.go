@@ -155,6 +155,12 @@ WHERE id = ?2 AND community_id = ?3`, at, p.Prompt, cid)
 	return nil
 }
 
+const sqlIsPromptPost = `SELECT EXISTS (SELECT 1
+FROM communities c
+JOIN channels ch ON ch.community_id = c.id AND ch.ext_id = ?
+JOIN prompt_posts p INDEXED BY prompt_posts_by_message ON p.community_id = c.id AND p.channel_id = ch.id AND p.message = ? AND p.message <> ''
+WHERE c.ext_id = ?)`
+
 // IsPromptPost reports whether a prompt was posted as message in channel,
 // through the unique index on (community, channel, message).
 func (db *DB) IsPromptPost(ctx context.Context, community, channel, message string) (bool, error) {
@@ -162,11 +168,7 @@ func (db *DB) IsPromptPost(ctx context.Context, community, channel, message stri
 		return false, nil
 	}
 	var found bool
-	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1
-FROM communities c
-JOIN channels ch ON ch.community_id = c.id AND ch.ext_id = ?
-JOIN prompt_posts p INDEXED BY prompt_posts_by_message ON p.community_id = c.id AND p.channel_id = ch.id AND p.message = ? AND p.message <> ''
-WHERE c.ext_id = ?)`, channel, message, community).Scan(&found)
+	err := db.hot.isPromptPost.QueryRowContext(ctx, channel, message, community).Scan(&found)
 	if err != nil {
 		return false, fmt.Errorf("is %s/%s a prompt of %s: %w", channel, message, community, err)
 	}

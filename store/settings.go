@@ -7,11 +7,14 @@ import (
 	"fmt"
 )
 
-// Setting returns a community's setting, or "" when it is not set.
+const sqlSetting = `SELECT s.value FROM settings s JOIN communities c ON c.id = s.community_id
+WHERE c.ext_id = ? AND s.key = ?`
+
+// Setting returns a community's setting, or "" when it is not set. The
+// event path asks it for the pilot, so it is prepared once (db.hot).
 func (db *DB) Setting(ctx context.Context, community, key string) (string, error) {
 	var v string
-	err := db.read.QueryRowContext(ctx, `SELECT s.value FROM settings s JOIN communities c ON c.id = s.community_id
-WHERE c.ext_id = ? AND s.key = ?`, community, key).Scan(&v)
+	err := db.hot.setting.QueryRowContext(ctx, community, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
