@@ -8,7 +8,8 @@ import (
 // Module is one feature of Hearth: check-ins, nudges, meetings, intros…
 // It contributes entries to the one command table; everything else it may
 // add is an optional interface below, found by type assertion when the
-// module is registered. cmd/hearth registers each feature with one line.
+// module is registered. bot/features lists every feature, one line each,
+// and cmd/hearth registers them with features.Register.
 type Module interface {
 	// Name names the feature in logs and errors.
 	Name() string
