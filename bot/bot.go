@@ -94,6 +94,7 @@ func New(cfg Config) (*Bot, error) {
 		}
 	}
 	b.commands = sortCommands(b.kernelCommands())
+	b.actions[ActionPage] = b.actPage
 	return b, nil
 }
 

@@ -33,9 +33,13 @@ type Destination struct {
 type Post struct {
 	Text    string
 	Buttons []Button
-	// Image is an optional attachment (a chart); adapters that cannot upload
-	// files say where to find it instead.
+	// Image is an optional attachment (a chart, a calendar file); adapters
+	// that cannot upload files say where to find it instead.
 	Image *File
+	// Attachment is the whole of a long list the text shows the start of
+	// (bot.List), as a document (Markdown or CSV). Adapters upload it beside
+	// the post; the text already says it is there.
+	Attachment *File
 }
 
 // Button is one choice on an interactive post. Pressing it sends an Action

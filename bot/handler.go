@@ -35,6 +35,9 @@ type Command struct {
 	Text string
 	// At is when the platform says the command was sent (zero: the clock's now).
 	At time.Time
+	// Page is which page of a long list to show, from 0: a More button
+	// (ActionPage) runs the same command again with the next page.
+	Page int
 }
 
 // Action is a button press or a form submission.

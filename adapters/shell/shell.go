@@ -547,13 +547,16 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 			a.buttons["*"] = pp
 		}
 	}
-	if p.Image != nil {
-		path := filepath.Join(a.filesDir, filepath.Base(p.Image.Name))
-		if err := os.WriteFile(path, p.Image.Data, 0o644); err != nil {
+	for _, f := range []*bot.File{p.Image, p.Attachment} {
+		if f == nil {
+			continue
+		}
+		path := filepath.Join(a.filesDir, filepath.Base(f.Name))
+		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
 			return ref, fmt.Errorf("shell: write %s: %w", path, err)
 		}
-		kind := "image" // the digest's chart; a calendar file says what it is
-		if ct := p.Image.ContentType; ct != "" && !strings.HasPrefix(ct, "image/") {
+		kind := "image" // the digest's chart; a calendar file or a list says what it is
+		if ct := f.ContentType; ct != "" && !strings.HasPrefix(ct, "image/") {
 			kind = "file"
 		}
 		a.printf("    (%s: %s)\n", kind, path)

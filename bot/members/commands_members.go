@@ -84,29 +84,18 @@ func (b *Members) cmdQuiet(ctx context.Context, inv bot.Invocation) (bot.Reply, 
 			drifting = append(drifting, fmt.Sprintf("%s: %s", name, b.lastActiveLabel(mw.LastActive)))
 		}
 	}
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "**Quiet for %s or more** (%d)\n", bot.Spell(after), len(quiet))
-	list(&sb, quiet, "Nobody: everyone has taken part recently.")
-	fmt.Fprintf(&sb, "**Drifting away** (active most weeks, silent the last two) (%d)\n", len(drifting))
-	list(&sb, drifting, "Nobody.")
-	fmt.Fprintf(&sb, "**Newcomers who have not taken part yet** (%d)\n", len(newcomers))
-	list(&sb, newcomers, "None.")
-	sb.WriteString("_A personal word helps most; `/hearth nudge run` sends a gentle invitation back._")
-	return bot.Reply{Post: bot.Post{Text: sb.String()}, Private: true}, nil
-}
-
-// list writes up to 20 items, or none when empty.
-func list(sb *strings.Builder, items []string, none string) {
-	if len(items) == 0 {
-		sb.WriteString(none + "\n")
-		return
+	bullets := func(items []string) []string {
+		for i, it := range items {
+			items[i] = "• " + it
+		}
+		return items
 	}
-	for _, it := range items[:min(20, len(items))] {
-		sb.WriteString("• " + it + "\n")
-	}
-	if len(items) > 20 {
-		fmt.Fprintf(sb, "…and %d more\n", len(items)-20)
-	}
+	text, buttons, file := bot.Pages(inv, b.core.Capabilities(inv.Community), "quiet-members.md",
+		bot.List{Title: fmt.Sprintf("**Quiet for %s or more** (%d)", bot.Spell(after), len(quiet)), Lines: bullets(quiet), PageSize: 20, Empty: "Nobody: everyone has taken part recently."},
+		bot.List{Title: fmt.Sprintf("**Drifting away** (active most weeks, silent the last two) (%d)", len(drifting)), Lines: bullets(drifting), PageSize: 20, Empty: "Nobody."},
+		bot.List{Title: fmt.Sprintf("**Newcomers who have not taken part yet** (%d)", len(newcomers)), Lines: bullets(newcomers), PageSize: 20, Empty: "None."})
+	text += "\n_A personal word helps most; `/hearth nudge run` sends a gentle invitation back._"
+	return bot.Reply{Post: bot.Post{Text: text, Buttons: buttons, Attachment: file}, Private: true}, nil
 }
 
 func (b *Members) cmdMember(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
