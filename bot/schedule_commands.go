@@ -49,37 +49,58 @@ func (b *Bot) cmdScheduleList(ctx context.Context, inv Invocation) (Reply, error
 	if len(all) == 0 {
 		return PrivateText("Nothing is scheduled. Try `/hearth prompt deck schedule \"every monday at 9:00\"` or `/hearth digest schedule`."), nil
 	}
-	var sb strings.Builder
-	sb.WriteString("**Schedules**\n")
+	// The facilitators' rhythms first; the one-off schedules Hearth keeps
+	// itself (reminders, closes, queued nudges, welcomes) after, summed up.
+	var rhythms, once []string
 	for _, s := range all {
-		fmt.Fprintf(&sb, "• #%d %s: %s", s.ID, b.describeSchedule(ctx, s), s.Spec)
-		if s.TZ != "" {
-			sb.WriteString(" (" + s.TZ + ")")
-		}
-		if s.Paused {
-			sb.WriteString(", paused")
-		} else if sp, err := b.ParseSpecIn(s.Spec, b.Zone(s.TZ)); err == nil {
-			if next := sp.Next(inv.At); !next.IsZero() {
-				sb.WriteString(", next " + WhenIn(next, b.Zone(s.TZ)))
-			}
-		} else {
-			sb.WriteString(", unreadable: remove it and schedule again")
-		}
-		recent, err := b.store.RecentFirings(ctx, s.ID, 5)
+		line, err := b.scheduleLine(ctx, inv, s)
 		if err != nil {
 			return Reply{}, err
 		}
-		for _, f := range recent {
-			switch f.Status {
-			case Skipped:
-				fmt.Fprintf(&sb, "; skipped %s (Hearth was down)", missedLabel(f, b.When(f.At)))
-			case Failed:
-				fmt.Fprintf(&sb, "; failed %s", b.When(f.At))
-			}
+		if strings.HasPrefix(s.Spec, "once ") {
+			once = append(once, line)
+		} else {
+			rhythms = append(rhythms, line)
 		}
-		sb.WriteString("\n")
 	}
-	return Reply{Post: Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	lists := []List{{Title: "**Schedules**", Lines: rhythms, PageSize: 20, Empty: "No rhythms yet."}}
+	if len(once) > 0 {
+		lists = append(lists, List{Title: fmt.Sprintf("**Once** (%d): reminders, closes, queued nudges and welcomes Hearth scheduled", len(once)), Lines: once, PageSize: 10})
+	}
+	text, buttons, file := Pages(inv, b.Capabilities(inv.Community), "schedules.md", lists...)
+	return Reply{Post: Post{Text: text, Buttons: buttons, Attachment: file}, Private: true}, nil
+}
+
+// scheduleLine is one schedule in /hearth schedule list: what it does, its
+// spec, its next time, and runs skipped or failed lately.
+func (b *Bot) scheduleLine(ctx context.Context, inv Invocation, s Schedule) (string, error) {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "• #%d %s: %s", s.ID, b.describeSchedule(ctx, s), s.Spec)
+	if s.TZ != "" {
+		sb.WriteString(" (" + s.TZ + ")")
+	}
+	if s.Paused {
+		sb.WriteString(", paused")
+	} else if sp, err := b.ParseSpecIn(s.Spec, b.Zone(s.TZ)); err == nil {
+		if next := sp.Next(inv.At); !next.IsZero() {
+			sb.WriteString(", next " + WhenIn(next, b.Zone(s.TZ)))
+		}
+	} else {
+		sb.WriteString(", unreadable: remove it and schedule again")
+	}
+	recent, err := b.store.RecentFirings(ctx, s.ID, 5)
+	if err != nil {
+		return "", err
+	}
+	for _, f := range recent {
+		switch f.Status {
+		case Skipped:
+			fmt.Fprintf(&sb, "; skipped %s (Hearth was down)", missedLabel(f, b.When(f.At)))
+		case Failed:
+			fmt.Fprintf(&sb, "; failed %s", b.When(f.At))
+		}
+	}
+	return sb.String(), nil
 }
 
 func missedLabel(f Firing, when string) string {
