@@ -108,13 +108,26 @@ func (b *Checkins) resultsPost(ctx context.Context, r CheckinRun, final bool) (b
 	if err != nil {
 		return bot.Post{}, err
 	}
-	text := FormatResults(r.Survey, res, prev)
+	text, omitted := FormatResultsShort(r.Survey, res, prev, ChatTexts)
+	files := b.core.Capabilities(r.Community).Files
+	var attachment *bot.File
+	if omitted > 0 {
+		// Every written answer, whole, in a file where the platform takes
+		// files; else the offline export has them.
+		if files {
+			name := fmt.Sprintf("hearth-%s-%d-answers.md", r.Survey.Name, r.ID)
+			attachment = &bot.File{Name: name, ContentType: "text/markdown", Data: []byte(ResultsMarkdown(r.Survey, res))}
+			text += "\n_Every written answer, whole, is in " + name + "._"
+		} else {
+			text += fmt.Sprintf("\n_Every written answer is in `hearth checkins --survey %s --run %d`._", r.Survey.Name, r.ID)
+		}
+	}
 	if !final && r.ClosedAt.IsZero() {
 		text += fmt.Sprintf("\n_Still open until %s: these are interim results._", bot.WhenIn(r.ClosesAt, b.loc))
 	}
-	post := bot.Post{Text: text}
+	post := bot.Post{Text: text, Attachment: attachment}
 	tc, ok := b.charter.(bot.TrendCharter)
-	if !ok || !b.core.Capabilities(r.Community).Files {
+	if !ok || !files {
 		return post, nil
 	}
 	points, unit, err := b.scaleTrend(ctx, r)

@@ -141,6 +141,18 @@ func meanMedian(nums []float64) (mean, median float64) {
 // FormatResults renders a run's results for chat, with the change against
 // the previous run of the same survey when there is one.
 func FormatResults(s Survey, r SurveyResults, prev *SurveyResults) string {
+	text, _ := FormatResultsShort(s, r, prev, 0)
+	return text
+}
+
+// ChatTexts is how many free-text answers per question a results post
+// shows in chat; the attached file has every answer, whole.
+const ChatTexts = 5
+
+// FormatResultsShort is FormatResults with at most maxTexts free-text
+// answers per question (0: all), each clipped; omitted counts the answers
+// it left out, which the caller puts in a file (ResultsMarkdown).
+func FormatResultsShort(s Survey, r SurveyResults, prev *SurveyResults, maxTexts int) (text string, omitted int) {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**%s: results**\n", bot.NameOr(s.Title, s.Name))
 	fmt.Fprintf(&sb, "%d of %d answered (%.0f%%)", r.Respondents, r.Delivered, 100*r.ResponseRate)
@@ -163,16 +175,47 @@ func FormatResults(s Survey, r SurveyResults, prev *SurveyResults) string {
 		case QuestionSingle, QuestionMulti, QuestionYesNo:
 			sb.WriteString(countsLine(q.Counts) + "\n")
 		case QuestionText:
-			for _, t := range q.Texts {
+			shown := q.Texts
+			if maxTexts > 0 && len(shown) > maxTexts {
+				shown = shown[:maxTexts]
+			}
+			for _, t := range shown {
 				if t.Respondent != "" {
 					fmt.Fprintf(&sb, "• %s: %s\n", t.Respondent, bot.Clip(t.Text, 300))
 				} else {
 					fmt.Fprintf(&sb, "• %s\n", bot.Clip(t.Text, 300))
 				}
 			}
+			if n := len(q.Texts) - len(shown); n > 0 {
+				fmt.Fprintf(&sb, "_…and %s._\n", bot.Plural(n, "more answer"))
+				omitted += n
+			}
 		}
 	}
-	return strings.TrimRight(sb.String(), "\n")
+	return strings.TrimRight(sb.String(), "\n"), omitted
+}
+
+// ResultsMarkdown is every free-text answer of a run, whole, as a document
+// to attach beside the results post (names only where the run is
+// attributed: the results say so already).
+func ResultsMarkdown(s Survey, r SurveyResults) string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "# %s: written answers (run %d)\n", bot.NameOr(s.Title, s.Name), r.Run)
+	for i, q := range r.Questions {
+		if q.Kind != QuestionText {
+			continue
+		}
+		fmt.Fprintf(&sb, "\n## %d. %s (%s)\n\n", i+1, q.Prompt, bot.Plural(len(q.Texts), "answer"))
+		for _, t := range q.Texts {
+			text := strings.ReplaceAll(strings.TrimSpace(t.Text), "\n", "\n  ")
+			if t.Respondent != "" {
+				fmt.Fprintf(&sb, "- **%s**: %s\n", t.Respondent, text)
+			} else {
+				fmt.Fprintf(&sb, "- %s\n", text)
+			}
+		}
+	}
+	return sb.String()
 }
 
 func countsLine(cs []ChoiceCount) string {
