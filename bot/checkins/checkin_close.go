@@ -72,7 +72,23 @@ func (b *Checkins) sendResults(ctx context.Context, r CheckinRun, post bot.Post)
 		}
 	}
 	if _, err := chat.Post(ctx, to, post); err != nil {
-		return "", fmt.Errorf("post results of run %d: %w", r.ID, err)
+		// The run is closed already: its results are owed. Give them to
+		// whoever started it (or its schedule), saying where they could
+		// not go; `/hearth checkin results` shows them again any time.
+		owner := b.runOwner(ctx, r)
+		b.log.ErrorContext(ctx, "check-in results not posted; sending them to the run's owner", "community", r.Community, "run", r.ID, "err", err)
+		if owner == "" || (to.Kind == bot.ToDM && to.Member == owner) {
+			return "", fmt.Errorf("post results of run %d: %w", r.ID, err)
+		}
+		reason := "the platform refused the post"
+		if bot.ErrorCode(err) != bot.EInternal {
+			reason = bot.ErrorMessage(err)
+		}
+		post.Text = "_These results could not be posted where they go (" + reason + "), so here they are._\n" + post.Text
+		if _, err2 := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: r.Community, Member: owner}, post); err2 != nil {
+			return "", fmt.Errorf("post results of run %d: %w (and to its owner: %v)", r.ID, err, err2)
+		}
+		return "a DM to " + b.core.MemberName(ctx, r.Community, owner) + ", as the post failed", nil
 	}
 	if to.Kind == bot.ToDM {
 		return "a DM to " + b.core.MemberName(ctx, r.Community, to.Member), nil
