@@ -25,6 +25,9 @@ type List struct {
 	File string
 	// Empty is the line shown when the list has no lines ("Nobody.").
 	Empty string
+	// Whole, when set, are the lines as the attachment writes them, one for
+	// each of Lines: the whole story where the chat shows its start.
+	Whole []string
 }
 
 // ListPage is how many lines of a list one message shows: a screenful,
@@ -100,8 +103,12 @@ func (l List) markdown() string {
 	if l.Title != "" {
 		sb.WriteString("## " + strings.ReplaceAll(l.Title, "**", "") + "\n\n")
 	}
-	for _, line := range l.Lines {
-		line = strings.TrimSpace(line)
+	lines := l.Lines
+	if len(l.Whole) == len(l.Lines) {
+		lines = l.Whole
+	}
+	for _, line := range lines {
+		line = strings.ReplaceAll(strings.TrimSpace(line), "\n", "\n  ")
 		if rest, ok := strings.CutPrefix(line, "• "); ok {
 			line = rest
 		}

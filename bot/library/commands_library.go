@@ -270,12 +270,15 @@ func (b *Library) cmdStories(ctx context.Context, inv bot.Invocation) (bot.Reply
 	if len(all) == 0 {
 		return bot.PrivateText("No stories yet. Members tell theirs with `/hearth story`, or in the monthly `reflection` check-in."), nil
 	}
-	var sb strings.Builder
-	sb.WriteString("**Success stories** (last 12 months, newest first)\n")
+	var lines, whole []string
 	for _, s := range slices.Backward(all) {
-		fmt.Fprintf(&sb, "• %s, %s (%s): %s\n", bot.NameOr(s.MemberName, s.Member), s.At.In(b.loc).Format("Jan 2"), consentLabel(s.Consent), bot.Clip(s.Text, 300))
+		who := fmt.Sprintf("%s, %s (%s): ", bot.NameOr(s.MemberName, s.Member), s.At.In(b.loc).Format("Jan 2"), consentLabel(s.Consent))
+		lines = append(lines, "• "+who+bot.Clip(s.Text, 300))
+		whole = append(whole, who+s.Text)
 	}
-	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	text, buttons, file := bot.List{Title: "**Success stories** (last 12 months, newest first)", Lines: lines, Whole: whole, PageSize: 10, File: "stories.md"}.
+		Page(inv, b.core.Capabilities(inv.Community))
+	return bot.Reply{Post: bot.Post{Text: text, Buttons: buttons, Attachment: file}, Private: true}, nil
 }
 
 // storyFromReflection keeps an attributed check-in's "story" answer as a
