@@ -90,8 +90,12 @@ func Pages(inv Invocation, caps Capabilities, file string, lists ...List) (text 
 			where = append(where, "**More** shows the next page")
 		}
 	}
-	if len(where) == 0 {
-		where = append(where, "narrow the command to see the rest")
+	switch {
+	case len(where) > 0:
+	case inv.Text != "":
+		where = append(where, "the rest are not shown here: narrow the command to see them")
+	default:
+		where = append(where, "the rest are not shown here")
 	}
 	sb.WriteString("_" + strings.Join(where, "; ") + "._")
 	return sb.String(), buttons, attachment

@@ -40,7 +40,7 @@ func TestListPage(t *testing.T) {
 		{name: "no files", list: bot.List{Lines: lines(12), PageSize: 5, File: "things.md"}, inv: inv("things", 0), caps: bot.Capabilities{Buttons: true},
 			has: []string{"**More** shows the next page"}, not: []string{"things.md"}, button: true},
 		{name: "a command too long to carry", list: bot.List{Lines: lines(12), PageSize: 5}, inv: inv(strings.Repeat("x", 61), 0), caps: bot.Capabilities{},
-			has: []string{"_1–5 of 12._", "narrow the command to see the rest"}},
+			has: []string{"_1–5 of 12._", "narrow the command to see them"}},
 		{name: "empty", list: bot.List{Title: "**Things** (0)", Empty: "Nothing."}, inv: inv("things", 0), caps: files,
 			has: []string{"Nothing."}},
 	} {

@@ -326,13 +326,17 @@ func (b *Members) runNudges(ctx context.Context, community string, now time.Time
 		if len(cands) == 0 {
 			return bot.Post{Text: "**Nudges**\nNobody to nudge: no member has been quiet for " + bot.Spell(p.Threshold) + " without a reason to leave them be." + note}, false, nil
 		}
-		var sb strings.Builder
-		fmt.Fprintf(&sb, "**Nudges to approve** (quiet for %s or more)\n", bot.Spell(p.Threshold))
+		var lines []string
 		for _, c := range cands {
-			fmt.Fprintf(&sb, "• %s: last active %s (%s)\n", bot.NameOr(c.Member.Name, c.Member.ID), c.LastActive.In(b.loc).Format("Jan 2"), c.Level)
+			lines = append(lines, fmt.Sprintf("• %s: last active %s (%s)", bot.NameOr(c.Member.Name, c.Member.ID), c.LastActive.In(b.loc).Format("Jan 2"), c.Level))
 		}
-		sb.WriteString("Each gets a short, warm DM with an easy way back, outside their quiet hours." + note)
-		return bot.Post{Text: sb.String(), Buttons: []bot.Button{{ActionID: ActionNudgeApprove, Label: fmt.Sprintf("Send %s", bot.Plural(len(cands), "nudge")), Style: bot.StylePrimary}}}, true, nil
+		// The review may come from a schedule, with no command to page
+		// again: the first page shows, the file has everyone, and Send
+		// nudges every one of them.
+		text, _, file := bot.List{Title: fmt.Sprintf("**Nudges to approve** (quiet for %s or more) (%d)", bot.Spell(p.Threshold), len(cands)), Lines: lines, File: "nudges-to-approve.md"}.
+			Page(bot.Invocation{}, b.core.Capabilities(community))
+		text += "\nEach gets a short, warm DM with an easy way back, outside their quiet hours." + note
+		return bot.Post{Text: text, Attachment: file, Buttons: []bot.Button{{ActionID: ActionNudgeApprove, Label: fmt.Sprintf("Send %s", bot.Plural(len(cands), "nudge")), Style: bot.StylePrimary}}}, true, nil
 	}
 	out, err := b.queueNudges(ctx, community, cands, now, p, approvedBy)
 	if err != nil {

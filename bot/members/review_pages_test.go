@@ -1,0 +1,39 @@
+package members_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/bottest"
+)
+
+// TestNudgeReviewOfManyShowsAPageAndFilesEveryone: with 60 members to nudge,
+// the review shows a page of them, attaches everyone, and its Send button
+// still nudges all 60.
+func TestNudgeReviewOfManyShowsAPageAndFilesEveryone(t *testing.T) {
+	r := bottest.New(t)
+	var ms []bot.Member
+	for i := range 60 {
+		id := fmt.Sprintf("m%02d", i)
+		ms = append(ms, bot.Member{ID: id, Name: "Member " + id})
+	}
+	r.AddMembers(ms...)
+	for _, m := range ms {
+		r.Record(bottest.Message(m.ID, "general", m.ID+"-1", t0))
+	}
+	now := t0.Add(20 * 24 * time.Hour)
+	r.Clock.Set(now)
+	reply := r.CarolSays("nudge run")
+	if !strings.Contains(reply.Text, "(60)") || !strings.Contains(reply.Text, "_1–25 of 60._") || !strings.Contains(reply.Text, "nudges-to-approve.md") {
+		t.Fatalf("review:\n%s", reply.Text)
+	}
+	if reply.Attachment == nil || strings.Count(string(reply.Attachment.Data), "\n- ") != 60 {
+		t.Fatalf("the attachment does not list all 60: %v", reply.Attachment)
+	}
+	if len(reply.Buttons) != 1 || reply.Buttons[0].Label != "Send 60 nudges" {
+		t.Fatalf("buttons %+v", reply.Buttons)
+	}
+}
