@@ -59,7 +59,7 @@ func Pages(inv Invocation, caps Capabilities, file string, lists ...List) (text 
 		to := min(from+size, len(l.Lines))
 		more = more || to < len(l.Lines)
 		cut = cut || to-from < len(l.Lines)
-		doc.WriteString(l.markdown())
+		doc.WriteString(l.Markdown())
 		if page > 0 && from == to {
 			continue
 		}
@@ -101,8 +101,8 @@ func Pages(inv Invocation, caps Capabilities, file string, lists ...List) (text 
 	return sb.String(), buttons, attachment
 }
 
-// markdown is the list as a document: its heading and every line.
-func (l List) markdown() string {
+// Markdown is the list as a document: its heading and every line.
+func (l List) Markdown() string {
 	var sb strings.Builder
 	if l.Title != "" {
 		sb.WriteString("## " + strings.ReplaceAll(l.Title, "**", "") + "\n\n")

@@ -112,15 +112,20 @@ func (b *Intros) cmdIntrosList(ctx context.Context, inv bot.Invocation) (bot.Rep
 		return bot.Reply{}, err
 	}
 	var sb strings.Builder
+	var names, groups []string
 	sb.WriteString("**Intros**\n")
 	if len(cands) == 0 {
 		sb.WriteString("Nobody can be introduced yet: members opt in with `/hearth intros on`.\n")
 	} else {
-		var ns []string
 		for _, c := range cands {
-			ns = append(ns, b.introName(ctx, inv.Community, c.ID))
+			names = append(names, b.introName(ctx, inv.Community, c.ID))
 		}
-		fmt.Fprintf(&sb, "Opted in (%d): %s\n", len(ns), strings.Join(ns, ", "))
+		shown := names[:min(len(names), maxNamesInline)]
+		fmt.Fprintf(&sb, "Opted in (%d): %s", len(names), strings.Join(shown, ", "))
+		if n := len(names) - len(shown); n > 0 {
+			fmt.Fprintf(&sb, " and %d more", n)
+		}
+		sb.WriteString("\n")
 	}
 	if s := skips.String(); s != "" {
 		fmt.Fprintf(&sb, "_Opted in but left out of rounds for now: %s._\n", s)
@@ -130,6 +135,7 @@ func (b *Intros) cmdIntrosList(ctx context.Context, inv bot.Invocation) (bot.Rep
 	} else {
 		sb.WriteString("No rounds are scheduled: `/hearth intros schedule \"every 2 weeks on monday at 10:00\"`.\n")
 	}
+	var more []bot.Button
 	rounds, err := b.store.IntroRounds(ctx, inv.Community, 5)
 	if err != nil {
 		return bot.Reply{}, err
@@ -155,12 +161,29 @@ func (b *Intros) cmdIntrosList(ctx context.Context, inv bot.Invocation) (bot.Rep
 				if !g.MetAt.IsZero() {
 					line += ": met"
 				}
-				sb.WriteString(line + "\n")
+				groups = append(groups, line)
 			}
+			// The latest round's groups, a page at a time.
+			text, buttons, _ := bot.List{Lines: groups, PageSize: 20}.Page(inv, bot.Capabilities{Buttons: true})
+			sb.WriteString(text + "\n")
+			more = buttons
 		}
 	}
-	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	reply := bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n"), Buttons: more}, Private: true}
+	if len(names) > maxNamesInline || len(groups) > 20 {
+		if b.core.Capabilities(inv.Community).Files {
+			doc := bot.List{Title: fmt.Sprintf("Opted in (%d)", len(names)), Lines: names}.Markdown() +
+				bot.List{Title: "Groups of the latest round", Lines: groups}.Markdown()
+			reply.Attachment = &bot.File{Name: "intros.md", ContentType: "text/markdown", Data: []byte(doc)}
+			reply.Text += "\n_Everyone opted in and every group are in intros.md._"
+		}
+	}
+	return reply, nil
 }
+
+// maxNamesInline is how many opted-in names /hearth intros list writes on
+// its line; the attached file has them all.
+const maxNamesInline = 30
 
 // followUpIntros asks each member of a round's groups, once, whether they met.
 func (b *Intros) followUpIntros(ctx context.Context, community string, round int64, at time.Time) error {
