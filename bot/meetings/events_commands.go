@@ -266,7 +266,7 @@ func rsvpCounts(rs []RSVP) (going, maybe, attended int) {
 }
 
 func (b *Meetings) cmdEventList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
-	evs, err := b.store.CommunityEvents(ctx, inv.Community, EventQuery{EndFrom: inv.At, Limit: 15})
+	evs, err := b.store.CommunityEvents(ctx, inv.Community, EventQuery{EndFrom: inv.At, Limit: eventListLimit})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -298,8 +298,14 @@ func (b *Meetings) cmdEventList(ctx context.Context, inv bot.Invocation) (bot.Re
 		}
 		sb.WriteString("\n")
 	}
+	if len(evs) == eventListLimit {
+		fmt.Fprintf(&sb, "_The next %d; later ones show as these pass._", eventListLimit)
+	}
 	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
 }
+
+// eventListLimit is how many upcoming events /hearth event list shows.
+const eventListLimit = 15
 
 func (b *Meetings) cmdEventCancel(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	e, err := b.eventArg(ctx, inv.Community, inv.Arg("id"))

@@ -86,16 +86,17 @@ func (b *Prompts) cmdDeckList(ctx context.Context, inv bot.Invocation) (bot.Repl
 	if len(deck) == 0 {
 		return bot.PrivateText("The deck is empty. Add prompts with `/hearth prompt deck add \"TEXT\"`, or schedule it with `/hearth prompt deck schedule \"every monday at 9:00\"` to start from Hearth's starter deck."), nil
 	}
-	var sb strings.Builder
-	sb.WriteString("**Prompt deck**\n")
+	var lines, whole []string
 	for _, p := range deck {
 		used := "never posted"
 		if p.TimesPosted > 0 {
 			used = fmt.Sprintf("posted %s, last %s", bot.Plural(p.TimesPosted, "time"), p.LastPosted.In(b.loc).Format("Jan 2"))
 		}
-		fmt.Fprintf(&sb, "• #%d %s (%s)\n", p.ID, bot.Clip(p.Text, 100), used)
+		lines = append(lines, fmt.Sprintf("• #%d %s (%s)", p.ID, bot.Clip(p.Text, 100), used))
+		whole = append(whole, fmt.Sprintf("#%d %s (%s)", p.ID, p.Text, used))
 	}
-	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	text, buttons, file := bot.List{Title: "**Prompt deck**", Lines: lines, Whole: whole, File: "prompt-deck.md"}.Page(inv, b.core.Capabilities(inv.Community))
+	return bot.Reply{Post: bot.Post{Text: text, Buttons: buttons, Attachment: file}, Private: true}, nil
 }
 
 func (b *Prompts) cmdPromptNow(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
