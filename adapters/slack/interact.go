@@ -241,7 +241,9 @@ func replyDestination(t replyTarget, private bool) bot.Destination {
 // respond posts to a response_url: ephemeral to the caller, or in the
 // channel. When the message cannot carry all the text, it returns what was
 // left out, for the caller to share as a file (a response_url takes no
-// files). A refusal for size is retried once, shortened.
+// files). Slack answers a refused response_url post with a bare HTTP 400
+// (slackapi/java-slack-sdk#1017), no code to act on: the caller posts
+// instead, through the queue that retries a refusal for size shortened.
 func (a *Adapter) respond(ctx context.Context, url string, p bot.Post, private bool) (*leftOut, error) {
 	typ := slack.ResponseTypeInChannel
 	where := whereAttached
@@ -249,23 +251,12 @@ func (a *Adapter) respond(ctx context.Context, url string, p bot.Post, private b
 		typ = slack.ResponseTypeEphemeral
 		where = whereDM
 	}
-	send := func(r rendered) error {
-		opts := []slack.MsgOption{slack.MsgOptionResponseURL(url, typ), slack.MsgOptionText(r.text, false)}
-		if len(r.blocks) > 0 {
-			opts = append(opts, slack.MsgOptionBlocks(r.blocks...))
-		}
-		_, _, _, err := a.api.SendMessageContext(ctx, "", opts...)
-		return err
-	}
 	r := render(p, fullBudget, where)
-	err := send(r)
-	if err != nil && tooBig(err) {
-		a.log.Warn("Slack refused a reply for its size; sending it shortened, with the full text as a file",
-			"code", slackCode(err), "details", slackDetails(err), "blocks", len(r.blocks), "block_chars", blockChars(r.blocks))
-		r = render(p, smallBudget, where)
-		err = send(r)
+	opts := []slack.MsgOption{slack.MsgOptionResponseURL(url, typ), slack.MsgOptionText(r.text, false)}
+	if len(r.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(r.blocks...))
 	}
-	if err != nil {
+	if _, _, _, err := a.api.SendMessageContext(ctx, "", opts...); err != nil {
 		return nil, err
 	}
 	a.logRender(r, p, "")

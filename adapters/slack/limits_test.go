@@ -334,6 +334,33 @@ func TestLongCommandReplyIsShortenedWithTheFileInADM(t *testing.T) {
 	}
 }
 
+// Slack refuses the response_url post (a bare 400) and then the
+// ephemeral post for its size: the member still gets the reply, shortened,
+// and the full text in a DM.
+func TestRefusedCommandReplyStillArrives(t *testing.T) {
+	h := start(t, setup{})
+	f := h.fake
+	text := longText(300, 30)
+	h.rec.setCommand(func(bot.Command) bot.Reply { return bot.Reply{Post: bot.Post{Text: text}, Private: true} })
+	f.Fail("response_url", "invalid_blocks")
+	f.Fail("chat.postEphemeral", "msg_blocks_too_long")
+	f.PushSlashCommand(fakeslack.SlashCommand{UserID: alice.ID, UserName: "alice", ChannelID: general.ID, ChannelName: "general", Text: "checkin results"})
+	file := f.WaitFiles(1)[0]
+	posted := f.WaitPosts(1)
+	if len(posted) != 1 || posted[0].Method != "chat.postEphemeral" || posted[0].User != alice.ID {
+		t.Fatalf("posted = %+v", posted)
+	}
+	if m := noticeRE.FindStringSubmatch(textOfBlock(posted[0].Blocks[len(posted[0].Blocks)-1])); m == nil || m[2] != whereDM {
+		t.Errorf("notice = %v", posted[0].Blocks[len(posted[0].Blocks)-1])
+	}
+	if file.Channel != f.DMChannel(alice.ID) || string(file.Data) != text {
+		t.Errorf("file in %s, want the full text in alice's DM", file.Channel)
+	}
+	if len(f.Responses()) != 0 {
+		t.Error("a refused response was kept")
+	}
+}
+
 func textOfBlock(b map[string]any) string {
 	t, _ := b["text"].(map[string]any)
 	s, _ := t["text"].(string)

@@ -155,14 +155,6 @@ func (r *Refusal) details() map[string]any {
 	return m
 }
 
-// body is the JSON Slack answers a refusal with.
-func (r *Refusal) body() map[string]any {
-	m := r.details()
-	m["ok"] = false
-	m["error"] = r.Code
-	return m
-}
-
 // String is the refusal as one line, for test failures.
 func (r *Refusal) String() string {
 	if r == nil {

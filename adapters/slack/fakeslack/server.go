@@ -336,6 +336,8 @@ func (s *Server) RateLimit(method string, retryAfter time.Duration) {
 }
 
 // Fail makes the next call to method answer {"ok":false,"error":code}.
+// Method "response_url" makes the next post to a response_url answer HTTP
+// 400 with code, as Slack refuses one.
 func (s *Server) Fail(method, code string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -980,8 +982,18 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	// Slack answers a refused response_url post with HTTP 400 and the
+	// bare code (slackapi/java-slack-sdk#1017).
+	s.mu.Lock()
+	if fs := s.faults["response_url"]; len(fs) > 0 {
+		s.faults["response_url"] = fs[1:]
+		s.mu.Unlock()
+		http.Error(w, fs[0].code, http.StatusBadRequest)
+		return
+	}
+	s.mu.Unlock()
 	if r := CheckMessage(resp.Text, resp.Blocks); r != nil {
-		writeJSON(w, http.StatusBadRequest, r.body())
+		http.Error(w, r.Code, http.StatusBadRequest)
 		return
 	}
 	s.mu.Lock()
