@@ -95,12 +95,17 @@ func render(p bot.Post, b budget, where string) rendered {
 	var out rendered
 	text := mrkdwn(strings.TrimRight(p.Text, "\n"))
 	rows := buttonRows(p.Buttons, maxButtonsPerRow)
-	// Keep one block for the text, if there is any.
+	// Keep one block for the text, if there is any, and one to say how
+	// many buttons Slack cannot show: rows are kept whole, one per
+	// question, so what is cut is the last questions, not the layout.
 	if keep := b.blocks - min(1, len(text)); len(rows) > keep {
+		keep--
 		for _, r := range rows[keep:] {
 			out.droppedButtons += len(r)
 		}
 		rows = rows[:keep]
+		b.blocks--
+		b.total -= noticeRoom
 	}
 	var actions []slack.Block
 	var labels []string
@@ -153,6 +158,10 @@ func render(p bot.Post, b budget, where string) rendered {
 			file: &bot.File{Name: fullTextFile, ContentType: "text/markdown; charset=utf-8", Data: []byte(p.Text)}}
 		notice := fmt.Sprintf("_…and %s more %s: %s_", thousands(len(left)), plural(len(left), "line", "lines"), where)
 		secs = append(secs, clipChars(notice, noticeRoom))
+	}
+	if out.droppedButtons > 0 {
+		secs = append(secs, fmt.Sprintf("_…and %s more %s that Slack cannot show in one message._",
+			thousands(out.droppedButtons), plural(out.droppedButtons, "button", "buttons")))
 	}
 	for _, s := range secs {
 		out.blocks = append(out.blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, false), nil, nil))
