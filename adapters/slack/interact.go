@@ -192,10 +192,17 @@ func (a *Adapter) deliver(ctx context.Context, t replyTarget, r bot.Reply) {
 		post := bot.Post{Text: r.Text, Buttons: r.Buttons}
 		sent := false
 		if t.responseURL != "" {
-			if err := a.respond(ctx, t.responseURL, post, r.Private); err != nil {
+			left, err := a.respond(ctx, t.responseURL, post, r.Private)
+			if err != nil {
 				a.log.Warn("response_url failed; posting instead", "member", t.member, "err", describe(err))
 			} else {
 				sent = true
+			}
+			if left != nil {
+				// The reply was shortened: its full text follows as a file.
+				if _, err := a.Post(ctx, fileDestination(a, t, r.Private), bot.Post{Image: left.file}); err != nil {
+					a.log.Error("the full text of a shortened reply was not delivered", "member", t.member, "err", describe(err))
+				}
 			}
 		}
 		if !sent {
@@ -205,14 +212,19 @@ func (a *Adapter) deliver(ctx context.Context, t replyTarget, r bot.Reply) {
 		}
 	}
 	if r.Image != nil && len(r.Image.Data) > 0 {
-		to := bot.Destination{Kind: bot.ToDM, Community: a.communityID(), Member: t.member}
-		if !r.Private && t.channel != "" && !isDM(t.channel) {
-			to = bot.Destination{Kind: bot.ToChannel, Community: a.communityID(), Channel: t.channel}
-		}
-		if _, err := a.Post(ctx, to, bot.Post{Image: r.Image}); err != nil {
+		if _, err := a.Post(ctx, fileDestination(a, t, r.Private), bot.Post{Image: r.Image}); err != nil {
 			a.log.Error("image not delivered", "member", t.member, "err", describe(err))
 		}
 	}
+}
+
+// fileDestination is where a file that goes with a reply is shared: in the
+// channel, or in the member's DM when the reply was private.
+func fileDestination(a *Adapter, t replyTarget, private bool) bot.Destination {
+	if !private && t.channel != "" && !isDM(t.channel) {
+		return bot.Destination{Kind: bot.ToChannel, Community: a.communityID(), Channel: t.channel}
+	}
+	return bot.Destination{Kind: bot.ToDM, Community: a.communityID(), Member: t.member}
 }
 
 // replyDestination is where a reply goes without a response_url.
@@ -226,19 +238,29 @@ func replyDestination(t replyTarget, private bool) bot.Destination {
 	return bot.Destination{Kind: bot.ToChannel, Channel: t.channel}
 }
 
-// respond posts to a response_url: ephemeral to the caller, or in the channel.
-func (a *Adapter) respond(ctx context.Context, url string, p bot.Post, private bool) error {
+// respond posts to a response_url: ephemeral to the caller, or in the
+// channel. When the message cannot carry all the text, it returns what was
+// left out, for the caller to share as a file (a response_url takes no
+// files). Slack answers a refused response_url post with a bare HTTP 400
+// (slackapi/java-slack-sdk#1017), no code to act on: the caller posts
+// instead, through the queue that retries a refusal for size shortened.
+func (a *Adapter) respond(ctx context.Context, url string, p bot.Post, private bool) (*leftOut, error) {
 	typ := slack.ResponseTypeInChannel
+	where := whereAttached
 	if private {
 		typ = slack.ResponseTypeEphemeral
+		where = whereDM
 	}
-	text, blocks := render(p, a.log)
-	opts := []slack.MsgOption{slack.MsgOptionResponseURL(url, typ), slack.MsgOptionText(text, false)}
-	if len(blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(blocks...))
+	r := render(p, fullBudget, where)
+	opts := []slack.MsgOption{slack.MsgOptionResponseURL(url, typ), slack.MsgOptionText(r.text, false)}
+	if len(r.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(r.blocks...))
 	}
-	_, _, _, err := a.api.SendMessageContext(ctx, "", opts...)
-	return err
+	if _, _, _, err := a.api.SendMessageContext(ctx, "", opts...); err != nil {
+		return nil, err
+	}
+	a.logRender(r, p, "")
+	return r.left, nil
 }
 
 // openForm opens a modal with the trigger of the command or click.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -76,15 +77,86 @@ func (a *Adapter) lane(to bot.Destination) string {
 }
 
 // postJob sends one post in steps (open the DM, post the text, upload the
-// image), remembering which succeeded so a retry after a 429 resumes.
+// full text when the message could not carry it, upload the image),
+// remembering which succeeded so a retry after a 429 resumes.
 type postJob struct {
 	a        *Adapter
 	to       bot.Destination
 	p        bot.Post
 	channel  string
 	textDone bool
+	// small is set once Slack refused the post for its size: it is
+	// rendered within smallBudget from then on.
+	small    bool
+	left     *leftOut
+	leftDone bool
 	fileDone bool
 	ref      bot.PostRef
+}
+
+// Where the full text of a shortened post is, as its last line says.
+const (
+	whereAttached = "see the attached file"
+	whereDM       = "I've sent you the full text as a file in a direct message"
+)
+
+// tooBig reports whether Slack refused a message for its size or shape.
+func tooBig(err error) bool {
+	switch slackCode(err) {
+	case "msg_blocks_too_long", "msg_too_long", "invalid_blocks":
+		return true
+	}
+	return false
+}
+
+// slackDetails returns the details Slack gave with a refusal
+// (response_metadata.messages): which block broke which rule. They name
+// json pointers and limits, never message text.
+func slackDetails(err error) []string {
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) {
+		return se.ResponseMetadata.Messages
+	}
+	return nil
+}
+
+// blockChars counts the text characters of blocks as Slack's
+// msg_blocks_too_long does: every "text" in them.
+func blockChars(blocks []slack.Block) int {
+	n := 0
+	for _, b := range blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if b.Text != nil {
+				n += chars(b.Text.Text)
+			}
+		case *slack.ActionBlock:
+			for _, e := range b.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok && btn.Text != nil {
+					n += chars(btn.Text.Text)
+				}
+			}
+		}
+	}
+	return n
+}
+
+// logRender says what a render left out: lines of text (in the attached
+// file) or buttons beyond Slack's 50 blocks.
+func (a *Adapter) logRender(r rendered, p bot.Post, channel string) {
+	if r.left != nil {
+		a.log.Warn("a post was too long for one Slack message; the lines left out are in the attached file",
+			"channel", channel, "lines", strings.Count(p.Text, "\n")+1, "lines_left_out", r.left.lines,
+			"chars_left_out", r.left.chars, "blocks", len(r.blocks), "block_chars", blockChars(r.blocks))
+	}
+	if r.longIDs > 0 {
+		a.log.Warn("a post has buttons whose action id is longer than Slack takes; the ids are cut to 255 characters",
+			"channel", channel, "buttons", r.longIDs)
+	}
+	if r.droppedButtons > 0 {
+		a.log.Warn("a post has more rows of buttons than Slack shows; the rest are dropped",
+			"channel", channel, "buttons", len(p.Buttons), "dropped", r.droppedButtons)
+	}
 }
 
 func (j *postJob) run(ctx context.Context) (bot.PostRef, error) {
@@ -101,26 +173,31 @@ func (j *postJob) run(ctx context.Context) (bot.PostRef, error) {
 		}
 	}
 	if !j.textDone && (j.p.Text != "" || len(j.p.Buttons) > 0) {
-		text, blocks := render(j.p, a.log)
-		opts := []slack.MsgOption{slack.MsgOptionText(text, false), slack.MsgOptionDisableLinkUnfurl()}
-		if len(blocks) > 0 {
-			opts = append(opts, slack.MsgOptionBlocks(blocks...))
+		where := whereAttached
+		if j.to.Kind == bot.ToEphemeral {
+			where = whereDM
 		}
-		var ts string
-		var err error
-		switch j.to.Kind {
-		case bot.ToEphemeral:
-			ts, err = a.api.PostEphemeralContext(ctx, j.channel, j.to.Member, opts...)
-		case bot.ToThread:
-			opts = append(opts, slack.MsgOptionTS(j.to.Thread))
-			_, ts, err = a.api.PostMessageContext(ctx, j.channel, opts...)
-		default:
-			_, ts, err = a.api.PostMessageContext(ctx, j.channel, opts...)
+		b := fullBudget
+		if j.small {
+			b = smallBudget
+		}
+		r := render(j.p, b, where)
+		ts, err := j.send(ctx, r)
+		if err != nil && !j.small && tooBig(err) {
+			// Slack counts differently from us: never send nothing, send less.
+			a.log.Warn("Slack refused a post for its size; sending it shortened, with the full text as a file",
+				"code", slackCode(err), "details", slackDetails(err), "channel", j.channel,
+				"blocks", len(r.blocks), "block_chars", blockChars(r.blocks))
+			j.small = true
+			r = render(j.p, smallBudget, where)
+			ts, err = j.send(ctx, r)
 		}
 		if err != nil {
 			return bot.PostRef{}, err
 		}
+		a.logRender(r, j.p, j.channel)
 		j.textDone = true
+		j.left = r.left
 		at, ok := parseTS(ts)
 		if !ok {
 			at = a.clock.Now()
@@ -128,34 +205,71 @@ func (j *postJob) run(ctx context.Context) (bot.PostRef, error) {
 		j.ref = bot.PostRef{Channel: j.channel, ID: ts, At: at}
 		a.log.Debug("posted", "channel", j.channel, "ts", ts, "kind", j.to.Kind)
 	}
+	if j.left != nil && j.left.file != nil && !j.leftDone {
+		if err := j.share(ctx, j.left.file, fullTextFile); err != nil {
+			return bot.PostRef{}, err
+		}
+		j.leftDone = true
+	}
 	if img := j.p.Image; img != nil && len(img.Data) > 0 && !j.fileDone {
-		ch := j.channel
-		if j.to.Kind == bot.ToEphemeral { // files cannot be ephemeral: send it privately
-			dm, err := a.openDM(ctx, j.to.Member)
-			if err != nil {
-				return bot.PostRef{}, err
-			}
-			ch = dm
-		}
-		params := slack.UploadFileParameters{
-			Reader:   bytes.NewReader(img.Data),
-			Filename: first(img.Name, "chart.png"),
-			FileSize: len(img.Data),
-			Title:    first(img.Name, "chart.png"),
-			Channel:  ch,
-		}
-		if j.to.Kind == bot.ToThread {
-			params.ThreadTimestamp = j.to.Thread
-		}
-		f, err := a.api.UploadFileContext(ctx, params)
-		if err != nil {
+		if err := j.share(ctx, img, "chart.png"); err != nil {
 			return bot.PostRef{}, err
 		}
 		j.fileDone = true
-		if j.ref.ID == "" {
-			j.ref = bot.PostRef{Channel: ch, ID: f.ID, At: a.clock.Now()}
-		}
-		a.log.Debug("file shared", "channel", ch, "file", f.ID)
 	}
 	return j.ref, nil
+}
+
+// send posts a rendered message where the job says.
+func (j *postJob) send(ctx context.Context, r rendered) (string, error) {
+	a := j.a
+	opts := []slack.MsgOption{slack.MsgOptionText(r.text, false), slack.MsgOptionDisableLinkUnfurl()}
+	if len(r.blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(r.blocks...))
+	}
+	var ts string
+	var err error
+	switch j.to.Kind {
+	case bot.ToEphemeral:
+		ts, err = a.api.PostEphemeralContext(ctx, j.channel, j.to.Member, opts...)
+	case bot.ToThread:
+		opts = append(opts, slack.MsgOptionTS(j.to.Thread))
+		_, ts, err = a.api.PostMessageContext(ctx, j.channel, opts...)
+	default:
+		_, ts, err = a.api.PostMessageContext(ctx, j.channel, opts...)
+	}
+	return ts, err
+}
+
+// share uploads f where the post went: in its thread, or privately (files
+// cannot be ephemeral) in the member's DM.
+func (j *postJob) share(ctx context.Context, f *bot.File, name string) error {
+	a := j.a
+	ch := j.channel
+	if j.to.Kind == bot.ToEphemeral {
+		dm, err := a.openDM(ctx, j.to.Member)
+		if err != nil {
+			return err
+		}
+		ch = dm
+	}
+	params := slack.UploadFileParameters{
+		Reader:   bytes.NewReader(f.Data),
+		Filename: first(f.Name, name),
+		FileSize: len(f.Data),
+		Title:    first(f.Name, name),
+		Channel:  ch,
+	}
+	if j.to.Kind == bot.ToThread {
+		params.ThreadTimestamp = j.to.Thread
+	}
+	up, err := a.api.UploadFileContext(ctx, params)
+	if err != nil {
+		return err
+	}
+	if j.ref.ID == "" {
+		j.ref = bot.PostRef{Channel: ch, ID: up.ID, At: a.clock.Now()}
+	}
+	a.log.Debug("file shared", "channel", ch, "file", up.ID)
+	return nil
 }

@@ -33,11 +33,12 @@ func TestRenderLongTextAndManyButtons(t *testing.T) {
 	for range 30 {
 		p.Buttons = append(p.Buttons, bot.Button{ActionID: "pick", Label: strings.Repeat("L", 100), Value: "v"})
 	}
-	fallback, blocks := render(p, nil)
+	r := render(p, fullBudget, whereAttached)
+	fallback, blocks := r.text, r.blocks
 	if len(blocks) > maxBlocks {
 		t.Fatalf("%d blocks, Slack allows %d", len(blocks), maxBlocks)
 	}
-	if len(fallback) > maxFallbackText || !utf8.ValidString(fallback) {
+	if chars(fallback) > maxFallbackText || !utf8.ValidString(fallback) {
 		t.Errorf("fallback: %d bytes, valid utf8 %v", len(fallback), utf8.ValidString(fallback))
 	}
 	var sections, buttons int
@@ -47,7 +48,7 @@ func TestRenderLongTextAndManyButtons(t *testing.T) {
 		switch b := b.(type) {
 		case *slack.SectionBlock:
 			sections++
-			if n := len(b.Text.Text); n > maxSectionText || !utf8.ValidString(b.Text.Text) {
+			if n := chars(b.Text.Text); n > maxSectionText || !utf8.ValidString(b.Text.Text) {
 				t.Errorf("section of %d bytes", n)
 			}
 		case *slack.ActionBlock:
@@ -68,7 +69,7 @@ func TestRenderLongTextAndManyButtons(t *testing.T) {
 				if decodeActionID(btn.ActionID) != "pick" {
 					t.Errorf("action_id %s does not decode to pick", btn.ActionID)
 				}
-				if len(btn.Text.Text) > maxButtonLabel {
+				if chars(btn.Text.Text) > maxButtonLabel {
 					t.Errorf("label of %d chars", len(btn.Text.Text))
 				}
 			}

@@ -106,8 +106,9 @@ func TestPostButtonsInOneRowFillBlocksOf25(t *testing.T) {
 }
 
 // A row that changes after a full block of 25 still starts a new block,
-// and more rows than Slack's 50 blocks hold are dropped, with a warning,
-// keeping a block for the text: Slack accepts the message.
+// and more rows than Slack's 50 blocks hold are dropped, with a warning
+// and a line in the post saying how many, keeping a block for the text:
+// Slack accepts the message.
 func TestPostTooManyButtonRows(t *testing.T) {
 	h := start(t, setup{})
 	p := bot.Post{Text: "Many questions"}
@@ -122,13 +123,16 @@ func TestPostTooManyButtonRows(t *testing.T) {
 	}
 	posted := h.fake.WaitPosts(1)[0]
 	_, rows := actionRows(t, posted.Blocks)
-	if len(posted.Blocks) != 50 || posted.Blocks[0]["type"] != "section" || len(rows) != 49 {
+	if len(posted.Blocks) != 50 || posted.Blocks[0]["type"] != "section" || len(rows) != 48 {
 		t.Fatalf("%d blocks, %d of them actions", len(posted.Blocks), len(rows))
+	}
+	if got := textOfBlock(posted.Blocks[1]); got != "_…and 14 more buttons that Slack cannot show in one message._" {
+		t.Errorf("notice = %q", got)
 	}
 	if len(rows[0]) != 25 || !slices.Equal(rows[1], []string{"first 25", "first 26"}) || !slices.Equal(rows[2], []string{"row 1"}) {
 		t.Errorf("first rows = %v %v %v", rows[0], rows[1], rows[2])
 	}
-	if !strings.Contains(h.logs.String(), "the rest are dropped") || !strings.Contains(h.logs.String(), `"dropped":13`) {
+	if !strings.Contains(h.logs.String(), "the rest are dropped") || !strings.Contains(h.logs.String(), `"dropped":14`) {
 		t.Errorf("dropping buttons was not logged: %s", h.logs.String())
 	}
 }

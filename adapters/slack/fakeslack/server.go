@@ -336,6 +336,8 @@ func (s *Server) RateLimit(method string, retryAfter time.Duration) {
 }
 
 // Fail makes the next call to method answer {"ok":false,"error":code}.
+// Method "response_url" makes the next post to a response_url answer HTTP
+// 400 with code, as Slack refuses one.
 func (s *Server) Fail(method, code string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -693,7 +695,11 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	resp, code := s.dispatchLocked(method, &call)
 	if code != "" {
 		record(http.StatusOK, code)
-		writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": code})
+		out := map[string]any{"ok": false, "error": code}
+		for k, v := range resp { // details, such as response_metadata
+			out[k] = v
+		}
+		writeJSON(w, http.StatusOK, out)
 		return
 	}
 	record(http.StatusOK, "")
@@ -797,9 +803,9 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 			if err := json.Unmarshal([]byte(b), &m.Blocks); err != nil {
 				return nil, "invalid_blocks_format"
 			}
-			if code := checkBlocks(m.Blocks); code != "" {
-				return nil, code
-			}
+		}
+		if r := CheckMessage(m.Text, m.Blocks); r != nil {
+			return r.details(), r.Code
 		}
 		m.TS = s.nextTSLocked()
 		if method == "chat.postEphemeral" {
@@ -851,6 +857,9 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 		}
 		if t := v.Title; t == "" || len([]rune(t)) > 24 {
 			return nil, "invalid_arguments"
+		}
+		if r := checkBlockSet(v.Blocks, MaxModalBlocks); r != nil {
+			return r.details(), r.Code
 		}
 		if code := checkInputs(v.Blocks); code != "" {
 			return nil, code
@@ -973,8 +982,18 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if code := checkBlocks(resp.Blocks); code != "" {
-		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error": code})
+	// Slack answers a refused response_url post with HTTP 400 and the
+	// bare code (slackapi/java-slack-sdk#1017).
+	s.mu.Lock()
+	if fs := s.faults["response_url"]; len(fs) > 0 {
+		s.faults["response_url"] = fs[1:]
+		s.mu.Unlock()
+		http.Error(w, fs[0].code, http.StatusBadRequest)
+		return
+	}
+	s.mu.Unlock()
+	if r := CheckMessage(resp.Text, resp.Blocks); r != nil {
+		http.Error(w, r.Code, http.StatusBadRequest)
 		return
 	}
 	s.mu.Lock()
@@ -1016,41 +1035,6 @@ func (s *Server) serveUpload(w http.ResponseWriter, r *http.Request) {
 	s.notifyLocked()
 	w.Header().Set("Content-Type", "text/plain")
 	fmt.Fprintf(w, "OK - %d", len(data))
-}
-
-// checkBlocks refuses a message's blocks as Slack does: more than 50
-// blocks, a block_id used twice, an actions block with no element or more
-// than 25, an action_id used twice in the message.
-func checkBlocks(blocks []map[string]any) string {
-	if len(blocks) > 50 {
-		return "invalid_blocks"
-	}
-	blockIDs, actionIDs := map[string]bool{}, map[string]bool{}
-	for _, b := range blocks {
-		if id, _ := b["block_id"].(string); id != "" {
-			if blockIDs[id] {
-				return "invalid_blocks"
-			}
-			blockIDs[id] = true
-		}
-		if b["type"] != "actions" {
-			continue
-		}
-		els, _ := b["elements"].([]any)
-		if len(els) == 0 || len(els) > 25 {
-			return "invalid_blocks"
-		}
-		for _, e := range els {
-			em, _ := e.(map[string]any)
-			if id, _ := em["action_id"].(string); id != "" {
-				if actionIDs[id] {
-					return "invalid_blocks"
-				}
-				actionIDs[id] = true
-			}
-		}
-	}
-	return ""
 }
 
 // checkInputs refuses a modal whose plain-text input starts with a value
