@@ -211,9 +211,11 @@ func (a *Adapter) deliver(ctx context.Context, t replyTarget, r bot.Reply) {
 			}
 		}
 	}
-	if r.Image != nil && len(r.Image.Data) > 0 {
-		if _, err := a.Post(ctx, fileDestination(a, t, r.Private), bot.Post{Image: r.Image}); err != nil {
-			a.log.Error("image not delivered", "member", t.member, "err", describe(err))
+	for _, f := range []*bot.File{r.Image, r.Attachment} {
+		if f != nil && len(f.Data) > 0 {
+			if _, err := a.Post(ctx, fileDestination(a, t, r.Private), bot.Post{Image: f}); err != nil {
+				a.log.Error("file not delivered", "member", t.member, "file", f.Name, "err", describe(err))
+			}
 		}
 	}
 }

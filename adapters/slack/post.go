@@ -36,7 +36,7 @@ func (a *Adapter) Post(ctx context.Context, to bot.Destination, p bot.Post) (bot
 func (a *Adapter) QueueStats() QueueStats { return a.out.stats() }
 
 func checkDestination(to bot.Destination, p bot.Post) error {
-	if p.Text == "" && len(p.Buttons) == 0 && (p.Image == nil || len(p.Image.Data) == 0) {
+	if p.Text == "" && len(p.Buttons) == 0 && (p.Image == nil || len(p.Image.Data) == 0) && (p.Attachment == nil || len(p.Attachment.Data) == 0) {
 		return errors.New("slack: empty post")
 	}
 	switch to.Kind {
@@ -91,7 +91,9 @@ type postJob struct {
 	left     *leftOut
 	leftDone bool
 	fileDone bool
-	ref      bot.PostRef
+	// attachDone: the list attachment (bot.Post.Attachment) is shared.
+	attachDone bool
+	ref        bot.PostRef
 }
 
 // Where the full text of a shortened post is, as its last line says.
@@ -216,6 +218,12 @@ func (j *postJob) run(ctx context.Context) (bot.PostRef, error) {
 			return bot.PostRef{}, err
 		}
 		j.fileDone = true
+	}
+	if doc := j.p.Attachment; doc != nil && len(doc.Data) > 0 && !j.attachDone {
+		if err := j.share(ctx, doc, "hearth-list.md"); err != nil {
+			return bot.PostRef{}, err
+		}
+		j.attachDone = true
 	}
 	return j.ref, nil
 }
