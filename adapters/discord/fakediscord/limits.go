@@ -67,10 +67,10 @@ const (
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
-// checkContent refuses content over MaxContent characters.
-func checkContent(content string, f formErrors) {
-	if n := runes(content); n > MaxContent {
-		f.add("content", errMaxLength, fmt.Sprintf("Must be %d or fewer in length. (%d)", MaxContent, n))
+// checkContent refuses content over limit (MaxContent) characters.
+func checkContent(content string, limit int, f formErrors) {
+	if n := runes(content); n > limit {
+		f.add("content", errMaxLength, fmt.Sprintf("Must be %d or fewer in length. (%d)", limit, n))
 	}
 }
 
@@ -91,12 +91,12 @@ func checkFiles(files []File, f formErrors) *apiError {
 }
 
 // checkMessage checks a message body (content, components, files).
-func checkMessage(b messageBody, files []File) *apiError {
+func checkMessage(b messageBody, files []File, limit int) *apiError {
 	f := formErrors{}
 	if e := checkFiles(files, f); e != nil {
 		return e
 	}
-	checkContent(b.Content, f)
+	checkContent(b.Content, limit, f)
 	componentErrors(b.Components, false, f)
 	return f.err()
 }
@@ -179,7 +179,7 @@ func componentErrors(raw json.RawMessage, modal bool, f formErrors) {
 // checkCallback checks an interaction response: a message's (types 4
 // and 7) content, components and files, or a modal's (type 9, which also
 // needs a custom id and a title of at most 45 characters).
-func checkCallback(typ int, data json.RawMessage, files []File) *apiError {
+func checkCallback(typ int, data json.RawMessage, files []File, limit int) *apiError {
 	var d struct {
 		CustomID   string          `json:"custom_id"`
 		Title      string          `json:"title"`
@@ -196,7 +196,7 @@ func checkCallback(typ int, data json.RawMessage, files []File) *apiError {
 		if e := checkFiles(files, f); e != nil {
 			return e
 		}
-		checkContent(d.Content, f)
+		checkContent(d.Content, limit, f)
 		componentErrors(d.Components, false, f)
 	case 9:
 		if d.CustomID == "" || runes(d.CustomID) > MaxCustomID {

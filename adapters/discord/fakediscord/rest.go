@@ -98,6 +98,12 @@ func (s *Server) wrap(auth bool, fn handlerFunc) http.HandlerFunc {
 			s.answer(w, &req, 0, nil, errorf(401, 0, "401: Unauthorized"))
 			return
 		}
+		if s.refuseBody(key) {
+			f := formErrors{}
+			f.add("content", errMaxLength, "Refused by RefuseBodies.")
+			s.answer(w, &req, 0, nil, f.err())
+			return
+		}
 		status, body, apiErr := fn(r, &req)
 		if apiErr == nil && s.loseAnswer(key) {
 			// Done, but the client hears a failure.
@@ -236,7 +242,7 @@ func (s *Server) postMessage(r *http.Request, req *Request) (int, any, *apiError
 	if b.Content == "" && len(req.Files) == 0 && (len(b.Components) == 0 || string(b.Components) == "null") {
 		return 0, nil, errorf(400, 50006, "Cannot send an empty message")
 	}
-	if e := checkMessage(b, req.Files); e != nil {
+	if e := checkMessage(b, req.Files, s.contentLimit()); e != nil {
 		return 0, nil, e
 	}
 	nonce := b.nonce()
@@ -326,7 +332,7 @@ func (s *Server) interactionCallback(r *http.Request, req *Request) (int, any, *
 	if json.Unmarshal(req.Body, &b) != nil {
 		return 0, nil, errorf(400, 50035, "Invalid Form Body")
 	}
-	if e := checkCallback(b.Type, b.Data, req.Files); e != nil {
+	if e := checkCallback(b.Type, b.Data, req.Files, s.contentLimit()); e != nil {
 		return 0, nil, e
 	}
 	s.mu.Lock()
@@ -370,7 +376,7 @@ func (s *Server) webhook(kind string) handlerFunc {
 			if len(req.Body) > 0 && json.Unmarshal(req.Body, &b) != nil {
 				return 0, nil, errorf(400, 50035, "Invalid Form Body")
 			}
-			if e := checkMessage(b, req.Files); e != nil {
+			if e := checkMessage(b, req.Files, s.contentLimit()); e != nil {
 				return 0, nil, e
 			}
 		}
