@@ -232,3 +232,22 @@ func TestFakeRefusesCommandsPastDiscordLimits(t *testing.T) {
 		}
 	}
 }
+
+// Interaction responses and follow-ups are held to the same limits; the
+// response's fields are named under "data", as Discord does.
+func TestFakeRefusesInteractionMessagesPastDiscordLimits(t *testing.T) {
+	t.Parallel()
+	f, s := fakeSession(t)
+	in, _ := f.PrepareSlash(member(bob, 0), "hearth", fakediscord.SubCommand("me"))
+	i := &discordgo.Interaction{ID: in.ID, Token: in.Token, AppID: f.AppID()}
+	long := strings.Repeat("x", 2001)
+	err := s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: long}})
+	refusedAt(t, "response over 2,000", err, "data.content")
+	check(t, s.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource,
+		Data: &discordgo.InteractionResponseData{Content: "ok"}}))
+	_, err = s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: long})
+	refusedAt(t, "follow-up over 2,000", err, "content")
+	_, err = s.InteractionResponseEdit(i, &discordgo.WebhookEdit{Content: &long})
+	refusedAt(t, "edit over 2,000", err, "content")
+}

@@ -191,21 +191,26 @@ func checkCallback(typ int, data json.RawMessage, files []File, limit int) *apiE
 		f.add("data", "MODEL_TYPE_CONVERT", "Invalid data")
 		return f.err()
 	}
+	// Discord names the response's fields under "data".
+	in := formErrors{}
 	switch typ {
 	case 4, 7:
-		if e := checkFiles(files, f); e != nil {
+		if e := checkFiles(files, in); e != nil {
 			return e
 		}
-		checkContent(d.Content, limit, f)
-		componentErrors(d.Components, false, f)
+		checkContent(d.Content, limit, in)
+		componentErrors(d.Components, false, in)
 	case 9:
 		if d.CustomID == "" || runes(d.CustomID) > MaxCustomID {
-			f.add("data.custom_id", errBadLength, "Must be between 1 and 100 in length.")
+			in.add("custom_id", errBadLength, "Must be between 1 and 100 in length.")
 		}
 		if d.Title == "" || runes(d.Title) > 45 {
-			f.add("data.title", errBadLength, "Must be between 1 and 45 in length.")
+			in.add("title", errBadLength, "Must be between 1 and 45 in length.")
 		}
-		componentErrors(d.Components, true, f)
+		componentErrors(d.Components, true, in)
+	}
+	if len(in) > 0 {
+		f["data"] = map[string]any(in)
 	}
 	return f.err()
 }
