@@ -283,3 +283,37 @@ func TestRefusedPostGoesShortenedWithTheFile(t *testing.T) {
 		t.Errorf("log records %v: want the dropped buttons logged as an error", recs)
 	}
 }
+
+// A long text with more rows of buttons than one message holds: the rows
+// continue on messages of their own, the text keeps the rest of the three
+// (here one, with the note and the file), and no button is dropped.
+func TestLongPostWithManyButtonRowsStaysWithinThreeMessages(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{})
+	text := longList(2000)
+	var buttons []bot.Button
+	for row := range 12 {
+		buttons = append(buttons, bot.Button{ActionID: "q", Label: fmt.Sprint("row ", row), Value: fmt.Sprint(row), Row: row})
+	}
+	_, err := h.a.Post(context.Background(), bot.Destination{Kind: bot.ToChannel, Channel: generalID}, bot.Post{Text: text, Buttons: buttons})
+	check(t, err)
+	msgs := h.fake.Messages(generalID)
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages, want three", len(msgs))
+	}
+	first := msgs[0]
+	if utf8.RuneCountInString(first.Content) > fakediscord.MaxContent || !strings.HasSuffix(first.Content, "more lines: see the attached file._") ||
+		len(first.Files) != 1 || string(first.Files[0].Data) != text {
+		t.Errorf("the text's message: %d characters, %d files", utf8.RuneCountInString(first.Content), len(first.Files))
+	}
+	var labels []string
+	for _, m := range msgs {
+		rows, _ := grid(t, decodeAny(t, m.Components))
+		for _, r := range rows {
+			labels = append(labels, r...)
+		}
+	}
+	if len(labels) != 12 || labels[0] != "row 0" || labels[11] != "row 11" {
+		t.Errorf("buttons %v, want the twelve rows in order", labels)
+	}
+}

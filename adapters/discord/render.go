@@ -96,10 +96,19 @@ func fullText(text string) *bot.File {
 // (**bold**, _italic_, `code`, "• " lists) is Discord's own, so text
 // passes through.
 func (a *Adapter) render(p bot.Post) []message {
-	chunks, rest := takePieces(p.Text, maxContent, maxMessages)
+	// Buttons past a message's five rows continue on messages of their
+	// own after the text, which then keeps fewer messages to itself.
+	var groups [][]discordgo.MessageComponent
+	rows := a.buttonRows(p.Buttons)
+	for len(rows) > 0 {
+		n := min(len(rows), maxRows)
+		groups, rows = append(groups, rows[:n]), rows[n:]
+	}
+	textMessages := maxMessages - max(len(groups)-1, 0)
+	chunks, rest := takePieces(p.Text, maxContent, textMessages)
 	var file *bot.File
 	if strings.TrimSpace(rest) != "" {
-		chunks, rest = takePieces(p.Text, maxContent, maxMessages-1)
+		chunks, rest = takePieces(p.Text, maxContent, textMessages-1)
 		last, more := takePieces(rest, maxContent-overflowRoom, 1)
 		moved := lineCount(more)
 		note := fmt.Sprintf("_…and %d more %s: see the attached file._", moved, plural(moved, "line", "lines"))
@@ -107,7 +116,8 @@ func (a *Adapter) render(p bot.Post) []message {
 		file = fullText(p.Text)
 		a.log.Info("a post is longer than Discord shows in three messages; the whole text goes in an attached file",
 			"chars", utf8.RuneCountInString(p.Text), "lines", lineCount(p.Text), "lines_in_file_only", moved,
-			"chars_in_file_only", utf8.RuneCountInString(more), "file", fullTextName, "file_bytes", len(p.Text))
+			"chars_in_file_only", utf8.RuneCountInString(more), "file", fullTextName, "file_bytes", len(p.Text),
+			"button_messages", max(len(groups)-1, 0))
 	}
 	if len(chunks) == 0 {
 		chunks = []string{""}
@@ -118,11 +128,16 @@ func (a *Adapter) render(p bot.Post) []message {
 		msgs[i].full = p.Text
 	}
 	last := &msgs[len(msgs)-1]
-	last.components = a.buttonRows(p.Buttons)
+	if len(groups) > 0 {
+		last.components = groups[0]
+	}
 	last.image = p.Image
 	last.text = file
 	if last.content == "" && len(last.components) == 0 && last.image == nil {
 		last.content = "Done."
+	}
+	for _, g := range groups[min(1, len(groups)):] {
+		msgs = append(msgs, message{components: g, full: p.Text})
 	}
 	return msgs
 }
@@ -157,9 +172,9 @@ func lineCount(text string) int {
 	return strings.Count(text, "\n") + 1
 }
 
-// buttonRows lays buttons out in action rows of five (25 at most): a new
-// row whenever Button.Row changes from the button before. Rows past the
-// fifth are dropped, and logged. Every button of the message gets its own
+// buttonRows lays buttons out in action rows of five: a new row whenever
+// Button.Row changes from the button before. Rows past what three messages
+// hold (15) are dropped, and logged. Every button of the message gets its own
 // custom id: two buttons with the same ActionID and Value would share
 // "b|ActionID|Value", which Discord refuses, so the second one gets a kept
 // key instead.
@@ -168,7 +183,7 @@ func (a *Adapter) buttonRows(buttons []bot.Button) []discordgo.MessageComponent 
 	seen := map[string]bool{}
 	shown := 0
 	for _, idx := range groupRows(buttons, maxButtonsPerRow) {
-		if len(rows) == maxRows {
+		if len(rows) == maxRows*maxMessages {
 			break
 		}
 		var row []discordgo.MessageComponent
