@@ -317,7 +317,7 @@ func (a *Adapter) sendNow(ctx context.Context, i *discordgo.Interaction, r respo
 		return
 	}
 	msgs := a.replyMessages(reply)
-	if msgs[0].image != nil && !r.filesOK() {
+	if msgs[0].hasFiles() && !r.filesOK() {
 		// The HTTP response cannot carry a file: acknowledge, then edit.
 		err := a.respond(ctx, r, func() *discordgo.InteractionResponse {
 			return &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
@@ -331,18 +331,19 @@ func (a *Adapter) sendNow(ctx context.Context, i *discordgo.Interaction, r respo
 		a.sendLate(ctx, i, reply)
 		return
 	}
-	first := msgs[0]
-	err := a.respond(ctx, r, func() *discordgo.InteractionResponse {
-		return &discordgo.InteractionResponse{
-			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{
-				Content:         first.content,
-				Components:      first.components,
-				Files:           first.files(),
-				Flags:           flagsOf(reply.Private),
-				AllowedMentions: noMentions(),
-			},
-		}
+	err := a.orShortened(ctx, "answer an interaction", msgs[0], func(first message) error {
+		return a.respond(ctx, r, func() *discordgo.InteractionResponse {
+			return &discordgo.InteractionResponse{
+				Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: &discordgo.InteractionResponseData{
+					Content:         first.content,
+					Components:      first.components,
+					Files:           first.files(),
+					Flags:           flagsOf(reply.Private),
+					AllowedMentions: noMentions(),
+				},
+			}
+		})
 	})
 	if err != nil {
 		a.log.ErrorContext(ctx, "answering an interaction failed", "interaction", i.ID, "err", err)
@@ -356,15 +357,17 @@ func (a *Adapter) sendNow(ctx context.Context, i *discordgo.Interaction, r respo
 // a deferred response's visibility.
 func (a *Adapter) sendLate(ctx context.Context, i *discordgo.Interaction, reply bot.Reply) {
 	msgs := a.replyMessages(reply)
-	first := msgs[0]
-	content, comps := first.content, first.components
-	if comps == nil {
-		comps = []discordgo.MessageComponent{}
-	}
-	_, err := withRetry(ctx, a, "edit an interaction response", func() (*discordgo.Message, error) {
-		return a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
-			Content: &content, Components: &comps, Files: first.files(), AllowedMentions: noMentions(),
-		}, discordgo.WithContext(ctx))
+	err := a.orShortened(ctx, "edit an interaction response", msgs[0], func(first message) error {
+		content, comps := first.content, first.components
+		if comps == nil {
+			comps = []discordgo.MessageComponent{}
+		}
+		_, err := withRetry(ctx, a, "edit an interaction response", func() (*discordgo.Message, error) {
+			return a.s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
+				Content: &content, Components: &comps, Files: first.files(), AllowedMentions: noMentions(),
+			}, discordgo.WithContext(ctx))
+		})
+		return err
 	})
 	if err != nil {
 		a.log.ErrorContext(ctx, "editing an interaction response failed", "interaction", i.ID, "err", err)
@@ -375,10 +378,13 @@ func (a *Adapter) sendLate(ctx context.Context, i *discordgo.Interaction, reply 
 
 func (a *Adapter) followUps(ctx context.Context, i *discordgo.Interaction, msgs []message, private bool) {
 	for _, m := range msgs {
-		_, err := withRetry(ctx, a, "send a follow-up", func() (*discordgo.Message, error) {
-			return a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
-				Content: m.content, Components: m.components, Files: m.files(), Flags: flagsOf(private), AllowedMentions: noMentions(),
-			}, discordgo.WithContext(ctx))
+		err := a.orShortened(ctx, "send a follow-up", m, func(m message) error {
+			_, err := withRetry(ctx, a, "send a follow-up", func() (*discordgo.Message, error) {
+				return a.s.FollowupMessageCreate(i, true, &discordgo.WebhookParams{
+					Content: m.content, Components: m.components, Files: m.files(), Flags: flagsOf(private), AllowedMentions: noMentions(),
+				}, discordgo.WithContext(ctx))
+			})
+			return err
 		})
 		if err != nil {
 			a.log.ErrorContext(ctx, "sending a follow-up failed", "interaction", i.ID, "err", err)

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -156,17 +157,68 @@ type outgoing struct {
 	EnforceNonce     bool                              `json:"enforce_nonce"`
 }
 
-// deliver sends one message through the outbound queue.
+// deliver sends one message through the outbound queue; one Discord
+// refuses as invalid (50035, as for its size) goes again shortened, with
+// the whole text attached (see orShortened).
 func (a *Adapter) deliver(ctx context.Context, channelID string, m message, ref *discordgo.MessageReference) (*discordgo.Message, error) {
 	release, err := a.out.acquire(ctx, channelID)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
+	var msg *discordgo.Message
+	err = a.orShortened(ctx, "post in "+channelID, m, func(m message) error {
+		var err error
+		msg, err = a.deliverOnce(ctx, channelID, m, ref)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.stats.posted.Add(1)
+	a.log.DebugContext(ctx, "posted", "channel", channelID, "message", msg.ID)
+	return msg, nil
+}
+
+// orShortened sends m; when Discord refuses it as invalid (50035), it logs
+// the refusal and sends a shortened version with the whole text attached,
+// and if Discord refuses that too (then its buttons are at fault), the
+// shortened version without buttons: a post never becomes nothing.
+func (a *Adapter) orShortened(ctx context.Context, what string, m message, send func(message) error) error {
+	err := send(m)
+	if restCode(err) != discordgo.ErrCodeInvalidFormBody {
+		return err
+	}
+	short := shortened(m)
+	a.log.WarnContext(ctx, "Discord refused a message as invalid; sending it shortened, with the whole text attached",
+		"what", what, "discord_code", discordgo.ErrCodeInvalidFormBody, "chars", utf8.RuneCountInString(m.content),
+		"sent_chars", utf8.RuneCountInString(short.content), "rows", len(m.components), "file", fullTextName, "err", restBody(err))
+	err = send(short)
+	if restCode(err) != discordgo.ErrCodeInvalidFormBody || len(short.components) == 0 {
+		return err
+	}
+	a.log.ErrorContext(ctx, "Discord refused the shortened message too; sending it without its buttons",
+		"what", what, "discord_code", discordgo.ErrCodeInvalidFormBody, "rows_dropped", len(short.components), "err", restBody(err))
+	short.components = nil
+	return send(short)
+}
+
+// restBody is a REST error's answer, which names the fields Discord
+// refused, or the error.
+func restBody(err error) string {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && len(re.ResponseBody) > 0 {
+		return string(re.ResponseBody)
+	}
+	return fmt.Sprint(err)
+}
+
+// deliverOnce sends one message, retrying a 429 or a transient failure.
+func (a *Adapter) deliverOnce(ctx context.Context, channelID string, m message, ref *discordgo.MessageReference) (*discordgo.Message, error) {
 	body := outgoing{Content: m.content, Components: m.components, AllowedMentions: noMentions(),
 		MessageReference: ref, Nonce: newNonce(), EnforceNonce: true}
 	endpoint := discordgo.EndpointChannelMessages(channelID)
-	msg, err := withRetry(ctx, a, "post", func() (*discordgo.Message, error) {
+	return withRetry(ctx, a, "post", func() (*discordgo.Message, error) {
 		var resp []byte
 		var err error
 		if files := m.files(); len(files) > 0 {
@@ -187,12 +239,6 @@ func (a *Adapter) deliver(ctx context.Context, channelID string, m message, ref 
 		}
 		return &out, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	a.stats.posted.Add(1)
-	a.log.DebugContext(ctx, "posted", "channel", channelID, "message", msg.ID)
-	return msg, nil
 }
 
 // withRetry calls fn until it succeeds, retrying at most MaxRetries times

@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,52 +36,145 @@ func noMentions() *discordgo.MessageAllowedMentions {
 	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
 }
 
+// maxMessages is how many Discord messages one post becomes at most: past
+// that, the last one says how much more there is and carries the whole
+// text as a file, so a long list (check-in results for 2,000 members) is
+// neither cut silently nor a wall of 200 messages.
+const maxMessages = 3
+
+// overflowRoom is what the last message keeps free for its note.
+const overflowRoom = 100
+
+// fullTextName is the file that carries a post's whole text.
+const fullTextName = "hearth-full-text.md"
+
 // message is one Discord message to send: a post longer than Discord's
-// 2,000 characters becomes several, the last one carrying the buttons and
-// the image.
+// 2,000 characters becomes up to three, the last one carrying the buttons,
+// the image and, when the text did not fit, the whole text as a file.
 type message struct {
 	content    string
 	components []discordgo.MessageComponent
 	image      *bot.File
+	text       *bot.File // the post's whole text, when it did not fit
+	full       string    // the post's whole text, for a shortened retry
 }
 
-// files returns the message's attachment with a fresh reader (a retry
-// must send it again from the start).
+func (m message) hasFiles() bool { return m.image != nil || m.text != nil }
+
+// files returns the message's attachments with fresh readers (a retry
+// must send them again from the start).
 func (m message) files() []*discordgo.File {
-	if m.image == nil {
-		return nil
+	var out []*discordgo.File
+	if m.image != nil {
+		ct := m.image.ContentType
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		name := m.image.Name
+		if name == "" {
+			name = "chart.png"
+		}
+		out = append(out, &discordgo.File{Name: name, ContentType: ct, Reader: bytes.NewReader(m.image.Data)})
 	}
-	ct := m.image.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
+	if m.text != nil {
+		out = append(out, &discordgo.File{Name: m.text.Name, ContentType: m.text.ContentType, Reader: bytes.NewReader(m.text.Data)})
 	}
-	name := m.image.Name
-	if name == "" {
-		name = "chart.png"
-	}
-	return []*discordgo.File{{Name: name, ContentType: ct, Reader: bytes.NewReader(m.image.Data)}}
+	return out
 }
 
-// render turns a post into messages. The core's markdown (**bold**,
-// _italic_, `code`, "• " lists) is Discord's own, so text passes through.
+// fullText is the attachment that carries a post's whole text.
+func fullText(text string) *bot.File {
+	return &bot.File{Name: fullTextName, ContentType: "text/markdown; charset=utf-8", Data: []byte(text)}
+}
+
+// render turns a post into at most maxMessages messages of at most
+// maxContent characters each, cut between lines (a line longer than a
+// message is cut between words, never inside a character, a link, a
+// mention or a code span). When the text needs more, the last message
+// ends with "…and N more lines: see the attached file." and carries the
+// whole text as a Markdown file; what moved is logged. The core's markdown
+// (**bold**, _italic_, `code`, "• " lists) is Discord's own, so text
+// passes through.
 func (a *Adapter) render(p bot.Post) []message {
-	chunks := splitText(p.Text, maxContent)
+	// Buttons past a message's five rows continue on messages of their
+	// own after the text, which then keeps fewer messages to itself.
+	var groups [][]discordgo.MessageComponent
+	rows := a.buttonRows(p.Buttons)
+	for len(rows) > 0 {
+		n := min(len(rows), maxRows)
+		groups, rows = append(groups, rows[:n]), rows[n:]
+	}
+	textMessages := maxMessages - max(len(groups)-1, 0)
+	chunks, rest := takePieces(p.Text, maxContent, textMessages)
+	var file *bot.File
+	if strings.TrimSpace(rest) != "" {
+		chunks, rest = takePieces(p.Text, maxContent, textMessages-1)
+		last, more := takePieces(rest, maxContent-overflowRoom, 1)
+		moved := lineCount(more)
+		note := fmt.Sprintf("_…and %d more %s: see the attached file._", moved, plural(moved, "line", "lines"))
+		chunks = append(chunks, strings.Join(append(last, note), "\n\n"))
+		file = fullText(p.Text)
+		a.log.Info("a post is longer than Discord shows in three messages; the whole text goes in an attached file",
+			"chars", utf8.RuneCountInString(p.Text), "lines", lineCount(p.Text), "lines_in_file_only", moved,
+			"chars_in_file_only", utf8.RuneCountInString(more), "file", fullTextName, "file_bytes", len(p.Text),
+			"button_messages", max(len(groups)-1, 0))
+	}
+	if len(chunks) == 0 {
+		chunks = []string{""}
+	}
 	msgs := make([]message, len(chunks))
 	for i, c := range chunks {
 		msgs[i].content = c
+		msgs[i].full = p.Text
 	}
 	last := &msgs[len(msgs)-1]
-	last.components = a.buttonRows(p.Buttons)
+	if len(groups) > 0 {
+		last.components = groups[0]
+	}
 	last.image = p.Image
+	last.text = file
 	if last.content == "" && len(last.components) == 0 && last.image == nil {
 		last.content = "Done."
+	}
+	for _, g := range groups[min(1, len(groups)):] {
+		msgs = append(msgs, message{components: g, full: p.Text})
 	}
 	return msgs
 }
 
-// buttonRows lays buttons out in action rows of five (25 at most): a new
-// row whenever Button.Row changes from the button before. Rows past the
-// fifth are dropped, and logged. Every button of the message gets its own
+// shortened is m cut to half a message, saying so, with the post's whole
+// text attached: what is sent when Discord refuses m as invalid (50035).
+func shortened(m message) message {
+	full := m.full
+	if full == "" {
+		full = m.content
+	}
+	head, _ := takePieces(m.content, maxContent/2, 1)
+	note := "_Shortened: Discord refused the whole message. The full text is in the attached file._"
+	m.content = strings.Join(append(head, note), "\n\n")
+	m.text = fullText(full)
+	return m
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// lineCount is how many lines text has (a last line without "\n" counts).
+func lineCount(text string) int {
+	text = strings.TrimRight(text, "\n")
+	if text == "" {
+		return 0
+	}
+	return strings.Count(text, "\n") + 1
+}
+
+// buttonRows lays buttons out in action rows of five: a new row whenever
+// Button.Row changes from the button before. Rows past what three messages
+// hold (15) are dropped, and logged. Every button of the message gets its own
 // custom id: two buttons with the same ActionID and Value would share
 // "b|ActionID|Value", which Discord refuses, so the second one gets a kept
 // key instead.
@@ -88,7 +183,7 @@ func (a *Adapter) buttonRows(buttons []bot.Button) []discordgo.MessageComponent 
 	seen := map[string]bool{}
 	shown := 0
 	for _, idx := range groupRows(buttons, maxButtonsPerRow) {
-		if len(rows) == maxRows {
+		if len(rows) == maxRows*maxMessages {
 			break
 		}
 		var row []discordgo.MessageComponent
@@ -138,41 +233,97 @@ func buttonStyle(s bot.ButtonStyle) discordgo.ButtonStyle {
 	return discordgo.SecondaryButton
 }
 
-// splitText cuts text into pieces of at most n runes, at line breaks when
-// it can.
-func splitText(text string, n int) []string {
-	if utf8.RuneCountInString(text) <= n {
-		return []string{text}
-	}
-	var out []string
-	var cur strings.Builder
-	curLen := 0
-	flush := func() {
-		if cur.Len() > 0 {
-			out = append(out, strings.TrimRight(cur.String(), "\n"))
-			cur.Reset()
-			curLen = 0
+// takePieces takes up to k pieces of at most n characters (runes) from
+// the start of text, cut between lines when it can, and returns them with
+// the text left over.
+func takePieces(text string, n, k int) (pieces []string, rest string) {
+	for len(pieces) < k && text != "" {
+		if utf8.RuneCountInString(text) <= n {
+			if p := strings.TrimRight(text, "\n"); p != "" {
+				pieces = append(pieces, p)
+			}
+			return pieces, ""
+		}
+		cut, midLine := cutPoint(text, n)
+		if p := strings.TrimRight(text[:cut], "\n "); p != "" {
+			pieces = append(pieces, p)
+		}
+		text = text[cut:]
+		if midLine {
+			text = strings.TrimLeft(text, " ")
 		}
 	}
-	for _, line := range strings.SplitAfter(text, "\n") {
-		l := utf8.RuneCountInString(line)
-		if curLen+l > n {
-			flush()
+	return pieces, text
+}
+
+// unsafeSpan matches what a cut must not fall inside: a markdown link, a
+// mention (<@id>, <@&id>, <#id>, </cmd:id>, <t:…>, a custom emoji), a bare
+// URL, a code span, bold, a spoiler.
+var unsafeSpan = regexp.MustCompile(`\[[^\]\n]*\]\([^)\s]*\)|<(?:@[!&]?\d+|#\d+|/[^<>\n]+:\d+|t:-?\d+(?::[tTdDfFR])?|a?:\w+:\d+)>|https?://[^\s<>]+|` + "`[^`\n]*`" + `|\*\*[^*\n]+\*\*|\|\|[^|\n]+\|\|`)
+
+// cutPoint returns where to cut text (longer than n runes) so the piece
+// before it has at most n runes: after the last line break that fits; in
+// a line longer than n, after the last space outside a link, mention or
+// code span, else at the last character boundary outside one, else (one
+// link longer than a whole message) at n runes. midLine says the cut is
+// inside a line.
+func cutPoint(text string, n int) (cut int, midLine bool) {
+	end := len(text)
+	count := 0
+	for i := range text {
+		if count == n {
+			end = i
+			break
 		}
-		for l > n { // a single line longer than a message
-			r := []rune(line)
-			out = append(out, string(r[:n]))
-			line = string(r[n:])
-			l = len(r) - n
+		count++
+	}
+	window := text[:end]
+	if end < len(text) && text[end] == '\n' {
+		return end + 1, false
+	}
+	if i := strings.LastIndexByte(window, '\n'); i >= 0 {
+		return i + 1, false
+	}
+	line := text
+	if i := strings.IndexByte(text, '\n'); i >= 0 {
+		line = text[:i]
+	}
+	spans := unsafeSpan.FindAllStringIndex(line, -1)
+	inside := func(p int) bool {
+		for _, s := range spans {
+			if s[0] < p && p < s[1] {
+				return true
+			}
+			if s[0] >= p {
+				break
+			}
 		}
-		cur.WriteString(line)
-		curLen += l
+		return false
 	}
-	flush()
-	if len(out) == 0 {
-		out = []string{""}
+	afterSpace, anyBoundary := -1, -1
+	prev := rune(0)
+	for i, r := range window {
+		if i > 0 && !inside(i) {
+			anyBoundary = i
+			if prev == ' ' {
+				afterSpace = i
+			}
+		}
+		prev = r
 	}
-	return out
+	if !inside(end) {
+		anyBoundary = end
+		if prev == ' ' || (end < len(text) && text[end] == ' ') {
+			afterSpace = end
+		}
+	}
+	switch {
+	case afterSpace > 0:
+		return afterSpace, true
+	case anyBoundary > 0:
+		return anyBoundary, true
+	}
+	return end, true
 }
 
 // Custom ids carry what a click or a submission needs. A button's is

@@ -136,12 +136,15 @@ func (b *syncBuffer) String() string {
 }
 
 // A row longer than five buttons continues on the next row; rows past
-// Discord's five are dropped, and logged.
+// Discord's five a message continue on a message of their own after the
+// text (none is dropped); rows past what three messages hold (15) are
+// dropped, and logged.
 func TestPostTooManyButtonRows(t *testing.T) {
 	t.Parallel()
 	logs := &syncBuffer{}
 	h := start(t, setup{config: func(c *discord.Config) { c.Log = slog.New(slog.NewTextHandler(logs, nil)) }})
 	var p bot.Post
+	p.Text = "Pick one"
 	for i := range 7 {
 		p.Buttons = append(p.Buttons, bot.Button{ActionID: "a", Label: fmt.Sprint("first ", i), Value: fmt.Sprint(i)})
 	}
@@ -150,8 +153,16 @@ func TestPostTooManyButtonRows(t *testing.T) {
 	}
 	_, err := h.a.Post(context.Background(), bot.Destination{Kind: bot.ToChannel, Community: community, Channel: generalID}, p)
 	check(t, err)
-	rows, _ := grid(t, decodeAny(t, h.fake.Messages(generalID)[0].Components))
-	want := [][]string{{"first 0", "first 1", "first 2", "first 3", "first 4"}, {"first 5", "first 6"}, {"row 1"}, {"row 2"}, {"row 3"}}
+	msgs := h.fake.Messages(generalID)
+	if len(msgs) != 2 || msgs[0].Content != "Pick one" || msgs[1].Content != "" {
+		t.Fatalf("messages %+v, want the text with five rows, then the rest of the rows", msgs)
+	}
+	var rows [][]string
+	for _, m := range msgs {
+		r, _ := grid(t, decodeAny(t, m.Components))
+		rows = append(rows, r...)
+	}
+	want := [][]string{{"first 0", "first 1", "first 2", "first 3", "first 4"}, {"first 5", "first 6"}, {"row 1"}, {"row 2"}, {"row 3"}, {"row 4"}, {"row 5"}}
 	if len(rows) != len(want) {
 		t.Fatalf("rows %v, want %v", rows, want)
 	}
@@ -160,7 +171,27 @@ func TestPostTooManyButtonRows(t *testing.T) {
 			t.Errorf("row %d = %v, want %v", i+1, rows[i], want[i])
 		}
 	}
-	if !strings.Contains(logs.String(), "the rest are dropped") || !strings.Contains(logs.String(), "dropped=2") {
+	if strings.Contains(logs.String(), "dropped") {
+		t.Errorf("buttons dropped: %s", logs.String())
+	}
+
+	// 16 rows: three messages hold 15; the 16th is dropped, and logged.
+	p.Buttons = nil
+	for row := range 16 {
+		p.Buttons = append(p.Buttons, bot.Button{ActionID: "b", Label: fmt.Sprint("row ", row), Value: fmt.Sprint(row), Row: row})
+	}
+	_, err = h.a.Post(context.Background(), bot.Destination{Kind: bot.ToChannel, Community: community, Channel: generalID}, p)
+	check(t, err)
+	msgs = h.fake.Messages(generalID)[2:]
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages, want three", len(msgs))
+	}
+	for i, m := range msgs {
+		if r, _ := grid(t, decodeAny(t, m.Components)); len(r) != 5 {
+			t.Errorf("message %d has %d rows, want 5", i, len(r))
+		}
+	}
+	if !strings.Contains(logs.String(), "the rest are dropped") || !strings.Contains(logs.String(), "dropped=1") {
 		t.Errorf("dropped buttons not logged: %s", logs.String())
 	}
 }

@@ -80,6 +80,8 @@ type Server struct {
 	http    *httptest.Server
 	wsURL   string
 	revoked atomic.Bool
+	// maxContent is the content limit (LimitContent); MaxContent when 0.
+	maxContent atomic.Int64
 
 	mu          sync.Mutex
 	changed     chan struct{} // closed and replaced on every recorded change
@@ -90,6 +92,7 @@ type Server struct {
 	closedDMs   map[string]bool
 	rateLimits  map[string][]time.Duration  // "METHOD /path" -> pending 429s
 	lostAnswers map[string]int              // "METHOD /path" -> requests to carry out but answer 500
+	refusals    map[string]int              // "METHOD /path" -> requests to refuse as an Invalid Form Body
 	events      map[string][]ScheduledEvent // guild id -> scheduled events, oldest first
 	noEvents    map[string]bool             // guild ids where the bot lacks Create Events
 	requests    []Request
@@ -208,6 +211,7 @@ func New(opts Options) *Server {
 		closedDMs:   map[string]bool{},
 		rateLimits:  map[string][]time.Duration{},
 		lostAnswers: map[string]int{},
+		refusals:    map[string]int{},
 		events:      map[string][]ScheduledEvent{},
 		noEvents:    map[string]bool{},
 		nonces:      map[string]SentMessage{},
@@ -436,6 +440,38 @@ func (s *Server) loseAnswer(route string) bool {
 	}
 	s.lostAnswers[route]--
 	return true
+}
+
+// RefuseBodies makes the next n requests to route ("POST /channels/1/messages")
+// answer 400 Invalid Form Body (50035) naming "content", whatever they
+// hold: a Discord that refuses what the fake would accept.
+func (s *Server) RefuseBodies(route string, n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refusals[route] += n
+}
+
+// refuseBody reports whether a request to route is refused by RefuseBodies.
+func (s *Server) refuseBody(route string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.refusals[route] == 0 {
+		return false
+	}
+	s.refusals[route]--
+	return true
+}
+
+// LimitContent makes the fake refuse message content over n characters
+// instead of MaxContent, as a Discord that counts characters otherwise
+// (UTF-16 units, say) or lowers its limit would; 0 restores MaxContent.
+func (s *Server) LimitContent(n int) { s.maxContent.Store(int64(n)) }
+
+func (s *Server) contentLimit() int {
+	if n := s.maxContent.Load(); n > 0 {
+		return int(n)
+	}
+	return MaxContent
 }
 
 // CloseDMs makes messages to userID's DM channel fail with 50007, as when a

@@ -98,6 +98,12 @@ func (s *Server) wrap(auth bool, fn handlerFunc) http.HandlerFunc {
 			s.answer(w, &req, 0, nil, errorf(401, 0, "401: Unauthorized"))
 			return
 		}
+		if s.refuseBody(key) {
+			f := formErrors{}
+			f.add("content", errMaxLength, "Refused by RefuseBodies.")
+			s.answer(w, &req, 0, nil, f.err())
+			return
+		}
 		status, body, apiErr := fn(r, &req)
 		if apiErr == nil && s.loseAnswer(key) {
 			// Done, but the client hears a failure.
@@ -236,7 +242,7 @@ func (s *Server) postMessage(r *http.Request, req *Request) (int, any, *apiError
 	if b.Content == "" && len(req.Files) == 0 && (len(b.Components) == 0 || string(b.Components) == "null") {
 		return 0, nil, errorf(400, 50006, "Cannot send an empty message")
 	}
-	if e := checkComponents(b.Components, false); e != nil {
+	if e := checkMessage(b, req.Files, s.contentLimit()); e != nil {
 		return 0, nil, e
 	}
 	nonce := b.nonce()
@@ -291,8 +297,12 @@ func (s *Server) putCommands(r *http.Request, req *Request) (int, any, *apiError
 		return 0, nil, errorf(403, 50001, "Missing Access")
 	}
 	var cmds []map[string]any
-	if json.Unmarshal(req.Body, &cmds) != nil {
+	var typed []commandOption
+	if json.Unmarshal(req.Body, &cmds) != nil || json.Unmarshal(req.Body, &typed) != nil {
 		return 0, nil, errorf(400, 50035, "Invalid Form Body")
+	}
+	if e := checkCommands(typed); e != nil {
+		return 0, nil, e
 	}
 	guild := r.PathValue("guild")
 	s.mu.Lock()
@@ -322,7 +332,7 @@ func (s *Server) interactionCallback(r *http.Request, req *Request) (int, any, *
 	if json.Unmarshal(req.Body, &b) != nil {
 		return 0, nil, errorf(400, 50035, "Invalid Form Body")
 	}
-	if e := checkCallback(b.Type, b.Data); e != nil {
+	if e := checkCallback(b.Type, b.Data, req.Files, s.contentLimit()); e != nil {
 		return 0, nil, e
 	}
 	s.mu.Lock()
@@ -366,7 +376,7 @@ func (s *Server) webhook(kind string) handlerFunc {
 			if len(req.Body) > 0 && json.Unmarshal(req.Body, &b) != nil {
 				return 0, nil, errorf(400, 50035, "Invalid Form Body")
 			}
-			if e := checkComponents(b.Components, false); e != nil {
+			if e := checkMessage(b, req.Files, s.contentLimit()); e != nil {
 				return 0, nil, e
 			}
 		}
