@@ -55,11 +55,12 @@ type message struct {
 	content    string
 	components []discordgo.MessageComponent
 	image      *bot.File
+	list       *bot.File // the whole of a long list (bot.Post.Attachment)
 	text       *bot.File // the post's whole text, when it did not fit
 	full       string    // the post's whole text, for a shortened retry
 }
 
-func (m message) hasFiles() bool { return m.image != nil || m.text != nil }
+func (m message) hasFiles() bool { return m.image != nil || m.list != nil || m.text != nil }
 
 // files returns the message's attachments with fresh readers (a retry
 // must send them again from the start).
@@ -75,6 +76,13 @@ func (m message) files() []*discordgo.File {
 			name = "chart.png"
 		}
 		out = append(out, &discordgo.File{Name: name, ContentType: ct, Reader: bytes.NewReader(m.image.Data)})
+	}
+	if m.list != nil {
+		ct := m.list.ContentType
+		if ct == "" {
+			ct = "text/markdown; charset=utf-8"
+		}
+		out = append(out, &discordgo.File{Name: m.list.Name, ContentType: ct, Reader: bytes.NewReader(m.list.Data)})
 	}
 	if m.text != nil {
 		out = append(out, &discordgo.File{Name: m.text.Name, ContentType: m.text.ContentType, Reader: bytes.NewReader(m.text.Data)})
@@ -132,8 +140,9 @@ func (a *Adapter) render(p bot.Post) []message {
 		last.components = groups[0]
 	}
 	last.image = p.Image
+	last.list = p.Attachment
 	last.text = file
-	if last.content == "" && len(last.components) == 0 && last.image == nil {
+	if last.content == "" && len(last.components) == 0 && last.image == nil && last.list == nil {
 		last.content = "Done."
 	}
 	for _, g := range groups[min(1, len(groups)):] {
