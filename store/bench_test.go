@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 	"github.com/hearth-community/hearth/bot/simulate"
 	"github.com/hearth-community/hearth/store"
 )
@@ -81,7 +82,9 @@ func benchDB(b *testing.B) string {
 }
 
 // BenchmarkReport30d times bot.BuildReport (the period and the previous
-// one) for the last 30 days of the benchmark community.
+// one) for the last 30 days of the benchmark community, with the two
+// MemberWeeks calls its participation levels make (bot/members fillLevels:
+// 4 weeks as of To and as of From, counts only).
 func BenchmarkReport30d(b *testing.B) {
 	path := benchDB(b)
 	ctx := context.Background()
@@ -97,10 +100,22 @@ func BenchmarkReport30d(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("members %+v activity %+v channels %d quiet %d unanswered %d", rep.Members, rep.Activity, len(rep.Channels), len(rep.QuietMembers), len(rep.Unanswered))
+	levels := func(rep *bot.Report) error {
+		for _, end := range []time.Time{rep.To, rep.From} {
+			if _, err := db.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: rep.Community, End: end, Weeks: members.LevelWeeks, CountsOnly: true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	cpu := cpuTime()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := bot.BuildReport(ctx, db, q); err != nil {
+		rep, err := bot.BuildReport(ctx, db, q)
+		if err == nil {
+			err = levels(&rep)
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
