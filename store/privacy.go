@@ -256,6 +256,7 @@ WHERE c.ext_id = ? AND m.ext_id = ?`, community, member).Scan(&cid, &mid)
 		{"events", `DELETE FROM events WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"member channel days", `DELETE FROM member_channel_days WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"member days", `DELETE FROM member_days WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"member weeks", `DELETE FROM member_weeks WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"tombstones", `DELETE FROM tombstones WHERE community_id = ? AND instr(':' || key || ':', ':' || ? || ':') > 0`, []any{cid, member}},
 		{"check-in answers", `DELETE FROM checkin_answers
 WHERE run_id IN (SELECT id FROM checkin_runs WHERE community_id = ?) AND respondent = ?`, []any{cid, member}},

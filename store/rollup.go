@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// The rollups (member_channel_days, member_days, channel_days) and members'
+// The rollups (member_channel_days, member_days, member_weeks, channel_days)
+// and members'
 // latest activity are written at the end of each transaction, a statement
 // per table with a row of VALUES per changed row: for rows this small the
 // cost of a statement, not SQLite's work, would be most of the cost.
@@ -76,6 +77,9 @@ func (s *txState) flush(ctx context.Context) error {
 	}
 	if err := s.flushMemberDays(ctx, memberDays); err != nil {
 		return fmt.Errorf("member days: %w", err)
+	}
+	if err := s.flushMemberWeeks(ctx, memberDays); err != nil {
+		return fmt.Errorf("member weeks: %w", err)
 	}
 	if err := s.flushChannelDays(ctx, channelDays); err != nil {
 		return fmt.Errorf("channel days: %w", err)
@@ -150,6 +154,67 @@ func (s *txState) flushMemberDays(ctx context.Context, changes map[memberDay]mem
 		}
 	}
 	return s.prune(ctx, "member_days", "community_id, member_id, day", gone)
+}
+
+// memberWeek is one row of member_weeks: the seven days from start on.
+type memberWeek struct{ community, start, member int64 }
+
+// weekCounts are a member_weeks row's figures: messages, replies,
+// reactions, and the participating kinds together (bot.WeekCounts).
+type weekCounts [4]int64
+
+// flushMemberWeeks adds the member days' changes to the seven weeks each
+// day is in.
+func (s *txState) flushMemberWeeks(ctx context.Context, changes map[memberDay]memberDayChange) error {
+	weeks := map[memberWeek]weekCounts{}
+	for k, c := range changes {
+		var d weekCounts
+		copy(d[:firstParticipating], c.counts[:firstParticipating])
+		for _, n := range c.counts[firstParticipating:] {
+			d[firstParticipating] += n
+		}
+		if d == (weekCounts{}) {
+			continue
+		}
+		for o := range int64(7) {
+			w := memberWeek{k.community, k.day - o, k.member}
+			sum := weeks[w]
+			for i := range sum {
+				sum[i] += d[i]
+			}
+			weeks[w] = sum
+		}
+	}
+	keys := sortedKeys(weeks, func(a, b memberWeek) int {
+		return cmp.Or(cmp.Compare(a.community, b.community), cmp.Compare(a.start, b.start), cmp.Compare(a.member, b.member))
+	})
+	var gone [][]any
+	for chunk := range chunks(keys) {
+		args := make([]any, 0, len(chunk)*7)
+		for _, k := range chunk {
+			d := weeks[k]
+			args = append(args, k.community, k.start, k.member, d[0], d[1], d[2], d[3])
+			if min(d[0], d[1], d[2], d[3]) < 0 {
+				gone = append(gone, []any{k.community, k.start, k.member})
+			}
+		}
+		if _, err := s.stmt(ctx, sqlMemberWeeks(len(chunk))).ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	for chunk := range chunks(gone) {
+		var args []any
+		for _, k := range chunk {
+			args = append(args, k...)
+		}
+		_, err := s.tx.ExecContext(ctx, `DELETE FROM member_weeks
+WHERE (community_id, start_day, member_id) IN (VALUES `+values(len(chunk), 3)+`)
+	AND messages = 0 AND replies = 0 AND reactions = 0 AND answers = 0`, args...)
+		if err != nil {
+			return fmt.Errorf("prune member_weeks: %w", err)
+		}
+	}
+	return nil
 }
 
 // flushChannelDays adds the channel days' changes.
@@ -284,6 +349,14 @@ ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 	` + sqlAddExcluded
 }
 
+func sqlMemberWeeks(n int) string {
+	return `INSERT INTO member_weeks (community_id, start_day, member_id, messages, replies, reactions, answers)
+VALUES ` + values(n, 7) + `
+ON CONFLICT (community_id, start_day, member_id) DO UPDATE SET
+	messages = messages + excluded.messages, replies = replies + excluded.replies,
+	reactions = reactions + excluded.reactions, answers = answers + excluded.answers`
+}
+
 func sqlTouches(n int) string {
 	return `UPDATE members SET last_active = MAX(COALESCE(members.last_active, v.column2), v.column2)
 FROM (VALUES ` + values(n, 2) + `) AS v WHERE members.id = v.column1`
@@ -293,7 +366,7 @@ FROM (VALUES ` + values(n, 2) + `) AS v WHERE members.id = v.column1`
 func rollupQueries() []string {
 	var qs []string
 	for _, n := range chunkSizes {
-		qs = append(qs, sqlMemberChannelDays(n), sqlMemberDays(n), sqlChannelDays(n), sqlTouches(n))
+		qs = append(qs, sqlMemberChannelDays(n), sqlMemberDays(n), sqlMemberWeeks(n), sqlChannelDays(n), sqlTouches(n))
 	}
 	return qs
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 
 	"github.com/hearth-community/hearth/bot"
 )
@@ -26,9 +25,10 @@ const weekMillis = 7 * dayMillis
 // is taking part without posting in a channel, as an answer is: counted as
 // an answer, it makes the week active (participating) without making it a
 // posting week, so sharing alone never lifts a member to contributing.
-// The counts are exact at any End: whole UTC days that lie within one week
-// come from member_days, the days a week boundary cuts (none when End is
-// midnight UTC) from the events, as a report's edges do.
+// The counts are exact at any End: each week is the member_weeks row of the
+// seven days from its first day on, corrected with the events of the days
+// a week boundary cuts (none when End is midnight UTC), as a report's edges
+// are read from the events.
 //
 // FirstSeen is the member row's first_seen. LastActive is their latest
 // activity before End: members.last_active when it is before End, else
@@ -74,8 +74,8 @@ type weeksRun struct {
 	low, high  int64 // the community's member ids
 
 	members []weeksMember
-	days    [][]weekFigures // from member_days, by partition
-	edges   [][]weekFigures // from the events of the cut days, by range
+	days    [][]weekFigures // from member_weeks, by week
+	edges   [][]weekFigures // from the events of the cut days, by cut part
 }
 
 type weeksMember struct {
@@ -93,33 +93,32 @@ type weekFigures struct {
 	counts [4]int
 }
 
-// run reads the members, their whole days and the cut days at once, then
-// puts each member's weeks together.
+// run reads the members, their weeks and the cut days' parts at once,
+// then puts each member's weeks together.
+//
+// Week i is [b_i, b_i+1) with b_i = start + i*7d. member_weeks holds the
+// seven whole days from b_i's day D_i on; week i is that row less the
+// activity of [D_i, b_i) (which belongs to week i-1) plus that of
+// [D_i+1, b_i+1) (the part of the next row's first day before week i
+// ends). When the boundaries are midnight UTC those parts are empty.
 func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 	g, gctx := newGroup(ctx)
 	g.do(func() (err error) {
 		w.members, err = w.selected(gctx)
 		return err
 	})
-	whole := newSpan(w.start, w.end)
-	if w.q.Weeks > 0 && whole.firstDay < whole.endDay {
-		parts := partitions(w.low, w.high)
-		if w.q.Member != "" {
-			parts = [][2]int64{{w.low, w.high + 1}} // one member: one query
-		}
-		w.days = make([][]weekFigures, len(parts))
-		for i, p := range parts {
-			g.do(func() (err error) {
-				w.days[i], err = w.wholeDays(gctx, whole, p)
-				return err
-			})
-		}
+	w.days = make([][]weekFigures, w.q.Weeks)
+	for i := range w.q.Weeks {
+		g.do(func() (err error) {
+			w.days[i], err = w.wholeWeek(gctx, i)
+			return err
+		})
 	}
 	cut := w.cutDays()
 	w.edges = make([][]weekFigures, len(cut))
-	for i, rng := range cut {
+	for i, c := range cut {
 		g.do(func() (err error) {
-			w.edges[i], err = w.rawDays(gctx, rng)
+			w.edges[i], err = w.rawPart(gctx, c)
 			return err
 		})
 	}
@@ -134,17 +133,26 @@ func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 			LastActive: fromMillis(m.lastActive), Weeks: weeks[i*w.q.Weeks : (i+1)*w.q.Weeks : (i+1)*w.q.Weeks]}
 		byID[m.id] = out[i].Weeks
 	}
-	for _, part := range slices.Concat(w.days, w.edges) {
+	add := func(f weekFigures, week, sign int) {
+		mw, ok := byID[f.member]
+		if !ok || week < 0 || week >= len(mw) {
+			return // not selected (left, a bot, or another member), or outside the window
+		}
+		c := &mw[week]
+		c.Messages += sign * f.counts[0]
+		c.Replies += sign * f.counts[1]
+		c.Reactions += sign * f.counts[2]
+		c.Answers += sign * f.counts[3]
+	}
+	for _, part := range w.days {
 		for _, f := range part {
-			mw, ok := byID[f.member]
-			if !ok || f.week < 0 || f.week >= len(mw) {
-				continue // not selected (left, a bot, or another member)
-			}
-			c := &mw[f.week]
-			c.Messages += f.counts[0]
-			c.Replies += f.counts[1]
-			c.Reactions += f.counts[2]
-			c.Answers += f.counts[3]
+			add(f, f.week, 1)
+		}
+	}
+	for i, part := range w.edges {
+		for _, f := range part {
+			add(f, cut[i].week, -1)  // not in the week the day's row starts
+			add(f, cut[i].week-1, 1) // but in the one before
 		}
 	}
 	return out, nil
@@ -192,63 +200,58 @@ WHERE m.community_id = ?3 AND `+where+`
 	return out, nil
 }
 
-// wholeDays sums the member_days of one member id range over the window's
-// days that lie within one week, by member and week. ?1 is the window's
-// start; a day belongs to the week its start falls in, and lies within it
-// when it starts at least a day before the week ends.
-func (w *weeksRun) wholeDays(ctx context.Context, whole span, ids [2]int64) ([]weekFigures, error) {
-	// Every member: the community's members in id order, each joined to
-	// their days, as a report's memberFigures.
-	members, where := `members m INDEXED BY members_by_community`, `NOT m.is_bot AND m.left_at IS NULL`
-	args := []any{w.start, w.community.Int64, ids[0], ids[1], whole.firstDay, whole.endDay}
+// wholeWeek reads the member_weeks row of week i's first day for every
+// member (or q.Member).
+func (w *weeksRun) wholeWeek(ctx context.Context, i int) ([]weekFigures, error) {
+	member, args := ``, []any{i, w.community.Int64, dayOf(w.start + int64(i)*weekMillis)}
 	if w.q.Member != "" {
-		members, where, args = `members m`, `m.ext_id = ?7`, append(args, w.q.Member)
+		member, args = ` AND member_id = (SELECT id FROM members WHERE community_id = ?2 AND ext_id = ?4)`, append(args, w.q.Member)
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, (d.day * `+fmt.Sprint(dayMillis)+` - ?1) / `+fmt.Sprint(weekMillis)+`,
-	SUM(d.messages), SUM(d.replies), SUM(d.reactions), `+sqlParticipatingDays+`
-FROM `+members+`
-CROSS JOIN member_days d ON d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?5 AND d.day < ?6
-WHERE m.community_id = ?2 AND m.id >= ?3 AND m.id < ?4 AND `+where+`
-	AND (d.day * `+fmt.Sprint(dayMillis)+` - ?1) % `+fmt.Sprint(weekMillis)+` <= `+fmt.Sprint(weekMillis-dayMillis)+`
-GROUP BY m.id, 2`, args...)
+	rows, err := w.db.read.QueryContext(ctx, `SELECT member_id, ?1, messages, replies, reactions, answers
+FROM member_weeks WHERE community_id = ?2 AND start_day = ?3`+member, args...)
 	if err != nil {
-		return nil, fmt.Errorf("whole days: %w", err)
+		return nil, fmt.Errorf("weeks: %w", err)
 	}
-	return scanWeekFigures(rows, "whole days")
+	return scanWeekFigures(rows, "weeks")
 }
 
-// cutDays returns the parts of the window's days that a week boundary cuts
-// (the window's ends included): [the day's start, its end) within the
-// window, for each boundary that is not midnight UTC.
-func (w *weeksRun) cutDays() [][2]int64 {
+// cutPart is the part of a day before a week boundary that is not
+// midnight UTC: [the day's start, the boundary), and the week the
+// boundary starts.
+type cutPart struct {
+	from, to int64
+	week     int
+}
+
+// cutDays returns the parts of the days that the window's week boundaries
+// (its ends included) cut, before the boundary.
+func (w *weeksRun) cutDays() []cutPart {
 	if w.q.Weeks == 0 {
 		return nil
 	}
-	var out [][2]int64
+	var out []cutPart
 	for i := range w.q.Weeks + 1 {
 		b := w.start + int64(i)*weekMillis
 		if b%dayMillis == 0 {
 			continue
 		}
-		d := dayOf(b) * dayMillis
-		out = append(out, [2]int64{max(d, w.start), min(d+dayMillis, w.end)})
+		out = append(out, cutPart{from: dayOf(b) * dayMillis, to: b, week: i})
 	}
 	return out
 }
 
-// rawDays counts the activity events in one cut day's range, by member and
-// week. ?1 is the window's start.
-func (w *weeksRun) rawDays(ctx context.Context, rng [2]int64) ([]weekFigures, error) {
-	from, member, args := `events e INDEXED BY events_by_time`, ``, []any{w.start, w.community.Int64, rng[0], rng[1]}
+// rawPart counts the activity events in one cut part, by member.
+func (w *weeksRun) rawPart(ctx context.Context, c cutPart) ([]weekFigures, error) {
+	from, member, args := `events e INDEXED BY events_by_time`, ``, []any{w.community.Int64, c.from, c.to}
 	if w.q.Member != "" {
-		from, member = `events e INDEXED BY events_by_member`, ` AND e.member_id = (SELECT id FROM members WHERE community_id = ?2 AND ext_id = ?5)`
+		from, member = `events e INDEXED BY events_by_member`, ` AND e.member_id = (SELECT id FROM members WHERE community_id = ?1 AND ext_id = ?4)`
 		args = append(args, w.q.Member)
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT e.member_id, (e.at - ?1) / `+fmt.Sprint(weekMillis)+`,
+	rows, err := w.db.read.QueryContext(ctx, `SELECT e.member_id, 0,
 	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), `+sqlParticipatingKind+`
 FROM `+from+`
-WHERE e.community_id = ?2 AND e.at >= ?3 AND e.at < ?4 AND e.kind IN `+activityList+member+`
-GROUP BY 1, 2`, args...)
+WHERE e.community_id = ?1 AND e.at >= ?2 AND e.at < ?3 AND e.kind IN `+activityList+member+`
+GROUP BY 1`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cut days: %w", err)
 	}
