@@ -96,11 +96,15 @@ type weekFigures struct {
 // run reads the members, their weeks and the cut days' parts at once,
 // then puts each member's weeks together.
 //
-// Week i is [b_i, b_i+1) with b_i = start + i*7d. member_weeks holds the
-// seven whole days from b_i's day D_i on; week i is that row less the
-// activity of [D_i, b_i) (which belongs to week i-1) plus that of
-// [D_i+1, b_i+1) (the part of the next row's first day before week i
-// ends). When the boundaries are midnight UTC those parts are empty.
+// Week i is [b_i, b_i+1) with b_i = start + i*7d, and D_i is b_i's day.
+// When the boundaries are in the first half of their days, week i is the
+// member_weeks row of the seven days from D_i on, less the activity of
+// [D_i, b_i) (which belongs to week i-1) plus that of [D_i+1, b_i+1) (the
+// part of the next row's first day before week i ends); otherwise it is
+// the row from the day after D_i on, plus the activity of the rest of D_i
+// after b_i, less that of the rest of D_i+1 after b_i+1. Either way the
+// events read are at most half of each cut day. When the boundaries are
+// midnight UTC there are none.
 func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 	g, gctx := newGroup(ctx)
 	g.do(func() (err error) {
@@ -151,8 +155,8 @@ func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 	}
 	for i, part := range w.edges {
 		for _, f := range part {
-			add(f, cut[i].week, -1)  // not in the week the day's row starts
-			add(f, cut[i].week-1, 1) // but in the one before
+			add(f, cut[i].week, cut[i].sign)
+			add(f, cut[i].week-1, -cut[i].sign)
 		}
 	}
 	return out, nil
@@ -200,10 +204,22 @@ WHERE m.community_id = ?3 AND `+where+`
 	return out, nil
 }
 
-// wholeWeek reads the member_weeks row of week i's first day for every
-// member (or q.Member).
+// rowDay is the first day of the member_weeks rows week i starts from
+// (see run): the day of its start, or the next one when the start is in
+// the second half of its day.
+func (w *weeksRun) rowDay(i int) int64 {
+	b := w.start + int64(i)*weekMillis
+	d := dayOf(b)
+	if b-d*dayMillis > dayMillis/2 {
+		d++
+	}
+	return d
+}
+
+// wholeWeek reads the member_weeks row week i starts from (rowDay) for
+// every member (or q.Member).
 func (w *weeksRun) wholeWeek(ctx context.Context, i int) ([]weekFigures, error) {
-	member, args := ``, []any{i, w.community.Int64, dayOf(w.start + int64(i)*weekMillis)}
+	member, args := ``, []any{i, w.community.Int64, w.rowDay(i)}
 	if w.q.Member != "" {
 		member, args = ` AND member_id = (SELECT id FROM members WHERE community_id = ?2 AND ext_id = ?4)`, append(args, w.q.Member)
 	}
@@ -215,16 +231,20 @@ FROM member_weeks WHERE community_id = ?2 AND start_day = ?3`+member, args...)
 	return scanWeekFigures(rows, "weeks")
 }
 
-// cutPart is the part of a day before a week boundary that is not
-// midnight UTC: [the day's start, the boundary), and the week the
-// boundary starts.
+// cutPart is the part of a day a week boundary cuts that the weeks' rows
+// must be corrected by (see run): the week the boundary starts, and
+// whether the part is added to it (and taken from the week before) or the
+// other way round.
 type cutPart struct {
 	from, to int64
 	week     int
+	sign     int // 1: added to week, taken from week-1; -1: the reverse
 }
 
 // cutDays returns the parts of the days that the window's week boundaries
-// (its ends included) cut, before the boundary.
+// (its ends included) cut that the weeks' rows leave out or count in the
+// wrong week: from the day's start to the boundary, or from the boundary
+// to the day's end, whichever is shorter.
 func (w *weeksRun) cutDays() []cutPart {
 	if w.q.Weeks == 0 {
 		return nil
@@ -235,7 +255,12 @@ func (w *weeksRun) cutDays() []cutPart {
 		if b%dayMillis == 0 {
 			continue
 		}
-		out = append(out, cutPart{from: dayOf(b) * dayMillis, to: b, week: i})
+		d := dayOf(b) * dayMillis
+		if w.rowDay(i)*dayMillis == d {
+			out = append(out, cutPart{from: d, to: b, week: i, sign: -1})
+		} else {
+			out = append(out, cutPart{from: b, to: d + dayMillis, week: i, sign: 1})
+		}
 	}
 	return out
 }
