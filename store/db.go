@@ -53,7 +53,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path")
 	}
-	write, err := sql.Open("sqlite", dsn(path, "_txlock=immediate"))
+	write, err := sql.Open("sqlite", dsn(path, "_txlock=immediate", "_pragma=cache_size(-65536)", "_pragma=temp_store(MEMORY)", "_pragma=wal_autocheckpoint(8192)"))
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

@@ -156,46 +156,38 @@ func (s *txState) flushMemberDays(ctx context.Context, changes map[memberDay]mem
 	return s.prune(ctx, "member_days", "community_id, member_id, day", gone)
 }
 
-// memberWeek is one row of member_weeks: the seven days from start on.
-type memberWeek struct{ community, start, member int64 }
-
-// weekCounts are a member_weeks row's figures: messages, replies,
-// reactions, and the participating kinds together (bot.WeekCounts).
-type weekCounts [4]int64
-
-// flushMemberWeeks adds the member days' changes to the seven weeks each
-// day is in.
+// flushMemberWeeks adds the member days' changes to the seven member_weeks
+// rows each day is in: one row of VALUES per member day, which the
+// statement spreads over the seven (binding seven rows each cost as much
+// as the writes).
 func (s *txState) flushMemberWeeks(ctx context.Context, changes map[memberDay]memberDayChange) error {
-	weeks := map[memberWeek]weekCounts{}
-	for k, c := range changes {
-		var d weekCounts
-		copy(d[:firstParticipating], c.counts[:firstParticipating])
-		for _, n := range c.counts[firstParticipating:] {
-			d[firstParticipating] += n
+	type change struct {
+		key memberDay
+		d   [4]int64 // messages, replies, reactions, the participating kinds
+	}
+	var days []change
+	for _, k := range sortedKeys(changes, func(a, b memberDay) int {
+		return cmp.Or(cmp.Compare(a.community, b.community), cmp.Compare(a.day, b.day), cmp.Compare(a.member, b.member))
+	}) {
+		c := change{key: k}
+		counts := changes[k].counts
+		copy(c.d[:firstParticipating], counts[:firstParticipating])
+		for _, n := range counts[firstParticipating:] {
+			c.d[firstParticipating] += n
 		}
-		if d == (weekCounts{}) {
-			continue
-		}
-		for o := range int64(7) {
-			w := memberWeek{k.community, k.day - o, k.member}
-			sum := weeks[w]
-			for i := range sum {
-				sum[i] += d[i]
-			}
-			weeks[w] = sum
+		if c.d != ([4]int64{}) {
+			days = append(days, c)
 		}
 	}
-	keys := sortedKeys(weeks, func(a, b memberWeek) int {
-		return cmp.Or(cmp.Compare(a.community, b.community), cmp.Compare(a.start, b.start), cmp.Compare(a.member, b.member))
-	})
 	var gone [][]any
-	for chunk := range chunks(keys) {
+	for chunk := range chunks(days) {
 		args := make([]any, 0, len(chunk)*7)
-		for _, k := range chunk {
-			d := weeks[k]
-			args = append(args, k.community, k.start, k.member, d[0], d[1], d[2], d[3])
-			if min(d[0], d[1], d[2], d[3]) < 0 {
-				gone = append(gone, []any{k.community, k.start, k.member})
+		for _, c := range chunk {
+			args = append(args, c.key.community, c.key.day, c.key.member, c.d[0], c.d[1], c.d[2], c.d[3])
+			if min(c.d[0], c.d[1], c.d[2], c.d[3]) < 0 {
+				for o := range int64(7) {
+					gone = append(gone, []any{c.key.community, c.key.day - o, c.key.member})
+				}
 			}
 		}
 		if _, err := s.stmt(ctx, sqlMemberWeeks(len(chunk))).ExecContext(ctx, args...); err != nil {
@@ -350,8 +342,11 @@ ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 }
 
 func sqlMemberWeeks(n int) string {
+	// v is a member day's change (community, day, member, figures): it
+	// goes to the rows starting on that day and the six before.
 	return `INSERT INTO member_weeks (community_id, start_day, member_id, messages, replies, reactions, answers)
-VALUES ` + values(n, 7) + `
+SELECT v.column1, v.column2 - o.column1, v.column3, v.column4, v.column5, v.column6, v.column7
+FROM (VALUES ` + values(n, 7) + `) AS v CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6)) AS o WHERE true
 ON CONFLICT (community_id, start_day, member_id) DO UPDATE SET
 	messages = messages + excluded.messages, replies = replies + excluded.replies,
 	reactions = reactions + excluded.reactions, answers = answers + excluded.answers`
