@@ -19,8 +19,8 @@ CREATE TABLE member_weeks (
     answers      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (community_id, start_day, member_id)
 ) WITHOUT ROWID;
--- A member's weeks (forgetting them).
-CREATE INDEX member_weeks_by_member ON member_weeks (community_id, member_id);
+-- No index by member: every insert would pay for it. Forgetting a member
+-- finds their rows from their member_days.
 
 -- The weeks of the days recorded so far.
 INSERT INTO member_weeks (community_id, start_day, member_id, messages, replies, reactions, answers)
