@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/members"
 	"github.com/hearth-community/hearth/bot/simulate"
 	"github.com/hearth-community/hearth/store"
 )
@@ -81,7 +82,9 @@ func benchDB(b *testing.B) string {
 }
 
 // BenchmarkReport30d times bot.BuildReport (the period and the previous
-// one) for the last 30 days of the benchmark community.
+// one) for the last 30 days of the benchmark community, with the two
+// MemberWeeks calls its participation levels make (bot/members fillLevels:
+// 4 weeks as of To and as of From, counts only).
 func BenchmarkReport30d(b *testing.B) {
 	path := benchDB(b)
 	ctx := context.Background()
@@ -97,10 +100,22 @@ func BenchmarkReport30d(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("members %+v activity %+v channels %d quiet %d unanswered %d", rep.Members, rep.Activity, len(rep.Channels), len(rep.QuietMembers), len(rep.Unanswered))
+	levels := func(rep *bot.Report) error {
+		for _, end := range []time.Time{rep.To, rep.From} {
+			if _, err := db.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: rep.Community, End: end, Weeks: members.LevelWeeks, CountsOnly: true}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	cpu := cpuTime()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := bot.BuildReport(ctx, db, q); err != nil {
+		rep, err := bot.BuildReport(ctx, db, q)
+		if err == nil {
+			err = levels(&rep)
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -237,4 +252,72 @@ func benchEvent(i int64, start time.Time) bot.Event {
 		e.Kind, e.Message, e.Key = bot.KindReaction, fmt.Sprint(i-3), fmt.Sprintf("%s:%d:r", ch, i)
 	}
 	return e
+}
+
+// BenchmarkRecordGrowing records a simulated history (10,000 members, 90
+// days, batches of 500, as `hearth simulate` does) into a fresh database
+// and reports the events per second of its last tenth, recorded while the
+// database already holds 90% of the history: whether recording slows
+// down as the database grows. Each iteration is a whole history; run it
+// with -benchtime 1x.
+func BenchmarkRecordGrowing(b *testing.B) {
+	for _, events := range []int{200_000, 1_000_000} {
+		b.Run(fmt.Sprint(events), func(b *testing.B) {
+			ctx := context.Background()
+			var total, late time.Duration
+			var lateEvents int
+			for range b.N {
+				b.StopTimer()
+				db, err := store.Open(ctx, filepath.Join(b.TempDir(), "grow.db"))
+				if err != nil {
+					b.Fatal(err)
+				}
+				o := benchHistory
+				o.Events, o.Batch = events, 500
+				core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(o.End)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				sink := &timedSink{core: core, after: events * 9 / 10}
+				b.StartTimer()
+				start := time.Now()
+				if _, err := simulate.Run(ctx, sink, o); err != nil {
+					b.Fatal(err)
+				}
+				total += time.Since(start)
+				late += sink.late
+				lateEvents += sink.lateEvents
+				b.StopTimer()
+				db.Close()
+			}
+			b.ReportMetric(float64(events*b.N)/total.Seconds(), "events/s")
+			b.ReportMetric(float64(lateEvents)/late.Seconds(), "late-events/s")
+		})
+	}
+}
+
+// timedSink passes a simulated history to the core and times the batches
+// recorded once after events are in.
+type timedSink struct {
+	core       *bot.Bot
+	after      int
+	seen       int
+	late       time.Duration
+	lateEvents int
+}
+
+func (s *timedSink) HandleDirectory(ctx context.Context, d bot.Directory) error {
+	return s.core.HandleDirectory(ctx, d)
+}
+
+func (s *timedSink) HandleEvents(ctx context.Context, events ...bot.Event) error {
+	if s.seen < s.after {
+		s.seen += len(events)
+		return s.core.HandleEvents(ctx, events...)
+	}
+	start := time.Now()
+	err := s.core.HandleEvents(ctx, events...)
+	s.late += time.Since(start)
+	s.lateEvents += len(events)
+	return err
 }

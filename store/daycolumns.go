@@ -46,24 +46,13 @@ var sqlKindSums = func() string {
 // bot.WeekCounts.Answers.
 const firstParticipating = 3
 
-var (
-	sqlParticipatingDays = "SUM(" + strings.Join(prefixed("d.", dayColumns[firstParticipating:]), " + ") + ")"
-	sqlParticipatingKind = func() string {
-		var kinds []string
-		for _, k := range activityKinds[firstParticipating:] {
-			kinds = append(kinds, "'"+string(k)+"'")
-		}
-		return "SUM(e.kind IN (" + strings.Join(kinds, ", ") + "))"
-	}()
-)
-
-func prefixed(prefix string, names []string) []string {
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = prefix + n
+var sqlParticipatingKind = func() string {
+	var kinds []string
+	for _, k := range activityKinds[firstParticipating:] {
+		kinds = append(kinds, "'"+string(k)+"'")
 	}
-	return out
-}
+	return "SUM(e.kind IN (" + strings.Join(kinds, ", ") + "))"
+}()
 
 // countPointers are the scan destinations of a counts, in column order.
 func countPointers(c *counts) []any {

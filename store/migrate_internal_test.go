@@ -26,7 +26,7 @@ func TestLoadMigrations(t *testing.T) {
 		{"a gap", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/0003_c.sql": file("C")}, nil},
 		{"twice", fstest.MapFS{"migrations/0001_a.sql": file("A"), "migrations/01_b.sql": file("B")}, nil},
 		{"no number", fstest.MapFS{"migrations/init.sql": file("A")}, nil},
-		{"the embedded ones", migrationFiles, []int{1, 2, 3, 4, 5, 6, 7, 8}},
+		{"the embedded ones", migrationFiles, []int{1, 2, 3, 4, 5, 6, 7, 8, 9}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ms, err := loadMigrations(tc.fsys)
@@ -217,5 +217,63 @@ func TestUpgradeFromVersion5(t *testing.T) {
 	}
 	if _, err := db.AddStory(ctx, library.Story{Community: "slack:T1", Member: "U1", Text: "x", Run: 1, At: time.UnixMilli(1)}); err != nil {
 		t.Errorf("AddStory after the upgrade: %v", err)
+	}
+}
+
+// TestUpgradeFromVersion8 opens a database at the version before
+// member_weeks with rolled-up days and no events behind them: the migration
+// builds the weeks from the days, so levels read the same figures as before.
+func TestUpgradeFromVersion8(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v8.db")
+	shipped, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	upTo8 := fstest.MapFS{}
+	for _, m := range shipped[:8] {
+		upTo8["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
+	}
+	raw, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateFS(ctx, raw, upTo8); err != nil {
+		t.Fatal(err)
+	}
+	// Days 0..13 are two weeks ending at day 14; U1 is active on days 1, 6
+	// and 9, U2 (a bot) on day 2.
+	for _, q := range []string{
+		`INSERT INTO communities (id, ext_id, platform) VALUES (1, 'slack:T1', 'slack')`,
+		`INSERT INTO members (id, community_id, ext_id, first_seen) VALUES (1, 1, 'U1', 0)`,
+		`INSERT INTO members (id, community_id, ext_id, first_seen, is_bot) VALUES (2, 1, 'U2', 0, 1)`,
+		`INSERT INTO member_days (community_id, member_id, day, messages, replies, channels) VALUES (1, 1, 1, 2, 1, '1')`,
+		`INSERT INTO member_days (community_id, member_id, day, reactions, still_here, rsvps, channels) VALUES (1, 1, 6, 3, 1, 1, '1')`,
+		`INSERT INTO member_days (community_id, member_id, day, checkin_answers, resource_shares, attendances, channels) VALUES (1, 1, 9, 1, 2, 1, '')`,
+		`INSERT INTO member_days (community_id, member_id, day, messages, channels) VALUES (1, 2, 2, 5, '1')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got, err := db.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: "slack:T1", End: time.UnixMilli(14 * 86400000), Weeks: 2})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("MemberWeeks after the upgrade: %+v, %v; want U1", got, err)
+	}
+	want := []bot.WeekCounts{{Messages: 2, Replies: 1, Reactions: 3, Answers: 2}, {Answers: 4}}
+	if !slices.Equal(got[0].Weeks, want) {
+		t.Errorf("U1's weeks after the upgrade: %+v, want %+v", got[0].Weeks, want)
+	}
+	// And a window whose weeks start on another weekday reads the other
+	// rows: days 2..8 and 9..15.
+	got, err = db.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: "slack:T1", Member: "U2", End: time.UnixMilli(16 * 86400000), Weeks: 2})
+	if want := []bot.WeekCounts{{Messages: 5}, {}}; err != nil || len(got) != 1 || !slices.Equal(got[0].Weeks, want) {
+		t.Errorf("U2's weeks after the upgrade: %+v, %v; want %+v", got, err, want)
 	}
 }

@@ -184,7 +184,7 @@ func each(ctx context.Context, tx *sql.Tx, what string, f func(*sql.Rows) error,
 // ForgetMember erases a member of a community, in one transaction:
 //
 //   - their events of every kind, and the per-member day rollups
-//     (member_days, member_channel_days); the community's and channels' day
+//     (member_days, member_weeks, member_channel_days); the community's and channels' day
 //     totals (channel_days) keep what they counted, so past reports' activity
 //     figures stay as they were, while member figures (total, active, tiers,
 //     contributors, channels' active members) lose them;
@@ -255,6 +255,12 @@ WHERE c.ext_id = ? AND m.ext_id = ?`, community, member).Scan(&cid, &mid)
 	}{
 		{"events", `DELETE FROM events WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"member channel days", `DELETE FROM member_channel_days WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		// Before member_days: a member's weeks are those starting on
+		// their days and the six days before each.
+		{"member weeks", `DELETE FROM member_weeks WHERE (community_id, start_day, member_id) IN (
+	SELECT d.community_id, d.day - o.column1, d.member_id
+	FROM member_days d CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6)) AS o
+	WHERE d.community_id = ? AND d.member_id = ?)`, []any{cid, mid}},
 		{"member days", `DELETE FROM member_days WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"tombstones", `DELETE FROM tombstones WHERE community_id = ? AND instr(':' || key || ':', ':' || ? || ':') > 0`, []any{cid, member}},
 		{"check-in answers", `DELETE FROM checkin_answers

@@ -7,7 +7,8 @@ import (
 	"strings"
 )
 
-// The rollups (member_channel_days, member_days, channel_days) and members'
+// The rollups (member_channel_days, member_days, member_weeks, channel_days)
+// and members'
 // latest activity are written at the end of each transaction, a statement
 // per table with a row of VALUES per changed row: for rows this small the
 // cost of a statement, not SQLite's work, would be most of the cost.
@@ -76,6 +77,9 @@ func (s *txState) flush(ctx context.Context) error {
 	}
 	if err := s.flushMemberDays(ctx, memberDays); err != nil {
 		return fmt.Errorf("member days: %w", err)
+	}
+	if err := s.flushMemberWeeks(ctx, memberDays); err != nil {
+		return fmt.Errorf("member weeks: %w", err)
 	}
 	if err := s.flushChannelDays(ctx, channelDays); err != nil {
 		return fmt.Errorf("channel days: %w", err)
@@ -150,6 +154,59 @@ func (s *txState) flushMemberDays(ctx context.Context, changes map[memberDay]mem
 		}
 	}
 	return s.prune(ctx, "member_days", "community_id, member_id, day", gone)
+}
+
+// flushMemberWeeks adds the member days' changes to the seven member_weeks
+// rows each day is in: one row of VALUES per member day, which the
+// statement spreads over the seven (binding seven rows each cost as much
+// as the writes).
+func (s *txState) flushMemberWeeks(ctx context.Context, changes map[memberDay]memberDayChange) error {
+	type change struct {
+		key memberDay
+		d   [4]int64 // messages, replies, reactions, the participating kinds
+	}
+	var days []change
+	for _, k := range sortedKeys(changes, func(a, b memberDay) int {
+		return cmp.Or(cmp.Compare(a.community, b.community), cmp.Compare(a.day, b.day), cmp.Compare(a.member, b.member))
+	}) {
+		c := change{key: k}
+		counts := changes[k].counts
+		copy(c.d[:firstParticipating], counts[:firstParticipating])
+		for _, n := range counts[firstParticipating:] {
+			c.d[firstParticipating] += n
+		}
+		if c.d != ([4]int64{}) {
+			days = append(days, c)
+		}
+	}
+	var gone [][]any
+	for chunk := range chunks(days) {
+		args := make([]any, 0, len(chunk)*7)
+		for _, c := range chunk {
+			args = append(args, c.key.community, c.key.day, c.key.member, c.d[0], c.d[1], c.d[2], c.d[3])
+			if min(c.d[0], c.d[1], c.d[2], c.d[3]) < 0 {
+				for o := range int64(7) {
+					gone = append(gone, []any{c.key.community, c.key.day - o, c.key.member})
+				}
+			}
+		}
+		if _, err := s.stmt(ctx, sqlMemberWeeks(len(chunk))).ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	for chunk := range chunks(gone) {
+		var args []any
+		for _, k := range chunk {
+			args = append(args, k...)
+		}
+		_, err := s.tx.ExecContext(ctx, `DELETE FROM member_weeks
+WHERE (community_id, start_day, member_id) IN (VALUES `+values(len(chunk), 3)+`)
+	AND messages = 0 AND replies = 0 AND reactions = 0 AND answers = 0`, args...)
+		if err != nil {
+			return fmt.Errorf("prune member_weeks: %w", err)
+		}
+	}
+	return nil
 }
 
 // flushChannelDays adds the channel days' changes.
@@ -284,6 +341,17 @@ ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 	` + sqlAddExcluded
 }
 
+func sqlMemberWeeks(n int) string {
+	// v is a member day's change (community, day, member, figures): it
+	// goes to the rows starting on that day and the six before.
+	return `INSERT INTO member_weeks (community_id, start_day, member_id, messages, replies, reactions, answers)
+SELECT v.column1, v.column2 - o.column1, v.column3, v.column4, v.column5, v.column6, v.column7
+FROM (VALUES ` + values(n, 7) + `) AS v CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6)) AS o WHERE true
+ON CONFLICT (community_id, start_day, member_id) DO UPDATE SET
+	messages = messages + excluded.messages, replies = replies + excluded.replies,
+	reactions = reactions + excluded.reactions, answers = answers + excluded.answers`
+}
+
 func sqlTouches(n int) string {
 	return `UPDATE members SET last_active = MAX(COALESCE(members.last_active, v.column2), v.column2)
 FROM (VALUES ` + values(n, 2) + `) AS v WHERE members.id = v.column1`
@@ -293,7 +361,7 @@ FROM (VALUES ` + values(n, 2) + `) AS v WHERE members.id = v.column1`
 func rollupQueries() []string {
 	var qs []string
 	for _, n := range chunkSizes {
-		qs = append(qs, sqlMemberChannelDays(n), sqlMemberDays(n), sqlChannelDays(n), sqlTouches(n))
+		qs = append(qs, sqlMemberChannelDays(n), sqlMemberDays(n), sqlMemberWeeks(n), sqlChannelDays(n), sqlTouches(n))
 	}
 	return qs
 }

@@ -94,6 +94,11 @@ FROM channel_days`).Scan(&answered, &stillHere, &shared, &sharedInChannels, &rsv
 			`SELECT community_id, channel_id, day, messages, replies, reactions, checkin_answers, still_here, resource_shares, rsvps, attendances FROM channel_days`,
 			`SELECT e.community_id, COALESCE(e.channel_id, 0), e.at / ` + fmt.Sprint(dayMs) + `, ` + kinds + `
 			FROM events e JOIN members m ON m.id = e.member_id WHERE ` + activity + ` AND NOT m.is_bot GROUP BY 1, 2, 3`},
+		{"member_weeks",
+			`SELECT community_id, start_day, member_id, messages, replies, reactions, answers FROM member_weeks`,
+			`SELECT e.community_id, e.at / ` + fmt.Sprint(dayMs) + ` - o.column1, e.member_id,
+				SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), SUM(e.kind NOT IN ('message', 'reply', 'reaction'))
+			FROM events e CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6)) AS o WHERE ` + activity + ` GROUP BY 1, 2, 3`},
 		{"latest activity",
 			`SELECT id, last_active FROM members WHERE last_active IS NOT NULL`,
 			`SELECT e.member_id, MAX(e.at) FROM events e WHERE ` + activity + ` GROUP BY 1`},

@@ -4,7 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/hearth-community/hearth/bot"
 )
@@ -26,9 +27,10 @@ const weekMillis = 7 * dayMillis
 // is taking part without posting in a channel, as an answer is: counted as
 // an answer, it makes the week active (participating) without making it a
 // posting week, so sharing alone never lifts a member to contributing.
-// The counts are exact at any End: whole UTC days that lie within one week
-// come from member_days, the days a week boundary cuts (none when End is
-// midnight UTC) from the events, as a report's edges do.
+// The counts are exact at any End: each week is the member_weeks row of the
+// seven days from its first day on, corrected with the events of the days
+// a week boundary cuts (none when End is midnight UTC), as a report's edges
+// are read from the events.
 //
 // FirstSeen is the member row's first_seen. LastActive is their latest
 // activity before End: members.last_active when it is before End, else
@@ -74,8 +76,8 @@ type weeksRun struct {
 	low, high  int64 // the community's member ids
 
 	members []weeksMember
-	days    [][]weekFigures // from member_days, by partition
-	edges   [][]weekFigures // from the events of the cut days, by range
+	days    [][]weekFigures // from member_weeks, by week
+	edges   [][]weekFigures // from the events of the cut days, by cut part
 }
 
 type weeksMember struct {
@@ -93,33 +95,36 @@ type weekFigures struct {
 	counts [4]int
 }
 
-// run reads the members, their whole days and the cut days at once, then
-// puts each member's weeks together.
+// run reads the members, their weeks and the cut days' parts at once,
+// then puts each member's weeks together.
+//
+// Week i is [b_i, b_i+1) with b_i = start + i*7d, and D_i is b_i's day.
+// When the boundaries are in the first half of their days, week i is the
+// member_weeks row of the seven days from D_i on, less the activity of
+// [D_i, b_i) (which belongs to week i-1) plus that of [D_i+1, b_i+1) (the
+// part of the next row's first day before week i ends); otherwise it is
+// the row from the day after D_i on, plus the activity of the rest of D_i
+// after b_i, less that of the rest of D_i+1 after b_i+1. Either way the
+// events read are at most half of each cut day. When the boundaries are
+// midnight UTC there are none.
 func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 	g, gctx := newGroup(ctx)
 	g.do(func() (err error) {
 		w.members, err = w.selected(gctx)
 		return err
 	})
-	whole := newSpan(w.start, w.end)
-	if w.q.Weeks > 0 && whole.firstDay < whole.endDay {
-		parts := partitions(w.low, w.high)
-		if w.q.Member != "" {
-			parts = [][2]int64{{w.low, w.high + 1}} // one member: one query
-		}
-		w.days = make([][]weekFigures, len(parts))
-		for i, p := range parts {
-			g.do(func() (err error) {
-				w.days[i], err = w.wholeDays(gctx, whole, p)
-				return err
-			})
-		}
+	w.days = make([][]weekFigures, w.q.Weeks)
+	for i := range w.q.Weeks {
+		g.do(func() (err error) {
+			w.days[i], err = w.wholeWeek(gctx, i)
+			return err
+		})
 	}
 	cut := w.cutDays()
 	w.edges = make([][]weekFigures, len(cut))
-	for i, rng := range cut {
+	for i, c := range cut {
 		g.do(func() (err error) {
-			w.edges[i], err = w.rawDays(gctx, rng)
+			w.edges[i], err = w.rawPart(gctx, c)
 			return err
 		})
 	}
@@ -134,17 +139,26 @@ func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 			LastActive: fromMillis(m.lastActive), Weeks: weeks[i*w.q.Weeks : (i+1)*w.q.Weeks : (i+1)*w.q.Weeks]}
 		byID[m.id] = out[i].Weeks
 	}
-	for _, part := range slices.Concat(w.days, w.edges) {
+	add := func(f weekFigures, week, sign int) {
+		mw, ok := byID[f.member]
+		if !ok || week < 0 || week >= len(mw) {
+			return // not selected (left, a bot, or another member), or outside the window
+		}
+		c := &mw[week]
+		c.Messages += sign * f.counts[0]
+		c.Replies += sign * f.counts[1]
+		c.Reactions += sign * f.counts[2]
+		c.Answers += sign * f.counts[3]
+	}
+	for _, part := range w.days {
 		for _, f := range part {
-			mw, ok := byID[f.member]
-			if !ok || f.week < 0 || f.week >= len(mw) {
-				continue // not selected (left, a bot, or another member)
-			}
-			c := &mw[f.week]
-			c.Messages += f.counts[0]
-			c.Replies += f.counts[1]
-			c.Reactions += f.counts[2]
-			c.Answers += f.counts[3]
+			add(f, f.week, 1)
+		}
+	}
+	for i, part := range w.edges {
+		for _, f := range part {
+			add(f, cut[i].week, cut[i].sign)
+			add(f, cut[i].week-1, -cut[i].sign)
 		}
 	}
 	return out, nil
@@ -192,81 +206,105 @@ WHERE m.community_id = ?3 AND `+where+`
 	return out, nil
 }
 
-// wholeDays sums the member_days of one member id range over the window's
-// days that lie within one week, by member and week. ?1 is the window's
-// start; a day belongs to the week its start falls in, and lies within it
-// when it starts at least a day before the week ends.
-func (w *weeksRun) wholeDays(ctx context.Context, whole span, ids [2]int64) ([]weekFigures, error) {
-	// Every member: the community's members in id order, each joined to
-	// their days, as a report's memberFigures.
-	members, where := `members m INDEXED BY members_by_community`, `NOT m.is_bot AND m.left_at IS NULL`
-	args := []any{w.start, w.community.Int64, ids[0], ids[1], whole.firstDay, whole.endDay}
-	if w.q.Member != "" {
-		members, where, args = `members m`, `m.ext_id = ?7`, append(args, w.q.Member)
+// rowDay is the first day of the member_weeks rows week i starts from
+// (see run): the day of its start, or the next one when the start is in
+// the second half of its day.
+func (w *weeksRun) rowDay(i int) int64 {
+	b := w.start + int64(i)*weekMillis
+	d := dayOf(b)
+	if b-d*dayMillis > dayMillis/2 {
+		d++
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, (d.day * `+fmt.Sprint(dayMillis)+` - ?1) / `+fmt.Sprint(weekMillis)+`,
-	SUM(d.messages), SUM(d.replies), SUM(d.reactions), `+sqlParticipatingDays+`
-FROM `+members+`
-CROSS JOIN member_days d ON d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?5 AND d.day < ?6
-WHERE m.community_id = ?2 AND m.id >= ?3 AND m.id < ?4 AND `+where+`
-	AND (d.day * `+fmt.Sprint(dayMillis)+` - ?1) % `+fmt.Sprint(weekMillis)+` <= `+fmt.Sprint(weekMillis-dayMillis)+`
-GROUP BY m.id, 2`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("whole days: %w", err)
-	}
-	return scanWeekFigures(rows, "whole days")
+	return d
 }
 
-// cutDays returns the parts of the window's days that a week boundary cuts
-// (the window's ends included): [the day's start, its end) within the
-// window, for each boundary that is not midnight UTC.
-func (w *weeksRun) cutDays() [][2]int64 {
+// wholeWeek reads the member_weeks row week i starts from (rowDay) for
+// every member (or q.Member).
+func (w *weeksRun) wholeWeek(ctx context.Context, i int) ([]weekFigures, error) {
+	member, args := ``, []any{i, w.community.Int64, w.rowDay(i)}
+	if w.q.Member != "" {
+		member, args = ` AND member_id = (SELECT id FROM members WHERE community_id = ?2 AND ext_id = ?4)`, append(args, w.q.Member)
+	}
+	return w.weekFigures(ctx, "weeks", `SELECT member_id, ?1, messages, replies, reactions, answers
+FROM member_weeks WHERE community_id = ?2 AND start_day = ?3`+member, args...)
+}
+
+// cutPart is the part of a day a week boundary cuts that the weeks' rows
+// must be corrected by (see run): the week the boundary starts, and
+// whether the part is added to it (and taken from the week before) or the
+// other way round.
+type cutPart struct {
+	from, to int64
+	week     int
+	sign     int // 1: added to week, taken from week-1; -1: the reverse
+}
+
+// cutDays returns the parts of the days that the window's week boundaries
+// (its ends included) cut that the weeks' rows leave out or count in the
+// wrong week: from the day's start to the boundary, or from the boundary
+// to the day's end, whichever is shorter.
+func (w *weeksRun) cutDays() []cutPart {
 	if w.q.Weeks == 0 {
 		return nil
 	}
-	var out [][2]int64
+	var out []cutPart
 	for i := range w.q.Weeks + 1 {
 		b := w.start + int64(i)*weekMillis
 		if b%dayMillis == 0 {
 			continue
 		}
 		d := dayOf(b) * dayMillis
-		out = append(out, [2]int64{max(d, w.start), min(d+dayMillis, w.end)})
+		if w.rowDay(i)*dayMillis == d {
+			out = append(out, cutPart{from: d, to: b, week: i, sign: -1})
+		} else {
+			out = append(out, cutPart{from: b, to: d + dayMillis, week: i, sign: 1})
+		}
 	}
 	return out
 }
 
-// rawDays counts the activity events in one cut day's range, by member and
-// week. ?1 is the window's start.
-func (w *weeksRun) rawDays(ctx context.Context, rng [2]int64) ([]weekFigures, error) {
-	from, member, args := `events e INDEXED BY events_by_time`, ``, []any{w.start, w.community.Int64, rng[0], rng[1]}
+// rawPart counts the activity events in one cut part, by member.
+func (w *weeksRun) rawPart(ctx context.Context, c cutPart) ([]weekFigures, error) {
+	from, member, args := `events e INDEXED BY events_by_time`, ``, []any{w.community.Int64, c.from, c.to}
 	if w.q.Member != "" {
-		from, member = `events e INDEXED BY events_by_member`, ` AND e.member_id = (SELECT id FROM members WHERE community_id = ?2 AND ext_id = ?5)`
+		from, member = `events e INDEXED BY events_by_member`, ` AND e.member_id = (SELECT id FROM members WHERE community_id = ?1 AND ext_id = ?4)`
 		args = append(args, w.q.Member)
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT e.member_id, (e.at - ?1) / `+fmt.Sprint(weekMillis)+`,
+	return w.weekFigures(ctx, "cut days", `SELECT e.member_id, 0,
 	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), `+sqlParticipatingKind+`
 FROM `+from+`
-WHERE e.community_id = ?2 AND e.at >= ?3 AND e.at < ?4 AND e.kind IN `+activityList+member+`
-GROUP BY 1, 2`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("cut days: %w", err)
-	}
-	return scanWeekFigures(rows, "cut days")
+WHERE e.community_id = ?1 AND e.at >= ?2 AND e.at < ?3 AND e.kind IN `+activityList+member+`
+GROUP BY 1`, args...)
 }
 
-func scanWeekFigures(rows *sql.Rows, what string) ([]weekFigures, error) {
-	defer rows.Close()
+// weekFigures runs query, whose rows are a member, a week and the four
+// counts, and returns its rows. They come back as one text, numbers
+// separated by spaces: a row through database/sql costs more than
+// SQLite's work for it, with thousands of rows a query.
+func (w *weeksRun) weekFigures(ctx context.Context, what, query string, args ...any) ([]weekFigures, error) {
+	var packed string
+	err := w.db.read.QueryRowContext(ctx, `WITH r (c1, c2, c3, c4, c5, c6) AS (`+query+`)
+SELECT COALESCE(group_concat(c1 || ' ' || c2 || ' ' || c3 || ' ' || c4 || ' ' || c5 || ' ' || c6, ' '), '') FROM r`, args...).Scan(&packed)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
 	var out []weekFigures
-	for rows.Next() {
-		var f weekFigures
-		if err := rows.Scan(&f.member, &f.week, &f.counts[0], &f.counts[1], &f.counts[2], &f.counts[3]); err != nil {
+	var n [6]int64
+	i := 0
+	for tok := range strings.FieldsSeq(packed) {
+		v, err := strconv.ParseInt(tok, 10, 64)
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		out = append(out, f)
+		n[i] = v
+		if i++; i == len(n) {
+			f := weekFigures{member: n[0], week: int(n[1]), counts: [4]int{int(n[2]), int(n[3]), int(n[4]), int(n[5])}}
+			out = append(out, f)
+			i = 0
+		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+	if i != 0 {
+		return nil, fmt.Errorf("%s: %d numbers left over", what, i)
 	}
 	return out, nil
 }
