@@ -367,30 +367,12 @@ func textOfBlock(b map[string]any) string {
 	return s
 }
 
-// textChars counts the characters of every "text" in blocks.
+// textChars counts the characters of every "text" in blocks, as the fake
+// does.
 func textChars(blocks []map[string]any) int {
-	var walk func(v any) int
-	walk = func(v any) int {
-		n := 0
-		switch v := v.(type) {
-		case map[string]any:
-			for k, x := range v {
-				if s, ok := x.(string); ok && k == "text" {
-					n += chars(s)
-				} else {
-					n += walk(x)
-				}
-			}
-		case []any:
-			for _, x := range v {
-				n += walk(x)
-			}
-		}
-		return n
-	}
 	n := 0
 	for _, b := range blocks {
-		n += walk(b)
+		n += fakeslack.TextChars(b)
 	}
 	return n
 }

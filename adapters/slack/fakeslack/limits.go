@@ -124,6 +124,10 @@ func checkBlockSet(blocks []map[string]any, max int) *Refusal {
 	return nil
 }
 
+// TextChars counts the characters of every "text" string in v (a block, a
+// list of blocks), at any depth, as the fake does for msg_blocks_too_long.
+func TextChars(v any) int { return textChars(v) }
+
 // textChars counts the characters of every "text" string in v, at any depth
 // (section and header text, button labels, context elements...): what
 // Slack's total for msg_blocks_too_long is understood to count.
