@@ -43,9 +43,6 @@ func newRunner(cfg config, b *bot.Bot, db *store.DB, clock bot.Clock, wait func(
 		Grace: grace, Wait: wait, Log: log.With("room", "schedules")})
 }
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 // env is the process's outside world, injected so tests run commands in-process.
 type env struct {
 	getenv   func(string) string
@@ -107,10 +104,14 @@ func subcommands() map[string]subcommand {
 		"forget":    {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget},
 		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport},
 		"version":   {"print the version", cmdVersion},
+		"health":    {"ask a running Hearth whether it is ready (the container's health check)", cmdHealth},
 	}
 }
 
 func run(ctx context.Context, args []string, e env) error {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-v" || args[0] == "-version") {
+		return cmdVersion(ctx, args[1:], e)
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
 		return cmdRun(ctx, args, e)
 	}
@@ -193,7 +194,7 @@ func cmdVersion(_ context.Context, args []string, e env) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "hearth %s\n", version)
+	fmt.Fprintf(e.stdout, "hearth %s\n", buildVersion())
 	return nil
 }
 
