@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -113,7 +112,7 @@ func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id 
 // writeAnswersCSV writes one row per answer: anonymous runs number their
 // respondents within the run and name nobody.
 func writeAnswersCSV(ctx context.Context, w io.Writer, db *store.DB, runs []checkins.CheckinRun) error {
-	cw := csv.NewWriter(w)
+	cw := bot.NewCSVWriter(w)
 	if err := cw.Write([]string{"run", "survey", "opened_at", "closed_at", "respondent", "question_id", "question", "kind", "answer"}); err != nil {
 		return err
 	}

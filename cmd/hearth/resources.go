@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/library"
 )
 
@@ -48,7 +48,7 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		}
 		return enc.Encode(rs)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
+		w := bot.NewCSVWriter(e.stdout)
 		_ = w.Write([]string{"id", "url", "tags", "note", "shared_by", "shared_at"})
 		for _, r := range rs {
 			_ = w.Write([]string{strconv.FormatInt(r.ID, 10), r.URL, strings.Join(r.Tags, " "), r.Note, nameOr(r.MemberName, r.Member), r.SharedAt.UTC().Format(time.RFC3339)})
