@@ -44,6 +44,6 @@ func importFile(ctx context.Context, args []string, e env, what string,
 	if err != nil {
 		return fmt.Errorf("%s: %w", fs.Arg(0), err)
 	}
-	fmt.Fprintln(e.stdout, said)
+	fmt.Fprintln(textOut(e.stdout), said) // names from the file
 	return nil
 }

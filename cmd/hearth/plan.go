@@ -257,6 +257,7 @@ func planName(path string) string {
 
 // showPlan prints every date the plan's schedules fall on in its weeks.
 func showPlan(w io.Writer, p planFile, steps []planStep, from time.Time, loc *time.Location) error {
+	w = textOut(w) // titles, channels and links come from the file
 	until := from.AddDate(0, 0, 7*p.Weeks)
 	fmt.Fprintf(w, "%s: %d weeks from %s to %s (%s)\n", nameOr(p.Name, "Plan"), p.Weeks, from.In(loc).Format("Mon Jan 2, 2006"), until.In(loc).Format("Mon Jan 2, 2006"), loc)
 	for _, s := range steps {
@@ -284,6 +285,7 @@ func showPlan(w io.Writer, p planFile, steps []planStep, from time.Time, loc *ti
 // facilitator owner, so every check and message is the one chat gives. A
 // step that fails is reported and the others go on.
 func applyPlan(ctx context.Context, w io.Writer, b *bot.Bot, comm bot.Community, owner string, p planFile, steps []planStep, now time.Time) error {
+	w = textOut(w) // the replies name channels, members and titles
 	failed := 0
 	fmt.Fprintf(w, "Applying %q to %s:\n", nameOr(p.Name, "plan"), comm.ID)
 	for _, s := range steps {
