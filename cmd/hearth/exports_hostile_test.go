@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
@@ -250,4 +251,29 @@ func TestCSVToATerminalIsShownVisibly(t *testing.T) {
 	if s := file.String(); !strings.Contains(s, "\x1b]0;owned\x07") || !strings.HasPrefix(s, `"'=HYPERLINK(`) {
 		t.Errorf("CSV to a file must keep the data, neutralised: %q", s)
 	}
+}
+
+// FuzzWriteJSON: whatever a string holds, writeJSON prints nothing a
+// terminal acts on, and the JSON decodes to the same text (encoding/json
+// turns bytes that are not UTF-8 into U+FFFD, so valid UTF-8 is compared).
+func FuzzWriteJSON(f *testing.F) {
+	for _, s := range []string{hostileTitle, hostileClipboard, hostileCSI, hostileBidi, hostileCR, "\x7f\u2028\U0001F600", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var buf bytes.Buffer
+		if err := writeJSON(&buf, []string{s}); err != nil {
+			t.Fatal(err)
+		}
+		if out := buf.String(); bot.ForTerminal(out) != out {
+			t.Fatalf("raw control characters: %q", out)
+		}
+		var back []string
+		if err := json.Unmarshal(buf.Bytes(), &back); err != nil || len(back) != 1 {
+			t.Fatalf("not JSON: %v %q", err, buf.String())
+		}
+		if utf8.ValidString(s) && back[0] != s {
+			t.Fatalf("data changed: %q became %q", s, back[0])
+		}
+	})
 }
