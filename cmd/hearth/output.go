@@ -43,6 +43,19 @@ func (t terminalWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// fileError names the file an error is about and makes the message safe to
+// print: errors about a file quote its text (titles, names, values), and
+// the caller prints them to the operator's terminal.
+func fileError(file string, err error) error { return shownError{file, err} }
+
+type shownError struct {
+	file string
+	err  error
+}
+
+func (e shownError) Error() string { return bot.ForTerminal(e.file + ": " + e.err.Error()) }
+func (e shownError) Unwrap() error { return e.err }
+
 // csvOut returns w for a CSV export: unchanged for a file or a pipe, shown
 // as ForTerminal shows it when w is a terminal.
 func csvOut(w io.Writer) io.Writer {

@@ -225,7 +225,7 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 	}
 	defer db.Close()
 	if err := applyPlan(ctx, e.stdout, b, comm, owner, p, steps, e.now()); err != nil {
-		return fmt.Errorf("%s: %w", planName(fs.Arg(0)), err)
+		return fileError(planName(fs.Arg(0)), err)
 	}
 	return nil
 }
@@ -242,7 +242,7 @@ func readPlan(path string, loc *time.Location) (planFile, []planStep, error) {
 	}
 	p, steps, err := parsePlan(data, loc)
 	if err != nil {
-		return p, nil, fmt.Errorf("%s: %w", planName(path), err)
+		return p, nil, fileError(planName(path), err)
 	}
 	return p, steps, nil
 }

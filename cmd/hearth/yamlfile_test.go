@@ -112,7 +112,14 @@ func TestPlanErrorsNameTheFile(t *testing.T) {
 			t.Errorf("%q: %v, want the file named", args, err)
 		}
 	}
+	if err := os.WriteFile(file, []byte("events:\n  - {title: \"\\e]0;owned\\a\", schedule: sometimes}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	e, _, _ := testEnv("", nil)
+	if err := run(context.Background(), []string{"plan", "show", file}, e); err == nil || !strings.Contains(err.Error(), `line 2 (event \x1b]0;owned\x07)`) {
+		t.Errorf("an error quoting the file must show its control characters visibly: %q", err)
+	}
+	e, _, _ = testEnv("", nil)
 	if err := run(context.Background(), []string{"plan", "show", filepath.Join(dir, "missing.yaml")}, e); err == nil || !strings.Contains(err.Error(), "missing.yaml") {
 		t.Errorf("a missing plan: %v", err)
 	}
