@@ -1,7 +1,6 @@
 package reporting
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -118,7 +117,7 @@ func FormatReport(r bot.Report, v ReportView) string {
 // WriteReportCSV writes the report as one long table (section, id, name,
 // field, value, previous), which spreadsheets pivot without guessing.
 func WriteReportCSV(w io.Writer, r bot.Report) error {
-	cw := csv.NewWriter(w)
+	cw := bot.NewCSVWriter(w)
 	var prev bot.Summary
 	if r.Previous != nil {
 		prev = *r.Previous
@@ -191,7 +190,13 @@ func WriteReportCSV(w io.Writer, r bot.Report) error {
 		add("unanswered", u.Message, u.Author, "channel", u.Channel, "")
 	}
 	eventCSVRows(r.Events, add)
-	if err := cw.WriteAll(rows); err != nil {
+	for _, row := range rows {
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write report csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
 		return fmt.Errorf("write report csv: %w", err)
 	}
 	return nil

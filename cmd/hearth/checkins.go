@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -61,16 +59,15 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 	}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(struct {
+		return writeJSON(e.stdout, struct {
 			Community string                   `json:"community"`
 			Survey    string                   `json:"survey"`
 			Runs      []checkins.SurveyResults `json:"runs"`
 		}{comm.ID, *survey, results})
 	case "csv":
-		return writeAnswersCSV(ctx, e.stdout, db, runs)
+		return writeAnswersCSV(ctx, csvOut(e.stdout), db, runs)
 	}
+	out := textOut(e.stdout)
 	for i, r := range runs {
 		var prev *checkins.SurveyResults
 		if i > 0 {
@@ -80,9 +77,9 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 		if !r.ClosedAt.IsZero() {
 			state = "closed " + r.ClosedAt.In(cfg.Location).Format(time.RFC3339)
 		}
-		fmt.Fprintf(e.stdout, "Run #%d, opened %s, %s\n", r.ID, r.OpenedAt.In(cfg.Location).Format(time.RFC3339), state)
-		fmt.Fprintln(e.stdout, strings.ReplaceAll(checkins.FormatResults(r.Survey, results[i], prev), "**", ""))
-		fmt.Fprintln(e.stdout)
+		fmt.Fprintf(out, "Run #%d, opened %s, %s\n", r.ID, r.OpenedAt.In(cfg.Location).Format(time.RFC3339), state)
+		fmt.Fprintln(out, strings.ReplaceAll(checkins.FormatResults(r.Survey, results[i], prev), "**", ""))
+		fmt.Fprintln(out)
 	}
 	return nil
 }
@@ -113,7 +110,7 @@ func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id 
 // writeAnswersCSV writes one row per answer: anonymous runs number their
 // respondents within the run and name nobody.
 func writeAnswersCSV(ctx context.Context, w io.Writer, db *store.DB, runs []checkins.CheckinRun) error {
-	cw := csv.NewWriter(w)
+	cw := bot.NewCSVWriter(w)
 	if err := cw.Write([]string{"run", "survey", "opened_at", "closed_at", "respondent", "question_id", "question", "kind", "answer"}); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -57,13 +56,11 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 	}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+		return writeJSON(e.stdout, d)
 	case "markdown":
-		_, err = fmt.Fprintln(e.stdout, reporting.FormatDigest(d, reporting.DigestView{Location: cfg.Location, Markdown: true}))
+		_, err = fmt.Fprintln(textOut(e.stdout), reporting.FormatDigest(d, reporting.DigestView{Location: cfg.Location, Markdown: true}))
 		return err
 	}
-	_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(reporting.FormatDigest(d, reporting.DigestView{Location: cfg.Location}), "**", ""))
+	_, err = fmt.Fprintln(textOut(e.stdout), strings.ReplaceAll(reporting.FormatDigest(d, reporting.DigestView{Location: cfg.Location}), "**", ""))
 	return err
 }

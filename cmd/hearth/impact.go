@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,9 +59,7 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		return fmt.Errorf("%s", bot.ErrorMessage(err))
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(im)
+		return writeJSON(e.stdout, im)
 	}
 	view := reporting.ImpactView{Location: cfg.Location}
 	if *charts != "" {
@@ -70,7 +67,7 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 			return err
 		}
 	}
-	_, err = fmt.Fprint(e.stdout, reporting.FormatImpact(im, view))
+	_, err = fmt.Fprint(textOut(e.stdout), reporting.FormatImpact(im, view))
 	return err
 }
 

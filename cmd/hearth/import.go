@@ -42,8 +42,8 @@ func importFile(ctx context.Context, args []string, e env, what string,
 	defer db.Close()
 	said, err := apply(ctx, db, comm, data)
 	if err != nil {
-		return fmt.Errorf("%s: %w", fs.Arg(0), err)
+		return fileError(fs.Arg(0), err)
 	}
-	fmt.Fprintln(e.stdout, said)
+	fmt.Fprintln(textOut(e.stdout), said) // names from the file
 	return nil
 }

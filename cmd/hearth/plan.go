@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
@@ -74,21 +72,16 @@ type planStep struct {
 // parsePlan reads a plan and turns it into the /hearth commands that set it
 // up, checking each spec; every error names its line.
 func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return planFile{}, nil, fmt.Errorf("not a plan file: %w", err)
-	}
 	var p planFile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
-		return planFile{}, nil, fmt.Errorf("not a plan file: %w", err)
+	root, err := decodeYAML(data, "plan file", &p)
+	if err != nil {
+		return planFile{}, nil, err
 	}
 	if p.Weeks == 0 {
 		p.Weeks = 52
 	}
 	if p.Weeks < 1 || p.Weeks > 260 {
-		return p, nil, fmt.Errorf("line %d: weeks is how far the plan looks ahead: 1 to 260", nodeLine(&root, "weeks"))
+		return p, nil, fmt.Errorf("line %d: weeks is how far the plan looks ahead: 1 to 260", nodeLine(root, "weeks"))
 	}
 	ch := func(name string) string {
 		if name = strings.TrimPrefix(strings.TrimSpace(name), "#"); name == "" {
@@ -105,18 +98,18 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 	}
 	if d := p.Digest; d != nil {
 		if d.Channel != "" {
-			add("digest channel", "", "digest channel "+ch(d.Channel), nodeLine(&root, "digest", "channel"))
+			add("digest channel", "", "digest channel "+ch(d.Channel), nodeLine(root, "digest", "channel"))
 		}
-		add("weekly digest", d.Schedule, "digest schedule "+bot.Quote(nameOr(d.Schedule, reporting.DefaultDigestSpec)), nodeLine(&root, "digest"))
+		add("weekly digest", d.Schedule, "digest schedule "+bot.Quote(nameOr(d.Schedule, reporting.DefaultDigestSpec)), nodeLine(root, "digest"))
 	}
 	if pr := p.Prompts; pr != nil {
 		// The schedule first: on an empty deck it loads Hearth's starter
 		// deck, which the plan's own prompts then join.
 		if pr.Schedule != "" {
-			add("deck prompt", pr.Schedule, "prompt deck schedule "+bot.Quote(pr.Schedule)+" "+ch(pr.Channel), nodeLine(&root, "prompts", "schedule"))
+			add("deck prompt", pr.Schedule, "prompt deck schedule "+bot.Quote(pr.Schedule)+" "+ch(pr.Channel), nodeLine(root, "prompts", "schedule"))
 		}
 		for i, text := range pr.Add {
-			add("prompt for the deck", "", "prompt deck add "+bot.Quote(text), nodeLine(&root, "prompts", "add", i))
+			add("prompt for the deck", "", "prompt deck add "+bot.Quote(text), nodeLine(root, "prompts", "add", i))
 		}
 	}
 	for i, c := range p.Checkins {
@@ -127,7 +120,7 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 		if c.Closes != "" {
 			cmd += " closes=" + c.Closes
 		}
-		add("check-in "+c.Survey, c.Schedule, cmd, nodeLine(&root, "checkins", i))
+		add("check-in "+c.Survey, c.Schedule, cmd, nodeLine(root, "checkins", i))
 	}
 	for i, ev := range p.Events {
 		cmd := "event add " + bot.Quote(ev.Title) + " " + bot.Quote(ev.Schedule)
@@ -138,17 +131,17 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 			cmd += " " + ev.Link
 		}
 		cmd += " " + ch(ev.Channel)
-		add("event "+ev.Title, ev.Schedule, strings.TrimSpace(cmd), nodeLine(&root, "events", i))
+		add("event "+ev.Title, ev.Schedule, strings.TrimSpace(cmd), nodeLine(root, "events", i))
 	}
 	if in := p.Intros; in != nil {
-		add("intro round", in.Schedule, "intros schedule "+bot.Quote(in.Schedule), nodeLine(&root, "intros"))
+		add("intro round", in.Schedule, "intros schedule "+bot.Quote(in.Schedule), nodeLine(root, "intros"))
 	}
 	if n := p.Nudges; n != nil {
 		if n.Mode != "" {
-			add("nudge mode", "", "nudge settings mode="+n.Mode, nodeLine(&root, "nudges", "mode"))
+			add("nudge mode", "", "nudge settings mode="+n.Mode, nodeLine(root, "nudges", "mode"))
 		}
 		if n.Schedule != "" {
-			add("nudges", n.Schedule, "nudge schedule "+bot.Quote(n.Schedule), nodeLine(&root, "nudges", "schedule"))
+			add("nudges", n.Schedule, "nudge schedule "+bot.Quote(n.Schedule), nodeLine(root, "nudges", "schedule"))
 		}
 	}
 	if len(steps) == 0 {
@@ -198,17 +191,10 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return &usageError{err.Error()}
 	}
-	data := samplePlan
-	switch {
-	case *sample && fs.NArg() == 0:
-	case !*sample && fs.NArg() == 1:
-		if data, err = os.ReadFile(fs.Arg(0)); err != nil {
-			return err
-		}
-	default:
+	if (*sample && fs.NArg() != 0) || (!*sample && fs.NArg() != 1) {
 		return &usageError{"plan " + verb + " needs one plan file, or --sample"}
 	}
-	p, steps, err := parsePlan(data, cfg.Location)
+	p, steps, err := readPlan(fs.Arg(0), cfg.Location)
 	if err != nil {
 		return err
 	}
@@ -238,11 +224,40 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	return applyPlan(ctx, e.stdout, b, comm, owner, p, steps, e.now())
+	if err := applyPlan(ctx, e.stdout, b, comm, owner, p, steps, e.now()); err != nil {
+		return fileError(planName(fs.Arg(0)), err)
+	}
+	return nil
+}
+
+// readPlan reads and parses the plan file at path ("" for the sample);
+// every error names the file.
+func readPlan(path string, loc *time.Location) (planFile, []planStep, error) {
+	data := samplePlan
+	if path != "" {
+		var err error
+		if data, err = os.ReadFile(path); err != nil {
+			return planFile{}, nil, err // names the path
+		}
+	}
+	p, steps, err := parsePlan(data, loc)
+	if err != nil {
+		return p, nil, fileError(planName(path), err)
+	}
+	return p, steps, nil
+}
+
+// planName is how errors name the plan file at path ("" for the sample).
+func planName(path string) string {
+	if path == "" {
+		return "the sample plan"
+	}
+	return path
 }
 
 // showPlan prints every date the plan's schedules fall on in its weeks.
 func showPlan(w io.Writer, p planFile, steps []planStep, from time.Time, loc *time.Location) error {
+	w = textOut(w) // titles, channels and links come from the file
 	until := from.AddDate(0, 0, 7*p.Weeks)
 	fmt.Fprintf(w, "%s: %d weeks from %s to %s (%s)\n", nameOr(p.Name, "Plan"), p.Weeks, from.In(loc).Format("Mon Jan 2, 2006"), until.In(loc).Format("Mon Jan 2, 2006"), loc)
 	for _, s := range steps {
@@ -270,6 +285,7 @@ func showPlan(w io.Writer, p planFile, steps []planStep, from time.Time, loc *ti
 // facilitator owner, so every check and message is the one chat gives. A
 // step that fails is reported and the others go on.
 func applyPlan(ctx context.Context, w io.Writer, b *bot.Bot, comm bot.Community, owner string, p planFile, steps []planStep, now time.Time) error {
+	w = textOut(w) // the replies name channels, members and titles
 	failed := 0
 	fmt.Fprintf(w, "Applying %q to %s:\n", nameOr(p.Name, "plan"), comm.ID)
 	for _, s := range steps {

@@ -33,7 +33,7 @@ func TestParsePlan(t *testing.T) {
 	}
 	base := "name: x\nchannel: general\ncheckins:\n  - survey: pulse\n    schedule: every monday at 9:00\n"
 	for _, tc := range []struct{ name, in, err string }{
-		{"unknown field", base + "intro:\n  schedule: daily at 9:00\n", "field intro not found"},
+		{"unknown field", base + "intro:\n  schedule: daily at 9:00\n", "not a plan file: line 6: unknown field intro"},
 		{"bad spec", strings.Replace(base, "every monday at 9:00", "sometimes", 1), "line 4 (check-in pulse)"},
 		{"too long", base + "weeks: 999\n", "weeks is how far"},
 		{"empty", "name: nothing\n", "sets up nothing"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -67,9 +66,7 @@ func cmdExport(ctx context.Context, args []string, e env) error {
 	} else if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(d)
+	return writeJSON(e.stdout, d)
 }
 
 // retention prunes raw events older than keep, at start and then daily,

@@ -48,10 +48,8 @@ func (p *promptEntry) UnmarshalYAML(n *yaml.Node) error {
 // parsePromptFile reads and validates a prompt deck file; errors name the line.
 func parsePromptFile(data []byte) ([]string, error) {
 	var f promptFile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("not a prompt file: %w", err)
+	if _, err := decodeYAML(data, "prompt file", &f); err != nil {
+		return nil, err
 	}
 	if len(f.Prompts) == 0 {
 		return nil, errors.New("no prompts: the file needs a `prompts:` list")

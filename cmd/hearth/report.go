@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -69,11 +68,9 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 	}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return writeJSON(e.stdout, rep)
 	case "csv":
-		return reporting.WriteReportCSV(e.stdout, rep)
+		return reporting.WriteReportCSV(csvOut(e.stdout), rep)
 	}
 	label := ""
 	if *since == "" {
@@ -83,7 +80,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 		}
 	}
 	text := reporting.FormatReport(rep, reporting.ReportView{Location: cfg.Location, Channel: ch, Label: label, ListLimit: 1 << 30})
-	_, err = fmt.Fprintln(e.stdout, strings.ReplaceAll(text, "**", ""))
+	_, err = fmt.Fprintln(textOut(e.stdout), strings.ReplaceAll(text, "**", ""))
 	return err
 }
 

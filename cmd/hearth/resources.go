@@ -2,14 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/library"
 )
 
@@ -41,14 +40,12 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 	}
 	switch *format {
 	case "json":
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
 		if rs == nil {
 			rs = []library.Resource{}
 		}
-		return enc.Encode(rs)
+		return writeJSON(e.stdout, rs)
 	case "csv":
-		w := csv.NewWriter(e.stdout)
+		w := bot.NewCSVWriter(csvOut(e.stdout))
 		_ = w.Write([]string{"id", "url", "tags", "note", "shared_by", "shared_at"})
 		for _, r := range rs {
 			_ = w.Write([]string{strconv.FormatInt(r.ID, 10), r.URL, strings.Join(r.Tags, " "), r.Note, nameOr(r.MemberName, r.Member), r.SharedAt.UTC().Format(time.RFC3339)})
@@ -56,9 +53,10 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		w.Flush()
 		return w.Error()
 	}
-	fmt.Fprintf(e.stdout, "# %s library\n", nameOr(comm.Name, comm.ID))
+	out := textOut(e.stdout)
+	fmt.Fprintf(out, "# %s library\n", nameOr(comm.Name, comm.ID))
 	if len(rs) == 0 {
-		fmt.Fprintln(e.stdout, "\nNothing shared yet.")
+		fmt.Fprintln(out, "\nNothing shared yet.")
 		return nil
 	}
 	// Grouped by first tag, untagged last, each group newest first.
@@ -86,13 +84,13 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		return strings.Compare(a, b)
 	})
 	for _, g := range order {
-		fmt.Fprintf(e.stdout, "\n## %s\n\n", g)
+		fmt.Fprintf(out, "\n## %s\n\n", g)
 		for _, r := range groups[g] {
 			line := fmt.Sprintf("- <%s>", r.URL)
 			if r.Note != "" {
 				line += ": " + r.Note
 			}
-			fmt.Fprintf(e.stdout, "%s (shared by %s, %s)\n", line, nameOr(r.MemberName, r.Member), r.SharedAt.In(cfg.Location).Format("2006-01-02"))
+			fmt.Fprintf(out, "%s (shared by %s, %s)\n", line, nameOr(r.MemberName, r.Member), r.SharedAt.In(cfg.Location).Format("2006-01-02"))
 		}
 	}
 	return nil

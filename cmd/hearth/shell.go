@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
 
@@ -29,17 +28,11 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if *planArg != "" {
-		data := samplePlan
-		if *planArg != "sample" {
-			if data, err = os.ReadFile(*planArg); err != nil {
-				return err
-			}
+		path := *planArg
+		if path == "sample" {
+			path = ""
 		}
-		if cfg.plan.steps, err = func() ([]planStep, error) {
-			p, steps, err := parsePlan(data, cfg.Location)
-			cfg.plan.file = p
-			return steps, err
-		}(); err != nil {
+		if cfg.plan.file, cfg.plan.steps, err = readPlan(path, cfg.Location); err != nil {
 			return err
 		}
 	}

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
 	"github.com/hearth-community/hearth/store"
@@ -38,15 +36,10 @@ type surveyYAML struct {
 
 // parseSurveyFile reads and validates surveys; every error names its line.
 func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fmt.Errorf("not a survey file: %w", err)
-	}
 	var f surveyFile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("not a survey file: %w", err)
+	root, err := decodeYAML(data, "survey file", &f)
+	if err != nil {
+		return nil, err
 	}
 	if len(f.Surveys) == 0 {
 		return nil, errors.New("no surveys: the file needs a `surveys:` list")
@@ -58,18 +51,18 @@ func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 		st := &s.Settings
 		st.Audience, st.Members, st.Delivery, st.Anonymous, st.ResultsTo = y.Settings.Audience, y.Settings.Members, y.Settings.Delivery, y.Settings.Anonymous, y.Settings.ResultsTo
 		st.NoReminder = y.Settings.Reminder != nil && !*y.Settings.Reminder
-		line := nodeLine(&root, "surveys", i)
+		line := nodeLine(root, "surveys", i)
 		if w := y.Settings.Window; w != "" {
 			d, err := time.ParseDuration(w)
 			if err != nil {
-				return nil, fmt.Errorf("line %d: window %q is not a duration like 48h", nodeLine(&root, "surveys", i, "settings", "window"), w)
+				return nil, fmt.Errorf("line %d: window %q is not a duration like 48h", nodeLine(root, "surveys", i, "settings", "window"), w)
 			}
 			st.Window = d
 		}
 		if err := s.Validate(); err != nil {
 			var qe *checkins.SurveyError
 			if errors.As(err, &qe) {
-				line = nodeLine(&root, "surveys", i, "questions", qe.Question-1)
+				line = nodeLine(root, "surveys", i, "questions", qe.Question-1)
 			}
 			return nil, fmt.Errorf("line %d: %s", line, bot.ErrorMessage(err))
 		}
@@ -80,36 +73,6 @@ func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 		out = append(out, s)
 	}
 	return out, nil
-}
-
-// nodeLine follows a path of mapping keys and sequence indexes from the
-// document root and returns the line it ends on (the deepest found).
-func nodeLine(root *yaml.Node, path ...any) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, p := range path {
-		var next *yaml.Node
-		switch p := p.(type) {
-		case string:
-			for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == p {
-					next = n.Content[i+1]
-				}
-			}
-		case int:
-			if n.Kind == yaml.SequenceNode && p >= 0 && p < len(n.Content) {
-				next = n.Content[p]
-			}
-		}
-		if next == nil {
-			break
-		}
-		n, line = next, next.Line
-	}
-	return line
 }
 
 func cmdSurveys(ctx context.Context, args []string, e env) error {

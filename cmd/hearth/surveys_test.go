@@ -41,7 +41,7 @@ func TestParseSurveyFile(t *testing.T) {
 		t.Fatalf("parsed %+v", got)
 	}
 	tests := []struct{ name, in, err string }{
-		{"unknown field", strings.Replace(teamHealth, "min_label", "minimum_label", 1), "line 11: field minimum_label not found"},
+		{"unknown field", strings.Replace(teamHealth, "min_label", "minimum_label", 1), "not a survey file: line 11: unknown field minimum_label"},
 		{"bad kind", strings.Replace(teamHealth, "kind: multi", "kind: essay", 1), `line 13: Survey team-health, question 2: the kind "essay"`},
 		{"too few choices", strings.Replace(teamHealth, "[pairing, the prompt, the webinar]", "[pairing]", 1), "line 13: Survey team-health, question 2 needs 2 to 10 choices"},
 		{"bad window", strings.Replace(teamHealth, "72h", "three days", 1), `line 19: window "three days" is not a duration`},
