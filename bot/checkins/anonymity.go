@@ -70,6 +70,11 @@ func Publishable(r CheckinRun, raw SurveyResults) SurveyResults {
 	return out
 }
 
+// Comparable reports whether a trend may set two runs' results side by
+// side: only when both show (an attributed run always does). A change
+// against a withheld run would be the withheld answers by another name.
+func Comparable(a, b SurveyResults) bool { return a.Withheld == "" && b.Withheld == "" }
+
 func answeredCount(n int) string {
 	switch n {
 	case 0:

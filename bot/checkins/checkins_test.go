@@ -435,7 +435,7 @@ func TestCheckinTemplatesCommand(t *testing.T) {
 	reply := r.Bot.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: "checkin templates"})
 	for _, want := range []string{
 		"• `reflection` Monthly reflection: 3 questions (text, text, single), attributed, open 7 days, by DM to every member (built in)",
-		"• `event-feedback` Event feedback: 3 questions (scale, yesno, text), anonymous",
+		"• `event-feedback` Event feedback: 3 questions (scale, yesno, text), anonymous (results from 3 respondents), open 3 days",
 		"• `pulse` Our pulse: 1 question (yesno), attributed, open 2 days, by DM to every member (imported)",
 	} {
 		if !strings.Contains(reply.Text, want) {

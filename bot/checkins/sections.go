@@ -22,6 +22,9 @@ type CheckinDigest struct {
 // with the change against the survey's previous run.
 func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
 	r := c.Results
+	if c.Previous != nil && !Comparable(r, *c.Previous) {
+		c.Previous = nil
+	}
 	state := "closed " + r.ClosedAt.In(loc).Format("Jan 2")
 	if r.ClosedAt.IsZero() {
 		state = "open until " + r.ClosesAt.In(loc).Format("Jan 2 15:04")

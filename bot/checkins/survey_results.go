@@ -170,6 +170,9 @@ const ChatTexts = 5
 // answers per question (0: all), each clipped; omitted counts the answers
 // it left out, which the caller puts in a file (ResultsMarkdown).
 func FormatResultsShort(s Survey, r SurveyResults, prev *SurveyResults, maxTexts int) (text string, omitted int) {
+	if prev != nil && !Comparable(r, *prev) {
+		prev = nil
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**%s: results**\n", bot.NameOr(s.Title, s.Name))
 	fmt.Fprintf(&sb, "%d of %d answered (%.0f%%)", r.Respondents, r.Delivered, 100*r.ResponseRate)
@@ -303,7 +306,8 @@ func PreviousRun(ctx context.Context, src CheckinReader, r CheckinRun) (*Checkin
 }
 
 // RunResultsWithPrevious computes a run's results and, for the trend, its
-// survey's previous closed run's (nil when there is none).
+// survey's previous closed run's (nil when there is none, or when the two
+// are not Comparable).
 func RunResultsWithPrevious(ctx context.Context, src CheckinReader, r CheckinRun) (SurveyResults, *SurveyResults, error) {
 	res, err := RunResults(ctx, src, r)
 	if err != nil {
@@ -316,6 +320,9 @@ func RunResultsWithPrevious(ctx context.Context, src CheckinReader, r CheckinRun
 	pres, err := RunResults(ctx, src, *prev)
 	if err != nil {
 		return SurveyResults{}, nil, err
+	}
+	if !Comparable(res, pres) {
+		return res, nil, nil
 	}
 	return res, &pres, nil
 }
