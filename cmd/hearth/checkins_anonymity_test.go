@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/members"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -139,5 +141,23 @@ func TestSurveyFileMinRespondents(t *testing.T) {
 	}
 	if _, err := parseSurveyFile([]byte(with("2"))); err == nil || !strings.Contains(err.Error(), "never show below 3 respondents") {
 		t.Errorf("min_respondents 2: %v", err)
+	}
+}
+
+// TestPrivacyTextStatesTheMinimum: /hearth privacy and the README state the
+// rule with the minimum the code applies.
+func TestPrivacyTextStatesTheMinimum(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := checkins.DefaultMinRespondents
+	if !strings.Contains(members.PrivacyText, fmt.Sprintf("only if at least %d people answered", n)) {
+		t.Errorf("/hearth privacy does not state the minimum of %d:\n%s", n, members.PrivacyText)
+	}
+	for _, want := range []string{fmt.Sprintf("only from %d respondents", n), fmt.Sprintf("closed with at least %d respondents", n), "min_respondents"} {
+		if !strings.Contains(string(readme), want) {
+			t.Errorf("README.md lacks %q", want)
+		}
 	}
 }
