@@ -107,14 +107,14 @@ func PublishableAnswers(r CheckinRun, answers []SurveyAnswer) []SurveyAnswer {
 	if !r.Anonymous {
 		return answers
 	}
-	min := r.Survey.MinRespondents()
+	least := r.Survey.MinRespondents()
 	respondents := map[string]bool{}
 	perQuestion := map[string]int{}
 	for _, a := range answers {
 		respondents[a.Respondent] = true
 		perQuestion[a.Question]++
 	}
-	if r.ClosedAt.IsZero() || len(respondents) < min {
+	if r.ClosedAt.IsZero() || len(respondents) < least {
 		return nil
 	}
 	order := map[string]int{}
@@ -125,7 +125,7 @@ func PublishableAnswers(r CheckinRun, answers []SurveyAnswer) []SurveyAnswer {
 	keys := map[string][]string{}
 	var kept []SurveyAnswer
 	for _, a := range answers {
-		if perQuestion[a.Question] < min {
+		if perQuestion[a.Question] < least {
 			continue
 		}
 		kept = append(kept, a)
