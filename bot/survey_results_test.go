@@ -3,6 +3,7 @@ package bot_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hearth-community/hearth/bot/checkins"
 )
@@ -32,7 +33,7 @@ func TestComputeResults(t *testing.T) {
 		{Respondent: "U1", Question: "learned", Value: "Pairing works"},
 	}
 	names := map[string]string{"U1": "Alice"}
-	r := checkins.ComputeResults(s, 8, answers, false, names)
+	r := checkins.ComputeResults(checkins.CheckinRun{Survey: s}, 8, answers, names)
 	if r.Respondents != 4 || r.Delivered != 8 || r.ResponseRate != 0.5 {
 		t.Errorf("rate: %+v", r)
 	}
@@ -43,22 +44,23 @@ func TestComputeResults(t *testing.T) {
 	if got := r.Questions[1].Texts; len(got) != 1 || got[0].Respondent != "Alice" {
 		t.Errorf("attributed text: %+v", got)
 	}
-	anon := checkins.ComputeResults(s, 8, answers, true, names)
-	if got := anon.Questions[1].Texts; len(got) != 1 || got[0].Respondent != "" {
-		t.Errorf("an anonymous run named someone: %+v", got)
+	anonymous := append(answers, checkins.SurveyAnswer{Respondent: "U2", Question: "learned", Value: "A"}, checkins.SurveyAnswer{Respondent: "U3", Question: "learned", Value: "B"})
+	anon := checkins.ComputeResults(checkins.CheckinRun{Survey: s, Anonymous: true, ClosedAt: time.Unix(1, 0)}, 8, anonymous, names)
+	if got := anon.Questions[1].Texts; len(got) != 3 || got[0].Respondent != "" || got[0].Text != "A" || got[2].Text != "Pairing works" {
+		t.Errorf("an anonymous run named someone, or kept their order: %+v", got)
 	}
 	if r.Questions[2].Answered != 0 || r.Questions[2].Texts != nil {
 		t.Errorf("unanswered question: %+v", r.Questions[2])
 	}
 
-	prev := checkins.ComputeResults(s, 10, answers[:2], false, nil)
+	prev := checkins.ComputeResults(checkins.CheckinRun{Survey: s}, 10, answers[:2], nil)
 	text := checkins.FormatResults(s, r, &prev)
 	for _, want := range []string{"**Weekly pulse: results**", "4 of 8 answered (50%) (▲30.0%)", "mean 3.8, median 4.0 (▼0.8) · 1: 0 · 2: 1 · 3: 0 · 4: 2 · 5: 1", "• Alice: Pairing works"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("results lack %q:\n%s", want, text)
 		}
 	}
-	if empty := checkins.ComputeResults(s, 0, nil, false, nil); empty.ResponseRate != 0 || empty.Questions[0].Mean != nil {
+	if empty := checkins.ComputeResults(checkins.CheckinRun{Survey: s}, 0, nil, nil); empty.ResponseRate != 0 || empty.Questions[0].Mean != nil {
 		t.Errorf("no answers: %+v", empty)
 	}
 }
@@ -71,11 +73,11 @@ func TestChoiceResults(t *testing.T) {
 	if err := s.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	r := checkins.ComputeResults(s, 3, []checkins.SurveyAnswer{
+	r := checkins.ComputeResults(checkins.CheckinRun{Survey: s}, 3, []checkins.SurveyAnswer{
 		{Respondent: "1", Question: "pick", Value: "a\nc"},
 		{Respondent: "2", Question: "pick", Value: "c"},
 		{Respondent: "1", Question: "ok", Value: "yes"},
-	}, false, nil)
+	}, nil)
 	if c := r.Questions[0].Counts; c[0].Count != 1 || c[1].Count != 0 || c[2].Count != 2 {
 		t.Errorf("multi counts: %+v", c)
 	}

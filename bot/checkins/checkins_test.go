@@ -282,15 +282,17 @@ func TestCheckinCloseSendsResultsWithTrend(t *testing.T) {
 func TestAnonymousCheckinNamesNobody(t *testing.T) {
 	ctx := context.Background()
 	r := bottest.NewCommunity(t)
-	r.Record(bottest.Message("alice", "general", "x", t0), bottest.Message("bob", "general", "y", t0))
+	r.Record(bottest.Message("alice", "general", "x", t0), bottest.Message("bob", "general", "y", t0), bottest.Message("dave", "general", "z", t0))
 	reply := r.CarolSays("checkin start event-feedback") // anonymous, to #general's members
-	if reply.Code != "" || !strings.Contains(reply.Text, "sent 2/2") {
+	if reply.Code != "" || !strings.Contains(reply.Text, "sent 3/3") {
 		t.Fatalf("start: %+v", reply)
 	}
 	r.Chat.Caps.Forms = true
 	r.Click("alice", checkins.ActionCheckinAnswer, "1:useful:5", t0)
-	r.Bot.HandleAction(ctx, bot.Action{Community: community, Member: "alice", ActionID: checkins.FormCheckin, Context: "1",
-		Values: map[string]string{"improve": "More time for questions"}, At: t0})
+	for m, text := range map[string]string{"alice": "More time for questions", "bob": "Shorter intro", "dave": "A break"} {
+		r.Bot.HandleAction(ctx, bot.Action{Community: community, Member: m, ActionID: checkins.FormCheckin, Context: "1",
+			Values: map[string]string{"improve": text}, At: t0})
+	}
 	answers, _ := r.Store.Answers(ctx, 1)
 	for _, a := range answers {
 		if a.Respondent == "alice" || !strings.HasPrefix(a.Respondent, "anon:") {
@@ -433,7 +435,7 @@ func TestCheckinTemplatesCommand(t *testing.T) {
 	reply := r.Bot.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: "checkin templates"})
 	for _, want := range []string{
 		"• `reflection` Monthly reflection: 3 questions (text, text, single), attributed, open 7 days, by DM to every member (built in)",
-		"• `event-feedback` Event feedback: 3 questions (scale, yesno, text), anonymous",
+		"• `event-feedback` Event feedback: 3 questions (scale, yesno, text), anonymous (results from 3 respondents), open 3 days",
 		"• `pulse` Our pulse: 1 question (yesno), attributed, open 2 days, by DM to every member (imported)",
 	} {
 		if !strings.Contains(reply.Text, want) {

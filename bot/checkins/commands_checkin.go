@@ -71,7 +71,7 @@ func (b *Checkins) cmdCheckinTemplates(ctx context.Context, inv bot.Invocation) 
 		}
 		privacy := "attributed"
 		if s.Settings.Anonymous {
-			privacy = "anonymous"
+			privacy = fmt.Sprintf("anonymous (results from %d respondents)", s.MinRespondents())
 		}
 		fmt.Fprintf(&sb, "• `%s` %s: %s (%s), %s, open %s, %s (%s)\n", s.Name, s.Title,
 			bot.Plural(len(s.Questions), "question"), strings.Join(kinds, ", "), privacy, bot.Spell(s.Settings.Window), audienceLabel(s.Settings), origin)

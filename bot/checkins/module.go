@@ -91,7 +91,8 @@ func (b *Checkins) LaunchSurvey(ctx context.Context, l bot.SurveyLaunch) (int64,
 }
 
 // RunSummary says how a run went: reached, answered, and the mean of its
-// first scale question.
+// first scale question, as Publishable shows it (nil for an anonymous run
+// open or below its minimum).
 func (b *Checkins) RunSummary(ctx context.Context, community string, id int64) (bot.RunSummary, error) {
 	r, err := b.store.CheckinRun(ctx, community, id)
 	if errors.Is(err, bot.ErrNotFound) {

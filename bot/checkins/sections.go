@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ type CheckinDigest struct {
 // with the change against the survey's previous run.
 func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
 	r := c.Results
+	if c.Previous != nil && !Comparable(r, *c.Previous) {
+		c.Previous = nil
+	}
 	state := "closed " + r.ClosedAt.In(loc).Format("Jan 2")
 	if r.ClosedAt.IsZero() {
 		state = "open until " + r.ClosesAt.In(loc).Format("Jan 2 15:04")
@@ -28,6 +32,12 @@ func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
 	line := fmt.Sprintf("%s #%d (%s): %d of %d answered (%.0f%%)", c.Title, r.Run, state, r.Respondents, r.Delivered, 100*r.ResponseRate)
 	if c.Previous != nil {
 		line += bot.PointsTrend(100*r.ResponseRate, 100*c.Previous.ResponseRate, "%")
+	}
+	if r.Withheld != "" {
+		if r.ClosedAt.IsZero() {
+			return line + " · anonymous: results at the close"
+		}
+		return line + fmt.Sprintf(" · results withheld (anonymous, fewer than %d answered)", r.MinRespondents)
 	}
 	for i, q := range r.Questions {
 		if q.Kind != QuestionScale || q.Mean == nil {
@@ -43,9 +53,12 @@ func checkinDigestLine(c CheckinDigest, loc *time.Location) string {
 
 // ImpactCheckin sums up one survey's runs closed in the period.
 type ImpactCheckin struct {
-	Survey       string  `json:"survey"`
-	Title        string  `json:"title"`
-	Runs         int     `json:"runs"`
+	Survey string `json:"survey"`
+	Title  string `json:"title"`
+	Runs   int    `json:"runs"`
+	// Withheld counts the anonymous runs whose answers too few gave to
+	// show (Publishable): their response rates count, their answers don't.
+	Withheld     int     `json:"withheld,omitempty"`
 	ResponseRate float64 `json:"response_rate"` // mean over the runs
 	// Scale is the survey's first scale question, with its mean at the
 	// first and the last run of the period (absent without one).
@@ -79,6 +92,10 @@ func impactCheckins(ctx context.Context, src CheckinReader, community string, fr
 		}
 		c.Runs++
 		c.ResponseRate += res.ResponseRate
+		if res.Withheld != "" {
+			c.Withheld++
+			continue
+		}
 		for _, q := range res.Questions {
 			if q.Kind != QuestionScale || q.Mean == nil || (c.Scale != "" && c.Scale != q.Prompt) {
 				continue
@@ -155,6 +172,9 @@ func (b *Checkins) ImpactSections(ctx context.Context, q bot.DocumentQuery) ([]b
 			fmt.Fprintf(&sb, "- **%s**: %s, %.0f%% answered on average", c.Title, bot.Plural(c.Runs, "run"), 100*c.ResponseRate)
 			if c.FirstMean != nil {
 				fmt.Fprintf(&sb, "; %q went from %.1f to %.1f", c.Scale, *c.FirstMean, *c.LastMean)
+			}
+			if c.Withheld > 0 {
+				fmt.Fprintf(&sb, " (answers withheld for %s of them: anonymous, too few answered)", strconv.Itoa(c.Withheld))
 			}
 			sb.WriteString(".\n")
 			if f := charts["checkin-"+c.Survey]; f != "" {

@@ -67,6 +67,10 @@ type SurveySettings struct {
 	// ResultsTo is "facilitators" (the digest channel, or the person who
 	// started the run) or "channel" (where the check-in was posted).
 	ResultsTo string `json:"results_to" yaml:"results_to"`
+	// MinRespondents is the fewest respondents an anonymous run's answers
+	// need before they show (0: DefaultMinRespondents; never fewer). A run
+	// keeps the value its survey had when it started.
+	MinRespondents int `json:"min_respondents,omitempty" yaml:"min_respondents"`
 }
 
 // Survey is a check-in's definition.
@@ -169,6 +173,10 @@ func (s *Survey) Validate() error {
 	}
 	if st.Window < time.Hour || st.Window > MaxSurveyWindow {
 		return bot.Errorf(bot.EArgument, "Survey %s: a check-in stays open from 1 hour to 30 days.", s.Name)
+	}
+	if st.MinRespondents != 0 && (st.MinRespondents < DefaultMinRespondents || st.MinRespondents > MaxMinRespondents) {
+		return bot.Errorf(bot.EArgument, "Survey %s: min_respondents is %d to %d (anonymous results never show below %d respondents), not %d.",
+			s.Name, DefaultMinRespondents, MaxMinRespondents, DefaultMinRespondents, st.MinRespondents)
 	}
 	switch st.ResultsTo {
 	case "":

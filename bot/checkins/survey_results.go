@@ -43,6 +43,9 @@ type QuestionResult struct {
 	Median   *float64      `json:"median,omitempty"` // scale
 	Counts   []ChoiceCount `json:"counts,omitempty"` // scale, choices, yes/no: every option, in order
 	Texts    []TextAnswer  `json:"texts,omitempty"`
+	// Withheld says why only the count shows (see Publishable); "" when
+	// the question's answers show.
+	Withheld string `json:"withheld,omitempty"`
 }
 
 // SurveyResults are a run's results.
@@ -56,12 +59,26 @@ type SurveyResults struct {
 	Respondents  int              `json:"respondents"`
 	ResponseRate float64          `json:"response_rate"` // respondents / delivered, 0 when nothing was delivered
 	Questions    []QuestionResult `json:"questions"`
+	// Anonymous runs say so, with the fewest respondents their answers
+	// need; Withheld says why only the counts show ("" when they show).
+	Anonymous      bool   `json:"anonymous,omitempty"`
+	MinRespondents int    `json:"min_respondents,omitempty"`
+	Withheld       string `json:"withheld,omitempty"`
 }
 
-// ComputeResults turns a run's answers into results. names maps
-// respondents to display names for attributed free text; anonymous runs
-// never name anyone.
-func ComputeResults(s Survey, delivered int, answers []SurveyAnswer, anonymous bool, names map[string]string) SurveyResults {
+// ComputeResults turns a run's answers into the results any output may
+// show (Publishable). names maps respondents to display names for
+// attributed free text; anonymous runs never name anyone.
+func ComputeResults(r CheckinRun, delivered int, answers []SurveyAnswer, names map[string]string) SurveyResults {
+	res := tally(r.Survey, delivered, answers, r.Anonymous, names)
+	res.Run = r.ID
+	res.OpenedAt, res.ClosesAt, res.ClosedAt = r.OpenedAt, r.ClosesAt, r.ClosedAt
+	return Publishable(r, res)
+}
+
+// tally is every answer of a run counted, before the anonymity rule: only
+// ComputeResults calls it.
+func tally(s Survey, delivered int, answers []SurveyAnswer, anonymous bool, names map[string]string) SurveyResults {
 	r := SurveyResults{Survey: s.Name, Delivered: delivered}
 	respondents := map[string]bool{}
 	byQuestion := map[string][]SurveyAnswer{}
@@ -153,6 +170,9 @@ const ChatTexts = 5
 // answers per question (0: all), each clipped; omitted counts the answers
 // it left out, which the caller puts in a file (ResultsMarkdown).
 func FormatResultsShort(s Survey, r SurveyResults, prev *SurveyResults, maxTexts int) (text string, omitted int) {
+	if prev != nil && !Comparable(r, *prev) {
+		prev = nil
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**%s: results**\n", bot.NameOr(s.Title, s.Name))
 	fmt.Fprintf(&sb, "%d of %d answered (%.0f%%)", r.Respondents, r.Delivered, 100*r.ResponseRate)
@@ -160,8 +180,17 @@ func FormatResultsShort(s Survey, r SurveyResults, prev *SurveyResults, maxTexts
 		fmt.Fprintf(&sb, "%s", bot.PointsTrend(100*r.ResponseRate, 100*prev.ResponseRate, "%"))
 	}
 	sb.WriteString("\n")
+	if r.Withheld != "" {
+		return sb.String() + "_" + r.Withheld + "_", 0
+	}
 	for i, q := range r.Questions {
 		fmt.Fprintf(&sb, "**%d. %s** (%s)\n", i+1, q.Prompt, bot.Plural(q.Answered, "answer"))
+		if q.Withheld != "" {
+			if q.Answered > 0 {
+				fmt.Fprintf(&sb, "_%s_\n", q.Withheld)
+			}
+			continue
+		}
 		switch q.Kind {
 		case QuestionScale:
 			if q.Mean != nil {
@@ -201,11 +230,17 @@ func FormatResultsShort(s Survey, r SurveyResults, prev *SurveyResults, maxTexts
 func ResultsMarkdown(s Survey, r SurveyResults) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "# %s: written answers (run %d)\n", bot.NameOr(s.Title, s.Name), r.Run)
+	if r.Withheld != "" {
+		return sb.String() + "\n" + r.Withheld + "\n"
+	}
 	for i, q := range r.Questions {
 		if q.Kind != QuestionText {
 			continue
 		}
-		fmt.Fprintf(&sb, "\n## %d. %s (%s)\n\n", i+1, q.Prompt, bot.Plural(len(q.Texts), "answer"))
+		fmt.Fprintf(&sb, "\n## %d. %s (%s)\n\n", i+1, q.Prompt, bot.Plural(q.Answered, "answer"))
+		if q.Withheld != "" {
+			fmt.Fprintf(&sb, "%s\n", q.Withheld)
+		}
 		for _, t := range q.Texts {
 			text := strings.ReplaceAll(strings.TrimSpace(t.Text), "\n", "\n  ")
 			if t.Respondent != "" {
@@ -233,7 +268,8 @@ type CheckinReader interface {
 	Answers(ctx context.Context, run int64) ([]SurveyAnswer, error)
 }
 
-// RunResults computes a run's results. Delivered counts the recipients a
+// RunResults computes a run's results as outputs may show them
+// (Publishable). Delivered counts the recipients a
 // DM reached, or everyone in a channel post's audience.
 func RunResults(ctx context.Context, src CheckinReader, r CheckinRun) (SurveyResults, error) {
 	answers, err := src.Answers(ctx, r.ID)
@@ -252,10 +288,7 @@ func RunResults(ctx context.Context, src CheckinReader, r CheckinRun) (SurveyRes
 			delivered++
 		}
 	}
-	res := ComputeResults(r.Survey, delivered, answers, r.Anonymous, names)
-	res.Run = r.ID
-	res.OpenedAt, res.ClosesAt, res.ClosedAt = r.OpenedAt, r.ClosesAt, r.ClosedAt
-	return res, nil
+	return ComputeResults(r, delivered, answers, names), nil
 }
 
 // PreviousRun is the survey's latest closed run opened before r, or nil.
@@ -273,7 +306,8 @@ func PreviousRun(ctx context.Context, src CheckinReader, r CheckinRun) (*Checkin
 }
 
 // RunResultsWithPrevious computes a run's results and, for the trend, its
-// survey's previous closed run's (nil when there is none).
+// survey's previous closed run's (nil when there is none, or when the two
+// are not Comparable).
 func RunResultsWithPrevious(ctx context.Context, src CheckinReader, r CheckinRun) (SurveyResults, *SurveyResults, error) {
 	res, err := RunResults(ctx, src, r)
 	if err != nil {
@@ -286,6 +320,9 @@ func RunResultsWithPrevious(ctx context.Context, src CheckinReader, r CheckinRun
 	pres, err := RunResults(ctx, src, *prev)
 	if err != nil {
 		return SurveyResults{}, nil, err
+	}
+	if !Comparable(res, pres) {
+		return res, nil, nil
 	}
 	return res, &pres, nil
 }

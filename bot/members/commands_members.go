@@ -342,7 +342,7 @@ func (b *Members) cmdNudgesOnOff(ctx context.Context, inv bot.Invocation) (bot.R
 const PrivacyText = `**What Hearth records**
 • That you took part: the kind (message, reply, reaction, join, leave, check-in answer, "I'm still here"), where (the channel), when, and the platform's ids to recognise it again.
 • Your name and, where the platform says, time zone, so reports and nudges read well.
-• Your answers to check-ins: with your id for attributed ones; for anonymous ones under a token nobody can tie back to you once the check-in closes.
+• Your answers to check-ins: with your id for attributed ones; for anonymous ones under a token nobody can tie back to you once the check-in closes. Anonymous results show only after the close and only if at least 3 people answered (a survey may ask for more; a question fewer answered shows just its count), with written answers in an order that says nothing about who wrote them or when.
 • Nudges sent to you and what you answered, and your nudge choices.
 • What you give on purpose: resources you share (link, tags, note), stories with the consent you chose, your event RSVPs and attendance, your intro opt-in and whether an intro met.
 **What Hearth never records**

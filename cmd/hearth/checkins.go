@@ -119,6 +119,7 @@ func writeAnswersCSV(ctx context.Context, w io.Writer, db *store.DB, runs []chec
 		if err != nil {
 			return err
 		}
+		answers = checkins.PublishableAnswers(r, answers)
 		recips, err := db.Recipients(ctx, r.ID)
 		if err != nil {
 			return err

@@ -31,6 +31,9 @@ type surveyYAML struct {
 		Window    string            `yaml:"window"`
 		Reminder  *bool             `yaml:"reminder"`
 		ResultsTo string            `yaml:"results_to"`
+		// MinRespondents: an anonymous run's answers show from this many
+		// respondents (default and least: checkins.DefaultMinRespondents).
+		MinRespondents int `yaml:"min_respondents"`
 	} `yaml:"settings"`
 }
 
@@ -51,6 +54,7 @@ func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 		st := &s.Settings
 		st.Audience, st.Members, st.Delivery, st.Anonymous, st.ResultsTo = y.Settings.Audience, y.Settings.Members, y.Settings.Delivery, y.Settings.Anonymous, y.Settings.ResultsTo
 		st.NoReminder = y.Settings.Reminder != nil && !*y.Settings.Reminder
+		st.MinRespondents = y.Settings.MinRespondents
 		line := nodeLine(root, "surveys", i)
 		if w := y.Settings.Window; w != "" {
 			d, err := time.ParseDuration(w)

@@ -80,7 +80,7 @@ func TestSurveysImport(t *testing.T) {
 	}
 	hearth(t, "", nil, "surveys", "import", "--db", db, file) // importing again replaces, not duplicates
 	out := hearth(t, "carol: /hearth checkin templates\n", nil, "shell", "--db", db, "--clock", "2026-11-02T10:00:00Z", "--facilitator", "carol")
-	if strings.Count(out, "`team-health` Team health: 2 questions (scale, multi), anonymous, open 3 days") != 1 || !strings.Contains(out, "`pulse` Weekly pulse") {
+	if strings.Count(out, "`team-health` Team health: 2 questions (scale, multi), anonymous (results from 3 respondents), open 3 days") != 1 || !strings.Contains(out, "`pulse` Weekly pulse") {
 		t.Errorf("templates after import:\n%s", out)
 	}
 }

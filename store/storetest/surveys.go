@@ -10,6 +10,7 @@ import (
 
 var surveyTests = []test{
 	{name: "SurveysRoundTrip", run: testSurveysRoundTrip},
+	{name: "SurveyMinimumRoundTrip", run: testSurveyMinimumRoundTrip},
 }
 
 func testSurveysRoundTrip(t *testing.T, db Store) {
