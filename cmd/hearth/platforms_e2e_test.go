@@ -25,7 +25,7 @@ import (
 // platWait bounds every wait of the platforms test: a failing test fails
 // instead of hanging. Nothing sleeps; waits end as soon as their condition
 // holds.
-const platWait = 15 * time.Second
+const platWait = 30 * time.Second
 
 // The fake Slack workspace: two plain members, an admin, a member who only
 // posts in #design and one who never takes part.

@@ -43,8 +43,11 @@ const (
 	SlackbotID = "USLACKBOT"
 )
 
-// WaitTimeout is how long the Wait helpers wait before failing the test.
-var WaitTimeout = 5 * time.Second
+// WaitTimeout is how long the Wait helpers wait before failing the test. It
+// only bounds a failing test: a passing one returns as soon as what it waits
+// for arrives. CI runs the whole suite with -race on two cores, where a
+// Socket Mode connection took over 5 s to appear, so it is generous.
+var WaitTimeout = 30 * time.Second
 
 // TriggerLife is how long a trigger_id can open a modal, by the fake's clock.
 const TriggerLife = 3 * time.Second
