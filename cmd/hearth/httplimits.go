@@ -147,3 +147,16 @@ func (c *limitedConn) Close() error {
 	c.once.Do(c.release)
 	return err
 }
+
+// CloseWrite half-closes the connection and gives its slot back: net/http
+// calls it before it lingers (half a second) to let the client read a
+// response to a request whose body it did not read (the reserve's 503, a
+// body cut off), and a connection sure to close should not hold a slot.
+func (c *limitedConn) CloseWrite() error {
+	var err error
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		err = cw.CloseWrite()
+	}
+	c.once.Do(c.release)
+	return err
+}
