@@ -158,3 +158,89 @@ func TestHealthAnswersWhenSlowClientsHoldEverySlot(t *testing.T) {
 	default:
 	}
 }
+
+// TestHalfClosedConnectionFreesItsSlot: net/http half-closes a connection
+// and lingers before closing it; the slot is free from the half-close, so
+// the next connection is accepted while the first still lingers.
+func TestHalfClosedConnectionFreesItsSlot(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := limitListener(ln, httpLimits{MaxConns: 1})
+	defer l.Close()
+	for range 2 {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+	}
+	first, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	cw, ok := first.(interface{ CloseWrite() error })
+	if !ok {
+		t.Fatal("an accepted connection cannot be half-closed: net/http would linger holding its slot")
+	}
+	if err := cw.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan error, 1)
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			c.Close()
+		}
+		accepted <- err
+	}()
+	select {
+	case err := <-accepted:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second): // a guard: it is at once or never
+		t.Fatal("the half-closed connection still holds the only slot")
+	}
+}
+
+// TestFullListenerWaitsAndCloses: at the limit Accept waits rather than
+// refuse, and closing the listener (server shutdown) ends the wait.
+func TestFullListenerWaitsAndCloses(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := limitListener(ln, httpLimits{MaxConns: 1})
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	first, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	accepted := make(chan error, 1)
+	go func() {
+		_, err := l.Accept()
+		accepted <- err
+	}()
+	select {
+	case err := <-accepted:
+		t.Fatalf("a full listener accepted: %v", err)
+	default:
+	}
+	l.Close()
+	select {
+	case err := <-accepted:
+		if !errors.Is(err, net.ErrClosed) {
+			t.Fatalf("Accept after Close = %v, want net.ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second): // a guard: it is at once or never
+		t.Fatal("closing the listener did not end a waiting Accept")
+	}
+}
