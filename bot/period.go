@@ -67,11 +67,11 @@ func DayRange(first, last time.Time) (Period, error) {
 // (1000-01-01, 9999-12-31) is refused before any row is read.
 func NewPeriod(from, to time.Time) (Period, error) {
 	if !from.Before(to) {
-		return Period{}, Errorf(EArgument, "The period must end after it starts: %s is after %s.", from.Format(time.DateOnly), to.Add(-time.Nanosecond).Format(time.DateOnly))
+		return Period{}, Errorf(EArgument, "The period must end after it starts: %s is after %s.", from.Format(time.DateOnly), to.In(from.Location()).Add(-time.Nanosecond).Format(time.DateOnly))
 	}
 	// to.Sub saturates rather than overflows, so any span compares right.
 	if to.Sub(from) > MaxPeriod {
-		return Period{}, Errorf(EArgument, "The period %s to %s is longer than I report on (three years at most).", from.Format(time.DateOnly), to.Add(-time.Nanosecond).Format(time.DateOnly))
+		return Period{}, Errorf(EArgument, "The period %s to %s is longer than I report on (three years at most).", from.Format(time.DateOnly), to.In(from.Location()).Add(-time.Nanosecond).Format(time.DateOnly))
 	}
 	return Period{From: from, To: to}, nil
 }
