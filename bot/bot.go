@@ -400,7 +400,11 @@ func (b *Bot) failed(ctx context.Context, log *slog.Logger, err error) Reply {
 }
 
 func errorReply(err error) Reply {
-	return Reply{Post: Post{Text: ErrorMessage(err)}, Private: true, Code: ErrorCode(err)}
+	r := Reply{Post: Post{Text: ErrorMessage(err)}, Private: true, Code: ErrorCode(err)}
+	if r.Code == EInternal {
+		r.Err = err
+	}
+	return r
 }
 
 // isFacilitator tells whether member may run facilitator commands: listed in

@@ -72,4 +72,8 @@ type Reply struct {
 	FieldErrors map[string]string
 	// Code is the error code when the reply reports an error ("" otherwise).
 	Code string
+	// Err is the error behind a reply that apologises (Code EInternal),
+	// for a caller who is the operator (an offline tool); adapters show
+	// people the apology only.
+	Err error `json:"-"`
 }

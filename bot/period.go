@@ -58,14 +58,40 @@ func ParsePeriod(s string, now time.Time, loc *time.Location) (Period, error) {
 // DayRange returns the period from the start of day first to the end of day
 // last, in the days' own location.
 func DayRange(first, last time.Time) (Period, error) {
-	to := last.AddDate(0, 0, 1)
-	if !first.Before(to) {
-		return Period{}, Errorf(EArgument, "The period must end after it starts: %s is after %s.", first.Format(time.DateOnly), last.Format(time.DateOnly))
+	return NewPeriod(first, last.AddDate(0, 0, 1))
+}
+
+// NewPeriod checks a window [from, to): it must end after it starts and last
+// at most MaxPeriod. Every period a person gives, in chat or to an offline
+// command, and every report built, passes here, so a runaway date
+// (1000-01-01, 9999-12-31) is refused before any row is read.
+func NewPeriod(from, to time.Time) (Period, error) {
+	if !from.Before(to) {
+		return Period{}, Errorf(EArgument, "The period must end after it starts: %s is after %s.", from.Format(time.DateOnly), to.In(from.Location()).Add(-time.Nanosecond).Format(time.DateOnly))
 	}
-	if to.Sub(first) > MaxPeriod {
-		return Period{}, Errorf(EArgument, "That period is longer than I report on (three years at most).")
+	// to.Sub saturates rather than overflows, so any span compares right.
+	if to.Sub(from) > MaxPeriod {
+		return Period{}, Errorf(EArgument, "The period %s to %s is longer than I report on (three years at most).", from.Format(time.DateOnly), to.In(from.Location()).Add(-time.Nanosecond).Format(time.DateOnly))
 	}
-	return Period{From: first, To: to}, nil
+	return Period{From: from, To: to}, nil
+}
+
+// SincePeriod is the period an offline command's --since and --until give:
+// from the start of day since to the end of day until, both YYYY-MM-DD in
+// loc; an empty until means up to now. It is bounded as every period is.
+func SincePeriod(since, until string, now time.Time, loc *time.Location) (Period, error) {
+	from, err := parseDay(since, loc)
+	if err != nil {
+		return Period{}, err
+	}
+	if until == "" {
+		return NewPeriod(from, now)
+	}
+	last, err := parseDay(until, loc)
+	if err != nil {
+		return Period{}, err
+	}
+	return DayRange(from, last)
 }
 
 func parseDay(s string, loc *time.Location) (time.Time, error) {

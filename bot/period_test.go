@@ -1,6 +1,8 @@
 package bot_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,3 +71,58 @@ func FuzzParsePeriod(f *testing.F) {
 		}
 	})
 }
+
+// TestSincePeriod: an offline command's --since/--until are bounded as
+// every period is, whatever the dates, and a missing --until is now.
+func TestSincePeriod(t *testing.T) {
+	now := time.Date(2026, 11, 28, 15, 0, 0, 0, time.UTC)
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	tests := []struct {
+		since, until string
+		from, to     time.Time
+		err          string
+	}{
+		{since: "2026-11-01", from: day("2026-11-01"), to: now},
+		{since: "2026-11-01", until: "2026-11-30", from: day("2026-11-01"), to: day("2026-12-01")},
+		{since: "2023-12-01", until: "2026-11-30", from: day("2023-12-01"), to: day("2026-12-01")},
+		{since: "0001-01-01", err: "The period 0001-01-01 to 2026-11-28 is longer than I report on (three years at most)."},
+		{since: "1000-01-01", err: "longer than I report on"},
+		{since: "2026-01-01", until: "9999-12-31", err: "The period 2026-01-01 to 9999-12-31 is longer than I report on"},
+		{since: "2020-01-01", until: "2023-06-01", err: "longer than I report on"},
+		{since: "2026-12-01", err: "The period must end after it starts: 2026-12-01 is after 2026-11-28."},
+		{since: "2026-11-02", until: "2026-11-01", err: "must end after it starts"},
+		{since: "Nov 1", err: "I can't read the date"},
+		{since: "2026-11-01", until: "soon", err: "I can't read the date"},
+	}
+	for _, tt := range tests {
+		p, err := bot.SincePeriod(tt.since, tt.until, now, time.UTC)
+		if tt.err != "" {
+			if err == nil || !strings.Contains(bot.ErrorMessage(err), tt.err) || bot.ErrorCode(err) != bot.EArgument {
+				t.Errorf("SincePeriod(%q, %q) = %v, %v; want %q", tt.since, tt.until, p, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || !p.From.Equal(tt.from) || !p.To.Equal(tt.to) {
+			t.Errorf("SincePeriod(%q, %q) = [%s, %s), %v; want [%s, %s)", tt.since, tt.until, p.From, p.To, err, tt.from, tt.to)
+		}
+	}
+}
+
+// TestReportRefusesRunawayPeriods: a report asked directly, not through a
+// parser, is bounded too, before the store is read.
+func TestReportRefusesRunawayPeriods(t *testing.T) {
+	src := unreadable{}
+	for _, q := range []bot.ReportQuery{
+		{Community: "c", From: time.Date(1000, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Community: "c", From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)},
+		{Community: "c", From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)},
+	} {
+		if _, err := bot.BuildReport(context.Background(), src, q); bot.ErrorCode(err) != bot.EArgument {
+			t.Errorf("BuildReport [%s, %s) = %v, want a refusal", q.From, q.To, err)
+		}
+	}
+}
+
+// unreadable is a report source that must not be read: any call panics
+// on its nil interface.
+type unreadable struct{ bot.ReportSource }

@@ -140,8 +140,8 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery, fillers ...
 	if q.QuietAfter <= 0 {
 		q.QuietAfter = DefaultQuietAfter
 	}
-	if !q.From.Before(q.To) {
-		return Report{}, Errorf(EArgument, "The period must end after it starts.")
+	if _, err := NewPeriod(q.From, q.To); err != nil {
+		return Report{}, err
 	}
 	rep, err := r.Report(ctx, q)
 	if err != nil {

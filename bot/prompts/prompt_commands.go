@@ -71,6 +71,9 @@ func (b *Prompts) cmdDeckAdd(ctx context.Context, inv bot.Invocation) (bot.Reply
 	if text == "" || len(text) > 2000 {
 		return bot.Reply{}, bot.Errorf(bot.EArgument, "A prompt needs text, 2,000 characters at most.")
 	}
+	if err := CheckDeckRoom(ctx, b.store, inv.Community, 1); err != nil {
+		return bot.Reply{}, err
+	}
 	ids, err := b.store.AddDeckPrompts(ctx, inv.Community, inv.Member, inv.At, text)
 	if err != nil {
 		return bot.Reply{}, err

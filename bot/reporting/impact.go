@@ -56,8 +56,8 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 	if loc == nil {
 		loc = time.UTC
 	}
-	if !from.Before(to) {
-		return Impact{}, bot.Errorf(bot.EArgument, "The period must end after it starts.")
+	if _, err := bot.NewPeriod(from, to); err != nil {
+		return Impact{}, err
 	}
 	rep, err := bot.BuildReport(ctx, src, bot.ReportQuery{Community: community, From: from, To: to, QuietAfter: quietAfter}, fillers(mods)...)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -88,8 +89,10 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id int64) ([]checkins.CheckinRun, error) {
 	if id > 0 {
 		r, err := db.CheckinRun(ctx, community, id)
-		if err != nil {
-			return nil, fmt.Errorf("run %d: %s", id, bot.ErrorMessage(err))
+		if errors.Is(err, bot.ErrNotFound) {
+			return nil, noRun(ctx, db, community, survey, id)
+		} else if err != nil {
+			return nil, fmt.Errorf("run %d: %w", id, err)
 		}
 		if r.Survey.Name != survey {
 			return nil, fmt.Errorf("run %d is a run of %s, not %s", id, r.Survey.Name, survey)
@@ -105,6 +108,45 @@ func surveyRuns(ctx context.Context, db *store.DB, community, survey string, id 
 	}
 	slices.Reverse(runs)
 	return runs, nil
+}
+
+// noRun says that run id does not exist, and which runs of survey do.
+func noRun(ctx context.Context, db *store.DB, community, survey string, id int64) error {
+	runs, err := db.CheckinRuns(ctx, community, checkins.RunQuery{Survey: survey})
+	if err != nil {
+		return err
+	}
+	if len(runs) == 0 {
+		return fmt.Errorf("no run %d; survey %q has no runs in %s", id, survey, community)
+	}
+	ids := make([]int64, len(runs))
+	for i, r := range runs {
+		ids[i] = r.ID
+	}
+	return fmt.Errorf("no run %d of %s; runs are %s", id, survey, idRanges(ids))
+}
+
+// idRanges writes ids as ranges, "1–3, 5, 8–9", the first twenty of them.
+func idRanges(ids []int64) string {
+	slices.Sort(ids)
+	var parts []string
+	for i := 0; i < len(ids); {
+		j := i
+		for j+1 < len(ids) && ids[j+1] == ids[j]+1 {
+			j++
+		}
+		if len(parts) == 20 {
+			parts = append(parts, "…")
+			break
+		}
+		if j == i {
+			parts = append(parts, strconv.FormatInt(ids[i], 10))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d–%d", ids[i], ids[j]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writeAnswersCSV writes one row per answer: anonymous runs number their

@@ -103,7 +103,7 @@ func TestCheckinsExportMatchesWhatWasAnswered(t *testing.T) {
 		{[]string{"--survey", "pulse", "--format", "xml"}, "use text, json or csv"},
 		{[]string{"--survey", "reflection"}, `survey "reflection" has no runs`},
 		{[]string{"--survey", "reflection", "--run", "1"}, "run 1 is a run of pulse"},
-		{[]string{"--survey", "pulse", "--run", "9"}, "run 9: "},
+		{[]string{"--survey", "pulse", "--run", "9"}, "no run 9 of pulse; runs are 1–2"},
 	} {
 		if _, err := export(bad.args...); err == nil || !strings.Contains(err.Error(), bad.err) {
 			t.Errorf("checkins %q: %v, want %q", bad.args, err, bad.err)

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -43,7 +42,7 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 	}
 	d, err := reporting.BuildDigest(ctx, db, comm.ID, at, cfg.QuietAfter, cfg.Location, core.Modules()...)
 	if err != nil {
-		return fmt.Errorf("%s", bot.ErrorMessage(err))
+		return operatorError(err)
 	}
 	if *chartPath != "" {
 		png, err := newCharter().WeeklyChart("Participation, last 8 weeks", d.Weeks)

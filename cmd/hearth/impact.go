@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/reporting"
@@ -33,17 +32,9 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 	if *since == "" {
 		return &usageError{"impact needs --since DATE, like --since 2026-01-01"}
 	}
-	from, err := time.ParseInLocation(time.DateOnly, *since, cfg.Location)
+	p, err := bot.SincePeriod(*since, *until, e.now(), cfg.Location)
 	if err != nil {
-		return &usageError{fmt.Sprintf("--since %q: use YYYY-MM-DD", *since)}
-	}
-	to := e.now()
-	if *until != "" {
-		day, err := time.ParseInLocation(time.DateOnly, *until, cfg.Location)
-		if err != nil {
-			return &usageError{fmt.Sprintf("--until %q: use YYYY-MM-DD", *until)}
-		}
-		to = day.AddDate(0, 0, 1)
+		return &usageError{bot.ErrorMessage(err)}
 	}
 	db, comm, err := openCommunity(ctx, cfg.DB, *community)
 	if err != nil {
@@ -54,9 +45,9 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	im, err := reporting.BuildImpact(ctx, db, comm.ID, from, to, cfg.Location, cfg.QuietAfter, core.Modules()...)
+	im, err := reporting.BuildImpact(ctx, db, comm.ID, p.From, p.To, cfg.Location, cfg.QuietAfter, core.Modules()...)
 	if err != nil {
-		return fmt.Errorf("%s", bot.ErrorMessage(err))
+		return operatorError(err)
 	}
 	if *format == "json" {
 		return writeJSON(e.stdout, im)

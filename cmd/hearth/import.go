@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/hearth-community/hearth/bot"
@@ -31,7 +32,7 @@ func importFile(ctx context.Context, args []string, e env, what string,
 	if fs.NArg() != 1 {
 		return &usageError{fmt.Sprintf("%s import needs one file: hearth %s", what, synopsis)}
 	}
-	data, err := os.ReadFile(fs.Arg(0))
+	data, err := readImportFile(fs.Arg(0))
 	if err != nil {
 		return err
 	}
@@ -46,4 +47,31 @@ func importFile(ctx context.Context, args []string, e env, what string,
 	}
 	fmt.Fprintln(textOut(e.stdout), said) // names from the file
 	return nil
+}
+
+// maxImportBytes bounds an import file: a full deck of long prompts, or
+// many surveys, fit several times over; a runaway file is refused before
+// it is parsed.
+const maxImportBytes = 2 << 20
+
+// readImportFile reads path, refusing one over maxImportBytes (a device
+// or a pipe included: it reads at most one byte more to tell).
+func readImportFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxImportBytes {
+		size := ""
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fmt.Sprintf(" (%.1f MiB)", float64(fi.Size())/(1<<20))
+		}
+		return nil, fmt.Errorf("%s is too large%s: an import file is 2 MiB at most", path, size)
+	}
+	return data, nil
 }

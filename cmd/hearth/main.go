@@ -59,17 +59,26 @@ type env struct {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, terminal: isTerminal(os.Stdin)}
-	err := run(ctx, os.Args[1:], e)
+	code := runMain(ctx, os.Args[1:], e)
 	stop()
+	os.Exit(code)
+}
+
+// runMain runs the command and prints its error, if any, to e.stderr as
+// it is: offline the user is the operator, so an internal error is shown
+// in full, never as the chat apology. It returns the exit code: 0, 1 for
+// a failure, 2 for a mistake on the command line.
+func runMain(ctx context.Context, args []string, e env) int {
+	err := run(ctx, args, e)
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
 	case errors.As(err, new(*usageError)):
-		fmt.Fprintln(os.Stderr, "hearth:", err)
-		os.Exit(2)
-	default:
-		fmt.Fprintln(os.Stderr, "hearth:", err)
-		os.Exit(1)
+		fmt.Fprintln(e.stderr, "hearth:", err)
+		return 2
 	}
+	fmt.Fprintln(e.stderr, "hearth:", operatorError(err))
+	return 1
 }
 
 func isTerminal(f *os.File) bool {
@@ -81,6 +90,19 @@ func isTerminal(f *os.File) bool {
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
+
+// operatorError is err as an offline command shows it: an error meant for
+// people (a *bot.Error) by its message, without its code; anything else,
+// an internal error, with its own text, which chat would hide behind
+// bot.Apology.
+func operatorError(err error) error {
+	var be *bot.Error
+	if !errors.As(err, &be) {
+		return err
+	}
+	// Keep what wraps it ("plan.yaml: line 3: …"), drop the code.
+	return errors.New(strings.Replace(err.Error(), be.Error(), be.Message, 1))
+}
 
 type subcommand struct {
 	summary string

@@ -152,7 +152,7 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 			continue
 		}
 		if _, err := (schedules.Parser{}).ParseSpec(s.Spec, loc); err != nil {
-			return p, nil, fmt.Errorf("line %d (%s): %s", s.Line, s.What, bot.ErrorMessage(err))
+			return p, nil, fmt.Errorf("line %d (%s): %v", s.Line, s.What, operatorError(err))
 		}
 	}
 	return p, steps, nil
@@ -295,6 +295,9 @@ func applyPlan(ctx context.Context, w io.Writer, b *bot.Bot, comm bot.Community,
 			mark, failed = "FAILED", failed+1
 		}
 		first, _, _ := strings.Cut(strings.ReplaceAll(r.Text, "**", ""), "\n")
+		if r.Err != nil { // offline the operator reads the error, not the apology
+			first = "internal error: " + r.Err.Error()
+		}
 		fmt.Fprintf(w, "  %-6s %s: %s\n", mark, s.What, first)
 	}
 	if failed > 0 {

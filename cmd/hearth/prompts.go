@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -46,7 +47,14 @@ func (p *promptEntry) UnmarshalYAML(n *yaml.Node) error {
 }
 
 // parsePromptFile reads and validates a prompt deck file; errors name the line.
+// A file of more prompts than a deck holds is refused before they are decoded.
 func parsePromptFile(data []byte) ([]string, error) {
+	var count struct {
+		Prompts yaml.Node `yaml:"prompts"`
+	}
+	if err := yaml.Unmarshal(data, &count); err == nil && len(count.Prompts.Content) > prompts.MaxDeck {
+		return nil, fmt.Errorf("%d prompts: a deck holds %d at most", len(count.Prompts.Content), prompts.MaxDeck)
+	}
 	var f promptFile
 	if _, err := decodeYAML(data, "prompt file", &f); err != nil {
 		return nil, err
@@ -72,6 +80,9 @@ func cmdPrompts(ctx context.Context, args []string, e env) error {
 	return importFile(ctx, args, e, "prompts", func(ctx context.Context, db *store.DB, comm bot.Community, data []byte) (string, error) {
 		texts, err := parsePromptFile(data)
 		if err != nil {
+			return "", err
+		}
+		if err := prompts.CheckDeckRoom(ctx, db, comm.ID, len(texts)); err != nil {
 			return "", err
 		}
 		ids, err := db.AddDeckPrompts(ctx, comm.ID, "import", e.now(), texts...)

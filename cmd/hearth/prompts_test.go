@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -80,5 +81,54 @@ func TestPromptsImportAndDigestFormats(t *testing.T) {
 	text := hearth(t, "", nil, "digest", "--db", db, "--now", "2026-11-03T09:00:00Z")
 	if !strings.HasPrefix(text, "Weekly digest · Oct 27 – Nov 3, 2026\nMembers 2 (▲2)") {
 		t.Errorf("text digest:\n%s", text)
+	}
+}
+
+// TestPromptsImportIsBounded: a file over 2 MiB, a file of more prompts
+// than a deck holds, and an import that would overfill the deck are each
+// refused with the reason, and nothing is added.
+func TestPromptsImportIsBounded(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "hearth.db")
+	hearth(t, "alice: hello\n", nil, "shell", "--db", db, "--clock", "2026-11-02T09:00:00Z", "--facilitator", "carol")
+	deckFile := func(name string, n int, text string) string {
+		var sb strings.Builder
+		sb.WriteString("prompts:\n")
+		for i := range n {
+			fmt.Fprintf(&sb, "  - %s %d?\n", text, i)
+		}
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(sb.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	huge := deckFile("huge.yaml", 900, strings.Repeat("x", 2500))
+	tooMany := deckFile("many.yaml", 1001, "why")
+	six := deckFile("six.yaml", 600, "what")
+	tests := []struct {
+		file, want string
+	}{
+		{huge, "huge.yaml is too large (2.2 MiB): an import file is 2 MiB at most"},
+		{tooMany, "many.yaml: 1001 prompts: a deck holds 1000 at most"},
+		{six, ""},
+		{six, "six.yaml: The deck holds 600 prompts; 600 more would pass 1000, the most a deck holds: add 400 at most."},
+	}
+	for _, tt := range tests {
+		e, stdout, stderr := testEnv("", nil)
+		code := runMain(context.Background(), []string{"prompts", "import", "--db", db, tt.file}, e)
+		if tt.want == "" {
+			if code != 0 || !strings.Contains(stdout.String(), "imported 600 prompts") {
+				t.Fatalf("import %s: exit %d, %s%s", filepath.Base(tt.file), code, stdout, stderr)
+			}
+			continue
+		}
+		if code != 1 || !strings.HasSuffix(strings.TrimSpace(stderr.String()), tt.want) {
+			t.Errorf("import %s: exit %d, stderr %q; want 1, %q", filepath.Base(tt.file), code, stderr, tt.want)
+		}
+	}
+	out := hearth(t, "carol: /hearth prompt deck list\n", nil, "shell", "--db", db, "--clock", "2026-11-02T10:00:00Z", "--facilitator", "carol")
+	if !strings.Contains(out, "_1–25 of 600._") {
+		t.Errorf("the deck after the imports:\n%s", out)
 	}
 }

@@ -64,7 +64,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 	}
 	rep, err := core.Report(ctx, q)
 	if err != nil {
-		return fmt.Errorf("%s", bot.ErrorMessage(err))
+		return operatorError(err)
 	}
 	switch *format {
 	case "json":

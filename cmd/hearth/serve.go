@@ -52,12 +52,13 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 	if cfg.Retention > 0 {
 		services = append(services, retention(db, cfg.Retention, e.now, log))
 	}
-	return serve(ctx, cfg, db, b, services, routes, log)
+	return serve(ctx, cfg, defaultHTTPLimits, db, b, services, routes, log)
 }
 
-// serve runs the services and the operator's HTTP endpoint until ctx is
-// done or one of them fails, then stops them all and waits for them.
-func serve(ctx context.Context, cfg config, db *store.DB, b *bot.Bot, services []service, routes map[string]http.Handler, log *slog.Logger) error {
+// serve runs the services and the operator's HTTP endpoint (within lim)
+// until ctx is done or one of them fails, then stops them all and waits
+// for them.
+func serve(ctx context.Context, cfg config, lim httpLimits, db *store.DB, b *bot.Bot, services []service, routes map[string]http.Handler, log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -74,12 +75,12 @@ func serve(ctx context.Context, cfg config, db *store.DB, b *bot.Bot, services [
 		if err != nil {
 			return fmt.Errorf("listen on %s (HEARTH_HTTP_ADDR): %w", cfg.HTTPAddr, err)
 		}
-		srv := &http.Server{Handler: operatorMux(db, b, routes), ReadHeaderTimeout: 10 * time.Second}
+		srv := newHTTPServer(operatorMux(db, b, routes), lim)
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			log.Info("http listening", "addr", ln.Addr().String())
-			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Info("http listening", "addr", ln.Addr().String(), "max_conns", lim.MaxConns, "read_timeout", lim.Read)
+			if err := srv.Serve(limitListener(ln, lim)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				fail(fmt.Errorf("http server: %w", err))
 			}
 		}()

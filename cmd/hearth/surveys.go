@@ -68,7 +68,7 @@ func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 			if errors.As(err, &qe) {
 				line = nodeLine(root, "surveys", i, "questions", qe.Question-1)
 			}
-			return nil, fmt.Errorf("line %d: %s", line, bot.ErrorMessage(err))
+			return nil, fmt.Errorf("line %d: %v", line, operatorError(err))
 		}
 		if seen[s.Name] {
 			return nil, fmt.Errorf("line %d: survey %s is defined twice", line, s.Name)
