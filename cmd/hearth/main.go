@@ -74,10 +74,12 @@ func runMain(ctx context.Context, args []string, e env) int {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, new(*usageError)):
-		fmt.Fprintln(e.stderr, "hearth:", err)
+		fmt.Fprintln(e.stderr, "hearth:", bot.ForTerminal(err.Error()))
 		return 2
 	}
-	fmt.Fprintln(e.stderr, "hearth:", operatorError(err))
+	// Errors may quote a file, a member or a platform's answer: the last
+	// line of defence before the terminal.
+	fmt.Fprintln(e.stderr, "hearth:", bot.ForTerminal(operatorError(err).Error()))
 	return 1
 }
 

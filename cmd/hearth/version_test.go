@@ -6,6 +6,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestVersionFlags(t *testing.T) {
@@ -36,5 +37,20 @@ func TestVersionFromBuildInfo(t *testing.T) {
 		if got := versionFrom(&tc.info); got != tc.want {
 			t.Errorf("versionFrom(%+v) = %q, want %q", tc.info.Main, got, tc.want)
 		}
+	}
+}
+
+func TestErrorsReachTheTerminalShown(t *testing.T) {
+	var out bytes.Buffer
+	e := env{getenv: func(string) string { return "" }, stdout: &out, stderr: &out}
+	e.now = func() time.Time { return time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC) }
+	// A path is printed as given, not %q-quoted: only ForTerminal stands
+	// between it and the terminal.
+	dir := t.TempDir() + "/evil\x1b]0;owned\x07"
+	if code := runMain(context.Background(), []string{"report", "--db", dir + "/missing/hearth.db"}, e); code != 1 {
+		t.Fatalf("exit %d: %s", code, out.String())
+	}
+	if strings.ContainsAny(out.String(), "\x1b\x07") || !strings.Contains(out.String(), `\x1b]0;owned\x07`) {
+		t.Errorf("stderr holds %q", out.String())
 	}
 }
