@@ -16,8 +16,9 @@ const DefaultMaxFirings = 1000
 
 // FiringBound stands between the scheduler and the jobs it runs, counting
 // them while the shell moves simulated time, so that one move runs at most
-// Max of them: at the Max-th it stops the move there (the scheduler's
-// context is cancelled), and the shell says so; the next :advance goes on.
+// Max of them in order: at the Max-th it stops the scheduler (its context
+// is cancelled); the shell says so, moves time to the end of the move and
+// has the rest caught up as after a downtime.
 // Give it to the scheduler as its job runner and to the shell as
 // Config.Firings. Outside a move (real time) it only passes jobs on.
 type FiringBound struct {

@@ -681,8 +681,8 @@ func (a *Adapter) tick(ctx context.Context, d time.Duration) {
 		return
 	}
 	until := a.simulated.Now().Add(d)
-	if a.due != nil && a.runDue(ctx, until) {
-		return // stopped at the bound: the clock stays at the last firing
+	if a.due != nil {
+		a.runDue(ctx, until)
 	}
 	if a.simulated.Now().Before(until) {
 		a.simulated.Set(until)
@@ -690,27 +690,41 @@ func (a *Adapter) tick(ctx context.Context, d time.Duration) {
 }
 
 // runDue runs what falls due up to until (the runner moves a simulated
-// clock to each due time in order, then to until) and reports whether it
-// stopped early at the firing bound, which it says.
-func (a *Adapter) runDue(ctx context.Context, until time.Time) (stopped bool) {
+// clock to each due time in order, then to until). When the firing bound
+// stops it, simulated time still moves to until and what was left is
+// caught up as after a downtime (for each schedule, the latest time runs
+// if still within its grace; the others are recorded as skipped): a
+// replay of the script then takes the same path whatever an earlier run
+// fired, and one move stays bounded.
+func (a *Adapter) runDue(ctx context.Context, until time.Time) {
+	fired, stopped := a.runDueOnce(ctx, until)
+	if !stopped || a.simulated == nil {
+		return
+	}
+	if a.simulated.Now().Before(until) {
+		a.simulated.Set(until)
+	}
+	a.runDueOnce(ctx, until)
+	a.note("ran %d scheduled firings in order, the most one move of time runs; what fell due after them until %s was caught up as after a downtime (the latest time of each schedule runs if still within its grace, the others are skipped)",
+		fired, until.UTC().Format(time.RFC3339))
+}
+
+// runDueOnce is one call of the runner up to until, under the firing
+// bound: how many jobs it ran, and whether it stopped at the bound.
+func (a *Adapter) runDueOnce(ctx context.Context, until time.Time) (fired int, stopped bool) {
 	runCtx := ctx
 	if a.firings != nil {
 		runCtx = a.firings.begin(ctx)
 	}
 	err := a.due.RunDue(runCtx, until)
-	var fired int
 	if a.firings != nil {
 		fired, stopped = a.firings.end()
 	}
-	switch {
-	case stopped:
-		a.note("stopped after %d scheduled firings, at %s: one move of time runs at most %d; :advance again to go on",
-			fired, a.clock.Now().UTC().Format(time.RFC3339), a.firings.Max())
-	case err != nil && ctx.Err() == nil:
+	if err != nil && !stopped && ctx.Err() == nil {
 		a.log.ErrorContext(ctx, "run due work", "until", until, "err", err)
 		a.failed()
 	}
-	return stopped
+	return fired, stopped
 }
 
 func (a *Adapter) note(format string, args ...any) {

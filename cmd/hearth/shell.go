@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/hearth-community/hearth/adapters/shell"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/schedules"
 )
 
 func cmdShell(ctx context.Context, args []string, e env) error {
@@ -24,9 +26,13 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		cfg.Facilitators = append(cfg.Facilitators, s)
 		return nil
 	})
+	maxFirings := fs.Int("max-firings", shell.DefaultMaxFirings, "run at most this many scheduled jobs per :advance (or line); then stop there and say so")
 	planArg := fs.String("plan", "", "apply a plan before the session: a plan file, or `sample` for Hearth's one-year plan")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *maxFirings <= 0 {
+		return &usageError{fmt.Sprintf("--max-firings %d: give a positive number", *maxFirings)}
 	}
 	if *planArg != "" {
 		data := samplePlan
@@ -51,12 +57,20 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		}
 		clock = bot.NewManualClock(t)
 	}
-	return runShell(ctx, cfg, clock, e)
+	return runShellBounded(ctx, cfg, clock, *maxFirings, e)
 }
 
-// runShell plays the shell on stdin/stdout. The shell's members are named,
-// not numbered, so facilitators are matched case-insensitively.
+// runShell plays the shell on stdin/stdout with the default firing bound.
 func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
+	return runShellBounded(ctx, cfg, clock, shell.DefaultMaxFirings, e)
+}
+
+// runShellBounded plays the shell on stdin/stdout; one move of simulated
+// time runs at most maxFirings scheduled jobs. The shell's members are
+// named, not numbered, so facilitators are matched case-insensitively. It
+// returns the session's error: a script whose lines could not all be
+// recorded ends in one, so the process exits non-zero.
+func runShellBounded(ctx context.Context, cfg config, clock bot.Clock, maxFirings int, e env) error {
 	for i, f := range cfg.Facilitators {
 		cfg.Facilitators[i] = strings.ToLower(f)
 	}
@@ -70,12 +84,18 @@ func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
 		return err
 	}
 	defer db.Close()
-	runner, err := newRunner(cfg, b, db, clock, e.wait, log)
+	// newRunner's scheduler, with the shell's bound between it and the jobs.
+	bound := shell.NewFiringBound(b, maxFirings)
+	grace := b.Grace()
+	maps.Copy(grace, cfg.Grace)
+	runner, err := schedules.New(schedules.Config{Store: db, Jobs: bound, Clock: clock, Location: cfg.Location,
+		Grace: grace, Wait: e.wait, Log: log.With("room", "schedules")})
 	if err != nil {
 		return err
 	}
 	sh, err := shell.New(shell.Config{Handler: b, Clock: clock, Due: runner, Out: e.stdout, Log: log,
-		Banner: e.terminal, Prompt: e.terminal, FilesDir: e.getenv("HEARTH_FILES_DIR")})
+		Banner: e.terminal, Prompt: e.terminal, FilesDir: e.getenv("HEARTH_FILES_DIR"),
+		Lines: db, Firings: bound})
 	if err != nil {
 		return err
 	}
