@@ -222,6 +222,10 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
 }
 
 func (a *Adapter) run(ctx context.Context, in io.Reader) error {
+	// Cancelled on return, so the reader stops at its next line (after
+	// :quit, say) rather than wait to hand it over.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	if err := a.h.HandleDirectory(ctx, bot.Directory{Community: a.community, At: a.clock.Now()}); err != nil {
 		return fmt.Errorf("shell: register community: %w", err)
 	}
