@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"maps"
@@ -34,6 +36,7 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 	if *maxFirings <= 0 {
 		return &usageError{fmt.Sprintf("--max-firings %d: give a positive number", *maxFirings)}
 	}
+	opts := shellOptions{maxFirings: *maxFirings}
 	if *planArg != "" {
 		data := samplePlan
 		if *planArg != "sample" {
@@ -41,6 +44,7 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 				return err
 			}
 		}
+		opts.plan = data
 		if cfg.plan.steps, err = func() ([]planStep, error) {
 			p, steps, err := parsePlan(data, cfg.Location)
 			cfg.plan.file = p
@@ -57,20 +61,27 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		}
 		clock = bot.NewManualClock(t)
 	}
-	return runShellBounded(ctx, cfg, clock, *maxFirings, e)
+	return runShellWith(ctx, cfg, clock, opts, e)
+}
+
+// shellOptions are the shell's own flags.
+type shellOptions struct {
+	maxFirings int    // per move of simulated time (--max-firings)
+	plan       []byte // the --plan file's bytes, for its identity
 }
 
 // runShell plays the shell on stdin/stdout with the default firing bound.
 func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
-	return runShellBounded(ctx, cfg, clock, shell.DefaultMaxFirings, e)
+	return runShellWith(ctx, cfg, clock, shellOptions{maxFirings: shell.DefaultMaxFirings}, e)
 }
 
-// runShellBounded plays the shell on stdin/stdout; one move of simulated
-// time runs at most maxFirings scheduled jobs. The shell's members are
-// named, not numbered, so facilitators are matched case-insensitively. It
-// returns the session's error: a script whose lines could not all be
+// runShellWith plays the shell on stdin/stdout; one move of simulated
+// time runs at most opts.maxFirings scheduled jobs. The shell's members
+// are named, not numbered, so facilitators are matched case-insensitively.
+// It returns the session's error: a script whose lines could not all be
 // recorded ends in one, so the process exits non-zero.
-func runShellBounded(ctx context.Context, cfg config, clock bot.Clock, maxFirings int, e env) error {
+func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOptions, e env) error {
+	maxFirings := opts.maxFirings
 	for i, f := range cfg.Facilitators {
 		cfg.Facilitators[i] = strings.ToLower(f)
 	}
@@ -113,7 +124,16 @@ func runShellBounded(ctx context.Context, cfg config, clock bot.Clock, maxFiring
 		if len(cfg.Facilitators) > 0 {
 			owner = cfg.Facilitators[0]
 		}
-		if err := applyPlan(ctx, e.stdout, b, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
+		// A plan is applied once per start time, as a script's lines are:
+		// a replay with the same --clock and plan creates nothing again.
+		sum := sha256.Sum256([]byte("plan\x00" + clock.Now().UTC().Format(time.RFC3339Nano) + "\x00" + string(opts.plan)))
+		fresh, err := db.ClaimLine(ctx, sh.Community().ID, hex.EncodeToString(sum[:16]), clock.Now())
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			fmt.Fprintln(e.stdout, "? this plan was applied by an earlier run with the same --clock: not applied again")
+		} else if err := applyPlan(ctx, e.stdout, b, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
 			fmt.Fprintln(e.stdout, "? "+err.Error())
 		}
 	}

@@ -256,3 +256,19 @@ func TestShellAdvanceRefusesOverflow(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// A plan given with --plan is applied once per start time: replaying the
+// session does not create its schedules again.
+func TestShellReplayAppliesThePlanOnce(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "hearth.db")
+	var counts []int
+	for range 2 {
+		if out, err := shellSession(t, db, "alice: hi\n", "--plan", "sample"); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+		counts = append(counts, countRows(t, db, "schedules"))
+	}
+	if counts[0] == 0 || counts[1] != counts[0] {
+		t.Errorf("schedules after each run: %v, want the plan's, once", counts)
+	}
+}
