@@ -131,6 +131,13 @@ func TestReplayAppliesCommandsOnce(t *testing.T) {
 	if n := strings.Count(again, "not done again"); n != 4 {
 		t.Errorf("%d notes of lines not done again, want 4 (the click has no buttons to press):\n%s", n, again)
 	}
+
+	// Real time is never replayed: nothing is claimed.
+	realTime := &fakeLines{}
+	session(t, shell.Config{Handler: h, Lines: realTime, Clock: bot.ClockFunc(func() time.Time { return start })}, script)
+	if len(realTime.claimed) != 0 {
+		t.Errorf("real time claimed %d lines", len(realTime.claimed))
+	}
 }
 
 // failingHandler fails every event, as a full disk would.

@@ -454,8 +454,11 @@ func (a *Adapter) failed() {
 // applied it (a replay), or when it could not be recorded. Claiming first
 // means a line is applied at most once: should Hearth stop between the
 // claim and the line's work, the line is lost rather than doubled.
+//
+// In real time nothing is claimed: a line's time is the wall clock's, so
+// no later run can replay it.
 func (a *Adapter) claim(ctx context.Context, identity string, now time.Time) bool {
-	if a.claimer == nil {
+	if a.claimer == nil || a.simulated == nil {
 		return true
 	}
 	ok, err := a.claimer.ClaimLine(ctx, a.community.ID, identity, now)
