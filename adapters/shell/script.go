@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // lineKind is what a line of shell input asks for.
@@ -151,15 +152,25 @@ func validName(s string) bool {
 	return true
 }
 
+// clipped shortens s to about 40 bytes for a note, never cutting a
+// character in two.
 func clipped(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
+	if len(s) <= 40 {
+		return s
 	}
-	return s
+	cut := 40
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
-// parseDuration reads :advance's argument: a sum of N d, N h, N m, N s
-// ("1d12h"), or anything time.ParseDuration reads.
+// maxAdvance is the most one :advance moves time.
+const maxAdvance = 5 * 366 * 24 * time.Hour
+
+// parseDuration reads :advance's argument: a sum of N w, N d, N h, N m,
+// N s ("1d12h"), each term of at most six digits, all of it at most
+// maxAdvance: a sum past that is refused, never wrapped around.
 func parseDuration(s string) (time.Duration, error) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	if s == "" {
@@ -191,14 +202,19 @@ func parseDuration(s string) (time.Duration, error) {
 		default:
 			return 0, notef("I can't read %q; units are w, d, h, m, s", clipped(s))
 		}
+		if time.Duration(n) > (maxAdvance-total)/unit {
+			return 0, tooFar
+		}
 		total += time.Duration(n) * unit
 		rest = rest[i+1:]
 	}
-	if total <= 0 || total > 5*366*24*time.Hour {
-		return 0, fmt.Errorf("advance by a positive amount, at most five years")
+	if total <= 0 || total > maxAdvance {
+		return 0, tooFar
 	}
 	return total, nil
 }
+
+var tooFar = noteError("advance by a positive amount, at most five years")
 
 // noteError is a line the shell cannot read, said to the person at the
 // terminal as a sentence of its own ("I can't read …"), never wrapped.

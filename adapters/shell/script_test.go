@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestParseLine(t *testing.T) {
@@ -87,6 +88,12 @@ func TestParseDuration(t *testing.T) {
 		{in: "0d", err: true},
 		{in: "9999999d", err: true},
 		{in: "5000d", err: true},
+		{in: "260w", want: 260 * 7 * 24 * time.Hour},
+		{in: "999999w", err: true},
+		{in: strings.Repeat("999999w", 14), err: true}, // wrapped around to 1,574 days
+		{in: "261w999999s", err: true},
+		{in: "1830d1s", err: true},
+		{in: "1830d", want: 1830 * 24 * time.Hour},
 	}
 	for _, tt := range tests {
 		got, err := parseDuration(tt.in)
@@ -105,6 +112,11 @@ func FuzzParseLine(f *testing.F) {
 		if err == nil && l.kind != lineBlank && l.kind != lineDirective && !validName(l.name) {
 			t.Fatalf("parseLine(%q) accepted name %q", s, l.name)
 		}
-		parseDuration(s)
+		if d, err := parseDuration(s); err == nil && (d <= 0 || d > maxAdvance) {
+			t.Fatalf("parseDuration(%q) = %v", s, d)
+		}
+		if c := clipped(s); utf8.ValidString(s) && !utf8.ValidString(c) {
+			t.Fatalf("clipped(%q) = %q cuts a character", s, c)
+		}
 	})
 }

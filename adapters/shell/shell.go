@@ -5,7 +5,6 @@
 package shell
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -44,6 +43,12 @@ type Config struct {
 	Banner bool
 	// Prompt prints "> " before each line (for a terminal).
 	Prompt bool
+	// Lines, when set, remembers the lines that were applied (commands,
+	// clicks, written answers), so a replayed script applies each once.
+	Lines LineClaimer
+	// Firings, when set, is the scheduler's job runner, and bounds what
+	// one move of simulated time runs (see FiringBound).
+	Firings *FiringBound
 }
 
 // Adapter is the shell adapter. It is a bot.Chat: the core's posts print.
@@ -57,15 +62,20 @@ type Adapter struct {
 	filesDir  string
 	banner    bool
 	prompt    bool
+	claimer   LineClaimer  // nil: lines are not remembered
+	firings   *FiringBound // nil: moves are not bounded
 
-	mu       sync.Mutex // guards everything below and writes to out
-	out      io.Writer
-	n        int               // the last message number shown
-	dms      int               // DMs received, for their ids
-	messages map[int]message   // by number
-	latest   map[string]int    // channel -> number of its latest top-level message
-	current  string            // the current channel
-	buttons  map[string]posted // member id -> latest interactive post addressed to them
+	mu          sync.Mutex // guards everything below and writes to out
+	out         io.Writer
+	n           int               // the last message number shown
+	memberLines int               // member lines read, in real time (lineIdentity)
+	postIDs     map[string]int    // Hearth's post ids of the instant postIDsAt, with their counts
+	postIDsAt   int64             // unix ms
+	failures    int               // what could not be recorded (Run's error)
+	messages    map[int]message   // by number
+	latest      map[string]int    // channel -> number of its latest top-level message
+	current     string            // the current channel
+	buttons     map[string]posted // member id -> latest interactive post addressed to them
 }
 
 type message struct {
@@ -166,6 +176,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		h: cfg.Handler, clock: cfg.Clock, due: cfg.Due, log: cfg.Log, out: cfg.Out,
 		community: cfg.Community, filesDir: cfg.FilesDir, banner: cfg.Banner, prompt: cfg.Prompt,
+		claimer: cfg.Lines, firings: cfg.Firings,
 		messages: map[int]message{}, latest: map[string]int{}, current: "general", buttons: map[string]posted{},
 	}
 	a.simulated, _ = cfg.Clock.(*bot.ManualClock)
@@ -195,8 +206,26 @@ func (a *Adapter) Capabilities() bot.Capabilities {
 }
 
 // Run reads lines from in until it ends or ctx is done. A line that can't be
-// read gets a friendly note and the session goes on.
+// read (too long, say) gets a friendly note and the session goes on. When
+// something could not be recorded (a full disk, a damaged database), the
+// session still goes on, and Run returns an error at the end saying how
+// many times, so a script's run fails.
 func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
+	err := a.run(ctx, in)
+	a.mu.Lock()
+	failures := a.failures
+	a.mu.Unlock()
+	if err == nil && failures > 0 {
+		err = fmt.Errorf("shell: %d failure(s) to record what happened in the session; the log has each one", failures)
+	}
+	return err
+}
+
+func (a *Adapter) run(ctx context.Context, in io.Reader) error {
+	// Cancelled on return, so the reader stops at its next line (after
+	// :quit, say) rather than wait to hand it over.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	if err := a.h.HandleDirectory(ctx, bot.Directory{Community: a.community, At: a.clock.Now()}); err != nil {
 		return fmt.Errorf("shell: register community: %w", err)
 	}
@@ -206,38 +235,29 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
 	if a.due != nil {
 		// Catch up on what fell due while Hearth was not running (within
 		// each kind's grace window; the scheduler records what it skips).
-		if err := a.due.RunDue(ctx, a.clock.Now()); err != nil {
-			a.log.ErrorContext(ctx, "run due work at start", "err", err)
-		}
+		a.runDue(ctx, a.clock.Now())
 	}
-	lines := make(chan string)
+	lines := make(chan inputLine)
 	readErr := make(chan error, 1)
-	// The reader goroutine ends at the end of input; a terminal's input
-	// ends when the process does.
-	go func() {
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		readErr <- sc.Err()
-	}()
+	// The reader goroutine ends at the end of input or when ctx is done;
+	// a terminal's input ends when the process does.
+	go func() { readErr <- readLines(ctx, in, lines) }()
 	for {
 		a.showPrompt()
 		select {
 		case <-ctx.Done():
 			return nil
 		case err := <-readErr:
-			if err != nil {
+			if err != nil && ctx.Err() == nil {
 				return fmt.Errorf("shell: read input: %w", err)
 			}
 			return nil
 		case l := <-lines:
-			if quit := a.Line(ctx, l); quit {
+			if l.tooLong() {
+				a.note("that line is too long (%d characters, %d at most); it was not read", l.length, maxLine)
+				continue
+			}
+			if quit := a.Line(ctx, l.text); quit {
 				return nil
 			}
 		}
@@ -261,7 +281,11 @@ func (a *Adapter) Line(ctx context.Context, s string) (quit bool) {
 		a.note("hearth is me; play the members. Try `alice: hello`.")
 		return false
 	}
-	a.act(ctx, l)
+	now := a.clock.Now()
+	a.mu.Lock()
+	id := a.lineIdentity(memberID(l.name), strings.TrimSpace(s), now)
+	a.mu.Unlock()
+	a.act(ctx, l, id, now)
 	a.tick(ctx, time.Second)
 	return false
 }
@@ -269,9 +293,13 @@ func (a *Adapter) Line(ctx context.Context, s string) (quit bool) {
 // memberID is a shell name's platform id: names are case-insensitive.
 func memberID(name string) string { return strings.ToLower(name) }
 
-func (a *Adapter) act(ctx context.Context, l line) {
-	now := a.clock.Now()
+// act does what a member's line says. identity is the line's
+// (lineIdentity): it names the messages the line makes, and is what is
+// claimed before a line that changes things (a command, a click, a written
+// answer) is applied, so that a replay applies it once.
+func (a *Adapter) act(ctx context.Context, l line, identity string, now time.Time) {
 	who := memberID(l.name)
+	id := messageID(now, identity)
 	switch l.kind {
 	case lineMessage:
 		if l.channel != "" {
@@ -280,12 +308,12 @@ func (a *Adapter) act(ctx context.Context, l line) {
 			a.mu.Unlock()
 		}
 		if cmd, ok := slashCommand(l.text); ok {
-			a.command(ctx, l.name, a.currentChannel(), cmd, now)
+			a.command(ctx, l.name, a.currentChannel(), cmd, identity, now)
 			return
 		}
 		a.mu.Lock()
 		ch := a.current
-		num, id := a.next(now)
+		num := a.next()
 		a.messages[num] = message{id: id, channel: ch, author: who}
 		a.latest[ch] = num
 		a.printf("[%d] #%s %s: %s\n", num, ch, l.name, l.text)
@@ -294,7 +322,7 @@ func (a *Adapter) act(ctx context.Context, l line) {
 			At: now, Key: "msg:" + ch + ":" + id, Message: id})
 	case lineReply:
 		if cmd, ok := slashCommand(l.text); ok {
-			a.command(ctx, l.name, a.currentChannel(), cmd, now)
+			a.command(ctx, l.name, a.currentChannel(), cmd, identity, now)
 			return
 		}
 		a.mu.Lock()
@@ -308,12 +336,12 @@ func (a *Adapter) act(ctx context.Context, l line) {
 		if root == "" {
 			root = target.id
 		}
-		num, id := a.next(now)
+		num := a.next()
 		a.messages[num] = message{id: id, channel: target.channel, root: root, author: who}
 		a.printf("[%d] #%s %s (reply to [%d]): %s\n", num, target.channel, l.name, tnum, l.text)
 		a.mu.Unlock()
 		a.record(ctx, bot.Event{Kind: bot.KindReply, Channel: target.channel, ChannelName: target.channel, Member: who,
-			MemberName: l.name, At: now, Key: "msg:" + target.channel + ":" + id, Message: id, Parent: root})
+			MemberName: l.name, At: now, Key: "msg:" + id, Message: id, Parent: root})
 	case lineReact:
 		a.mu.Lock()
 		target, tnum, ok := a.target(l.target, false)
@@ -325,17 +353,19 @@ func (a *Adapter) act(ctx context.Context, l line) {
 		a.printf("%s reacted :%s: to [%d]\n", l.name, l.text, tnum)
 		a.mu.Unlock()
 		a.record(ctx, bot.Event{Kind: bot.KindReaction, Channel: target.channel, Member: who, MemberName: l.name,
-			At: now, Key: "react:" + target.channel + ":" + target.id + ":" + who + ":" + l.text, Message: target.id})
+			At: now, Key: "react:" + id, Message: target.id})
 	case lineDM:
 		if cmd, ok := slashCommand(l.text); ok {
-			a.command(ctx, l.name, "", cmd, now)
+			a.command(ctx, l.name, "", cmd, identity, now)
 			return
 		}
+		// DMs are not numbered: nobody replies to them in a thread.
 		a.mu.Lock()
-		a.dms++ // DMs are not numbered: nobody replies to them in a thread
-		id := strconv.FormatInt(now.UnixMilli(), 10) + ".dm" + strconv.Itoa(a.dms)
 		a.printf("(dm from %s) %s\n", l.name, l.text)
 		a.mu.Unlock()
+		if !a.claim(ctx, identity, now) {
+			return // a written answer is applied once
+		}
 		// The shell has no forms: a DM's text answers a check-in's
 		// free-text question, so the core gets it.
 		a.record(ctx, bot.Event{Kind: bot.KindMessage, DM: true, Member: who, MemberName: l.name, At: now,
@@ -351,16 +381,16 @@ func (a *Adapter) act(ctx context.Context, l line) {
 		a.record(ctx, bot.Event{Kind: kind, Member: who, MemberName: l.name, At: now,
 			Key: string(kind) + ":" + who + ":" + strconv.FormatInt(now.UnixNano(), 10)})
 	case lineClick:
-		a.click(ctx, l.name, l.text, now)
+		a.click(ctx, l.name, l.text, identity, now)
 	}
 }
 
-// next hands out the next message number and a platform id that is unique
-// across sessions in real time, and the same when a simulated session is
-// replayed (so replaying a script records nothing twice). Callers hold mu.
-func (a *Adapter) next(now time.Time) (int, string) {
+// next hands out the next message number, as shown in brackets. Numbers
+// only name messages for replies in this session: platform ids come from
+// lines and posts (messageID, postID). Callers hold mu.
+func (a *Adapter) next() int {
 	a.n++
-	return a.n, strconv.FormatInt(now.UnixMilli(), 10) + "." + strconv.Itoa(a.n)
+	return a.n
 }
 
 // target finds the message a reply or reaction points at: number n, or the
@@ -407,11 +437,44 @@ func (a *Adapter) record(ctx context.Context, e bot.Event) {
 	e.Community = a.community.ID
 	if err := a.h.HandleEvent(ctx, e); err != nil {
 		a.log.ErrorContext(ctx, "record event", "kind", e.Kind, "member", e.Member, "err", err)
+		a.failed()
 		a.note("%s", bot.Apology)
 	}
 }
 
-func (a *Adapter) command(ctx context.Context, name, channel, text string, now time.Time) {
+// failed counts something that could not be recorded (Run's error).
+func (a *Adapter) failed() {
+	a.mu.Lock()
+	a.failures++
+	a.mu.Unlock()
+}
+
+// claim records that the line with this identity is applied now, and
+// reports whether to apply it: false when an earlier run of the script
+// applied it (a replay), or when it could not be recorded. Claiming first
+// means a line is applied at most once: should Hearth stop between the
+// claim and the line's work, the line is lost rather than doubled.
+//
+// In real time nothing is claimed: a line's time is the wall clock's, so
+// no later run can replay it.
+func (a *Adapter) claim(ctx context.Context, identity string, now time.Time) bool {
+	if a.claimer == nil || a.simulated == nil {
+		return true
+	}
+	ok, err := a.claimer.ClaimLine(ctx, a.community.ID, identity, now)
+	switch {
+	case err != nil:
+		a.log.ErrorContext(ctx, "claim line", "err", err)
+		a.failed()
+		a.note("%s", bot.Apology)
+		return false
+	case !ok:
+		a.note("already done by an earlier run of this line (same member, time and words): not done again")
+	}
+	return ok
+}
+
+func (a *Adapter) command(ctx context.Context, name, channel, text, identity string, now time.Time) {
 	who := memberID(name)
 	a.mu.Lock()
 	where := "#" + channel
@@ -420,12 +483,15 @@ func (a *Adapter) command(ctx context.Context, name, channel, text string, now t
 	}
 	a.printf("%s (%s): %s\n", name, where, strings.TrimSpace("/hearth "+text))
 	a.mu.Unlock()
+	if !a.claim(ctx, identity, now) {
+		return
+	}
 	reply := a.h.HandleCommand(ctx, bot.Command{Community: a.community.ID, Channel: channel, ChannelName: channel,
 		Member: who, MemberName: name, Text: text, At: now})
 	a.deliverReply(ctx, who, channel, reply)
 }
 
-func (a *Adapter) click(ctx context.Context, name, text string, now time.Time) {
+func (a *Adapter) click(ctx context.Context, name, text, identity string, now time.Time) {
 	who := memberID(name)
 	a.mu.Lock()
 	p, ok := a.buttons[who]
@@ -465,6 +531,9 @@ func (a *Adapter) click(ctx context.Context, name, text string, now time.Time) {
 		a.printf("%s clicked [%s]\n", name, pressed.Label)
 	}
 	a.mu.Unlock()
+	if !a.claim(ctx, identity, now) {
+		return
+	}
 	reply := a.h.HandleAction(ctx, bot.Action{Community: a.community.ID, Channel: p.channel, Member: who, MemberName: name,
 		ActionID: pressed.ActionID, Value: pressed.Value, Post: p.ref, At: now})
 	a.deliverReply(ctx, who, p.channel, reply)
@@ -484,6 +553,9 @@ func joinInts(ns []int) string {
 
 // deliverReply shows a command's or a click's reply to the member.
 func (a *Adapter) deliverReply(ctx context.Context, member, channel string, r bot.Reply) {
+	if r.Code == bot.EInternal {
+		a.failed() // the core logged it; the person sees the apology
+	}
 	if r.Text == "" && len(r.Buttons) == 0 && r.Form == nil {
 		return
 	}
@@ -514,7 +586,8 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 		if to.Channel == "" {
 			return bot.PostRef{}, bot.Errorf(bot.EPlatform, "No channel to post in.")
 		}
-		num, id := a.next(now)
+		num := a.next()
+		id := a.postID(now, to.Channel, to.Thread, p.Text)
 		ref.ID = id
 		m := message{id: id, channel: to.Channel, author: "hearth"}
 		if to.Kind == bot.ToThread {
@@ -526,10 +599,10 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 		}
 		a.messages[num] = m
 	case bot.ToDM:
-		ref.ID = "dm-" + strconv.FormatInt(now.UnixNano(), 10)
+		ref.ID = "dm-" + to.Member + "-" + strconv.FormatInt(now.UnixNano(), 10)
 		prefix = fmt.Sprintf("(dm to %s) hearth: ", to.Member)
 	case bot.ToEphemeral:
-		ref.ID = "eph-" + strconv.FormatInt(now.UnixNano(), 10)
+		ref.ID = "eph-" + to.Member + "-" + strconv.FormatInt(now.UnixNano(), 10)
 		prefix = fmt.Sprintf("(only %s sees) hearth: ", to.Member)
 	}
 	a.printf("%s%s\n", prefix, indent(plain(p.Text)))
@@ -616,14 +689,49 @@ func (a *Adapter) tick(ctx context.Context, d time.Duration) {
 	}
 	until := a.simulated.Now().Add(d)
 	if a.due != nil {
-		// The runner moves the clock to each due time in order, then to until.
-		if err := a.due.RunDue(ctx, until); err != nil {
-			a.log.ErrorContext(ctx, "run due work", "until", until, "err", err)
-		}
+		a.runDue(ctx, until)
 	}
 	if a.simulated.Now().Before(until) {
 		a.simulated.Set(until)
 	}
+}
+
+// runDue runs what falls due up to until (the runner moves a simulated
+// clock to each due time in order, then to until). When the firing bound
+// stops it, simulated time still moves to until and what was left is
+// caught up as after a downtime (for each schedule, the latest time runs
+// if still within its grace; the others are recorded as skipped): a
+// replay of the script then takes the same path whatever an earlier run
+// fired, and one move stays bounded.
+func (a *Adapter) runDue(ctx context.Context, until time.Time) {
+	fired, stopped := a.runDueOnce(ctx, until)
+	if !stopped || a.simulated == nil {
+		return
+	}
+	if a.simulated.Now().Before(until) {
+		a.simulated.Set(until)
+	}
+	a.runDueOnce(ctx, until)
+	a.note("ran %d scheduled firings in order, the most one move of time runs; what fell due after them until %s was caught up as after a downtime (the latest time of each schedule runs if still within its grace, the others are skipped)",
+		fired, until.UTC().Format(time.RFC3339))
+}
+
+// runDueOnce is one call of the runner up to until, under the firing
+// bound: how many jobs it ran, and whether it stopped at the bound.
+func (a *Adapter) runDueOnce(ctx context.Context, until time.Time) (fired int, stopped bool) {
+	runCtx := ctx
+	if a.firings != nil {
+		runCtx = a.firings.begin(ctx)
+	}
+	err := a.due.RunDue(runCtx, until)
+	if a.firings != nil {
+		fired, stopped = a.firings.end()
+	}
+	if err != nil && !stopped && ctx.Err() == nil {
+		a.log.ErrorContext(ctx, "run due work", "until", until, "err", err)
+		a.failed()
+	}
+	return fired, stopped
 }
 
 func (a *Adapter) note(format string, args ...any) {
@@ -632,9 +740,11 @@ func (a *Adapter) note(format string, args ...any) {
 	a.printf("? "+format+"\n", args...)
 }
 
-// printf writes to out; callers hold mu.
+// printf writes to out, made harmless for a terminal: members' words,
+// names and reactions, and Hearth's posts that quote them, may hold escape
+// sequences (bot.ForTerminal). Callers hold mu.
 func (a *Adapter) printf(format string, args ...any) {
-	fmt.Fprintf(a.out, format, args...)
+	io.WriteString(a.out, bot.ForTerminal(fmt.Sprintf(format, args...)))
 }
 
 func (a *Adapter) showPrompt() {

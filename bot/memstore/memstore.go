@@ -48,6 +48,7 @@ type Store struct {
 	fault      func(method string, args []any) error
 	queries    []bot.ReportQuery
 	recordings []bot.Event
+	lines      map[string]bool // applied lines, community + "\x00" + hash (lines.go)
 }
 
 // New returns an empty store. clock gives the time seeded members are

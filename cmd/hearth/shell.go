@@ -2,13 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"maps"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/hearth-community/hearth/adapters/shell"
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/schedules"
 )
 
 func cmdShell(ctx context.Context, args []string, e env) error {
@@ -23,10 +28,15 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		cfg.Facilitators = append(cfg.Facilitators, s)
 		return nil
 	})
+	maxFirings := fs.Int("max-firings", shell.DefaultMaxFirings, "run at most this many scheduled jobs per :advance (or line); then stop there and say so")
 	planArg := fs.String("plan", "", "apply a plan before the session: a plan file, or `sample` for Hearth's one-year plan")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *maxFirings <= 0 {
+		return &usageError{fmt.Sprintf("--max-firings %d: give a positive number", *maxFirings)}
+	}
+	opts := shellOptions{maxFirings: *maxFirings}
 	if *planArg != "" {
 		path := *planArg
 		if path == "sample" {
@@ -34,6 +44,13 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		}
 		if cfg.plan.file, cfg.plan.steps, err = readPlan(path, cfg.Location); err != nil {
 			return err
+		}
+		// The plan's own bytes are part of its identity on replay.
+		opts.plan = samplePlan
+		if path != "" {
+			if opts.plan, err = os.ReadFile(path); err != nil {
+				return err
+			}
 		}
 	}
 	var clock bot.Clock = bot.ClockFunc(e.now)
@@ -44,12 +61,27 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		}
 		clock = bot.NewManualClock(t)
 	}
-	return runShell(ctx, cfg, clock, e)
+	return runShellWith(ctx, cfg, clock, opts, e)
 }
 
-// runShell plays the shell on stdin/stdout. The shell's members are named,
-// not numbered, so facilitators are matched case-insensitively.
+// shellOptions are the shell's own flags.
+type shellOptions struct {
+	maxFirings int    // per move of simulated time (--max-firings)
+	plan       []byte // the --plan file's bytes, for its identity
+}
+
+// runShell plays the shell on stdin/stdout with the default firing bound.
 func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
+	return runShellWith(ctx, cfg, clock, shellOptions{maxFirings: shell.DefaultMaxFirings}, e)
+}
+
+// runShellWith plays the shell on stdin/stdout; one move of simulated
+// time runs at most opts.maxFirings scheduled jobs. The shell's members
+// are named, not numbered, so facilitators are matched case-insensitively.
+// It returns the session's error: a script whose lines could not all be
+// recorded ends in one, so the process exits non-zero.
+func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOptions, e env) error {
+	maxFirings := opts.maxFirings
 	for i, f := range cfg.Facilitators {
 		cfg.Facilitators[i] = strings.ToLower(f)
 	}
@@ -63,12 +95,18 @@ func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
 		return err
 	}
 	defer db.Close()
-	runner, err := newRunner(cfg, b, db, clock, e.wait, log)
+	// newRunner's scheduler, with the shell's bound between it and the jobs.
+	bound := shell.NewFiringBound(b, maxFirings)
+	grace := b.Grace()
+	maps.Copy(grace, cfg.Grace)
+	runner, err := schedules.New(schedules.Config{Store: db, Jobs: bound, Clock: clock, Location: cfg.Location,
+		Grace: grace, Wait: e.wait, Log: log.With("room", "schedules")})
 	if err != nil {
 		return err
 	}
 	sh, err := shell.New(shell.Config{Handler: b, Clock: clock, Due: runner, Out: e.stdout, Log: log,
-		Banner: e.terminal, Prompt: e.terminal, FilesDir: e.getenv("HEARTH_FILES_DIR")})
+		Banner: e.terminal, Prompt: e.terminal, FilesDir: e.getenv("HEARTH_FILES_DIR"),
+		Lines: db, Firings: bound})
 	if err != nil {
 		return err
 	}
@@ -86,7 +124,16 @@ func runShell(ctx context.Context, cfg config, clock bot.Clock, e env) error {
 		if len(cfg.Facilitators) > 0 {
 			owner = cfg.Facilitators[0]
 		}
-		if err := applyPlan(ctx, e.stdout, b, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
+		// A plan is applied once per start time, as a script's lines are:
+		// a replay with the same --clock and plan creates nothing again.
+		sum := sha256.Sum256([]byte("plan\x00" + clock.Now().UTC().Format(time.RFC3339Nano) + "\x00" + string(opts.plan)))
+		fresh, err := db.ClaimLine(ctx, sh.Community().ID, hex.EncodeToString(sum[:16]), clock.Now())
+		if err != nil {
+			return err
+		}
+		if !fresh {
+			fmt.Fprintln(e.stdout, "? this plan was applied by an earlier run with the same --clock: not applied again")
+		} else if err := applyPlan(ctx, e.stdout, b, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
 			fmt.Fprintln(e.stdout, "? "+err.Error())
 		}
 	}

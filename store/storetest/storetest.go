@@ -75,6 +75,7 @@ var groups = []struct {
 	{"events", eventTests},
 	{"intros", introTests},
 	{"weeks", weekTests},
+	{"lines", lineTests},
 }
 
 // Run runs every test of the suite, each as a subtest "feature/test" with
