@@ -1,0 +1,644 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
+	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/intros"
+	"github.com/hearth-community/hearth/bot/library"
+	"github.com/hearth-community/hearth/bot/meetings"
+	"github.com/hearth-community/hearth/bot/members"
+	"github.com/hearth-community/hearth/bot/prompts"
+	"github.com/hearth-community/hearth/store"
+)
+
+// The large community, on each platform: what issue 13's trial had.
+const (
+	lcMembers   = 2000 // the facilitator among them
+	lcChannels  = 60   // #general among them
+	lcOptIns    = 1500 // intro opt-ins
+	lcAnswers   = 500  // members answering the reflection check-in at length
+	lcStories   = 300
+	lcPrompts   = 200 // in the deck
+	lcEvents    = 30  // upcoming
+	lcSchedules = 117 // 60 prompt rhythms and 57 one-off sends
+)
+
+// lcSlackFacilitators and lcFacilitatorsID are where results and the
+// digest go.
+var lcSlackFacilitators = fakeslack.Channel{ID: "C0FACIL", Name: "facilitators"}
+
+const lcFacilitatorsID = "299"
+
+// lcAnswer is everything Hearth answered to one command or button: the
+// texts of its messages, their buttons and the files that came with them.
+type lcAnswer struct {
+	texts   []string
+	buttons []ciButton
+	files   map[string][]byte // by name
+}
+
+func (a lcAnswer) text() string { return strings.Join(a.texts, "\n") }
+
+func (a lcAnswer) button(label string) (ciButton, bool) {
+	for _, b := range a.buttons {
+		if b.Label == label || strings.HasPrefix(b.Label, label) {
+			return b, true
+		}
+	}
+	return ciButton{}, false
+}
+
+// lcSide is one platform of the large-community test.
+type lcSide struct {
+	name, community string
+	ids, names      []string // the members, the facilitator first
+	channels        []string // channel ids, #general first
+	// command runs `/hearth text` as the facilitator.
+	command func(text string) lcAnswer
+	// press presses a button of an answer as the facilitator.
+	press func(b ciButton) lcAnswer
+	// posted is what Hearth posted in the facilitators' channel since the
+	// n-th post there, and how many posts there are.
+	posted func(from int) (lcAnswer, int)
+	// check reports every refusal the fake recorded.
+	check func(t *testing.T)
+}
+
+// lcName is a member's display name: long, accented and with an ampersand,
+// as real names and cuts between them are.
+func lcName(i int) string {
+	first := []string{"Ana-Lucía", "Bartholomew", "Chiamaka", "Dương", "Eleanor", "François", "Gwendolyn", "Håkon"}
+	last := []string{"Okonkwo-Smith", "van der Berg", "Nakamura & Co", "Fitzgerald", "Ødegård", "Papadopoulos"}
+	return fmt.Sprintf("%s %s %04d", first[i%len(first)], last[i%len(last)], i)
+}
+
+// lcText is a long free-text answer or story: about 700 characters with
+// markup, entities and multi-byte characters where a cut could fall.
+func lcText(i int) string {
+	return fmt.Sprintf("Answer %04d: this month I paired with two colleagues on code reviews & retros — "+
+		"we kept a café-style notebook 🌱 of what worked <and what didn't>. ", i) +
+		strings.Repeat("The practice shifted from reviewing alone to reviewing together; questions got asked earlier. ", 6)
+}
+
+// TestLargeCommunityThroughSlackAndDiscord is issue 13's large-community
+// test: one `hearth run` serves a Slack workspace and a Discord guild of
+// 2,000 members each, 60 channels, 1,500 intro opt-ins, hundreds of quiet
+// members and unanswered threads, 117 schedules, 300 stories, 200 deck
+// prompts, 30 events and a reflection check-in answered at length by 500
+// members. Every list and scheduled post goes through the real adapters
+// to the fakes, which refuse what the platforms refuse: every post is
+// accepted, long output comes as pages (More) or attached files, and
+// whatever a message leaves out, it says how many and where.
+func TestLargeCommunityThroughSlackAndDiscord(t *testing.T) {
+	// Wednesday 22:00 UTC: inside the default quiet hours, so approved
+	// nudges are queued, not sent (thousands of DMs would only slow the
+	// test down; the nudges test sends them).
+	start := time.Date(2026, 12, 2, 22, 0, 0, 0, time.UTC)
+	var slackUsers []fakeslack.User
+	var discordUsers []fakediscord.User
+	for i := range lcMembers {
+		slackUsers = append(slackUsers, fakeslack.User{ID: fmt.Sprintf("U%07d", i), Name: fmt.Sprintf("member%04d", i), RealName: lcName(i), IsAdmin: i == 0})
+		discordUsers = append(discordUsers, fakediscord.User{ID: strconv.Itoa(900000000000000000 + i), Username: fmt.Sprintf("member%04d", i), GlobalName: lcName(i)})
+	}
+	slackChannels := []fakeslack.Channel{lcSlackFacilitators}
+	discordChannels := []fakediscord.Channel{{ID: lcFacilitatorsID, Name: "facilitators", Type: fakediscord.ChannelText}}
+	slackIDs, discordIDs := []string{platSlackGeneral.ID}, []string{platGeneralID}
+	for i := 1; i < lcChannels; i++ {
+		name := fmt.Sprintf("practice-area-%02d", i)
+		slackChannels = append(slackChannels, fakeslack.Channel{ID: fmt.Sprintf("C%07d", i), Name: name})
+		discordChannels = append(discordChannels, fakediscord.Channel{ID: strconv.Itoa(300 + i), Name: name, Type: fakediscord.ChannelText})
+		slackIDs, discordIDs = append(slackIDs, fmt.Sprintf("C%07d", i)), append(discordIDs, strconv.Itoa(300+i))
+	}
+	// Slack's users.list is paced to its tier (200 members every 3
+	// seconds): the workspace the fake serves holds the facilitator, and
+	// the other members go into the database beside it, as a sync would
+	// have left them. Discord's member chunks come at once: the guild has
+	// them all.
+	rig := startPlatRig(t, platRigOptions{start: start,
+		slackUsers: slackUsers[:1], discordOwner: discordUsers[0], discordUsers: discordUsers,
+		slackChannels: slackChannels, discordChannels: discordChannels,
+		slackMembers: 2, discordMembers: lcMembers})
+	began := time.Now()
+
+	slack := lcSlackSide(t, rig.sl, rig.clock, rig.logs)
+	discord := lcDiscordSide(t, rig.dc, rig.logs)
+	slack.channels, discord.channels = slackIDs, discordIDs
+	for i := range lcMembers {
+		slack.ids, slack.names = append(slack.ids, slackUsers[i].ID), append(slack.names, lcName(i))
+		discord.ids, discord.names = append(discord.ids, discordUsers[i].ID), append(discord.names, lcName(i))
+	}
+	sides := []*lcSide{slack, discord}
+
+	// Seed each community through a second store on the same database, as
+	// another Hearth instance would write it.
+	ctx := context.Background()
+	db, err := store.Open(ctx, rig.db)
+	platCheck(t, err)
+	defer db.Close()
+	dir := bot.Directory{Community: bot.Community{ID: slack.community, Platform: bot.Slack, Name: "Hearth Test"}, At: start.Add(-60 * 24 * time.Hour)}
+	for _, c := range slackChannels {
+		dir.Channels = append(dir.Channels, bot.Channel{ID: c.ID, Name: c.Name})
+	}
+	dir.Channels = append(dir.Channels, bot.Channel{ID: platSlackGeneral.ID, Name: platSlackGeneral.Name})
+	for _, u := range slackUsers[1:] {
+		dir.Members = append(dir.Members, bot.Member{ID: u.ID, Name: u.RealName, JoinedAt: dir.At})
+	}
+	platCheck(t, db.SaveDirectory(ctx, dir))
+	runs := map[*lcSide]int64{}
+	for _, s := range sides {
+		facil := lcFacilitatorsID
+		if s == slack {
+			facil = lcSlackFacilitators.ID
+		}
+		runs[s] = lcSeed(t, ctx, db, s, facil, start)
+	}
+	seeded := time.Now()
+
+	for _, s := range sides {
+		t.Run(s.name, func(t *testing.T) { lcCommands(t, s, runs[s]) })
+	}
+	for _, s := range sides {
+		s.check(t)
+	}
+	for _, line := range strings.Split(rig.logs.String(), "\n") {
+		if strings.Contains(line, "level=ERROR") {
+			t.Errorf("the log has an error: %s", line)
+		}
+	}
+	t.Logf("seeded in %v; the commands took %v", seeded.Sub(began).Round(time.Millisecond), time.Since(seeded).Round(time.Millisecond))
+}
+
+// lcSeed writes the community's history and returns the reflection run.
+func lcSeed(t *testing.T, ctx context.Context, db *store.DB, s *lcSide, facil string, now time.Time) int64 {
+	t.Helper()
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("%s: seed: %v", s.name, err)
+		}
+	}
+	fac := s.ids[0]
+	// Activity: a quarter active this week (each in a thread nobody
+	// answered), one in twenty new this week without a post, the rest
+	// quiet since a month; the facilitator and member 1 busy everywhere.
+	var evs []bot.Event
+	ev := func(kind bot.EventKind, member, channel string, at time.Time) {
+		key := fmt.Sprintf("%s:%d", s.name, len(evs))
+		evs = append(evs, bot.Event{Kind: kind, Community: s.community, Channel: channel, Member: member, At: at, Key: key, Message: key})
+	}
+	for i, id := range s.ids {
+		ch := s.channels[i%len(s.channels)]
+		switch {
+		case i <= 1:
+			for d, c := range s.channels {
+				ev(bot.KindMessage, id, c, now.Add(-time.Duration(d+1)*time.Hour))
+			}
+		case i%4 == 0:
+			ev(bot.KindMessage, id, ch, now.Add(-48*time.Hour))
+		case i%20 == 1:
+			ev(bot.KindJoin, id, "", now.Add(-5*24*time.Hour))
+		default:
+			ev(bot.KindMessage, id, ch, now.Add(-30*24*time.Hour))
+		}
+	}
+	_, err := db.Record(ctx, evs...)
+	check(err)
+	check(db.SetSetting(ctx, s.community, bot.SettingDigestChannel, facil))
+
+	// The reflection check-in, to everyone, answered at length by 500.
+	var reflection checkins.Survey
+	for _, sv := range checkins.SurveyTemplates() {
+		if sv.Name == "reflection" {
+			reflection = sv
+		}
+	}
+	run, err := db.CreateRun(ctx, checkins.CheckinRun{Community: s.community, Survey: reflection, Delivery: checkins.DeliverDM,
+		StartedBy: fac, OpenedAt: now.Add(-6 * 24 * time.Hour), ClosesAt: now.Add(24 * time.Hour)}, s.ids)
+	check(err)
+	for _, id := range s.ids {
+		check(db.SetRecipient(ctx, run, checkins.Recipient{Member: id, Status: checkins.RecipientSent, SentAt: now.Add(-6 * 24 * time.Hour)}))
+	}
+	for i := range lcAnswers {
+		check(db.SaveAnswers(ctx, run, s.ids[i*3%lcMembers], map[string]string{"shift": lcText(i), "story": lcText(i + 1000), "share": "Yes, with my name"}))
+	}
+
+	// A year of monthly pulses before it: more runs than a page.
+	for i := range 14 {
+		opened := now.Add(-time.Duration(14-i) * 30 * 24 * time.Hour)
+		_, err := db.CreateRun(ctx, checkins.CheckinRun{Community: s.community, Survey: checkins.SurveyTemplates()[0], Delivery: checkins.DeliverDM,
+			StartedBy: fac, OpenedAt: opened, ClosesAt: opened.Add(48 * time.Hour), ClosedAt: opened.Add(48 * time.Hour)}, s.ids[:3])
+		check(err)
+	}
+
+	// Intros: 1,500 opted in, and a round of 500 groups of three.
+	round := intros.IntroRound{Community: s.community, Seed: 1, At: now.Add(-7 * 24 * time.Hour), CreatedBy: fac}
+	for i := range lcOptIns {
+		check(db.SetIntroOptIn(ctx, s.community, s.ids[i], true, now.Add(-10*24*time.Hour)))
+		if i%3 == 2 {
+			round.Groups = append(round.Groups, intros.IntroGroup{Members: s.ids[i-2 : i+1]})
+		}
+	}
+	_, err = db.AddIntroRound(ctx, round)
+	check(err)
+
+	// The library: 300 long stories.
+	consents := []library.StoryConsent{library.ConsentNamed, library.ConsentAnonymous, library.ConsentPrivate}
+	for i := range lcStories {
+		_, err := db.AddStory(ctx, library.Story{Community: s.community, Member: s.ids[i+2], Text: lcText(i + 2000),
+			Consent: consents[i%3], Source: "command", At: now.Add(-time.Duration(i) * time.Hour)})
+		check(err)
+	}
+
+	// The deck, the events and the schedules.
+	var deck []string
+	for i := range lcPrompts {
+		deck = append(deck, fmt.Sprintf("Prompt %03d: what is one thing you changed in your practice & why? ", i)+strings.Repeat("Tell us the story behind it. ", 5))
+	}
+	_, err = db.AddDeckPrompts(ctx, s.community, fac, now.Add(-20*24*time.Hour), deck...)
+	check(err)
+	for i := range lcEvents {
+		at := now.Add(time.Duration(i+1) * 24 * time.Hour)
+		_, err := db.AddEvent(ctx, meetings.CommunityEvent{Community: s.community, Title: fmt.Sprintf("Practice session %02d: reviewing together & learning in public", i),
+			Start: at, End: at.Add(time.Hour), Channel: s.channels[0], CreatedBy: fac, CreatedAt: now.Add(-24 * time.Hour)})
+		check(err)
+	}
+	for i := range lcSchedules {
+		sc := bot.Schedule{Community: s.community, CreatedBy: fac, CreatedAt: now.Add(-24 * time.Hour)}
+		if i < lcChannels {
+			sc.Kind, sc.Spec, sc.Channel = prompts.SchedulePrompt, "every monday at 9:00", s.channels[i]
+			sc.Payload = fmt.Sprintf("Weekly prompt for practice area %02d: what did you try this week, and what happened?", i)
+		} else {
+			sc.Kind, sc.Spec, sc.Payload = members.ScheduleNudgeSend, bot.OnceSpec(now.Add(30*24*time.Hour+time.Duration(i)*time.Minute)), "999999"
+		}
+		_, err := db.AddSchedule(ctx, sc)
+		check(err)
+	}
+	return run
+}
+
+// lcMore is what a message says when it leaves something out: how many
+// ("1–25 of 1,484", "…and 475 more") and where ("More", an attached file).
+var (
+	lcHowMany = regexp.MustCompile(`\d[\d,]* (more|of \d)|of \d[\d,]*\b`)
+	lcFile    = regexp.MustCompile(`[\w.-]+\.(md|csv)\b`)
+	lcLeftOut = regexp.MustCompile(`\d[\d,]* more\b`)
+)
+
+// lcSaysWhere checks that an answer that leaves some out ("…and 1,390
+// more") says where they are: More, a file, a command.
+func lcSaysWhere(t *testing.T, s *lcSide, what string, a lcAnswer) {
+	t.Helper()
+	text := a.text()
+	if strings.Contains(text, "More") || lcFile.MatchString(text) || strings.Contains(text, "`") {
+		return
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if lcLeftOut.MatchString(line) {
+			t.Errorf("%s: %s leaves some out without saying where: %q", s.name, what, line)
+		}
+	}
+}
+
+// lcBounded checks a long answer: it came as pages or with a file, says
+// how many it leaves out, and every file it names came with it.
+func lcBounded(t *testing.T, s *lcSide, what string, a lcAnswer) {
+	t.Helper()
+	text := a.text()
+	_, more := a.button("More")
+	if !more && len(a.files) == 0 {
+		t.Errorf("%s: %s came whole in chat (%d characters), with neither More nor a file:\n%.600s", s.name, what, len(text), text)
+	}
+	lcSaysWhere(t, s, what, a)
+	if !lcHowMany.MatchString(text) {
+		t.Errorf("%s: %s does not say how many it leaves out:\n%.1500s", s.name, what, text)
+	}
+	if more && !strings.Contains(text, "More") {
+		t.Errorf("%s: %s has a More button it does not mention:\n%.1500s", s.name, what, text)
+	}
+	for _, name := range lcFile.FindAllString(text, -1) {
+		if _, ok := a.files[name]; !ok && !strings.Contains(name, "SURVEY") {
+			t.Errorf("%s: %s names %s, which did not come with it (files: %v)", s.name, what, name, slices.Sorted(mapKeys(a.files)))
+		}
+	}
+}
+
+func mapKeys(m map[string][]byte) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// lcCommands runs every list command and scheduled post of issue 13 as the
+// facilitator and checks each answer.
+func lcCommands(t *testing.T, s *lcSide, run int64) {
+	runRef := strconv.FormatInt(run, 10)
+
+	// Results at the close go to #facilitators: figures in the message,
+	// every answer in the attached file.
+	_, before := s.posted(0)
+	got := s.command("checkin close " + runRef)
+	if !strings.Contains(got.text(), "facilitators") {
+		t.Errorf("%s: /hearth checkin close = %q, want where the results went", s.name, got.text())
+	}
+	results, _ := s.posted(before)
+	lcBounded(t, s, "the results at the close", results)
+	if doc := results.files[fmt.Sprintf("hearth-reflection-%d-answers.md", run)]; !strings.Contains(string(doc), strings.TrimSpace(lcText(lcAnswers-1))) {
+		i := strings.Index(string(doc), "Answer 0499")
+		t.Errorf("%s: the results' file lacks the last answer whole (files %v):\n%s", s.name, slices.Sorted(mapKeys(results.files)), string(doc)[max(i-100, 0):min(i+800, len(doc))])
+	}
+	lcBounded(t, s, "/hearth checkin results", s.command("checkin results reflection "+runRef))
+
+	for _, cmd := range []string{"intros list", "stories", "schedule list", "quiet", "prompt deck list", "event list", "checkin list"} {
+		lcBounded(t, s, "/hearth "+cmd, s.command(cmd))
+	}
+
+	// A page further: More works and still says where the rest is.
+	quiet := s.command("quiet")
+	if b, ok := quiet.button("More"); ok {
+		lcBounded(t, s, "/hearth quiet's second page", s.press(b))
+	}
+
+	// The nudge review: a page of names, and Send for all of them.
+	review := s.command("nudge run")
+	lcBounded(t, s, "the nudge review", review)
+	send, ok := review.button("Send")
+	if !ok {
+		t.Fatalf("%s: the nudge review has no Send button: %+v\n%.800s", s.name, review.buttons, review.text())
+	}
+	if got := s.press(send).text(); !strings.Contains(got, "queued") && !strings.Contains(got, "Nudge") {
+		t.Errorf("%s: Send = %.600s", s.name, got)
+	}
+	lcBounded(t, s, "/hearth schedule list with the queued nudges", s.command("schedule list"))
+
+	// Shorter lists and posts: accepted, and whole or saying what is left.
+	for _, cmd := range []string{"report 30d", "member <@" + s.ids[1] + ">"} {
+		got := s.command(cmd)
+		if got.text() == "" {
+			t.Errorf("%s: /hearth %s answered nothing", s.name, cmd)
+		}
+		lcSaysWhere(t, s, "/hearth "+cmd, got)
+	}
+	_, before = s.posted(0)
+	s.command("digest now")
+	digest, _ := s.posted(before)
+	if digest.text() == "" {
+		t.Errorf("%s: /hearth digest now posted nothing in #facilitators", s.name)
+	}
+	lcSaysWhere(t, s, "the digest", digest)
+}
+
+// lcSlackSide is the Slack workspace: commands as slash commands answered
+// through response_url, files shared in the facilitator's DM.
+func lcSlackSide(t *testing.T, sl *fakeslack.Server, clock *bot.ManualClock, logs *platLog) *lcSide {
+	s := &lcSide{name: "slack", community: "slack:" + sl.TeamID()}
+	fac := fakeslack.User{ID: "U0000000", Name: "member0000"}
+	buttons := map[string]fakeslack.Button{}
+	seq := 0
+	// answer reads a response and waits for every file it names.
+	answer := func(r fakeslack.Response, files int) lcAnswer {
+		t.Helper()
+		a := lcAnswer{texts: []string{lcSlackText(r.Text, r.Blocks)}, files: map[string][]byte{}}
+		for _, b := range fakeslack.Buttons(r.Blocks) {
+			key := b.ActionID + " " + b.Value
+			buttons[key] = b
+			a.buttons = append(a.buttons, ciButton{Label: b.Label, Key: key})
+		}
+		want := len(lcFile.FindAllString(a.text(), -1))
+		if strings.Contains(a.text(), "attached file") || strings.Contains(a.text(), "your DM") {
+			want = max(want, 1)
+		}
+		for _, f := range sl.WaitFiles(files + want)[files:] {
+			a.files[f.Name] = f.Data
+		}
+		return a
+	}
+	s.command = func(text string) lcAnswer {
+		t.Helper()
+		files := len(sl.Files())
+		in := sl.PushSlashCommand(fakeslack.SlashCommand{UserID: fac.ID, UserName: fac.Name,
+			ChannelID: platSlackGeneral.ID, ChannelName: platSlackGeneral.Name, Text: text})
+		return answer(platSlackResponse(t, sl, in.ResponseURL), files)
+	}
+	s.press = func(b ciButton) lcAnswer {
+		t.Helper()
+		btn, ok := buttons[b.Key]
+		if !ok {
+			t.Fatalf("slack: no button %q was shown", b.Key)
+		}
+		seq++
+		files := len(sl.Files())
+		in := sl.PushBlockAction(fakeslack.BlockAction{UserID: fac.ID, UserName: fac.Name, ChannelID: platSlackGeneral.ID,
+			ChannelName: platSlackGeneral.Name, MessageTS: fmt.Sprintf("%d.%06d", clock.Now().Unix(), seq), Ephemeral: true, Button: btn})
+		return answer(platSlackResponse(t, sl, in.ResponseURL), files)
+	}
+	s.posted = func(from int) (lcAnswer, int) {
+		a := lcAnswer{files: map[string][]byte{}}
+		var posts []fakeslack.Posted
+		for _, p := range sl.Posts() {
+			if p.Channel == lcSlackFacilitators.ID {
+				posts = append(posts, p)
+			}
+		}
+		for _, p := range posts[min(from, len(posts)):] {
+			a.texts = append(a.texts, lcSlackText(p.Text, p.Blocks))
+			for _, b := range fakeslack.Buttons(p.Blocks) {
+				a.buttons = append(a.buttons, ciButton{Label: b.Label, Key: b.ActionID + " " + b.Value})
+			}
+		}
+		for _, f := range sl.Files() {
+			if f.Channel == lcSlackFacilitators.ID {
+				a.files[f.Name] = f.Data
+			}
+		}
+		return a, len(posts)
+	}
+	s.check = func(t *testing.T) {
+		for _, c := range sl.Calls("") {
+			if !c.OK() {
+				t.Errorf("slack: %s was refused: %d %s\nthe log:\n%.3000s", c.Method, c.Status, c.Error, logs)
+			}
+		}
+	}
+	return s
+}
+
+// lcSlackText is a Slack message's text as a person reads it: its blocks'
+// text, or the fallback text without blocks.
+func lcSlackText(fallback string, blocks []map[string]any) string {
+	if len(blocks) == 0 {
+		return fallback
+	}
+	var sb strings.Builder
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if t, ok := v["text"].(string); ok && v["type"] != "plain_text" {
+				sb.WriteString(t + "\n")
+			}
+			for k, w := range v {
+				if k != "accessory" {
+					walk(w)
+				}
+			}
+		case []any:
+			for _, w := range v {
+				walk(w)
+			}
+		}
+	}
+	for _, b := range blocks {
+		if b["type"] != "actions" {
+			walk(b)
+		}
+	}
+	return sb.String()
+}
+
+// lcDiscordSide is the Discord guild: commands as slash command
+// interactions, answered by a deferred response's edit and follow-ups,
+// files attached to them.
+func lcDiscordSide(t *testing.T, dc *fakediscord.Server, logs *platLog) *lcSide {
+	s := &lcSide{name: "discord", community: "discord:" + platGuildID}
+	owner := fakediscord.User{ID: strconv.Itoa(900000000000000000), Username: "member0000"}
+	invoker := fakediscord.Invoker{GuildID: platGuildID, ChannelID: platGeneralID, User: owner,
+		Permissions: fakediscord.PermViewChannel | fakediscord.PermSendMessages}
+	s.command = func(text string) lcAnswer {
+		t.Helper()
+		in, err := dc.Slash(invoker, "hearth", lcDiscordOption(t, text))
+		platCheck(t, err)
+		return lcDiscordAnswer(t, dc, in.ID)
+	}
+	s.press = func(b ciButton) lcAnswer {
+		t.Helper()
+		in, err := dc.Click(invoker, dc.NewID(), b.Key)
+		platCheck(t, err)
+		return lcDiscordAnswer(t, dc, in.ID)
+	}
+	s.posted = func(from int) (lcAnswer, int) {
+		a := lcAnswer{files: map[string][]byte{}}
+		msgs := dc.Messages(lcFacilitatorsID)
+		for _, m := range msgs[min(from, len(msgs)):] {
+			lcDiscordMessage(t, &a, m.Content, m.Components, m.Files)
+		}
+		return a, len(msgs)
+	}
+	s.check = func(t *testing.T) {
+		for _, r := range dc.Requests() {
+			if r.Status >= 400 {
+				t.Errorf("discord: %s %s was refused: %d\n%.2000s\nthe log:\n%.3000s", r.Method, r.Path, r.Status, r.Body, logs)
+			}
+		}
+	}
+	return s
+}
+
+// lcDiscordOption is the interaction's options for `/hearth text`.
+func lcDiscordOption(t *testing.T, text string) fakediscord.Option {
+	t.Helper()
+	w := strings.Fields(text)
+	switch w[0] {
+	case "stories", "quiet":
+		return fakediscord.SubCommand(w[0])
+	case "report":
+		return fakediscord.SubCommand("report", fakediscord.String("period", w[1]))
+	case "member":
+		return fakediscord.SubCommand("member", fakediscord.UserOpt("member", strings.Trim(w[1], "<@>")))
+	case "prompt":
+		return fakediscord.Group("prompt", fakediscord.SubCommand(w[1]+"-"+w[2]))
+	case "checkin":
+		switch w[1] {
+		case "close":
+			return fakediscord.Group("checkin", fakediscord.SubCommand("close", fakediscord.Option{Name: "run", Type: 4, Value: lcAtoi(w[2])}))
+		case "results":
+			return fakediscord.Group("checkin", fakediscord.SubCommand("results", fakediscord.String("survey", w[2]),
+				fakediscord.Option{Name: "run", Type: 4, Value: lcAtoi(w[3])}))
+		}
+	}
+	if len(w) == 2 {
+		return fakediscord.Group(w[0], fakediscord.SubCommand(w[1]))
+	}
+	t.Fatalf("discord: no interaction for /hearth %s", text)
+	return fakediscord.Option{}
+}
+
+func lcAtoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// lcDiscordAnswer waits for an interaction's answer and gathers every
+// message of it: the edit of the deferred response (or the immediate
+// message) and the follow-ups, with their buttons and files. The answer
+// is whole once Discord heard nothing more of it for a while.
+func lcDiscordAnswer(t *testing.T, dc *fakediscord.Server, id string) lcAnswer {
+	t.Helper()
+	platWaitDiscord(t, dc, "the answer to interaction "+id, func() bool {
+		cbs := dc.Callbacks(id)
+		return len(cbs) > 0 && (cbs[0].Type != 5 || len(cbs) > 1)
+	})
+	var cbs []fakediscord.Callback
+	for n, still := -1, 0; still < 5; {
+		cbs = dc.Callbacks(id)
+		if len(cbs) == n {
+			still++
+		} else {
+			n, still = len(cbs), 0
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	a := lcAnswer{files: map[string][]byte{}}
+	for _, c := range cbs {
+		if c.Kind == "callback" && c.Type == 5 {
+			continue
+		}
+		var m struct {
+			Content    string          `json:"content"`
+			Components json.RawMessage `json:"components"`
+		}
+		platCheck(t, json.Unmarshal(c.Data, &m))
+		lcDiscordMessage(t, &a, m.Content, m.Components, c.Files)
+	}
+	return a
+}
+
+func lcDiscordMessage(t *testing.T, a *lcAnswer, content string, components json.RawMessage, files []fakediscord.File) {
+	t.Helper()
+	a.texts = append(a.texts, content)
+	var rows []struct {
+		Components []struct {
+			Type     int    `json:"type"`
+			CustomID string `json:"custom_id"`
+			Label    string `json:"label"`
+		} `json:"components"`
+	}
+	if len(components) > 0 && string(components) != "null" {
+		platCheck(t, json.Unmarshal(components, &rows))
+	}
+	for _, r := range rows {
+		for _, c := range r.Components {
+			if c.Type == fakediscord.ComponentButton {
+				a.buttons = append(a.buttons, ciButton{Label: c.Label, Key: c.CustomID})
+			}
+		}
+	}
+	for _, f := range files {
+		a.files[f.Name] = f.Data
+	}
+}
