@@ -381,8 +381,12 @@ func lcCommands(t *testing.T, s *lcSide, run int64) {
 	if !ok {
 		t.Fatalf("%s: the nudge review has no Send button: %+v\n%.800s", s.name, review.buttons, review.text())
 	}
-	if got := s.press(send).text(); !strings.Contains(got, "queued") && !strings.Contains(got, "Nudge") {
-		t.Errorf("%s: Send = %.600s", s.name, got)
+	sent := s.press(send)
+	lcSaysWhere(t, s, "the answer to Send", sent)
+	var n int
+	fmt.Sscanf(send.Label, "Send %d nudges", &n)
+	if got := strings.Count(string(sent.files["nudges.md"]), "\n- "); n < 1000 || got != n {
+		t.Errorf("%s: Send %d nudges: nudges.md names %d:\n%.600s", s.name, n, got, sent.text())
 	}
 	lcBounded(t, s, "/hearth schedule list with the queued nudges", s.command("schedule list"))
 
