@@ -25,14 +25,15 @@ import (
 
 // The large community, on each platform: what issue 13's trial had.
 const (
-	lcMembers   = 2000 // the facilitator among them
-	lcChannels  = 60   // #general among them
-	lcOptIns    = 1500 // intro opt-ins
-	lcAnswers   = 500  // members answering the reflection check-in at length
-	lcStories   = 300
-	lcPrompts   = 200 // in the deck
-	lcEvents    = 30  // upcoming
-	lcSchedules = 117 // 60 prompt rhythms and 57 one-off sends
+	lcMembers     = 2000 // the facilitator among them
+	lcChannels    = 60   // #general among them
+	lcOptIns      = 1500 // intro opt-ins
+	lcAnswers     = 500  // members answering the reflection check-in at length
+	lcLateAnswers = 200  // members answering the run the scheduler closes
+	lcStories     = 300
+	lcPrompts     = 200 // in the deck
+	lcEvents      = 30  // upcoming
+	lcSchedules   = 117 // 60 prompt rhythms and 57 one-off sends
 )
 
 // lcSlackFacilitators and lcFacilitatorsID are where results and the
@@ -156,15 +157,35 @@ func TestLargeCommunityThroughSlackAndDiscord(t *testing.T) {
 		dir.Members = append(dir.Members, bot.Member{ID: u.ID, Name: u.RealName, JoinedAt: dir.At})
 	}
 	platCheck(t, db.SaveDirectory(ctx, dir))
-	runs := map[*lcSide]int64{}
+	runs, closing := map[*lcSide]int64{}, map[*lcSide]int64{}
 	for _, s := range sides {
 		facil := lcFacilitatorsID
 		if s == slack {
 			facil = lcSlackFacilitators.ID
 		}
-		runs[s] = lcSeed(t, ctx, db, s, facil, start)
+		runs[s], closing[s] = lcSeed(t, ctx, db, s, facil, start)
 	}
 	seeded := time.Now()
+
+	// The scheduler closes the second reflection run half an hour on: its
+	// results go to #facilitators by themselves, a page of answers with
+	// every one in the attached file.
+	rig.sim.advance(t, start.Add(31*time.Minute), rig.logs)
+	for _, s := range sides {
+		name := fmt.Sprintf("hearth-reflection-%d-answers.md", closing[s])
+		var got lcAnswer
+		deadline := time.Now().Add(platWait)
+		for got, _ = s.posted(0); got.files[name] == nil; got, _ = s.posted(0) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: no results with %s in #facilitators after the scheduled close (files %v)\nthe log:\n%s", s.name, name, slices.Sorted(mapKeys(got.files)), rig.logs)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		lcBounded(t, s, "the results at the scheduled close", got)
+		if n := strings.Count(string(got.files[name]), "Answer 0"); n != 2*lcLateAnswers {
+			t.Errorf("%s: %s holds %d answers, want %d", s.name, name, n, 2*lcLateAnswers)
+		}
+	}
 
 	for _, s := range sides {
 		t.Run(s.name, func(t *testing.T) { lcCommands(t, s, runs[s]) })
@@ -180,8 +201,9 @@ func TestLargeCommunityThroughSlackAndDiscord(t *testing.T) {
 	t.Logf("seeded in %v; the commands took %v", seeded.Sub(began).Round(time.Millisecond), time.Since(seeded).Round(time.Millisecond))
 }
 
-// lcSeed writes the community's history and returns the reflection run.
-func lcSeed(t *testing.T, ctx context.Context, db *store.DB, s *lcSide, facil string, now time.Time) int64 {
+// lcSeed writes the community's history and returns the reflection run
+// the test closes by command and the one the scheduler closes.
+func lcSeed(t *testing.T, ctx context.Context, db *store.DB, s *lcSide, facil string, now time.Time) (run, closing int64) {
 	t.Helper()
 	check := func(err error) {
 		t.Helper()
@@ -224,7 +246,7 @@ func lcSeed(t *testing.T, ctx context.Context, db *store.DB, s *lcSide, facil st
 			reflection = sv
 		}
 	}
-	run, err := db.CreateRun(ctx, checkins.CheckinRun{Community: s.community, Survey: reflection, Delivery: checkins.DeliverDM,
+	run, err = db.CreateRun(ctx, checkins.CheckinRun{Community: s.community, Survey: reflection, Delivery: checkins.DeliverDM,
 		StartedBy: fac, OpenedAt: now.Add(-6 * 24 * time.Hour), ClosesAt: now.Add(24 * time.Hour)}, s.ids)
 	check(err)
 	for _, id := range s.ids {
@@ -233,6 +255,18 @@ func lcSeed(t *testing.T, ctx context.Context, db *store.DB, s *lcSide, facil st
 	for i := range lcAnswers {
 		check(db.SaveAnswers(ctx, run, s.ids[i*3%lcMembers], map[string]string{"shift": lcText(i), "story": lcText(i + 1000), "share": "Yes, with my name"}))
 	}
+
+	// The second run, answered by fewer, closes by its schedule.
+	closesAt := now.Add(30 * time.Minute)
+	closing, err = db.CreateRun(ctx, checkins.CheckinRun{Community: s.community, Survey: reflection, Delivery: checkins.DeliverDM,
+		StartedBy: fac, OpenedAt: now.Add(-24 * time.Hour), ClosesAt: closesAt}, s.ids)
+	check(err)
+	for i := range lcLateAnswers {
+		check(db.SaveAnswers(ctx, closing, s.ids[i*2+1], map[string]string{"shift": lcText(i), "story": lcText(i + 500)}))
+	}
+	_, err = db.AddSchedule(ctx, bot.Schedule{Community: s.community, Kind: checkins.ScheduleCheckinClose, Spec: bot.OnceSpec(closesAt),
+		Payload: strconv.FormatInt(closing, 10), CreatedBy: fac, CreatedAt: now.Add(-24 * time.Hour)})
+	check(err)
 
 	// A year of monthly pulses before it: more runs than a page.
 	for i := range 14 {
@@ -285,7 +319,7 @@ func lcSeed(t *testing.T, ctx context.Context, db *store.DB, s *lcSide, facil st
 		_, err := db.AddSchedule(ctx, sc)
 		check(err)
 	}
-	return run
+	return run, closing
 }
 
 // lcMore is what a message says when it leaves something out: how many
