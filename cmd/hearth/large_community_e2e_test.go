@@ -472,10 +472,18 @@ func lcCommands(t *testing.T, s *lcSide, run int64) {
 	lcBounded(t, s, "/hearth schedule list with the queued nudges", s.command(t, "schedule list"))
 
 	// Shorter lists and posts: accepted, and whole or saying what is left.
+	// The report and one member's history are summaries: whole in one
+	// post however large the community (on Discord, the report's 3,400
+	// characters are two messages of one output). The busiest member's history
+	// (60 channels, every week) stays a few lines: counts, eight weeks,
+	// nudges, no list that grows.
 	for _, cmd := range []string{"report 30d", "member <@" + s.ids[1] + ">"} {
 		got := s.command(t, cmd)
-		if got.text() == "" {
-			t.Errorf("%s: /hearth %s answered nothing", s.name, cmd)
+		if got.text() == "" || len(got.texts) > 3 || len(got.files) != 0 {
+			t.Errorf("%s: /hearth %s answered %d messages and %d files, want one post whole:\n%.600s", s.name, cmd, len(got.texts), len(got.files), got.text())
+		}
+		if strings.HasPrefix(cmd, "member") && len(got.text()) > 1000 {
+			t.Errorf("%s: /hearth %s is %d characters, more than a summary:\n%s", s.name, cmd, len(got.text()), got.text())
 		}
 		lcSaysWhere(t, s, "/hearth "+cmd, got)
 	}
