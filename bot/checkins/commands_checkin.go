@@ -283,8 +283,11 @@ func (b *Checkins) runScheduledCheckin(ctx context.Context, sc bot.Schedule, at 
 	return nil
 }
 
+// cmdCheckinList lists every run, newest first, and the check-in
+// schedules: a page of each in chat, More for the next, and the whole list
+// in checkins.md where the platform takes files.
 func (b *Checkins) cmdCheckinList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
-	runs, err := b.store.CheckinRuns(ctx, inv.Community, RunQuery{Limit: 10})
+	runs, err := b.store.CheckinRuns(ctx, inv.Community, RunQuery{})
 	if err != nil {
 		return bot.Reply{}, err
 	}
@@ -292,11 +295,7 @@ func (b *Checkins) cmdCheckinList(ctx context.Context, inv bot.Invocation) (bot.
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	var sb strings.Builder
-	sb.WriteString("**Check-ins**\n")
-	if len(runs) == 0 {
-		sb.WriteString("None yet. Start one with `/hearth checkin start pulse`.\n")
-	}
+	runLines := make([]string, 0, len(runs))
 	for _, r := range runs {
 		res, err := b.resultsOf(ctx, r)
 		if err != nil {
@@ -310,22 +309,42 @@ func (b *Checkins) cmdCheckinList(ctx context.Context, inv bot.Invocation) (bot.
 		if r.Delivery == DeliverChannel {
 			how = "in #" + b.core.ChannelName(ctx, r.Community, r.Channel)
 		}
-		fmt.Fprintf(&sb, "• #%d %s, %s, %s: %d of %d answered (%.0f%%)\n", r.ID, bot.NameOr(r.Survey.Title, r.Survey.Name), how, state,
-			res.Respondents, res.Delivered, 100*res.ResponseRate)
+		runLines = append(runLines, fmt.Sprintf("• #%d %s, %s, %s: %d of %d answered (%.0f%%)", r.ID, bot.NameOr(r.Survey.Title, r.Survey.Name), how, state,
+			res.Respondents, res.Delivered, 100*res.ResponseRate))
 	}
+	var schedLines []string
 	for _, sc := range scheds {
 		if sc.Kind != ScheduleCheckin {
 			continue
 		}
 		var p CheckinPayload
 		_ = json.Unmarshal([]byte(sc.Payload), &p)
-		fmt.Fprintf(&sb, "• schedule #%d: %s, %s", sc.ID, p.Survey, sc.Spec)
+		line := fmt.Sprintf("• schedule #%d: %s, %s", sc.ID, p.Survey, sc.Spec)
 		if sc.Paused {
-			sb.WriteString(" (paused)")
+			line += " (paused)"
 		}
-		sb.WriteString("\n")
+		schedLines = append(schedLines, line)
 	}
-	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	lists := []bot.List{{Title: counted("**Check-ins**", len(runs), checkinListPage), Lines: runLines, PageSize: checkinListPage,
+		Empty: "None yet. Start one with `/hearth checkin start pulse`."}}
+	if len(schedLines) > 0 {
+		lists = append(lists, bot.List{Title: counted("**Check-in schedules**", len(schedLines), checkinListPage), Lines: schedLines, PageSize: checkinListPage})
+	}
+	text, buttons, file := bot.Pages(inv, b.core.Capabilities(inv.Community), "checkins.md", lists...)
+	return bot.Reply{Post: bot.Post{Text: text, Buttons: buttons, Attachment: file}, Private: true}, nil
+}
+
+// checkinListPage is how many runs (and schedules) a page of /hearth
+// checkin list shows.
+const checkinListPage = 10
+
+// counted is a list's title with its count when the list is longer than
+// a page.
+func counted(title string, n, page int) string {
+	if n > page {
+		return fmt.Sprintf("%s (%d)", title, n)
+	}
+	return title
 }
 
 func (b *Checkins) runArg(ctx context.Context, inv bot.Invocation) (CheckinRun, error) {

@@ -266,21 +266,21 @@ func rsvpCounts(rs []RSVP) (going, maybe, attended int) {
 }
 
 func (b *Meetings) cmdEventList(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
-	evs, err := b.store.CommunityEvents(ctx, inv.Community, EventQuery{EndFrom: inv.At, Limit: eventListLimit})
+	evs, err := b.store.CommunityEvents(ctx, inv.Community, EventQuery{EndFrom: inv.At})
 	if err != nil {
 		return bot.Reply{}, err
 	}
 	if len(evs) == 0 {
 		return bot.PrivateText("No events coming up. Facilitators announce one with `/hearth event add \"TITLE\" \"YYYY-MM-DD HH:MM\"`."), nil
 	}
-	var sb strings.Builder
-	sb.WriteString("**Upcoming events**\n")
+	lines := make([]string, 0, len(evs))
 	for _, e := range evs {
 		rs, err := b.store.RSVPs(ctx, inv.Community, e.ID)
 		if err != nil {
 			return bot.Reply{}, err
 		}
 		going, maybe, _ := rsvpCounts(rs)
+		var sb strings.Builder
 		fmt.Fprintf(&sb, "• #%d %s: %s in #%s · %d going, %d maybe", e.ID, e.Title, b.eventWhen(e), b.core.ChannelName(ctx, inv.Community, e.Channel), going, maybe)
 		for _, r := range rs {
 			if r.Member == inv.Member && r.Choice != NoRSVP {
@@ -296,16 +296,19 @@ func (b *Meetings) cmdEventList(ctx context.Context, inv bot.Invocation) (bot.Re
 		if e.Series != 0 {
 			sb.WriteString(" · recurring")
 		}
-		sb.WriteString("\n")
+		lines = append(lines, sb.String())
 	}
-	if len(evs) == eventListLimit {
-		fmt.Fprintf(&sb, "_The next %d; later ones show as these pass._", eventListLimit)
+	title := "**Upcoming events**"
+	if len(evs) > eventListPage {
+		title += fmt.Sprintf(" (%d)", len(evs))
 	}
-	return bot.Reply{Post: bot.Post{Text: strings.TrimRight(sb.String(), "\n")}, Private: true}, nil
+	text, buttons, file := bot.List{Title: title, Lines: lines, PageSize: eventListPage, File: "events.md"}.Page(inv, b.core.Capabilities(inv.Community))
+	return bot.Reply{Post: bot.Post{Text: text, Buttons: buttons, Attachment: file}, Private: true}, nil
 }
 
-// eventListLimit is how many upcoming events /hearth event list shows.
-const eventListLimit = 15
+// eventListPage is how many upcoming events a page of /hearth event list
+// shows; More shows the next ones, and events.md has them all.
+const eventListPage = 15
 
 func (b *Meetings) cmdEventCancel(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
 	e, err := b.eventArg(ctx, inv.Community, inv.Arg("id"))

@@ -158,6 +158,25 @@ func (o nudgeOutcome) String() string {
 	return strings.Join(parts, "; ")
 }
 
+// cut reports whether String leaves names out (bot.Names shows ten).
+func (o nudgeOutcome) cut() bool {
+	return max(len(o.Sent), len(o.Queued), len(o.Unreachable), len(o.Failed)) > 10
+}
+
+// Markdown is every name of the outcome, under what happened to them.
+func (o nudgeOutcome) Markdown() string {
+	var sb strings.Builder
+	for _, l := range []struct {
+		title string
+		names []string
+	}{{"Nudged", o.Sent}, {"Queued until their quiet hours end", o.Queued}, {"Could not reach (DMs closed)", o.Unreachable}, {"Failed (see the log)", o.Failed}} {
+		if len(l.names) > 0 {
+			sb.WriteString(bot.List{Title: fmt.Sprintf("%s (%d)", l.title, len(l.names)), Lines: l.names}.Markdown())
+		}
+	}
+	return sb.String()
+}
+
 // queueNudges queues a nudge for each candidate: sent now when it is
 // outside their quiet hours, else by a one-shot schedule when they end.
 func (b *Members) queueNudges(ctx context.Context, community string, cands []nudgeCandidate, now time.Time, p NudgePolicy, approvedBy string) (nudgeOutcome, error) {
@@ -343,7 +362,18 @@ func (b *Members) runNudges(ctx context.Context, community string, now time.Time
 		return bot.Post{}, false, err
 	}
 	b.log.InfoContext(ctx, "nudges run", "community", community, "sent", len(out.Sent), "queued", len(out.Queued), "unreachable", len(out.Unreachable), "failed", len(out.Failed))
-	return bot.Post{Text: "**Nudges**\n" + capitalize(out.String()) + "." + note}, len(cands) > 0, nil
+	post = bot.Post{Text: "**Nudges**\n" + capitalize(out.String()) + "." + note}
+	if out.cut() {
+		// The names past bot.Names' ten: in a file where the platform
+		// takes files, else where Hearth lists them.
+		if b.core.Capabilities(community).Files {
+			post.Attachment = &bot.File{Name: "nudges.md", ContentType: "text/markdown", Data: []byte(out.Markdown())}
+			post.Text += "\n_Every name is in nudges.md._"
+		} else {
+			post.Text += "\n_`/hearth schedule list` lists every queued nudge; `/hearth member NAME` shows one member's._"
+		}
+	}
+	return post, len(cands) > 0, nil
 }
 
 func capitalize(s string) string {

@@ -92,6 +92,11 @@ type DigestView struct {
 	Markdown bool
 }
 
+// digestQuietCommand is where the digest sends readers for the quiet
+// members and newcomers it leaves out: the facilitators' paged list with
+// its file.
+const digestQuietCommand = "`/hearth quiet`"
+
 // FormatDigest renders the digest for chat (or as a Markdown document).
 func FormatDigest(d Digest, v DigestView) string {
 	loc := v.Location
@@ -152,7 +157,7 @@ func FormatDigest(d Digest, v DigestView) string {
 			item(fmt.Sprintf("%s, joined %s", bot.NameOr(n.Name, n.ID), n.JoinedAt.In(loc).Format("Jan 2")))
 		}
 		if len(d.Newcomers) > 10 {
-			item(fmt.Sprintf("and %d more", len(d.Newcomers)-10))
+			item(fmt.Sprintf("and %d more (%s lists them all)", len(d.Newcomers)-10, digestQuietCommand))
 		}
 	}
 	if len(r.QuietMembers) > 0 {
@@ -165,7 +170,7 @@ func FormatDigest(d Digest, v DigestView) string {
 			item(bot.NameOr(q.Name, q.ID) + ", " + last)
 		}
 		if len(r.QuietMembers) > 10 {
-			item(fmt.Sprintf("and %d more", len(r.QuietMembers)-10))
+			item(fmt.Sprintf("and %d more (%s lists them all)", len(r.QuietMembers)-10, digestQuietCommand))
 		}
 	}
 	if len(r.Unanswered) > 0 {
@@ -180,7 +185,7 @@ func FormatDigest(d Digest, v DigestView) string {
 			item(line)
 		}
 		if len(r.Unanswered) > 10 {
-			item(fmt.Sprintf("and %d more", len(r.Unanswered)-10))
+			item(fmt.Sprintf("and %d more (`hearth report --format json` has them all)", len(r.Unanswered)-10))
 		}
 	}
 	for _, sec := range sortedSections(d.Sections) {

@@ -184,3 +184,27 @@ func TestReportShowsEvents(t *testing.T) {
 		t.Fatalf("csv: %v\n%s", err, csv.String())
 	}
 }
+
+// TestDigestSaysWhereTheRestIs: a digest of a large community shows ten
+// of each list and, for the rest, how many and where they are.
+func TestDigestSaysWhereTheRestIs(t *testing.T) {
+	var d reporting.Digest
+	for i := range 25 {
+		id := fmt.Sprintf("m%02d", i)
+		d.Report.QuietMembers = append(d.Report.QuietMembers, bot.QuietMember{ID: id})
+		d.Report.Unanswered = append(d.Report.Unanswered, bot.Unanswered{Channel: "C1", Author: id, PostedAt: t0})
+		d.Newcomers = append(d.Newcomers, bot.Newcomer{ID: id, JoinedAt: t0})
+	}
+	text := reporting.FormatDigest(d, reporting.DigestView{})
+	for _, want := range []string{
+		"• and 15 more (`/hearth quiet` lists them all)",
+		"• and 15 more (`hearth report --format json` has them all)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the digest lacks %q:\n%s", want, text)
+		}
+	}
+	if n := strings.Count(text, "(`/hearth quiet` lists them all)"); n != 2 {
+		t.Errorf("%d lists send to /hearth quiet, want 2 (quiet members, newcomers):\n%s", n, text)
+	}
+}

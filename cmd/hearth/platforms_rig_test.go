@@ -33,6 +33,9 @@ type platRigOptions struct {
 	discordOwner fakediscord.User
 	discordUsers []fakediscord.User // the owner among them
 	vars         map[string]string  // more environment, like HEARTH_HTTP_ADDR
+	// More channels than #general, on each platform.
+	slackChannels   []fakeslack.Channel
+	discordChannels []fakediscord.Channel
 	// The member counts to wait for once synced (Slack counts Hearth's own
 	// bot user).
 	slackMembers, discordMembers int
@@ -47,6 +50,7 @@ func startPlatRig(t *testing.T, o platRigOptions) *platRig {
 	r.sl = fakeslack.New(t, fakeslack.Options{Now: r.clock.Now})
 	r.sl.AddUser(o.slackUsers...)
 	r.sl.AddChannel(platSlackGeneral)
+	r.sl.AddChannel(o.slackChannels...)
 	r.slackCommunity = "slack:" + r.sl.TeamID()
 	joined := o.start.Add(-60 * 24 * time.Hour)
 	guild := fakediscord.Guild{
@@ -54,6 +58,7 @@ func startPlatRig(t *testing.T, o platRigOptions) *platRig {
 		Channels: []fakediscord.Channel{{ID: platGeneralID, Name: "general", Type: fakediscord.ChannelText}},
 		Roles:    []fakediscord.Role{{ID: platGuildID, Name: "@everyone", Permissions: fakediscord.PermViewChannel | fakediscord.PermSendMessages}},
 	}
+	guild.Channels = append(guild.Channels, o.discordChannels...)
 	for _, u := range o.discordUsers {
 		guild.Members = append(guild.Members, fakediscord.Member{User: u, JoinedAt: joined})
 	}
