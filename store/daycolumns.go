@@ -32,15 +32,6 @@ var (
 	sqlDayTotal = eachDayColumn("%[1]s", " + ")
 )
 
-// sqlKindSums counts each activity kind of the events e, in column order.
-var sqlKindSums = func() string {
-	parts := make([]string, len(activityKinds))
-	for i, k := range activityKinds {
-		parts[i] = fmt.Sprintf("SUM(e.kind = '%s')", k)
-	}
-	return strings.Join(parts, ", ")
-}()
-
 // Weeks count messages, replies and reactions on their own and the
 // participating kinds (check-in answers and the later kinds) together, as
 // bot.WeekCounts.Answers.

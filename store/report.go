@@ -209,11 +209,7 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 	r.rawChans = make([][]rawChannel, len(edges))
 	for i, rng := range edges {
 		g.do(func() (err error) {
-			r.raw[i], err = r.rawActivity(gctx, rng)
-			if err != nil || r.q.SummaryOnly {
-				return err
-			}
-			r.rawChans[i], err = r.rawChannels(gctx, rng)
+			r.raw[i], r.rawChans[i], err = r.rawActivity(gctx, rng)
 			return err
 		})
 	}

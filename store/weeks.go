@@ -178,8 +178,8 @@ func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
 		SELECT MAX(d.day) * ` + fmt.Sprint(dayMillis) + ` FROM member_days d
 		WHERE d.community_id = m.community_id AND d.member_id = m.id AND d.day < ?2)) END`
 	order := `ORDER BY m.name_fold, m.ext_id`
-	if w.q.CountsOnly { // levels: no last activity, no order, so no lookup per member
-		lastActive, order, args = `NULL`, ``, append([]any{nil, nil}, args[2:]...)
+	if w.q.CountsOnly {
+		return w.selectedIDs(ctx, where, args)
 	}
 	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, `+memberColumns+`, m.first_seen, `+lastActive+`
 FROM members m
@@ -198,6 +198,31 @@ WHERE m.community_id = ?3 AND `+where+`
 			return nil, fmt.Errorf("members: %w", err)
 		}
 		m.member.JoinedAt = fromMillis(joined)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	return out, nil
+}
+
+// selectedIDs is selected for q.CountsOnly (levels), whose caller reads
+// only each member's platform id and weeks: no last activity, no order,
+// and only the ids, since a value through database/sql costs about as much
+// as SQLite's work for a member row (BenchmarkReport30d).
+func (w *weeksRun) selectedIDs(ctx context.Context, where string, args []any) ([]weeksMember, error) {
+	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, m.ext_id FROM members m
+WHERE m.community_id = ?3 AND `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	defer rows.Close()
+	var out []weeksMember
+	for rows.Next() {
+		var m weeksMember
+		if err := rows.Scan(&m.id, &m.member.ID); err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {
