@@ -116,9 +116,10 @@ type reportRun struct {
 }
 
 type unansweredRow struct {
-	id, channel, member int64
-	message             string
-	at                  int64
+	id, channel        int64
+	author, authorName string
+	message            string
+	at                 int64
 }
 
 // asOfMember is a member as of To, for the member counts and the quiet list.
@@ -280,8 +281,8 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 	if rep.QuietMembers, err = r.quietMembers(ctx, recent); err != nil {
 		return err
 	}
-	rep.Unanswered, err = r.unansweredList(ctx)
-	return err
+	rep.Unanswered = r.unansweredList()
+	return nil
 }
 
 // partitions splits the member ids [low, high] into one range per core, so
