@@ -45,6 +45,20 @@ var sqlParticipatingKind = func() string {
 	return "SUM(e.kind IN (" + strings.Join(kinds, ", ") + "))"
 }()
 
+// sqlMemberSums sums a day table's rows d as a report's members need them:
+// messages, replies, reactions, and the participating kinds together.
+var sqlMemberSums = func() string {
+	var sums, rest []string
+	for i, c := range dayColumns {
+		if i < firstParticipating {
+			sums = append(sums, "SUM(d."+c+")")
+		} else {
+			rest = append(rest, "d."+c)
+		}
+	}
+	return strings.Join(append(sums, "SUM("+strings.Join(rest, " + ")+")"), ", ")
+}()
+
 // countPointers are the scan destinations of a counts, in column order.
 func countPointers(c *counts) []any {
 	out := make([]any, len(c))

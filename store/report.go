@@ -65,9 +65,9 @@ func (db *DB) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
 	r := &reportRun{db: db, q: q, from: q.From.UnixMilli(), to: q.To.UnixMilli()}
 	r.quietFrom = r.to - q.QuietAfter.Milliseconds()
 	var cid sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE(MIN(m.id), 0), COALESCE(MAX(m.id), 0)
-FROM communities c LEFT JOIN members m INDEXED BY members_by_community ON m.community_id = c.id
-WHERE c.ext_id = ?`, q.Community).Scan(&cid, &r.lowMember, &r.highMember)
+	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE((SELECT MIN(id) FROM members WHERE community_id = c.id), 0),
+	COALESCE((SELECT MAX(id) FROM members WHERE community_id = c.id), 0)
+FROM (SELECT ? AS ext_id) q LEFT JOIN communities c ON c.ext_id = q.ext_id`, q.Community).Scan(&cid, &r.lowMember, &r.highMember)
 	if err != nil {
 		return rep, fmt.Errorf("report %s: %w", q.Community, err)
 	}

@@ -63,7 +63,7 @@ func (r *reportRun) rawActivity(ctx context.Context, rng [2]int64) ([]rawActivit
 FROM events e INDEXED BY events_by_time
 WHERE e.community_id = ?1 AND e.at >= ?2 AND e.at < ?3 AND e.kind IN `+activityList+`
 	AND e.member_id NOT IN (SELECT id FROM members WHERE community_id = ?1 AND is_bot)`+channel+`
-GROUP BY `+group, args...)
+GROUP BY `+group+` ORDER BY e.member_id`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("activity at the edges: %w", err)
 	}

@@ -37,6 +37,9 @@ const weekMillis = 7 * dayMillis
 // looked up in the events; if those were pruned (PruneEvents), the start
 // of the latest day before End's that the rollups show activity on.
 //
+// With q.CountsOnly (levels) only each member's platform id and weeks are
+// filled, in no particular order.
+//
 // An unknown community has no members: q.Member "" gets none, a named
 // member bot.ErrNotFound.
 func (db *DB) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error) {
@@ -45,9 +48,9 @@ func (db *DB) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.Me
 	}
 	w := &weeksRun{db: db, q: q, end: q.End.UnixMilli()}
 	w.start = w.end - int64(q.Weeks)*weekMillis
-	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE(MIN(m.id), 0), COALESCE(MAX(m.id), 0)
-FROM communities c LEFT JOIN members m INDEXED BY members_by_community ON m.community_id = c.id
-WHERE c.ext_id = ?`, q.Community).Scan(&w.community, &w.low, &w.high)
+	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE((SELECT MIN(id) FROM members WHERE community_id = c.id), 0),
+	COALESCE((SELECT MAX(id) FROM members WHERE community_id = c.id), 0)
+FROM (SELECT ? AS ext_id) q LEFT JOIN communities c ON c.ext_id = q.ext_id`, q.Community).Scan(&w.community, &w.low, &w.high)
 	if err != nil {
 		return nil, fmt.Errorf("member weeks of %s: %w", q.Community, err)
 	}
