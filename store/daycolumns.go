@@ -32,15 +32,6 @@ var (
 	sqlDayTotal = eachDayColumn("%[1]s", " + ")
 )
 
-// sqlKindSums counts each activity kind of the events e, in column order.
-var sqlKindSums = func() string {
-	parts := make([]string, len(activityKinds))
-	for i, k := range activityKinds {
-		parts[i] = fmt.Sprintf("SUM(e.kind = '%s')", k)
-	}
-	return strings.Join(parts, ", ")
-}()
-
 // Weeks count messages, replies and reactions on their own and the
 // participating kinds (check-in answers and the later kinds) together, as
 // bot.WeekCounts.Answers.
@@ -52,6 +43,20 @@ var sqlParticipatingKind = func() string {
 		kinds = append(kinds, "'"+string(k)+"'")
 	}
 	return "SUM(e.kind IN (" + strings.Join(kinds, ", ") + "))"
+}()
+
+// sqlMemberSums sums a day table's rows d as a report's members need them:
+// messages, replies, reactions, and the participating kinds together.
+var sqlMemberSums = func() string {
+	var sums, rest []string
+	for i, c := range dayColumns {
+		if i < firstParticipating {
+			sums = append(sums, "SUM(d."+c+")")
+		} else {
+			rest = append(rest, "d."+c)
+		}
+	}
+	return strings.Join(append(sums, "SUM("+strings.Join(rest, " + ")+")"), ", ")
 }()
 
 // countPointers are the scan destinations of a counts, in column order.

@@ -111,11 +111,14 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (community_id, key) DO NOTHING`
 
 	// Messages: not if retracted before; a message arriving after replies
-	// to it (platforms do not promise order) finds them.
+	// to it (platforms do not promise order) finds them. The channel is
+	// compared with COALESCE (ids are never 0), not IS: "channel_id IS ?4"
+	// on a column of the partial index makes SQLite prepare the statement
+	// again whenever ?4 changes, which was a sixth of recording a message.
 	sqlInsertMessage = `INSERT INTO events (community_id, key, kind, channel_id, member_id, at, message, parent, answered_at)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (
 	SELECT MIN(r.at) FROM events r INDEXED BY replies_by_parent
-	WHERE r.community_id = ?1 AND r.kind = 'reply' AND r.parent = ?7 AND r.channel_id IS ?4 AND r.member_id <> ?5)
+	WHERE r.community_id = ?1 AND r.kind = 'reply' AND r.parent = ?7 AND COALESCE(r.channel_id, 0) = COALESCE(?4, 0) AND r.member_id <> ?5)
 WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.community_id = ?1 AND t.key = ?2)
 ON CONFLICT (community_id, key) DO NOTHING`
 

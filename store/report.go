@@ -65,9 +65,9 @@ func (db *DB) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
 	r := &reportRun{db: db, q: q, from: q.From.UnixMilli(), to: q.To.UnixMilli()}
 	r.quietFrom = r.to - q.QuietAfter.Milliseconds()
 	var cid sql.NullInt64
-	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE(MIN(m.id), 0), COALESCE(MAX(m.id), 0)
-FROM communities c LEFT JOIN members m INDEXED BY members_by_community ON m.community_id = c.id
-WHERE c.ext_id = ?`, q.Community).Scan(&cid, &r.lowMember, &r.highMember)
+	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE((SELECT MIN(id) FROM members WHERE community_id = c.id), 0),
+	COALESCE((SELECT MAX(id) FROM members WHERE community_id = c.id), 0)
+FROM (SELECT ? AS ext_id) q LEFT JOIN communities c ON c.ext_id = q.ext_id`, q.Community).Scan(&cid, &r.lowMember, &r.highMember)
 	if err != nil {
 		return rep, fmt.Errorf("report %s: %w", q.Community, err)
 	}
@@ -116,9 +116,10 @@ type reportRun struct {
 }
 
 type unansweredRow struct {
-	id, channel, member int64
-	message             string
-	at                  int64
+	id, channel        int64
+	author, authorName string
+	message            string
+	at                 int64
 }
 
 // asOfMember is a member as of To, for the member counts and the quiet list.
@@ -209,11 +210,7 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 	r.rawChans = make([][]rawChannel, len(edges))
 	for i, rng := range edges {
 		g.do(func() (err error) {
-			r.raw[i], err = r.rawActivity(gctx, rng)
-			if err != nil || r.q.SummaryOnly {
-				return err
-			}
-			r.rawChans[i], err = r.rawChannels(gctx, rng)
+			r.raw[i], r.rawChans[i], err = r.rawActivity(gctx, rng)
 			return err
 		})
 	}
@@ -284,8 +281,8 @@ func (r *reportRun) run(ctx context.Context, rep *bot.Report) error {
 	if rep.QuietMembers, err = r.quietMembers(ctx, recent); err != nil {
 		return err
 	}
-	rep.Unanswered, err = r.unansweredList(ctx)
-	return err
+	rep.Unanswered = r.unansweredList()
+	return nil
 }
 
 // partitions splits the member ids [low, high] into one range per core, so

@@ -51,10 +51,12 @@ func (r *reportRun) unansweredMessages(ctx context.Context) ([]unansweredRow, er
 	if until <= r.from || r.noChannel {
 		return nil, nil
 	}
-	query := `SELECT e.id, COALESCE(e.channel_id, 0), e.member_id, e.message, e.at
-FROM events e INDEXED BY messages_by_time
+	// The authors are named here, beside the other queries, rather than
+	// after them; those known to be bots are left out.
+	query := `SELECT e.id, COALESCE(e.channel_id, 0), m.ext_id, m.name, e.message, e.at
+FROM events e INDEXED BY messages_by_time CROSS JOIN members m ON m.id = e.member_id
 WHERE e.community_id = ? AND e.kind = 'message' AND e.at >= ? AND e.at < ?
-	AND (e.answered_at IS NULL OR e.answered_at >= ?)`
+	AND (e.answered_at IS NULL OR e.answered_at >= ?) AND NOT m.is_bot`
 	args := []any{r.community, r.from, until, r.to}
 	if r.q.Channel != "" {
 		query += ` AND e.channel_id = ?`
@@ -69,7 +71,7 @@ WHERE e.community_id = ? AND e.kind = 'message' AND e.at >= ? AND e.at < ?
 	var out []unansweredRow
 	for rows.Next() {
 		var u unansweredRow
-		if err := rows.Scan(&u.id, &u.channel, &u.member, &u.message, &u.at); err != nil {
+		if err := rows.Scan(&u.id, &u.channel, &u.author, &u.authorName, &u.message, &u.at); err != nil {
 			return nil, fmt.Errorf("unanswered: %w", err)
 		}
 		out = append(out, u)
@@ -81,39 +83,19 @@ WHERE e.community_id = ? AND e.kind = 'message' AND e.at >= ? AND e.at < ?
 	return out, nil
 }
 
-// unansweredList names the unanswered messages' channels and authors, and
-// leaves out those of members known to be bots.
-func (r *reportRun) unansweredList(ctx context.Context) ([]bot.Unanswered, error) {
+// unansweredList names the unanswered messages' channels.
+func (r *reportRun) unansweredList() []bot.Unanswered {
 	out := make([]bot.Unanswered, 0, len(r.unanswered))
-	if len(r.unanswered) == 0 {
-		return out, nil
-	}
 	channels := make(map[int64]channelFigures, len(r.channels))
 	for _, c := range r.channels {
 		channels[c.id] = c
 	}
-	seen := map[int64]bool{}
-	var authors []int64
 	for _, u := range r.unanswered {
-		if !seen[u.member] {
-			seen[u.member] = true
-			authors = append(authors, u.member)
-		}
-	}
-	names, err := r.memberNames(ctx, authors)
-	if err != nil {
-		return nil, err
-	}
-	for _, u := range r.unanswered {
-		author := names[u.member]
-		if author.isBot {
-			continue
-		}
 		ch := channels[u.channel]
-		out = append(out, bot.Unanswered{Channel: ch.ext, Message: u.message, Author: author.ext,
-			PostedAt: time.UnixMilli(u.at).UTC(), ChannelName: ch.name, AuthorName: author.name})
+		out = append(out, bot.Unanswered{Channel: ch.ext, Message: u.message, Author: u.author,
+			PostedAt: time.UnixMilli(u.at).UTC(), ChannelName: ch.name, AuthorName: u.authorName})
 	}
-	return out, nil
+	return out
 }
 
 // maxContributors is how many top contributors a report lists.

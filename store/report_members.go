@@ -48,28 +48,33 @@ WHERE m.community_id = ?4 AND NOT m.is_bot AND `+sqlAsOf, r.from, r.to, r.quietF
 }
 
 // memberFigures reads the activity over the period's whole days of the
-// members of one id range who had some. Their flags come from asOf.
+// members of one id range who had some. Their flags come from asOf. Their
+// counts are messages, replies, reactions and, in the fourth place, the
+// participating kinds together: all that tiers and contributors read, and
+// half the sums per row (sqlMemberSums).
 func (r *reportRun) memberFigures(ctx context.Context, period span, ids [2]int64) ([]memberFigures, error) {
 	if r.q.SummaryOnly {
 		return r.activeMembers(ctx, period, ids)
 	}
-	days := `member_days d ON d.community_id = m.community_id AND d.member_id = m.id`
-	channels := `COALESCE(GROUP_CONCAT(d.channels), '')`
 	args := []any{r.from, r.to, r.quietFrom, r.community, ids[0], ids[1], period.firstDay, period.endDay}
-	switch {
-	case r.q.Channel != "":
-		days = `member_channel_days d INDEXED BY member_channel_days_by_channel
-	ON d.community_id = m.community_id AND d.channel_id = ?9 AND d.member_id = m.id`
-		channels = `''`
+	// Members first, in id order, each joined to their days: no sort.
+	query := `SELECT m.id, ` + sqlMemberSums + `, MAX(d.day), COALESCE(GROUP_CONCAT(d.channels), '')
+FROM members m INDEXED BY members_by_community
+CROSS JOIN member_days d ON d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?7 AND d.day < ?8
+WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND NOT m.is_bot
+GROUP BY m.id`
+	if r.q.Channel != "" {
+		// The channel's days in the period, which its index keeps
+		// together, summed by member.
+		query = `SELECT d.member_id, ` + sqlMemberSums + `, MAX(d.day), ''
+FROM member_channel_days d INDEXED BY member_channel_days_by_day
+WHERE d.community_id = ?4 AND d.channel_id = ?9 AND d.day >= ?7 AND d.day < ?8
+	AND d.member_id >= ?5 AND d.member_id < ?6
+	AND d.member_id NOT IN (SELECT id FROM members WHERE community_id = ?4 AND is_bot)
+GROUP BY d.member_id`
 		args = append(args, r.channel)
 	}
-	// Members first, in id order, each joined to their days: no sort.
-	rows, err := r.db.read.QueryContext(ctx, `SELECT m.id,
-	`+eachDayColumn("SUM(d.%[1]s)", ", ")+`, MAX(d.day), `+channels+`
-FROM members m INDEXED BY members_by_community
-CROSS JOIN `+days+` AND d.day >= ?7 AND d.day < ?8
-WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND NOT m.is_bot
-GROUP BY m.id`, args...)
+	rows, err := r.db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("members: %w", err)
 	}
@@ -78,7 +83,7 @@ GROUP BY m.id`, args...)
 	for rows.Next() {
 		var f memberFigures
 		var chans string
-		if err := rows.Scan(append(append([]any{&f.id}, countPointers(&f.counts)...), &f.lastDay, &chans)...); err != nil {
+		if err := rows.Scan(&f.id, &f.counts[0], &f.counts[1], &f.counts[2], &f.counts[3], &f.lastDay, &chans); err != nil {
 			return nil, fmt.Errorf("members: %w", err)
 		}
 		if r.q.Channel != "" {
@@ -117,16 +122,23 @@ func parseIDs(s string, ids []int64) []int64 {
 func (r *reportRun) activeMembers(ctx context.Context, period span, ids [2]int64) ([]memberFigures, error) {
 	days := `member_days d WHERE d.community_id = m.community_id AND d.member_id = m.id`
 	args := []any{r.from, r.to, r.quietFrom, r.community, ids[0], ids[1], period.firstDay, period.endDay, ceilDay(r.quietFrom)}
-	if r.q.Channel != "" {
-		days = `member_channel_days d INDEXED BY member_channel_days_by_channel
-	WHERE d.community_id = m.community_id AND d.channel_id = ?10 AND d.member_id = m.id`
-		args = append(args, r.channel)
-	}
-	rows, err := r.db.read.QueryContext(ctx, `SELECT m.id, `+sqlFlags+`,
-	EXISTS (SELECT 1 FROM `+days+` AND d.day >= MAX(?7, ?9) AND d.day < ?8)
+	query := `SELECT m.id, ` + sqlFlags + `,
+	EXISTS (SELECT 1 FROM ` + days + ` AND d.day >= MAX(?7, ?9) AND d.day < ?8)
 FROM members m INDEXED BY members_by_community
 WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND NOT m.is_bot
-	AND EXISTS (SELECT 1 FROM `+days+` AND d.day >= ?7 AND d.day < ?8)`, args...)
+	AND EXISTS (SELECT 1 FROM ` + days + ` AND d.day >= ?7 AND d.day < ?8)`
+	if r.q.Channel != "" {
+		// The channel's days in the period, which its index keeps
+		// together, by member.
+		query = `SELECT m.id, ` + sqlFlags + `, MAX(d.day) >= MAX(?7, ?9)
+FROM member_channel_days d INDEXED BY member_channel_days_by_day
+CROSS JOIN members m ON m.id = d.member_id
+WHERE d.community_id = ?4 AND d.channel_id = ?10 AND d.day >= ?7 AND d.day < ?8
+	AND d.member_id >= ?5 AND d.member_id < ?6 AND NOT m.is_bot
+GROUP BY d.member_id`
+		args = append(args, r.channel)
+	}
+	rows, err := r.db.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("active members: %w", err)
 	}

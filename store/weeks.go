@@ -37,6 +37,9 @@ const weekMillis = 7 * dayMillis
 // looked up in the events; if those were pruned (PruneEvents), the start
 // of the latest day before End's that the rollups show activity on.
 //
+// With q.CountsOnly (levels) only each member's platform id and weeks are
+// filled, in no particular order.
+//
 // An unknown community has no members: q.Member "" gets none, a named
 // member bot.ErrNotFound.
 func (db *DB) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error) {
@@ -45,9 +48,9 @@ func (db *DB) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.Me
 	}
 	w := &weeksRun{db: db, q: q, end: q.End.UnixMilli()}
 	w.start = w.end - int64(q.Weeks)*weekMillis
-	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE(MIN(m.id), 0), COALESCE(MAX(m.id), 0)
-FROM communities c LEFT JOIN members m INDEXED BY members_by_community ON m.community_id = c.id
-WHERE c.ext_id = ?`, q.Community).Scan(&w.community, &w.low, &w.high)
+	err := db.read.QueryRowContext(ctx, `SELECT c.id, COALESCE((SELECT MIN(id) FROM members WHERE community_id = c.id), 0),
+	COALESCE((SELECT MAX(id) FROM members WHERE community_id = c.id), 0)
+FROM (SELECT ? AS ext_id) q LEFT JOIN communities c ON c.ext_id = q.ext_id`, q.Community).Scan(&w.community, &w.low, &w.high)
 	if err != nil {
 		return nil, fmt.Errorf("member weeks of %s: %w", q.Community, err)
 	}
@@ -178,8 +181,8 @@ func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
 		SELECT MAX(d.day) * ` + fmt.Sprint(dayMillis) + ` FROM member_days d
 		WHERE d.community_id = m.community_id AND d.member_id = m.id AND d.day < ?2)) END`
 	order := `ORDER BY m.name_fold, m.ext_id`
-	if w.q.CountsOnly { // levels: no last activity, no order, so no lookup per member
-		lastActive, order, args = `NULL`, ``, append([]any{nil, nil}, args[2:]...)
+	if w.q.CountsOnly {
+		return w.selectedIDs(ctx, where, args)
 	}
 	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, `+memberColumns+`, m.first_seen, `+lastActive+`
 FROM members m
@@ -198,6 +201,31 @@ WHERE m.community_id = ?3 AND `+where+`
 			return nil, fmt.Errorf("members: %w", err)
 		}
 		m.member.JoinedAt = fromMillis(joined)
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	return out, nil
+}
+
+// selectedIDs is selected for q.CountsOnly (levels), whose caller reads
+// only each member's platform id and weeks: no last activity, no order,
+// and only the ids, since a value through database/sql costs about as much
+// as SQLite's work for a member row (BenchmarkReport30d).
+func (w *weeksRun) selectedIDs(ctx context.Context, where string, args []any) ([]weeksMember, error) {
+	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, m.ext_id FROM members m
+WHERE m.community_id = ?3 AND `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	defer rows.Close()
+	var out []weeksMember
+	for rows.Next() {
+		var m weeksMember
+		if err := rows.Scan(&m.id, &m.member.ID); err != nil {
+			return nil, fmt.Errorf("members: %w", err)
+		}
 		out = append(out, m)
 	}
 	if err := rows.Err(); err != nil {

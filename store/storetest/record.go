@@ -173,6 +173,10 @@ func testAnsweredOutOfOrder(t *testing.T, db Store) {
 	record(t, db, msg("U1", "C1", "1", at(0, 9)), msg("U1", "C1", "4", at(0, 9)), reply("U1", "C1", "5", "4", at(0, 11)))
 	// A reply in another channel to a message with the same id answers nothing.
 	record(t, db, reply("U2", "C2", "6", "4", at(0, 12)))
+	// Nor does one to a message without a channel; one without a channel
+	// itself, there first, answers it.
+	record(t, db, reply("U2", "C1", "9", "7", at(0, 12)), reply("U3", "", "8", "7", at(0, 13)))
+	record(t, db, msg("U1", "", "7", at(0, 9)))
 	got := report(t, db, week).Unanswered
 	want := []bot.Unanswered{{Channel: "C1", Message: "4", Author: "U1", PostedAt: at(0, 9)}}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
