@@ -56,11 +56,19 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 	return ms, nil
 }
 
-// migrate brings the schema of db up to date.
-func migrate(ctx context.Context, db *sql.DB) error { return migrateFS(ctx, db, migrationFiles) }
+// migrate brings the schema of db, the database at path, up to date.
+func migrate(ctx context.Context, db *sql.DB, path string) error {
+	return migrateFSAt(ctx, db, migrationFiles, path)
+}
 
 // migrateFS applies the migrations in fsys (a tree with a migrations
 // folder) that db does not have yet.
+func migrateFS(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	return migrateFSAt(ctx, db, fsys, "the database")
+}
+
+// migrateFSAt is migrateFS of the database at path, which errors name. It
+// refuses a database that holds another program's tables.
 //
 // Several processes may open one new database at once. Each migration, and
 // the bookkeeping table with the first, runs in a transaction that takes
@@ -69,13 +77,13 @@ func migrate(ctx context.Context, db *sql.DB) error { return migrateFS(ctx, db, 
 // SQLite refuses at once as busy regardless (the switch to WAL on a new
 // file, a connection opened while another sets the file up) is retried
 // with backoff until migrateWait has passed.
-func migrateFS(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+func migrateFSAt(ctx context.Context, db *sql.DB, fsys fs.FS, path string) error {
 	ms, err := loadMigrations(fsys)
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
-		if err := whileBusy(ctx, migrateWait, func() error { return apply(ctx, db, m, len(ms)) }); err != nil {
+		if err := whileBusy(ctx, migrateWait, func() error { return apply(ctx, db, m, ms, path) }); err != nil {
 			return err
 		}
 	}
@@ -83,8 +91,10 @@ func migrateFS(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 }
 
 // apply runs m unless the database has it already. It refuses a database
-// that a newer Hearth has migrated past what this one knows.
-func apply(ctx context.Context, db *sql.DB, m migration, known int) (err error) {
+// that a newer Hearth has migrated past what this one knows (all of ms), and
+// one that is not Hearth's.
+func apply(ctx context.Context, db *sql.DB, m migration, ms []migration, path string) (err error) {
+	known := len(ms)
 	// A connection of its own, so that BEGIN IMMEDIATE is ours whatever the
 	// pool's transaction mode.
 	conn, err := db.Conn(ctx)
@@ -100,6 +110,9 @@ func apply(ctx context.Context, db *sql.DB, m migration, known int) (err error) 
 			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
+	if err := checkHearth(ctx, conn, path, ms, true); err != nil {
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, createSchemaMigrations); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
