@@ -42,6 +42,40 @@ func (e *PathError) Unwrap() error { return e.Err }
 // sqliteHeader starts every SQLite database file.
 const sqliteHeader = "SQLite format 3\x00"
 
+// CheckExisting says what is wrong with path as an existing Hearth
+// database, as far as it can tell without opening it (a folder, a missing
+// file or folder, not an SQLite file), or nil. Commands that must not
+// create a database call it before Open.
+func CheckExisting(path string) error { return checkPath(path, false) }
+
+// Migrate brings the Hearth database at path, which must exist, up to date
+// as Open does, and says from and to which schema version.
+func Migrate(ctx context.Context, path string) (from, to int, err error) {
+	if err := checkPath(path, false); err != nil {
+		return 0, 0, err
+	}
+	ms, err := loadMigrations(migrationFiles)
+	if err != nil {
+		return 0, 0, err
+	}
+	if read, err := openReader(ctx, path, false); err == nil {
+		if err := checkHearth(ctx, read, path, ms, false); err != nil {
+			read.Close()
+			return 0, 0, openError(path, err)
+		}
+		err = read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&from)
+		read.Close()
+		if err != nil {
+			return 0, 0, openError(path, err)
+		}
+	}
+	db, err := Open(ctx, path)
+	if err != nil {
+		return from, 0, err
+	}
+	return from, len(ms), db.Close()
+}
+
 // checkPath finds what it can about path before SQLite opens it, so that the
 // common mistakes get a plain message rather than "unable to open database
 // file (14)". create is whether a missing (or empty) file is fine.
@@ -279,7 +313,7 @@ func checkHearth(ctx context.Context, q querier, path string, ms []migration, fr
 		if tables == 0 {
 			return &PathError{path, fmt.Sprintf("%s is not a Hearth database: it is an empty SQLite database", path), ErrNotHearth}
 		}
-		return &PathError{path, fmt.Sprintf("%s is not a Hearth database: it is another program's SQLite database (%d tables, none of them Hearth's)", path, tables), ErrNotHearth}
+		return &PathError{path, fmt.Sprintf("%s is not a Hearth database: it is another program's SQLite database (it has no schema_migrations table)", path), ErrNotHearth}
 	}
 	var first string
 	err := q.QueryRowContext(ctx, `SELECT name FROM schema_migrations WHERE version = 1`).Scan(&first)

@@ -46,7 +46,7 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		}
 		to = day.AddDate(0, 0, 1)
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunity(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}
