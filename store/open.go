@@ -106,6 +106,15 @@ func checkPath(path string, create bool) error {
 		return &PathError{path, fmt.Sprintf("cannot read %s: %v", path, unwrapPathErr(err)), err}
 	}
 	defer f.Close()
+	if create {
+		// SQLite would quietly open a file it may not write read-only, and
+		// fail at the first write.
+		w, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			return &PathError{path, fmt.Sprintf("cannot write %s: %v (reading commands such as hearth report open it read-only)", path, unwrapPathErr(err)), err}
+		}
+		w.Close()
+	}
 	head := make([]byte, len(sqliteHeader))
 	n, err := io.ReadFull(f, head)
 	switch {
@@ -162,8 +171,11 @@ func explain(path string, err error) error {
 		if perr := checkPath(path, true); perr != nil {
 			return perr
 		}
-		dir := filepath.Dir(path)
-		return &PathError{path, fmt.Sprintf("cannot open %s: check that you may read and write it and its folder %s (SQLite keeps %s-wal and %s-shm beside it)", path, dir, filepath.Base(path), filepath.Base(path)), err}
+		dir, base := filepath.Dir(path), filepath.Base(path)
+		if !folderWritable(dir) {
+			return &PathError{path, fmt.Sprintf("cannot open %s for writing: its folder %s is read-only, and SQLite keeps %s-wal and %s-shm beside the database (reading commands such as hearth report work on it read-only)", path, dir, base, base), errors.Join(fs.ErrPermission, err)}
+		}
+		return &PathError{path, fmt.Sprintf("cannot open %s: check that you may read and write it and its folder %s (SQLite keeps %s-wal and %s-shm beside it)", path, dir, base, base), err}
 	case 11: // SQLITE_CORRUPT
 		return &PathError{path, fmt.Sprintf("%s is damaged (%v): restore it from a backup", path, err), err}
 	}
@@ -255,6 +267,19 @@ func openReader(ctx context.Context, path string, immutable bool) (*sql.DB, erro
 		return nil, err
 	}
 	return read, nil
+}
+
+// folderWritable tries to make (and removes) a file in dir: the one test of
+// writability that holds for permissions, read-only mounts and immutable
+// folders alike. Only used to explain a failure.
+func folderWritable(dir string) bool {
+	f, err := os.CreateTemp(dir, ".hearth-probe-*")
+	if err != nil {
+		return false
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
 }
 
 func isCantOpen(err error) bool {

@@ -183,7 +183,7 @@ func TestOpenReadOnlyInReadOnlyFolder(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := hearthDB(t, dir)
-	lockFolder(t, dir)
+	lockPath(t, dir)
 	if f, err := os.Create(filepath.Join(dir, "probe")); err == nil {
 		f.Close()
 		t.Fatal("the folder is still writable")
@@ -191,8 +191,8 @@ func TestOpenReadOnlyInReadOnlyFolder(t *testing.T) {
 	if db, err := store.Open(ctx, path); err == nil {
 		db.Close()
 		t.Error("Open wrote in a read-only folder")
-	} else if !strings.Contains(err.Error(), path) {
-		t.Errorf("Open: %v; want the path named", err)
+	} else if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "folder "+dir+" is read-only") || !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("Open: %v; want the path named and the folder said read-only", err)
 	}
 	db, err := store.OpenReadOnly(ctx, path)
 	if err != nil {
@@ -207,22 +207,49 @@ func TestOpenReadOnlyInReadOnlyFolder(t *testing.T) {
 	}
 }
 
-// lockFolder makes dir read-only for the rest of the test: with chmod for
-// an ordinary user, with the immutable attribute (chattr +i) for root, who
-// ignores permissions. It skips the test when neither is possible.
-func lockFolder(t *testing.T, dir string) {
+// TestOpenReadOnlyFile: Open refuses a database file it may not write
+// (SQLite would open it read-only and fail at the first write), and
+// OpenReadOnly reads it.
+func TestOpenReadOnlyFile(t *testing.T) {
+	ctx := context.Background()
+	path := hearthDB(t, t.TempDir())
+	lockPath(t, path)
+	if db, err := store.Open(ctx, path); err == nil {
+		db.Close()
+		t.Error("Open opened a file it may not write")
+	} else if !strings.Contains(err.Error(), "cannot write "+path) || !errors.Is(err, fs.ErrPermission) {
+		t.Errorf("Open: %v; want it to say it cannot write the file", err)
+	}
+	db, err := store.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if r := report(t, db, bot.ReportQuery{Community: community, From: t0, To: at(1, 0)}); r.Activity.Messages != 1 {
+		t.Errorf("report: %d messages, want 1", r.Activity.Messages)
+	}
+}
+
+// lockPath makes a folder or file read-only for the rest of the test: with
+// chmod for an ordinary user, with the immutable attribute (chattr +i) for
+// root, who ignores permissions. It skips the test when neither is possible.
+func lockPath(t *testing.T, path string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		if err := os.Chmod(dir, 0o555); err != nil {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, fi.Mode().Perm()&^0o222); err != nil {
 			t.Skip(err)
 		}
-		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		t.Cleanup(func() { os.Chmod(path, fi.Mode().Perm()) })
 		return
 	}
-	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
-		t.Skipf("running as root and cannot make a folder immutable: %v %s", err, out)
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("running as root and cannot make %s immutable: %v %s", path, err, out)
 	}
-	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
 }
 
 // TestOpenReadOnlyBesideTheWriter: a reading command opens a database that

@@ -47,7 +47,7 @@ func TestReadingCommandsOpenReadOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lockFolder(t, dir)
+	lockPath(t, dir)
 	for _, args := range readingCommands {
 		t.Run(args[0], func(t *testing.T) {
 			e, stdout, stderr := testEnv("", nil)
@@ -147,20 +147,24 @@ func TestMigrateCommand(t *testing.T) {
 	}
 }
 
-// lockFolder makes dir read-only for the rest of the test: with chmod for
-// an ordinary user, with the immutable attribute (chattr +i) for root, who
-// ignores permissions. It skips the test when neither is possible.
-func lockFolder(t *testing.T, dir string) {
+// lockPath makes a folder or file read-only for the rest of the test: with
+// chmod for an ordinary user, with the immutable attribute (chattr +i) for
+// root, who ignores permissions. It skips the test when neither is possible.
+func lockPath(t *testing.T, path string) {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		if err := os.Chmod(dir, 0o555); err != nil {
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(path, fi.Mode().Perm()&^0o222); err != nil {
 			t.Skip(err)
 		}
-		t.Cleanup(func() { os.Chmod(dir, 0o755) })
+		t.Cleanup(func() { os.Chmod(path, fi.Mode().Perm()) })
 		return
 	}
-	if out, err := exec.Command("chattr", "+i", dir).CombinedOutput(); err != nil {
-		t.Skipf("running as root and cannot make a folder immutable: %v %s", err, out)
+	if out, err := exec.Command("chattr", "+i", path).CombinedOutput(); err != nil {
+		t.Skipf("running as root and cannot make %s immutable: %v %s", path, err, out)
 	}
-	t.Cleanup(func() { exec.Command("chattr", "-i", dir).Run() })
+	t.Cleanup(func() { exec.Command("chattr", "-i", path).Run() })
 }
