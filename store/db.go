@@ -48,10 +48,18 @@ type DB struct {
 var pragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"}
 
 // Open opens (creating if needed) the database at path, brings its schema up
-// to date, and starts its writer.
+// to date, and starts its writer. It refuses a path that is a folder, whose
+// folder is missing, or that holds something other than a Hearth database,
+// saying so (*PathError); several processes may create one database at once.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path")
+	}
+	if err := checkPath(path, true); err != nil {
+		return nil, err
+	}
+	if err := refuseForeign(ctx, path); err != nil {
+		return nil, err
 	}
 	// The writer's batches touch pages all over the indexes: a 64 MB cache
 	// (not 2 MB) keeps them from spilling mid-transaction, temporary data
@@ -65,9 +73,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxIdleTime(0)
-	if err := migrate(ctx, write); err != nil {
+	if err := migrate(ctx, write, path); err != nil {
 		write.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	// Readers map the file rather than copy pages into each connection's
 	// small cache: a report's queries run on several connections at once.
@@ -141,7 +149,10 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.w.stop()
 		db.hot.close()
-		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
+		db.closeErr = db.read.Close()
+		if db.write != nil { // nil when opened read-only
+			db.closeErr = errors.Join(db.closeErr, db.write.Close())
+		}
 	})
 	return db.closeErr
 }

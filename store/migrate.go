@@ -56,24 +56,34 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 	return ms, nil
 }
 
-// migrate brings the schema of db up to date.
-func migrate(ctx context.Context, db *sql.DB) error { return migrateFS(ctx, db, migrationFiles) }
+// migrate brings the schema of db, the database at path, up to date.
+func migrate(ctx context.Context, db *sql.DB, path string) error {
+	return migrateFSAt(ctx, db, migrationFiles, path)
+}
 
 // migrateFS applies the migrations in fsys (a tree with a migrations
 // folder) that db does not have yet.
 func migrateFS(ctx context.Context, db *sql.DB, fsys fs.FS) error {
+	return migrateFSAt(ctx, db, fsys, "the database")
+}
+
+// migrateFSAt is migrateFS of the database at path, which errors name. It
+// refuses a database that holds another program's tables.
+//
+// Several processes may open one new database at once. Each migration, and
+// the bookkeeping table with the first, runs in a transaction that takes
+// the write lock first (BEGIN IMMEDIATE, which waits out the busy timeout),
+// so the others wait for whoever migrates and then find the work done. What
+// SQLite refuses at once as busy regardless (the switch to WAL on a new
+// file, a connection opened while another sets the file up) is retried
+// with backoff until migrateWait has passed.
+func migrateFSAt(ctx context.Context, db *sql.DB, fsys fs.FS, path string) error {
 	ms, err := loadMigrations(fsys)
 	if err != nil {
 		return err
 	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version    INTEGER PRIMARY KEY,
-		name       TEXT    NOT NULL,
-		applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("create schema_migrations: %w", err)
-	}
 	for _, m := range ms {
-		if err := apply(ctx, db, m, len(ms)); err != nil {
+		if err := whileBusy(ctx, migrateWait, func() error { return apply(ctx, db, m, ms, path) }); err != nil {
 			return err
 		}
 	}
@@ -81,37 +91,57 @@ func migrateFS(ctx context.Context, db *sql.DB, fsys fs.FS) error {
 }
 
 // apply runs m unless the database has it already. It refuses a database
-// that a newer Hearth has migrated past what this one knows.
-func apply(ctx context.Context, db *sql.DB, m migration, known int) (err error) {
-	tx, err := db.BeginTx(ctx, nil)
+// that a newer Hearth has migrated past what this one knows (all of ms), and
+// one that is not Hearth's.
+func apply(ctx context.Context, db *sql.DB, m migration, ms []migration, path string) (err error) {
+	known := len(ms)
+	// A connection of its own, so that BEGIN IMMEDIATE is ours whatever the
+	// pool's transaction mode.
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("migration %s: take the write lock: %w", m.name, err)
+	}
 	defer func() {
 		if err != nil {
-			tx.Rollback()
+			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
+	if err := checkHearth(ctx, conn, path, ms, true); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, createSchemaMigrations); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
 	var current int
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
 	if current > known {
 		return fmt.Errorf("the database has schema version %d, newer than this Hearth knows (%d): upgrade Hearth", current, known)
 	}
 	if current >= m.version {
-		return tx.Rollback()
+		_, err := conn.ExecContext(ctx, "ROLLBACK")
+		return err
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+	if _, err := conn.ExecContext(ctx, m.sql); err != nil {
 		return fmt.Errorf("migration %s: %w", m.name, err)
 	}
 	// The wall clock is fine here: this is bookkeeping, not a domain time.
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+	if _, err := conn.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
 		m.version, m.name, time.Now().UnixMilli()); err != nil {
 		return fmt.Errorf("record migration %s: %w", m.name, err)
 	}
-	if err := tx.Commit(); err != nil {
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return fmt.Errorf("commit migration %s: %w", m.name, err)
 	}
 	return nil
 }
+
+const createSchemaMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	name       TEXT    NOT NULL,
+	applied_at INTEGER NOT NULL)`

@@ -38,7 +38,7 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 	if *format != "text" && *format != "json" && *format != "csv" {
 		return &usageError{fmt.Sprintf("--format %q: use text, json or csv", *format)}
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunity(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}

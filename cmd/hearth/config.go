@@ -14,7 +14,10 @@ import (
 // config is everything Hearth reads from the environment. Only cmd/hearth
 // reads the environment; the rooms get plain values.
 type config struct {
-	DB           string
+	DB string
+	// dbEnv is HEARTH_DB as set ("" when unset): errors about the database
+	// name HEARTH_DB only when the path is its (dbSource).
+	dbEnv        string
 	Location     *time.Location
 	Facilitators []string
 	LogLevel     slog.Level
@@ -61,11 +64,15 @@ func (e *configError) Error() string {
 	return fmt.Sprintf("%s=%q: %s", e.Var, e.Value, e.Why)
 }
 
+// defaultDB is the database when neither --db nor HEARTH_DB names one.
+const defaultDB = "hearth.db"
+
 // loadConfig reads and validates the environment. Secrets are never echoed
 // in errors.
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		DB:         or(getenv("HEARTH_DB"), "hearth.db"),
+		DB:         or(getenv("HEARTH_DB"), defaultDB),
+		dbEnv:      getenv("HEARTH_DB"),
 		HTTPAddr:   getenv("HEARTH_HTTP_ADDR"),
 		QuietAfter: 14 * 24 * time.Hour,
 		Location:   time.UTC,

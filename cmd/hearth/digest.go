@@ -31,7 +31,7 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunity(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}

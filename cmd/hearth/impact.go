@@ -36,7 +36,7 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return &usageError{bot.ErrorMessage(err)}
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunity(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}

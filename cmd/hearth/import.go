@@ -36,7 +36,7 @@ func importFile(ctx context.Context, args []string, e env, what string,
 	if err != nil {
 		return err
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunityForWriting(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}

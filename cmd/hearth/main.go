@@ -129,6 +129,7 @@ func subcommands() map[string]subcommand {
 		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport},
 		"version":   {"print the version", cmdVersion},
 		"health":    {"ask a running Hearth whether it is ready (the container's health check)", cmdHealth},
+		"migrate":   {"bring the database's schema up to date (reading commands never do)", cmdMigrate},
 	}
 }
 
@@ -199,7 +200,7 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 func openCore(ctx context.Context, cfg config, clock bot.Clock, log *slog.Logger) (*bot.Bot, *store.DB, error) {
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
-		return nil, nil, fmt.Errorf("open database %s (HEARTH_DB): %w", cfg.DB, err)
+		return nil, nil, cfg.dbError(err)
 	}
 	b, err := bot.New(bot.Config{Store: db, Clock: clock, Log: log, Location: cfg.Location,
 		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter, Specs: schedules.Parser{}, Charts: newCharter()})
@@ -238,12 +239,9 @@ func cmdBackup(ctx context.Context, args []string, e env) error {
 	if fs.NArg() != 1 {
 		return &usageError{"backup needs one destination path: hearth backup /backups/hearth-2026-11-28.db"}
 	}
-	if _, err := os.Stat(cfg.DB); err != nil {
-		return fmt.Errorf("database %s (HEARTH_DB): %w", cfg.DB, err)
-	}
-	db, err := store.Open(ctx, cfg.DB)
+	db, err := openExistingForWriting(ctx, cfg)
 	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.DB, err)
+		return err
 	}
 	defer db.Close()
 	if err := db.Backup(ctx, fs.Arg(0)); err != nil {

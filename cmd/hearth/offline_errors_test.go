@@ -13,7 +13,7 @@ import (
 
 // checkinDB plays the check-in transcript (two runs of pulse) into a new
 // database and returns its path.
-func checkinDB(t *testing.T) string {
+func transcriptCheckinDB(t *testing.T) string {
 	t.Helper()
 	script, err := os.ReadFile("testdata/transcripts/checkin.txt")
 	if err != nil {
@@ -105,7 +105,7 @@ func TestOfflineCommandsPrintTheRealError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := checkinDB(t)
+			db := transcriptCheckinDB(t)
 			breakTables(t, db, tt.drop...)
 			args := append([]string(nil), tt.args...)
 			for i, a := range args {
@@ -146,7 +146,7 @@ func TestOfflineCommandsPrintTheRealError(t *testing.T) {
 // TestOfflineRefusalsSayWhy: what the issue saw print the apology now says
 // what is wrong.
 func TestOfflineRefusalsSayWhy(t *testing.T) {
-	db := checkinDB(t)
+	db := transcriptCheckinDB(t)
 	tests := []struct {
 		args []string
 		code int

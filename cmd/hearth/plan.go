@@ -207,7 +207,7 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 		}
 		return showPlan(e.stdout, p, steps, from, cfg.Location)
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunityForWriting(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}

@@ -28,7 +28,11 @@ func memberCommand(ctx context.Context, name string, args []string, e env) (conf
 	if *member == "" {
 		return cfg, nil, bot.Community{}, "", &usageError{name + " needs --member ID (the platform's user id, or the shell name)"}
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	open := openCommunity // export only reads
+	if name == "forget" {
+		open = openCommunityForWriting
+	}
+	db, comm, err := open(ctx, cfg, *community)
 	return cfg, db, comm, *member, err
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -42,7 +41,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunity(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}
@@ -115,34 +114,6 @@ func instant(flag string, e env) (time.Time, error) {
 		return time.Time{}, &usageError{fmt.Sprintf("--now %q: use RFC 3339, like 2026-11-28T09:00:00Z", flag)}
 	}
 	return t, nil
-}
-
-// openCommunity opens an existing database and picks the community an
-// offline command is about. The caller closes the database.
-func openCommunity(ctx context.Context, path, community string) (*store.DB, bot.Community, error) {
-	db, err := openExisting(ctx, path)
-	if err != nil {
-		return nil, bot.Community{}, err
-	}
-	comm, err := pickCommunity(ctx, db, community)
-	if err != nil {
-		db.Close()
-		return nil, bot.Community{}, err
-	}
-	return db, comm, nil
-}
-
-// openExisting opens a database that must already exist: an offline tool
-// that silently created an empty one would report zeros.
-func openExisting(ctx context.Context, path string) (*store.DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("database %s (HEARTH_DB or --db): %w", path, err)
-	}
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
-	}
-	return db, nil
 }
 
 func pickCommunity(ctx context.Context, db *store.DB, id string) (bot.Community, error) {

@@ -29,7 +29,7 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 	if *format != "markdown" && *format != "csv" && *format != "json" {
 		return &usageError{fmt.Sprintf("--format %q: use markdown, csv or json", *format)}
 	}
-	db, comm, err := openCommunity(ctx, cfg.DB, *community)
+	db, comm, err := openCommunity(ctx, cfg, *community)
 	if err != nil {
 		return err
 	}
