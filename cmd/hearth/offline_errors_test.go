@@ -11,7 +11,7 @@ import (
 	"github.com/hearth-community/hearth/bot"
 )
 
-// checkinDB plays the check-in transcript (two runs of pulse) into a new
+// transcriptCheckinDB plays the check-in transcript (two runs of pulse) into a new
 // database and returns its path.
 func transcriptCheckinDB(t *testing.T) string {
 	t.Helper()
