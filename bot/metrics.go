@@ -178,3 +178,17 @@ func platformOf(community string) Platform {
 	}
 	return "other"
 }
+
+// APIOutcome is the Observer outcome of an HTTP call to a platform: the
+// transport's error, or the answer's status.
+func APIOutcome(status int, err error) string {
+	switch {
+	case err != nil:
+		return OutcomeFailed
+	case status == 429:
+		return OutcomeRateLimited
+	case status >= 400:
+		return OutcomeFailed
+	}
+	return OutcomeOK
+}
