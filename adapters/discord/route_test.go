@@ -1,6 +1,9 @@
 package discord
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestRouteIsBounded(t *testing.T) {
 	for path, want := range map[string]string{
@@ -17,4 +20,24 @@ func TestRouteIsBounded(t *testing.T) {
 			t.Errorf("route(%q) = %q, want %q", path, got, want)
 		}
 	}
+}
+
+// FuzzRoute: whatever the path, the route is a bounded template of fixed
+// words and placeholders, never an id.
+func FuzzRoute(f *testing.F) {
+	f.Add("/api/v9/channels/201/messages")
+	f.Add("/api/v9/webhooks/9/tok3n/messages/@original")
+	f.Add("/api/v9/channels/1/messages/2/reactions/%F0%9F%91%8D/@me")
+	f.Fuzz(func(t *testing.T, path string) {
+		r := route(path)
+		segs := strings.Split(strings.TrimPrefix(r, "/"), "/")
+		if !strings.HasPrefix(r, "/") || len(segs) > maxRouteSegments+1 {
+			t.Fatalf("route(%q) = %q", path, r)
+		}
+		for _, s := range segs {
+			if s != "" && s != "{id}" && s != "{emoji}" && s != "..." && !routeWord(s) {
+				t.Fatalf("route(%q) = %q: segment %q", path, r, s)
+			}
+		}
+	})
 }
