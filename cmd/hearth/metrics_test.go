@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil/promlint"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
@@ -196,4 +197,17 @@ func TestMetricsAfterActivity(t *testing.T) {
 			t.Errorf("/metrics lacks %s: the Go and process collectors", family)
 		}
 	}
+}
+
+// BenchmarkPromObserver is the cost of counting one event and one command,
+// on the paths every platform event and command take.
+func BenchmarkPromObserver(b *testing.B) {
+	o := newPromObserver(prometheus.NewRegistry())
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			o.Event(bot.Slack, bot.KindMessage, bot.OutcomeRecorded)
+			o.Command("help", bot.OutcomeOK, time.Millisecond)
+		}
+	})
 }
