@@ -256,7 +256,7 @@ func (b *Bot) observeRecorded(keep []Event, n int) {
 			outcome = OutcomeDuplicate
 		}
 		for _, e := range keep {
-			b.observer.Event(platformOf(e.Community), e.Kind, outcome)
+			b.observeEvent(e, outcome)
 		}
 	default:
 		p := platformOf(keep[0].Community)
@@ -273,7 +273,7 @@ func (b *Bot) observeRecorded(keep []Event, n int) {
 // ignored counts an event that is not participation.
 func (b *Bot) ignored(e Event) {
 	b.metrics.EventsIgnored.Add(1)
-	b.observer.Event(platformOf(e.Community), e.Kind, OutcomeIgnored)
+	b.observeEvent(e, OutcomeIgnored)
 }
 
 // eventsFailed counts an internal error and the events it left unrecorded,
@@ -282,7 +282,7 @@ func (b *Bot) eventsFailed(err error, lists ...[]Event) error {
 	b.internalError("event")
 	for _, l := range lists {
 		for _, e := range l {
-			b.observer.Event(platformOf(e.Community), e.Kind, OutcomeFailed)
+			b.observeEvent(e, OutcomeFailed)
 		}
 	}
 	return err

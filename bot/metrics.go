@@ -168,6 +168,16 @@ func (k DestinationKind) String() string {
 	return "unknown"
 }
 
+// observeEvent tells the observer what became of e, its platform and kind
+// as bounded labels.
+func (b *Bot) observeEvent(e Event, outcome string) {
+	kind := e.Kind
+	if !kind.Activity() && kind != KindJoin && kind != KindLeave {
+		kind = "other" // an adapter's bug: Validate refuses it, the label stays bounded
+	}
+	b.observer.Event(platformOf(e.Community), kind, outcome)
+}
+
 // platformOf is the platform of a community id ("slack:T0123"), one of
 // the known ones or "other", so that a label stays bounded.
 func platformOf(community string) Platform {

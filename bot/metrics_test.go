@@ -70,6 +70,8 @@ func TestObserverSeesEventsAndCommands(t *testing.T) {
 	bad := human
 	bad.Key = ""
 	_ = b.HandleEvent(ctx, bad)
+	odd := event("typed by nobody", "alice", "") // a bug's kind never becomes a label
+	_ = b.HandleEvent(ctx, odd)
 	b.HandleCommand(ctx, bot.Command{Community: community, Member: "carol", Text: "facilitators"})
 	b.HandleCommand(ctx, bot.Command{Community: community, Member: "bob", Text: "facilitator add @bob"})
 	b.HandleCommand(ctx, bot.Command{Community: community, Member: "bob", Text: "no such thing at all"})
@@ -84,6 +86,8 @@ func TestObserverSeesEventsAndCommands(t *testing.T) {
 		"event shell reaction ignored",
 		"error event",
 		"event shell message failed",
+		"error event",
+		"event shell other failed",
 		"command facilitators ok",
 		"command facilitator add refused",
 		"command unknown refused",
