@@ -48,6 +48,7 @@ type Bot struct {
 	actions      map[string]ActionFunc
 	jobs         map[ScheduleKind]Job
 	metrics      Metrics
+	observer     liveObserver
 	specs        SpecParser
 	charter      ChartDrawer
 	modules      []Module
@@ -191,14 +192,13 @@ func (b *Bot) HandleEvent(ctx context.Context, e Event) error {
 func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	keep := events[:0:0]
 	pilots := map[string]Pilot{} // read once per community: a batch is one moment
-	for _, e := range events {
+	for i, e := range events {
 		if err := e.Validate(); err != nil {
-			b.metrics.Errors.Add(1)
-			return err
+			return b.eventsFailed(err, keep, events[i:])
 		}
 		switch {
 		case e.IsBot:
-			b.metrics.EventsIgnored.Add(1)
+			b.ignored(e)
 		case e.DM:
 			b.handleDM(ctx, e)
 		case !e.Retract && e.Kind.Activity():
@@ -206,13 +206,12 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 			if !ok {
 				var err error
 				if p, err = b.Pilot(ctx, e.Community); err != nil {
-					b.metrics.Errors.Add(1)
-					return err
+					return b.eventsFailed(err, keep, events[i:])
 				}
 				pilots[e.Community] = p
 			}
 			if !p.InChannel(e.Channel) || !p.ForMember(e.Member) {
-				b.metrics.EventsIgnored.Add(1) // outside the pilot: Hearth is not there yet
+				b.ignored(e) // outside the pilot: Hearth is not there yet
 				continue
 			}
 			keep = append(keep, e)
@@ -225,20 +224,19 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	}
 	keep, err := b.withPromptReplies(ctx, keep)
 	if err != nil {
-		b.metrics.Errors.Add(1)
-		return err
+		return b.eventsFailed(err, keep, nil)
 	}
 	n, err := b.store.Record(ctx, keep...)
 	if err != nil {
-		b.metrics.Errors.Add(1)
-		return err // the store says what it was recording
+		return b.eventsFailed(err, keep, nil) // the store says what it was recording
 	}
 	b.metrics.EventsRecorded.Add(int64(n))
 	b.metrics.EventsDuplicate.Add(int64(len(keep) - n))
+	b.observeRecorded(keep, n)
 	for _, m := range b.modules {
 		if r, ok := m.(Recorded); ok {
 			if err := r.Recorded(ctx, keep); err != nil {
-				b.metrics.Errors.Add(1)
+				b.internalError("event")
 				return err
 			}
 		}
@@ -246,11 +244,61 @@ func (b *Bot) HandleEvents(ctx context.Context, events ...Event) error {
 	return nil
 }
 
+// observeRecorded tells the observer what became of the events of one
+// write, of which the store newly recorded n. The store does not say which
+// ones: a partly new batch (imports, the simulator; adapters send events one
+// by one) is reported under the kind "batch".
+func (b *Bot) observeRecorded(keep []Event, n int) {
+	switch n {
+	case len(keep), 0:
+		outcome := OutcomeRecorded
+		if n == 0 {
+			outcome = OutcomeDuplicate
+		}
+		for _, e := range keep {
+			b.observeEvent(e, outcome)
+		}
+	default:
+		p := platformOf(keep[0].Community)
+		for i := range keep {
+			outcome := OutcomeRecorded
+			if i >= n {
+				outcome = OutcomeDuplicate
+			}
+			b.observer.Event(p, "batch", outcome)
+		}
+	}
+}
+
+// ignored counts an event that is not participation.
+func (b *Bot) ignored(e Event) {
+	b.metrics.EventsIgnored.Add(1)
+	b.observeEvent(e, OutcomeIgnored)
+}
+
+// eventsFailed counts an internal error and the events it left unrecorded,
+// and returns err.
+func (b *Bot) eventsFailed(err error, lists ...[]Event) error {
+	b.internalError("event")
+	for _, l := range lists {
+		for _, e := range l {
+			b.observeEvent(e, OutcomeFailed)
+		}
+	}
+	return err
+}
+
+// internalError counts an error for the operator in source.
+func (b *Bot) internalError(source string) {
+	b.metrics.Errors.Add(1)
+	b.observer.InternalError(source)
+}
+
 // handleDM receives direct messages to Hearth. They are never counted as
 // participation; where an adapter passes their text (the shell, which has no
 // forms), a DM answers the check-in question Hearth asked in writing.
 func (b *Bot) handleDM(ctx context.Context, e Event) {
-	b.metrics.EventsIgnored.Add(1)
+	b.ignored(e)
 	log := b.log.With("community", e.Community, "member", e.Member)
 	log.DebugContext(ctx, "dm received")
 	if e.Text == "" {
@@ -264,7 +312,7 @@ func (b *Bot) handleDM(ctx context.Context, e Event) {
 		}
 		var err error
 		if reply, err = r.ReadDM(ctx, e); err != nil {
-			b.metrics.Errors.Add(1)
+			b.internalError("event")
 			log.ErrorContext(ctx, "dm answer failed", "err", err)
 			reply = Apology
 		}
@@ -294,7 +342,7 @@ func (b *Bot) HandleDirectory(ctx context.Context, d Directory) error {
 		d.At = b.clock.Now()
 	}
 	if err := b.store.SaveDirectory(ctx, d); err != nil {
-		b.metrics.Errors.Add(1)
+		b.internalError("directory")
 		return fmt.Errorf("save directory of %s: %w", d.Community.ID, err)
 	}
 	return nil
@@ -305,9 +353,18 @@ func (b *Bot) HandleDirectory(ctx context.Context, d Directory) error {
 // (and a log line for the operator).
 func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 	b.metrics.Commands.Add(1)
+	start := b.clock.Now()
 	if c.At.IsZero() {
-		c.At = b.clock.Now()
+		c.At = start
 	}
+	name := CommandUnknown
+	defer func() { // after the recovery below has set reply
+		outcome := replyOutcome(reply)
+		if outcome == OutcomeFailed {
+			b.observer.InternalError("command")
+		}
+		b.observer.Command(name, outcome, b.clock.Now().Sub(start))
+	}()
 	log := b.log.With("community", c.Community, "member", c.Member, "channel", c.Channel)
 	defer func() {
 		if r := recover(); r != nil {
@@ -322,7 +379,8 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 		log.InfoContext(ctx, "command not understood", "code", ErrorCode(err), "len", len(c.Text))
 		return errorReply(err)
 	}
-	log = log.With("command", p.Spec.Name())
+	name = p.Spec.Name()
+	log = log.With("command", name)
 	if err := b.learnChannel(ctx, c.Community, Channel{ID: c.Channel, Name: c.ChannelName}); err != nil {
 		return b.failed(ctx, log, err)
 	}
@@ -365,6 +423,14 @@ func (b *Bot) HandleAction(ctx context.Context, a Action) (reply Reply) {
 	if a.At.IsZero() {
 		a.At = b.clock.Now()
 	}
+	id := CommandUnknown
+	defer func() { // after the recovery below has set reply
+		outcome := replyOutcome(reply)
+		if outcome == OutcomeFailed {
+			b.observer.InternalError("action")
+		}
+		b.observer.Action(id, outcome)
+	}()
 	log := b.log.With("community", a.Community, "member", a.Member, "action", a.ActionID)
 	defer func() {
 		if r := recover(); r != nil {
@@ -380,6 +446,7 @@ func (b *Bot) HandleAction(ctx context.Context, a Action) (reply Reply) {
 		log.WarnContext(ctx, "unknown action")
 		return errorReply(Errorf(ECommand, "That button no longer does anything. Try the command again."))
 	}
+	id = a.ActionID
 	reply, err := fn(ctx, a)
 	if err != nil {
 		return b.failed(ctx, log, err)
@@ -397,6 +464,17 @@ func (b *Bot) failed(ctx context.Context, log *slog.Logger, err error) Reply {
 		log.ErrorContext(ctx, "command failed", "err", err)
 	}
 	return errorReply(err)
+}
+
+// replyOutcome is the Observer outcome of a command's or action's reply.
+func replyOutcome(r Reply) string {
+	switch r.Code {
+	case "":
+		return OutcomeOK
+	case EInternal:
+		return OutcomeFailed
+	}
+	return OutcomeRefused
 }
 
 func errorReply(err error) Reply {

@@ -24,7 +24,7 @@ func (b *Bot) RunSchedule(ctx context.Context, s Schedule, at time.Time) error {
 		err = b.RemoveSpent(ctx, s)
 	}
 	if err != nil {
-		b.metrics.Errors.Add(1)
+		b.internalError("schedule")
 		log.ErrorContext(ctx, "scheduled work failed", "err", err)
 		return err
 	}

@@ -166,6 +166,7 @@ func (r *Runner) step(ctx context.Context, p *pending, now time.Time) (ran bool,
 			if _, err := r.claim(ctx, s.ID, c.before, bot.Skipped, missed(c.count-1), now); err != nil {
 				return false, err
 			}
+			r.obs.Firing(s.Kind, bot.OutcomeSkipped, missed(c.count-1))
 			log.InfoContext(ctx, "schedule skipped missed firings", "until", c.before, "missed", missed(c.count-1))
 		}
 		ok, err := r.claim(ctx, s.ID, c.latest, bot.Fired, 0, now)
@@ -180,6 +181,7 @@ func (r *Runner) step(ctx context.Context, p *pending, now time.Time) (ran bool,
 		if _, err := r.claim(ctx, s.ID, c.latest, bot.Skipped, missed(c.count), now); err != nil {
 			return false, err
 		}
+		r.obs.Firing(s.Kind, bot.OutcomeSkipped, missed(c.count))
 		log.InfoContext(ctx, "schedule skipped firings missed beyond grace", "intended", c.latest, "missed", missed(c.count), "grace", grace)
 	}
 	p.cursor = c.resume
@@ -202,9 +204,11 @@ func (r *Runner) claim(ctx context.Context, id int64, at time.Time, status bot.F
 func (r *Runner) run(ctx context.Context, log *slog.Logger, s bot.Schedule, at, now time.Time) {
 	err := r.callJob(ctx, s, at)
 	if err == nil {
+		r.obs.Firing(s.Kind, bot.OutcomeFired, 1)
 		log.InfoContext(ctx, "schedule fired", "intended", at)
 		return
 	}
+	r.obs.Firing(s.Kind, bot.OutcomeFailed, 1)
 	log.ErrorContext(ctx, "scheduled job failed", "intended", at, "err", err)
 	f := bot.Firing{Schedule: s.ID, At: at, Status: bot.Failed, RanAt: now, Error: err.Error()}
 	if ferr := r.store.FinishFiring(ctx, f); ferr != nil {

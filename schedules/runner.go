@@ -31,6 +31,14 @@ type Config struct {
 	// error once ctx is done. Default: a real timer. Tests inject one that
 	// moves a bot.ManualClock instead of sleeping.
 	Wait func(ctx context.Context, d time.Duration) error
+	// Observer is told each firing, failure and skip. Default: the Jobs'
+	// own observer when it has one (a *bot.Bot does), else none.
+	Observer bot.Observer
+}
+
+// observed is a JobRunner that carries an observer (*bot.Bot).
+type observed interface {
+	Observer() bot.Observer
 }
 
 // DefaultKindGrace is the grace window of kinds Config.Grace doesn't list.
@@ -50,6 +58,7 @@ type Runner struct {
 	grace  map[bot.ScheduleKind]time.Duration
 	log    *slog.Logger
 	wait   func(ctx context.Context, d time.Duration) error
+	obs    bot.Observer
 
 	mu       sync.Mutex
 	zones    map[string]*time.Location // loaded zones, by name
@@ -63,7 +72,7 @@ func New(cfg Config) (*Runner, error) {
 	}
 	r := &Runner{
 		store: cfg.Store, jobs: cfg.Jobs, parser: cfg.Parser, clock: cfg.Clock,
-		loc: cfg.Location, log: cfg.Log, wait: cfg.Wait,
+		loc: cfg.Location, log: cfg.Log, wait: cfg.Wait, obs: cfg.Observer,
 		grace: map[bot.ScheduleKind]time.Duration{},
 		zones: map[string]*time.Location{}, reported: map[int64]string{},
 	}
@@ -79,6 +88,12 @@ func New(cfg Config) (*Runner, error) {
 	}
 	if r.wait == nil {
 		r.wait = bot.Sleep
+	}
+	if o, ok := cfg.Jobs.(observed); ok && r.obs == nil {
+		r.obs = o.Observer()
+	}
+	if r.obs == nil {
+		r.obs = bot.NopObserver{}
 	}
 	for k, d := range cfg.Grace { // a copy: callers may change theirs
 		if d < 0 {

@@ -81,6 +81,9 @@ type Config struct {
 	// HTTPClient's transport carries the REST calls (default: a clone of
 	// http.DefaultTransport). Its Timeout applies to each call.
 	HTTPClient *http.Client
+	// Observer is told every REST call (by method and route, with 429s),
+	// every post and the outbound queue's depth. Default: none.
+	Observer bot.Observer
 
 	// MaxRetries bounds the retries of one REST call after a 429 or a
 	// transient failure (default 5).
@@ -183,6 +186,9 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Observer == nil {
+		cfg.Observer = bot.NopObserver{}
+	}
 	if cfg.MaxRetries <= 0 {
 		cfg.MaxRetries = 5
 	}
@@ -209,7 +215,7 @@ func New(cfg Config) (*Adapter, error) {
 		queue:        newEventQueue(),
 		state:        newState(),
 		ids:          newIDStore(20000),
-		out:          newOutbox(cfg.Clock, cfg.Sleep, cfg.PostInterval, cfg.ChannelInterval),
+		out:          newOutbox(cfg.Clock, cfg.Sleep, cfg.PostInterval, cfg.ChannelInterval, func(n int) { cfg.Observer.Queue(bot.Discord, n) }),
 		seen:         newBoundedSet(10000),
 		disconnected: make(chan struct{}, 1),
 		base:         context.Background(),
@@ -230,6 +236,7 @@ func New(cfg Config) (*Adapter, error) {
 	if err != nil {
 		return nil, err
 	}
+	client.Transport = &apiCounter{base: client.Transport, obs: cfg.Observer}
 
 	s, err := discordgo.New("Bot " + token)
 	if err != nil {

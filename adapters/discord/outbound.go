@@ -28,6 +28,7 @@ import (
 // code bot.EUnreachable, is logged, and is not tried again for UnreachableFor.
 func (a *Adapter) Post(ctx context.Context, to bot.Destination, p bot.Post) (bot.PostRef, error) {
 	ref, err := a.post(ctx, to, p)
+	a.cfg.Observer.Posted(bot.Discord, to.Kind, bot.PostOutcome(err))
 	if err != nil && !errors.Is(err, errUnreachable) {
 		a.stats.failed.Add(1)
 		a.log.WarnContext(ctx, "post failed", "kind", int(to.Kind), "channel", to.Channel, "member", to.Member, "err", err, "discord_code", restCode(err))
@@ -300,8 +301,13 @@ func newNonce() string {
 type outbox struct {
 	clock bot.Clock
 	sleep func(ctx context.Context, d time.Duration) error
+	// depth is told the number of posts waiting or under way whenever it
+	// changes, under mu so that the reports keep their order: it must be
+	// quick and must not call back.
+	depth func(int)
 
 	mu         sync.Mutex
+	pending    int
 	global     time.Duration
 	perChannel time.Duration
 	nextGlobal time.Time
@@ -320,8 +326,17 @@ type slot struct {
 	waiters int
 }
 
-func newOutbox(clock bot.Clock, sleep func(context.Context, time.Duration) error, global, perChannel time.Duration) *outbox {
-	return &outbox{clock: clock, sleep: sleep, global: max(global, 0), perChannel: max(perChannel, 0), slots: map[string]*slot{}}
+func newOutbox(clock bot.Clock, sleep func(context.Context, time.Duration) error, global, perChannel time.Duration, depth func(int)) *outbox {
+	if depth == nil {
+		depth = func(int) {}
+	}
+	return &outbox{clock: clock, sleep: sleep, depth: depth, global: max(global, 0), perChannel: max(perChannel, 0), slots: map[string]*slot{}}
+}
+
+// addPendingLocked counts a post in (1) or out (-1) of the queue. o.mu is held.
+func (o *outbox) addPendingLocked(n int) {
+	o.pending += n
+	o.depth(o.pending)
 }
 
 // nowLocked is the queue's time: the clock's, or the instant the latest
@@ -352,9 +367,11 @@ func (o *outbox) acquire(ctx context.Context, channelID string) (release func(),
 		o.slots[channelID] = s
 	}
 	s.waiters++
+	o.addPendingLocked(1)
 	o.mu.Unlock()
 	done := func() {
 		o.mu.Lock()
+		o.addPendingLocked(-1)
 		s.waiters--
 		if s.waiters == 0 && o.nowLocked().After(s.next) {
 			delete(o.slots, channelID)

@@ -80,6 +80,9 @@ type Config struct {
 	Clock bot.Clock
 	// Log receives structured logs; never message text or secrets. Default: discard.
 	Log *slog.Logger
+	// Observer is told every Web API call (by method, with 429s and
+	// refusals), every post and the outbound queue's depth. Default: none.
+	Observer bot.Observer
 
 	// HTTPClient is used for every call to Slack. Default: a client with a
 	// 30s timeout.
@@ -102,6 +105,7 @@ type Adapter struct {
 	h        bot.Handler
 	clock    bot.Clock
 	log      *slog.Logger
+	obs      bot.Observer
 	httpc    *http.Client
 	sleep    func(ctx context.Context, d time.Duration) error
 	apiURL   string
@@ -151,6 +155,7 @@ func New(cfg Config) (*Adapter, error) {
 		h:        cfg.Handler,
 		clock:    cfg.Clock,
 		log:      cfg.Log,
+		obs:      cfg.Observer,
 		httpc:    cfg.HTTPClient,
 		sleep:    cfg.Sleep,
 		apiURL:   cfg.APIURL,
@@ -166,9 +171,13 @@ func New(cfg Config) (*Adapter, error) {
 		a.log = slog.New(slog.DiscardHandler)
 	}
 	a.log = a.log.With("adapter", "slack")
+	if a.obs == nil {
+		a.obs = bot.NopObserver{}
+	}
 	if a.httpc == nil {
 		a.httpc = &http.Client{Timeout: 30 * time.Second}
 	}
+	a.httpc = observeAPI(a.httpc, a.obs)
 	if a.sleep == nil {
 		a.sleep = bot.Sleep
 	}
@@ -199,6 +208,7 @@ func New(cfg Config) (*Adapter, error) {
 		paceClock = bot.ClockFunc(time.Now)
 	}
 	a.out = newOutbox(paceClock, a.sleep, interval, a.log)
+	a.out.depth = func(n int) { a.obs.Queue(bot.Slack, n) }
 	return a, nil
 }
 

@@ -49,6 +49,10 @@ type outbox struct {
 	interval time.Duration
 	log      *slog.Logger
 	wake     chan struct{}
+	// depth, when set, is told the number of pending posts whenever it
+	// changes, under mu so that the reports keep their order: it must be
+	// quick and must not call back.
+	depth func(pending int)
 
 	mu           sync.Mutex
 	lanes        map[string][]*outJob
@@ -81,6 +85,7 @@ func (o *outbox) submit(ctx context.Context, lane string, fn func(context.Contex
 	j.seq = o.seq
 	o.lanes[lane] = append(o.lanes[lane], j)
 	o.pending++
+	o.reportLocked()
 	o.mu.Unlock()
 	o.poke()
 	select {
@@ -88,6 +93,13 @@ func (o *outbox) submit(ctx context.Context, lane string, fn func(context.Contex
 		return r.ref, r.err
 	case <-ctx.Done():
 		return bot.PostRef{}, ctx.Err()
+	}
+}
+
+// reportLocked tells depth the pending count. o.mu is held.
+func (o *outbox) reportLocked() {
+	if o.depth != nil {
+		o.depth(o.pending)
 	}
 }
 
@@ -156,6 +168,7 @@ func (o *outbox) requeue(j *outJob) {
 func (o *outbox) finish(j *outJob, ref bot.PostRef, err error) {
 	o.mu.Lock()
 	o.pending--
+	o.reportLocked()
 	if err == nil {
 		o.sent++
 	} else {

@@ -17,12 +17,13 @@ import (
 // sent once, later. Slack's refusals (not_in_channel, is_archived,
 // channel_not_found...) come back as *bot.Error with code bot.EPlatform and
 // a message for the person who asked.
-func (a *Adapter) Post(ctx context.Context, to bot.Destination, p bot.Post) (bot.PostRef, error) {
+func (a *Adapter) Post(ctx context.Context, to bot.Destination, p bot.Post) (ref bot.PostRef, err error) {
+	defer func() { a.obs.Posted(bot.Slack, to.Kind, bot.PostOutcome(err)) }()
 	if err := checkDestination(to, p); err != nil {
 		return bot.PostRef{}, err
 	}
 	j := &postJob{a: a, to: to, p: p}
-	ref, err := a.out.submit(ctx, a.lane(to), j.run)
+	ref, err = a.out.submit(ctx, a.lane(to), j.run)
 	if err != nil {
 		if errors.Is(err, errStopped) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 			return ref, err

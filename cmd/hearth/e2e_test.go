@@ -156,14 +156,14 @@ func TestOperatorEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.HandleEvent(ctx, bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: testNow, Key: "k1", Message: "1"})
-	b.HandleEvent(ctx, bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: testNow, Key: "k1", Message: "1"})
 	srv := httptest.NewServer(operatorMux(db, b, map[string]http.Handler{"POST /slack/events": http.NotFoundHandler()}))
 	defer srv.Close()
+	b.HandleEvent(ctx, bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: testNow, Key: "k1", Message: "1"})
+	b.HandleEvent(ctx, bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: testNow, Key: "k1", Message: "1"})
 	for path, want := range map[string]string{
 		"/healthz": "ok",
 		"/readyz":  "ready",
-		"/metrics": "hearth_events_recorded_total 1\n",
+		"/metrics": `hearth_events_total{kind="message",outcome="recorded",platform="shell"} 1` + "\n",
 	} {
 		resp, err := http.Get(srv.URL + path)
 		if err != nil {
@@ -178,7 +178,7 @@ func TestOperatorEndpoints(t *testing.T) {
 	resp, _ := http.Get(srv.URL + "/metrics")
 	body := new(strings.Builder)
 	copyBody(body, resp)
-	if !strings.Contains(body.String(), "hearth_events_duplicate_total 1\n") {
+	if !strings.Contains(body.String(), `hearth_events_total{kind="message",outcome="duplicate",platform="shell"} 1`+"\n") {
 		t.Errorf("metrics:\n%s", body)
 	}
 }

@@ -317,7 +317,7 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 
 	// 7. A pilot in #general with A: B's message is not recorded and B may
 	// not use Hearth until the launch.
-	ignored := libMetric(t, metrics, "hearth_events_ignored_total")
+	ignored := libMetric(t, metrics, `hearth_events_total{outcome="ignored"}`)
 	for _, s := range sides {
 		got := s.command(s.f, "pilot start", evOpt{name: "scope", value: s.scope})
 		if !got.private || !strings.HasPrefix(ciPlain(got.text), "The pilot has started. Hearth acts only in #general, for ") ||
@@ -327,7 +327,7 @@ func TestEventsThroughSlackAndDiscord(t *testing.T) {
 		}
 		s.post(s.b)
 		ignored++
-		libWaitMetric(t, metrics, "hearth_events_ignored_total", ignored, logs)
+		libWaitMetric(t, metrics, `hearth_events_total{outcome="ignored"}`, ignored, logs)
 		s.post(s.a)
 		nuWaitCount(t, db, logs, s.name+"'s pilot message recorded", 1, sqlNuEvents, s.community, "message")
 		got = s.command(s.b, "resources")

@@ -134,14 +134,14 @@ func TestLibraryThroughSlackAndDiscord(t *testing.T) {
 	// 2. The newcomer joins, and the join comes again before the welcome
 	// goes. A few seconds later they have one welcome DM, with their name,
 	// the welcome and the charter.
-	dups := libMetric(t, metrics, "hearth_events_duplicate_total")
+	dups := libMetric(t, metrics, `hearth_events_total{outcome="duplicate"}`)
 	for _, s := range sides {
 		s.join()
 	}
 	for _, s := range sides {
 		s.redeliver()
 	}
-	libWaitMetric(t, metrics, "hearth_events_duplicate_total", dups+2, logs)
+	libWaitMetric(t, metrics, `hearth_events_total{outcome="duplicate"}`, dups+2, logs)
 	welcomed := start.Add(5 * time.Second)
 	sim.advance(t, welcomed, logs)
 	welcomes := map[*libSide]ciPost{}
@@ -169,7 +169,7 @@ func TestLibraryThroughSlackAndDiscord(t *testing.T) {
 	for _, s := range sides {
 		s.redeliver()
 	}
-	libWaitMetric(t, metrics, "hearth_events_duplicate_total", dups+4, logs)
+	libWaitMetric(t, metrics, `hearth_events_total{outcome="duplicate"}`, dups+4, logs)
 	sim.advance(t, start.Add(time.Minute), logs)
 	for _, s := range sides {
 		if dms := s.dms(s.n); len(dms) != 1 {
@@ -334,14 +334,10 @@ func libMetric(t *testing.T, url, name string) int {
 	return v
 }
 
-func libTryMetric(body, name string) (int, bool) {
-	for _, line := range strings.Split(body, "\n") {
-		if v, ok := strings.CutPrefix(line, name+" "); ok {
-			n, err := strconv.Atoi(strings.TrimSpace(v))
-			return n, err == nil
-		}
-	}
-	return 0, false
+// libTryMetric sums the series a selector picks (metricSum).
+func libTryMetric(body, selector string) (int, bool) {
+	v, ok := metricSum(body, selector)
+	return int(v), ok
 }
 
 // libWaitMetric polls /metrics until the counter is want.

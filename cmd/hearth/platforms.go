@@ -19,7 +19,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 	if cfg.Slack.configured() {
 		a, err := slack.New(slack.Config{
 			BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
-			APIURL: cfg.Slack.APIURL, Handler: b, Clock: clock, Log: log,
+			APIURL: cfg.Slack.APIURL, Handler: b, Clock: clock, Log: log, Observer: b.Observer(),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -37,7 +37,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 		a, err := discord.New(discord.Config{
 			BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
 			MembersIntent: cfg.Discord.MembersIntent, PublicKey: cfg.Discord.PublicKey,
-			Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"),
+			Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"), Observer: b.Observer(),
 		})
 		if err != nil {
 			return nil, nil, err

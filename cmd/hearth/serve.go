@@ -134,31 +134,9 @@ func operatorMux(db pinger, b *bot.Bot, routes map[string]http.Handler) *http.Se
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("GET /metrics", metricsHandler(b.Metrics()))
+	mux.Handle("GET /metrics", metricsHandler(b))
 	for pattern, h := range routes {
 		mux.Handle(pattern, h)
 	}
 	return mux
-}
-
-// metricsHandler writes the core's counters in Prometheus's text format.
-// A handful of counters do not justify a client library.
-func metricsHandler(m *bot.Metrics) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-		for _, c := range []struct {
-			name, help string
-			v          int64
-		}{
-			{"hearth_events_recorded_total", "Participation events newly recorded (or retracted).", m.EventsRecorded.Load()},
-			{"hearth_events_duplicate_total", "Redelivered events that were already recorded.", m.EventsDuplicate.Load()},
-			{"hearth_events_ignored_total", "Events not counted: bots and direct messages.", m.EventsIgnored.Load()},
-			{"hearth_commands_total", "Commands handled.", m.Commands.Load()},
-			{"hearth_actions_total", "Buttons and forms handled.", m.Actions.Load()},
-			{"hearth_command_errors_total", "Commands refused or not understood.", m.CommandErrors.Load()},
-			{"hearth_errors_total", "Internal errors.", m.Errors.Load()},
-		} {
-			fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n%s %d\n", c.name, c.help, c.name, c.name, c.v)
-		}
-	})
 }
