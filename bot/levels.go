@@ -42,8 +42,9 @@ type MemberWeeksQuery struct {
 	End       time.Time
 	Weeks     int
 	// CountsOnly says the caller reads only each member's id and weeks (as
-	// levels do): the store may leave LastActive zero and the order
-	// unspecified, which spares it a lookup per member.
+	// levels do): the store may leave every other field of the member zero
+	// (name, LastActive, joined...) and the order unspecified, which spares
+	// it a lookup and a scan per member.
 	CountsOnly bool
 }
 
