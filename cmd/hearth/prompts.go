@@ -92,3 +92,9 @@ func cmdPrompts(ctx context.Context, args []string, e env) error {
 		return fmt.Sprintf("imported %d prompts into the deck of %s (#%d to #%d)", len(ids), comm.ID, ids[0], ids[len(ids)-1]), nil
 	})
 }
+
+// deckKey is how a prompt's text is compared with the deck's: the same
+// words, whatever the case and spacing.
+func deckKey(text string) string {
+	return strings.ToLower(strings.Join(strings.Fields(text), " "))
+}
