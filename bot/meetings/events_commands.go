@@ -159,6 +159,10 @@ func (b *Meetings) cmdEventAdd(ctx context.Context, inv bot.Invocation) (bot.Rep
 	}
 	text := fmt.Sprintf("Event #%d **%s** is announced in #%s for %s. Those going get a reminder a day (when there is a day left) and an hour before; at the end they are asked whether they made it, and two hours later the `%s` check-in goes to those who were there.",
 		e.ID, e.Title, bot.ChannelLabel(ch.ID, ch.Name), b.eventWhen(e), FeedbackSurvey)
+	if _, err := b.core.Chat(e.Community); err != nil {
+		text = fmt.Sprintf("Event #%d **%s** for %s is set up but not announced yet: no chat is attached (an offline command). Its first reminder announces it once Hearth runs with a chat.",
+			e.ID, e.Title, b.eventWhen(e))
+	}
 	if series.ID != 0 {
 		text += fmt.Sprintf("\nIt repeats %s (schedule #%d): each time one starts, the next is announced. `/hearth schedule remove %d` ends the series.", series.Spec, series.ID, series.ID)
 	}
@@ -172,7 +176,6 @@ func (b *Meetings) createEvent(ctx context.Context, e CommunityEvent) (Community
 	if e.ID, err = b.store.AddEvent(ctx, e); err != nil {
 		return e, err
 	}
-	log := b.log.With("community", e.Community, "event", e.ID)
 	payload := strconv.FormatInt(e.ID, 10)
 	var once []bot.Schedule
 	for _, before := range EventReminders {
@@ -188,13 +191,23 @@ func (b *Meetings) createEvent(ctx context.Context, e CommunityEvent) (Community
 			return e, fmt.Errorf("schedule the %s of event %d: %w", s.Kind, e.ID, err)
 		}
 	}
+	return b.announceEvent(ctx, e)
+}
+
+// announceEvent posts an event's announcement and publishes it on the
+// platform's calendar. With no chat attached (an offline command such as
+// `hearth plan apply`) it leaves the event unannounced, Message empty: its
+// first reminder announces it once a chat is attached.
+func (b *Meetings) announceEvent(ctx context.Context, e CommunityEvent) (CommunityEvent, error) {
+	log := b.log.With("community", e.Community, "event", e.ID)
 	chat, err := b.core.Chat(e.Community)
 	if err != nil {
-		return e, err
+		log.InfoContext(ctx, "event not announced: no chat attached", "err", err)
+		return e, nil
 	}
 	ref, err := chat.Post(ctx, bot.Destination{Kind: bot.ToChannel, Community: e.Community, Channel: e.Channel}, b.eventPost(e))
 	if err != nil {
-		return e, bot.PlatformError(err, "announce event "+payload)
+		return e, bot.PlatformError(err, "announce event "+strconv.FormatInt(e.ID, 10))
 	}
 	e.Message = ref.ID
 	if p, ok := chat.(EventPublisher); ok {
@@ -206,7 +219,7 @@ func (b *Meetings) createEvent(ctx context.Context, e CommunityEvent) (Community
 	if err := b.store.UpdateEvent(ctx, e); err != nil {
 		return e, err
 	}
-	log.InfoContext(ctx, "event created", "start", e.Start, "series", e.Series, "external", e.External != "")
+	log.InfoContext(ctx, "event announced", "start", e.Start, "series", e.Series, "external", e.External != "")
 	return e, nil
 }
 

@@ -27,6 +27,12 @@ func (b *Meetings) runEventSchedule(ctx context.Context, s bot.Schedule, at time
 	if err != nil {
 		return err
 	}
+	if !e.Cancelled() && s.Kind == ScheduleEventRemind && e.Message == "" {
+		// Created offline: announce it now that a chat may be attached.
+		if e, err = b.announceEvent(ctx, e); err != nil {
+			return err
+		}
+	}
 	if !e.Cancelled() {
 		switch s.Kind {
 		case ScheduleEventRemind:

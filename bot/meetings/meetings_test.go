@@ -10,6 +10,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/bottest"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/meetings"
 )
 
@@ -359,5 +360,38 @@ func TestEventICS(t *testing.T) {
 	}
 	if !strings.Contains(ics, "\r\n ") {
 		t.Error("the long summary was not folded")
+	}
+}
+
+// An event added with no chat attached (`hearth plan apply`) is kept with
+// its schedules, unannounced, and its first reminder announces it.
+func TestEventAddedOfflineIsAnnouncedAtItsReminder(t *testing.T) {
+	ctx := context.Background()
+	r, chat := newEventBot(t)
+	offline, err := bot.New(bot.Config{Store: r.Store, Clock: r.Clock, Facilitators: []string{"carol"}, Specs: bottest.Specs{}})
+	if err == nil {
+		err = features.Register(offline, r.Store)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := offline.HandleCommand(ctx, bot.Command{Community: community, Channel: "general", ChannelName: "general", Member: "carol",
+		Text: `event add "Show and tell" "2026-11-10 16:00"`})
+	if reply.Code != "" || reply.Err != nil || !strings.Contains(reply.Text, "set up but not announced yet") {
+		t.Fatalf("offline add: %+v", reply)
+	}
+	if e := event(t, r, 1); e.Message != "" || len(chat.Posts()) != 0 {
+		t.Fatalf("announced without a chat: %+v, %d posts", e, len(chat.Posts()))
+	}
+	if got := len(r.Schedules(meetings.ScheduleEventRemind)); got != 2 {
+		t.Fatalf("%d reminders, want 2", got)
+	}
+	fire(t, r, meetings.ScheduleEventRemind)
+	posts := chat.Posts()
+	if len(posts) != 1 || posts[0].To.Channel != "general" || !strings.Contains(posts[0].Post.Text, "Event: Show and tell") {
+		t.Fatalf("posts after the reminders: %+v", posts)
+	}
+	if e := event(t, r, 1); e.Message == "" {
+		t.Fatalf("announcement not kept: %+v", e)
 	}
 }

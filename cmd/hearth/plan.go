@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,8 +12,14 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/intros"
+	"github.com/hearth-community/hearth/bot/meetings"
+	"github.com/hearth-community/hearth/bot/members"
+	"github.com/hearth-community/hearth/bot/prompts"
 	"github.com/hearth-community/hearth/bot/reporting"
 	"github.com/hearth-community/hearth/schedules"
+	"github.com/hearth-community/hearth/store"
 )
 
 // samplePlan is the one-year plan Hearth ships for a new community of
@@ -67,6 +74,9 @@ type planStep struct {
 	Command string
 	Spec    string
 	Line    int
+	// Done says whether what the step would create is already there, so
+	// applying a plan twice changes nothing.
+	Done func(planState) bool
 }
 
 // parsePlan reads a plan and turns it into the /hearth commands that set it
@@ -93,23 +103,33 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 		return "#" + name
 	}
 	var steps []planStep
-	add := func(what, spec, command string, line int) {
-		steps = append(steps, planStep{What: what, Command: command, Spec: spec, Line: line})
+	add := func(what, spec, command string, line int, done func(planState) bool) {
+		steps = append(steps, planStep{What: what, Command: command, Spec: spec, Line: line, Done: done})
 	}
 	if d := p.Digest; d != nil {
 		if d.Channel != "" {
-			add("digest channel", "", "digest channel "+ch(d.Channel), nodeLine(root, "digest", "channel"))
+			name := ch(d.Channel)
+			add("digest channel", "", "digest channel "+name, nodeLine(root, "digest", "channel"), func(st planState) bool {
+				return st.digestChannel != "" && st.digestChannel == st.channels[strings.TrimPrefix(name, "#")]
+			})
 		}
-		add("weekly digest", d.Schedule, "digest schedule "+bot.Quote(nameOr(d.Schedule, reporting.DefaultDigestSpec)), nodeLine(root, "digest"))
+		spec := nameOr(d.Schedule, reporting.DefaultDigestSpec)
+		add("weekly digest", d.Schedule, "digest schedule "+bot.Quote(spec), nodeLine(root, "digest"), func(st planState) bool {
+			return st.hasSchedule(reporting.ScheduleDigest, spec, func(string) bool { return true })
+		})
 	}
 	if pr := p.Prompts; pr != nil {
 		// The schedule first: on an empty deck it loads Hearth's starter
 		// deck, which the plan's own prompts then join.
 		if pr.Schedule != "" {
-			add("deck prompt", pr.Schedule, "prompt deck schedule "+bot.Quote(pr.Schedule)+" "+ch(pr.Channel), nodeLine(root, "prompts", "schedule"))
+			add("deck prompt", pr.Schedule, "prompt deck schedule "+bot.Quote(pr.Schedule)+" "+ch(pr.Channel), nodeLine(root, "prompts", "schedule"), func(st planState) bool {
+				return st.hasSchedule(prompts.SchedulePrompt, pr.Schedule, func(p string) bool { return p == "deck" })
+			})
 		}
 		for i, text := range pr.Add {
-			add("prompt for the deck", "", "prompt deck add "+bot.Quote(text), nodeLine(root, "prompts", "add", i))
+			add("prompt for the deck", "", "prompt deck add "+bot.Quote(text), nodeLine(root, "prompts", "add", i), func(st planState) bool {
+				return st.deck[deckKey(text)]
+			})
 		}
 	}
 	for i, c := range p.Checkins {
@@ -120,7 +140,12 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 		if c.Closes != "" {
 			cmd += " closes=" + c.Closes
 		}
-		add("check-in "+c.Survey, c.Schedule, cmd, nodeLine(root, "checkins", i))
+		add("check-in "+c.Survey, c.Schedule, cmd, nodeLine(root, "checkins", i), func(st planState) bool {
+			return st.hasSchedule(checkins.ScheduleCheckin, c.Schedule, func(payload string) bool {
+				var cp checkins.CheckinPayload
+				return json.Unmarshal([]byte(payload), &cp) == nil && strings.EqualFold(cp.Survey, c.Survey)
+			})
+		})
 	}
 	for i, ev := range p.Events {
 		cmd := "event add " + bot.Quote(ev.Title) + " " + bot.Quote(ev.Schedule)
@@ -131,17 +156,31 @@ func parsePlan(data []byte, loc *time.Location) (planFile, []planStep, error) {
 			cmd += " " + ev.Link
 		}
 		cmd += " " + ch(ev.Channel)
-		add("event "+ev.Title, ev.Schedule, strings.TrimSpace(cmd), nodeLine(root, "events", i))
+		add("event "+ev.Title, ev.Schedule, strings.TrimSpace(cmd), nodeLine(root, "events", i), func(st planState) bool {
+			return st.hasSchedule(meetings.ScheduleEvent, ev.Schedule, func(payload string) bool {
+				var es meetings.EventSeries
+				return json.Unmarshal([]byte(payload), &es) == nil && es.Title == ev.Title
+			})
+		})
 	}
 	if in := p.Intros; in != nil {
-		add("intro round", in.Schedule, "intros schedule "+bot.Quote(in.Schedule), nodeLine(root, "intros"))
+		add("intro round", in.Schedule, "intros schedule "+bot.Quote(in.Schedule), nodeLine(root, "intros"), func(st planState) bool {
+			return st.hasSchedule(intros.ScheduleIntros, in.Schedule, func(string) bool { return true })
+		})
 	}
 	if n := p.Nudges; n != nil {
 		if n.Mode != "" {
-			add("nudge mode", "", "nudge settings mode="+n.Mode, nodeLine(root, "nudges", "mode"))
+			add("nudge mode", "", "nudge settings mode="+n.Mode, nodeLine(root, "nudges", "mode"), func(st planState) bool {
+				var policy struct {
+					Mode string `json:"mode"`
+				}
+				return json.Unmarshal([]byte(st.nudgePolicy), &policy) == nil && strings.EqualFold(policy.Mode, n.Mode)
+			})
 		}
 		if n.Schedule != "" {
-			add("nudges", n.Schedule, "nudge schedule "+bot.Quote(n.Schedule), nodeLine(root, "nudges", "schedule"))
+			add("nudges", n.Schedule, "nudge schedule "+bot.Quote(n.Schedule), nodeLine(root, "nudges", "schedule"), func(st planState) bool {
+				return st.hasSchedule(members.ScheduleNudge, n.Schedule, func(string) bool { return true })
+			})
 		}
 	}
 	if len(steps) == 0 {
@@ -224,7 +263,7 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	if err := applyPlan(ctx, e.stdout, b, comm, owner, p, steps, e.now()); err != nil {
+	if err := applyPlan(ctx, e.stdout, b, db, comm, owner, p, steps, e.now()); err != nil {
 		return fileError(planName(fs.Arg(0)), err)
 	}
 	return nil
@@ -281,14 +320,122 @@ func showPlan(w io.Writer, p planFile, steps []planStep, from time.Time, loc *ti
 	return nil
 }
 
+// planState is what a community already has that a plan's steps create:
+// each step's Done looks here first.
+type planState struct {
+	schedules     []bot.Schedule
+	deck          map[string]bool // deckKey of each prompt in the deck
+	channels      map[string]string
+	digestChannel string
+	nudgePolicy   string
+}
+
+// hasSchedule says whether a schedule of that kind and spec exists whose
+// payload payloadOK accepts.
+func (st planState) hasSchedule(kind bot.ScheduleKind, spec string, payloadOK func(string) bool) bool {
+	for _, s := range st.schedules {
+		if s.Kind == kind && strings.TrimSpace(s.Spec) == strings.TrimSpace(spec) && payloadOK(s.Payload) {
+			return true
+		}
+	}
+	return false
+}
+
+// planStore is what applying a plan reads and writes besides the commands.
+type planStore interface {
+	Schedules(ctx context.Context, community string) ([]bot.Schedule, error)
+	DeckPrompts(ctx context.Context, community string) ([]prompts.Prompt, error)
+	Setting(ctx context.Context, community, key string) (string, error)
+	FindChannel(ctx context.Context, community, name string) (bot.Channel, error)
+}
+
+var _ planStore = (*store.DB)(nil)
+
+// readPlanState reads what the community has now, the channels the plan
+// names included.
+func readPlanState(ctx context.Context, db planStore, community string, steps []planStep) (planState, error) {
+	st := planState{deck: map[string]bool{}, channels: map[string]string{}}
+	var err error
+	if st.schedules, err = db.Schedules(ctx, community); err != nil {
+		return st, err
+	}
+	deck, err := db.DeckPrompts(ctx, community)
+	if err != nil {
+		return st, err
+	}
+	for _, p := range deck {
+		st.deck[deckKey(p.Text)] = true
+	}
+	for _, name := range planChannels(steps) {
+		ch, err := db.FindChannel(ctx, community, name)
+		if errors.Is(err, bot.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return st, err
+		}
+		st.channels[name] = ch.ID
+	}
+	if st.digestChannel, err = db.Setting(ctx, community, bot.SettingDigestChannel); err != nil {
+		return st, err
+	}
+	if st.nudgePolicy, err = db.Setting(ctx, community, members.SettingNudgePolicy); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// learnPlanChannels makes the channels a plan names that Hearth has not
+// seen yet known by name, so the plan applies before the platform is
+// connected. A placeholder's id is its name: once the platform's channel
+// of that name is seen, name lookups find the platform's (its id sorts
+// first), and settings made with the placeholder keep the name (a chat
+// command with the real channel moves them; see "A one-year plan").
+func learnPlanChannels(ctx context.Context, b *bot.Bot, db planStore, comm bot.Community, steps []planStep, now time.Time) ([]string, error) {
+	dir := bot.Directory{Community: comm, At: now}
+	var learnt []string
+	for _, name := range planChannels(steps) {
+		if _, err := db.FindChannel(ctx, comm.ID, name); err == nil {
+			continue
+		} else if !errors.Is(err, bot.ErrNotFound) {
+			return nil, err
+		}
+		dir.Channels = append(dir.Channels, bot.Channel{ID: name, Name: name})
+		learnt = append(learnt, "#"+name)
+	}
+	if len(dir.Channels) == 0 {
+		return nil, nil
+	}
+	return learnt, b.HandleDirectory(ctx, dir)
+}
+
 // applyPlan sets the plan up through the core's own commands, as the
 // facilitator owner, so every check and message is the one chat gives. A
-// step that fails is reported and the others go on.
-func applyPlan(ctx context.Context, w io.Writer, b *bot.Bot, comm bot.Community, owner string, p planFile, steps []planStep, now time.Time) error {
+// step whose result is already there is not run again ("already set up"),
+// so applying a plan twice changes nothing. A step that fails is reported
+// and the others go on.
+func applyPlan(ctx context.Context, w io.Writer, b *bot.Bot, db planStore, comm bot.Community, owner string, p planFile, steps []planStep, now time.Time) error {
 	w = textOut(w) // the replies name channels, members and titles
-	failed := 0
+	failed, already := 0, 0
 	fmt.Fprintf(w, "Applying %q to %s:\n", nameOr(p.Name, "plan"), comm.ID)
+	learnt, err := learnPlanChannels(ctx, b, db, comm, steps, now)
+	if err != nil {
+		return err
+	}
+	if len(learnt) > 0 {
+		fmt.Fprintf(w, "  note   %s not seen on the platform yet: known by name until it is\n", strings.Join(learnt, ", "))
+	}
 	for _, s := range steps {
+		st, err := readPlanState(ctx, db, comm.ID, steps)
+		if err != nil { // as a failed command: reported, and the others go on
+			failed++
+			fmt.Fprintf(w, "  FAILED %s: cannot tell whether it is set up: %v\n", s.What, err)
+			continue
+		}
+		if s.Done != nil && s.Done(st) {
+			already++
+			fmt.Fprintf(w, "  ok     %s: already set up\n", s.What)
+			continue
+		}
 		r := b.HandleCommand(ctx, bot.Command{Community: comm.ID, Member: owner, Admin: true, Text: s.Command, At: now})
 		mark := "ok"
 		if r.Code != "" {
@@ -301,7 +448,10 @@ func applyPlan(ctx context.Context, w io.Writer, b *bot.Bot, comm bot.Community,
 		fmt.Fprintf(w, "  %-6s %s: %s\n", mark, s.What, first)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d steps failed (see above); fix them and apply again: what succeeded is set up once more only where its command replaces (digest, nudges, intros)", failed, len(steps))
+		return fmt.Errorf("%d of %s failed (see above); fix them and apply again: what is already set up is left as it is", failed, bot.Plural(len(steps), "step"))
+	}
+	if already == len(steps) {
+		fmt.Fprintln(w, "Every step was already set up: nothing changed.")
 	}
 	return nil
 }

@@ -27,21 +27,28 @@ type promptEntry struct {
 	line int
 }
 
+// UnmarshalYAML reads one prompt. Its complaints are yaml.TypeErrors, so
+// the decoder goes on and every prompt's problem is reported, not the first.
 func (p *promptEntry) UnmarshalYAML(n *yaml.Node) error {
 	p.line = n.Line
 	if n.Kind == yaml.ScalarNode {
 		return n.Decode(&p.Text)
 	}
 	if n.Kind != yaml.MappingNode {
-		return fmt.Errorf("line %d: a prompt is a text, or `text: …`", n.Line)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a prompt is a text, or `text: …`", n.Line)}}
 	}
+	var problems []string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i]; k.Value != "text" {
-			return fmt.Errorf("line %d: unknown field %q (a prompt has only `text`)", k.Line, k.Value)
+			problems = append(problems, fmt.Sprintf("line %d: unknown field %q (a prompt has only `text`)", k.Line, k.Value))
+			continue
 		}
 		if err := n.Content[i+1].Decode(&p.Text); err != nil {
 			return err
 		}
+	}
+	if len(problems) > 0 {
+		return &yaml.TypeError{Errors: problems}
 	}
 	return nil
 }
@@ -62,18 +69,29 @@ func parsePromptFile(data []byte) ([]string, error) {
 	if len(f.Prompts) == 0 {
 		return nil, errors.New("no prompts: the file needs a `prompts:` list")
 	}
-	var texts []string
+	var texts, problems []string
 	for _, p := range f.Prompts {
 		t := strings.TrimSpace(p.Text)
 		switch {
 		case t == "":
-			return nil, fmt.Errorf("line %d: a prompt has no text", p.line)
+			problems = append(problems, fmt.Sprintf("line %d: a prompt has no text", p.line))
 		case len(t) > 2000:
-			return nil, fmt.Errorf("line %d: a prompt is longer than 2,000 characters", p.line)
+			problems = append(problems, fmt.Sprintf("line %d: a prompt is longer than 2,000 characters", p.line))
 		}
 		texts = append(texts, t)
 	}
+	if len(problems) > 0 {
+		return nil, errors.New(joinProblems(problems))
+	}
 	return texts, nil
+}
+
+// joinProblems is every problem found in a file, up to maxYAMLErrors.
+func joinProblems(problems []string) string {
+	if len(problems) > maxYAMLErrors {
+		problems = append(problems[:maxYAMLErrors:maxYAMLErrors], fmt.Sprintf("and %d more", len(problems)-maxYAMLErrors))
+	}
+	return strings.Join(problems, "; ")
 }
 
 func cmdPrompts(ctx context.Context, args []string, e env) error {
@@ -82,13 +100,47 @@ func cmdPrompts(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return "", err
 		}
-		if err := prompts.CheckDeckRoom(ctx, db, comm.ID, len(texts)); err != nil {
-			return "", err
-		}
-		ids, err := db.AddDeckPrompts(ctx, comm.ID, "import", e.now(), texts...)
+		// Prompts already in the deck (or given twice) are skipped, so
+		// importing a file again adds nothing.
+		deck, err := db.DeckPrompts(ctx, comm.ID)
 		if err != nil {
 			return "", err
 		}
-		return fmt.Sprintf("imported %d prompts into the deck of %s (#%d to #%d)", len(ids), comm.ID, ids[0], ids[len(ids)-1]), nil
+		have := map[string]bool{}
+		for _, p := range deck {
+			have[deckKey(p.Text)] = true
+		}
+		var fresh []string
+		for _, t := range texts {
+			if k := deckKey(t); !have[k] {
+				have[k] = true
+				fresh = append(fresh, t)
+			}
+		}
+		skipped := ""
+		if n := len(texts) - len(fresh); n > 0 {
+			skipped = fmt.Sprintf("; skipped %s already in the deck (or given twice)", bot.Plural(n, "prompt"))
+		}
+		if len(fresh) == 0 {
+			return fmt.Sprintf("imported no prompts into the deck of %s%s", comm.ID, skipped), nil
+		}
+		if err := prompts.CheckDeckRoom(ctx, db, comm.ID, len(fresh)); err != nil {
+			return "", err
+		}
+		ids, err := db.AddDeckPrompts(ctx, comm.ID, "import", e.now(), fresh...)
+		if err != nil {
+			return "", err
+		}
+		numbers := fmt.Sprintf("#%d to #%d", ids[0], ids[len(ids)-1])
+		if len(ids) == 1 {
+			numbers = fmt.Sprintf("#%d", ids[0])
+		}
+		return fmt.Sprintf("imported %s into the deck of %s (%s)%s", bot.Plural(len(ids), "prompt"), comm.ID, numbers, skipped), nil
 	})
+}
+
+// deckKey is how a prompt's text is compared with the deck's: the same
+// words, whatever the case and spacing.
+func deckKey(text string) string {
+	return strings.ToLower(strings.Join(strings.Fields(text), " "))
 }

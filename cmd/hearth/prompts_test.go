@@ -106,13 +106,14 @@ func TestPromptsImportIsBounded(t *testing.T) {
 	huge := deckFile("huge.yaml", 900, strings.Repeat("x", 2500))
 	tooMany := deckFile("many.yaml", 1001, "why")
 	six := deckFile("six.yaml", 600, "what")
+	other := deckFile("other.yaml", 600, "how")
 	tests := []struct {
 		file, want string
 	}{
 		{huge, "huge.yaml is too large (2.2 MiB): an import file is 2 MiB at most"},
 		{tooMany, "many.yaml: 1001 prompts: a deck holds 1000 at most"},
 		{six, ""},
-		{six, "six.yaml: The deck holds 600 prompts; 600 more would pass 1000, the most a deck holds: add 400 at most."},
+		{other, "other.yaml: The deck holds 600 prompts; 600 more would pass 1000, the most a deck holds: add 400 at most."},
 	}
 	for _, tt := range tests {
 		e, stdout, stderr := testEnv("", nil)
@@ -130,5 +131,32 @@ func TestPromptsImportIsBounded(t *testing.T) {
 	out := hearth(t, "carol: /hearth prompt deck list\n", nil, "shell", "--db", db, "--clock", "2026-11-02T10:00:00Z", "--facilitator", "carol")
 	if !strings.Contains(out, "_1–25 of 600._") {
 		t.Errorf("the deck after the imports:\n%s", out)
+	}
+}
+
+// Importing a file again adds nothing: prompts already in the deck (by
+// their words, whatever the case and spacing) or given twice are skipped,
+// and the output counts them in the right number.
+func TestPromptsImportSkipsDuplicates(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "hearth.db")
+	hearth(t, "alice: hi\n", nil, "shell", "--db", db, "--clock", "2026-11-02T09:00:00Z")
+	file := filepath.Join(dir, "deck.yaml")
+	if err := os.WriteFile(file, []byte("prompts:\n  - What did you try?\n  - text: What  did you TRY?\n  - What surprised you?\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"imported 2 prompts into the deck of shell:local (#1 to #2); skipped 1 prompt already in the deck (or given twice)",
+		"imported no prompts into the deck of shell:local; skipped 3 prompts already in the deck (or given twice)",
+	} {
+		if out := hearth(t, "", nil, "prompts", "import", "--db", db, file); !strings.Contains(out, want) {
+			t.Errorf("import said %q, want %q", out, want)
+		}
+	}
+	if err := os.WriteFile(file, []byte("prompts:\n  - What did you try?\n  - A new one\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out := hearth(t, "", nil, "prompts", "import", "--db", db, file); !strings.Contains(out, "imported 1 prompt into the deck of shell:local (#3); skipped 1 prompt") {
+		t.Errorf("import said %q", out)
 	}
 }

@@ -133,7 +133,7 @@ func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOp
 		}
 		if !fresh {
 			fmt.Fprintln(e.stdout, "? this plan was applied by an earlier run with the same --clock: not applied again")
-		} else if err := applyPlan(ctx, e.stdout, b, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
+		} else if err := applyPlan(ctx, e.stdout, b, db, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
 			fmt.Fprintln(e.stdout, "? "+err.Error())
 		}
 	}

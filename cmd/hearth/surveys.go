@@ -49,6 +49,7 @@ func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 	}
 	seen := map[string]bool{}
 	var out []checkins.Survey
+	var problems []string // every survey's, not the first only
 	for i, y := range f.Surveys {
 		s := checkins.Survey{Name: y.Name, Title: y.Title, Intro: y.Intro, Questions: y.Questions}
 		st := &s.Settings
@@ -59,7 +60,7 @@ func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 		if w := y.Settings.Window; w != "" {
 			d, err := time.ParseDuration(w)
 			if err != nil {
-				return nil, fmt.Errorf("line %d: window %q is not a duration like 48h", nodeLine(root, "surveys", i, "settings", "window"), w)
+				problems = append(problems, fmt.Sprintf("line %d: window %q is not a duration like 48h", nodeLine(root, "surveys", i, "settings", "window"), w))
 			}
 			st.Window = d
 		}
@@ -68,13 +69,16 @@ func parseSurveyFile(data []byte) ([]checkins.Survey, error) {
 			if errors.As(err, &qe) {
 				line = nodeLine(root, "surveys", i, "questions", qe.Question-1)
 			}
-			return nil, fmt.Errorf("line %d: %v", line, operatorError(err))
+			problems = append(problems, fmt.Sprintf("line %d: %v", line, operatorError(err)))
 		}
 		if seen[s.Name] {
-			return nil, fmt.Errorf("line %d: survey %s is defined twice", line, s.Name)
+			problems = append(problems, fmt.Sprintf("line %d: survey %s is defined twice", line, s.Name))
 		}
 		seen[s.Name] = true
 		out = append(out, s)
+	}
+	if len(problems) > 0 {
+		return nil, errors.New(joinProblems(problems))
 	}
 	return out, nil
 }
@@ -92,6 +96,6 @@ func cmdSurveys(ctx context.Context, args []string, e env) error {
 			}
 			names = append(names, s.Name)
 		}
-		return fmt.Sprintf("imported %d surveys into %s: %s", len(surveys), comm.ID, strings.Join(names, ", ")), nil
+		return fmt.Sprintf("imported %s into %s: %s", bot.Plural(len(surveys), "survey"), comm.ID, strings.Join(names, ", ")), nil
 	})
 }

@@ -75,7 +75,7 @@ func TestSurveysImport(t *testing.T) {
 	if err := os.WriteFile(file, []byte(teamHealth), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := hearth(t, "", nil, "surveys", "import", "--db", db, file); !strings.Contains(out, "imported 1 surveys into shell:local: team-health") {
+	if out := hearth(t, "", nil, "surveys", "import", "--db", db, file); !strings.Contains(out, "imported 1 survey into shell:local: team-health") {
 		t.Errorf("import said %q", out)
 	}
 	hearth(t, "", nil, "surveys", "import", "--db", db, file) // importing again replaces, not duplicates

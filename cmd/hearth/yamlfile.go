@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ func decodeYAML(data []byte, what string, v any) (*yaml.Node, error) {
 	if err := docs.Decode(&root); errors.Is(err, io.EOF) {
 		return nil, errors.New("the file is empty")
 	} else if err != nil {
-		return nil, fmt.Errorf("not a %s: %s", what, yamlMessage(err, v))
+		return nil, fmt.Errorf("not a %s: %s", what, yamlMessage(data, err, v))
 	}
 	for {
 		var next yaml.Node
@@ -46,7 +47,7 @@ func decodeYAML(data []byte, what string, v any) (*yaml.Node, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("not a %s: %s", what, yamlMessage(err, v))
+			return nil, fmt.Errorf("not a %s: %s", what, yamlMessage(data, err, v))
 		}
 		if !emptyDocument(&next) {
 			return nil, fmt.Errorf("line %d: a second YAML document (after ---): a %s is one document; put everything in the first, or import each part as a file of its own", next.Line, what)
@@ -58,7 +59,7 @@ func decodeYAML(data []byte, what string, v any) (*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil {
-		return nil, fmt.Errorf("not a %s: %s", what, yamlMessage(err, v))
+		return nil, fmt.Errorf("not a %s: %s", what, yamlMessage(data, err, v))
 	}
 	return &root, nil
 }
@@ -78,16 +79,33 @@ var (
 	yamlWrongKind    = regexp.MustCompile("(?s)^line (\\d+): cannot unmarshal (!!\\w+)(?: `(.*)`)? into (.+)$")
 )
 
+// maxYAMLErrors bounds the problems one message lists: enough to fix a
+// file in one go, not a screenful for a file that is not YAML at all.
+const maxYAMLErrors = 20
+
+// yamlSyntaxLine matches a syntax error: yaml names the line where the
+// construct around the problem began, which can be lines before it.
+var yamlSyntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
 // yamlMessage turns a yaml error into a message about the file: every
-// problem the decoder found, each naming its line, in the file's words.
-func yamlMessage(err error, v any) string {
+// problem the decoder found (up to maxYAMLErrors), each naming its line,
+// in the file's words.
+func yamlMessage(data []byte, err error, v any) string {
 	var te *yaml.TypeError
 	if !errors.As(err, &te) {
+		if m := yamlSyntaxLine.FindStringSubmatch(err.Error()); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			return bot.ForTerminal(fmt.Sprintf("line %d: %s", syntaxErrorLine(data, line, m[2]), m[2]))
+		}
 		return bot.ForTerminal(strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	kinds := goKinds(reflect.TypeOf(v))
 	msgs := make([]string, 0, len(te.Errors))
 	for _, e := range te.Errors {
+		if len(msgs) == maxYAMLErrors {
+			msgs = append(msgs, fmt.Sprintf("and %d more", len(te.Errors)-maxYAMLErrors))
+			break
+		}
 		if m := yamlUnknownField.FindStringSubmatch(e); m != nil {
 			e = fmt.Sprintf("line %s: unknown field %s", m[1], m[2])
 		} else if m := yamlFieldTwice.FindStringSubmatch(e); m != nil {
@@ -109,6 +127,22 @@ func yamlMessage(err error, v any) string {
 		msgs = append(msgs, bot.ForTerminal(e))
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// syntaxErrorLine finds the line a syntax error is on: the first line,
+// from the one yaml named, at which the file cut after it fails with the
+// same problem. A cut that fails otherwise (a quoted text left open) is
+// passed over; if none agrees within a few dozen lines, yaml's line stands.
+func syntaxErrorLine(data []byte, reported int, problem string) int {
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	for n := max(reported, 1); n <= len(lines) && n < reported+50; n++ {
+		var doc yaml.Node
+		err := yaml.Unmarshal(bytes.Join(lines[:n], nil), &doc)
+		if m := yamlSyntaxLine.FindStringSubmatch(fmt.Sprint(err)); err != nil && m != nil && m[2] == problem {
+			return n
+		}
+	}
+	return reported
 }
 
 // yamlKinds names YAML's tags as a person writing the file sees them.

@@ -157,3 +157,43 @@ func TestImportsRefuseSeveralDocuments(t *testing.T) {
 		}
 	}
 }
+
+// A YAML file's problems are all reported (up to maxYAMLErrors), each on
+// its own line, and a syntax error names the line it is on, not the line
+// where the list around it began.
+func TestYAMLErrorsAllOnTheirLines(t *testing.T) {
+	for _, tt := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"syntax error in a list", "prompts:\n  - one\n  key: value\n", []string{"line 3: did not find expected '-' indicator"}},
+		{"every prompt's problem", "prompts:\n  - one\n  - text: two\n    colour: red\n  - [x]\n  - text: four\n    size: 2\n",
+			[]string{`line 4: unknown field "colour"`, "line 5: a prompt is a text", `line 7: unknown field "size"`}},
+		{"every empty prompt", "prompts:\n  - one\n  - \"\"\n  - ok\n  - \" \"\n", []string{"line 3: a prompt has no text", "line 5: a prompt has no text"}},
+	} {
+		_, err := parsePromptFile([]byte(tt.in))
+		for _, want := range tt.want {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: %v, want %q", tt.name, err, want)
+			}
+		}
+	}
+	var sb strings.Builder
+	sb.WriteString("prompts:\n")
+	for range 25 {
+		sb.WriteString("  - \"\"\n")
+	}
+	_, err := parsePromptFile([]byte(sb.String()))
+	if err == nil || strings.Count(err.Error(), "has no text") != maxYAMLErrors || !strings.HasSuffix(err.Error(), "; and 5 more") {
+		t.Errorf("25 problems: %v", err)
+	}
+	sb.Reset()
+	sb.WriteString("prompts:\n")
+	for range 22 {
+		sb.WriteString("  - colour: red\n")
+	}
+	_, err = parsePromptFile([]byte(sb.String()))
+	if err == nil || strings.Count(err.Error(), "unknown field") != maxYAMLErrors || !strings.HasSuffix(err.Error(), "; and 2 more") {
+		t.Errorf("22 decoding problems: %v", err)
+	}
+}
