@@ -31,6 +31,13 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if !cfg.Slack.configured() && !cfg.Discord.configured() {
+		if !e.terminal {
+			var environ []string
+			if e.environ != nil {
+				environ = e.environ()
+			}
+			return noPlatformError(environ)
+		}
 		return runShell(ctx, cfg, bot.ClockFunc(e.now), e)
 	}
 	log := newLogger(e.stderr, cfg.LogLevel)
