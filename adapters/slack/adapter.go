@@ -119,8 +119,10 @@ type Adapter struct {
 	mu      sync.RWMutex
 	started bool // Run was called
 	running bool // accepting work
-	workCtx context.Context
-	work    sync.WaitGroup
+	// connected: auth.test passed and, in Socket Mode, the socket is up.
+	connected atomic.Bool
+	workCtx   context.Context
+	work      sync.WaitGroup
 
 	dir     *directory
 	lookups *lookups // of unseen authors, owned by the event loop
@@ -271,9 +273,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if a.socket {
 		err = a.runSocket(runCtx)
 	} else {
+		a.connected.Store(true)
 		a.log.Info("HTTP mode: waiting for Slack requests at /slack/events")
 		<-runCtx.Done()
 	}
+	a.connected.Store(false)
 
 	// Shut down: stop taking work, finish what was acknowledged.
 	cancelRun()
@@ -296,6 +300,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.log.Info("stopped")
 	return err
 }
+
+// Connected reports whether Slack can reach Hearth: auth.test passed and,
+// in Socket Mode, the socket is connected (false again while it
+// reconnects). Readiness checks ask it.
+func (a *Adapter) Connected() bool { return a.connected.Load() }
 
 // authTest learns who Hearth is and fails fast on a refused token.
 func (a *Adapter) authTest(ctx context.Context) error {

@@ -35,7 +35,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 			routes["POST /slack/events"] = a.HTTPHandler()
 		}
 		b.AttachChat(bot.Slack, a)
-		services = append(services, service{name: "slack", run: a.Run})
+		services = append(services, service{name: "slack", run: a.Run, connected: a.Connected})
 	}
 	if cfg.Discord.configured() {
 		a, err := discord.New(discord.Config{
@@ -53,7 +53,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 			routes["POST /discord/interactions"] = a.HTTPHandler()
 		}
 		b.AttachChat(bot.Discord, a)
-		services = append(services, service{name: "discord", run: a.Run})
+		services = append(services, service{name: "discord", run: a.Run, connected: a.Connected})
 	}
 	return services, routes, nil
 }
