@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -58,24 +59,61 @@ func TestReadyzWaitsForPlatforms(t *testing.T) {
 }
 
 // TestReadyzOnceBothPlatformsConnect: a real `hearth run` on both fakes
-// answers ready once both adapters say they are connected.
+// answers 503 while Slack cannot be reached (auth.test held), and ready
+// once both adapters are connected.
 func TestReadyzOnceBothPlatformsConnect(t *testing.T) {
 	r := startPlatRig(t, platRigOptions{start: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC),
 		slackUsers: []fakeslack.User{platSlackAlice}, discordOwner: platDiscordOwner, discordUsers: []fakediscord.User{platDiscordOwner},
 		vars: map[string]string{"HEARTH_HTTP_ADDR": "127.0.0.1:0"}, slackMembers: 2, discordMembers: 1})
+	// READY came before /hearth was registered; a Slack event handled
+	// comes after the socket's connected event.
+	r.sl.PushEvent(fakeslack.Message(platSlackGeneral.ID, platSlackAlice.ID, "1793610000.000100"))
+	nuWaitCount(t, r.db, r.logs, "slack's message recorded", 1, sqlNuEvents, r.slackCommunity, "message")
 	url := "http://" + platHTTPAddr(t, r.logs) + "/readyz"
-	if err := r.dc.Wait(platWait, func() bool { return platGetCode(url) == 200 }); err != nil {
-		t.Fatalf("/readyz never answered 200 with both platforms connected\n%s", r.logs)
+	if code, body := platGetReady(t, url); code != 200 || body != "ready" {
+		t.Errorf("/readyz with both platforms connected = %d %q, want 200 ready", code, body)
 	}
 }
 
-func platGetCode(url string) int {
+// TestReadyzWhileSlackUnreachable: Slack's auth.test does not answer yet,
+// so `hearth run` is up (healthz) but not ready, and names Slack.
+func TestReadyzWhileSlackUnreachable(t *testing.T) {
+	sl := fakeslack.New(t, fakeslack.Options{})
+	release := sl.Hold("auth.test")
+	defer release()
+	logs := &platLog{}
+	e := platformEnv(map[string]string{"SLACK_BOT_TOKEN": sl.Options().BotToken, "SLACK_APP_TOKEN": sl.Options().AppToken,
+		"SLACK_API_URL": sl.URL(), "HEARTH_HTTP_ADDR": "127.0.0.1:0"}, time.Now, logs)
+	stop := runInBackground(t, filepath.Join(t.TempDir(), "hearth.db"), e)
+	var addr string
+	deadline := time.Now().Add(platWait)
+	for addr == "" {
+		if m := platListening.FindStringSubmatch(logs.String()); m != nil {
+			addr = m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("no http listening line:\n%s", logs)
+		} else {
+			runtime.Gosched()
+		}
+	}
+	if code, body := platGetReady(t, "http://"+addr+"/readyz"); code != 503 || body != "not ready: slack connecting" {
+		t.Errorf("/readyz before Slack answered = %d %q, want 503 not ready: slack connecting", code, body)
+	}
+	release()
+	if err := stop(); err != nil {
+		t.Errorf("run: %v", err)
+	}
+}
+
+func platGetReady(t *testing.T, url string) (int, string) {
+	t.Helper()
 	resp, err := http.Get(url)
 	if err != nil {
-		return 0
+		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(body))
 }
 
 // TestRefusedTokenExitsAtOnce: a token the platform refuses (Slack
