@@ -149,6 +149,7 @@ type Adapter struct {
 	work  tracker     // interaction goroutines
 
 	running      atomic.Bool
+	connected    atomic.Bool // between READY (or RESUMED) and the next disconnect
 	closing      atomic.Bool
 	disconnected chan struct{}
 	baseMu       sync.Mutex
@@ -255,6 +256,7 @@ func New(cfg Config) (*Adapter, error) {
 	installLogger()
 	s.AddHandler(a.onGatewayEvent)
 	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
+		a.connected.Store(false)
 		select {
 		case a.disconnected <- struct{}{}:
 		default:
@@ -361,6 +363,10 @@ func (a *Adapter) baseCtx() context.Context {
 	return a.base
 }
 
+// Connected reports whether the gateway session is up: false until the
+// first READY and again while reconnecting. Readiness checks ask it.
+func (a *Adapter) Connected() bool { return a.connected.Load() }
+
 // Run connects to the gateway, registers /hearth, syncs members (with the
 // members intent) and dispatches events until ctx is done; then it closes
 // the connection and returns nil. It returns an error when Discord refuses
@@ -463,9 +469,12 @@ const (
 // ErrBadToken and ErrDisallowedIntent are the fatal errors Run may return
 // (wrapped with advice).
 var (
-	ErrBadToken         = errors.New("discord rejected the bot token")
+	ErrBadToken         = errors.New("DISCORD_BOT_TOKEN was refused by Discord")
 	ErrDisallowedIntent = errors.New("discord refused a privileged intent")
 )
+
+// newTokenAdvice is what to do about a refused token.
+const newTokenAdvice = "copy the bot's token again, or make a new one, in the Developer Portal (your application, Bot, Reset Token)"
 
 // fatalError turns an error no retry can fix into one that says what to do;
 // it returns nil for errors worth retrying.
@@ -474,7 +483,7 @@ func fatalError(err error) error {
 	if errors.As(err, &ce) {
 		switch ce.Code {
 		case closeAuthenticationFailed:
-			return fmt.Errorf("%w (gateway close 4004 %q): check DISCORD_BOT_TOKEN; the Developer Portal (your application, Bot, Reset Token) gives a new one", ErrBadToken, ce.Text)
+			return fmt.Errorf("%w (gateway close 4004 %q): %s", ErrBadToken, ce.Text, newTokenAdvice)
 		case closeDisallowedIntents:
 			return fmt.Errorf("%w (gateway close 4014 %q): DISCORD_MEMBERS_INTENT=1 needs the Server Members Intent: switch on \"Server Members Intent\" under Privileged Gateway Intents on the Bot page of the Developer Portal, or unset DISCORD_MEMBERS_INTENT", ErrDisallowedIntent, ce.Text)
 		case closeInvalidShard, closeShardingRequired, closeInvalidAPIVersion, closeInvalidIntents:
@@ -484,7 +493,7 @@ func fatalError(err error) error {
 	}
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
-		return fmt.Errorf("%w (HTTP 401): check DISCORD_BOT_TOKEN; the Developer Portal (your application, Bot, Reset Token) gives a new one", ErrBadToken)
+		return fmt.Errorf("%w (HTTP 401): %s", ErrBadToken, newTokenAdvice)
 	}
 	return nil // network failures and the like are worth retrying
 }

@@ -109,12 +109,14 @@ func (a *Adapter) onGatewayEvent(_ *discordgo.Session, e *discordgo.Event) {
 			for _, g := range r.Guilds {
 				a.state.noteGuildID(g.ID)
 			}
+			a.connected.Store(true)
 			a.log.Info("connected to Discord", "guilds", len(r.Guilds))
 			if len(r.Guilds) == 0 && r.Application != nil {
 				a.log.Warn("the bot is in no server yet; invite it with this link", "invite_url", InviteURL(r.Application.ID))
 			}
 		}
 	case "RESUMED":
+		a.connected.Store(true)
 		a.log.Info("gateway session resumed", "seq", e.Sequence)
 	case "INTERACTION_CREATE":
 		if ic, ok := e.Struct.(*discordgo.InteractionCreate); ok && ic.Interaction != nil {

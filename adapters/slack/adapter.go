@@ -119,8 +119,10 @@ type Adapter struct {
 	mu      sync.RWMutex
 	started bool // Run was called
 	running bool // accepting work
-	workCtx context.Context
-	work    sync.WaitGroup
+	// connected: auth.test passed and, in Socket Mode, the socket is up.
+	connected atomic.Bool
+	workCtx   context.Context
+	work      sync.WaitGroup
 
 	dir     *directory
 	lookups *lookups // of unseen authors, owned by the event loop
@@ -229,7 +231,8 @@ func (a *Adapter) Capabilities() bot.Capabilities {
 // starts the outbound queue and, in Socket Mode, receives from Slack until
 // ctx is done. In HTTP mode it returns when ctx is done; HTTPHandler
 // receives meanwhile. It returns an error naming the variable to fix when a
-// token is refused.
+// token is refused; while Slack cannot be reached it retries, not
+// Connected, until ctx is done.
 func (a *Adapter) Run(ctx context.Context) error {
 	a.mu.Lock()
 	if a.started {
@@ -240,6 +243,9 @@ func (a *Adapter) Run(ctx context.Context) error {
 	a.mu.Unlock()
 
 	if err := a.authTest(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped while Slack was unreachable
+		}
 		return err
 	}
 
@@ -271,9 +277,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if a.socket {
 		err = a.runSocket(runCtx)
 	} else {
+		a.connected.Store(true)
 		a.log.Info("HTTP mode: waiting for Slack requests at /slack/events")
 		<-runCtx.Done()
 	}
+	a.connected.Store(false)
 
 	// Shut down: stop taking work, finish what was acknowledged.
 	cancelRun()
@@ -297,15 +305,43 @@ func (a *Adapter) Run(ctx context.Context) error {
 	return err
 }
 
-// authTest learns who Hearth is and fails fast on a refused token.
+// Connected reports whether Slack can reach Hearth: auth.test passed and,
+// in Socket Mode, the socket is connected (false again while it
+// reconnects). Readiness checks ask it.
+func (a *Adapter) Connected() bool { return a.connected.Load() }
+
+// authRetryMax bounds the wait between two auth.test attempts.
+const authRetryMax = 2 * time.Minute
+
+// authTest learns who Hearth is. It fails fast on a refused token or an
+// address that is not Slack's API, and retries anything else (the network,
+// Slack's 5xx, 429, internal_error) with backoff until ctx is done, so a
+// Slack outage at start-up leaves Hearth not ready rather than stopped.
 func (a *Adapter) authTest(ctx context.Context) error {
-	resp, err := a.api.AuthTestContext(ctx)
-	if err != nil {
+	wait := time.Second
+	var resp *slack.AuthTestResponse
+	for {
+		var err error
+		resp, err = a.api.AuthTestContext(ctx)
+		if err == nil {
+			break
+		}
 		if code := slackCode(err); isAuthCode(code) {
 			a.log.Error("Slack refused SLACK_BOT_TOKEN", "code", code)
 			return fmt.Errorf("SLACK_BOT_TOKEN was refused by Slack (%s): copy the Bot User OAuth Token (xoxb-…) from your app's OAuth & Permissions page, and reinstall the app if it was removed", code)
 		}
-		return fmt.Errorf("slack: cannot check SLACK_BOT_TOKEN with auth.test at %s: %w", a.apiURL, err)
+		var sce slack.StatusCodeError
+		if errors.As(err, &sce) && sce.Code >= 400 && sce.Code < 500 && sce.Code != http.StatusTooManyRequests {
+			return fmt.Errorf("slack: auth.test at %s answered HTTP %d: check SLACK_API_URL", a.apiURL, sce.Code)
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a.log.Warn("cannot reach Slack to check SLACK_BOT_TOKEN; retrying", "err", describe(err), "retry_in", wait)
+		if err := a.sleep(ctx, wait); err != nil {
+			return err
+		}
+		wait = min(wait*2, authRetryMax)
 	}
 	if resp.TeamID == "" || resp.UserID == "" {
 		return fmt.Errorf("slack: auth.test at %s answered without a team or user id", a.apiURL)

@@ -315,3 +315,32 @@ func TestRunFailsFastOnRefusedTokens(t *testing.T) {
 		t.Errorf("bad app token: %v", err)
 	}
 }
+
+// TestRunRetriesAnUnreachableSlack: auth.test failing for a reason a retry
+// can fix (internal_error, service_unavailable) is retried with growing
+// waits, not Connected meanwhile; once it passes the adapter connects and
+// says so, and is not Connected after Run returns.
+func TestRunRetriesAnUnreachableSlack(t *testing.T) {
+	h := start(t, setup{
+		before: func(f *fakeslack.Server) {
+			f.Fail("auth.test", "internal_error")
+			f.Fail("auth.test", "service_unavailable")
+		},
+	})
+	if calls := h.fake.Calls("auth.test"); len(calls) != 3 || !calls[2].OK() {
+		t.Errorf("auth.test calls = %+v, want two failures then success", calls)
+	}
+	if w := h.sleep.snapshot(); len(w) < 2 || w[0] != time.Second || w[1] != 2*time.Second {
+		t.Errorf("waits = %v, want 1s then 2s first", w)
+	}
+	h.fake.PushEvent(fakeslack.Message(general.ID, alice.ID, "1700000000.000100"))
+	h.rec.waitEvents(1) // handled after the socket's connected event
+	if !h.a.Connected() {
+		t.Error("not Connected with the socket up")
+	}
+	h.stop()
+	h.runErr <- nil // for the cleanup's stop: Run has returned
+	if h.a.Connected() {
+		t.Error("still Connected after Run returned")
+	}
+}

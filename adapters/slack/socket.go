@@ -72,11 +72,13 @@ func (a *Adapter) appTokenError(err error) error {
 // acknowledged first and worked on after; an error stops Run.
 func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) error {
 	switch evt.Type {
-	case socketmode.EventTypeConnecting:
+	case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
+		a.connected.Store(false)
 		if ce, ok := evt.Data.(*slack.ConnectingEvent); ok {
 			a.log.Debug("Socket Mode connecting", "attempt", ce.Attempt, "connection", ce.ConnectionCount)
 		}
 	case socketmode.EventTypeConnected:
+		a.connected.Store(true)
 		if ce, ok := evt.Data.(*socketmode.ConnectedEvent); ok {
 			if ce.ConnectionCount == 0 {
 				a.log.Info("Socket Mode connected")
@@ -87,6 +89,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt 
 	case socketmode.EventTypeHello:
 		a.log.Debug("Socket Mode hello")
 	case socketmode.EventTypeConnectionError:
+		a.connected.Store(false)
 		if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {
 			if isAuthCode(slackCode(ce.ErrorObj)) {
 				return a.appTokenError(ce.ErrorObj)
@@ -96,6 +99,7 @@ func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt 
 	case socketmode.EventTypeInvalidAuth:
 		return a.appTokenError(errors.New("invalid_auth"))
 	case socketmode.EventTypeIncomingError:
+		a.connected.Store(false)
 		if ie, ok := evt.Data.(*slack.IncomingEventError); ok {
 			a.log.Warn("Socket Mode connection dropped; reconnecting", "err", describe(ie.ErrorObj))
 		}

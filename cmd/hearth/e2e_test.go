@@ -156,7 +156,7 @@ func TestOperatorEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(operatorMux(db, b, map[string]http.Handler{"POST /slack/events": http.NotFoundHandler()}))
+	srv := httptest.NewServer(operatorMux(db, b, map[string]http.Handler{"POST /slack/events": http.NotFoundHandler()}, nil))
 	defer srv.Close()
 	b.HandleEvent(ctx, bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: testNow, Key: "k1", Message: "1"})
 	b.HandleEvent(ctx, bot.Event{Kind: bot.KindMessage, Community: "shell:local", Channel: "general", Member: "alice", At: testNow, Key: "k1", Message: "1"})

@@ -46,7 +46,7 @@ func startHTTP(t *testing.T, lim httpLimits) (addr string, started chan struct{}
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newHTTPServer(operatorMux(okPinger{}, b, map[string]http.Handler{"POST /slack/events": events}), lim)
+	srv := newHTTPServer(operatorMux(okPinger{}, b, map[string]http.Handler{"POST /slack/events": events}, nil), lim)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(limitListener(ln, lim)) }()
 	t.Cleanup(func() {

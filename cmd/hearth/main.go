@@ -46,6 +46,7 @@ func newRunner(cfg config, b *bot.Bot, db *store.DB, clock bot.Clock, wait func(
 // env is the process's outside world, injected so tests run commands in-process.
 type env struct {
 	getenv   func(string) string
+	environ  func() []string // every variable set, as KEY=value; nil in most tests
 	stdin    io.Reader
 	stdout   io.Writer
 	stderr   io.Writer
@@ -58,7 +59,7 @@ type env struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, terminal: isTerminal(os.Stdin)}
+	e := env{getenv: os.Getenv, environ: os.Environ, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, terminal: isTerminal(os.Stdin)}
 	code := runMain(ctx, os.Args[1:], e)
 	stop()
 	os.Exit(code)

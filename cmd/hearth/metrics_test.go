@@ -135,7 +135,7 @@ func TestMetricsAfterActivity(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := httptest.NewServer(operatorMux(db, b, map[string]http.Handler{})) // b's observer from here on
+	srv := httptest.NewServer(operatorMux(db, b, map[string]http.Handler{}, nil)) // b's observer from here on
 	defer srv.Close()
 	runCtx, stop := context.WithCancel(ctx)
 	ran := make(chan error, 1)

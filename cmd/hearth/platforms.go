@@ -1,8 +1,12 @@
 package main
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/slack"
@@ -31,7 +35,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 			routes["POST /slack/events"] = a.HTTPHandler()
 		}
 		b.AttachChat(bot.Slack, a)
-		services = append(services, service{name: "slack", run: a.Run})
+		services = append(services, service{name: "slack", run: a.Run, connected: a.Connected})
 	}
 	if cfg.Discord.configured() {
 		a, err := discord.New(discord.Config{
@@ -49,7 +53,46 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 			routes["POST /discord/interactions"] = a.HTTPHandler()
 		}
 		b.AttachChat(bot.Discord, a)
-		services = append(services, service{name: "discord", run: a.Run})
+		services = append(services, service{name: "discord", run: a.Run, connected: a.Connected})
 	}
 	return services, routes, nil
+}
+
+// readVars are the variables Hearth reads. A HEARTH_*, SLACK_* or DISCORD_*
+// variable outside them is likely a misspelling, which noPlatformError
+// names.
+var readVars = map[string]bool{
+	"HEARTH_DB": true, "HEARTH_TZ": true, "HEARTH_FACILITATORS": true, "HEARTH_LOG_LEVEL": true,
+	"HEARTH_HTTP_ADDR": true, "HEARTH_QUIET_DAYS": true, "HEARTH_RETENTION": true, "HEARTH_GRACE": true,
+	"HEARTH_CLOCK": true, "HEARTH_FILES_DIR": true,
+	"SLACK_BOT_TOKEN": true, "SLACK_APP_TOKEN": true, "SLACK_SIGNING_SECRET": true, "SLACK_API_URL": true,
+	"DISCORD_BOT_TOKEN": true, "DISCORD_GUILD_ID": true, "DISCORD_API_URL": true, "DISCORD_PUBLIC_KEY": true,
+	"DISCORD_MEMBERS_INTENT": true,
+}
+
+// noPlatformError is why `hearth run` stops when no platform is configured
+// and standard input is not a terminal (a container started without its
+// tokens): the shell would read end of input and exit 0, and an
+// orchestrator would see a clean exit. It names the variables looked for
+// and, from environ ("KEY=value" pairs), the ones set that Hearth does not
+// read. Values are never shown: they may be secrets.
+func noPlatformError(environ []string) error {
+	var b strings.Builder
+	b.WriteString("no platform configured: set SLACK_BOT_TOKEN with SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode) for Slack, " +
+		"and/or DISCORD_BOT_TOKEN for Discord; to play a community in the terminal or from a script, run `hearth shell`")
+	var unread []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		upper := strings.ToUpper(name)
+		if readVars[name] || !(strings.HasPrefix(upper, "HEARTH") || strings.HasPrefix(upper, "SLACK") || strings.HasPrefix(upper, "DISCORD")) {
+			continue
+		}
+		unread = append(unread, name)
+	}
+	if len(unread) > 0 {
+		slices.Sort(unread)
+		unread = slices.Compact(unread)
+		fmt.Fprintf(&b, " (set but not read by Hearth: %s)", strings.Join(unread, ", "))
+	}
+	return errors.New(b.String())
 }

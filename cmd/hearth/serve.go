@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +19,20 @@ import (
 type service struct {
 	name string
 	run  func(ctx context.Context) error
+	// connected, for a platform, says whether it is connected: /readyz
+	// answers 503 until every platform is, and while one reconnects.
+	connected func() bool
+}
+
+// connecting names the services that are not connected yet, in order.
+func connecting(services []service) []string {
+	var names []string
+	for _, s := range services {
+		if s.connected != nil && !s.connected() {
+			names = append(names, s.name)
+		}
+	}
+	return names
 }
 
 func cmdRun(ctx context.Context, args []string, e env) error {
@@ -31,6 +46,13 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	if !cfg.Slack.configured() && !cfg.Discord.configured() {
+		if !e.terminal {
+			var environ []string
+			if e.environ != nil {
+				environ = e.environ()
+			}
+			return noPlatformError(environ)
+		}
 		return runShell(ctx, cfg, bot.ClockFunc(e.now), e)
 	}
 	log := newLogger(e.stderr, cfg.LogLevel)
@@ -75,7 +97,7 @@ func serve(ctx context.Context, cfg config, lim httpLimits, db *store.DB, b *bot
 		if err != nil {
 			return fmt.Errorf("listen on %s (HEARTH_HTTP_ADDR): %w", cfg.HTTPAddr, err)
 		}
-		srv := newHTTPServer(operatorMux(db, b, routes), lim)
+		srv := newHTTPServer(operatorMux(db, b, routes, func() []string { return connecting(services) }), lim)
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
@@ -98,7 +120,10 @@ func serve(ctx context.Context, cfg config, lim httpLimits, db *store.DB, b *bot
 			defer wg.Done()
 			log.Info("starting", "service", s.name)
 			if err := s.run(ctx); err != nil && ctx.Err() == nil {
-				fail(fmt.Errorf("%s: %w", s.name, err))
+				if !strings.HasPrefix(err.Error(), s.name+":") { // the adapter's own prefix, not twice
+					err = fmt.Errorf("%s: %w", s.name, err)
+				}
+				fail(err)
 				return
 			}
 			log.Info("stopped", "service", s.name)
@@ -119,8 +144,9 @@ type pinger interface {
 }
 
 // operatorMux serves /healthz, /readyz, /metrics and the platforms' webhook
-// routes.
-func operatorMux(db pinger, b *bot.Bot, routes map[string]http.Handler) *http.ServeMux {
+// routes. /readyz answers 503 while the database does not answer or
+// waiting (nil: nothing to wait for) names platforms not connected.
+func operatorMux(db pinger, b *bot.Bot, routes map[string]http.Handler, waiting func() []string) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -131,6 +157,12 @@ func operatorMux(db pinger, b *bot.Bot, routes map[string]http.Handler) *http.Se
 		if err := db.Ping(ctx); err != nil {
 			http.Error(w, "database not ready", http.StatusServiceUnavailable)
 			return
+		}
+		if waiting != nil {
+			if names := waiting(); len(names) > 0 {
+				http.Error(w, "not ready: "+strings.Join(names, ", ")+" connecting", http.StatusServiceUnavailable)
+				return
+			}
 		}
 		fmt.Fprintln(w, "ready")
 	})
