@@ -41,6 +41,12 @@ type MemberWeeksQuery struct {
 	Member    string // "" for every member who has not left, bots excluded
 	End       time.Time
 	Weeks     int
+	// AsOfEnd (with Member "") selects the members as of End instead of
+	// those who have not left now: known before End (first seen, joined, or
+	// there before Hearth started) and not left by End, the members a
+	// report's members.total counts, so levels never count a member who did
+	// not exist yet.
+	AsOfEnd bool
 	// CountsOnly says the caller reads only each member's id and weeks (as
 	// levels do): the store may leave every other field of the member zero
 	// (name, LastActive, joined...) and the order unspecified, which spares

@@ -15,7 +15,8 @@ const weekMillis = 7 * dayMillis
 // MemberWeeks returns members' activity week by week (bot.MemberWeeksSource):
 // with q.Member "", every member of the community who has not left and is
 // not a bot, as the member rows say now, whatever End is (so also members
-// first seen after End, with empty weeks: FirstSeen tells); with q.Member
+// first seen after End, with empty weeks: FirstSeen tells), or with
+// q.AsOfEnd the members as of End; with q.Member
 // set, that member, even one who left or is a bot, or bot.ErrNotFound.
 // Members come by name (case-insensitively), then platform id, each with
 // exactly q.Weeks weeks, oldest first, week i being
@@ -173,6 +174,8 @@ func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
 	where, args := `m.left_at IS NULL AND NOT m.is_bot`, []any{w.end, dayOf(w.end), w.community.Int64}
 	if w.q.Member != "" {
 		where, args = `m.ext_id = ?4`, append(args, w.q.Member)
+	} else if w.q.AsOfEnd { // sqlAsOf with End for To
+		where = `(m.first_seen < ?1 OR COALESCE(m.joined_at < ?1, 0) OR m.before_hearth) AND COALESCE(m.left_at >= ?1, 1) AND NOT m.is_bot`
 	}
 	lastActive := `CASE WHEN m.last_active IS NULL OR m.last_active < ?1 THEN m.last_active ELSE COALESCE((
 		SELECT e.at FROM events e INDEXED BY events_by_member

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -37,7 +38,9 @@ type Config struct {
 	Log   *slog.Logger // operator log (default: discard)
 	// Community defaults to "shell:local".
 	Community bot.Community
-	// FilesDir is where posted images are written (default the temp dir).
+	// FilesDir is where posted images and files are written; a name
+	// already there is never replaced (see writeFile). Default: a
+	// directory of the session's own in the temp directory.
 	FilesDir string
 	// Banner prints a short how-to at start (for a terminal).
 	Banner bool
@@ -189,11 +192,54 @@ func New(cfg Config) (*Adapter, error) {
 	if a.community.ID == "" {
 		a.community = DefaultCommunity
 	}
-	if a.filesDir == "" {
-		a.filesDir = os.TempDir()
-	}
 	return a, nil
 }
+
+// writeFile writes a posted file into the files directory and returns its
+// path. Without Config.FilesDir, the directory is one of this session's
+// own, made in the temp directory at the first file, so sessions (and
+// databases) never share one; it is kept after the session, since the
+// output names the files in it. Within the directory a file never
+// replaces another: a name already taken gets -2, -3… before its
+// extension. The caller holds a.mu.
+func (a *Adapter) writeFile(f *bot.File) (string, error) {
+	if a.filesDir == "" {
+		dir, err := os.MkdirTemp("", "hearth-files-")
+		if err != nil {
+			return "", err
+		}
+		a.filesDir = dir
+	}
+	base := filepath.Base(f.Name)
+	if base == "." || base == string(filepath.Separator) {
+		base = "file"
+	}
+	ext := filepath.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	for i := 1; i <= maxSameName; i++ {
+		name := base
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d%s", stem, i, ext)
+		}
+		path := filepath.Join(a.filesDir, name)
+		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		_, werr := fh.Write(f.Data)
+		if err := errors.Join(werr, fh.Close()); err != nil {
+			return "", err
+		}
+		return path, nil
+	}
+	return "", fmt.Errorf("%d files named like %s in %s already: choose another HEARTH_FILES_DIR or clear it", maxSameName, base, a.filesDir)
+}
+
+// maxSameName bounds the files of one name in the files directory.
+const maxSameName = 10_000
 
 // Community is the community the shell plays.
 func (a *Adapter) Community() bot.Community { return a.community }
@@ -624,9 +670,9 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 		if f == nil {
 			continue
 		}
-		path := filepath.Join(a.filesDir, filepath.Base(f.Name))
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			return ref, fmt.Errorf("shell: write %s: %w", path, err)
+		path, err := a.writeFile(f)
+		if err != nil {
+			return ref, fmt.Errorf("shell: write %s: %w", f.Name, err)
 		}
 		kind := "image" // the digest's chart; a calendar file or a list says what it is
 		if ct := f.ContentType; ct != "" && !strings.HasPrefix(ct, "image/") {

@@ -114,13 +114,15 @@ func countLevels(ms []bot.MemberWeeks) (bot.LevelCounts, map[string]Level) {
 
 // fillLevels counts members by level as of the report's end and as of its
 // start (the previous summary), and how many moved up or down between.
-// Levels are community-wide, like member counts.
+// Levels are community-wide, like member counts, and count the same
+// members: those as of each end, so a period before anyone existed has no
+// levels.
 func fillLevels(ctx context.Context, src bot.MemberWeeksSource, rep *bot.Report) error {
-	now, err := src.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: rep.Community, End: rep.To, Weeks: LevelWeeks, CountsOnly: true})
+	now, err := src.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: rep.Community, End: rep.To, Weeks: LevelWeeks, AsOfEnd: true, CountsOnly: true})
 	if err != nil {
 		return fmt.Errorf("levels at %s: %w", rep.To, err)
 	}
-	before, err := src.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: rep.Community, End: rep.From, Weeks: LevelWeeks, CountsOnly: true})
+	before, err := src.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: rep.Community, End: rep.From, Weeks: LevelWeeks, AsOfEnd: true, CountsOnly: true})
 	if err != nil {
 		return fmt.Errorf("levels at %s: %w", rep.From, err)
 	}

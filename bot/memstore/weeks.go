@@ -37,7 +37,7 @@ func (s *Store) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.
 	start := end - int64(q.Weeks)*weekMillis
 	var selected []*member
 	for _, m := range c.members {
-		if q.Member != "" && m.ext == q.Member || q.Member == "" && m.leftAt == null && !m.isBot {
+		if q.Member != "" && m.ext == q.Member || q.Member == "" && !m.isBot && (q.AsOfEnd && existedAt(m, end) || !q.AsOfEnd && m.leftAt == null) {
 			selected = append(selected, m)
 		}
 	}
@@ -122,4 +122,11 @@ func (c *community) lastActiveBefore(m *member, end int64) int64 {
 		}
 	}
 	return last
+}
+
+// existedAt reports whether m is a member as of end: known before it (first
+// seen, joined, or there before Hearth started) and not left by it, as the
+// SQLite store's sqlAsOf.
+func existedAt(m *member, end int64) bool {
+	return (m.firstSeen < end || m.joinedAt != null && m.joinedAt < end || m.beforeHearth) && (m.leftAt == null || m.leftAt >= end)
 }

@@ -181,7 +181,7 @@ func (b *Reporting) cmdReport(ctx context.Context, inv bot.Invocation) (bot.Repl
 	if err != nil {
 		return bot.Reply{}, err
 	}
-	text := FormatReport(rep, ReportView{Location: b.loc, Channel: ch, Label: periodLabel(inv.Arg("period"))})
+	text := FormatReport(rep, ReportView{Location: b.loc, Channel: ch, Label: PeriodLabel(inv.Arg("period"))})
 	reply := bot.Reply{Post: bot.Post{Text: text}, Private: true}
 	for _, p := range []string{"7d", "30d", "90d"} {
 		if p == inv.Arg("period") || (p == "7d" && inv.Arg("period") == "") {
@@ -196,7 +196,11 @@ func (b *Reporting) cmdReport(ctx context.Context, inv bot.Invocation) (bot.Repl
 	return reply, nil
 }
 
-func periodLabel(arg string) string {
+// PeriodLabel is the words a report's title gives a period argument: "last
+// 7 days" for 7d, "last 2 weeks" for 2w, and "" for a date range, which the
+// title names by its dates alone (ReportView.Label).
+func PeriodLabel(arg string) string {
+	arg = strings.ToLower(strings.TrimSpace(arg))
 	if arg == "" {
 		arg = "7d"
 	}

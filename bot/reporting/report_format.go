@@ -19,6 +19,24 @@ type ReportView struct {
 	ListLimit int
 }
 
+// PeriodRange names the window [from, to) as people read it. Whole days
+// (both ends at midnight in loc) show the first and the last included day,
+// "Nov 1 – Nov 28, 2026", since the end is exclusive. A rolling window
+// ending now starts and ends within days, so it shows the hours too, "Oct 27
+// 09:00 – Nov 3 09:00, 2026": its dates alone would name one day more than
+// its length.
+func PeriodRange(from, to time.Time, loc *time.Location) string {
+	f, t := from.In(loc), to.In(loc)
+	if isMidnight(f) && isMidnight(t) {
+		return f.Format("Jan 2") + " – " + t.AddDate(0, 0, -1).Format("Jan 2, 2006")
+	}
+	return f.Format("Jan 2 15:04") + " – " + t.Format("Jan 2 15:04, 2006")
+}
+
+func isMidnight(t time.Time) bool {
+	return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+}
+
 // FormatReport renders a report for chat, with trend arrows against the
 // previous period.
 func FormatReport(r bot.Report, v ReportView) string {
@@ -43,7 +61,7 @@ func FormatReport(r bot.Report, v ReportView) string {
 	if v.Label != "" {
 		sb.WriteString(v.Label + " (")
 	}
-	sb.WriteString(r.From.In(loc).Format("Jan 2") + " – " + r.To.Add(-time.Second).In(loc).Format("Jan 2, 2006"))
+	sb.WriteString(PeriodRange(r.From, r.To, loc))
 	if v.Label != "" {
 		sb.WriteString(")")
 	}

@@ -208,3 +208,26 @@ func TestDigestSaysWhereTheRestIs(t *testing.T) {
 		t.Errorf("%d lists send to /hearth quiet, want 2 (quiet members, newcomers):\n%s", n, text)
 	}
 }
+
+// TestReportLevelsCountOnlyMembersWhoExisted: levels count the members a
+// report counts, so a period before anyone joined has no levels at either
+// end, and the members who joined during it are levelled at its end only.
+func TestReportLevelsCountOnlyMembersWhoExisted(t *testing.T) {
+	r := bottest.New(t)
+	r.Record(bot.Event{Kind: bot.KindJoin, Community: community, Member: "alice", At: t0.Add(-3 * day), Key: "j1"},
+		bot.Event{Kind: bot.KindJoin, Community: community, Member: "bob", At: t0.Add(-2 * day), Key: "j2"})
+	before, err := r.Bot.Report(context.Background(), bot.ReportQuery{Community: community, From: t0.Add(-60 * day), To: t0.Add(-30 * day)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Members.Total != 0 || before.Levels != (bot.LevelCounts{}) || before.Previous.Levels != (bot.LevelCounts{}) {
+		t.Errorf("before anyone joined: members %d, levels %+v, previous levels %+v; want none", before.Members.Total, before.Levels, before.Previous.Levels)
+	}
+	week, err := r.Bot.Report(context.Background(), bot.ReportQuery{Community: community, From: t0.Add(-7 * day), To: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if week.Members.Total != 2 || week.Levels.Observing != 2 || week.Previous.Levels != (bot.LevelCounts{}) {
+		t.Errorf("the week they joined: members %d, levels %+v, previous levels %+v; want 2 observing now, none before", week.Members.Total, week.Levels, week.Previous.Levels)
+	}
+}

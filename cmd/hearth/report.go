@@ -73,10 +73,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 	}
 	label := ""
 	if *since == "" {
-		label = "last " + strings.TrimSuffix(or(*period, "7d"), "d") + " days"
-		if strings.HasSuffix(*period, "w") {
-			label = "last " + strings.TrimSuffix(*period, "w") + " weeks"
-		}
+		label = reporting.PeriodLabel(*period)
 	}
 	text := reporting.FormatReport(rep, reporting.ReportView{Location: cfg.Location, Channel: ch, Label: label, ListLimit: 1 << 30})
 	_, err = fmt.Fprintln(textOut(e.stdout), strings.ReplaceAll(text, "**", ""))

@@ -22,7 +22,7 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	tag := fs.String("tag", "", "only resources with this tag")
-	format := fs.String("format", "markdown", "markdown (grouped by tag), csv or json")
+	format := fs.String("format", "markdown", "markdown (grouped by tag, a resource under each of its tags), csv or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -55,22 +55,57 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 	}
 	out := textOut(e.stdout)
 	fmt.Fprintf(out, "# %s library\n", nameOr(comm.Name, comm.ID))
+	want := strings.ToLower(strings.TrimPrefix(*tag, "#"))
+	if len(rs) == 0 && want != "" {
+		all, err := db.Resources(ctx, comm.ID, library.ResourceQuery{})
+		if err != nil {
+			return err
+		}
+		if len(all) > 0 {
+			fmt.Fprintf(out, "\nNo resource has the tag #%s. Tags in use: %s\n", want, tagList(all))
+			return nil
+		}
+	}
 	if len(rs) == 0 {
 		fmt.Fprintln(out, "\nNothing shared yet.")
 		return nil
 	}
-	// Grouped by first tag, untagged last, each group newest first.
+	groups, order := groupByTag(rs, want)
+	for _, g := range order {
+		fmt.Fprintf(out, "\n## %s\n\n", g)
+		for _, r := range groups[g] {
+			line := fmt.Sprintf("- <%s>", r.URL)
+			if r.Note != "" {
+				line += ": " + r.Note
+			}
+			fmt.Fprintf(out, "%s (shared by %s, %s)\n", line, nameOr(r.MemberName, r.Member), r.SharedAt.In(cfg.Location).Format("2006-01-02"))
+		}
+	}
+	return nil
+}
+
+// groupByTag puts each resource under every one of its tags (a resource
+// tagged #ux #research is listed under both), untagged ones last, each
+// group in rs's order (newest first). With only set, the one group is that
+// tag's.
+func groupByTag(rs []library.Resource, only string) (map[string][]library.Resource, []string) {
 	groups := map[string][]library.Resource{}
 	var order []string
-	for _, r := range rs {
-		key := "Untagged"
-		if len(r.Tags) > 0 {
-			key = "#" + r.Tags[0]
-		}
+	add := func(key string, r library.Resource) {
 		if _, ok := groups[key]; !ok {
 			order = append(order, key)
 		}
 		groups[key] = append(groups[key], r)
+	}
+	for _, r := range rs {
+		if len(r.Tags) == 0 {
+			add("Untagged", r)
+		}
+		for _, t := range r.Tags {
+			if only == "" || t == only {
+				add("#"+t, r)
+			}
+		}
 	}
 	slices.SortFunc(order, func(a, b string) int { // by tag, untagged last
 		switch {
@@ -83,17 +118,25 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		}
 		return strings.Compare(a, b)
 	})
-	for _, g := range order {
-		fmt.Fprintf(out, "\n## %s\n\n", g)
-		for _, r := range groups[g] {
-			line := fmt.Sprintf("- <%s>", r.URL)
-			if r.Note != "" {
-				line += ": " + r.Note
+	return groups, order
+}
+
+// tagList is the tags of rs, sorted, as "#a, #b", or "none" when no
+// resource is tagged.
+func tagList(rs []library.Resource) string {
+	var tags []string
+	for _, r := range rs {
+		for _, t := range r.Tags {
+			if !slices.Contains(tags, "#"+t) {
+				tags = append(tags, "#"+t)
 			}
-			fmt.Fprintf(out, "%s (shared by %s, %s)\n", line, nameOr(r.MemberName, r.Member), r.SharedAt.In(cfg.Location).Format("2006-01-02"))
 		}
 	}
-	return nil
+	if len(tags) == 0 {
+		return "none"
+	}
+	slices.Sort(tags)
+	return strings.Join(tags, ", ")
 }
 
 func nameOr(name, id string) string {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/simulate"
+	"github.com/hearth-community/hearth/store"
 )
 
 func cmdSimulate(ctx context.Context, args []string, e env) error {
@@ -14,8 +15,9 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlags("simulate", "simulate --db PATH [--members 200] [--days 90] [--events N] [--seed 1]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file to fill (HEARTH_DB)")
+	fs := newFlags("simulate", "simulate --db PATH [--add] [--members 200] [--days 90] [--events N] [--seed 1] [--until TIME]", e)
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file to fill (HEARTH_DB); required, so fake history never lands in the default hearth.db by accident")
+	add := fs.Bool("add", false, "add the history to a database that already holds a community (by default such a database is refused)")
 	o := simulate.Options{Location: cfg.Location}
 	fs.IntVar(&o.Members, "members", simulate.DefaultMembers, "people who take part over the history, newcomers included")
 	fs.IntVar(&o.Days, "days", 90, "how many days of history, ending now")
@@ -27,6 +29,9 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 	}
 	if o.Members < 1 || o.Members > 1_000_000 || o.Days < 1 || o.Days > 3650 || o.Events < 0 || o.Events > 100_000_000 {
 		return &usageError{"--members must be 1 to 1,000,000, --days 1 to 3,650, --events 0 to 100,000,000"}
+	}
+	if cfg.dbSource() == "" {
+		return &usageError{"simulate needs --db PATH (or HEARTH_DB): it writes fake history, so it never fills the default " + cfg.DB + " by accident"}
 	}
 	o.Seed = *seed
 	o.End = e.now()
@@ -41,6 +46,9 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
+	if err := refuseRealCommunity(ctx, db, cfg.DB, *add); err != nil {
+		return err
+	}
 	started := e.now()
 	st, err := simulate.Run(ctx, b, o)
 	if err != nil {
@@ -55,4 +63,21 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "try: hearth report --db %s --period 30d\n", cfg.DB)
 	return nil
+}
+
+// refuseRealCommunity keeps simulated history out of a database that
+// already holds a community (a real one, or an earlier simulation that a
+// second run would double) unless the operator asked to add to it.
+func refuseRealCommunity(ctx context.Context, db *store.DB, path string, add bool) error {
+	if add {
+		return nil
+	}
+	all, err := db.Communities(ctx)
+	if err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s already holds a community (%s): simulate would mix fake history into it; use a new file, or --add to add to it anyway", path, communityList(all))
 }

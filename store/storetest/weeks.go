@@ -19,6 +19,7 @@ var weekTests = []test{
 	{name: "MemberWeeksMatchesReference", run: testMemberWeeksMatchesReference},
 	{name: "MemberWeeks", run: testMemberWeeks},
 	{name: "MemberWeeksAfterPrune", run: testMemberWeeksAfterPrune},
+	{name: "MemberWeeksAsOfEnd", run: testMemberWeeksAsOfEnd},
 }
 
 // TestMemberWeeksMatchesReference checks MemberWeeks against a count of the
@@ -288,5 +289,46 @@ func testMemberWeeksAfterPrune(t *testing.T, db Store) {
 	want := []bot.WeekCounts{{Messages: 1}, {Reactions: 1}}
 	if !reflect.DeepEqual(got[0].Weeks, want) || !got[0].LastActive.Equal(at(-3, 0)) {
 		t.Errorf("weeks %+v, last active %v; want %+v, %v", got[0].Weeks, got[0].LastActive, want, at(-3, 0))
+	}
+}
+
+// TestMemberWeeksAsOfEnd: with AsOfEnd, the members are those as of End,
+// as a report's members.total counts them: not one who joined after End,
+// still one who left after it, not one who left before it, never a bot;
+// CountsOnly selects the same.
+func testMemberWeeksAsOfEnd(t *testing.T, db Store) {
+	ctx := context.Background()
+	saveDirectory(t, db, bot.Directory{Community: makers, Complete: true, At: at(-30, 0), Members: []bot.Member{
+		{ID: "UA", Name: "ada", JoinedAt: at(-40, 0)}, {ID: "UL", Name: "Lee", JoinedAt: at(-40, 0)},
+		{ID: "UE", Name: "Eli", JoinedAt: at(-40, 0)}, {ID: "UX", Name: "xbot", IsBot: true, JoinedAt: at(-40, 0)},
+	}})
+	record(t, db,
+		membership(bot.KindLeave, "UE", at(-20, 0)),
+		membership(bot.KindJoin, "UN", at(-5, 0)),
+		msg("UN", "C1", "m1", at(-4, 0)),
+		membership(bot.KindLeave, "UL", at(-3, 0)),
+	)
+	for _, tc := range []struct {
+		end  time.Time
+		want []string
+	}{
+		{at(-50, 0), nil},
+		{at(-10, 0), []string{"UA", "UL"}},
+		{at(0, 0), []string{"UA", "UN"}},
+	} {
+		for _, countsOnly := range []bool{false, true} {
+			got, err := db.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: tc.end, Weeks: 1, AsOfEnd: true, CountsOnly: countsOnly})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, mw := range got {
+				ids = append(ids, mw.Member.ID)
+			}
+			slices.Sort(ids)
+			if !slices.Equal(ids, tc.want) {
+				t.Errorf("as of %v (counts only %v): members %v, want %v", tc.end, countsOnly, ids, tc.want)
+			}
+		}
 	}
 }
