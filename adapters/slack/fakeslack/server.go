@@ -52,127 +52,6 @@ var WaitTimeout = 30 * time.Second
 // TriggerLife is how long a trigger_id can open a modal, by the fake's clock.
 const TriggerLife = 3 * time.Second
 
-// Options configures a Server. The zero value is usable.
-type Options struct {
-	TeamID, TeamName   string
-	BotUserID, BotID   string
-	AppID              string
-	BotToken, AppToken string // the tokens the fake accepts
-	// MaxPageSize caps users.list pages (Slack's own cap is 1000; the client
-	// asks for 200). Set it low to exercise paging.
-	MaxPageSize int
-	// Now is the fake's clock, for generated timestamps and recorded calls.
-	// Default time.Now.
-	Now func() time.Time
-	// PingInterval is how often the fake sends WebSocket pings on a Socket
-	// Mode connection, as Slack does. Default 5s.
-	PingInterval time.Duration
-}
-
-// User is a workspace member as the fake knows it.
-type User struct {
-	ID          string
-	Name        string // the legacy handle
-	RealName    string
-	DisplayName string
-	TZ          string
-	IsBot       bool
-	BotID       string
-	IsAdmin     bool
-	IsOwner     bool
-	// IsPrimaryOwner implies IsOwner in the JSON.
-	IsPrimaryOwner bool
-	IsRestricted   bool
-	Deleted        bool
-}
-
-// Channel is a conversation the fake knows.
-type Channel struct {
-	ID         string
-	Name       string
-	IsPrivate  bool
-	IsArchived bool
-	// NotMember means Hearth has not been invited: posting fails with not_in_channel.
-	NotMember bool
-}
-
-// Call is one recorded Web API call.
-type Call struct {
-	Method string
-	Token  string
-	// Params holds the form (or query) values; for JSON bodies, the top-level
-	// string values.
-	Params url.Values
-	// JSON is the decoded JSON body, when the call sent JSON.
-	JSON   map[string]any
-	Status int    // HTTP status returned
-	Error  string // the Slack error code returned, "" when ok
-	At     time.Time
-}
-
-// OK reports whether the call succeeded.
-func (c Call) OK() bool { return c.Status == http.StatusOK && c.Error == "" }
-
-// Posted is a message the fake accepted from chat.postMessage or
-// chat.postEphemeral.
-type Posted struct {
-	Method   string // chat.postMessage or chat.postEphemeral
-	Channel  string
-	User     string // chat.postEphemeral's recipient
-	TS       string
-	ThreadTS string
-	Text     string
-	Blocks   []map[string]any
-	At       time.Time
-}
-
-// Response is a message posted to a response_url.
-type Response struct {
-	URL             string
-	ResponseType    string // "ephemeral" or "in_channel"
-	Text            string
-	Blocks          []map[string]any
-	ReplaceOriginal bool
-	Raw             map[string]any
-}
-
-// View is a modal opened with views.open.
-type View struct {
-	ID              string
-	TriggerID       string
-	CallbackID      string
-	PrivateMetadata string
-	Title           string
-	Submit          string
-	Blocks          []map[string]any
-	Raw             map[string]any
-}
-
-// File is a file uploaded with the external upload flow and shared with
-// files.completeUploadExternal.
-type File struct {
-	ID       string
-	Name     string
-	Title    string
-	Channel  string
-	ThreadTS string
-	Comment  string
-	Data     []byte
-}
-
-// Ack is a Socket Mode acknowledgement the fake received.
-type Ack struct {
-	EnvelopeID string
-	Payload    json.RawMessage // nil when the ack had no payload
-	Conn       int             // which connection carried it (1-based)
-}
-
-type fault struct {
-	status     int
-	retryAfter time.Duration
-	code       string
-}
-
 type upload struct {
 	name   string
 	length int
@@ -269,9 +148,6 @@ func (s *Server) URL() string { return s.hs.URL + "/api/" }
 // BaseURL is the server's root URL.
 func (s *Server) BaseURL() string { return s.hs.URL }
 
-// Options returns the server's effective options (defaults filled in).
-func (s *Server) Options() Options { return s.opts }
-
 // TeamID is the fake workspace's id.
 func (s *Server) TeamID() string { return s.opts.TeamID }
 
@@ -326,70 +202,6 @@ func (s *Server) AddChannel(chs ...Channel) {
 	for _, c := range chs {
 		c := c
 		s.channels[c.ID] = &c
-	}
-}
-
-// RateLimit makes the next call to method fail with HTTP 429 and the given
-// Retry-After (whole seconds, at least 1). Calls queue up: two RateLimit
-// calls rate-limit the next two calls.
-func (s *Server) RateLimit(method string, retryAfter time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[method] = append(s.faults[method], fault{status: http.StatusTooManyRequests, retryAfter: retryAfter})
-}
-
-// Fail makes the next call to method answer {"ok":false,"error":code}.
-// Method "response_url" makes the next post to a response_url answer HTTP
-// 400 with code, as Slack refuses one.
-func (s *Server) Fail(method, code string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults[method] = append(s.faults[method], fault{status: http.StatusOK, code: code})
-}
-
-// Hold makes calls to method wait, before they are answered or recorded,
-// until release is called (or the client gives up): a slow Slack, without
-// sleeping. Calls after release are answered at once. release may be called
-// more than once; Close calls it too.
-func (s *Server) Hold(method string) (release func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch, ok := s.holds[method]
-	if !ok {
-		ch = make(chan struct{})
-		s.holds[method] = ch
-	}
-	return func() {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.holds[method] == ch {
-			close(ch)
-			delete(s.holds, method)
-		}
-	}
-}
-
-// WaitHeld waits until n calls to method were held by Hold.
-func (s *Server) WaitHeld(method string, n int) {
-	s.tb.Helper()
-	s.waitFor(fmt.Sprintf("%d held calls to %s", n, method), func() bool { return s.held[method] >= n })
-}
-
-// hold waits while method is held.
-func (s *Server) hold(r *http.Request, method string) {
-	s.mu.Lock()
-	release, ok := s.holds[method]
-	if ok {
-		s.held[method]++
-		s.notifyLocked()
-	}
-	s.mu.Unlock()
-	if !ok {
-		return
-	}
-	select {
-	case <-release:
-	case <-r.Context().Done():
 	}
 }
 
