@@ -40,7 +40,7 @@ func TestOfflineFlags(t *testing.T) {
 		want want
 	}{
 		// --help: the command's own usage on stdout, every flag in it.
-		{[]string{"run", "--help"}, help("[run] [--db PATH]")},
+		{[]string{"run", "--help"}, help("[run] [--db PATH] [--facilitator VALUE]")},
 		{[]string{"shell", "--help"}, help("shell [--db PATH]", "-start")},
 		{[]string{"report", "--help"}, help("report [--db PATH]")},
 		{[]string{"report", "--help"}, want{stdout: []string{"[--now VALUE]"}}},
@@ -113,3 +113,27 @@ func TestOfflineFlags(t *testing.T) {
 	}
 }
 
+// TestRunFacilitatorFlag: flags before any command go to run, which takes
+// --facilitator as the shell does; without one, the hint names the flag.
+func TestRunFacilitatorFlag(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--facilitator", "carol"}, "carol (configured)"},
+		{nil, "HEARTH_FACILITATORS (or `--facilitator NAME`"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			e, stdout, stderr := testEnv("carol: /hearth facilitators\n", nil)
+			e.terminal = true // the shell, not a container without platforms
+			args := append(tt.args, "--db", filepath.Join(t.TempDir(), "hearth.db"))
+			if code := runMain(context.Background(), args, e); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stdout.String(), tt.want) {
+				t.Errorf("stdout lacks %q:\n%s", tt.want, stdout)
+			}
+		})
+	}
+}
