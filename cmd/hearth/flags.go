@@ -92,7 +92,7 @@ func printUsage(w io.Writer, fs *flag.FlagSet, synopsis string) {
 			named[name] = true
 		}
 	}
-	line := synopsis
+	line, redirect, _ := strings.Cut(synopsis, " < ") // "shell … < script.txt"
 	fs.VisitAll(func(f *flag.Flag) {
 		if named[f.Name] {
 			return
@@ -106,10 +106,19 @@ func printUsage(w io.Writer, fs *flag.FlagSet, synopsis string) {
 			line += fmt.Sprintf(" [--%s]", f.Name)
 		}
 	})
-	fmt.Fprintf(w, "Usage: hearth %s\n\nFlags:\n", line)
-	fs.SetOutput(w)
+	if redirect != "" {
+		line += " < " + redirect
+	}
+	fmt.Fprintf(w, "Usage: hearth %s\n", line)
+	var defaults strings.Builder
+	fs.SetOutput(&defaults)
 	fs.PrintDefaults()
 	fs.SetOutput(io.Discard)
+	if defaults.Len() > 0 {
+		// Spelled as the synopsis and the README spell them (the flag
+		// package takes both).
+		io.WriteString(w, strings.ReplaceAll("\nFlags:\n"+defaults.String(), "\n  -", "\n  --"))
+	}
 }
 
 // nearest is the candidate within two edits of word (one for short
