@@ -107,7 +107,7 @@ func (b *Bot) cmdFacilitators(ctx context.Context, inv Invocation) (Reply, error
 	slices.Sort(names)
 	names = slices.Compact(names)
 	if len(names) == 0 {
-		return Reply{Post: Post{Text: "This community has no facilitators yet. The operator can name some with HEARTH_FACILITATORS; platform admins are facilitators too."}, Private: true}, nil
+		return Reply{Post: Post{Text: "This community has no facilitators yet. The operator can name some with HEARTH_FACILITATORS (or `--facilitator NAME` on the command line); platform admins are facilitators too."}, Private: true}, nil
 	}
 	text := "**Facilitators**\n• " + strings.Join(names, "\n• ") + "\nPlatform admins are facilitators too."
 	return Reply{Post: Post{Text: text}, Private: true}, nil

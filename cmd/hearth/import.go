@@ -26,8 +26,8 @@ func importFile(ctx context.Context, args []string, e env, what string,
 	fs := newFlags(what+" import", synopsis, e)
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
-	if err := fs.Parse(args[1:]); err != nil {
-		return &usageError{err.Error()}
+	if err := parseArgs(fs, args[1:]); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return &usageError{fmt.Sprintf("%s import needs one file: hearth %s", what, synopsis)}

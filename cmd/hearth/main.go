@@ -21,6 +21,7 @@ import (
 	"maps"
 	"os"
 	"os/signal"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -110,27 +111,28 @@ func operatorError(err error) error {
 type subcommand struct {
 	summary string
 	run     func(ctx context.Context, args []string, e env) error
+	verbs   []string // the sub-commands of a group, such as plan's show and apply
 }
 
 func subcommands() map[string]subcommand {
 	return map[string]subcommand{
-		"run":       {"run every configured adapter (the shell if none is configured)", cmdRun},
-		"shell":     {"play a community in the terminal (also reads a script from standard input)", cmdShell},
-		"report":    {"print a participation report from the database (text, json or csv)", cmdReport},
-		"simulate":  {"fill a database with a realistic community history", cmdSimulate},
-		"backup":    {"copy the database consistently, even while Hearth runs", cmdBackup},
-		"digest":    {"print the weekly digest from the database (text, json or markdown), and its chart", cmdDigest},
-		"prompts":   {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts},
-		"surveys":   {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys},
-		"checkins":  {"print or export a check-in survey's results (text, json, or csv of every answer)", cmdCheckins},
-		"resources": {"export the community's library of shared resources (markdown, csv or json)", cmdResources},
-		"plan":      {"preview or apply a programme of prompts, check-ins, events and intros: hearth plan show|apply FILE.yaml|--sample", cmdPlan},
-		"impact":    {"the impact report for sponsors (markdown or json) with its charts: hearth impact --since DATE", cmdImpact},
-		"forget":    {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget},
-		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport},
-		"version":   {"print the version", cmdVersion},
-		"health":    {"ask a running Hearth whether it is ready (the container's health check)", cmdHealth},
-		"migrate":   {"bring the database's schema up to date (reading commands never do)", cmdMigrate},
+		"run":       {"run every configured adapter (the shell if none is configured)", cmdRun, nil},
+		"shell":     {"play a community in the terminal (also reads a script from standard input)", cmdShell, nil},
+		"report":    {"print a participation report from the database (text, json or csv)", cmdReport, nil},
+		"simulate":  {"fill a database with a realistic community history", cmdSimulate, nil},
+		"backup":    {"copy the database consistently, even while Hearth runs", cmdBackup, nil},
+		"digest":    {"print the weekly digest from the database (text, json or markdown), and its chart", cmdDigest, nil},
+		"prompts":   {"import discussion prompts into a community's deck: hearth prompts import FILE.yaml", cmdPrompts, []string{"import"}},
+		"surveys":   {"import check-in surveys: hearth surveys import FILE.yaml", cmdSurveys, []string{"import"}},
+		"checkins":  {"print or export a check-in survey's results (text, json, or csv of every answer)", cmdCheckins, nil},
+		"resources": {"export the community's library of shared resources (markdown, csv or json)", cmdResources, nil},
+		"plan":      {"preview or apply a programme of prompts, check-ins, events and intros: hearth plan show|apply FILE.yaml|--sample", cmdPlan, []string{"show", "apply"}},
+		"impact":    {"the impact report for sponsors (markdown or json) with its charts: hearth impact --since DATE", cmdImpact, nil},
+		"forget":    {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget, nil},
+		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport, nil},
+		"version":   {"print the version", cmdVersion, nil},
+		"health":    {"ask a running Hearth whether it is ready (the container's health check)", cmdHealth, nil},
+		"migrate":   {"bring the database's schema up to date (reading commands never do)", cmdMigrate, nil},
 	}
 }
 
@@ -146,12 +148,38 @@ func run(ctx context.Context, args []string, e env) error {
 		usage(e.stdout)
 		return nil
 	}
-	sc, ok := subcommands()[name]
+	cmds := subcommands()
+	sc, ok := cmds[name]
 	if !ok {
-		usage(e.stderr)
-		return &usageError{fmt.Sprintf("unknown command %q", name)}
+		msg := fmt.Sprintf("unknown command %q", name)
+		if near := nearest(name, slices.Collect(maps.Keys(cmds))); near != "" {
+			msg += fmt.Sprintf("; did you mean %q?", near)
+		}
+		return &usageError{msg + " (see hearth --help)"}
 	}
-	return sc.run(ctx, args[1:], e)
+	rest := args[1:]
+	if len(sc.verbs) > 0 && len(rest) > 0 {
+		switch verb := rest[0]; {
+		case verb == "-h" || verb == "--help" || verb == "-help" || verb == "help":
+			// The group's usage is each verb's.
+			for i, v := range sc.verbs {
+				if i > 0 {
+					fmt.Fprintln(e.stdout)
+				}
+				if err := sc.run(ctx, []string{v, "--help"}, e); err != nil && !errors.Is(err, flag.ErrHelp) {
+					return err
+				}
+			}
+			return nil
+		case !slices.Contains(sc.verbs, verb) && !strings.HasPrefix(verb, "-"):
+			msg := fmt.Sprintf("unknown command %q", name+" "+verb)
+			if near := nearest(verb, sc.verbs); near != "" {
+				msg += fmt.Sprintf("; did you mean %q?", name+" "+near)
+			}
+			return &usageError{fmt.Sprintf("%s (see hearth %s --help)", msg, name)}
+		}
+	}
+	return sc.run(ctx, rest, e)
 }
 
 func usage(w io.Writer) {
@@ -166,31 +194,6 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
 	}
 	fmt.Fprintln(w, "\nRun `hearth COMMAND --help` for a command's flags. Configuration is read from HEARTH_* variables (see README.md).")
-}
-
-// newFlags returns a flag set that prints its usage to e.stderr and returns
-// errors rather than exiting.
-func newFlags(name, synopsis string, e env) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: hearth %s\n\nFlags:\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{err.Error()}
-	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q (see hearth %s --help)", fs.Arg(0), fs.Name())}
-	}
-	return nil
 }
 
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
@@ -231,11 +234,8 @@ func cmdBackup(ctx context.Context, args []string, e env) error {
 	}
 	fs := newFlags("backup", "backup [--db PATH] DEST", e)
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database to copy (HEARTH_DB)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{err.Error()}
+	if err := parseArgs(fs, args); err != nil {
+		return err
 	}
 	if fs.NArg() != 1 {
 		return &usageError{"backup needs one destination path: hearth backup /backups/hearth-2026-11-28.db"}

@@ -221,14 +221,19 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlags("plan "+verb, "plan "+verb+" FILE.yaml|--sample", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
-	community := fs.String("community", "", "the community id, when the database holds several")
+	fs := newFlags("plan "+verb, map[string]string{"show": "plan show FILE.yaml|--sample [--start DATE]",
+		"apply": "plan apply FILE.yaml|--sample [--db PATH] [--community ID] [--as MEMBER]"}[verb], e)
 	sample := fs.Bool("sample", false, "the one-year plan Hearth ships for a new community of practice")
-	start := fs.String("start", "", "show: the first day, YYYY-MM-DD (default today)")
-	as := fs.String("as", "", "apply: the facilitator the plan's schedules belong to (default the first of HEARTH_FACILITATORS)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return &usageError{err.Error()}
+	community, start, as := new(string), new(string), new(string) // each verb offers only its own flags
+	if verb == "show" {
+		fs.StringVar(start, "start", "", "the first day, YYYY-MM-DD (default today)")
+	} else {
+		fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+		fs.StringVar(community, "community", "", "the community id, when the database holds several")
+		fs.StringVar(as, "as", "", "the facilitator the plan's schedules belong to (default the first of HEARTH_FACILITATORS)")
+	}
+	if err := parseArgs(fs, args[1:]); err != nil {
+		return err
 	}
 	if (*sample && fs.NArg() != 0) || (!*sample && fs.NArg() != 1) {
 		return &usageError{"plan " + verb + " needs one plan file, or --sample"}
