@@ -191,6 +191,22 @@ func Clip(s string, n int) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
+// Nearest is the candidate within two edits of word (one for words of three
+// letters or fewer), the closest first, or "" when none is that close: the
+// offline tools' "did you mean", measured as chat's.
+func Nearest(word string, candidates []string) string {
+	best, bestD := "", 3
+	if len([]rune(word)) <= 3 {
+		bestD = 2
+	}
+	for _, c := range candidates {
+		if d := editDistance(word, c); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
 // editDistance is the Levenshtein distance, for "did you mean".
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)

@@ -174,3 +174,15 @@ func TestParseAliases(t *testing.T) {
 		}
 	}
 }
+
+func TestNearest(t *testing.T) {
+	cands := []string{"report", "digest", "db", "plan show", "plan apply"}
+	for word, want := range map[string]string{
+		"reprot": "report", "digset": "digest", "dbb": "db", "plan shwo": "plan show",
+		"xyz": "", "": "", "completely-different": "",
+	} {
+		if got := bot.Nearest(word, cands); got != want {
+			t.Errorf("Nearest(%q) = %q, want %q", word, got, want)
+		}
+	}
+}

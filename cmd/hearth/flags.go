@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // newFlags returns a flag set that returns errors rather than exiting and
@@ -73,7 +75,7 @@ func flagError(fs *flag.FlagSet, err error) error {
 		var names []string
 		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
 		msg = "unknown flag " + name
-		if near := nearest(strings.TrimLeft(name, "-"), names); near != "" {
+		if near := bot.Nearest(strings.TrimLeft(name, "-"), names); near != "" {
 			msg += fmt.Sprintf("; did you mean --%s?", near)
 		}
 	}
@@ -119,46 +121,4 @@ func printUsage(w io.Writer, fs *flag.FlagSet, synopsis string) {
 		// package takes both).
 		io.WriteString(w, strings.ReplaceAll("\nFlags:\n"+defaults.String(), "\n  -", "\n  --"))
 	}
-}
-
-// nearest is the candidate within two edits of word (one for short
-// words), the closest first, or "" when none is that close: the CLI's
-// "did you mean", as chat's.
-func nearest(word string, candidates []string) string {
-	best, bestD := "", 3
-	if len([]rune(word)) <= 3 {
-		bestD = 2
-	}
-	for _, c := range candidates {
-		if d := editDistance(word, c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance (as bot's, which is not
-// exported: the kernel keeps its helpers to itself).
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > 64 || len(rb) > 64 {
-		return 1 << 30
-	}
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -152,7 +152,7 @@ func run(ctx context.Context, args []string, e env) error {
 	sc, ok := cmds[name]
 	if !ok {
 		msg := fmt.Sprintf("unknown command %q", name)
-		if near := nearest(name, slices.Collect(maps.Keys(cmds))); near != "" {
+		if near := bot.Nearest(name, slices.Collect(maps.Keys(cmds))); near != "" {
 			msg += fmt.Sprintf("; did you mean %q?", near)
 		}
 		return &usageError{msg + " (see hearth --help)"}
@@ -173,7 +173,7 @@ func run(ctx context.Context, args []string, e env) error {
 			return nil
 		case !slices.Contains(sc.verbs, verb) && !strings.HasPrefix(verb, "-"):
 			msg := fmt.Sprintf("unknown command %q", name+" "+verb)
-			if near := nearest(verb, sc.verbs); near != "" {
+			if near := bot.Nearest(verb, sc.verbs); near != "" {
 				msg += fmt.Sprintf("; did you mean %q?", name+" "+near)
 			}
 			return &usageError{fmt.Sprintf("%s (see hearth %s --help)", msg, name)}
