@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -59,5 +62,31 @@ func TestSecretsStayOutOfErrors(t *testing.T) {
 	})
 	if err == nil || strings.Contains(err.Error(), "secret-value") {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestGraceRefusesUnknownKinds(t *testing.T) {
+	for _, tc := range []struct {
+		grace, want string
+	}{
+		{"bogus=2h", `"bogus" is not a schedule kind; the kinds are`},
+		{"prompt=3h,digst=12h", `"digst" is not a schedule kind`},
+	} {
+		var out bytes.Buffer
+		vars := map[string]string{"HEARTH_GRACE": tc.grace, "HEARTH_DB": filepath.Join(t.TempDir(), "h.db")}
+		e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &out, stderr: &out,
+			now: func() time.Time { return time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC) }}
+		err := run(context.Background(), []string{"shell"}, e)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "HEARTH_GRACE") {
+			t.Errorf("HEARTH_GRACE=%s: %v", tc.grace, err)
+		}
+	}
+	// A known kind is taken.
+	var out bytes.Buffer
+	vars := map[string]string{"HEARTH_GRACE": "prompt=3h", "HEARTH_DB": filepath.Join(t.TempDir(), "h.db")}
+	e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &out, stderr: &out,
+		now: func() time.Time { return time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC) }}
+	if err := run(context.Background(), []string{"shell"}, e); err != nil {
+		t.Errorf("HEARTH_GRACE=prompt=3h: %v\n%s", err, out.String())
 	}
 }

@@ -38,10 +38,31 @@ import (
 // wait is the scheduler's sleep: nil means a real timer; tests pass one
 // that moves a simulated clock instead.
 func newRunner(cfg config, b *bot.Bot, db *store.DB, clock bot.Clock, wait func(context.Context, time.Duration) error, log *slog.Logger) (*schedules.Runner, error) {
-	grace := b.Grace()
-	maps.Copy(grace, cfg.Grace) // HEARTH_GRACE overrides the jobs' own
+	grace, err := graceFor(cfg, b)
+	if err != nil {
+		return nil, err
+	}
 	return schedules.New(schedules.Config{Store: db, Jobs: b, Clock: clock, Location: cfg.Location,
 		Grace: grace, Wait: wait, Log: log.With("room", "schedules")})
+}
+
+// graceFor is each schedule kind's grace window: the jobs' own, with
+// HEARTH_GRACE's overrides. A kind no job declares is refused, since a
+// misspelt kind would otherwise change nothing without a word.
+func graceFor(cfg config, b *bot.Bot) (map[bot.ScheduleKind]time.Duration, error) {
+	grace := b.Grace()
+	for kind := range cfg.Grace {
+		if _, ok := grace[kind]; !ok {
+			kinds := make([]string, 0, len(grace))
+			for k := range grace {
+				kinds = append(kinds, string(k))
+			}
+			slices.Sort(kinds)
+			return nil, &configError{"HEARTH_GRACE", "", fmt.Sprintf("%q is not a schedule kind; the kinds are %s", kind, strings.Join(kinds, ", "))}
+		}
+	}
+	maps.Copy(grace, cfg.Grace)
+	return grace, nil
 }
 
 // env is the process's outside world, injected so tests run commands in-process.

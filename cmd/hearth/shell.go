@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
-	"maps"
 	"os"
 	"strings"
 	"time"
@@ -97,8 +96,10 @@ func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOp
 	defer db.Close()
 	// newRunner's scheduler, with the shell's bound between it and the jobs.
 	bound := shell.NewFiringBound(b, maxFirings)
-	grace := b.Grace()
-	maps.Copy(grace, cfg.Grace)
+	grace, err := graceFor(cfg, b)
+	if err != nil {
+		return err
+	}
 	runner, err := schedules.New(schedules.Config{Store: db, Jobs: bound, Clock: clock, Location: cfg.Location,
 		Grace: grace, Wait: e.wait, Log: log.With("room", "schedules")})
 	if err != nil {
