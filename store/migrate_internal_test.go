@@ -171,21 +171,7 @@ func TestUpgradeFromVersion1(t *testing.T) {
 func TestUpgradeFromVersion5(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v5.db")
-	shipped, err := loadMigrations(migrationFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	upTo5 := fstest.MapFS{}
-	for _, m := range shipped[:5] {
-		upTo5["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
-	}
-	raw, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateFS(ctx, raw, upTo5); err != nil {
-		t.Fatal(err)
-	}
+	raw := databaseAtVersion(t, path, 5)
 	for _, q := range []string{
 		`INSERT INTO communities (id, ext_id, platform) VALUES (1, 'slack:T1', 'slack')`,
 		`INSERT INTO members (id, community_id, ext_id, first_seen) VALUES (1, 1, 'U1', -172800000)`,
@@ -226,21 +212,7 @@ func TestUpgradeFromVersion5(t *testing.T) {
 func TestUpgradeFromVersion8(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v8.db")
-	shipped, err := loadMigrations(migrationFiles)
-	if err != nil {
-		t.Fatal(err)
-	}
-	upTo8 := fstest.MapFS{}
-	for _, m := range shipped[:8] {
-		upTo8["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
-	}
-	raw, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateFS(ctx, raw, upTo8); err != nil {
-		t.Fatal(err)
-	}
+	raw := databaseAtVersion(t, path, 8)
 	// Days 0..13 are two weeks ending at day 14; U1 is active on days 1, 6
 	// and 9, U2 (a bot) on day 2.
 	for _, q := range []string{
@@ -276,4 +248,28 @@ func TestUpgradeFromVersion8(t *testing.T) {
 	if want := []bot.WeekCounts{{Messages: 5}, {}}; err != nil || len(got) != 1 || !slices.Equal(got[0].Weeks, want) {
 		t.Errorf("U2's weeks after the upgrade: %+v, %v; want %+v", got, err, want)
 	}
+}
+
+// databaseAtVersion creates a database at path migrated by the first n
+// shipped migrations only, as an older Hearth left it, and returns it open
+// without the store's checks, for a test to fill as that version could.
+func databaseAtVersion(t *testing.T, path string, n int) *sql.DB {
+	t.Helper()
+	shipped, err := loadMigrations(migrationFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := fstest.MapFS{}
+	for _, m := range shipped[:n] {
+		older["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
+	}
+	raw, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrateFS(context.Background(), raw, older); err != nil {
+		raw.Close()
+		t.Fatal(err)
+	}
+	return raw
 }

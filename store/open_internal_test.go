@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 // TestOpenReadOnlyOlderSchema: a database an older Hearth wrote is not
@@ -19,18 +18,7 @@ func TestOpenReadOnlyOlderSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	older := fstest.MapFS{}
-	for _, m := range shipped[:len(shipped)-1] {
-		older["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
-	}
-	raw, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrateFS(ctx, raw, older); err != nil {
-		t.Fatal(err)
-	}
-	raw.Close()
+	databaseAtVersion(t, path, len(shipped)-1).Close()
 
 	_, err = OpenReadOnly(ctx, path)
 	if !errors.Is(err, ErrSchemaBehind) || !strings.Contains(err.Error(), "hearth migrate") {
