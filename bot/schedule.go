@@ -69,6 +69,12 @@ type ScheduleStore interface {
 	FinishFiring(ctx context.Context, f Firing) error
 	// LastFiring returns the schedule's latest claimed firing, or ErrNotFound.
 	LastFiring(ctx context.Context, schedule int64) (Firing, error)
+	// LastFirings returns, in one read, the intended time of every
+	// schedule's latest claimed firing, by schedule id; schedules never
+	// fired are absent. The runner's pass reads it once, so several
+	// instances polling one database cost two queries a pass each, not one
+	// per schedule.
+	LastFirings(ctx context.Context) (map[int64]time.Time, error)
 	// RecentFirings returns up to n of the schedule's latest firings, newest first.
 	RecentFirings(ctx context.Context, schedule int64, n int) ([]Firing, error)
 }

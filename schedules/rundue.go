@@ -113,6 +113,12 @@ func (r *Runner) addNew(ctx context.Context, q *dueQueue) []error {
 	if err != nil {
 		return []error{fmt.Errorf("%w: %w", errList, err)}
 	}
+	// One read for every schedule's latest firing: each instance sharing
+	// the database makes a pass at least every MaxWait.
+	last, err := r.store.LastFirings(ctx)
+	if err != nil {
+		return []error{fmt.Errorf("%w: last firings: %w", errList, err)}
+	}
 	var errs []error
 	for _, s := range list {
 		if q.known[s.ID] || s.Paused {
@@ -123,13 +129,8 @@ func (r *Runner) addNew(ctx context.Context, q *dueQueue) []error {
 			continue
 		}
 		cursor := s.CreatedAt
-		switch f, err := r.store.LastFiring(ctx, s.ID); {
-		case err == nil:
-			cursor = f.At
-		case errors.Is(err, bot.ErrNotFound):
-		default:
-			errs = append(errs, fmt.Errorf("schedules: last firing of schedule %d: %w", s.ID, err))
-			continue
+		if at, ok := last[s.ID]; ok {
+			cursor = at
 		}
 		q.known[s.ID] = true
 		if cursor.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -449,7 +450,10 @@ func TestStoreErrors(t *testing.T) {
 	other := r.add(t, reporting.ScheduleDigest, "daily at 9:00")
 	failures := 1
 	r.store.InjectCall(func(method string, args ...any) error {
-		if f, ok := args[0].(bot.Firing); ok && method == "ClaimFiring" && f.Schedule == flaky && f.Status == bot.Fired && failures > 0 {
+		if method != "ClaimFiring" {
+			return nil
+		}
+		if f, ok := args[0].(bot.Firing); ok && f.Schedule == flaky && f.Status == bot.Fired && failures > 0 {
 			failures--
 			return errBoom
 		}
@@ -532,21 +536,46 @@ func TestScheduleZone(t *testing.T) {
 	}
 }
 
-// TestLastFiringError: a schedule whose last firing can't be read is left
-// for the next pass; the others fire.
-func TestLastFiringError(t *testing.T) {
+// TestLastFiringsError: when the latest firings can't be read, nothing runs
+// (a schedule's cursor is unknown) and the next pass catches up.
+func TestLastFiringsError(t *testing.T) {
 	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 8, 0, 0, 0, time.UTC))
 	r.add(t, prompts.SchedulePrompt, "daily at 9:00")
-	failOn(r.store, "LastFiring", errBoom)
-	if err := r.runner.RunDue(bg, r.clock.Now().Add(2*time.Hour)); err == nil || !strings.Contains(err.Error(), "last firing of schedule 1") {
+	failOn(r.store, "LastFirings", errBoom)
+	if err := r.runner.RunDue(bg, r.clock.Now().Add(2*time.Hour)); err == nil || !strings.Contains(err.Error(), "last firings") {
 		t.Errorf("RunDue = %v, want the store's error", err)
 	}
 	if runs := r.jobs.all(); len(runs) != 0 {
 		t.Errorf("ran %+v without knowing the last firing", runs)
 	}
 	r.store.Inject(nil)
-	r.runDue(t, r.clock.Now())
+	r.runDue(t, r.clock.Now().Add(2*time.Hour))
 	if runs := r.jobs.all(); len(runs) != 1 {
 		t.Errorf("runs %+v after the store recovered, want the 09:00 one (within grace)", runs)
+	}
+}
+
+// TestPassReadsAreFew: a pass over many schedules reads the schedule list
+// and the latest firings once each, whatever their number, so instances
+// polling one database every MaxWait stay cheap.
+func TestPassReadsAreFew(t *testing.T) {
+	r := newRig(t, time.UTC, time.Date(2026, 10, 12, 8, 0, 0, 0, time.UTC))
+	for range 50 {
+		r.add(t, prompts.SchedulePrompt, "daily at 9:00")
+	}
+	r.runDue(t, r.clock.Now().Add(2*time.Hour)) // every schedule has a firing now
+	var mu sync.Mutex
+	reads := map[string]int{}
+	r.store.Inject(func(m string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		reads[m]++
+		return nil
+	})
+	r.runDue(t, r.clock.Now().Add(time.Hour)) // nothing due: a polling pass
+	mu.Lock()
+	defer mu.Unlock()
+	if reads["Schedules"] != 1 || reads["LastFirings"] != 1 || reads["LastFiring"] != 0 {
+		t.Errorf("a pass over 50 schedules read %v; want Schedules and LastFirings once each", reads)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hearth-community/hearth/bot"
 )
@@ -156,6 +157,22 @@ func (s *Store) LastFiring(ctx context.Context, schedule int64) (bot.Firing, err
 		return fs[0], nil
 	}
 	return bot.Firing{}, fmt.Errorf("last firing of schedule %d: %w", schedule, bot.ErrNotFound)
+}
+
+// LastFirings returns the intended time of each schedule's latest firing.
+func (s *Store) LastFirings(ctx context.Context) (map[int64]time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("LastFirings"); err != nil {
+		return nil, err
+	}
+	out := map[int64]time.Time{}
+	for id := range s.firings {
+		if fs := s.recent(id); len(fs) > 0 {
+			out[id] = fs[0].At
+		}
+	}
+	return out, nil
 }
 
 // RecentFirings returns up to n of the schedule's firings, latest first.

@@ -15,6 +15,7 @@ import (
 var scheduleTests = []test{
 	{name: "Schedules", run: testSchedules},
 	{name: "Firings", run: testFirings},
+	{name: "LastFirings", run: testLastFirings},
 	{name: "ClaimFiringOnce", run: testClaimFiringOnce},
 }
 
@@ -252,4 +253,34 @@ func testFirings(t *testing.T, db Store) {
 func testClaimFiringOnce(t *testing.T, db Store) {
 	id := addSchedule(t, db, bot.Schedule{Community: community, Kind: prompts.SchedulePrompt, Spec: "@hourly", Channel: "C1", Payload: "hi"})
 	ClaimRace(t, id, 16, db)
+}
+
+// testLastFirings: every schedule's latest intended time in one read, by
+// intended time rather than claim order; a schedule never fired is absent,
+// and a removed one goes with its firings.
+func testLastFirings(t *testing.T, db Store) {
+	ctx := context.Background()
+	a := addSchedule(t, db, bot.Schedule{Community: community, Kind: prompts.SchedulePrompt, Spec: "@daily", Channel: "C1", Payload: "hi"})
+	b := addSchedule(t, db, bot.Schedule{Community: community, Kind: reporting.ScheduleDigest, Spec: "@weekly"})
+	never := addSchedule(t, db, bot.Schedule{Community: community, Kind: reporting.ScheduleDigest, Spec: "@monthly"})
+	if got, err := db.LastFirings(ctx); err != nil || len(got) != 0 {
+		t.Fatalf("LastFirings before any firing = %v, %v; want none", got, err)
+	}
+	claim(t, db, bot.Firing{Schedule: a, At: at(3, 0), Status: bot.Fired, RanAt: at(3, 0)})
+	claim(t, db, bot.Firing{Schedule: a, At: at(1, 0), Status: bot.Skipped, Missed: 2, RanAt: at(3, 0)})
+	claim(t, db, bot.Firing{Schedule: b, At: at(2, 0), Status: bot.Failed, RanAt: at(2, 0)})
+	got, err := db.LastFirings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64]time.Time{a: at(3, 0), b: at(2, 0)}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("LastFirings = %v, want %v (schedule %d never fired)", got, want, never)
+	}
+	if err := db.RemoveSchedule(ctx, community, b); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.LastFirings(ctx); !reflect.DeepEqual(got, map[int64]time.Time{a: at(3, 0)}) {
+		t.Errorf("after removing schedule %d: %v", b, got)
+	}
 }
