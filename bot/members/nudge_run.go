@@ -107,9 +107,9 @@ func (b *Members) nudgeCandidates(ctx context.Context, community string, now tim
 		recent, unanswered, counting := false, 0, true
 		for _, n := range past {
 			switch n.Status {
-			case NudgeQueued:
-				// One waiting for its hour blocks another; one whose send
-				// was missed (Hearth was down) does not.
+			case NudgeQueued, NudgeSending:
+				// One waiting for its hour (or going out) blocks another;
+				// one whose send was missed (Hearth was down) does not.
 				recent = recent || now.Sub(n.SendAt) <= nudgeSendGrace
 			case NudgeSent:
 				recent = recent || now.Sub(n.SentAt) < p.Cooldown
@@ -226,13 +226,21 @@ func (b *Members) memberZone(m bot.Member) *time.Location {
 
 // sendNudge sends a queued nudge, unless the member came back, opted out
 // or paused meanwhile (then it is cancelled). It returns the new status.
+//
+// The nudge is claimed in the database first (ClaimNudge: queued to
+// sending), so whoever else tries to send it at the same time (another
+// Hearth on the database, a re-run) gets its status and sends nothing. A
+// claim that went stale (its sender died; NudgeClaimStale) is taken over by
+// the next sender: the next nudge run's deliverDueNudges, or the nudge's
+// own schedule if it has not fired yet.
 func (b *Members) sendNudge(ctx context.Context, community string, id int64, now time.Time) (NudgeStatus, error) {
-	n, err := b.store.Nudge(ctx, community, id)
+	ok, err := b.store.ClaimNudge(ctx, community, id, b.core.Clock().Now())
 	if err != nil {
 		return "", err
 	}
-	if n.Status != NudgeQueued {
-		return n.Status, nil
+	n, err := b.store.Nudge(ctx, community, id)
+	if err != nil || !ok {
+		return n.Status, err
 	}
 	ws, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: n.Member, End: now, Weeks: 1})
 	if errors.Is(err, bot.ErrNotFound) || err == nil && (len(ws) == 0 || ws[0].Member.Left || ws[0].LastActive.After(n.QueuedAt)) {
@@ -273,6 +281,34 @@ func (b *Members) sendNudge(ctx context.Context, community string, id int64, now
 		b.log.InfoContext(ctx, "nudge sent", "community", community, "nudge", n.ID, "member", n.Member)
 	}
 	return n.Status, b.store.UpdateNudge(ctx, n)
+}
+
+// deliverDueNudges sends the community's nudges whose time has come and
+// which are still waiting at now: queued ones whose schedule fired while
+// Hearth was down, and those a sender that died left claimed (each goes
+// once its claim is NudgeClaimStale old). Nudges due longer ago than
+// nudgeSendGrace are left: they would land at a bad hour, and the member
+// is queued again. It returns how many it sent. Any number of instances
+// may run it at once: sendNudge's claim lets one send each nudge.
+func (b *Members) deliverDueNudges(ctx context.Context, community string, now time.Time) (int, error) {
+	queued, err := b.store.QueuedNudges(ctx, community)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, n := range queued {
+		if n.SendAt.After(now) || now.Sub(n.SendAt) > nudgeSendGrace {
+			continue
+		}
+		status, err := b.sendNudge(ctx, community, n.ID, now)
+		if err != nil {
+			return sent, err
+		}
+		if status == NudgeSent {
+			sent++
+		}
+	}
+	return sent, nil
 }
 
 // nudgePost is the nudge DM: a rotating wording, something easy to join
@@ -331,6 +367,11 @@ func (b *Members) nudgePost(ctx context.Context, community string, m bot.Member,
 func (b *Members) runNudges(ctx context.Context, community string, now time.Time, approvedBy string) (post bot.Post, news bool, err error) {
 	p, err := b.nudgePolicy(ctx, community)
 	if err != nil {
+		return bot.Post{}, false, err
+	}
+	// What an earlier run left waiting goes first: it may block a member's
+	// new nudge (nudgeCandidates).
+	if _, err := b.deliverDueNudges(ctx, community, now); err != nil {
 		return bot.Post{}, false, err
 	}
 	cands, skips, err := b.nudgeCandidates(ctx, community, now, p)
