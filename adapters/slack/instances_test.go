@@ -6,8 +6,12 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
+	slackapi "github.com/slack-go/slack"
 
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
@@ -139,5 +143,43 @@ func TestTwoInstancesShareSocketMode(t *testing.T) {
 		if on := f.DeliveredOn(id); len(on) != 2 || on[0] == on[1] {
 			t.Errorf("envelope %s went on connections %v; want the redelivery on the other one", id, on)
 		}
+	}
+}
+
+// TestSocketModeConnectionBeyondTheLimitIsNotReady: an instance that Slack
+// refuses as one connection too many (too_many_websockets, no hello) says
+// why in the log and is not ready; once a place frees up, it connects and
+// serves.
+func TestSocketModeConnectionBeyondTheLimitIsNotReady(t *testing.T) {
+	var occupant *websocket.Conn
+	h := start(t, setup{fake: fakeslack.Options{MaxConnections: 1}, noWait: true, before: func(f *fakeslack.Server) {
+		app := slackapi.New(f.Options().BotToken, slackapi.OptionAPIURL(f.URL()), slackapi.OptionAppLevelToken(f.Options().AppToken))
+		_, url, err := app.StartSocketModeContext(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if occupant, _, err = websocket.DefaultDialer.Dial(url, nil); err != nil {
+			t.Fatal(err)
+		}
+	}})
+	const why = "too_many_websockets"
+	for n := 1; !strings.Contains(h.logs.String(), why); n++ {
+		h.fake.WaitRefused(n)
+		if h.a.Connected() {
+			t.Fatal("an instance Slack refused says it is connected")
+		}
+		if n > 1000 {
+			t.Fatalf("no word of the refusal in the log:\n%s", h.logs.String())
+		}
+	}
+	if strings.Count(h.logs.String(), why) != 1 {
+		t.Errorf("the refusals were logged %d times; want once", strings.Count(h.logs.String(), why))
+	}
+	_ = occupant.Close()
+	h.fake.WaitConnections(2) // the occupant's, then the instance's
+	id := h.fake.PushEvent(fakeslack.Message(general.ID, alice.ID, ts(1)))
+	h.fake.WaitAck(id)
+	if !h.a.Connected() {
+		t.Error("connected once a place was free, yet not ready")
 	}
 }

@@ -381,6 +381,13 @@ func (s *Server) Refused() int {
 	return s.sock.refused
 }
 
+// WaitRefused waits until n Socket Mode connections in all were refused as
+// one too many.
+func (s *Server) WaitRefused(n int) {
+	s.tb.Helper()
+	s.waitFor(fmt.Sprintf("%d refused Socket Mode connections", n), func() bool { return s.sock.refused >= n })
+}
+
 // WaitOpen waits until exactly n Socket Mode connections are open.
 func (s *Server) WaitOpen(n int) {
 	s.tb.Helper()
