@@ -2,6 +2,7 @@ package members_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -100,5 +101,53 @@ func TestNudgeClaimOfADeadSenderIsTakenOver(t *testing.T) {
 	}
 	if n, err := r.Store.Nudge(ctx, community, id); err != nil || n.Status != members.NudgeSent {
 		t.Errorf("nudge: %+v, %v; want sent", n, err)
+	}
+}
+
+// TestNudgeSendCutShortIsResumedByItsWatchdog: a send that stops after
+// its claim (here the store fails; a process killed there is the same) leaves
+// the nudge claimed and a one-shot schedule for when the claim goes stale.
+// Whichever instance fires it sends the nudge, once; a send that ends
+// leaves no such schedule behind.
+func TestNudgeSendCutShortIsResumedByItsWatchdog(t *testing.T) {
+	ctx := context.Background()
+	r, now := newNudgeBot(t)
+	other, otherChat := r.Instance()
+	r.CarolSays("nudge settings mode=auto")
+	id, err := r.Store.AddNudge(ctx, members.Nudge{Community: community, Member: "alice", QueuedAt: now, SendAt: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := bot.Schedule{ID: 99, Community: community, Kind: members.ScheduleNudgeSend, Payload: strconv.FormatInt(id, 10)}
+	r.Store.Inject(func(method string) error {
+		if method == "MemberWeeks" {
+			return errors.New("connection lost")
+		}
+		return nil
+	})
+	if err := r.Bot.RunSchedule(ctx, send, now); err == nil {
+		t.Fatal("the send cut short: no error")
+	}
+	r.Store.Inject(nil)
+	watchdogs := r.Schedules(members.ScheduleNudgeSend)
+	if len(watchdogs) != 1 || watchdogs[0].Spec != bot.OnceSpec(now.Add(members.NudgeClaimStale)) || watchdogs[0].Payload != send.Payload {
+		t.Fatalf("after the cut: schedules %+v; want one at the claim's staleness", watchdogs)
+	}
+	if n, _ := r.Store.Nudge(ctx, community, id); n.Status != members.NudgeSending {
+		t.Fatalf("nudge after the cut: %+v", n)
+	}
+	at := now.Add(members.NudgeClaimStale)
+	r.Clock.Set(at)
+	if err := other.RunSchedule(ctx, watchdogs[0], at); err != nil {
+		t.Fatal(err)
+	}
+	if got := dmsTo("alice", r.Chat, otherChat); got != 1 {
+		t.Errorf("alice got %d nudges; want 1, from the watchdog", got)
+	}
+	if n, _ := r.Store.Nudge(ctx, community, id); n.Status != members.NudgeSent {
+		t.Errorf("nudge after the watchdog: %+v", n)
+	}
+	if left := r.Schedules(members.ScheduleNudgeSend); len(left) != 0 {
+		t.Errorf("schedules left: %+v", left)
 	}
 }

@@ -19,12 +19,13 @@ const (
 
 // NudgeClaimStale is how long a sending claim (NudgeSending) holds: past
 // it, the claim is taken to be a dead sender's (a crash between the claim
-// and the status update) and ClaimNudge grants it again, so a crash loses
-// no nudge. A live sender is done long before: a DM is one platform call,
-// which the adapters time out after
-// 30 seconds (rate-limit waits add seconds, not minutes). The price is the one
-// window where a crash comes after the platform took the DM and before the
-// status was written: that member may get the nudge twice.
+// and the status update) and ClaimNudge grants it again; the claim's
+// watchdog schedule (see sendNudge) fires then, so a crash loses no nudge.
+// A live sender is done long before: a DM is one platform call, which the
+// adapters time out after 30 seconds (rate-limit waits add seconds, not
+// minutes). The price is the one window where a crash comes after the
+// platform took the DM and before the status was written: that member may
+// get the nudge twice.
 const NudgeClaimStale = 10 * time.Minute
 
 // NudgeResponse is what the member answered with a nudge's buttons.
