@@ -20,5 +20,6 @@ type PrivacyStore interface {
 	ForgetMember(ctx context.Context, community, member string) error
 	// PruneEvents deletes raw events that happened before t, in every
 	// community, and returns how many; day rollups keep their counts.
+	// DeliveryStore's claims made before t go too.
 	PruneEvents(ctx context.Context, before time.Time) (int, error)
 }

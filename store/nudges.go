@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/members"
@@ -166,11 +167,38 @@ WHERE c.ext_id = ? AND m.ext_id = ?
 ORDER BY n.queued_at DESC, n.id DESC LIMIT ?`, community, member, limit)
 }
 
-// QueuedNudges lists a community's queued nudges by send time, then id.
+// QueuedNudges lists a community's queued nudges and those being sent, by
+// send time, then id.
 func (db *DB) QueuedNudges(ctx context.Context, community string) ([]members.Nudge, error) {
 	return db.nudges(ctx, fmt.Sprintf("queued nudges of %s", community), sqlNudges+`
-WHERE c.ext_id = ? AND n.status = 'queued'
+WHERE c.ext_id = ? AND n.status IN ('queued', 'sending')
 ORDER BY n.send_at, n.id`, community)
+}
+
+// ClaimNudge moves a nudge from queued to sending at now and reports
+// whether this call did. It is one conditional UPDATE: it matches a queued
+// row, or a sending one claimed at or before now - members.NudgeClaimStale
+// (its sender died), and the database runs it atomically (SQLite's write
+// lock, PostgreSQL's row lock: a second UPDATE waits for the first and
+// re-checks the condition on the new row), so of any number of callers in
+// any number of processes exactly one gets true.
+func (db *DB) ClaimNudge(ctx context.Context, community string, id int64, now time.Time) (bool, error) {
+	at := now.UnixMilli()
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+		res, err := tx.ExecContext(ctx, `UPDATE nudges SET status = 'sending', claimed_at = ?
+WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)
+	AND (status = 'queued' OR (status = 'sending' AND COALESCE(claimed_at, 0) <= ?))`,
+			at, id, community, at-members.NudgeClaimStale.Milliseconds())
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	})
+	if err != nil {
+		return false, fmt.Errorf("claim nudge %d of %s: %w", id, community, err)
+	}
+	return n == 1, nil
 }
 
 // nudges reads the nudges query selects (sqlNudges); what names them in

@@ -267,6 +267,7 @@ WHERE c.ext_id = ? AND m.ext_id = ?`, community, member).Scan(&cid, &mid)
 WHERE run_id IN (SELECT id FROM checkin_runs WHERE community_id = ?) AND respondent = ?`, []any{cid, member}},
 		{"check-in recipients", `DELETE FROM checkin_recipients WHERE member_id = ?`, []any{mid}},
 		{"nudges", `DELETE FROM nudges WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
+		{"deliveries", `DELETE FROM deliveries WHERE member_id = ?`, []any{mid}},
 		{"preferences", `DELETE FROM member_prefs WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"resources", `DELETE FROM resources WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
 		{"stories", `DELETE FROM stories WHERE community_id = ? AND member_id = ?`, []any{cid, mid}},
@@ -376,7 +377,8 @@ var pruneBatch = 5000
 // prompts' replies, a member's counts and event list, the quiet list's
 // latest activity when a member was active since) has them no more.
 // Members' latest activity stays. Tombstones stay, so a deleted message
-// redelivered late stays deleted.
+// redelivered late stays deleted. The fan-out's claims (ClaimDelivery) made
+// before before go too.
 //
 // It deletes in batches, each its own transaction (group-committed with
 // other writes), so a large prune never holds the writer long; if it fails
@@ -403,6 +405,14 @@ func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int, error) {
 		return 0, fmt.Errorf("prune events: %w", err)
 	}
 	t, total := before.UnixMilli(), 0
+	// The fan-out's claims (ClaimDelivery) are only needed while a job
+	// might run again, days at most; they go with the events of their time.
+	if _, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+		_, err := tx.ExecContext(ctx, `DELETE FROM deliveries WHERE claimed_at < ?`, t)
+		return 0, err
+	}); err != nil {
+		return 0, fmt.Errorf("prune delivery claims before %s: %w", before.UTC().Format(time.RFC3339), err)
+	}
 	for _, cid := range communities {
 		for {
 			n, err := db.w.do(ctx, pruneBatch, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {

@@ -87,7 +87,7 @@ func (s *sqliteStore) Orphans(ctx context.Context) ([]string, error) {
 	defer db.Close()
 	var out []string
 	for _, table := range []string{"events", "member_days", "member_weeks", "member_channel_days", "checkin_recipients", "nudges", "member_prefs",
-		"resources", "stories", "event_rsvps", "intro_optins", "intro_members"} {
+		"resources", "stories", "event_rsvps", "intro_optins", "intro_members", "deliveries"} {
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE member_id NOT IN (SELECT id FROM members)`).Scan(&n); err != nil {
 			return nil, err

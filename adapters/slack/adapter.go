@@ -114,7 +114,10 @@ type Adapter struct {
 	pageSize int
 	pageWait time.Duration
 
-	id atomic.Pointer[identity] // who Hearth is, from auth.test
+	// id is who Hearth is, from auth.test: the team and bot ids are fixed
+	// for the token, on every instance; the workspace's name and address
+	// (labels only) are read again at each start.
+	id atomic.Pointer[identity]
 
 	mu      sync.RWMutex
 	started bool // Run was called
@@ -124,8 +127,8 @@ type Adapter struct {
 	workCtx   context.Context
 	work      sync.WaitGroup
 
-	dir     *directory
-	lookups *lookups // of unseen authors, owned by the event loop
+	dir     *directory // expires what other instances may change: see directory
+	lookups *lookups   // of unseen authors, owned by the event loop
 	events  chan inbound
 	out     *outbox
 }

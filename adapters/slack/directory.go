@@ -19,22 +19,53 @@ const slackbotID = "USLACKBOT"
 // not retried.
 const missTTL = 10 * time.Minute
 
+// dirTTL is how long the directory trusts what it learned of a member or a
+// channel. Several Hearths may serve one workspace, and Slack gives each
+// event (a user_change, a command from a renamed channel) to one of them:
+// the others learn of a new name, or of an admin who is one no more, when
+// their entry expires and they ask Slack again. So a change reaches every
+// instance within dirTTL, and a facilitator's rights follow a demotion
+// within it.
+const dirTTL = 10 * time.Minute
+
 // directory caches what Hearth knows of members and channels: names, the
-// bot flag and the admin/owner flags that make facilitators.
+// bot flag and the admin/owner flags that make facilitators. What makes
+// each map correct when another instance sees a change first:
+//   - users and channels expire after dirTTL (see there); an expired entry
+//     is still used while Slack is asked again, off the event loop for
+//     events, before answering for commands and clicks (whose admin flag
+//     grants rights);
+//   - userMiss and chanMiss only space out lookups that failed: they hold
+//     no data;
+//   - dms never goes stale: the DM channel between the app and a member
+//     keeps its id (conversations.open returns the same one every time,
+//     on every instance).
 type directory struct {
 	mu       sync.Mutex
-	users    map[string]bot.Member
+	users    map[string]userEntry
 	userMiss map[string]time.Time
-	channels map[string]string // id → name
+	channels map[string]channelEntry // by id
 	chanMiss map[string]time.Time
 	dms      map[string]string // member id → DM channel id
 }
 
+// userEntry is a member as Slack described them at at.
+type userEntry struct {
+	m  bot.Member
+	at time.Time
+}
+
+// channelEntry is a channel's name as Slack gave it at at.
+type channelEntry struct {
+	name string
+	at   time.Time
+}
+
 func newDirectory() *directory {
 	return &directory{
-		users:    map[string]bot.Member{},
+		users:    map[string]userEntry{},
 		userMiss: map[string]time.Time{},
-		channels: map[string]string{},
+		channels: map[string]channelEntry{},
 		chanMiss: map[string]time.Time{},
 		dms:      map[string]string{},
 	}
@@ -70,36 +101,46 @@ func isMember(u slack.User) bool { return !u.Deleted && u.ID != slackbotID }
 func (a *Adapter) remember(u slack.User) bot.Member {
 	m := toMember(u)
 	a.dir.mu.Lock()
-	a.dir.users[m.ID] = m
+	a.dir.users[m.ID] = userEntry{m: m, at: a.clock.Now()}
 	delete(a.dir.userMiss, m.ID)
 	a.dir.mu.Unlock()
 	return m
 }
 
 // cachedUser returns what Hearth knows of a user without asking Slack, and
-// whether Slack is worth asking: not about a known user, nor about one
-// whose users.info failed less than missTTL ago.
+// whether Slack is worth asking: about an unseen user or one learned of
+// dirTTL ago or more, unless users.info failed for them less than missTTL
+// ago.
 func (a *Adapter) cachedUser(id string) (m bot.Member, known, ask bool) {
 	a.dir.mu.Lock()
 	defer a.dir.mu.Unlock()
-	if m, ok := a.dir.users[id]; ok {
-		return m, true, false
+	now := a.clock.Now()
+	e, known := a.dir.users[id]
+	if known && now.Before(e.at.Add(dirTTL)) {
+		return e.m, true, false
+	}
+	if !known {
+		e.m = bot.Member{ID: id}
 	}
 	missed, wasMissed := a.dir.userMiss[id]
-	return bot.Member{ID: id}, false, !wasMissed || !a.clock.Now().Before(missed.Add(missTTL))
+	return e.m, known, !wasMissed || !now.Before(missed.Add(missTTL))
 }
 
-// lookupUser returns what Hearth knows of a user, asking users.info for
-// anyone unseen (and telling the core about them).
+// lookupUser returns what Hearth knows of a user, asking users.info first
+// for anyone unseen or expired (and telling the core about them); when
+// Slack does not answer, an expired entry is what there is.
 func (a *Adapter) lookupUser(ctx context.Context, id string) (bot.Member, bool) {
 	if id == "" {
 		return bot.Member{}, false
 	}
 	m, known, ask := a.cachedUser(id)
-	if known || !ask {
+	if !ask {
 		return m, known
 	}
-	return a.askUser(ctx, id)
+	if fresh, ok := a.askUser(ctx, id); ok {
+		return fresh, true
+	}
+	return m, known
 }
 
 // askUser asks users.info about id, caches the answer and tells the core
@@ -252,25 +293,27 @@ func (a *Adapter) learnChannel(id, name string) {
 		return
 	}
 	a.dir.mu.Lock()
-	a.dir.channels[id] = name
+	a.dir.channels[id] = channelEntry{name: name, at: a.clock.Now()}
 	a.dir.mu.Unlock()
 }
 
 // channelName returns a channel's name, asking conversations.info for an
-// unseen one. It returns "" when Slack won't say.
+// unseen one or one learned dirTTL ago or more. It returns "" when Slack
+// won't say about an unseen one, the name it had for an expired one.
 func (a *Adapter) channelName(ctx context.Context, id string) string {
 	if id == "" || isDM(id) {
 		return ""
 	}
+	now := a.clock.Now()
 	a.dir.mu.Lock()
-	name, ok := a.dir.channels[id]
+	e, ok := a.dir.channels[id]
 	missed, wasMissed := a.dir.chanMiss[id]
 	a.dir.mu.Unlock()
-	if ok {
-		return name
+	if ok && now.Before(e.at.Add(dirTTL)) {
+		return e.name
 	}
-	if wasMissed && a.clock.Now().Before(missed.Add(missTTL)) {
-		return ""
+	if wasMissed && now.Before(missed.Add(missTTL)) {
+		return e.name
 	}
 	ch, err := a.api.GetConversationInfoContext(ctx, &slack.GetConversationInfoInput{ChannelID: id})
 	if err != nil || ch.Name == "" {
@@ -280,7 +323,7 @@ func (a *Adapter) channelName(ctx context.Context, id string) string {
 		if err != nil {
 			a.log.Debug("conversations.info failed", "channel", id, "err", describe(err))
 		}
-		return ""
+		return e.name
 	}
 	a.learnChannel(id, ch.Name)
 	return ch.Name

@@ -329,11 +329,13 @@ func (a *Adapter) emit(ctx context.Context, e bot.Event, botID string) {
 		// about them off the loop. The member (name, bot flag, admin)
 		// reaches the core through HandleDirectory; should they be a bot,
 		// the store takes their activity out of the counts then.
-		if m, known, ask := a.cachedUser(e.Member); known {
+		m, known, ask := a.cachedUser(e.Member)
+		if known {
 			e.MemberName = m.Name
 			e.IsBot = m.IsBot
-		} else if ask {
-			a.lookups.add(ctx, e.Member)
+		}
+		if ask {
+			a.lookups.add(ctx, e.Member) // unseen, or learned of dirTTL ago
 		}
 		if !e.DM {
 			e.ChannelName = a.channelName(ctx, e.Channel)

@@ -42,7 +42,10 @@ type outResult struct {
 
 // outbox paces posts: at most one per interval in each lane (a channel or a
 // member's DM), everything paused while Slack's Retry-After runs, posts in
-// one lane in order. A single owner goroutine (run) sends.
+// one lane in order. A single owner goroutine (run) sends. Its maps hold
+// this process's queue and pace, no data: several instances posting to one
+// channel may together go faster than Slack allows, and then Slack's 429
+// and Retry-After (which every instance honours) slow them down.
 type outbox struct {
 	clock    bot.Clock
 	sleep    func(ctx context.Context, d time.Duration) error

@@ -31,6 +31,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 	runErr := make(chan error, 1)
 	go func() { runErr <- sm.RunContext(ctx) }()
 
+	var link socketLink
 	for {
 		select {
 		case <-ctx.Done():
@@ -42,7 +43,7 @@ func (a *Adapter) runSocket(ctx context.Context) error {
 			}
 			return a.appTokenError(err)
 		case evt := <-sm.Events:
-			if err := a.onSocketEvent(ctx, sm, evt); err != nil {
+			if err := a.onSocketEvent(ctx, sm, evt, &link); err != nil {
 				cancel()
 				<-runErr
 				return err
@@ -68,26 +69,47 @@ func (a *Adapter) appTokenError(err error) error {
 	return fmt.Errorf("slack: Socket Mode stopped: %w", err)
 }
 
+// socketLink is what runSocket's loop knows of the current connection.
+type socketLink struct {
+	opened  bool // the WebSocket is open
+	greeted bool // Slack said hello on it
+	refused int  // connections in a row that closed before a hello
+}
+
 // onSocketEvent handles one event from the Socket Mode client. Envelopes are
 // acknowledged first and worked on after; an error stops Run.
-func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event) error {
+//
+// The adapter counts as connected from Slack's hello on, not from the
+// WebSocket's opening: Slack refuses an app's connection beyond its tenth
+// (several instances) with a "disconnect" (too_many_websockets) instead of
+// a hello, and slack-go then reconnects without telling why. Such a
+// connection is logged, once a streak, and /readyz stays not ready.
+func (a *Adapter) onSocketEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, link *socketLink) error {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
 		a.connected.Store(false)
+		if link.opened && !link.greeted {
+			if link.refused++; link.refused == 1 {
+				a.log.Warn("Slack closed the Socket Mode connection before greeting it; Slack allows an app 10 connections (too_many_websockets): with more instances, use HTTP mode")
+			}
+		}
+		link.opened, link.greeted = false, false
 		if ce, ok := evt.Data.(*slack.ConnectingEvent); ok {
 			a.log.Debug("Socket Mode connecting", "attempt", ce.Attempt, "connection", ce.ConnectionCount)
 		}
 	case socketmode.EventTypeConnected:
-		a.connected.Store(true)
+		link.opened = true
 		if ce, ok := evt.Data.(*socketmode.ConnectedEvent); ok {
-			if ce.ConnectionCount == 0 {
-				a.log.Info("Socket Mode connected")
-			} else {
-				a.log.Info("Socket Mode reconnected", "connection", ce.ConnectionCount+1)
-			}
+			a.log.Debug("Socket Mode connection open", "connection", ce.ConnectionCount+1)
 		}
 	case socketmode.EventTypeHello:
-		a.log.Debug("Socket Mode hello")
+		a.connected.Store(true)
+		if link.refused > 0 {
+			a.log.Info("Socket Mode connected", "refused_before", link.refused)
+		} else {
+			a.log.Info("Socket Mode connected")
+		}
+		link.greeted, link.refused = true, 0
 	case socketmode.EventTypeConnectionError:
 		a.connected.Store(false)
 		if ce, ok := evt.Data.(*slack.ConnectionErrorEvent); ok {

@@ -92,6 +92,25 @@ func NewWith(t testing.TB, cfg Config) *Rig {
 	return r
 }
 
+// Instance is another Hearth on the rig's store, as several instances share
+// one database: a core of its own with every feature and carol as
+// facilitator, on the rig's clock, posting to a Chat of its own (with the
+// rig's Chat's Unreachable members).
+func (r *Rig) Instance() (*bot.Bot, *Chat) {
+	r.T.Helper()
+	b, err := bot.New(bot.Config{Store: r.Store, Clock: r.Clock, Facilitators: []string{"carol"}, Specs: Specs{}, Charts: Charts(r.T)})
+	if err == nil {
+		err = features.Register(b, r.Store)
+	}
+	if err != nil {
+		r.T.Fatal(err)
+	}
+	chat := NewChat()
+	chat.Unreachable = r.Chat.Unreachable
+	b.AttachChat(bot.Shell, chat)
+	return b, chat
+}
+
 // AddMembers adds members to the community as a directory read now would
 // (memstore.Store.AddMembers): those without a join time added before any
 // other were there before Hearth started.

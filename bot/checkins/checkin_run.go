@@ -356,9 +356,18 @@ func (b *Checkins) remindRun(ctx context.Context, community string, id int64, at
 			return err
 		}
 		post := checkinPost(r, b.loc, left)
+		// Each reminder is claimed first: the reminder run again (a
+		// failure after some went out) or by another Hearth on the
+		// database reminds nobody twice.
+		job := bot.DeliveryJob("checkin-remind", r.ID)
 		n := 0
 		for _, rc := range recips {
 			if rc.Status != RecipientSent || answered[respondent(r, rc.Member)] {
+				continue
+			}
+			if ok, err := b.store.ClaimDelivery(ctx, community, job, rc.Member, b.clock.Now()); err != nil {
+				return err
+			} else if !ok {
 				continue
 			}
 			if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: rc.Member}, post); err != nil {

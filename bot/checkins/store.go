@@ -10,6 +10,7 @@ import (
 // Store is what checkins needs from storage.
 type Store interface {
 	CheckinStore
+	bot.DeliveryStore
 	SurveyStore
 	AddSchedule(ctx context.Context, s bot.Schedule) (int64, error)
 	Member(ctx context.Context, community string, id string) (bot.Member, error)

@@ -349,9 +349,17 @@ func (b *Meetings) cmdEventCancel(ctx context.Context, inv bot.Invocation) (bot.
 	if err != nil {
 		return bot.Reply{}, err
 	}
+	// Two facilitators cancelling at once (on two Hearths) both get here:
+	// the claims tell each member once.
+	job := bot.DeliveryJob("event-cancel", e.ID)
 	told := 0
 	for _, r := range rs {
 		if r.Choice != RSVPGoing && r.Choice != RSVPMaybe {
+			continue
+		}
+		if ok, err := b.store.ClaimDelivery(ctx, inv.Community, job, r.Member, inv.At); err != nil {
+			return bot.Reply{}, err
+		} else if !ok {
 			continue
 		}
 		post := bot.Post{Text: fmt.Sprintf("**%s** (%s) is cancelled. Sorry for the change of plans.", e.Title, b.eventWhen(e))}

@@ -109,8 +109,16 @@ func (b *Meetings) remindEvent(ctx context.Context, e CommunityEvent, at time.Ti
 	if e.Link != "" {
 		text += "\nJoin: " + e.Link
 	}
+	// Each DM is claimed first: this firing run again, or by another
+	// Hearth on the database, reminds nobody twice.
+	job := bot.DeliveryJob("event-remind", e.ID, at)
 	n := 0
 	for _, r := range rs {
+		if ok, err := b.store.ClaimDelivery(ctx, e.Community, job, r.Member, b.clock.Now()); err != nil {
+			return err
+		} else if !ok {
+			continue
+		}
 		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: e.Community, Member: r.Member}, bot.Post{Text: text}); err != nil {
 			b.log.WarnContext(ctx, "event reminder not delivered", "community", e.Community, "event", e.ID, "member", r.Member, "err", err)
 			continue
@@ -144,8 +152,14 @@ func (b *Meetings) askAttendance(ctx context.Context, e CommunityEvent) error {
 	}
 	post := bot.Post{Text: fmt.Sprintf("Did you make it to **%s** (%s)? One click tells the facilitators you were there. If you couldn't come, no need to answer.", e.Title, b.eventWhen(e)),
 		Buttons: []bot.Button{{ActionID: ActionEventAttended, Label: "I was there", Value: strconv.FormatInt(e.ID, 10), Style: bot.StylePrimary}}}
+	job := bot.DeliveryJob("event-attendance", e.ID) // each member is asked once (see remindEvent)
 	for _, r := range rs {
 		if !r.AttendedAt.IsZero() {
+			continue
+		}
+		if ok, err := b.store.ClaimDelivery(ctx, e.Community, job, r.Member, b.clock.Now()); err != nil {
+			return err
+		} else if !ok {
 			continue
 		}
 		if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: e.Community, Member: r.Member}, post); err != nil {

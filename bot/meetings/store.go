@@ -10,6 +10,7 @@ import (
 // Store is what meetings needs from storage.
 type Store interface {
 	EventStore
+	bot.DeliveryStore
 	AddSchedule(ctx context.Context, s bot.Schedule) (int64, error)
 	RemoveSchedule(ctx context.Context, community string, id int64) error
 	Schedules(ctx context.Context, community string) ([]bot.Schedule, error)

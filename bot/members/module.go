@@ -57,6 +57,8 @@ func (b *Members) Jobs() []bot.Job {
 				}
 				return err
 			},
-			Describe: func(s bot.Schedule, _ string) string { return "nudge #" + s.Payload + " after quiet hours" }},
+			Describe: func(s bot.Schedule, _ string) string {
+				return "nudge #" + s.Payload + " to send (after quiet hours, or again after a send cut short)"
+			}},
 	}
 }

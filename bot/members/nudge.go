@@ -10,11 +10,23 @@ type NudgeStatus string
 // Nudge statuses.
 const (
 	NudgeQueued      NudgeStatus = "queued"      // waiting for SendAt (outside the member's quiet hours)
+	NudgeSending     NudgeStatus = "sending"     // claimed by a sender (ClaimNudge); the DM may be going out
 	NudgeSent        NudgeStatus = "sent"        // delivered
 	NudgeUnreachable NudgeStatus = "unreachable" // the platform refused the DM
 	NudgeFailed      NudgeStatus = "failed"      // an error; see the log
 	NudgeCancelled   NudgeStatus = "cancelled"   // the member became active, opted out or left before it went
 )
+
+// NudgeClaimStale is how long a sending claim (NudgeSending) holds: past
+// it, the claim is taken to be a dead sender's (a crash between the claim
+// and the status update) and ClaimNudge grants it again; the claim's
+// watchdog schedule (see sendNudge) fires then, so a crash loses no nudge.
+// A live sender is done long before: a DM is one platform call, which the
+// adapters time out after 30 seconds (rate-limit waits add seconds, not
+// minutes). The price is the one window where a crash comes after the
+// platform took the DM and before the status was written: that member may
+// get the nudge twice.
+const NudgeClaimStale = 10 * time.Minute
 
 // NudgeResponse is what the member answered with a nudge's buttons.
 type NudgeResponse string

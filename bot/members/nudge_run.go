@@ -107,9 +107,9 @@ func (b *Members) nudgeCandidates(ctx context.Context, community string, now tim
 		recent, unanswered, counting := false, 0, true
 		for _, n := range past {
 			switch n.Status {
-			case NudgeQueued:
-				// One waiting for its hour blocks another; one whose send
-				// was missed (Hearth was down) does not.
+			case NudgeQueued, NudgeSending:
+				// One waiting for its hour (or going out) blocks another;
+				// one whose send was missed (Hearth was down) does not.
 				recent = recent || now.Sub(n.SendAt) <= nudgeSendGrace
 			case NudgeSent:
 				recent = recent || now.Sub(n.SentAt) < p.Cooldown
@@ -226,37 +226,68 @@ func (b *Members) memberZone(m bot.Member) *time.Location {
 
 // sendNudge sends a queued nudge, unless the member came back, opted out
 // or paused meanwhile (then it is cancelled). It returns the new status.
+//
+// The nudge is claimed in the database first (ClaimNudge: queued to
+// sending), so whoever else tries to send it at the same time (another
+// Hearth on the database, a re-run) gets its status and sends nothing.
+// Should this process die holding the claim, nothing is lost: before
+// anything else the claim gets a watchdog, a one-shot ScheduleNudgeSend at
+// the time the claim goes stale (NudgeClaimStale), which any instance's
+// scheduler fires and which then takes the claim over and sends. A send
+// that ends, or whose DM went out, removes its watchdog; an error before
+// the DM leaves it, so the send is tried again then. The next nudge run
+// (deliverDueNudges) also takes over stale claims.
 func (b *Members) sendNudge(ctx context.Context, community string, id int64, now time.Time) (NudgeStatus, error) {
-	n, err := b.store.Nudge(ctx, community, id)
+	claimedAt := b.core.Clock().Now()
+	ok, err := b.store.ClaimNudge(ctx, community, id, claimedAt)
 	if err != nil {
 		return "", err
 	}
-	if n.Status != NudgeQueued {
-		return n.Status, nil
+	n, err := b.store.Nudge(ctx, community, id)
+	if err != nil || !ok {
+		return n.Status, err
 	}
+	watch, err := b.store.AddSchedule(ctx, bot.Schedule{Community: community, Kind: ScheduleNudgeSend,
+		Spec: bot.OnceSpec(claimedAt.Add(NudgeClaimStale)), Payload: strconv.FormatInt(id, 10), CreatedAt: claimedAt})
+	if err != nil {
+		return "", fmt.Errorf("watch the send of nudge %d: %w", id, err)
+	}
+	status, posted, err := b.sendClaimed(ctx, community, n, now)
+	if err == nil || posted {
+		if rerr := b.store.RemoveSchedule(ctx, community, watch); rerr != nil && !errors.Is(rerr, bot.ErrNotFound) && err == nil {
+			err = rerr
+		}
+	}
+	return status, err
+}
+
+// sendClaimed is sendNudge's work once n is claimed. posted says whether
+// the DM went out (then the nudge must not be sent again, even when
+// recording it failed).
+func (b *Members) sendClaimed(ctx context.Context, community string, n Nudge, now time.Time) (status NudgeStatus, posted bool, err error) {
 	ws, err := b.store.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, Member: n.Member, End: now, Weeks: 1})
 	if errors.Is(err, bot.ErrNotFound) || err == nil && (len(ws) == 0 || ws[0].Member.Left || ws[0].LastActive.After(n.QueuedAt)) {
 		n.Status = NudgeCancelled
-		return n.Status, b.store.UpdateNudge(ctx, n)
+		return n.Status, false, b.store.UpdateNudge(ctx, n)
 	}
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	pr, err := b.store.Prefs(ctx, community, n.Member)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if pr.NudgesOff || pr.PausedUntil.After(now) {
 		n.Status = NudgeCancelled
-		return n.Status, b.store.UpdateNudge(ctx, n)
+		return n.Status, false, b.store.UpdateNudge(ctx, n)
 	}
 	post, err := b.nudgePost(ctx, community, ws[0].Member, n)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	chat, err := b.core.Chat(community)
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	n.Status, n.SentAt = NudgeSent, now
 	if _, err := chat.Post(ctx, bot.Destination{Kind: bot.ToDM, Community: community, Member: n.Member}, post); err != nil {
@@ -265,14 +296,43 @@ func (b *Members) sendNudge(ctx context.Context, community string, id int64, now
 			n.Status = NudgeUnreachable
 			pr.UnreachableSince = now
 			if err := b.store.SetPrefs(ctx, community, n.Member, pr); err != nil {
-				return "", err
+				return "", false, err
 			}
 		}
 		b.log.WarnContext(ctx, "nudge not delivered", "community", community, "nudge", n.ID, "member", n.Member, "status", n.Status, "err", err)
 	} else {
+		posted = true
 		b.log.InfoContext(ctx, "nudge sent", "community", community, "nudge", n.ID, "member", n.Member)
 	}
-	return n.Status, b.store.UpdateNudge(ctx, n)
+	return n.Status, posted, b.store.UpdateNudge(ctx, n)
+}
+
+// deliverDueNudges sends the community's nudges whose time has come and
+// which are still waiting at now: queued ones whose schedule fired while
+// Hearth was down, and those a sender that died left claimed (each goes
+// once its claim is NudgeClaimStale old). Nudges due longer ago than
+// nudgeSendGrace are left: they would land at a bad hour, and the member
+// is queued again. It returns how many it sent. Any number of instances
+// may run it at once: sendNudge's claim lets one send each nudge.
+func (b *Members) deliverDueNudges(ctx context.Context, community string, now time.Time) (int, error) {
+	queued, err := b.store.QueuedNudges(ctx, community)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, n := range queued {
+		if n.SendAt.After(now) || now.Sub(n.SendAt) > nudgeSendGrace {
+			continue
+		}
+		status, err := b.sendNudge(ctx, community, n.ID, now)
+		if err != nil {
+			return sent, err
+		}
+		if status == NudgeSent {
+			sent++
+		}
+	}
+	return sent, nil
 }
 
 // nudgePost is the nudge DM: a rotating wording, something easy to join
@@ -331,6 +391,11 @@ func (b *Members) nudgePost(ctx context.Context, community string, m bot.Member,
 func (b *Members) runNudges(ctx context.Context, community string, now time.Time, approvedBy string) (post bot.Post, news bool, err error) {
 	p, err := b.nudgePolicy(ctx, community)
 	if err != nil {
+		return bot.Post{}, false, err
+	}
+	// What an earlier run left waiting goes first: it may block a member's
+	// new nudge (nudgeCandidates).
+	if _, err := b.deliverDueNudges(ctx, community, now); err != nil {
 		return bot.Post{}, false, err
 	}
 	cands, skips, err := b.nudgeCandidates(ctx, community, now, p)

@@ -2,6 +2,7 @@ package members
 
 import (
 	"context"
+	"time"
 
 	"github.com/hearth-community/hearth/bot"
 )
@@ -34,6 +35,13 @@ type NudgeStore interface {
 	// MemberNudges lists a member's nudges, newest first (by QueuedAt, then
 	// id), at most limit (0: all).
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]Nudge, error)
-	// QueuedNudges lists a community's queued nudges by SendAt.
+	// QueuedNudges lists a community's queued nudges, and those being
+	// sent (NudgeSending), by SendAt.
 	QueuedNudges(ctx context.Context, community string) ([]Nudge, error)
+	// ClaimNudge moves a nudge from queued to sending, at now, and reports
+	// whether this call did: of any number of callers (in any number of
+	// processes) exactly one gets true. A nudge sending since
+	// NudgeClaimStale before now or earlier is granted again. Another
+	// status, an unknown id or another community's gets false.
+	ClaimNudge(ctx context.Context, community string, id int64, now time.Time) (bool, error)
 }

@@ -136,6 +136,7 @@ type community struct {
 	surveys      map[string][]byte // by name: the survey as JSON
 	optins       map[string]int64  // intro opt-ins: member -> since
 	prefs        map[string]*bot.MemberPrefs
+	deliveries   map[deliveryKey]int64 // the fan-out's claims -> when (deliveries.go)
 }
 
 type member struct {
@@ -172,7 +173,7 @@ func (s *Store) communityRow(id string) *community {
 			members: map[string]*member{}, channels: map[string]*channel{}, evs: map[string]*event{}, threads: map[string]*thread{},
 			tombstones: map[string]int64{}, memberChannelDays: map[mcdKey]*counts{}, channelDays: map[cdKey]*counts{},
 			facilitators: map[string]*facilitator{}, settings: map[string]string{}, surveys: map[string][]byte{},
-			optins: map[string]int64{}, prefs: map[string]*bot.MemberPrefs{}}
+			optins: map[string]int64{}, prefs: map[string]*bot.MemberPrefs{}, deliveries: map[deliveryKey]int64{}}
 		s.communities[id] = c
 	}
 	return c

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/members"
@@ -19,6 +20,7 @@ type nudge struct {
 	response               members.NudgeResponse
 	respondedAt            int64
 	approvedBy             string
+	claimedAt              int64 // when ClaimNudge last granted it
 }
 
 func (n *nudge) bot() members.Nudge {
@@ -120,7 +122,8 @@ func (s *Store) MemberNudges(ctx context.Context, community, member string, limi
 	return out, nil
 }
 
-// QueuedNudges lists a community's queued nudges by send time, then id.
+// QueuedNudges lists a community's queued nudges and those being sent, by
+// send time, then id.
 func (s *Store) QueuedNudges(ctx context.Context, community string) ([]members.Nudge, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -128,11 +131,34 @@ func (s *Store) QueuedNudges(ctx context.Context, community string) ([]members.N
 		return nil, err
 	}
 	out := []members.Nudge{}
-	for _, n := range s.nudgesWhere(func(n *nudge) bool { return n.community == community && n.status == members.NudgeQueued },
+	for _, n := range s.nudgesWhere(func(n *nudge) bool {
+		return n.community == community && (n.status == members.NudgeQueued || n.status == members.NudgeSending)
+	},
 		func(a, b *nudge) int { return cmp.Or(cmp.Compare(a.sendAt, b.sendAt), cmp.Compare(a.id, b.id)) }) {
 		out = append(out, n.bot())
 	}
 	return out, nil
+}
+
+// ClaimNudge moves a nudge from queued to sending at now and reports
+// whether this call did: of any number of callers exactly one gets true. A
+// claim members.NudgeClaimStale old is granted again.
+func (s *Store) ClaimNudge(ctx context.Context, community string, id int64, now time.Time) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("ClaimNudge", community, id, now); err != nil {
+		return false, err
+	}
+	n := s.nudges[id]
+	if n == nil || n.community != community {
+		return false, nil
+	}
+	at := ms(now)
+	if n.status == members.NudgeQueued || n.status == members.NudgeSending && n.claimedAt <= at-members.NudgeClaimStale.Milliseconds() {
+		n.status, n.claimedAt = members.NudgeSending, at
+		return true, nil
+	}
+	return false, nil
 }
 
 // Prefs returns a member's preferences: the zero value when none are kept.

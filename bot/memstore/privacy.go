@@ -182,6 +182,11 @@ func (s *Store) ForgetMember(ctx context.Context, community, member string) erro
 		}
 		r.definition = unlist(r.definition, member)
 	}
+	for k := range c.deliveries {
+		if k.member == member {
+			delete(c.deliveries, k)
+		}
+	}
 	for id, n := range s.nudges {
 		if n.community == community && n.member == member {
 			delete(s.nudges, id)
@@ -277,6 +282,11 @@ func (s *Store) PruneEvents(ctx context.Context, before time.Time) (int, error) 
 	}
 	n := 0
 	for _, c := range s.communities {
+		for k, at := range c.deliveries {
+			if at < ms(before) {
+				delete(c.deliveries, k)
+			}
+		}
 		for _, e := range c.evs {
 			if e.at < ms(before) {
 				c.deleteEvent(e)

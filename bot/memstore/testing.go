@@ -244,6 +244,9 @@ func (s *Store) Orphans(ctx context.Context) ([]string, error) {
 		for m := range c.optins {
 			orphan(c, "intro_optins", m)
 		}
+		for k := range c.deliveries {
+			orphan(c, "deliveries", k.member)
+		}
 	}
 	for _, r := range s.runs {
 		for _, x := range r.recipients {

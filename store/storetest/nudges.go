@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 
 var nudgeTests = []test{
 	{name: "Nudges", run: testNudges},
+	{name: "ClaimNudge", run: testClaimNudge},
 	{name: "Prefs", run: testPrefs},
 	{name: "NudgedMembersAreNotNew", run: testNudgedMembersAreNotNew},
 	{name: "ReportNudges", run: testReportNudges},
@@ -122,6 +125,67 @@ func testNudges(t *testing.T, db Store) {
 		n := addNudge(t, db, members.Nudge{Community: community, Member: "UB", QueuedAt: at(3, 0)})
 		if got, err := db.Nudge(ctx, community, n.ID); err != nil || !got.SendAt.Equal(at(3, 0)) || got.Status != members.NudgeQueued {
 			t.Errorf("a nudge without send time or status: %+v, %v; want queued, to go at once", got, err)
+		}
+	})
+}
+
+// testClaimNudge: a claim is granted once, to one of any number of callers,
+// again once it is stale, and never for a nudge not queued or another
+// community's; a nudge being sent stays in the queue (a dead sender's is
+// found there).
+func testClaimNudge(t *testing.T, db Store) {
+	ctx := context.Background()
+	a := addNudge(t, db, members.Nudge{Community: community, Member: "UA", QueuedAt: at(0, 9), SendAt: at(0, 9)})
+	sent := addNudge(t, db, members.Nudge{Community: community, Member: "UB", QueuedAt: at(0, 9), SendAt: at(0, 9), SentAt: at(0, 9), Status: members.NudgeSent})
+	x := addNudge(t, db, members.Nudge{Community: elsewhere, Member: "UA", QueuedAt: at(0, 9), SendAt: at(0, 9)})
+	stale := members.NudgeClaimStale
+	for _, tc := range []struct {
+		name      string
+		community string
+		id        int64
+		now       time.Time
+		want      bool
+	}{
+		{"queued", community, a.ID, at(0, 10), true},
+		{"claimed already", community, a.ID, at(0, 10), false},
+		{"claimed, not stale yet", community, a.ID, at(0, 10).Add(stale - time.Millisecond), false},
+		{"claimed, stale", community, a.ID, at(0, 10).Add(stale), true},
+		{"claimed again since", community, a.ID, at(0, 10).Add(stale + time.Minute), false},
+		{"sent", community, sent.ID, at(0, 10), false},
+		{"another community's", elsewhere, a.ID, at(0, 10), false},
+		{"unknown", community, 99, at(0, 10), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, err := db.ClaimNudge(ctx, tc.community, tc.id, tc.now); err != nil || got != tc.want {
+				t.Errorf("ClaimNudge(%s, %d, %s) = %v, %v; want %v", tc.community, tc.id, tc.now.Format(time.RFC3339Nano), got, err, tc.want)
+			}
+		})
+	}
+	if n, err := db.Nudge(ctx, community, a.ID); err != nil || n.Status != members.NudgeSending || !n.SentAt.IsZero() {
+		t.Errorf("claimed nudge: %+v, %v; want sending, not sent", n, err)
+	}
+	if got, err := db.QueuedNudges(ctx, community); err != nil || len(got) != 1 || got[0].ID != a.ID {
+		t.Errorf("QueuedNudges = %+v, %v; want the nudge being sent", got, err)
+	}
+	t.Run("concurrently, one wins", func(t *testing.T) {
+		var wg sync.WaitGroup
+		var won atomic.Int32
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := db.ClaimNudge(ctx, elsewhere, x.ID, at(0, 10))
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					won.Add(1)
+				}
+			}()
+		}
+		wg.Wait()
+		if won.Load() != 1 {
+			t.Errorf("%d claims won, want 1", won.Load())
 		}
 	})
 }

@@ -91,6 +91,11 @@ func seedMember(t *testing.T, db Store) {
 		Status: members.NudgeSent, Response: members.NudgeHere, RespondedAt: at(2, 1), ApprovedBy: "UA"})
 	addNudge(t, db, members.Nudge{Community: community, Member: "UA", QueuedAt: at(1, 0), SendAt: at(1, 1), Status: members.NudgeQueued, ApprovedBy: gone})
 	for _, m := range []string{gone, "UA"} {
+		if ok, err := db.ClaimDelivery(ctx, community, "event-remind:1:0", m, at(2, 0)); !ok || err != nil {
+			t.Fatalf("ClaimDelivery(%s): %v, %v", m, ok, err)
+		}
+	}
+	for _, m := range []string{gone, "UA"} {
 		if err := db.SetPrefs(ctx, community, m, bot.MemberPrefs{NudgesOff: true, PausedUntil: at(9, 0), WelcomedAt: at(-1, 1)}); err != nil {
 			t.Fatal(err)
 		}

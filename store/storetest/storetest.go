@@ -70,6 +70,7 @@ var groups = []struct {
 	{"surveys", surveyTests},
 	{"checkins", checkinTests},
 	{"nudges", nudgeTests},
+	{"deliveries", deliveryTests},
 	{"privacy", privacyTests},
 	{"library", libraryTests},
 	{"events", eventTests},

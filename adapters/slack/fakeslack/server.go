@@ -112,6 +112,9 @@ func New(tb testing.TB, opts Options) *Server {
 	if opts.PingInterval <= 0 {
 		opts.PingInterval = 5 * time.Second
 	}
+	if opts.MaxConnections <= 0 {
+		opts.MaxConnections = MaxSocketConnections
+	}
 	s := &Server{
 		tb:       tb,
 		opts:     opts,

@@ -16,6 +16,18 @@ import (
 // retry_attempt, retry_reason} and expects an ack {envelope_id, payload?}
 // for each; un-acked envelopes are redelivered (retry_attempt + 1) on the
 // next connection; "disconnect" asks the client to reconnect.
+//
+// An app may have up to MaxSocketConnections connections open at once (one
+// per instance of the app, say), and Slack sends each envelope to one of
+// them: the fake takes them in turn (round-robin), which a test can
+// predict. What a connection carried and was not acknowledged when it
+// closed goes to another (as Slack retries after its timeout), or to the
+// next connection when there is none. One more connection is told "disconnect" with reason
+// "too_many_websockets" instead of "hello", and closed.
+
+// MaxSocketConnections is how many Socket Mode connections Slack lets one
+// app keep open at once.
+const MaxSocketConnections = 10
 
 type envelope struct {
 	ID       string
@@ -25,6 +37,8 @@ type envelope struct {
 	Retry    int
 	Reason   string
 	sentOnce bool
+	sentOn   []int   // the connections it was written to, in order
+	last     *wsConn // the latest of them
 }
 
 func (e *envelope) wire() map[string]any {
@@ -41,6 +55,8 @@ func (e *envelope) wire() map[string]any {
 type socketState struct {
 	conns   []*wsConn
 	hellos  int
+	refused int         // connections refused as too many
+	turn    int         // round-robin cursor over the usable connections
 	pending []*envelope // sent or queued, not acked, in push order
 	acks    []Ack
 	all     map[string]*envelope
@@ -94,6 +110,19 @@ func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 		c.close()
 		return
 	}
+	if s.liveLocked() >= s.opts.MaxConnections {
+		s.sock.refused++
+		_ = c.ws.SetWriteDeadline(time.Now().Add(5 * time.Second))
+		_ = c.ws.WriteJSON(map[string]any{
+			"type":       "disconnect",
+			"reason":     "too_many_websockets",
+			"debug_info": map[string]any{"host": "applink-fake"},
+		})
+		s.notifyLocked()
+		s.mu.Unlock()
+		c.close()
+		return
+	}
 	s.sock.conns = append(s.sock.conns, c)
 	c.n = len(s.sock.conns)
 	hello := map[string]any{
@@ -106,15 +135,17 @@ func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 		c.ready = true
 		s.sock.hellos++
 		_ = c.ws.WriteControl(websocket.PingMessage, []byte("ping"), time.Now().Add(time.Second))
-		// Redeliver what was not acknowledged, as Slack retries.
+		// Redeliver what was not acknowledged and has no other open
+		// connection to be acknowledged on, as Slack retries.
 		for _, e := range s.sock.pending {
+			if e.last != nil && !e.last.dead && !e.last.draining {
+				continue
+			}
 			if e.sentOnce {
 				e.Retry++
 				e.Reason = "timeout"
 			}
-			if s.writeLocked(c, e.wire()) == nil {
-				e.sentOnce = true
-			}
+			s.sendLocked(c, e)
 		}
 	}
 	s.notifyLocked()
@@ -170,6 +201,7 @@ func (s *Server) readAcks(c *wsConn) {
 	defer func() {
 		s.mu.Lock()
 		c.dead = true
+		s.retryLocked(c)
 		s.notifyLocked()
 		s.mu.Unlock()
 		c.close()
@@ -202,15 +234,56 @@ func (s *Server) readAcks(c *wsConn) {
 	}
 }
 
-// currentLocked is the connection new envelopes go to: the newest one that
-// is open and was not asked to disconnect.
-func (s *Server) currentLocked() *wsConn {
-	for i := len(s.sock.conns) - 1; i >= 0; i-- {
-		if c := s.sock.conns[i]; c.ready && !c.dead && !c.draining {
-			return c
+// retryLocked sends what dead carried and was not acknowledged to another
+// connection, as Slack retries an envelope whose ack did not come (an
+// instance of the app died, the others still serve). With no other
+// connection it waits for the next hello.
+func (s *Server) retryLocked(dead *wsConn) {
+	for _, e := range s.sock.pending {
+		if e.last != dead {
+			continue
+		}
+		c := s.currentLocked()
+		if c == nil {
+			return
+		}
+		e.Retry++
+		e.Reason = "timeout"
+		s.sendLocked(c, e)
+	}
+}
+
+// usableLocked lists the connections envelopes may go to: open, greeted,
+// and not asked to disconnect.
+func (s *Server) usableLocked() []*wsConn {
+	var out []*wsConn
+	for _, c := range s.sock.conns {
+		if c.ready && !c.dead && !c.draining {
+			out = append(out, c)
 		}
 	}
-	return nil
+	return out
+}
+
+// currentLocked is the connection the next envelope goes to: the usable
+// connections in turn, or nil when there is none.
+func (s *Server) currentLocked() *wsConn {
+	usable := s.usableLocked()
+	if len(usable) == 0 {
+		return nil
+	}
+	c := usable[s.sock.turn%len(usable)]
+	s.sock.turn++
+	return c
+}
+
+// sendLocked writes e on c and notes where it went.
+func (s *Server) sendLocked(c *wsConn, e *envelope) {
+	if s.writeLocked(c, e.wire()) == nil {
+		e.sentOnce = true
+		e.sentOn = append(e.sentOn, c.n)
+		e.last = c
+	}
 }
 
 // Push sends an envelope of the given type ("events_api", "slash_commands",
@@ -228,8 +301,8 @@ func (s *Server) Push(typ string, payload any, acceptsResponse bool) string {
 	}
 	s.sock.all[e.ID] = e
 	s.sock.pending = append(s.sock.pending, e)
-	if c := s.currentLocked(); c != nil && s.writeLocked(c, e.wire()) == nil {
-		e.sentOnce = true
+	if c := s.currentLocked(); c != nil {
+		s.sendLocked(c, e)
 	}
 	s.notifyLocked()
 	return e.ID
@@ -256,8 +329,8 @@ func (s *Server) Redeliver(envelopeID string) {
 	if !pending {
 		s.sock.pending = append(s.sock.pending, e)
 	}
-	if c := s.currentLocked(); c != nil && s.writeLocked(c, e.wire()) == nil {
-		e.sentOnce = true
+	if c := s.currentLocked(); c != nil {
+		s.sendLocked(c, e)
 	}
 	s.notifyLocked()
 }
@@ -300,6 +373,52 @@ func (s *Server) DropConnections() {
 	}
 }
 
+// Refused is how many Socket Mode connections were refused as one too
+// many (reason "too_many_websockets").
+func (s *Server) Refused() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sock.refused
+}
+
+// WaitRefused waits until n Socket Mode connections in all were refused as
+// one too many.
+func (s *Server) WaitRefused(n int) {
+	s.tb.Helper()
+	s.waitFor(fmt.Sprintf("%d refused Socket Mode connections", n), func() bool { return s.sock.refused >= n })
+}
+
+// WaitOpen waits until exactly n Socket Mode connections are open.
+func (s *Server) WaitOpen(n int) {
+	s.tb.Helper()
+	s.waitFor(fmt.Sprintf("%d open Socket Mode connections", n), func() bool { return s.liveLocked() == n })
+}
+
+// DeliveredOn lists the connections (1-based, as Ack.Conn) an envelope was
+// written to, in order: one, unless it was redelivered.
+func (s *Server) DeliveredOn(envelopeID string) []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.sock.all[envelopeID]; ok {
+		return append([]int(nil), e.sentOn...)
+	}
+	return nil
+}
+
+// WaitDelivered waits until an envelope was written n times and returns
+// DeliveredOn.
+func (s *Server) WaitDelivered(envelopeID string, n int) []int {
+	s.tb.Helper()
+	var on []int
+	s.waitFor(fmt.Sprintf("%d deliveries of %s", n, envelopeID), func() bool {
+		if e, ok := s.sock.all[envelopeID]; ok {
+			on = append([]int(nil), e.sentOn...)
+		}
+		return len(on) >= n
+	})
+	return on
+}
+
 // Connections is how many Socket Mode connections were greeted with hello.
 func (s *Server) Connections() int {
 	s.mu.Lock()
@@ -311,7 +430,7 @@ func (s *Server) Connections() int {
 func (s *Server) WaitConnections(n int) {
 	s.tb.Helper()
 	s.waitFor(fmt.Sprintf("%d Socket Mode connections", n), func() bool {
-		return s.sock.hellos >= n && s.currentLocked() != nil
+		return s.sock.hellos >= n && len(s.usableLocked()) > 0
 	})
 }
 

@@ -25,6 +25,10 @@ type Options struct {
 	// PingInterval is how often the fake sends WebSocket pings on a Socket
 	// Mode connection, as Slack does. Default 5s.
 	PingInterval time.Duration
+	// MaxConnections is how many Socket Mode connections the app may have
+	// open at once; one more is refused as Slack refuses it (see
+	// serveLink). Default MaxSocketConnections.
+	MaxConnections int
 }
 
 // User is a workspace member as the fake knows it.
