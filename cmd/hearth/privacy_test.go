@@ -36,18 +36,73 @@ func TestForgetAndExport(t *testing.T) {
 	if strings.Contains(out, "Hi alice") {
 		t.Fatal("the export holds message text, which Hearth never stores")
 	}
-	if out, err := cli("forget", "--db", db, "--member", "bob"); err != nil || !strings.Contains(out, "erased member bob of shell:local") {
+	if out, err := cli("forget", "--db", db, "--member", "bob", "--yes"); err != nil || !strings.Contains(out, "erased member bob of shell:local") {
 		t.Fatalf("forget: %q %v", out, err)
 	}
 	if _, err := cli("export", "--db", db, "--member", "bob"); err == nil || !strings.Contains(err.Error(), `keeps nothing about member "bob"`) {
 		t.Fatalf("export after forget: %v", err)
 	}
-	if _, err := cli("forget", "--db", db, "--member", "bob"); err == nil {
+	if _, err := cli("forget", "--db", db, "--member", "bob", "--yes"); err == nil {
 		t.Fatal("forgetting twice should say there is nothing")
 	}
 	for _, args := range [][]string{{"forget", "--db", db}, {"export", "--db", db}} {
 		if _, err := cli(args...); err == nil || !strings.Contains(err.Error(), "needs --member") {
 			t.Errorf("%q: %v", args, err)
 		}
+	}
+}
+
+// TestForgetAsksFirst: erasing cannot be undone, so on a terminal forget
+// asks for the member's id to be typed back, with --yes it does not ask,
+// and without a terminal it needs --yes.
+func TestForgetAsksFirst(t *testing.T) {
+	tests := []struct {
+		name     string
+		terminal bool
+		typed    string
+		yes      bool
+		code     int
+		erased   bool
+		stderr   string // part of it
+	}{
+		{name: "terminal, confirmed", terminal: true, typed: "bob\n", code: 0, erased: true,
+			stderr: "Forget bob (2 events)? This cannot be undone. Type the name to confirm: "},
+		{name: "terminal, another name", terminal: true, typed: "alice\n", code: 1, stderr: "not confirmed: nothing erased"},
+		{name: "terminal, end of input", terminal: true, typed: "", code: 1, stderr: "not confirmed: nothing erased"},
+		{name: "terminal, --yes", terminal: true, yes: true, code: 0, erased: true},
+		{name: "no terminal, --yes", yes: true, code: 0, erased: true},
+		{name: "no terminal", typed: "bob\n", code: 2, stderr: "add --yes to erase without asking"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "hearth.db")
+			e, _, stderr := testEnv("alice: Hello!\nbob: Hi alice\nbob react: tada\n", map[string]string{})
+			if err := run(context.Background(), []string{"shell", "--db", db, "--clock", "2026-11-02T08:00:00Z"}, e); err != nil {
+				t.Fatalf("shell: %v\n%s", err, stderr)
+			}
+			args := []string{"forget", "--db", db, "--member", "bob"}
+			if tt.yes {
+				args = append(args, "--yes")
+			}
+			e, stdout, stderr := testEnv(tt.typed, map[string]string{})
+			e.terminal = tt.terminal
+			if code := runMain(context.Background(), args, e); code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, stdout, stderr)
+			}
+			if !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("stderr %q does not hold %q", stderr, tt.stderr)
+			}
+			if tt.yes && strings.Contains(stderr.String(), "Type the name") {
+				t.Errorf("--yes asked: %q", stderr)
+			}
+			e, _, _ = testEnv("", map[string]string{})
+			err := run(context.Background(), []string{"export", "--db", db, "--member", "bob"}, e)
+			if erased := err != nil && strings.Contains(err.Error(), "keeps nothing"); erased != tt.erased {
+				t.Errorf("erased: %v, want %v (export: %v)", erased, tt.erased, err)
+			}
+			if got := strings.Contains(stdout.String(), "erased member bob"); got != tt.erased {
+				t.Errorf("stdout %q", stdout)
+			}
+		})
 	}
 }
