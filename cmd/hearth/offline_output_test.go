@@ -21,7 +21,13 @@ func playTranscript(t *testing.T, name, clock string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	args, vars := transcriptHeader(string(script))
+	return playScript(t, name, string(script), clock)
+}
+
+// playScript is playTranscript with the script given.
+func playScript(t *testing.T, name, script, clock string) string {
+	t.Helper()
+	args, vars := transcriptHeader(script)
 	if clock != "" {
 		for i := range args {
 			if args[i] == "--clock" && i+1 < len(args) {
@@ -31,7 +37,7 @@ func playTranscript(t *testing.T, name, clock string) string {
 	}
 	vars["HEARTH_FILES_DIR"] = t.TempDir()
 	db := filepath.Join(t.TempDir(), name+".db")
-	e, _, stderr := testEnv(string(script), vars)
+	e, _, stderr := testEnv(script, vars)
 	if err := run(context.Background(), append([]string{"shell", "--db", db}, args...), e); err != nil {
 		t.Fatalf("shell %s: %v\n%s", name, err, stderr)
 	}

@@ -131,7 +131,7 @@ func cmdExport(ctx context.Context, args []string, e env) error {
 	} else if err != nil {
 		return err
 	}
-	return writeJSON(e.stdout, d)
+	return writeJSON(e.stdout, newMemberExport(d))
 }
 
 // retention prunes raw events older than keep, at start and then daily,

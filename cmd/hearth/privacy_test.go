@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/bot/features"
 )
 
 // TestForgetAndExport: an operator exports a member's data, erases it, and
@@ -29,7 +28,7 @@ func TestForgetAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d features.MemberData
+	var d memberExport
 	if err := json.Unmarshal([]byte(out), &d); err != nil || d.Member.ID != "bob" || d.Counts[bot.KindMessage] != 1 || d.Counts[bot.KindReaction] != 1 || len(d.Events) != 2 {
 		t.Fatalf("export: %v %s", err, out)
 	}
