@@ -89,7 +89,7 @@ func confirmForget(e env, member string, d features.MemberData) error {
 	if !e.terminal {
 		return &usageError{fmt.Sprintf("forget erases member %q for good and standard input is not a terminal to confirm on; add --yes to erase without asking", member)}
 	}
-	fmt.Fprintf(textOut(e.stderr), "Forget %s (%s)? This cannot be undone. Type the name to confirm: ", member, forgetSummary(d))
+	fmt.Fprintf(textOut(e.stderr), "Forget %s (%s)? This cannot be undone. Type the name (%s) to confirm: ", member, forgetSummary(d), member)
 	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
 	if strings.TrimSpace(line) != member {
 		return fmt.Errorf("not confirmed: nothing erased (type %s exactly, or use --yes)", member)

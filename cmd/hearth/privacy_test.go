@@ -8,6 +8,10 @@ import (
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/features"
+	"github.com/hearth-community/hearth/bot/library"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 // TestForgetAndExport: an operator exports a member's data, erases it, and
@@ -65,7 +69,7 @@ func TestForgetAsksFirst(t *testing.T) {
 		stderr   string // part of it
 	}{
 		{name: "terminal, confirmed", terminal: true, typed: "bob\n", code: 0, erased: true,
-			stderr: "Forget bob (2 events)? This cannot be undone. Type the name to confirm: "},
+			stderr: "Forget bob (2 events)? This cannot be undone. Type the name (bob) to confirm: "},
 		{name: "terminal, another name", terminal: true, typed: "alice\n", code: 1, stderr: "not confirmed: nothing erased"},
 		{name: "terminal, end of input", terminal: true, typed: "", code: 1, stderr: "not confirmed: nothing erased"},
 		{name: "terminal, --yes", terminal: true, yes: true, code: 0, erased: true},
@@ -103,5 +107,18 @@ func TestForgetAsksFirst(t *testing.T) {
 				t.Errorf("stdout %q", stdout)
 			}
 		})
+	}
+}
+
+// The question names what would go: the display name when it is not the
+// id, the events, and each other kind of data the member has.
+func TestForgetSummary(t *testing.T) {
+	d := features.MemberData{Member: bot.Member{ID: "U1", Name: "Ann"}, Events: make([]features.MemberEvent, 12),
+		Answers: make([]checkins.MemberAnswer, 3), Nudges: make([]members.Nudge, 1), Stories: make([]library.Story, 2)}
+	if got, want := forgetSummary(d), "Ann, 12 events, 3 check-in answers, 1 nudge, 2 stories"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := forgetSummary(features.MemberData{Member: bot.Member{ID: "bob", Name: "bob"}, Events: make([]features.MemberEvent, 1)}), "1 event"; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
