@@ -10,6 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/store"
 )
 
 // playTranscript plays testdata/transcripts/NAME.txt in the shell into a
@@ -157,5 +160,31 @@ func TestOfflineLogSentences(t *testing.T) {
 		"hearth: command failed: no such member \\x1b[2J\n"
 	if buf.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
+	}
+}
+
+// A warning the core logs while a reading command works reaches the
+// operator as a sentence on standard error, and the result still comes.
+func TestOfflineWarningsAreSentences(t *testing.T) {
+	ctx := context.Background()
+	path := playTranscript(t, "first-session", "")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.SetSetting(ctx, "shell:local", bot.SettingPilot, "{not json")
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, stdout, stderr := testEnv("", map[string]string{"HEARTH_LOG_LEVEL": "info"})
+	if code := runMain(ctx, []string{"impact", "--db", path, "--since", "2026-11-01"}, e); code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.HasPrefix(stderr.String(), "hearth: stored pilot does not read; acting everywhere: ") || strings.Contains(stderr.String(), "level=") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if !strings.Contains(stdout.String(), "# ") {
+		t.Errorf("no report:\n%s", stdout)
 	}
 }
