@@ -41,7 +41,7 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	core, err := offlineCore(db, cfg, e.now)
+	core, err := offlineCore(db, cfg, e)
 	if err != nil {
 		return err
 	}

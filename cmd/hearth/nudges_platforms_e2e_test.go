@@ -15,7 +15,6 @@ import (
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
 	"github.com/hearth-community/hearth/bot"
-	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/bot/members"
 
 	_ "modernc.org/sqlite" // the "sqlite" driver, to read the database as it is left
@@ -539,21 +538,21 @@ func nuWaitReport(t *testing.T, db, community, now, period string, logs *platLog
 }
 
 // nuTryExport is `hearth export --member id`, and whether it found them.
-func nuTryExport(t *testing.T, db, community, id string) (features.MemberData, bool) {
+func nuTryExport(t *testing.T, db, community, id string) (memberExport, bool) {
 	t.Helper()
 	e, stdout, stderr := testEnv("", nil)
 	if err := run(context.Background(), []string{"export", "--db", db, "--community", community, "--member", id}, e); err != nil {
 		if !strings.Contains(err.Error(), "keeps nothing") {
 			t.Fatalf("hearth export --member %s: %v\n%s", id, err, stderr)
 		}
-		return features.MemberData{}, false
+		return memberExport{}, false
 	}
-	var d features.MemberData
+	var d memberExport
 	platCheck(t, json.Unmarshal(stdout.Bytes(), &d))
 	return d, true
 }
 
-func nuExport(t *testing.T, db, community, id string) features.MemberData {
+func nuExport(t *testing.T, db, community, id string) memberExport {
 	t.Helper()
 	d, ok := nuTryExport(t, db, community, id)
 	if !ok {

@@ -78,12 +78,12 @@ func isTerminalWriter(w io.Writer) bool {
 
 // writeJSON writes v as indented JSON in which every character a terminal
 // could act on is escaped, so the same bytes are safe to print and decode
-// to exactly the data.
+// to exactly the data, and every time is in whole seconds (wholeSeconds).
 func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(wholeSeconds(v)); err != nil {
 		return err
 	}
 	_, err := w.Write(jsonForTerminal(buf.Bytes()))

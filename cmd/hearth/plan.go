@@ -225,12 +225,14 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 		"apply": "plan apply FILE.yaml|--sample [--db PATH] [--community ID] [--as MEMBER]"}[verb], e)
 	sample := fs.Bool("sample", false, "the one-year plan Hearth ships for a new community of practice")
 	community, start, as := new(string), new(string), new(string) // each verb offers only its own flags
+	verbose := new(bool)
 	if verb == "show" {
 		fs.StringVar(start, "start", "", "the first day, YYYY-MM-DD (default today)")
 	} else {
 		fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
 		fs.StringVar(community, "community", "", "the community id, when the database holds several")
 		fs.StringVar(as, "as", "", "the facilitator the plan's schedules belong to (default the first of HEARTH_FACILITATORS)")
+		verbose = verboseFlag(fs)
 	}
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return err
@@ -263,7 +265,7 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 	if owner == "" {
 		return &usageError{"plan apply needs a facilitator to own the schedules: --as MEMBER (a member id), or HEARTH_FACILITATORS"}
 	}
-	b, db, err := openCore(ctx, cfg, bot.ClockFunc(e.now), newLogger(e.stderr, cfg.LogLevel))
+	b, db, err := openCore(ctx, cfg, bot.ClockFunc(e.now), offlineLogger(e, cfg, *verbose))
 	if err != nil {
 		return err
 	}

@@ -1,19 +1,24 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/store"
 )
 
-// memberCommand reads the flags `forget` and `export` share and opens the
-// member's community.
-func memberCommand(ctx context.Context, name string, args []string, e env) (config, *store.DB, bot.Community, string, error) {
+// memberCommand reads the flags `forget` and `export` share, and those
+// extra adds, and opens the member's community.
+func memberCommand(ctx context.Context, name string, args []string, e env, extra func(*flag.FlagSet)) (config, *store.DB, bot.Community, string, error) {
 	cfg, err := loadConfig(e.getenv)
 	if err != nil {
 		return cfg, nil, bot.Community{}, "", err
@@ -22,6 +27,9 @@ func memberCommand(ctx context.Context, name string, args []string, e env) (conf
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	member := fs.String("member", "", "the member's platform id (required)")
+	if extra != nil {
+		extra(fs)
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return cfg, nil, bot.Community{}, "", err
 	}
@@ -37,29 +45,15 @@ func memberCommand(ctx context.Context, name string, args []string, e env) (conf
 }
 
 // cmdForget erases a member for an operator (a member asks with /hearth
-// forget me).
+// forget me, and confirms with a button). Erasing cannot be undone, so it
+// asks first, as chat does: on a terminal the operator types the member's
+// id back; without one (a script, a pipe) --yes must say so up front.
 func cmdForget(ctx context.Context, args []string, e env) error {
-	cfg, db, comm, member, err := memberCommand(ctx, "forget", args, e)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	b, err := bot.New(bot.Config{Store: db, Clock: bot.ClockFunc(e.now), Log: newLogger(e.stderr, cfg.LogLevel), Location: cfg.Location})
-	if err != nil {
-		return err
-	}
-	if err := b.ForgetMember(ctx, comm.ID, member); errors.Is(err, bot.ErrNotFound) {
-		return fmt.Errorf("%s keeps nothing about member %q", comm.ID, member)
-	} else if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "erased member %s of %s\n", member, comm.ID)
-	return nil
-}
-
-// cmdExport prints what Hearth keeps about a member, as JSON.
-func cmdExport(ctx context.Context, args []string, e env) error {
-	_, db, comm, member, err := memberCommand(ctx, "export", args, e)
+	var yes, verbose *bool
+	cfg, db, comm, member, err := memberCommand(ctx, "forget", args, e, func(fs *flag.FlagSet) {
+		yes = fs.Bool("yes", false, "erase without asking (needed when standard input is not a terminal)")
+		verbose = verboseFlag(fs)
+	})
 	if err != nil {
 		return err
 	}
@@ -70,7 +64,74 @@ func cmdExport(ctx context.Context, args []string, e env) error {
 	} else if err != nil {
 		return err
 	}
-	return writeJSON(e.stdout, d)
+	if !*yes {
+		if err := confirmForget(e, member, d); err != nil {
+			return err
+		}
+	}
+	b, err := bot.New(bot.Config{Store: db, Clock: bot.ClockFunc(e.now), Log: offlineLogger(e, cfg, *verbose), Location: cfg.Location})
+	if err != nil {
+		return err
+	}
+	if err := b.ForgetMember(ctx, comm.ID, member); errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("%s keeps nothing about member %q", comm.ID, member)
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(textOut(e.stdout), "erased member %s of %s\n", member, comm.ID)
+	return nil
+}
+
+// confirmForget asks, on the terminal, that the operator type the member's
+// id back; anything else (or end of input) erases nothing. Without a
+// terminal it refuses, naming --yes.
+func confirmForget(e env, member string, d features.MemberData) error {
+	if !e.terminal {
+		return &usageError{fmt.Sprintf("forget erases member %q for good and standard input is not a terminal to confirm on; add --yes to erase without asking", member)}
+	}
+	fmt.Fprintf(textOut(e.stderr), "Forget %s (%s)? This cannot be undone. Type the name (%s) to confirm: ", member, forgetSummary(d), member)
+	line, _ := bufio.NewReader(e.stdin).ReadString('\n')
+	if strings.TrimSpace(line) != member {
+		return fmt.Errorf("not confirmed: nothing erased (type %s exactly, or use --yes)", member)
+	}
+	return nil
+}
+
+// forgetSummary is what erasing the member takes away: "Ann, 12 events,
+// 3 check-in answers".
+func forgetSummary(d features.MemberData) string {
+	parts := []string{bot.Plural(len(d.Events), "event")}
+	if d.Member.Name != "" && d.Member.Name != d.Member.ID {
+		parts = slices.Insert(parts, 0, d.Member.Name)
+	}
+	for _, c := range []struct {
+		n    int
+		what string
+	}{
+		{len(d.Answers), "check-in answer"}, {len(d.Nudges), "nudge"}, {len(d.Resources), "shared resource"},
+		{len(d.Stories), "story"}, {len(d.RSVPs), "event RSVP"}, {len(d.Intros.Groups), "intro group"},
+	} {
+		if c.n > 0 {
+			parts = append(parts, bot.Plural(c.n, c.what))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// cmdExport prints what Hearth keeps about a member, as JSON.
+func cmdExport(ctx context.Context, args []string, e env) error {
+	_, db, comm, member, err := memberCommand(ctx, "export", args, e, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, err := db.ExportMember(ctx, comm.ID, member)
+	if errors.Is(err, bot.ErrNotFound) {
+		return fmt.Errorf("%s keeps nothing about member %q", comm.ID, member)
+	} else if err != nil {
+		return err
+	}
+	return writeJSON(e.stdout, newMemberExport(d))
 }
 
 // retention prunes raw events older than keep, at start and then daily,

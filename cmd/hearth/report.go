@@ -57,7 +57,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 		}
 		q.Channel = ch.ID
 	}
-	core, err := offlineCore(db, cfg, e.now)
+	core, err := offlineCore(db, cfg, e)
 	if err != nil {
 		return err
 	}
@@ -145,9 +145,10 @@ func communityList(cs []bot.Community) string {
 
 // offlineCore is the core the offline tools read through: every feature on
 // db, no chat attached, so reports, digests and impact reports have the
-// features' parts.
-func offlineCore(db *store.DB, cfg config, now func() time.Time) (*bot.Bot, error) {
-	core, err := bot.New(bot.Config{Store: db, Clock: bot.ClockFunc(now), Location: cfg.Location, QuietAfter: cfg.QuietAfter})
+// features' parts. What the features log on the way reaches the operator as
+// offlineLogger writes it.
+func offlineCore(db *store.DB, cfg config, e env) (*bot.Bot, error) {
+	core, err := bot.New(bot.Config{Store: db, Clock: bot.ClockFunc(e.now), Log: offlineLogger(e, cfg, false), Location: cfg.Location, QuietAfter: cfg.QuietAfter})
 	if err != nil {
 		return nil, err
 	}

@@ -23,6 +23,7 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 	fs.IntVar(&o.Days, "days", 90, "how many days of history, ending now")
 	fs.IntVar(&o.Events, "events", 0, "how many events (default members × days ÷ 2)")
 	seed := fs.Uint64("seed", 1, "the same seed gives the same history")
+	verbose := verboseFlag(fs)
 	end := fs.String("until", "", "end the history at this instant (RFC 3339; default now)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -40,7 +41,7 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 			return &usageError{fmt.Sprintf("--until %q: use RFC 3339, like 2026-11-28T00:00:00Z", *end)}
 		}
 	}
-	log := newLogger(e.stderr, cfg.LogLevel)
+	log := offlineLogger(e, cfg, *verbose)
 	b, db, err := openCore(ctx, cfg, bot.ClockFunc(func() time.Time { return o.End }), log)
 	if err != nil {
 		return err
