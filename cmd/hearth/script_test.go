@@ -114,7 +114,8 @@ func fencedBlocks(text string) []fencedBlock {
 }
 
 // scriptedCommands is every `exec hearth …` line of the scripts, as
-// `hearth ARGS` with spaces collapsed, by script file.
+// `hearth ARGS` with spaces collapsed (and, after a `stdin FILE` line,
+// also as `hearth ARGS < FILE`), by script file.
 func scriptedCommands(t *testing.T) map[string][]string {
 	t.Helper()
 	files, err := filepath.Glob("testdata/script/*.txtar")
@@ -128,10 +129,26 @@ func scriptedCommands(t *testing.T) map[string][]string {
 		if err != nil {
 			t.Fatal(err)
 		}
+		stdin := ""
 		for _, line := range strings.Split(string(ar.Comment), "\n") {
 			line, _, _ = strings.Cut(line, " #")
-			if m := exec.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
-				cmds[f] = append(cmds[f], strings.Join(strings.Fields(m[1]), " "))
+			line = strings.TrimSpace(line)
+			if file, ok := strings.CutPrefix(line, "stdin "); ok {
+				stdin = strings.TrimSpace(file)
+				continue
+			}
+			m := exec.FindStringSubmatch(line)
+			if m == nil {
+				continue
+			}
+			cmd := strings.Join(strings.Fields(m[1]), " ")
+			// `stdin FILE` then `exec hearth …` is the README's
+			// `hearth … < FILE`; a README line that pastes its input
+			// (the first session) names no file.
+			cmds[f] = append(cmds[f], cmd)
+			if stdin != "" {
+				cmds[f] = append(cmds[f], cmd+" < "+stdin)
+				stdin = ""
 			}
 		}
 	}
@@ -166,6 +183,7 @@ var readmeFiles = []struct{ script, file string }{
 	{"offline_tools.txtar", "plan.yaml"},
 	{"offline_tools.txtar", "team-health.yaml"},
 	{"offline_tools.txtar", "prompts.yaml"},
+	{"checkins.txtar", "pulse.txt"},
 }
 
 func TestREADMEFilesAreScripted(t *testing.T) {
