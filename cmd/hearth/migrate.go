@@ -20,7 +20,12 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	// The store reports no steps: on a terminal, say what is going on
+	// until it is done.
+	p := newProgress(e.stderr, isTerminalWriter(e.stderr), e.now, "migrating "+cfg.DB, "", 0)
+	p.Show()
 	from, to, err := store.Migrate(ctx, cfg.DB)
+	p.Finish()
 	if err != nil {
 		return cfg.dbError(err)
 	}

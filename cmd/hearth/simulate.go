@@ -51,7 +51,13 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	started := e.now()
-	st, err := simulate.Run(ctx, b, o)
+	total := o.Events
+	if total == 0 {
+		total = max(1, o.Members*o.Days/2) // simulate.Options' default
+	}
+	p := newProgress(e.stderr, isTerminalWriter(e.stderr), e.now, "simulating", "events", int64(total))
+	st, err := simulate.Run(ctx, progressSink{b, p}, o)
+	p.Finish()
 	if err != nil {
 		return fmt.Errorf("simulate: %w", err)
 	}
@@ -81,4 +87,16 @@ func refuseRealCommunity(ctx context.Context, db *store.DB, path string, add boo
 		return nil
 	}
 	return fmt.Errorf("%s already holds a community (%s): simulate would mix fake history into it; use a new file, or --add to add to it anyway", path, communityList(all))
+}
+
+// progressSink counts the events a simulation records on its progress line.
+type progressSink struct {
+	simulate.Sink
+	p *progress
+}
+
+func (s progressSink) HandleEvents(ctx context.Context, events ...bot.Event) error {
+	err := s.Sink.HandleEvents(ctx, events...)
+	s.p.Add(int64(len(events)))
+	return err
 }
