@@ -43,13 +43,6 @@ const (
 	instanceStep     = 5 * time.Minute
 )
 
-func TestMain(m *testing.M) {
-	if name := os.Getenv(instanceVar); name != "" {
-		os.Exit(runInstance(name))
-	}
-	os.Exit(m.Run())
-}
-
 // runInstance is a child process: `hearth run` with its environment, on a
 // clock the parent moves through stdin. It exits when the parent closes
 // stdin (or dies), on SIGTERM, or when run returns.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,7 +16,13 @@ import (
 // TestMain makes this test binary also the `hearth` command the scripts
 // run: testscript puts a copy of it on the scripts' PATH under that name,
 // and started under that name it runs main, the real command.
+// TestMain serves two kinds of child process besides the tests: a script's
+// `hearth` (testscript) and an instance of TestSeveralInstances
+// (instanceVar, see instances_rig_test.go).
 func TestMain(m *testing.M) {
+	if name := os.Getenv(instanceVar); name != "" {
+		os.Exit(runInstance(name))
+	}
 	testscript.Main(m, map[string]func(){"hearth": main})
 }
 
@@ -41,17 +46,6 @@ func TestScripts(t *testing.T) {
 				e.Setenv("GORACE", "atexit_sleep_ms=0")
 			}
 			return nil
-		},
-		Condition: func(cond string) (bool, error) {
-			switch cond {
-			case "forget_confirms":
-				// Whether `hearth forget` takes --yes yet (it asks before
-				// erasing on a terminal, and needs --yes elsewhere).
-				e, stdout, _ := testEnv("", nil)
-				runMain(t.Context(), []string{"forget", "--help"}, e)
-				return strings.Contains(stdout.String(), "-yes"), nil
-			}
-			return false, fmt.Errorf("unknown condition [%s]", cond)
 		},
 	})
 }
