@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func TestTwoInstancesShareTheShards(t *testing.T) {
 	created, err := store.Open(context.Background(), db) // not two first opens at once: this is about shards
 	platCheck(t, err)
 	platCheck(t, created.Close())
-	vars := map[string]string{"DISCORD_BOT_TOKEN": dc.Token(), "DISCORD_API_URL": dc.URL(), "DISCORD_SHARDS": "2"}
+	vars := map[string]string{"DISCORD_BOT_TOKEN": dc.Token(), "DISCORD_API_URL": dc.URL(), "DISCORD_SHARDS": "2", "HEARTH_HTTP_ADDR": "127.0.0.1:0"}
 	logsA, logsB := &platLog{}, &platLog{}
 	stopA := runInBackground(t, db, platformEnv(vars, time.Now, logsA))
 	runInBackground(t, db, platformEnv(vars, time.Now, logsB))
@@ -53,6 +54,17 @@ func TestTwoInstancesShareTheShards(t *testing.T) {
 	}
 	if r := dc.Refusals(); len(r) != 0 {
 		t.Errorf("the fake refused IDENTIFYs %v: a second session of a shard was attempted\n%s\n%s", r, logsA, logsB)
+	}
+	// Both are ready, whichever shards each owns (maybe none).
+	for _, logs := range []*platLog{logsA, logsB} {
+		url := "http://" + platHTTPAddr(t, logs) + "/readyz"
+		deadline := time.Now().Add(platWait)
+		for code, body := platGetReady(t, url); code != 200 || body != "ready"; code, body = platGetReady(t, url) {
+			if time.Now().After(deadline) {
+				t.Fatalf("/readyz = %d %q with every shard connected, want 200 ready\n%s", code, body, logs)
+			}
+			runtime.Gosched()
+		}
 	}
 
 	// What A held is released at once: no row of the file names A, though
