@@ -283,7 +283,7 @@ func New(cfg Config) (*Adapter, error) {
 // newSession returns a discordgo session set up as the adapter wants it,
 // talking through client: the REST session, or a shard's gateway session.
 func (a *Adapter) newSession(client *http.Client) *discordgo.Session {
-	s, _ := discordgo.New("Bot " + a.token) // fails only for user-account logins, which this is not
+	s, _ := discordgo.New("Bot " + a.token) // never fails (v0.29 only fills in a Session)
 	s.Client = client
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second}
 	s.StateEnabled = false // the adapter keeps the little state it needs

@@ -165,14 +165,14 @@ func (a *Adapter) runShards(ctx context.Context, count int) error {
 func (a *Adapter) ownShard(ctx context.Context, sh *shard) error {
 	every := a.cfg.LeaseTTL / 3
 	for {
-		ok, err := a.acquire(ctx, sh)
+		term, endTerm, ok, err := a.tryLease(ctx, sh, nil)
 		if err != nil && ctx.Err() == nil {
 			a.log.Warn("trying for a shard's lease failed; trying again", "shard", sh.name(), "err", err, "retry_in", every)
 		}
 		sh.owned.Store(ok)
 		sh.tried.Store(true)
 		if ok {
-			err := a.holdShard(ctx, sh)
+			err := a.holdShard(ctx, sh, term, endTerm)
 			sh.owned.Store(false)
 			if err != nil {
 				return err
@@ -184,22 +184,45 @@ func (a *Adapter) ownShard(ctx context.Context, sh *shard) error {
 	}
 }
 
-// acquire takes or renews the shard's lease; without Leases every shard is
-// this instance's.
-func (a *Adapter) acquire(ctx context.Context, sh *shard) (bool, error) {
+// leaseMargin is how long before a lease may expire its session is closed
+// at the latest: discordgo takes a second to close a connection.
+func (a *Adapter) leaseMargin() time.Duration { return a.cfg.LeaseTTL / 6 }
+
+// tryLease takes or renews the shard's lease (without Leases every shard is
+// this instance's). When it has it, term is done once the lease can no
+// longer be counted on: LeaseTTL less leaseMargin after the attempt began,
+// in real time, for the attempt itself may be slow. A renewal passes the
+// current term as by, and fails if it ends first; a first attempt is
+// bounded by LeaseTTL/3.
+func (a *Adapter) tryLease(ctx context.Context, sh *shard, by context.Context) (term context.Context, endTerm context.CancelFunc, ok bool, err error) {
+	term, endTerm = context.WithTimeout(context.WithoutCancel(ctx), a.cfg.LeaseTTL-a.leaseMargin())
 	if a.cfg.Leases == nil {
-		return true, nil
+		return term, endTerm, true, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, a.cfg.LeaseTTL/3)
-	defer cancel()
-	return a.cfg.Leases.AcquireLease(ctx, sh.leaseName(), a.cfg.Holder, a.clock.Now(), a.cfg.LeaseTTL)
+	var call context.Context
+	var endCall context.CancelFunc
+	if by == nil {
+		call, endCall = context.WithTimeout(ctx, a.cfg.LeaseTTL/3)
+	} else {
+		call, endCall = context.WithCancel(ctx)
+		defer context.AfterFunc(by, endCall)()
+	}
+	defer endCall()
+	ok, err = a.cfg.Leases.AcquireLease(call, sh.leaseName(), a.cfg.Holder, a.clock.Now(), a.cfg.LeaseTTL)
+	if err != nil || !ok {
+		endTerm()
+		return nil, nil, false, err
+	}
+	return term, endTerm, true, nil
 }
 
 // holdShard keeps the shard's session open while the lease is renewed,
-// closes it as soon as a renewal fails or the lease is lost, and releases
-// the lease when done (ctx ending), so another instance may take the
-// shard at once.
-func (a *Adapter) holdShard(ctx context.Context, sh *shard) error {
+// every LeaseTTL/3; it closes it as soon as a renewal fails, finds the
+// lease taken, or cannot finish within the lease's term, and releases the
+// lease when done (ctx ending), so another instance may take the shard at
+// once.
+func (a *Adapter) holdShard(ctx context.Context, sh *shard, term context.Context, endTerm context.CancelFunc) error {
+	defer func() { endTerm() }()
 	a.log.Info("owning shard", "shard", sh.name(), "holder", a.cfg.Holder)
 	sctx, stop := context.WithCancel(ctx)
 	defer stop()
@@ -213,10 +236,19 @@ func (a *Adapter) holdShard(ctx context.Context, sh *shard) error {
 		<-sctx.Done()
 	}
 	for a.cfg.Leases != nil {
-		if a.cfg.LeaseWait(sctx, a.cfg.LeaseTTL/3) != nil {
+		wait, endWait := context.WithCancel(sctx)
+		stopWait := context.AfterFunc(term, endWait)
+		werr := a.cfg.LeaseWait(wait, a.cfg.LeaseTTL/3)
+		stopWait()
+		endWait()
+		if sctx.Err() != nil {
 			break // shutting down, or the session ended
 		}
-		ok, err := a.acquire(sctx, sh)
+		if werr != nil {
+			a.log.Warn("a shard's lease ran out before its renewal; closing its session", "shard", sh.name())
+			break
+		}
+		next, endNext, ok, err := a.tryLease(sctx, sh, term)
 		if sctx.Err() != nil {
 			break
 		}
@@ -224,6 +256,8 @@ func (a *Adapter) holdShard(ctx context.Context, sh *shard) error {
 			a.log.Warn("lost a shard's lease; closing its session", "shard", sh.name(), "err", err)
 			break
 		}
+		endTerm()
+		term, endTerm = next, endNext
 	}
 	stop()
 	err := <-ended

@@ -107,10 +107,12 @@ func (w *clockWaits) Advance(d time.Duration) {
 type instanceLeases struct {
 	discord.Leases
 	unreachable, crashed atomic.Bool
+	stuck                atomic.Bool // attempts hang until their context ends
 
 	mu       sync.Mutex
 	changed  chan struct{}
 	attempts []attempt
+	err      error // of the last attempt
 }
 
 type attempt struct {
@@ -121,16 +123,27 @@ type attempt struct {
 
 var errUnreachable = errors.New("database unreachable")
 
+// lastErr is the error of the last attempt that ended.
+func (l *instanceLeases) lastErr() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.err
+}
+
 func (l *instanceLeases) AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
 	var got bool
 	var err error
 	if l.unreachable.Load() {
 		err = errUnreachable
+	} else if l.stuck.Load() {
+		<-ctx.Done()
+		err = ctx.Err()
 	} else {
 		got, err = l.Leases.AcquireLease(ctx, name, holder, now, ttl)
 	}
 	l.mu.Lock()
 	l.attempts = append(l.attempts, attempt{name, now, got})
+	l.err = err
 	close(l.changed)
 	l.changed = make(chan struct{})
 	l.mu.Unlock()
@@ -193,6 +206,12 @@ type cluster struct {
 
 func startCluster(t *testing.T, names ...string) *cluster {
 	t.Helper()
+	return startClusterTTL(t, 0, names...)
+}
+
+// startClusterTTL starts instances whose leases last ttl (0: the default).
+func startClusterTTL(t *testing.T, ttl time.Duration, names ...string) *cluster {
+	t.Helper()
 	clock := bot.NewManualClock(t0)
 	fake := fakediscord.New(fakediscord.Options{Now: clock.Now, Guilds: []fakediscord.Guild{
 		shardGuild(shard0Guild, shard0Channel), shardGuild(shard1Guild, shard1Channel)}})
@@ -205,7 +224,7 @@ func startCluster(t *testing.T, names ...string) *cluster {
 			BotToken: fake.Token(), APIURL: fake.URL(), Handler: in.rec, Clock: clock,
 			Log: testLogger(t).With("instance", name), PostInterval: -1, ChannelInterval: -1,
 			ReconnectBackoff: 10 * time.Millisecond,
-			Shards:           2, Leases: in.leases, Holder: name, LeaseWait: c.waits.Wait,
+			Shards:           2, Leases: in.leases, Holder: name, LeaseWait: c.waits.Wait, LeaseTTL: ttl,
 		})
 		check(t, err)
 		in.a = a
@@ -493,5 +512,22 @@ func TestShardConfigChecked(t *testing.T) {
 	noHolder.Leases = memstore.New(nil)
 	if _, err := discord.New(noHolder); err == nil || !strings.Contains(err.Error(), "Holder") {
 		t.Errorf("Leases without Holder: %v", err)
+	}
+}
+
+// A renewal that hangs (a database that stopped answering) closes the
+// session by the time the lease could expire, counted in real time from
+// the last renewal's start: the attempt cannot outlast the term.
+func TestShardClosedWhenRenewalHangs(t *testing.T) {
+	t.Parallel()
+	const ttl = 600 * time.Millisecond // a term of 500 ms of real time
+	c := startClusterTTL(t, ttl, "x")
+	x := c.inst[0]
+	c.waitLive(t, 0, 1)
+	x.leases.stuck.Store(true)
+	c.waits.Advance(ttl / 3)
+	c.waitLive(t) // both closed, without the test moving the clock again
+	if !errors.Is(x.leases.lastErr(), context.Canceled) && !errors.Is(x.leases.lastErr(), context.DeadlineExceeded) {
+		t.Errorf("the hanging renewal ended with %v, want its context's end", x.leases.lastErr())
 	}
 }
