@@ -21,8 +21,9 @@ import (
 // lease in the database ("discord-shard-K/N"): an owner loop per shard
 // tries for the lease every LeaseTTL/3, opens the shard's session while it
 // holds it, renews it every LeaseTTL/3, and closes the session as soon as a
-// renewal fails or finds the lease taken, so two sessions of a shard never
-// overlap by more than the lease allows. An instance that dies stops
+// renewal fails, finds the lease taken, or has not answered before the
+// lease could expire, so two sessions of a shard never overlap (given
+// clocks that agree to well within LeaseTTL). An instance that dies stops
 // renewing; another takes its shards over once their leases expire (about
 // LeaseTTL); one that shuts down releases them for a takeover at once.
 
