@@ -15,8 +15,12 @@
 //	DISCORD_API_URL           Config.APIURL: REST base, default https://discord.com/api/v9/ (tests use the fake's)
 //	DISCORD_MEMBERS_INTENT=1  Config.MembersIntent: ask for the privileged GUILD_MEMBERS intent
 //	DISCORD_PUBLIC_KEY        Config.PublicKey: verify the optional HTTP interactions endpoint
+//	DISCORD_SHARDS            Config.Shards: the gateway shard count (default: Discord's recommendation)
 //
-// and mounts HTTPHandler at /discord/interactions when it serves HTTP.
+// and mounts HTTPHandler at /discord/interactions when it serves HTTP. With
+// Config.Leases (the database several instances share), each shard's
+// gateway session is opened by the one instance holding its lease
+// (shards.go); every instance serves interactions and posts.
 //
 // Tests run the real discordgo client against package fakediscord.
 package discord
@@ -101,6 +105,26 @@ type Config struct {
 	// UnreachableFor is how long a member whose DMs are closed is not tried
 	// again (default 24 h).
 	UnreachableFor time.Duration
+
+	// Shards (DISCORD_SHARDS) is how many gateway shards the bot's guilds
+	// are spread over; 0 asks Discord for its recommendation (GET
+	// /gateway/bot). Instances sharing Leases must agree on it.
+	Shards int
+	// Leases, when set, makes this adapter one of several instances: it
+	// opens a shard's gateway session only while it holds the shard's lease
+	// ("discord-shard-K/N"), as Holder. Nil: it opens every shard.
+	Leases Leases
+	// Holder names this process in Leases (e.g. hostname-pid-random);
+	// required with Leases.
+	Holder string
+	// LeaseTTL is how long a lease lasts unless renewed (default 15 s): an
+	// instance that dies leaves its shards to another within about that.
+	// Holders renew at a third of it and try for a free lease as often.
+	LeaseTTL time.Duration
+	// LeaseWait waits d or until ctx is done (then it returns an error)
+	// between lease attempts and renewals, by Clock's time. Tests inject
+	// one that a manual Clock ends. Default: a timer.
+	LeaseWait func(ctx context.Context, d time.Duration) error
 }
 
 // Intents returns the gateway intents Hearth asks for: GUILDS,
@@ -137,7 +161,8 @@ type Adapter struct {
 	h      bot.Handler
 	clock  bot.Clock
 	log    *slog.Logger
-	s      *discordgo.Session
+	token  string
+	s      *discordgo.Session // REST only; gateway sessions are the shards'
 	pubKey ed25519.PublicKey
 	cmds   *commandSet
 
@@ -148,15 +173,15 @@ type Adapter struct {
 	seen  *boundedSet // interaction ids answered
 	work  tracker     // interaction goroutines
 
-	running      atomic.Bool
-	connected    atomic.Bool // between READY (or RESUMED) and the next disconnect
-	closing      atomic.Bool
-	disconnected chan struct{}
-	baseMu       sync.Mutex
-	base         context.Context
+	running atomic.Bool
+	baseMu  sync.Mutex
+	base    context.Context
 
-	appID     atomic.Pointer[string]
-	sessionID atomic.Pointer[string]
+	shards     atomic.Pointer[[]*shard] // set once Run knows the count
+	registerMu sync.Mutex
+	registered bool // /hearth registered by this process (registerMu)
+
+	appID atomic.Pointer[string]
 
 	chunkMu sync.Mutex
 	chunks  map[string]*memberSync // nonce -> sync in progress
@@ -208,19 +233,31 @@ func New(cfg Config) (*Adapter, error) {
 	if cfg.UnreachableFor <= 0 {
 		cfg.UnreachableFor = 24 * time.Hour
 	}
+	if cfg.Shards < 0 {
+		return nil, errors.New("discord: DISCORD_SHARDS must be a positive number of shards, or unset for Discord's recommendation")
+	}
+	if cfg.Leases != nil && strings.TrimSpace(cfg.Holder) == "" {
+		return nil, errors.New("discord: Config.Holder is required with Config.Leases")
+	}
+	if cfg.LeaseTTL <= 0 {
+		cfg.LeaseTTL = DefaultLeaseTTL
+	}
+	if cfg.LeaseWait == nil {
+		cfg.LeaseWait = bot.Sleep
+	}
 	a := &Adapter{
-		cfg:          cfg,
-		h:            cfg.Handler,
-		clock:        cfg.Clock,
-		log:          cfg.Log.With("platform", "discord"),
-		queue:        newEventQueue(),
-		state:        newState(),
-		ids:          newIDStore(20000),
-		out:          newOutbox(cfg.Clock, cfg.Sleep, cfg.PostInterval, cfg.ChannelInterval, func(n int) { cfg.Observer.Queue(bot.Discord, n) }),
-		seen:         newBoundedSet(10000),
-		disconnected: make(chan struct{}, 1),
-		base:         context.Background(),
-		chunks:       map[string]*memberSync{},
+		cfg:    cfg,
+		h:      cfg.Handler,
+		clock:  cfg.Clock,
+		log:    cfg.Log.With("platform", "discord"),
+		token:  token,
+		queue:  newEventQueue(),
+		state:  newState(),
+		ids:    newIDStore(20000),
+		out:    newOutbox(cfg.Clock, cfg.Sleep, cfg.PostInterval, cfg.ChannelInterval, func(n int) { cfg.Observer.Queue(bot.Discord, n) }),
+		seen:   newBoundedSet(10000),
+		base:   context.Background(),
+		chunks: map[string]*memberSync{},
 	}
 	if cfg.PublicKey != "" {
 		key, err := hex.DecodeString(strings.TrimSpace(cfg.PublicKey))
@@ -238,11 +275,15 @@ func New(cfg Config) (*Adapter, error) {
 		return nil, err
 	}
 	client.Transport = &apiCounter{base: client.Transport, obs: cfg.Observer}
+	installLogger()
+	a.s = a.newSession(client)
+	return a, nil
+}
 
-	s, err := discordgo.New("Bot " + token)
-	if err != nil {
-		return nil, fmt.Errorf("discord: %w", err)
-	}
+// newSession returns a discordgo session set up as the adapter wants it,
+// talking through client: the REST session, or a shard's gateway session.
+func (a *Adapter) newSession(client *http.Client) *discordgo.Session {
+	s, _ := discordgo.New("Bot " + a.token) // never fails (v0.29 only fills in a Session)
 	s.Client = client
 	s.Dialer = &websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: 30 * time.Second}
 	s.StateEnabled = false // the adapter keeps the little state it needs
@@ -250,20 +291,10 @@ func New(cfg Config) (*Adapter, error) {
 	s.ShouldReconnectOnError = false
 	s.ShouldReconnectVoiceOnSessionError = false
 	s.ShouldRetryOnRateLimit = false // retried here, with a bound
-	s.MaxRestRetries = cfg.MaxRetries
-	s.Identify.Intents = Intents(cfg.MembersIntent)
+	s.MaxRestRetries = a.cfg.MaxRetries
+	s.Identify.Intents = Intents(a.cfg.MembersIntent)
 	s.LogLevel = discordgo.LogError // its warnings can dump raw payloads, which may hold message text
-	installLogger()
-	s.AddHandler(a.onGatewayEvent)
-	s.AddHandler(func(*discordgo.Session, *discordgo.Disconnect) {
-		a.connected.Store(false)
-		select {
-		case a.disconnected <- struct{}{}:
-		default:
-		}
-	})
-	a.s = s
-	return a, nil
+	return s
 }
 
 var loggerOnce sync.Once
@@ -308,15 +339,31 @@ func (a *Adapter) baseCtx() context.Context {
 	return a.base
 }
 
-// Connected reports whether the gateway session is up: false until the
-// first READY and again while reconnecting. Readiness checks ask it.
-func (a *Adapter) Connected() bool { return a.connected.Load() }
+// Connected reports whether this instance is ready on Discord: every shard
+// it owns has its gateway session up (false until the first READY and
+// again while reconnecting), once it has tried for each shard. An instance
+// that owns no shard is ready then: it serves interactions and posts.
+// Readiness checks ask it.
+func (a *Adapter) Connected() bool {
+	p := a.shards.Load()
+	if p == nil {
+		return false
+	}
+	for _, sh := range *p {
+		if !sh.tried.Load() || (sh.owned.Load() && !sh.connected.Load()) {
+			return false
+		}
+	}
+	return true
+}
 
-// Run connects to the gateway, registers /hearth, syncs members (with the
-// members intent) and dispatches events until ctx is done; then it closes
-// the connection and returns nil. It returns an error when Discord refuses
-// the bot for good: a bad token (close 4004), a privileged intent that is not
-// switched on (4014).
+// Run learns the shard count, then keeps each shard's gateway session open
+// while this instance owns the shard (all of them without Config.Leases),
+// registers /hearth once a session is up, and dispatches events until ctx
+// is done; then it closes the sessions, releases the leases and returns
+// nil. It returns an error when Discord refuses the bot for good: a bad
+// token (close 4004 or HTTP 401), a privileged intent that is not switched
+// on (4014), a shard count Discord refuses (4010, 4011).
 func (a *Adapter) Run(ctx context.Context) error {
 	if !a.running.CompareAndSwap(false, true) {
 		return errors.New("discord: Run called twice")
@@ -340,48 +387,20 @@ func (a *Adapter) Run(ctx context.Context) error {
 		cancelBase()
 	}()
 
-	if err := a.connect(ctx); err != nil {
-		return err
-	}
-	defer func() {
-		a.closing.Store(true)
-		if err := a.s.Close(); err != nil {
-			a.log.Warn("closing the gateway", "err", err)
-		}
-		a.log.Info("disconnected from Discord")
-	}()
+	count := a.shardCount(ctx)
 	if ctx.Err() != nil {
 		return nil
 	}
-	if err := a.registerCommands(ctx); err != nil {
-		if fatal := fatalError(err); fatal != nil {
-			return fatal
-		}
-		a.log.Error("registering /hearth failed: members can't run commands until it succeeds; check that the bot was invited with the applications.commands scope", "err", err)
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-a.disconnected:
-			if ctx.Err() != nil || a.closing.Load() {
-				return nil
-			}
-			a.log.Info("gateway disconnected; reconnecting")
-			if err := a.connect(ctx); err != nil {
-				return err
-			}
-		}
-	}
+	return a.runShards(ctx, count)
 }
 
-// connect opens the gateway (resuming the session when there is one),
+// connect opens a gateway session (resuming it when it has a session id),
 // retrying with backoff until ctx is done, except after a close that
 // retrying cannot fix.
-func (a *Adapter) connect(ctx context.Context) error {
+func (a *Adapter) connect(ctx context.Context, s *discordgo.Session) error {
 	wait := a.cfg.ReconnectBackoff
 	for {
-		err := a.s.Open()
+		err := s.Open()
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			return nil
 		}
@@ -390,14 +409,23 @@ func (a *Adapter) connect(ctx context.Context) error {
 			return fatal
 		}
 		a.log.Warn("connecting to the Discord gateway failed; retrying", "err", err, "retry_in", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if !waitReal(ctx, wait) {
 			return nil
-		case <-t.C:
 		}
 		wait = min(wait*2, 2*time.Minute)
+	}
+}
+
+// waitReal waits d on a timer; false when ctx ended first. Reconnection
+// backoff waits in real time: it paces calls to Discord, not the clock.
+func waitReal(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
 	}
 }
 
@@ -431,7 +459,9 @@ func fatalError(err error) error {
 			return fmt.Errorf("%w (gateway close 4004 %q): %s", ErrBadToken, ce.Text, newTokenAdvice)
 		case closeDisallowedIntents:
 			return fmt.Errorf("%w (gateway close 4014 %q): DISCORD_MEMBERS_INTENT=1 needs the Server Members Intent: switch on \"Server Members Intent\" under Privileged Gateway Intents on the Bot page of the Developer Portal, or unset DISCORD_MEMBERS_INTENT", ErrDisallowedIntent, ce.Text)
-		case closeInvalidShard, closeShardingRequired, closeInvalidAPIVersion, closeInvalidIntents:
+		case closeInvalidShard, closeShardingRequired:
+			return fmt.Errorf("discord closed the gateway with %d %q: set DISCORD_SHARDS to a shard count Discord accepts (the same on every instance), or unset it for Discord's recommendation", ce.Code, ce.Text)
+		case closeInvalidAPIVersion, closeInvalidIntents:
 			return fmt.Errorf("discord closed the gateway with %d %q; reconnecting would not help", ce.Code, ce.Text)
 		}
 		return nil
@@ -441,6 +471,26 @@ func fatalError(err error) error {
 		return fmt.Errorf("%w (HTTP 401): %s", ErrBadToken, newTokenAdvice)
 	}
 	return nil // network failures and the like are worth retrying
+}
+
+// registerOnce registers /hearth the first time a session of this process
+// is up (an instance owning no shard leaves it to one that does); a failure
+// that retrying may fix is logged and tried again at the next session.
+func (a *Adapter) registerOnce(ctx context.Context) error {
+	a.registerMu.Lock()
+	defer a.registerMu.Unlock()
+	if a.registered {
+		return nil
+	}
+	if err := a.registerCommands(ctx); err != nil {
+		if fatal := fatalError(err); fatal != nil {
+			return fatal
+		}
+		a.log.Error("registering /hearth failed: members can't run commands until it succeeds; check that the bot was invited with the applications.commands scope", "err", err)
+		return nil
+	}
+	a.registered = true
+	return nil
 }
 
 // registerCommands overwrites the application's commands with /hearth, in

@@ -93,15 +93,15 @@ var queued = map[string]bool{
 	"RESUMED":             true, // re-asks for member lists lost with the old connection
 }
 
-// onGatewayEvent runs on discordgo's gateway goroutine for every dispatch,
-// in order (SyncEvents). It only notes the session and hands events over:
-// applying them can take REST calls and database writes.
-func (a *Adapter) onGatewayEvent(_ *discordgo.Session, e *discordgo.Event) {
+// onGatewayEvent runs on discordgo's gateway goroutine of shard sh for
+// every dispatch, in order (SyncEvents). It only notes the session and
+// hands events over: applying them can take REST calls and database writes.
+func (a *Adapter) onGatewayEvent(sh *shard, e *discordgo.Event) {
 	switch e.Type {
 	case "READY":
 		if r, ok := e.Struct.(*discordgo.Ready); ok {
 			sid := r.SessionID
-			a.sessionID.Store(&sid)
+			sh.sessionID.Store(&sid)
 			if r.Application != nil && r.Application.ID != "" {
 				id := r.Application.ID
 				a.appID.Store(&id)
@@ -109,15 +109,15 @@ func (a *Adapter) onGatewayEvent(_ *discordgo.Session, e *discordgo.Event) {
 			for _, g := range r.Guilds {
 				a.state.noteGuildID(g.ID)
 			}
-			a.connected.Store(true)
-			a.log.Info("connected to Discord", "guilds", len(r.Guilds))
+			sh.connected.Store(true)
+			a.log.Info("connected to Discord", "shard", sh.name(), "guilds", len(r.Guilds))
 			if len(r.Guilds) == 0 && r.Application != nil {
 				a.log.Warn("the bot is in no server yet; invite it with this link", "invite_url", InviteURL(r.Application.ID))
 			}
 		}
 	case "RESUMED":
-		a.connected.Store(true)
-		a.log.Info("gateway session resumed", "seq", e.Sequence)
+		sh.connected.Store(true)
+		a.log.Info("gateway session resumed", "shard", sh.name(), "seq", e.Sequence)
 	case "INTERACTION_CREATE":
 		if ic, ok := e.Struct.(*discordgo.InteractionCreate); ok && ic.Interaction != nil {
 			raw := append(json.RawMessage(nil), e.RawData...)
@@ -129,7 +129,7 @@ func (a *Adapter) onGatewayEvent(_ *discordgo.Session, e *discordgo.Event) {
 		return
 	}
 	sid := ""
-	if p := a.sessionID.Load(); p != nil {
+	if p := sh.sessionID.Load(); p != nil {
 		sid = *p
 	}
 	a.queue.push(item{typ: e.Type, seq: e.Sequence, session: sid, v: e.Struct})
@@ -499,7 +499,7 @@ func (a *Adapter) syncMembers(ctx context.Context, guildID string) {
 	a.chunkMu.Lock()
 	a.chunks[nonce] = &memberSync{guild: guildID}
 	a.chunkMu.Unlock()
-	if err := a.s.RequestGuildMembers(guildID, "", 0, nonce, false); err != nil {
+	if err := a.requestGuildMembers(guildID, nonce); err != nil {
 		a.chunkMu.Lock()
 		delete(a.chunks, nonce)
 		a.chunkMu.Unlock()

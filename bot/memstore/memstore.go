@@ -49,6 +49,8 @@ type Store struct {
 	queries    []bot.ReportQuery
 	recordings []bot.Event
 	lines      map[string]bool // applied lines, community + "\x00" + hash (lines.go)
+
+	leases map[string]lease // by name (leases.go)
 }
 
 // New returns an empty store. clock gives the time seeded members are

@@ -47,6 +47,7 @@ func (s slackEnv) configured() bool {
 type discordEnv struct {
 	BotToken, GuildID, APIURL, PublicKey string
 	MembersIntent                        bool
+	Shards                               int // DISCORD_SHARDS; 0: Discord's recommendation
 }
 
 func (d discordEnv) configured() bool { return d.BotToken != "" }
@@ -144,6 +145,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.Discord.MembersIntent = true
 	default:
 		return c, &configError{"DISCORD_MEMBERS_INTENT", v, "use 1 to enable the privileged members intent, 0 or nothing otherwise"}
+	}
+	if v := getenv("DISCORD_SHARDS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, &configError{"DISCORD_SHARDS", v, "a whole number of gateway shards of at least 1 (the same on every instance), or unset for Discord's recommendation"}
+		}
+		c.Discord.Shards = n
 	}
 	return c, nil
 }

@@ -22,9 +22,9 @@ func TestLoadConfig(t *testing.T) {
 			}
 		}},
 		{name: "everything", vars: map[string]string{"HEARTH_DB": "/data/h.db", "HEARTH_TZ": "Europe/Paris", "HEARTH_FACILITATORS": " U1, ,alice ",
-			"HEARTH_LOG_LEVEL": "DEBUG", "HEARTH_QUIET_DAYS": "21", "DISCORD_BOT_TOKEN": "x", "DISCORD_MEMBERS_INTENT": "1"}, test: func(t *testing.T, c config) {
+			"HEARTH_LOG_LEVEL": "DEBUG", "HEARTH_QUIET_DAYS": "21", "DISCORD_BOT_TOKEN": "x", "DISCORD_MEMBERS_INTENT": "1", "DISCORD_SHARDS": "4"}, test: func(t *testing.T, c config) {
 			if c.DB != "/data/h.db" || c.Location.String() != "Europe/Paris" || strings.Join(c.Facilitators, "|") != "U1|alice" ||
-				c.LogLevel.String() != "DEBUG" || c.QuietAfter != 21*24*time.Hour || !c.Discord.configured() || !c.Discord.MembersIntent {
+				c.LogLevel.String() != "DEBUG" || c.QuietAfter != 21*24*time.Hour || !c.Discord.configured() || !c.Discord.MembersIntent || c.Discord.Shards != 4 {
 				t.Errorf("config: %+v", c)
 			}
 		}},
@@ -32,6 +32,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "bad level", vars: map[string]string{"HEARTH_LOG_LEVEL": "loud"}, err: "HEARTH_LOG_LEVEL"},
 		{name: "bad quiet days", vars: map[string]string{"HEARTH_QUIET_DAYS": "0"}, err: "HEARTH_QUIET_DAYS"},
 		{name: "bad intent", vars: map[string]string{"DISCORD_MEMBERS_INTENT": "yes please"}, err: "DISCORD_MEMBERS_INTENT"},
+		{name: "bad shards", vars: map[string]string{"DISCORD_SHARDS": "0"}, err: "DISCORD_SHARDS"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

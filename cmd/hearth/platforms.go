@@ -1,10 +1,13 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 
@@ -16,8 +19,9 @@ import (
 // platformServices builds the Slack and Discord adapters that the
 // environment configures, and the HTTP routes they serve. One process can
 // serve a Slack workspace and a Discord guild at once: each is its own
-// community in the same database.
-func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger) ([]service, map[string]http.Handler, error) {
+// community in the same database. Several processes may share the
+// database: leases (the database) elect each Discord shard's owner.
+func platformServices(cfg config, b *bot.Bot, leases discord.Leases, clock bot.Clock, log *slog.Logger) ([]service, map[string]http.Handler, error) {
 	var services []service
 	routes := map[string]http.Handler{}
 	if cfg.Slack.configured() {
@@ -42,6 +46,7 @@ func platformServices(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger)
 			BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
 			MembersIntent: cfg.Discord.MembersIntent, PublicKey: cfg.Discord.PublicKey,
 			Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"), Observer: b.Observer(),
+			Shards: cfg.Discord.Shards, Leases: leases, Holder: instanceID(),
 		})
 		if err != nil {
 			return nil, nil, err
@@ -67,7 +72,20 @@ var readVars = map[string]bool{
 	"HEARTH_CLOCK": true, "HEARTH_FILES_DIR": true,
 	"SLACK_BOT_TOKEN": true, "SLACK_APP_TOKEN": true, "SLACK_SIGNING_SECRET": true, "SLACK_API_URL": true,
 	"DISCORD_BOT_TOKEN": true, "DISCORD_GUILD_ID": true, "DISCORD_API_URL": true, "DISCORD_PUBLIC_KEY": true,
-	"DISCORD_MEMBERS_INTENT": true,
+	"DISCORD_MEMBERS_INTENT": true, "DISCORD_SHARDS": true,
+}
+
+// instanceID names this process among the instances sharing the database
+// (the holder of its Discord shards' leases): host, process id and a
+// random part, so a restarted process with a reused pid is another holder.
+func instanceID() string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "unknown-host"
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b))
 }
 
 // noPlatformError is why `hearth run` stops when no platform is configured

@@ -63,7 +63,7 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close() // after every service has stopped: finishes in-flight writes
-	services, routes, err := platformServices(cfg, b, clock, log)
+	services, routes, err := platformServices(cfg, b, db, clock, log)
 	if err != nil {
 		return err
 	}

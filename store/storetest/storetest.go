@@ -77,6 +77,7 @@ var groups = []struct {
 	{"intros", introTests},
 	{"weeks", weekTests},
 	{"lines", lineTests},
+	{"leases", leaseTests},
 }
 
 // Run runs every test of the suite, each as a subtest "feature/test" with

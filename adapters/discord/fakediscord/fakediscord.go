@@ -72,6 +72,13 @@ type Options struct {
 	IgnoreMemberRequests int
 	// Now is the fake's clock, for message ids and timestamps. Default time.Now.
 	Now func() time.Time
+	// Shards is the shard count GET /gateway/bot recommends. Default: one
+	// per thousand guilds, at least one (Discord's rule of thumb).
+	Shards int
+	// MaxGuildsPerShard is how many guilds one session may hold: an
+	// IDENTIFY whose shard would hold more is closed with 4011 (sharding
+	// required). Default 2500, Discord's.
+	MaxGuildsPerShard int
 }
 
 // Server is a running fake Discord.
@@ -101,6 +108,7 @@ type Server struct {
 	callbacks   []Callback
 	commands    map[string][]byte // "global" or guild id -> last PUT body
 	identifies  []Identify
+	closedWith  []int // close codes of refused IDENTIFYs
 	resumes     []Resume
 	heartbeats  int
 	memberReqs  []json.RawMessage
@@ -170,7 +178,9 @@ type Callback struct {
 type Identify struct {
 	Token   string
 	Intents int
-	Raw     json.RawMessage
+	// Shard is the shard asked for ({0, 1} when the IDENTIFY named none).
+	Shard Shard
+	Raw   json.RawMessage
 }
 
 // Resume is a recorded RESUME.
@@ -201,6 +211,12 @@ func New(opts Options) *Server {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Shards <= 0 {
+		opts.Shards = max(1, (len(opts.Guilds)+999)/1000)
+	}
+	if opts.MaxGuildsPerShard <= 0 {
+		opts.MaxGuildsPerShard = 2500
 	}
 	s := &Server{
 		opts:        opts,

@@ -1,11 +1,14 @@
 package fakediscord
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -29,6 +32,9 @@ const (
 // Gateway close codes the fake uses.
 const (
 	CloseAuthenticationFailed = 4004
+	CloseAlreadyAuthenticated = 4005
+	CloseInvalidShard         = 4010
+	CloseShardingRequired     = 4011
 	CloseDisallowedIntents    = 4014
 )
 
@@ -37,9 +43,39 @@ const (
 type session struct {
 	id      string
 	intents int
+	shard   Shard
 	seq     int64
 	log     []frame
 	conn    *conn
+	// replaced: a later IDENTIFY took its shard, so it gets no more
+	// dispatches and cannot be resumed.
+	replaced bool
+}
+
+// Shard is a gateway session's shard: it receives the events of the guilds
+// whose (id >> 22) % Count is ID, and with ID 0 the DMs.
+type Shard struct{ ID, Count int }
+
+// ShardOf is the shard of Count that carries guildID's events, by
+// Discord's formula (guild_id >> 22) % num_shards.
+func ShardOf(guildID string, count int) int {
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil || count < 1 {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
+}
+
+// carries reports whether the session gets guildID's dispatches ("" for a
+// DM, which only shard 0 gets).
+func (sess *session) carries(guildID string) bool {
+	if sess.replaced {
+		return false
+	}
+	if guildID == "" {
+		return sess.shard.ID == 0
+	}
+	return ShardOf(guildID, sess.shard.Count) == sess.shard.ID
 }
 
 type frame struct {
@@ -139,28 +175,70 @@ func (s *Server) handleOp(c *conn, p payload) bool {
 		var d struct {
 			Token   string `json:"token"`
 			Intents int    `json:"intents"`
+			Shard   *[]int `json:"shard"`
 		}
 		_ = json.Unmarshal(p.D, &d)
+		shard, validShard := Shard{ID: 0, Count: 1}, true
+		if d.Shard != nil {
+			validShard = len(*d.Shard) == 2 && (*d.Shard)[1] >= 1 && (*d.Shard)[0] >= 0 && (*d.Shard)[0] < (*d.Shard)[1]
+			if validShard {
+				shard = Shard{ID: (*d.Shard)[0], Count: (*d.Shard)[1]}
+			}
+		}
 		s.mu.Lock()
-		s.identifies = append(s.identifies, Identify{Token: d.Token, Intents: d.Intents, Raw: p.D})
+		s.identifies = append(s.identifies, Identify{Token: d.Token, Intents: d.Intents, Shard: shard, Raw: p.D})
 		s.notifyLocked()
+		already := c.sess != nil
 		s.mu.Unlock()
+		if already {
+			s.refuse(c, CloseAlreadyAuthenticated, "You sent more than one identify payload.")
+			return false
+		}
 		if !s.validToken(d.Token) {
-			c.closeWith(CloseAuthenticationFailed, "Authentication failed.")
+			s.refuse(c, CloseAuthenticationFailed, "Authentication failed.")
+			return false
+		}
+		if !validShard {
+			s.refuse(c, CloseInvalidShard, "Invalid shard.")
 			return false
 		}
 		if d.Intents&IntentGuildMembers != 0 && !s.opts.MembersIntent {
-			c.closeWith(CloseDisallowedIntents, "Disallowed intent(s).")
+			s.refuse(c, CloseDisallowedIntents, "Disallowed intent(s).")
 			return false
 		}
 		s.mu.Lock()
-		sess := &session{id: randomHex(16), intents: d.Intents}
+		var mine []string
+		for _, id := range s.guildOrder {
+			if ShardOf(id, shard.Count) == shard.ID {
+				mine = append(mine, id)
+			}
+		}
+		if len(mine) > s.opts.MaxGuildsPerShard {
+			s.mu.Unlock()
+			s.refuse(c, CloseShardingRequired, "Sharding required.")
+			return false
+		}
+		var previous *session
+		for _, other := range s.sessions {
+			if other.shard == shard && !other.replaced {
+				previous = other
+			}
+		}
+		if previous != nil && previous.conn != nil {
+			s.mu.Unlock()
+			s.refuse(c, CloseAlreadyAuthenticated, "This shard already has a connected session.")
+			return false
+		}
+		if previous != nil {
+			previous.replaced = true // its owner went away; this one takes the shard
+		}
+		sess := &session{id: randomHex(16), intents: d.Intents, shard: shard}
 		s.sessions[sess.id] = sess
 		s.current = sess
 		sess.conn = c
 		c.sess = sess
 		guilds := []any{}
-		for _, id := range s.guildOrder {
+		for _, id := range mine {
 			guilds = append(guilds, map[string]any{"id": id, "unavailable": true})
 		}
 		s.dispatchLocked(sess, "READY", map[string]any{
@@ -169,11 +247,11 @@ func (s *Server) handleOp(c *conn, p payload) bool {
 			"guilds":             guilds,
 			"session_id":         sess.id,
 			"resume_gateway_url": s.wsURL,
-			"shard":              []int{0, 1},
+			"shard":              []int{shard.ID, shard.Count},
 			"application":        map[string]any{"id": s.opts.AppID, "flags": 0},
 			"private_channels":   []any{},
 		})
-		for _, id := range s.guildOrder {
+		for _, id := range mine {
 			s.dispatchLocked(sess, "GUILD_CREATE", s.guildJSON(s.guilds[id]))
 		}
 		s.mu.Unlock()
@@ -194,7 +272,7 @@ func (s *Server) handleOp(c *conn, p payload) bool {
 		}
 		s.mu.Lock()
 		sess := s.sessions[d.SessionID]
-		if sess == nil {
+		if sess == nil || sess.replaced {
 			s.mu.Unlock()
 			return c.write(map[string]any{"op": opInvalidSession, "d": false}) == nil
 		}
@@ -294,19 +372,88 @@ func (s *Server) dispatchLocked(sess *session, t string, d any) int64 {
 	return sess.seq
 }
 
-// ErrNoSession is returned when something is pushed before any client identified.
+// refuse records a close code and closes c with it.
+func (s *Server) refuse(c *conn, code int, text string) {
+	s.mu.Lock()
+	s.closedWith = append(s.closedWith, code)
+	s.notifyLocked()
+	s.mu.Unlock()
+	c.closeWith(code, text)
+}
+
+// ErrNoSession is returned when something is pushed before any client
+// identified, or for a guild whose shard no session has.
 var ErrNoSession = errors.New("fakediscord: no gateway session")
 
-// Dispatch sends a dispatch (op 0) of type t to the current session, or
-// keeps it for the session's RESUME when its connection is down. It returns
-// the dispatch's sequence number.
+// Dispatch sends a dispatch (op 0) of type t to the sessions of the shard
+// its guild is on (its guild_id, or a guild's own id for GUILD_CREATE and
+// GUILD_UPDATE; shard 0 for a DM), or keeps it for a session's RESUME when
+// its connection is down. It returns the last sequence number it used.
 func (s *Server) Dispatch(t string, d any) (int64, error) {
+	guild := guildOf(t, d)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.current == nil {
+	var seq int64
+	sent := false
+	for _, id := range s.sessionOrderLocked() {
+		if sess := s.sessions[id]; sess.carries(guild) {
+			seq, sent = s.dispatchLocked(sess, t, d), true
+		}
+	}
+	if !sent {
 		return 0, ErrNoSession
 	}
-	return s.dispatchLocked(s.current, t, d), nil
+	return seq, nil
+}
+
+// sessionOrderLocked lists the session ids in a stable order. s.mu must be held.
+func (s *Server) sessionOrderLocked() []string {
+	ids := make([]string, 0, len(s.sessions))
+	for id := range s.sessions {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// guildOf is the guild a dispatch belongs to, "" for none (a DM).
+func guildOf(t string, d any) string {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return ""
+	}
+	var v struct {
+		ID      string `json:"id"`
+		GuildID string `json:"guild_id"`
+	}
+	_ = json.Unmarshal(raw, &v)
+	if t == "GUILD_CREATE" || t == "GUILD_UPDATE" {
+		return v.ID
+	}
+	return v.GuildID
+}
+
+// LiveShards returns the shards of the sessions that have a connection
+// now, sorted, once per session: a shard listed twice has two.
+func (s *Server) LiveShards() []Shard {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Shard
+	for _, sess := range s.sessions {
+		if sess.conn != nil && !sess.replaced {
+			out = append(out, sess.shard)
+		}
+	}
+	slices.SortFunc(out, func(a, b Shard) int { return cmp.Or(cmp.Compare(a.Count, b.Count), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
+// Refusals returns the close codes the fake refused IDENTIFYs with
+// (4004, 4005, 4010, 4011, 4014), in order.
+func (s *Server) Refusals() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.closedWith)
 }
 
 // Connected reports whether the current session has a live connection.
@@ -362,11 +509,21 @@ func (s *Server) Reconnect() error {
 }
 
 // InvalidateSession sends op 9 INVALID SESSION on the current connection.
+// Unless resumable, the session ends: the client may IDENTIFY again, on
+// that connection too, and its shard is free for it.
 func (s *Server) InvalidateSession(resumable bool) error {
-	c := s.currentConn()
-	if c == nil {
+	s.mu.Lock()
+	if s.current == nil || s.current.conn == nil {
+		s.mu.Unlock()
 		return ErrNoSession
 	}
+	c := s.current.conn
+	if !resumable {
+		s.current.replaced = true
+		s.current.conn = nil
+		c.sess = nil
+	}
+	s.mu.Unlock()
 	return c.write(map[string]any{"op": opInvalidSession, "d": resumable})
 }
 

@@ -39,7 +39,7 @@ func (s *Server) restMux() http.Handler {
 		return 200, map[string]any{"url": s.wsURL}, nil
 	})
 	route("GET /gateway/bot", true, func(*http.Request, *Request) (int, any, *apiError) {
-		return 200, map[string]any{"url": s.wsURL, "shards": 1, "session_start_limit": map[string]any{
+		return 200, map[string]any{"url": s.wsURL, "shards": s.opts.Shards, "session_start_limit": map[string]any{
 			"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}}, nil
 	})
 	route("GET /users/@me", true, func(*http.Request, *Request) (int, any, *apiError) {

@@ -1,4 +1,9 @@
--- 0012 belongs to the shards branch (leases). This empty stand-in only keeps
--- the versions without a gap on the fanout branch: on merge, take the
--- shards branch's file.
-SELECT 1;
+-- 0012: leases, claimed by instances sharing the database: a named piece
+-- of work (a Discord shard's gateway session) that one instance at a time
+-- may do. The holder renews its lease before expires_at (unix ms); once
+-- that passes, any instance may take it over.
+CREATE TABLE leases (
+    name       TEXT NOT NULL PRIMARY KEY,
+    holder     TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
