@@ -77,6 +77,13 @@ type env struct {
 	// wait, when set, replaces the scheduler's real timer (tests drive a
 	// simulated clock with it).
 	wait func(ctx context.Context, d time.Duration) error
+	// leaseTTL and leaseWait, when set, replace the Discord shard leases'
+	// term and the real-time wait of the work instances share by leases
+	// (shards, the daily retention): tests whose simulated clock jumps
+	// minutes at a time need a term longer than a jump, waited on that
+	// clock.
+	leaseTTL  time.Duration
+	leaseWait func(ctx context.Context, d time.Duration) error
 }
 
 func main() {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hearth-community/hearth/adapters/discord"
 	"github.com/hearth-community/hearth/adapters/slack"
@@ -21,7 +23,7 @@ import (
 // serve a Slack workspace and a Discord guild at once: each is its own
 // community in the same database. Several processes may share the
 // database: leases (the database) elect each Discord shard's owner.
-func platformServices(cfg config, b *bot.Bot, leases discord.Leases, clock bot.Clock, log *slog.Logger) ([]service, map[string]http.Handler, error) {
+func platformServices(cfg config, b *bot.Bot, leases shardLeases, clock bot.Clock, log *slog.Logger) ([]service, map[string]http.Handler, error) {
 	var services []service
 	routes := map[string]http.Handler{}
 	if cfg.Slack.configured() {
@@ -46,7 +48,8 @@ func platformServices(cfg config, b *bot.Bot, leases discord.Leases, clock bot.C
 			BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
 			MembersIntent: cfg.Discord.MembersIntent, PublicKey: cfg.Discord.PublicKey,
 			Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"), Observer: b.Observer(),
-			Shards: cfg.Discord.Shards, Leases: leases, Holder: instanceID(),
+			Shards: cfg.Discord.Shards, Leases: leases.store, Holder: leases.holder,
+			LeaseTTL: leases.ttl, LeaseWait: leases.wait,
 		})
 		if err != nil {
 			return nil, nil, err
@@ -61,6 +64,15 @@ func platformServices(cfg config, b *bot.Bot, leases discord.Leases, clock bot.C
 		services = append(services, service{name: "discord", run: a.Run, connected: a.Connected})
 	}
 	return services, routes, nil
+}
+
+// shardLeases is how instances elect each Discord shard's owner: the
+// database's leases, and the term and wait (zero: the adapter's defaults).
+type shardLeases struct {
+	store  discord.Leases
+	holder string // this process
+	ttl    time.Duration
+	wait   func(ctx context.Context, d time.Duration) error
 }
 
 // readVars are the variables Hearth reads. A HEARTH_*, SLACK_* or DISCORD_*

@@ -134,31 +134,76 @@ func cmdExport(ctx context.Context, args []string, e env) error {
 	return writeJSON(e.stdout, newMemberExport(d))
 }
 
-// retention prunes raw events older than keep, at start and then daily,
-// until ctx is done. Day rollups keep their counts, so reports of old
-// periods stay whole.
-func retention(db *store.DB, keep time.Duration, now func() time.Time, log *slog.Logger) service {
+// retentionStore is what the retention service needs: the prune, and the
+// database's leases, so that of the instances sharing the database one
+// prunes each day.
+type retentionStore interface {
+	PruneEvents(ctx context.Context, before time.Time) (int, error)
+	AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
+}
+
+// retentionCheck is how often an instance asks whether today's prune is
+// done: a day's prune starts within this of midnight UTC, or of start-up.
+const retentionCheck = time.Hour
+
+// retention prunes raw events older than keep once a day, in whichever
+// instance sharing the database takes the day's lease ("retention
+// YYYY-MM-DD", UTC) first; it checks at start and then every
+// retentionCheck until ctx is done. wait is the scheduler's (nil: a real
+// timer). Day rollups keep their counts, so reports of old periods stay
+// whole.
+func retention(db retentionStore, keep time.Duration, now func() time.Time, wait func(context.Context, time.Duration) error, holder string, log *slog.Logger) service {
+	if wait == nil {
+		wait = bot.Sleep
+	}
 	return service{name: "retention", run: func(ctx context.Context) error {
+		// The day this process last pruned: the lease stays ours all
+		// day, and a lease already ours is taken again, so without this
+		// the winner would prune at every check. Only this process's own
+		// repeats depend on it; the other instances are kept out by the
+		// lease.
+		var done string
 		for {
-			pruneEvents(ctx, db, now().Add(-keep), log)
-			t := time.NewTimer(24 * time.Hour)
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			done = retentionPass(ctx, db, keep, now(), holder, done, log)
+			if err := wait(ctx, retentionCheck); err != nil {
 				return nil
-			case <-t.C:
 			}
 		}
 	}}
 }
 
-func pruneEvents(ctx context.Context, db *store.DB, before time.Time, log *slog.Logger) {
+// retentionPass prunes for the day of now unless done names it or another
+// instance holds its lease, and returns the day pruned (or done).
+func retentionPass(ctx context.Context, db retentionStore, keep time.Duration, now time.Time, holder, done string, log *slog.Logger) string {
+	day := now.UTC().Format(time.DateOnly)
+	if day == done {
+		return done
+	}
+	// Held two days: long past the day, so no instance prunes it again.
+	ours, err := db.AcquireLease(ctx, "retention "+day, holder, now, 48*time.Hour)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.ErrorContext(ctx, "retention: take the day's lease", "day", day, "err", err)
+		}
+		return done
+	}
+	if !ours {
+		return done // another instance prunes today
+	}
+	if !pruneEvents(ctx, db, now.Add(-keep), log) {
+		return done
+	}
+	return day
+}
+
+func pruneEvents(ctx context.Context, db retentionStore, before time.Time, log *slog.Logger) bool {
 	n, err := db.PruneEvents(ctx, before)
 	if err != nil {
 		if ctx.Err() == nil {
 			log.ErrorContext(ctx, "retention: prune events", "before", before, "err", err)
 		}
-		return
+		return false
 	}
 	log.InfoContext(ctx, "retention: pruned events", "before", before, "events", n)
+	return true
 }

@@ -63,7 +63,8 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close() // after every service has stopped: finishes in-flight writes
-	services, routes, err := platformServices(cfg, b, db, clock, log)
+	holder := instanceID() // this process, in the database's leases
+	services, routes, err := platformServices(cfg, b, shardLeases{store: db, holder: holder, ttl: e.leaseTTL, wait: e.leaseWait}, clock, log)
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 	}
 	services = append(services, service{name: "schedules", run: runner.Run})
 	if cfg.Retention > 0 {
-		services = append(services, retention(db, cfg.Retention, e.now, log))
+		services = append(services, retention(db, cfg.Retention, e.now, e.leaseWait, holder, log))
 	}
 	return serve(ctx, cfg, defaultHTTPLimits, db, b, services, routes, log)
 }
