@@ -29,7 +29,7 @@ func (db *DB) SaveDirectory(ctx context.Context, d bot.Directory) error {
 		return fmt.Errorf("save directory of %s: no time", d.Community.ID)
 	}
 	d.Members, d.Channels = slices.Clone(d.Members), slices.Clone(d.Channels)
-	_, err := db.w.do(ctx, 1+len(d.Members)+len(d.Channels), func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1+len(d.Members)+len(d.Channels), func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		return 0, s.saveDirectory(ctx, tx, d)
 	})
 	if err != nil {
@@ -82,7 +82,7 @@ ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
 	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ? AND ` + sqlAllZero
 )
 
-func (s *txState) saveDirectory(ctx context.Context, tx *sql.Tx, d bot.Directory) error {
+func (s *txState) saveDirectory(ctx context.Context, tx *txConn, d bot.Directory) error {
 	// Activity recorded earlier in this transaction goes to the rollups
 	// first, under the bot flags it was recorded with.
 	if err := s.flush(ctx); err != nil {
@@ -159,7 +159,7 @@ type botFlag struct {
 }
 
 // botFlags returns the bot flag of every member of a community, by platform id.
-func botFlags(ctx context.Context, tx *sql.Tx, community int64) (map[string]botFlag, error) {
+func botFlags(ctx context.Context, tx *txConn, community int64) (map[string]botFlag, error) {
 	rows, err := tx.QueryContext(ctx, sqlDirectoryBots, community)
 	if err != nil {
 		return nil, fmt.Errorf("bot flags: %w", err)

@@ -38,7 +38,7 @@ RETURNING id`
 // knownMember returns the id of a member of community, creating the row as
 // sqlKnownMember says, first seen at firstSeen (nil: the latest time the
 // community knows).
-func (s *txState) knownMember(ctx context.Context, tx *sql.Tx, community int64, ext string, firstSeen *int64) (int64, error) {
+func (s *txState) knownMember(ctx context.Context, tx *txConn, community int64, ext string, firstSeen *int64) (int64, error) {
 	if m, ok := s.cache.members[extKey{community, ext}]; ok {
 		return m.id, nil
 	}
@@ -74,7 +74,7 @@ func (db *DB) AddNudge(ctx context.Context, n members.Nudge) (int64, error) {
 	}
 	queued := n.QueuedAt.UnixMilli()
 	var id int64
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, n.Community)
 		if err != nil {
 			return 0, err
@@ -136,7 +136,7 @@ func (db *DB) UpdateNudge(ctx context.Context, n members.Nudge) error {
 	if n.Community == "" || n.Status == "" {
 		return fmt.Errorf("update nudge %d of %q: no community or status", n.ID, n.Community)
 	}
-	count, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	count, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE nudges SET status = ?, sent_at = ?, response = ?, responded_at = ?, approved_by = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 			string(n.Status), toMillis(n.SentAt), string(n.Response), toMillis(n.RespondedAt), n.ApprovedBy, n.ID, n.Community)
@@ -230,7 +230,7 @@ func (db *DB) SetPrefs(ctx context.Context, community, member string, p bot.Memb
 	if community == "" || member == "" {
 		return fmt.Errorf("set preferences of %q in %q: no community or member", member, community)
 	}
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, community)
 		if err != nil {
 			return 0, err

@@ -232,8 +232,8 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		read.Close()
 		return nil, openError(path, err)
 	}
-	db := &DB{path: path, read: read, w: refusingWriter()}
-	if db.hot, err = prepareHot(ctx, read); err != nil {
+	db := &DB{path: path, read: &pool{read, sqliteDialect}, w: refusingWriter()}
+	if db.hot, err = prepareHot(ctx, db.read); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

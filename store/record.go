@@ -35,7 +35,7 @@ func (db *DB) Record(ctx context.Context, events ...bot.Event) (int, error) {
 	}
 	// A copy: the writer reads it after a cancelled caller has moved on.
 	events = slices.Clone(events)
-	n, err := db.w.do(ctx, len(events), func(ctx context.Context, _ *sql.Tx, s *txState) (int, error) {
+	n, err := db.w.do(ctx, len(events), func(ctx context.Context, _ *txConn, s *txState) (int, error) {
 		return s.record(ctx, events)
 	})
 	if err != nil {

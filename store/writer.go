@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -15,7 +14,7 @@ var ErrClosed = errors.New("store: database closed")
 // which it shares with other callers' jobs, and returns what the caller gets
 // back (Record's count). A job that fails is run again alone, so it must be
 // safe to run twice: jobs are idempotent, as every write here is.
-type job func(ctx context.Context, tx *sql.Tx, s *txState) (int, error)
+type job func(ctx context.Context, tx *txConn, s *txState) (int, error)
 
 type request struct {
 	run  job
@@ -41,7 +40,7 @@ const (
 // transaction, commits once, and answers every caller: group commit. It
 // exits when stop closes the queue, after running what was queued.
 type writer struct {
-	db    *sql.DB
+	db    *pool
 	queue chan request
 	stmts *statements
 	cache *cache
@@ -52,7 +51,7 @@ type writer struct {
 }
 
 // startWriter prepares the writer's statements and starts its goroutine.
-func startWriter(ctx context.Context, db *sql.DB) (*writer, error) {
+func startWriter(ctx context.Context, db *pool) (*writer, error) {
 	stmts, err := prepareStatements(ctx, db)
 	if err != nil {
 		return nil, err
