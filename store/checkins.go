@@ -183,7 +183,7 @@ func (db *DB) CheckinRuns(ctx context.Context, community string, q checkins.RunQ
 	if q.Closed {
 		where = append(where, "r.closed_at IS NOT NULL")
 	}
-	limit := -1 // SQLite: no limit
+	limit := noLimit
 	if q.Limit > 0 {
 		limit = q.Limit
 	}

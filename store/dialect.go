@@ -3,10 +3,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
 )
+
+// noLimit is LIMIT ?'s argument for all rows, in both dialects (SQLite's
+// -1 is an error in PostgreSQL).
+const noLimit = math.MaxInt64
 
 // dialect is the SQL a database speaks. The store's queries are written
 // once, in SQLite's SQL kept close to the standard; for PostgreSQL the few
@@ -25,28 +30,48 @@ func (d dialect) String() string {
 	return "SQLite"
 }
 
+// translation is a query as the database runs it: its text, and which of
+// the caller's arguments it takes, in order (nil: all of them).
+type translation struct {
+	sql  string
+	keep []int // 0-based indexes of the arguments
+}
+
 // query returns q as d runs it.
-func (d dialect) query(q string) string {
+func (d dialect) query(q string) translation {
 	if d != postgresDialect {
-		return q
+		return translation{sql: q}
 	}
 	// A process-local cache is correct whatever other processes do: the
 	// translation is a pure function of the query's text.
 	if t, ok := translations.Load(q); ok {
-		return t.(string)
+		return t.(translation)
 	}
-	t := postgresSQL(q)
+	sql, keep := postgresQuery(q)
+	t := translation{sql, keep}
 	translations.Store(q, t)
 	return t
 }
 
-var translations sync.Map // SQLite query → PostgreSQL query
+var translations sync.Map // SQLite query → translation
 
-// args returns the arguments as d takes them: PostgreSQL's integer columns
-// take no Go bool (the schema keeps booleans as 0 and 1, as SQLite does).
-func (d dialect) args(args []any) []any {
+// args returns the arguments of a query translated as t, as d takes them:
+// those the query names (PostgreSQL must know the type of every parameter,
+// so a parameter SQLite's ?NNN skips is left out), and no Go bool
+// (PostgreSQL's integer columns take none; the schema keeps booleans as 0
+// and 1, as SQLite does).
+func (d dialect) args(t translation, args []any) []any {
 	if d != postgresDialect {
 		return args
+	}
+	if t.keep != nil {
+		kept := make([]any, 0, len(t.keep))
+		for _, k := range t.keep {
+			if k < len(args) {
+				kept = append(kept, args[k])
+			}
+		}
+		args = kept
 	}
 	var out []any
 	for i, a := range args {
@@ -77,23 +102,27 @@ type pool struct {
 }
 
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return p.DB.ExecContext(ctx, p.d.query(query), p.d.args(args)...)
+	t := p.d.query(query)
+	return p.DB.ExecContext(ctx, t.sql, p.d.args(t, args)...)
 }
 
 func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return p.DB.QueryContext(ctx, p.d.query(query), p.d.args(args)...)
+	t := p.d.query(query)
+	return p.DB.QueryContext(ctx, t.sql, p.d.args(t, args)...)
 }
 
 func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return p.DB.QueryRowContext(ctx, p.d.query(query), p.d.args(args)...)
+	t := p.d.query(query)
+	return p.DB.QueryRowContext(ctx, t.sql, p.d.args(t, args)...)
 }
 
 func (p *pool) PrepareContext(ctx context.Context, query string) (*stmt, error) {
-	st, err := p.DB.PrepareContext(ctx, p.d.query(query))
+	t := p.d.query(query)
+	st, err := p.DB.PrepareContext(ctx, t.sql)
 	if err != nil {
 		return nil, err
 	}
-	return &stmt{Stmt: st, d: p.d}, nil
+	return &stmt{Stmt: st, d: p.d, t: t}, nil
 }
 
 func (p *pool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*txConn, error) {
@@ -110,47 +139,52 @@ type txConn struct {
 	d dialect
 }
 
-func (t *txConn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, t.d.query(query), t.d.args(args)...)
+func (c *txConn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t := c.d.query(query)
+	return c.Tx.ExecContext(ctx, t.sql, c.d.args(t, args)...)
 }
 
-func (t *txConn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, t.d.query(query), t.d.args(args)...)
+func (c *txConn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t := c.d.query(query)
+	return c.Tx.QueryContext(ctx, t.sql, c.d.args(t, args)...)
 }
 
-func (t *txConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, t.d.query(query), t.d.args(args)...)
+func (c *txConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	t := c.d.query(query)
+	return c.Tx.QueryRowContext(ctx, t.sql, c.d.args(t, args)...)
 }
 
-func (t *txConn) PrepareContext(ctx context.Context, query string) (*stmt, error) {
-	st, err := t.Tx.PrepareContext(ctx, t.d.query(query))
+func (c *txConn) PrepareContext(ctx context.Context, query string) (*stmt, error) {
+	t := c.d.query(query)
+	st, err := c.Tx.PrepareContext(ctx, t.sql)
 	if err != nil {
 		return nil, err
 	}
-	return &stmt{Stmt: st, d: t.d}, nil
+	return &stmt{Stmt: st, d: c.d, t: t}, nil
 }
 
 // StmtContext binds a statement of the pool to the transaction.
-func (t *txConn) StmtContext(ctx context.Context, s *stmt) *stmt {
-	return &stmt{Stmt: t.Tx.StmtContext(ctx, s.Stmt), d: t.d}
+func (c *txConn) StmtContext(ctx context.Context, s *stmt) *stmt {
+	return &stmt{Stmt: c.Tx.StmtContext(ctx, s.Stmt), d: c.d, t: s.t}
 }
 
 // stmt is a prepared statement of a pool or a txConn.
 type stmt struct {
 	*sql.Stmt
 	d dialect
+	t translation
 }
 
 func (s *stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
-	return s.Stmt.ExecContext(ctx, s.d.args(args)...)
+	return s.Stmt.ExecContext(ctx, s.d.args(s.t, args)...)
 }
 
 func (s *stmt) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
-	return s.Stmt.QueryContext(ctx, s.d.args(args)...)
+	return s.Stmt.QueryContext(ctx, s.d.args(s.t, args)...)
 }
 
 func (s *stmt) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
-	return s.Stmt.QueryRowContext(ctx, s.d.args(args)...)
+	return s.Stmt.QueryRowContext(ctx, s.d.args(s.t, args)...)
 }
 
 // postgresSQL rewrites a query in SQLite's SQL into PostgreSQL's. Outside
@@ -169,8 +203,20 @@ func (s *stmt) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
 //
 // Whatever else differs is written portably in the queries themselves.
 func postgresSQL(q string) string {
-	toks := lexSQL(q)
-	toks = renumber(toks)
+	sql, _ := postgresQuery(q)
+	return sql
+}
+
+// postgresQuery is postgresSQL, and which arguments the PostgreSQL query
+// takes (renumber).
+func postgresQuery(q string) (string, []int) {
+	toks, keep := renumber(lexSQL(q))
+	return rewritePostgres(toks), keep
+}
+
+// rewritePostgres is postgresSQL of a query whose placeholders are
+// renumbered already.
+func rewritePostgres(toks []token) string {
 	var out []token
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -187,6 +233,14 @@ func postgresSQL(q string) string {
 					i = k
 					continue
 				}
+			}
+		case "CROSS":
+			// SQLite takes CROSS JOIN … ON as an inner join whose order
+			// the planner keeps; PostgreSQL refuses ON after CROSS JOIN.
+			if j := nextCode(toks, i); j > 0 && strings.EqualFold(toks[j].text, "JOIN") && joinHasOn(toks, j) {
+				i = j
+				out = append(out, toks[j])
+				continue
 			}
 		case "INSERT":
 			j := nextCode(toks, i)
@@ -243,13 +297,13 @@ func postgresSQL(q string) string {
 					continue
 				}
 			case "GROUP_CONCAT":
-				arg, sep := toks[open+1:close], []token{{tokString, "','"}}
+				arg, sep := toks[open+1:close], []token{{tokSpace, " "}, {tokString, "','"}}
 				if len(commas) == 1 {
 					arg, sep = toks[open+1:commas[0]], toks[commas[0]+1:close]
 				}
 				rewritten := []token{{tokWord, "string_agg(("}}
 				rewritten = append(rewritten, postgresTokens(arg)...)
-				rewritten = append(rewritten, token{tokWord, ")::text, "})
+				rewritten = append(rewritten, token{tokWord, ")::text,"})
 				rewritten = append(rewritten, postgresTokens(sep)...)
 				rewritten = append(rewritten, token{tokWord, ")"})
 				out = append(out, rewritten...)
@@ -269,10 +323,39 @@ func postgresSQL(q string) string {
 	return joinTokens(out)
 }
 
+// joinHasOn reports whether the join whose JOIN is toks[join] has an ON
+// clause.
+func joinHasOn(toks []token, join int) bool {
+	depth := 0
+	for i := join + 1; i < len(toks); i++ {
+		t := toks[i]
+		switch {
+		case t.text == "(":
+			depth++
+		case t.text == ")":
+			depth--
+			if depth < 0 {
+				return false
+			}
+		case depth > 0:
+		case t.text == "," || t.text == ";":
+			return false
+		case t.kind == tokWord:
+			switch strings.ToUpper(t.text) {
+			case "ON":
+				return true
+			case "JOIN", "CROSS", "LEFT", "INNER", "NATURAL", "WHERE", "GROUP", "ORDER", "LIMIT", "HAVING", "UNION", "EXCEPT", "INTERSECT", "WINDOW", "USING":
+				return false
+			}
+		}
+	}
+	return false
+}
+
 // postgresTokens rewrites a part of a query whose placeholders are
 // numbered already.
 func postgresTokens(toks []token) []token {
-	return lexSQL(postgresSQL(joinTokens(toks)))
+	return lexSQL(rewritePostgres(toks))
 }
 
 // insertOnConflict adds ON CONFLICT DO NOTHING to the INSERT whose OR
@@ -308,12 +391,12 @@ func insertOnConflict(toks []token, from int) []token {
 type tokKind int
 
 const (
-	tokSpace   tokKind = iota // whitespace and comments
-	tokString                 // '…'
-	tokQuoted                 // "…"
-	tokWord                   // names, keywords, numbers
-	tokParam                  // ? or ?NNN
-	tokPunct                  // any other character
+	tokSpace  tokKind = iota // whitespace and comments
+	tokString                // '…'
+	tokQuoted                // "…"
+	tokWord                  // names, keywords, numbers
+	tokParam                 // ? or ?NNN
+	tokPunct                 // any other character
 )
 
 type token struct {
@@ -392,9 +475,12 @@ func joinTokens(toks []token) string {
 }
 
 // renumber turns placeholders into PostgreSQL's $NNN, numbering bare ones
-// as SQLite does.
-func renumber(toks []token) []token {
-	out := make([]token, len(toks))
+// as SQLite does. Numbers the query skips (?1 and ?3 without ?2) are
+// closed up, since PostgreSQL cannot type a parameter no one uses: keep
+// says which arguments the numbers now name (nil: all, unchanged).
+func renumber(toks []token) ([]token, []int) {
+	nums := make([]int, len(toks))
+	used := map[int]bool{}
 	largest := 0
 	for i, t := range toks {
 		if t.kind == tokParam {
@@ -403,11 +489,33 @@ func renumber(toks []token) []token {
 				n, _ = strconv.Atoi(t.text[1:])
 			}
 			largest = max(largest, n)
+			nums[i] = n
+			used[n] = true
+		}
+	}
+	var keep []int
+	renum := map[int]int{}
+	for n := 1; n <= largest && len(used) < largest; n++ { // SQLite allows 32766
+		if used[n] {
+			keep = append(keep, n-1)
+			renum[n] = len(keep)
+		}
+	}
+	if len(keep) == largest {
+		keep = nil
+	}
+	out := make([]token, len(toks))
+	for i, t := range toks {
+		if t.kind == tokParam {
+			n := nums[i]
+			if keep != nil {
+				n = renum[n]
+			}
 			t.text = "$" + strconv.Itoa(n)
 		}
 		out[i] = t
 	}
-	return out
+	return out, keep
 }
 
 // nextCode returns the index of the token after i that is not space, or -1.

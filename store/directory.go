@@ -54,7 +54,7 @@ RETURNING id, first_sync_at IS NULL`
 	// ?12 whether the directory is complete.
 	sqlDirectoryMember = `INSERT INTO members (community_id, ext_id, name, name_fold, is_bot, tz, admin,
 	first_seen, joined_at, left_at, before_hearth)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?10 THEN ?8 END, ?11)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?10 <> 0 THEN CAST(?8 AS BIGINT) END, ?11)
 ON CONFLICT (community_id, ext_id) DO UPDATE SET
 	name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE members.name END,
 	name_fold = CASE WHEN excluded.name <> '' THEN excluded.name_fold ELSE members.name_fold END,
@@ -63,8 +63,8 @@ ON CONFLICT (community_id, ext_id) DO UPDATE SET
 	admin = excluded.admin,
 	joined_at = COALESCE(excluded.joined_at, members.joined_at),
 	left_at = CASE
-		WHEN ?10 THEN COALESCE(members.left_at, ?8)
-		WHEN ?12 THEN NULL
+		WHEN ?10 <> 0 THEN COALESCE(members.left_at, ?8)
+		WHEN ?12 <> 0 THEN NULL
 		ELSE members.left_at END`
 )
 
@@ -77,7 +77,7 @@ var (
 SELECT community_id, channel_id, day, ` + eachDayColumn("?2 * %[1]s", ", ") + `
 FROM member_channel_days WHERE community_id = ?1 AND member_id = ?3
 ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
-	` + sqlAddExcluded
+	` + addExcluded("channel_days")
 
 	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ? AND ` + sqlAllZero
 )

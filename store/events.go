@@ -181,7 +181,7 @@ func (db *DB) MarkAttended(ctx context.Context, community string, event int64, m
 			return 0, err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO event_rsvps (event_id, member_id, choice, at, attended_at) VALUES (?1, ?2, '', ?3, ?3)
-ON CONFLICT (event_id, member_id) DO UPDATE SET attended_at = excluded.attended_at WHERE attended_at IS NULL`, event, mid, ms)
+ON CONFLICT (event_id, member_id) DO UPDATE SET attended_at = excluded.attended_at WHERE event_rsvps.attended_at IS NULL`, event, mid, ms)
 		if err != nil {
 			return 0, err
 		}

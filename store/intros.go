@@ -138,7 +138,7 @@ func (db *DB) IntroRound(ctx context.Context, community string, id int64) (intro
 // newest first (by time, then id), at most limit (0: all).
 func (db *DB) IntroRounds(ctx context.Context, community string, limit int) ([]intros.IntroRound, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	rs, err := db.introRounds(ctx, `WHERE c.ext_id = ? ORDER BY r.made_at DESC, r.id DESC LIMIT ?`, community, limit)
 	if err != nil {

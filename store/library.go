@@ -164,7 +164,7 @@ func (db *DB) Resources(ctx context.Context, community string, q library.Resourc
 	}
 	limit := q.Limit
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	rows, err := db.read.QueryContext(ctx, sqlResources+`
 WHERE `+strings.Join(where, ` AND `)+`

@@ -159,7 +159,7 @@ WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 // id), at most limit (0: all); none for an unknown member.
 func (db *DB) MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	return db.nudges(ctx, fmt.Sprintf("nudges of %s in %s", member, community), sqlNudges+`
 WHERE c.ext_id = ? AND m.ext_id = ?

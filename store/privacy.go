@@ -89,7 +89,7 @@ ORDER BY e.at, e.id`, cid, mid)
 		return nil
 	}, `SELECT r.id, r.survey, a.question, a.value
 FROM checkin_runs r JOIN checkin_answers a ON a.run_id = r.id
-WHERE r.community_id = ? AND NOT r.anonymous AND a.respondent = ?
+WHERE r.community_id = ? AND r.anonymous = 0 AND a.respondent = ?
 ORDER BY r.id, a.question`, cid, member)
 	if err != nil {
 		return features.MemberData{}, err
