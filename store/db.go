@@ -52,9 +52,17 @@ var pragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(
 // to date, and starts its writer. It refuses a path that is a folder, whose
 // folder is missing, or that holds something other than a Hearth database,
 // saying so (*PathError); several processes may create one database at once.
+//
+// A postgres:// (or postgresql://) URL opens that PostgreSQL database
+// instead, which must exist; Open creates Hearth's tables in it (in the
+// schema the URL's search_path names) or refuses one holding another
+// program's tables. Errors name the URL without its password.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path")
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, false)
 	}
 	if err := checkPath(path, true); err != nil {
 		return nil, err
