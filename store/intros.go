@@ -150,7 +150,7 @@ func (db *DB) IntroRounds(ctx context.Context, community string, limit int) ([]i
 // introRounds reads the rounds that where selects (r: rounds, c: their
 // community), in its order, then their groups and members.
 func (db *DB) introRounds(ctx context.Context, where string, args ...any) ([]intros.IntroRound, error) {
-	tx, err := db.read.BeginTx(ctx, nil)
+	tx, err := db.read.BeginTx(ctx, readTxOptions(db.d))
 	if err != nil {
 		return nil, err
 	}

@@ -167,6 +167,8 @@ func migratePostgres(ctx context.Context, db *pool, name string) (err error) {
 	if err != nil {
 		return err
 	}
+	// READ COMMITTED (the default), not a snapshot: the statements after
+	// the lock must see what an instance that held it before committed.
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err

@@ -221,3 +221,13 @@ func migratePostgresURL(ctx context.Context, rawURL string) (from, to int, err e
 	ms, err := loadMigrationsIn(migrationFiles, "migrations/postgres")
 	return from, len(ms), errors.Join(err, db.Close())
 }
+
+// readTxOptions are the options of a read transaction of several queries
+// in dialect d: on PostgreSQL one snapshot for all of them (its default,
+// READ COMMITTED, takes one per statement), as SQLite's WAL gives.
+func readTxOptions(d dialect) *sql.TxOptions {
+	if d == postgresDialect {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return nil
+}

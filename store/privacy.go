@@ -38,7 +38,7 @@ func (db *DB) ExportMember(ctx context.Context, community, member string) (featu
 }
 
 func (db *DB) exportMember(ctx context.Context, community, member string) (features.MemberData, error) {
-	tx, err := db.read.BeginTx(ctx, nil)
+	tx, err := db.read.BeginTx(ctx, readTxOptions(db.d))
 	if err != nil {
 		return features.MemberData{}, err
 	}
