@@ -19,6 +19,7 @@ import (
 // TestPostgres runs the store suite against the PostgreSQL store, each
 // test in a schema of its own of the database HEARTH_TEST_POSTGRES names.
 func TestPostgres(t *testing.T) {
+	postgresURL(t) // skipped once here, not in every subtest
 	defer store.SetPruneBatch(500)()
 	storetest.Run(t, func(t *testing.T) storetest.Store {
 		db, u := openPostgres(t)
