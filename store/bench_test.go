@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,7 +53,7 @@ func benchDB(b *testing.B) string {
 				return
 			}
 			benchPath = filepath.Join(benchDir, "bench.db")
-		} else if _, err := os.Stat(benchPath); err == nil {
+		} else if _, err := os.Stat(benchPath); err == nil || hasEvents(benchPath) {
 			return
 		}
 		ctx := context.Background()
@@ -181,14 +182,42 @@ func cpuTime() time.Duration {
 
 var benchSeq atomic.Int64
 
-// benchCore is the core on a fresh database, closed when the benchmark ends.
-func benchCore(b *testing.B) (*bot.Bot, time.Time) {
+// benchStore opens a fresh database for a benchmark, closed when it ends:
+// a file, or with HEARTH_BENCH_POSTGRES=1 a schema of its own in the
+// database HEARTH_TEST_POSTGRES names.
+func benchStore(b *testing.B) *store.DB {
 	b.Helper()
+	if os.Getenv("HEARTH_BENCH_POSTGRES") == "1" {
+		db, _ := openPostgres(b)
+		return db
+	}
 	db, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "record.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
+	return db
+}
+
+// hasEvents reports whether HEARTH_BENCH_DB names a PostgreSQL database
+// built already.
+func hasEvents(name string) bool {
+	if !store.IsPostgresURL(name) {
+		return false
+	}
+	raw, err := sql.Open("pgx", name)
+	if err != nil {
+		return false
+	}
+	defer raw.Close()
+	var n int
+	return raw.QueryRow(`SELECT COUNT(*) FROM events`).Scan(&n) == nil && n > 0
+}
+
+// benchCore is the core on a fresh database, closed when the benchmark ends.
+func benchCore(b *testing.B) (*bot.Bot, time.Time) {
+	b.Helper()
+	db := benchStore(b)
 	at := time.Date(2026, time.March, 2, 9, 0, 0, 0, time.UTC)
 	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(at)})
 	if err != nil {

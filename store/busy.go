@@ -16,7 +16,13 @@ const migrateWait = 2 * time.Minute
 // isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY
 // or SQLITE_LOCKED, with any extended code): another connection holds a
 // lock, and trying again later may work.
+//
+// On PostgreSQL it is a lock not available, a serialization failure or a
+// deadlock.
 func isBusy(err error) bool {
+	if isPostgresBusy(err) {
+		return true
+	}
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return false

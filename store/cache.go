@@ -8,6 +8,17 @@ package store
 // ForgetMember, which drops the member's entry. The writer resets the cache
 // whenever a transaction or a job rolls back, since the entries may then name
 // rows that no longer exist.
+//
+// On SQLite the writer is the database's only writer, so the cache stays
+// true between transactions. On PostgreSQL other instances write too (a
+// member renamed, forgotten, made a bot), so the writer forgets members and
+// channels at the start of every transaction (resetShared): an entry then
+// only repeats what this transaction read or wrote itself, within one
+// serializable snapshot, and a batch retried after a conflict starts again
+// from the database. Community ids stay: a community row is never deleted
+// and nothing but its first sync time ever changes, so its id is true in
+// every process; and keeping it spares every batch an upsert of the one row
+// all instances' batches share, which would make them conflict.
 type cache struct {
 	communities map[string]int64
 	members     map[extKey]memberEntry
@@ -42,6 +53,12 @@ func newCache() *cache {
 
 func (c *cache) reset() {
 	c.communities = map[string]int64{}
+	c.members = map[extKey]memberEntry{}
+	c.channels = map[extKey]channelEntry{}
+}
+
+// resetShared forgets the entries that another process may make untrue.
+func (c *cache) resetShared() {
 	c.members = map[extKey]memberEntry{}
 	c.channels = map[extKey]channelEntry{}
 }

@@ -44,7 +44,7 @@ ON CONFLICT (run_id, respondent, question) DO UPDATE SET value = excluded.value`
 
 // recipientMember returns the id of a member of community, creating the row
 // (first seen at the time given) for a member not seen yet.
-func (s *txState) recipientMember(ctx context.Context, st *sql.Stmt, community int64, ext string, at int64) (int64, error) {
+func (s *txState) recipientMember(ctx context.Context, st *stmt, community int64, ext string, at int64) (int64, error) {
 	if m, ok := s.cache.members[extKey{community, ext}]; ok {
 		return m.id, nil
 	}
@@ -93,7 +93,7 @@ func (db *DB) CreateRun(ctx context.Context, r checkins.CheckinRun, recipients [
 	}
 	opened := r.OpenedAt.UnixMilli()
 	var id int64
-	_, err = db.w.do(ctx, 1+len(members), func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err = db.w.do(ctx, 1+len(members), func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, r.Community)
 		if err != nil {
 			return 0, err
@@ -183,7 +183,7 @@ func (db *DB) CheckinRuns(ctx context.Context, community string, q checkins.RunQ
 	if q.Closed {
 		where = append(where, "r.closed_at IS NOT NULL")
 	}
-	limit := -1 // SQLite: no limit
+	limit := noLimit
 	if q.Limit > 0 {
 		limit = q.Limit
 	}
@@ -261,7 +261,7 @@ func (db *DB) SetRecipient(ctx context.Context, run int64, r checkins.Recipient)
 	if r.Member == "" || r.Status == "" {
 		return fmt.Errorf("set recipient %q of check-in run %d: no member or status", r.Member, run)
 	}
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		var cid, opened int64
 		err := tx.QueryRowContext(ctx, `SELECT community_id, opened_at FROM checkin_runs WHERE id = ?`, run).Scan(&cid, &opened)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -303,7 +303,7 @@ func (db *DB) SetRecipient(ctx context.Context, run int64, r checkins.Recipient)
 // of any number of callers exactly one gets true; a member who is not a
 // recipient, or a run that does not exist, gets false.
 func (db *DB) ClaimRecipient(ctx context.Context, run int64, member string) (bool, error) {
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE checkin_recipients SET status = ?3
 WHERE run_id = ?1 AND status = ?4 AND member_id = (
 	SELECT m.id FROM checkin_runs r JOIN members m ON m.community_id = r.community_id
@@ -337,7 +337,7 @@ func (db *DB) SaveAnswers(ctx context.Context, run int64, respondent string, ans
 	for i, q := range questions {
 		values[i] = answers[q]
 	}
-	n, err := db.w.do(ctx, len(questions), func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, len(questions), func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM checkin_runs WHERE id = ?)`, run).Scan(&exists); err != nil || !exists {
 			return 0, err
@@ -416,7 +416,7 @@ func (db *DB) MarkReminded(ctx context.Context, run int64, at time.Time) error {
 	if at.IsZero() {
 		return fmt.Errorf("mark check-in run %d reminded: no time", run)
 	}
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE checkin_runs SET reminded_at = ? WHERE id = ?`, at.UnixMilli(), run)
 		if err != nil {
 			return 0, err
@@ -442,7 +442,7 @@ func (db *DB) CloseRun(ctx context.Context, run int64, at time.Time) (bool, erro
 		return false, fmt.Errorf("close check-in run %d: no time", run)
 	}
 	const unknown = -1
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE checkin_runs SET closed_at = ?, salt = NULL
 WHERE id = ? AND closed_at IS NULL`, at.UnixMilli(), run)
 		if err != nil {

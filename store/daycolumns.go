@@ -24,13 +24,16 @@ func eachDayColumn(format, sep string) string {
 var (
 	// sqlDayColumns lists the figure columns: "messages, replies, …".
 	sqlDayColumns = eachDayColumn("%[1]s", ", ")
-	// sqlAddExcluded adds an upsert's figures to the row's.
-	sqlAddExcluded = eachDayColumn("%[1]s = %[1]s + excluded.%[1]s", ",\n\t")
 	// sqlAllZero is true of a day table's row whose figures are all zero.
 	sqlAllZero = eachDayColumn("%[1]s = 0", " AND ")
 	// sqlDayTotal is a row's figures added up.
 	sqlDayTotal = eachDayColumn("%[1]s", " + ")
 )
+
+// addExcluded adds an upsert's figures to those of the row of table.
+func addExcluded(table string) string {
+	return eachDayColumn("%[1]s = "+table+".%[1]s + excluded.%[1]s", ",\n\t")
+}
 
 // Weeks count messages, replies and reactions on their own and the
 // participating kinds (check-in answers and the later kinds) together, as
@@ -42,7 +45,7 @@ var sqlParticipatingKind = func() string {
 	for _, k := range activityKinds[firstParticipating:] {
 		kinds = append(kinds, "'"+string(k)+"'")
 	}
-	return "SUM(e.kind IN (" + strings.Join(kinds, ", ") + "))"
+	return "SUM(CASE WHEN e.kind IN (" + strings.Join(kinds, ", ") + ") THEN 1 ELSE 0 END)"
 }()
 
 // sqlMemberSums sums a day table's rows d as a report's members need them:

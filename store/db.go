@@ -30,8 +30,9 @@ var _ bot.Store = (*DB)(nil)
 // DB is a Hearth database. It is safe for concurrent use; Close it when done.
 type DB struct {
 	path  string
-	write *sql.DB // one connection: the writer's
-	read  *sql.DB // readers
+	write *pool // the writer's connections (SQLite: one)
+	read  *pool // readers
+	d     dialect
 	w     *writer
 	// hot are the reads the event path makes for every event or batch,
 	// prepared once (database/sql keeps one per reading connection).
@@ -51,9 +52,17 @@ var pragmas = []string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(
 // to date, and starts its writer. It refuses a path that is a folder, whose
 // folder is missing, or that holds something other than a Hearth database,
 // saying so (*PathError); several processes may create one database at once.
+//
+// A postgres:// (or postgresql://) URL opens that PostgreSQL database
+// instead, which must exist; Open creates Hearth's tables in it (in the
+// schema the URL's search_path names) or refuses one holding another
+// program's tables. Errors name the URL without its password.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path")
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, false)
 	}
 	if err := checkPath(path, true); err != nil {
 		return nil, err
@@ -91,14 +100,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, fmt.Errorf("open database %s for reading: %w", path, err)
 	}
-	w, err := startWriter(ctx, write)
-	if err != nil {
+	db := &DB{path: path, write: &pool{write, sqliteDialect}, read: &pool{read, sqliteDialect}, d: sqliteDialect}
+	if db.w, err = startWriter(ctx, db.write); err != nil {
 		read.Close()
 		write.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db := &DB{path: path, write: write, read: read, w: w}
-	if db.hot, err = prepareHot(ctx, read); err != nil {
+	if db.hot, err = prepareHot(ctx, db.read); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -107,10 +115,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 
 // hotReads are prepared statements of the reads on the event path.
 type hotReads struct {
-	setting, isPromptPost *sql.Stmt
+	setting, isPromptPost *stmt
 }
 
-func prepareHot(ctx context.Context, read *sql.DB) (hotReads, error) {
+func prepareHot(ctx context.Context, read *pool) (hotReads, error) {
 	var h hotReads
 	var err error
 	if h.setting, err = read.PrepareContext(ctx, sqlSetting); err != nil {
@@ -124,7 +132,7 @@ func prepareHot(ctx context.Context, read *sql.DB) (hotReads, error) {
 }
 
 func (h hotReads) close() {
-	for _, s := range []*sql.Stmt{h.setting, h.isPromptPost} {
+	for _, s := range []*stmt{h.setting, h.isPromptPost} {
 		if s != nil {
 			s.Close()
 		}

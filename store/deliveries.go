@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -27,7 +26,7 @@ func (db *DB) ClaimDelivery(ctx context.Context, community, job, member string, 
 		return false, fmt.Errorf("claim delivery %q to %q in %q: no community, job or member", job, member, community)
 	}
 	when := at.UnixMilli()
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, community)
 		if err != nil {
 			return 0, err

@@ -29,7 +29,7 @@ func (db *DB) SaveDirectory(ctx context.Context, d bot.Directory) error {
 		return fmt.Errorf("save directory of %s: no time", d.Community.ID)
 	}
 	d.Members, d.Channels = slices.Clone(d.Members), slices.Clone(d.Channels)
-	_, err := db.w.do(ctx, 1+len(d.Members)+len(d.Channels), func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1+len(d.Members)+len(d.Channels), func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		return 0, s.saveDirectory(ctx, tx, d)
 	})
 	if err != nil {
@@ -54,7 +54,7 @@ RETURNING id, first_sync_at IS NULL`
 	// ?12 whether the directory is complete.
 	sqlDirectoryMember = `INSERT INTO members (community_id, ext_id, name, name_fold, is_bot, tz, admin,
 	first_seen, joined_at, left_at, before_hearth)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?10 THEN ?8 END, ?11)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?10 <> 0 THEN CAST(?8 AS BIGINT) END, ?11)
 ON CONFLICT (community_id, ext_id) DO UPDATE SET
 	name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE members.name END,
 	name_fold = CASE WHEN excluded.name <> '' THEN excluded.name_fold ELSE members.name_fold END,
@@ -63,8 +63,8 @@ ON CONFLICT (community_id, ext_id) DO UPDATE SET
 	admin = excluded.admin,
 	joined_at = COALESCE(excluded.joined_at, members.joined_at),
 	left_at = CASE
-		WHEN ?10 THEN COALESCE(members.left_at, ?8)
-		WHEN ?12 THEN NULL
+		WHEN ?10 <> 0 THEN COALESCE(members.left_at, ?8)
+		WHEN ?12 <> 0 THEN NULL
 		ELSE members.left_at END`
 )
 
@@ -77,12 +77,12 @@ var (
 SELECT community_id, channel_id, day, ` + eachDayColumn("?2 * %[1]s", ", ") + `
 FROM member_channel_days WHERE community_id = ?1 AND member_id = ?3
 ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
-	` + sqlAddExcluded
+	` + addExcluded("channel_days")
 
 	sqlPruneChannelDays = `DELETE FROM channel_days WHERE community_id = ? AND ` + sqlAllZero
 )
 
-func (s *txState) saveDirectory(ctx context.Context, tx *sql.Tx, d bot.Directory) error {
+func (s *txState) saveDirectory(ctx context.Context, tx *txConn, d bot.Directory) error {
 	// Activity recorded earlier in this transaction goes to the rollups
 	// first, under the bot flags it was recorded with.
 	if err := s.flush(ctx); err != nil {
@@ -159,7 +159,7 @@ type botFlag struct {
 }
 
 // botFlags returns the bot flag of every member of a community, by platform id.
-func botFlags(ctx context.Context, tx *sql.Tx, community int64) (map[string]botFlag, error) {
+func botFlags(ctx context.Context, tx *txConn, community int64) (map[string]botFlag, error) {
 	rows, err := tx.QueryContext(ctx, sqlDirectoryBots, community)
 	if err != nil {
 		return nil, fmt.Errorf("bot flags: %w", err)

@@ -23,7 +23,7 @@ func (db *DB) AddEvent(ctx context.Context, e meetings.CommunityEvent) (int64, e
 		return 0, fmt.Errorf("add event %q to %s: bad times %s to %s, created %s", e.Title, e.Community, e.Start, e.End, e.CreatedAt)
 	}
 	var id int64
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, e.Community)
 		if err != nil {
 			return 0, err
@@ -107,7 +107,7 @@ func (db *DB) CommunityEvents(ctx context.Context, community string, q meetings.
 // UpdateEvent stores an event's message, external id, cancellation and
 // feedback run, or returns bot.ErrNotFound.
 func (db *DB) UpdateEvent(ctx context.Context, e meetings.CommunityEvent) error {
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE community_events SET message = ?, external_id = ?, cancelled_at = ?, feedback_run = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 			e.Message, e.External, toMillis(e.CancelledAt), nullID(e.FeedbackRun), e.ID, e.Community)
@@ -128,7 +128,7 @@ WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 
 // eventMember finds an event of the community and the member's row (made
 // when the member is not known yet, first seen at at).
-func eventMember(ctx context.Context, tx *sql.Tx, s *txState, community string, event int64, member string, at int64) (int64, error) {
+func eventMember(ctx context.Context, tx *txConn, s *txState, community string, event int64, member string, at int64) (int64, error) {
 	cid, err := s.community(ctx, community)
 	if err != nil {
 		return 0, err
@@ -151,7 +151,7 @@ func (db *DB) SetRSVP(ctx context.Context, community string, r meetings.RSVP) er
 		return fmt.Errorf("RSVP of %s in %s: unknown choice %q", r.Member, community, r.Choice)
 	}
 	at := r.At.UnixMilli()
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		mid, err := eventMember(ctx, tx, s, community, r.Event, r.Member, at)
 		if err != nil {
 			return 0, err
@@ -174,14 +174,14 @@ func (db *DB) MarkAttended(ctx context.Context, community string, event int64, m
 	}
 	ms := at.UnixMilli()
 	var added bool
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		added = false // a job may run twice
 		mid, err := eventMember(ctx, tx, s, community, event, member, ms)
 		if err != nil {
 			return 0, err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO event_rsvps (event_id, member_id, choice, at, attended_at) VALUES (?1, ?2, '', ?3, ?3)
-ON CONFLICT (event_id, member_id) DO UPDATE SET attended_at = excluded.attended_at WHERE attended_at IS NULL`, event, mid, ms)
+ON CONFLICT (event_id, member_id) DO UPDATE SET attended_at = excluded.attended_at WHERE event_rsvps.attended_at IS NULL`, event, mid, ms)
 		if err != nil {
 			return 0, err
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 
@@ -12,7 +11,7 @@ import (
 // AddFacilitator makes member a facilitator of community. Adding one again
 // keeps who added them first, and when.
 func (db *DB) AddFacilitator(ctx context.Context, community, member, addedBy string, at time.Time) error {
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, community)
 		if err != nil {
 			return 0, err
@@ -29,7 +28,7 @@ VALUES (?, ?, ?, ?) ON CONFLICT (community_id, member_ext) DO NOTHING`, cid, mem
 
 // RemoveFacilitator removes a stored facilitator, or returns bot.ErrNotFound.
 func (db *DB) RemoveFacilitator(ctx context.Context, community, member string) error {
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `DELETE FROM facilitators
 WHERE community_id = (SELECT id FROM communities WHERE ext_id = ?) AND member_ext = ?`, community, member)
 		if err != nil {

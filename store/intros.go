@@ -26,7 +26,7 @@ func (db *DB) SetIntroOptIn(ctx context.Context, community, member string, on bo
 		return fmt.Errorf("intro opt-in of %q in %q: no community or member", member, community)
 	}
 	ms := at.UnixMilli()
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, community)
 		if err != nil {
 			return 0, err
@@ -85,7 +85,7 @@ func (db *DB) AddIntroRound(ctx context.Context, r intros.IntroRound) (intros.In
 	ms := r.At.UnixMilli()
 	out := r
 	out.Groups = slices.Clone(r.Groups)
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, r.Community)
 		if err != nil {
 			return 0, err
@@ -138,7 +138,7 @@ func (db *DB) IntroRound(ctx context.Context, community string, id int64) (intro
 // newest first (by time, then id), at most limit (0: all).
 func (db *DB) IntroRounds(ctx context.Context, community string, limit int) ([]intros.IntroRound, error) {
 	if limit <= 0 {
-		limit = -1
+		limit = noLimit
 	}
 	rs, err := db.introRounds(ctx, `WHERE c.ext_id = ? ORDER BY r.made_at DESC, r.id DESC LIMIT ?`, community, limit)
 	if err != nil {
@@ -150,7 +150,7 @@ func (db *DB) IntroRounds(ctx context.Context, community string, limit int) ([]i
 // introRounds reads the rounds that where selects (r: rounds, c: their
 // community), in its order, then their groups and members.
 func (db *DB) introRounds(ctx context.Context, where string, args ...any) ([]intros.IntroRound, error) {
-	tx, err := db.read.BeginTx(ctx, nil)
+	tx, err := db.read.BeginTx(ctx, readTxOptions(db.d))
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ ORDER BY g.round_id, g.id, im.position`)
 // is bot.ErrNotFound.
 func (db *DB) MarkIntroFollowedUp(ctx context.Context, community string, round int64, at time.Time) (bool, error) {
 	var first bool
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		var followed sql.NullInt64
 		err := tx.QueryRowContext(ctx, `SELECT r.followed_up_at FROM intro_rounds r JOIN communities c ON c.id = r.community_id
 WHERE c.ext_id = ? AND r.id = ?`, community, round).Scan(&followed)
@@ -248,7 +248,7 @@ func (db *DB) AnswerIntro(ctx context.Context, community string, group int64, me
 		return fmt.Errorf("answer intro %d: unknown answer %q", group, a)
 	}
 	ms := at.UnixMilli()
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE intro_members SET answer = ?, answered_at = ?
 WHERE group_id = (SELECT g.id FROM intro_groups g JOIN communities c ON c.id = g.community_id WHERE g.id = ? AND c.ext_id = ?)
 AND member_id = (SELECT m.id FROM members m JOIN communities c ON c.id = m.community_id WHERE c.ext_id = ? AND m.ext_id = ?)`,

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -26,7 +25,7 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder string, now time.Ti
 	if name == "" || holder == "" || ttl <= 0 {
 		return false, fmt.Errorf("acquire lease %q for %q: no name, no holder or no time to live", name, holder)
 	}
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, sqlAcquireLease, name, holder, now.Add(ttl).UnixMilli(), now.UnixMilli())
 		if err != nil {
 			return 0, err
@@ -46,7 +45,7 @@ func (db *DB) ReleaseLease(ctx context.Context, name, holder string) error {
 	if name == "" || holder == "" {
 		return errors.New("release lease: no name or holder")
 	}
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		_, err := tx.ExecContext(ctx, `DELETE FROM leases WHERE name = ? AND holder = ?`, name, holder)
 		return 0, err
 	})

@@ -64,7 +64,7 @@ func (db *DB) AddResource(ctx context.Context, r library.Resource) (int64, error
 	shared := r.SharedAt.UnixMilli()
 	var id int64
 	var dup bool
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		id, dup = 0, false // a job may run twice
 		cid, err := s.community(ctx, r.Community)
 		if err != nil {
@@ -164,7 +164,7 @@ func (db *DB) Resources(ctx context.Context, community string, q library.Resourc
 	}
 	limit := q.Limit
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	rows, err := db.read.QueryContext(ctx, sqlResources+`
 WHERE `+strings.Join(where, ` AND `)+`
@@ -191,7 +191,7 @@ ORDER BY r.shared_at DESC, r.id DESC LIMIT ?`, append(args, limit)...)
 // bot.ErrNotFound (also when the id is another community's). Its URL can
 // then be shared again, under a new id.
 func (db *DB) RemoveResource(ctx context.Context, community string, id int64) error {
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `DELETE FROM resources
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`, id, community)
 		if err != nil {
@@ -250,7 +250,7 @@ func (db *DB) AddStory(ctx context.Context, s library.Story) (int64, error) {
 	run := sql.NullInt64{Int64: s.Run, Valid: s.Run != 0}
 	at := s.At.UnixMilli()
 	var id int64
-	_, err = db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, st *txState) (int, error) {
+	_, err = db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, st *txState) (int, error) {
 		cid, err := st.community(ctx, s.Community)
 		if err != nil {
 			return 0, err
@@ -291,7 +291,7 @@ func (db *DB) SetStoryConsent(ctx context.Context, community, member string, id 
 	if _, err := checkConsent(c); err != nil {
 		return fmt.Errorf("set consent of story %d of %s: %w", id, community, err)
 	}
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE stories SET consent = ?1
 WHERE id = ?2 AND member_id = (SELECT m.id FROM members m JOIN communities c ON c.id = m.community_id
 	WHERE c.ext_id = ?3 AND m.ext_id = ?4)`, string(c), id, community, member)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -17,7 +16,7 @@ func (db *DB) ClaimLine(ctx context.Context, community, hash string, at time.Tim
 	if community == "" || hash == "" {
 		return false, fmt.Errorf("claim line %q of %q: no community or hash", hash, community)
 	}
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, community)
 		if err != nil {
 			return 0, err

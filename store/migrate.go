@@ -15,9 +15,11 @@ import (
 
 // Migrations are SQL files named NNNN_what.sql, applied in order of NNNN,
 // each once and in its own transaction. To change the schema, add the next
-// file; never edit one that has shipped.
+// file; never edit one that has shipped. Each has a PostgreSQL twin in
+// migrations/postgres with the same number and name, so that both kinds of
+// database report the same schema versions.
 //
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 
 type migration struct {
@@ -29,7 +31,12 @@ type migration struct {
 // loadMigrations reads the embedded migrations and checks that their
 // versions run 1, 2, 3... without gaps or repeats.
 func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
+	return loadMigrationsIn(fsys, "migrations")
+}
+
+// loadMigrationsIn is loadMigrations of the folder dir of fsys.
+func loadMigrationsIn(fsys fs.FS, dir string) ([]migration, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
 	if err != nil {
 		return nil, fmt.Errorf("list migrations: %w", err)
 	}
@@ -110,7 +117,7 @@ func apply(ctx context.Context, db *sql.DB, m migration, ms []migration, path st
 			conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 	}()
-	if err := checkHearth(ctx, conn, path, ms, true); err != nil {
+	if err := checkHearth(ctx, conn, sqliteDialect, path, ms, true); err != nil {
 		return err
 	}
 	if _, err := conn.ExecContext(ctx, createSchemaMigrations); err != nil {
@@ -145,3 +152,65 @@ const createSchemaMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 	version    INTEGER PRIMARY KEY,
 	name       TEXT    NOT NULL,
 	applied_at INTEGER NOT NULL)`
+
+// postgresMigrationLock is the key of the PostgreSQL advisory lock that
+// migrating takes: instances starting at once wait for the one that
+// migrates, then find the work done.
+const postgresMigrationLock = 0x4865617274680001 // "Hearth", 1
+
+// migratePostgres brings the schema of the PostgreSQL database name (its
+// URL without password, for errors) up to date: in one transaction, since
+// PostgreSQL's DDL is transactional, under an advisory lock held until it
+// ends.
+func migratePostgres(ctx context.Context, db *pool, name string) (err error) {
+	ms, err := loadMigrationsIn(migrationFiles, "migrations/postgres")
+	if err != nil {
+		return err
+	}
+	// READ COMMITTED (the default), not a snapshot: the statements after
+	// the lock must see what an instance that held it before committed.
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(postgresMigrationLock)); err != nil {
+		return fmt.Errorf("take the migration lock: %w", err)
+	}
+	if err := checkHearth(ctx, tx, postgresDialect, name, ms, true); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, createSchemaMigrationsPostgres); err != nil {
+		return fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var current int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > len(ms) {
+		return fmt.Errorf("the database has schema version %d, newer than this Hearth knows (%d): upgrade Hearth", current, len(ms))
+	}
+	for _, m := range ms[current:] {
+		// The raw transaction: the file is PostgreSQL's SQL already, and
+		// several statements (which only the simple protocol runs, as pgx
+		// does for a query without arguments).
+		if _, err := tx.Tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		// The wall clock is fine here: this is bookkeeping, not a domain time.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+			m.version, m.name, time.Now().UnixMilli()); err != nil {
+			return fmt.Errorf("record migration %s: %w", m.name, err)
+		}
+	}
+	return tx.Commit()
+}
+
+const createSchemaMigrationsPostgres = `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    BIGINT PRIMARY KEY,
+	name       TEXT   NOT NULL,
+	applied_at BIGINT NOT NULL)`

@@ -23,7 +23,7 @@ func (db *DB) Newcomers(ctx context.Context, community string, from, to time.Tim
 	SELECT COUNT(*) FROM events e INDEXED BY events_by_member
 	WHERE e.community_id = m.community_id AND e.member_id = m.id AND e.at < ?2 AND e.kind IN ('message', 'reply'))
 FROM communities c CROSS JOIN members m INDEXED BY members_by_community ON m.community_id = c.id
-WHERE c.ext_id = ?4 AND NOT m.is_bot AND `+sqlAsOf+` AND `+sqlNew+`
+WHERE c.ext_id = ?4 AND m.is_bot = 0 AND `+sqlAsOf+` AND `+sqlNew+`
 ORDER BY joined, m.ext_id`, from.UnixMilli(), to.UnixMilli(), nil, community)
 	if err != nil {
 		return nil, fmt.Errorf("newcomers of %s: %w", community, err)

@@ -39,7 +39,7 @@ RETURNING id`
 // knownMember returns the id of a member of community, creating the row as
 // sqlKnownMember says, first seen at firstSeen (nil: the latest time the
 // community knows).
-func (s *txState) knownMember(ctx context.Context, tx *sql.Tx, community int64, ext string, firstSeen *int64) (int64, error) {
+func (s *txState) knownMember(ctx context.Context, tx *txConn, community int64, ext string, firstSeen *int64) (int64, error) {
 	if m, ok := s.cache.members[extKey{community, ext}]; ok {
 		return m.id, nil
 	}
@@ -75,7 +75,7 @@ func (db *DB) AddNudge(ctx context.Context, n members.Nudge) (int64, error) {
 	}
 	queued := n.QueuedAt.UnixMilli()
 	var id int64
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, n.Community)
 		if err != nil {
 			return 0, err
@@ -137,7 +137,7 @@ func (db *DB) UpdateNudge(ctx context.Context, n members.Nudge) error {
 	if n.Community == "" || n.Status == "" {
 		return fmt.Errorf("update nudge %d of %q: no community or status", n.ID, n.Community)
 	}
-	count, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	count, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE nudges SET status = ?, sent_at = ?, response = ?, responded_at = ?, approved_by = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 			string(n.Status), toMillis(n.SentAt), string(n.Response), toMillis(n.RespondedAt), n.ApprovedBy, n.ID, n.Community)
@@ -160,7 +160,7 @@ WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 // id), at most limit (0: all); none for an unknown member.
 func (db *DB) MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error) {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = noLimit
 	}
 	return db.nudges(ctx, fmt.Sprintf("nudges of %s in %s", member, community), sqlNudges+`
 WHERE c.ext_id = ? AND m.ext_id = ?
@@ -184,7 +184,7 @@ ORDER BY n.send_at, n.id`, community)
 // any number of processes exactly one gets true.
 func (db *DB) ClaimNudge(ctx context.Context, community string, id int64, now time.Time) (bool, error) {
 	at := now.UnixMilli()
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE nudges SET status = 'sending', claimed_at = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)
 	AND (status = 'queued' OR (status = 'sending' AND COALESCE(claimed_at, 0) <= ?))`,
@@ -258,7 +258,7 @@ func (db *DB) SetPrefs(ctx context.Context, community, member string, p bot.Memb
 	if community == "" || member == "" {
 		return fmt.Errorf("set preferences of %q in %q: no community or member", member, community)
 	}
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, community)
 		if err != nil {
 			return 0, err

@@ -45,12 +45,21 @@ const sqliteHeader = "SQLite format 3\x00"
 // CheckExisting says what is wrong with path as an existing Hearth
 // database, as far as it can tell without opening it (a folder, a missing
 // file or folder, not an SQLite file), or nil. Commands that must not
-// create a database call it before Open.
-func CheckExisting(path string) error { return checkPath(path, false) }
+// create a database call it before Open. Of a PostgreSQL URL it checks that
+// the server answers and the database is Hearth's.
+func CheckExisting(path string) error {
+	if IsPostgresURL(path) {
+		return checkPostgres(context.Background(), path)
+	}
+	return checkPath(path, false)
+}
 
 // Migrate brings the Hearth database at path, which must exist, up to date
 // as Open does, and says from and to which schema version.
 func Migrate(ctx context.Context, path string) (from, to int, err error) {
+	if IsPostgresURL(path) {
+		return migratePostgresURL(ctx, path)
+	}
 	if err := checkPath(path, false); err != nil {
 		return 0, 0, err
 	}
@@ -59,7 +68,7 @@ func Migrate(ctx context.Context, path string) (from, to int, err error) {
 		return 0, 0, err
 	}
 	if read, err := openReader(ctx, path, false); err == nil {
-		if err := checkHearth(ctx, read, path, ms, false); err != nil {
+		if err := checkHearth(ctx, read, sqliteDialect, path, ms, false); err != nil {
 			read.Close()
 			return 0, 0, openError(path, err)
 		}
@@ -198,7 +207,7 @@ func refuseForeign(ctx context.Context, path string) error {
 		return nil
 	}
 	defer read.Close()
-	if err := checkHearth(ctx, read, path, ms, true); errors.Is(err, ErrNotHearth) {
+	if err := checkHearth(ctx, read, sqliteDialect, path, ms, true); errors.Is(err, ErrNotHearth) {
 		return err
 	}
 	return nil
@@ -210,9 +219,15 @@ func refuseForeign(ctx context.Context, path string) error {
 // such, untouched). Its writes return ErrReadOnly. A database an older
 // Hearth wrote is refused with ErrSchemaBehind: `hearth migrate` brings it up
 // to date.
+//
+// A PostgreSQL URL opens that database with every transaction read-only
+// (default_transaction_read_only).
 func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("open database: no path")
+	}
+	if IsPostgresURL(path) {
+		return openPostgres(ctx, path, true)
 	}
 	if err := checkPath(path, false); err != nil {
 		return nil, err
@@ -228,12 +243,12 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, openError(path, err)
 	}
-	if err := checkSchema(ctx, read, path); err != nil {
+	if err := checkSchema(ctx, read, sqliteDialect, path); err != nil {
 		read.Close()
 		return nil, openError(path, err)
 	}
-	db := &DB{path: path, read: read, w: refusingWriter()}
-	if db.hot, err = prepareHot(ctx, read); err != nil {
+	db := &DB{path: path, read: &pool{read, sqliteDialect}, w: refusingWriter()}
+	if db.hot, err = prepareHot(ctx, db.read); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -294,12 +309,12 @@ func exists(path string) bool {
 
 // checkSchema checks that db is a Hearth database at the schema version
 // this Hearth knows.
-func checkSchema(ctx context.Context, db *sql.DB, path string) error {
+func checkSchema(ctx context.Context, db querier, d dialect, path string) error {
 	ms, err := loadMigrations(migrationFiles)
 	if err != nil {
 		return err
 	}
-	if err := checkHearth(ctx, db, path, ms, false); err != nil {
+	if err := checkHearth(ctx, db, d, path, ms, false); err != nil {
 		return err
 	}
 	var current int
@@ -325,10 +340,15 @@ type querier interface {
 // no schema_migrations, or whose first migration is not Hearth's first. A
 // database without any table passes when it may be created (fresh), not
 // otherwise.
-func checkHearth(ctx context.Context, q querier, path string, ms []migration, fresh bool) error {
+func checkHearth(ctx context.Context, q querier, d dialect, path string, ms []migration, fresh bool) error {
 	var hasMigrations, tables int
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE name = 'schema_migrations'), count(*)
-		FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`).Scan(&hasMigrations, &tables); err != nil {
+	query := `SELECT count(*) FILTER (WHERE name = 'schema_migrations'), count(*)
+		FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`
+	if d == postgresDialect {
+		query = `SELECT count(*) FILTER (WHERE table_name = 'schema_migrations'), count(*)
+		FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
+	}
+	if err := q.QueryRowContext(ctx, query).Scan(&hasMigrations, &tables); err != nil {
 		return err
 	}
 	if hasMigrations == 0 {
@@ -336,9 +356,9 @@ func checkHearth(ctx context.Context, q querier, path string, ms []migration, fr
 			return nil
 		}
 		if tables == 0 {
-			return &PathError{path, fmt.Sprintf("%s is not a Hearth database: it is an empty SQLite database", path), ErrNotHearth}
+			return &PathError{path, fmt.Sprintf("%s is not a Hearth database: it is an empty %s database", path, d), ErrNotHearth}
 		}
-		return &PathError{path, fmt.Sprintf("%s is not a Hearth database: it is another program's SQLite database (it has no schema_migrations table)", path), ErrNotHearth}
+		return &PathError{path, fmt.Sprintf("%s is not a Hearth database: it is another program's %s database (it has no schema_migrations table)", path, d), ErrNotHearth}
 	}
 	var first string
 	err := q.QueryRowContext(ctx, `SELECT name FROM schema_migrations WHERE version = 1`).Scan(&first)

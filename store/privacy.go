@@ -38,7 +38,7 @@ func (db *DB) ExportMember(ctx context.Context, community, member string) (featu
 }
 
 func (db *DB) exportMember(ctx context.Context, community, member string) (features.MemberData, error) {
-	tx, err := db.read.BeginTx(ctx, nil)
+	tx, err := db.read.BeginTx(ctx, readTxOptions(db.d))
 	if err != nil {
 		return features.MemberData{}, err
 	}
@@ -89,7 +89,7 @@ ORDER BY e.at, e.id`, cid, mid)
 		return nil
 	}, `SELECT r.id, r.survey, a.question, a.value
 FROM checkin_runs r JOIN checkin_answers a ON a.run_id = r.id
-WHERE r.community_id = ? AND NOT r.anonymous AND a.respondent = ?
+WHERE r.community_id = ? AND r.anonymous = 0 AND a.respondent = ?
 ORDER BY r.id, a.question`, cid, member)
 	if err != nil {
 		return features.MemberData{}, err
@@ -164,7 +164,7 @@ WHERE g.community_id = ? AND m.member_id = ? ORDER BY ro.made_at, g.round_id`, c
 
 // each runs query in tx and calls f on each row; what names the rows in
 // errors.
-func each(ctx context.Context, tx *sql.Tx, what string, f func(*sql.Rows) error, query string, args ...any) error {
+func each(ctx context.Context, tx *txConn, what string, f func(*sql.Rows) error, query string, args ...any) error {
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
@@ -217,7 +217,7 @@ func (db *DB) ForgetMember(ctx context.Context, community, member string) error 
 	if member == "" {
 		return fmt.Errorf("forget a member of %s: no member", community)
 	}
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		return s.forget(ctx, tx, community, member)
 	})
 	if err != nil {
@@ -230,7 +230,7 @@ func (db *DB) ForgetMember(ctx context.Context, community, member string) error 
 }
 
 // forget is ForgetMember's job; it returns 0 for an unknown member.
-func (s *txState) forget(ctx context.Context, tx *sql.Tx, community, member string) (int, error) {
+func (s *txState) forget(ctx context.Context, tx *txConn, community, member string) (int, error) {
 	// Rollup changes of earlier jobs in this transaction go first: they
 	// may be the member's.
 	if err := s.flush(ctx); err != nil {
@@ -308,7 +308,7 @@ type thread struct {
 }
 
 // repliedThreads returns the threads a member replied in.
-func repliedThreads(ctx context.Context, tx *sql.Tx, community, member int64) ([]thread, error) {
+func repliedThreads(ctx context.Context, tx *txConn, community, member int64) ([]thread, error) {
 	var out []thread
 	err := each(ctx, tx, "threads", func(rows *sql.Rows) error {
 		var t thread
@@ -322,7 +322,7 @@ WHERE community_id = ? AND member_id = ? AND kind = 'reply'`, community, member)
 
 // unlistMember takes a member out of the member lists of a community's
 // surveys and of its runs' survey definitions.
-func unlistMember(ctx context.Context, tx *sql.Tx, community int64, member string) error {
+func unlistMember(ctx context.Context, tx *txConn, community int64, member string) error {
 	quoted, err := json.Marshal(member)
 	if err != nil {
 		return err
@@ -407,7 +407,7 @@ func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int, error) {
 	t, total := before.UnixMilli(), 0
 	// The fan-out's claims (ClaimDelivery) are only needed while a job
 	// might run again, days at most; they go with the events of their time.
-	if _, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	if _, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		_, err := tx.ExecContext(ctx, `DELETE FROM deliveries WHERE claimed_at < ?`, t)
 		return 0, err
 	}); err != nil {
@@ -415,7 +415,7 @@ func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int, error) {
 	}
 	for _, cid := range communities {
 		for {
-			n, err := db.w.do(ctx, pruneBatch, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+			n, err := db.w.do(ctx, pruneBatch, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 				res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE id IN (
 	SELECT id FROM events INDEXED BY events_by_time WHERE community_id = ? AND at < ? LIMIT ?)`, cid, t, pruneBatch)
 				if err != nil {

@@ -23,7 +23,7 @@ func (db *DB) AddDeckPrompts(ctx context.Context, community, addedBy string, at 
 	}
 	texts = slices.Clone(texts) // the writer reads them after a cancelled caller has moved on
 	var ids []int64
-	_, err := db.w.do(ctx, len(texts), func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, len(texts), func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		ids = make([]int64, 0, len(texts)) // a job may run twice
 		cid, err := s.community(ctx, community)
 		if err != nil {
@@ -125,7 +125,7 @@ func (db *DB) RecordPromptPost(ctx context.Context, p bot.PromptPost) error {
 		return fmt.Errorf("record prompt post of %s: no time", p.Community)
 	}
 	nullID := func(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id > 0} }
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, p.Community)
 		if err != nil {
 			return 0, err

@@ -35,7 +35,7 @@ func (db *DB) Record(ctx context.Context, events ...bot.Event) (int, error) {
 	}
 	// A copy: the writer reads it after a cancelled caller has moved on.
 	events = slices.Clone(events)
-	n, err := db.w.do(ctx, len(events), func(ctx context.Context, _ *sql.Tx, s *txState) (int, error) {
+	n, err := db.w.do(ctx, len(events), func(ctx context.Context, _ *txConn, s *txState) (int, error) {
 		return s.record(ctx, events)
 	})
 	if err != nil {
@@ -118,7 +118,7 @@ ON CONFLICT (community_id, key) DO NOTHING`
 	sqlInsertMessage = `INSERT INTO events (community_id, key, kind, channel_id, member_id, at, message, parent, answered_at)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, (
 	SELECT MIN(r.at) FROM events r INDEXED BY replies_by_parent
-	WHERE r.community_id = ?1 AND r.kind = 'reply' AND r.parent = ?7 AND COALESCE(r.channel_id, 0) = COALESCE(?4, 0) AND r.member_id <> ?5)
+	WHERE r.community_id = ?1 AND r.kind = 'reply' AND r.parent = ?7 AND COALESCE(r.channel_id, 0) = COALESCE(CAST(?4 AS BIGINT), 0) AND r.member_id <> ?5)
 WHERE NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.community_id = ?1 AND t.key = ?2)
 ON CONFLICT (community_id, key) DO NOTHING`
 

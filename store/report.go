@@ -136,13 +136,13 @@ type asOfMember struct {
 // uses them.
 const (
 	// A member as of To: known before To and not left as of To.
-	sqlAsOf = `((m.first_seen < ?2 OR COALESCE(m.joined_at < ?2, 0) OR m.before_hearth) AND COALESCE(m.left_at >= ?2, 1))`
+	sqlAsOf = `((m.first_seen < ?2 OR (m.joined_at IS NOT NULL AND m.joined_at < ?2) OR m.before_hearth <> 0) AND (m.left_at IS NULL OR m.left_at >= ?2))`
 	// New: joined in the period; never those there before Hearth started.
-	sqlNew = `(NOT m.before_hearth AND COALESCE(m.joined_at, m.first_seen) >= ?1 AND COALESCE(m.joined_at, m.first_seen) < ?2)`
+	sqlNew = `(m.before_hearth = 0 AND COALESCE(m.joined_at, m.first_seen) >= ?1 AND COALESCE(m.joined_at, m.first_seen) < ?2)`
 	// Can be quiet: joined at least QuietAfter before To.
-	sqlQuietEligible = `(m.before_hearth OR COALESCE(m.joined_at, m.first_seen) <= ?3)`
+	sqlQuietEligible = `(m.before_hearth <> 0 OR COALESCE(m.joined_at, m.first_seen) <= ?3)`
 	// Both as one number: bit 0 as of To, bit 1 can be quiet.
-	sqlFlags = `(` + sqlAsOf + ` + 2 * (` + sqlAsOf + ` AND ` + sqlQuietEligible + `))`
+	sqlFlags = `(CASE WHEN ` + sqlAsOf + ` THEN 1 ELSE 0 END + CASE WHEN ` + sqlAsOf + ` AND ` + sqlQuietEligible + ` THEN 2 ELSE 0 END)`
 )
 
 type memberCounts struct{ total, new, quietEligible int }

@@ -32,7 +32,7 @@ func (r *reportRun) activityTotals(ctx context.Context, period span) (counts, er
 	channels := `SELECT 0 UNION ALL SELECT id FROM channels WHERE community_id = ?1`
 	args := []any{r.community, period.firstDay, period.endDay}
 	if r.q.Channel != "" {
-		channels = `SELECT ?4`
+		channels = `SELECT CAST(?4 AS BIGINT)`
 		args = append(args, r.channel)
 	}
 	err := r.db.read.QueryRowContext(ctx, `SELECT `+eachDayColumn("COALESCE(SUM(%[1]s), 0)", ", ")+`
@@ -50,19 +50,19 @@ FROM channel_days WHERE community_id = ?1 AND channel_id IN (`+channels+`) AND d
 // the sums by member and by channel are made here: two aggregates per
 // event instead of one per kind, and one pass over the events for both.
 func (r *reportRun) rawActivity(ctx context.Context, rng [2]int64) ([]rawActivity, []rawChannel, error) {
-	channel, group := ``, `e.member_id, e.kind, e.channel_id`
+	channel, group, columns := ``, `e.member_id, e.kind, e.channel_id`, `e.member_id, e.kind, e.channel_id`
 	args := []any{r.community, rng[0], rng[1]}
 	if r.q.Channel != "" {
 		channel = ` AND e.channel_id = ?5`
 		args = append(args, nil, r.channel)
 	}
 	if r.q.SummaryOnly {
-		group = `e.member_id, e.kind, NULL`
+		group, columns = `e.member_id, e.kind`, `e.member_id, e.kind, NULL`
 	}
-	rows, err := r.db.read.QueryContext(ctx, `SELECT `+group+`, COUNT(*), MAX(e.at)
+	rows, err := r.db.read.QueryContext(ctx, `SELECT `+columns+`, COUNT(*), MAX(e.at)
 FROM events e INDEXED BY events_by_time
 WHERE e.community_id = ?1 AND e.at >= ?2 AND e.at < ?3 AND e.kind IN `+activityList+`
-	AND e.member_id NOT IN (SELECT id FROM members WHERE community_id = ?1 AND is_bot)`+channel+`
+	AND e.member_id NOT IN (SELECT id FROM members WHERE community_id = ?1 AND is_bot <> 0)`+channel+`
 GROUP BY `+group+` ORDER BY e.member_id`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("activity at the edges: %w", err)

@@ -56,7 +56,7 @@ func (r *reportRun) unansweredMessages(ctx context.Context) ([]unansweredRow, er
 	query := `SELECT e.id, COALESCE(e.channel_id, 0), m.ext_id, m.name, e.message, e.at
 FROM events e INDEXED BY messages_by_time CROSS JOIN members m ON m.id = e.member_id
 WHERE e.community_id = ? AND e.kind = 'message' AND e.at >= ? AND e.at < ?
-	AND (e.answered_at IS NULL OR e.answered_at >= ?) AND NOT m.is_bot`
+	AND (e.answered_at IS NULL OR e.answered_at >= ?) AND m.is_bot = 0`
 	args := []any{r.community, r.from, until, r.to}
 	if r.q.Channel != "" {
 		query += ` AND e.channel_id = ?`

@@ -14,9 +14,9 @@ import (
 // be quiet.
 func (r *reportRun) memberCounts(ctx context.Context) (memberCounts, error) {
 	var c memberCounts
-	err := r.db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(`+sqlNew+`), 0), COALESCE(SUM(`+sqlQuietEligible+`), 0)
+	err := r.db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+sqlNew+` THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN `+sqlQuietEligible+` THEN 1 ELSE 0 END), 0)
 FROM members m INDEXED BY members_by_community
-WHERE m.community_id = ?4 AND NOT m.is_bot AND `+sqlAsOf,
+WHERE m.community_id = ?4 AND m.is_bot = 0 AND `+sqlAsOf,
 		r.from, r.to, r.quietFrom, r.community).Scan(&c.total, &c.new, &c.quietEligible)
 	if err != nil {
 		return c, fmt.Errorf("member counts: %w", err)
@@ -28,7 +28,7 @@ WHERE m.community_id = ?4 AND NOT m.is_bot AND `+sqlAsOf,
 func (r *reportRun) asOfMembers(ctx context.Context) ([]asOfMember, error) {
 	rows, err := r.db.read.QueryContext(ctx, `SELECT m.id, m.ext_id, m.name, m.last_active, `+sqlNew+`, `+sqlQuietEligible+`
 FROM members m INDEXED BY members_by_community
-WHERE m.community_id = ?4 AND NOT m.is_bot AND `+sqlAsOf, r.from, r.to, r.quietFrom, r.community)
+WHERE m.community_id = ?4 AND m.is_bot = 0 AND `+sqlAsOf, r.from, r.to, r.quietFrom, r.community)
 	if err != nil {
 		return nil, fmt.Errorf("members: %w", err)
 	}
@@ -61,7 +61,7 @@ func (r *reportRun) memberFigures(ctx context.Context, period span, ids [2]int64
 	query := `SELECT m.id, ` + sqlMemberSums + `, MAX(d.day), COALESCE(GROUP_CONCAT(d.channels), '')
 FROM members m INDEXED BY members_by_community
 CROSS JOIN member_days d ON d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?7 AND d.day < ?8
-WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND NOT m.is_bot
+WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND m.is_bot = 0
 GROUP BY m.id`
 	if r.q.Channel != "" {
 		// The channel's days in the period, which its index keeps
@@ -70,7 +70,7 @@ GROUP BY m.id`
 FROM member_channel_days d INDEXED BY member_channel_days_by_day
 WHERE d.community_id = ?4 AND d.channel_id = ?9 AND d.day >= ?7 AND d.day < ?8
 	AND d.member_id >= ?5 AND d.member_id < ?6
-	AND d.member_id NOT IN (SELECT id FROM members WHERE community_id = ?4 AND is_bot)
+	AND d.member_id NOT IN (SELECT id FROM members WHERE community_id = ?4 AND is_bot <> 0)
 GROUP BY d.member_id`
 		args = append(args, r.channel)
 	}
@@ -123,19 +123,19 @@ func (r *reportRun) activeMembers(ctx context.Context, period span, ids [2]int64
 	days := `member_days d WHERE d.community_id = m.community_id AND d.member_id = m.id`
 	args := []any{r.from, r.to, r.quietFrom, r.community, ids[0], ids[1], period.firstDay, period.endDay, ceilDay(r.quietFrom)}
 	query := `SELECT m.id, ` + sqlFlags + `,
-	EXISTS (SELECT 1 FROM ` + days + ` AND d.day >= MAX(?7, ?9) AND d.day < ?8)
+	EXISTS (SELECT 1 FROM ` + days + ` AND d.day >= MAX(CAST(?7 AS BIGINT), ?9) AND d.day < ?8)
 FROM members m INDEXED BY members_by_community
-WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND NOT m.is_bot
+WHERE m.community_id = ?4 AND m.id >= ?5 AND m.id < ?6 AND m.is_bot = 0
 	AND EXISTS (SELECT 1 FROM ` + days + ` AND d.day >= ?7 AND d.day < ?8)`
 	if r.q.Channel != "" {
 		// The channel's days in the period, which its index keeps
 		// together, by member.
-		query = `SELECT m.id, ` + sqlFlags + `, MAX(d.day) >= MAX(?7, ?9)
+		query = `SELECT m.id, ` + sqlFlags + `, MAX(d.day) >= MAX(CAST(?7 AS BIGINT), ?9)
 FROM member_channel_days d INDEXED BY member_channel_days_by_day
 CROSS JOIN members m ON m.id = d.member_id
 WHERE d.community_id = ?4 AND d.channel_id = ?10 AND d.day >= ?7 AND d.day < ?8
-	AND d.member_id >= ?5 AND d.member_id < ?6 AND NOT m.is_bot
-GROUP BY d.member_id`
+	AND d.member_id >= ?5 AND d.member_id < ?6 AND m.is_bot = 0
+GROUP BY d.member_id, m.id`
 		args = append(args, r.channel)
 	}
 	rows, err := r.db.read.QueryContext(ctx, query, args...)
@@ -182,7 +182,7 @@ func (r *reportRun) recentActivity(ctx context.Context, period span) (map[int64]
 		ranges = window.raw()
 		if window.firstDay < window.endDay {
 			rows, err := r.db.read.QueryContext(ctx, `SELECT m.id FROM members m INDEXED BY members_by_community
-WHERE m.community_id = ?4 AND NOT m.is_bot`+filter+` AND EXISTS (
+WHERE m.community_id = ?4 AND m.is_bot = 0`+filter+` AND EXISTS (
 	SELECT 1 FROM member_days d WHERE d.community_id = m.community_id AND d.member_id = m.id AND d.day >= ?5 AND d.day < ?6)`,
 				r.from, r.to, r.quietFrom, r.community, window.firstDay, window.endDay)
 			if err != nil {
@@ -196,7 +196,7 @@ WHERE m.community_id = ?4 AND NOT m.is_bot`+filter+` AND EXISTS (
 	for _, rng := range ranges {
 		rows, err := r.db.read.QueryContext(ctx, `SELECT DISTINCT e.member_id FROM events e INDEXED BY events_by_time
 CROSS JOIN members m ON m.id = e.member_id
-WHERE e.community_id = ?4 AND e.at >= ?5 AND e.at < ?6 AND e.kind IN `+activityList+` AND NOT m.is_bot`+filter,
+WHERE e.community_id = ?4 AND e.at >= ?5 AND e.at < ?6 AND e.kind IN `+activityList+` AND m.is_bot = 0`+filter,
 			r.from, r.to, r.quietFrom, r.community, rng[0], rng[1])
 		if err != nil {
 			return nil, fmt.Errorf("recent activity: %w", err)

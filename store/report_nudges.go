@@ -17,13 +17,13 @@ const returnWindow = 7 * dayMillis
 // whole days of that window.
 func (r *reportRun) nudgeCounts(ctx context.Context) (bot.NudgeCounts, error) {
 	var c bot.NudgeCounts
-	err := r.db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(
+	err := r.db.read.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN
 	EXISTS (SELECT 1 FROM events e INDEXED BY events_by_member
 		WHERE e.community_id = n.community_id AND e.member_id = n.member_id
 			AND e.at > n.sent_at AND e.at <= n.sent_at + ?4 AND e.kind IN `+activityList+`)
 	OR EXISTS (SELECT 1 FROM member_days d
 		WHERE d.community_id = n.community_id AND d.member_id = n.member_id
-			AND d.day >= (n.sent_at + ?5) / ?5 AND d.day < (n.sent_at + ?4 + 1) / ?5)), 0)
+			AND d.day >= (n.sent_at + ?5) / ?5 AND d.day < (n.sent_at + ?4 + 1) / ?5) THEN 1 ELSE 0 END), 0)
 FROM nudges n INDEXED BY nudges_sent
 WHERE n.community_id = ?1 AND n.status = 'sent' AND n.sent_at >= ?2 AND n.sent_at < ?3`,
 		r.community, r.from, r.to, returnWindow, dayMillis).Scan(&c.Sent, &c.Returned)

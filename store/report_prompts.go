@@ -28,13 +28,13 @@ func (r *reportRun) promptActivity(ctx context.Context) ([]bot.PromptActivity, e
 	// (to leave bots out) rather than every bot of the community listed.
 	replies := `FROM events e INDEXED BY replies_by_parent CROSS JOIN members m ON m.id = e.member_id
 	WHERE e.community_id = ?1 AND e.kind = 'reply' AND e.parent = p.message AND e.at < ?3
-		AND e.channel_id = p.channel_id AND NOT m.is_bot`
+		AND e.channel_id = p.channel_id AND m.is_bot = 0`
 	rows, err := r.db.read.QueryContext(ctx, `SELECT ch.ext_id, p.message, p.text, p.at,
 	(SELECT COUNT(*) `+replies+`),
 	(SELECT COUNT(DISTINCT e.member_id) `+replies+`),
 	(SELECT COUNT(*) FROM events e INDEXED BY reactions_by_message CROSS JOIN members m ON m.id = e.member_id
 	WHERE e.community_id = ?1 AND e.kind = 'reaction' AND e.message = p.message AND e.channel_id = p.channel_id
-		AND e.at < ?3 AND NOT m.is_bot)
+		AND e.at < ?3 AND m.is_bot = 0)
 FROM prompt_posts p INDEXED BY prompt_posts_by_time
 JOIN channels ch ON ch.id = p.channel_id
 WHERE p.community_id = ?1 AND p.at >= ?2 AND p.at < ?3`+channel+`

@@ -200,7 +200,7 @@ func (s *txState) flushMemberWeeks(ctx context.Context, changes map[memberDay]me
 			args = append(args, k...)
 		}
 		_, err := s.tx.ExecContext(ctx, `DELETE FROM member_weeks
-WHERE (community_id, start_day, member_id) IN (VALUES `+values(len(chunk), 3)+`)
+WHERE (community_id, start_day, member_id) IN (VALUES `+intValues(len(chunk), 3)+`)
 	AND messages = 0 AND replies = 0 AND reactions = 0 AND answers = 0`, args...)
 		if err != nil {
 			return fmt.Errorf("prune member_weeks: %w", err)
@@ -268,7 +268,7 @@ func (s *txState) prune(ctx context.Context, table, key string, keys [][]any) er
 			args = append(args, k...)
 		}
 		_, err := s.tx.ExecContext(ctx, `DELETE FROM `+table+`
-WHERE (`+key+`) IN (VALUES `+values(len(chunk), len(chunk[0]))+`)
+WHERE (`+key+`) IN (VALUES `+intValues(len(chunk), len(chunk[0]))+`)
 	AND `+sqlAllZero, args...)
 		if err != nil {
 			return fmt.Errorf("prune %s: %w", table, err)
@@ -300,6 +300,17 @@ func values(n, k int) string {
 	return strings.Repeat(row+", ", n-1) + row
 }
 
+// intValues is values of integers, for VALUES that no column types: its
+// first row's parameters say they are BIGINT, which PostgreSQL cannot
+// infer there (and then takes the rows' other parameters as BIGINT too).
+func intValues(n, k int) string {
+	first := "(" + strings.Repeat("CAST(? AS BIGINT), ", k-1) + "CAST(? AS BIGINT))"
+	if n == 1 {
+		return first
+	}
+	return first + ", " + values(n-1, k)
+}
+
 // The rollup statements for n rows of VALUES; prepared for every n in
 // chunkSizes (see rollupQueries).
 
@@ -308,7 +319,7 @@ func sqlMemberChannelDays(n int) string {
 	(community_id, member_id, day, channel_id, ` + sqlDayColumns + `)
 VALUES ` + values(n, 4+len(dayColumns)) + `
 ON CONFLICT (community_id, member_id, day, channel_id) DO UPDATE SET
-	` + sqlAddExcluded + `
+	` + addExcluded("member_channel_days") + `
 RETURNING community_id, member_id, day, channel_id, ` + sqlDayTotal
 }
 
@@ -323,14 +334,14 @@ func sqlMemberDays(n int) string {
 	return `INSERT INTO member_days
 	(community_id, member_id, day, ` + sqlDayColumns + `, channels)
 SELECT v.column1, v.column2, v.column3, ` + strings.Join(figures, ", ") + `,
-	CASE WHEN ` + changed + ` THEN (
+	CASE WHEN ` + changed + ` <> 0 THEN (
 		SELECT COALESCE(GROUP_CONCAT(c.channel_id), '') FROM member_channel_days c
 		WHERE c.community_id = v.column1 AND c.member_id = v.column2 AND c.day = v.column3 AND c.channel_id <> 0)
 	ELSE '` + changedSet + `' END
-FROM (VALUES ` + values(n, 4+len(dayColumns)) + `) AS v WHERE true
+FROM (VALUES ` + intValues(n, 4+len(dayColumns)) + `) AS v WHERE true
 ON CONFLICT (community_id, member_id, day) DO UPDATE SET
-	` + sqlAddExcluded + `,
-	channels = CASE WHEN excluded.channels = '` + changedSet + `' THEN channels ELSE excluded.channels END`
+	` + addExcluded("member_days") + `,
+	channels = CASE WHEN excluded.channels = '` + changedSet + `' THEN member_days.channels ELSE excluded.channels END`
 }
 
 func sqlChannelDays(n int) string {
@@ -338,23 +349,25 @@ func sqlChannelDays(n int) string {
 	(community_id, channel_id, day, ` + sqlDayColumns + `)
 VALUES ` + values(n, 3+len(dayColumns)) + `
 ON CONFLICT (community_id, channel_id, day) DO UPDATE SET
-	` + sqlAddExcluded
+	` + addExcluded("channel_days")
 }
 
 func sqlMemberWeeks(n int) string {
 	// v is a member day's change (community, day, member, figures): it
-	// goes to the rows starting on that day and the six before.
+	// goes to the rows starting on that day and the six before. Summed by
+	// row, since one statement may change a row once (PostgreSQL).
 	return `INSERT INTO member_weeks (community_id, start_day, member_id, messages, replies, reactions, answers)
-SELECT v.column1, v.column2 - o.column1, v.column3, v.column4, v.column5, v.column6, v.column7
-FROM (VALUES ` + values(n, 7) + `) AS v CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6)) AS o WHERE true
+SELECT v.column1, v.column2 - o.column1, v.column3, SUM(v.column4), SUM(v.column5), SUM(v.column6), SUM(v.column7)
+FROM (VALUES ` + intValues(n, 7) + `) AS v CROSS JOIN (VALUES (0), (1), (2), (3), (4), (5), (6)) AS o
+GROUP BY 1, 2, 3
 ON CONFLICT (community_id, start_day, member_id) DO UPDATE SET
-	messages = messages + excluded.messages, replies = replies + excluded.replies,
-	reactions = reactions + excluded.reactions, answers = answers + excluded.answers`
+	messages = member_weeks.messages + excluded.messages, replies = member_weeks.replies + excluded.replies,
+	reactions = member_weeks.reactions + excluded.reactions, answers = member_weeks.answers + excluded.answers`
 }
 
 func sqlTouches(n int) string {
 	return `UPDATE members SET last_active = MAX(COALESCE(members.last_active, v.column2), v.column2)
-FROM (VALUES ` + values(n, 2) + `) AS v WHERE members.id = v.column1`
+FROM (VALUES ` + intValues(n, 2) + `) AS v WHERE members.id = v.column1`
 }
 
 // rollupQueries are every shape of the rollup statements.

@@ -29,7 +29,7 @@ func (db *DB) AddSchedule(ctx context.Context, sc bot.Schedule) (int64, error) {
 		return 0, fmt.Errorf("add schedule of %s: no kind", sc.Community)
 	}
 	var id int64
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		cid, err := s.community(ctx, sc.Community)
 		if err != nil {
 			return 0, err
@@ -97,7 +97,7 @@ ORDER BY s.id`, community)
 
 // SetSchedulePaused pauses or resumes a schedule, or returns bot.ErrNotFound.
 func (db *DB) SetSchedulePaused(ctx context.Context, community string, id int64, paused bool) error {
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE schedules SET paused = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`, paused, id, community)
 		if err != nil {
@@ -118,7 +118,7 @@ WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`, 
 // RemoveSchedule deletes a schedule and its firings, or returns
 // bot.ErrNotFound.
 func (db *DB) RemoveSchedule(ctx context.Context, community string, id int64) error {
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `DELETE FROM schedules
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`, id, community)
 		if err != nil {
@@ -152,7 +152,7 @@ func (db *DB) ClaimFiring(ctx context.Context, f bot.Firing) (bool, error) {
 	if f.At.IsZero() {
 		return false, fmt.Errorf("claim firing of schedule %d: no intended time", f.Schedule)
 	}
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `INSERT INTO firings (schedule_id, at, status, missed, ran_at, error)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM schedules WHERE id = ?1)
 ON CONFLICT (schedule_id, at) DO NOTHING`,
@@ -172,7 +172,7 @@ ON CONFLICT (schedule_id, at) DO NOTHING`,
 // FinishFiring updates a claimed firing's status and error, and its run
 // time when f has one. It returns bot.ErrNotFound for a firing never claimed.
 func (db *DB) FinishFiring(ctx context.Context, f bot.Firing) error {
-	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, _ *txState) (int, error) {
+	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
 		res, err := tx.ExecContext(ctx, `UPDATE firings SET status = ?, error = ?, ran_at = COALESCE(?, ran_at)
 WHERE schedule_id = ? AND at = ?`, string(f.Status), f.Error, toMillis(f.RanAt), f.Schedule, f.At.UnixMilli())
 		if err != nil {

@@ -29,7 +29,7 @@ func (db *DB) SetSetting(ctx context.Context, community, key, value string) erro
 	if community == "" || key == "" {
 		return fmt.Errorf("set setting %q of %q: no community or key", key, community)
 	}
-	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, s *txState) (int, error) {
+	_, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
 		if value == "" {
 			_, err := tx.ExecContext(ctx, `DELETE FROM settings
 WHERE community_id = (SELECT id FROM communities WHERE ext_id = ?) AND key = ?`, community, key)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -11,7 +10,7 @@ import (
 // on the write connection; txState binds them to each transaction, which
 // database/sql does without preparing them again.
 type statements struct {
-	byQuery map[string]*sql.Stmt
+	byQuery map[string]*stmt
 }
 
 // writeQueries are the statements the writer runs per event; the rollup
@@ -23,9 +22,9 @@ var writeQueries = []string{
 	sqlMemberIsBot, sqlRetouch,
 }
 
-func prepareStatements(ctx context.Context, db *sql.DB) (*statements, error) {
+func prepareStatements(ctx context.Context, db *pool) (*statements, error) {
 	queries := append(append([]string(nil), writeQueries...), rollupQueries()...)
-	s := &statements{byQuery: make(map[string]*sql.Stmt, len(queries))}
+	s := &statements{byQuery: make(map[string]*stmt, len(queries))}
 	for _, q := range queries {
 		st, err := db.PrepareContext(ctx, q)
 		if err != nil {

@@ -85,6 +85,12 @@ func (s *sqliteStore) Orphans(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	defer db.Close()
+	return orphans(ctx, db)
+}
+
+// orphans lists the tables of db with rows whose member_id names no member
+// row.
+func orphans(ctx context.Context, db *sql.DB) ([]string, error) {
 	var out []string
 	for _, table := range []string{"events", "member_days", "member_weeks", "member_channel_days", "checkin_recipients", "nudges", "member_prefs",
 		"resources", "stories", "event_rsvps", "intro_optins", "intro_members", "deliveries"} {
@@ -106,6 +112,11 @@ func (s *sqliteStore) Rollups(ctx context.Context) (map[string][]string, error) 
 		return nil, err
 	}
 	defer db.Close()
+	return rollups(ctx, db)
+}
+
+// rollups returns the rows of the day tables of db.
+func rollups(ctx context.Context, db *sql.DB) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, table := range []string{"member_days", "member_channel_days", "channel_days"} {
 		r, err := rowStrings(ctx, db, `SELECT * FROM `+table)

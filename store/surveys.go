@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -16,7 +15,7 @@ func (db *DB) SaveSurvey(ctx context.Context, community string, s checkins.Surve
 	if err != nil {
 		return fmt.Errorf("save survey %s: %w", s.Name, err)
 	}
-	_, err = db.w.do(ctx, 1, func(ctx context.Context, tx *sql.Tx, st *txState) (int, error) {
+	_, err = db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, st *txState) (int, error) {
 		cid, err := st.community(ctx, community)
 		if err != nil {
 			return 0, err

@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"maps"
 	"slices"
 )
@@ -13,9 +12,9 @@ import (
 // rollups, members' latest activity). Those are summed over the transaction
 // and written once per row in flush.
 type txState struct {
-	tx    *sql.Tx
+	tx    *txConn
 	stmts *statements
-	bound map[string]*sql.Stmt
+	bound map[string]*stmt
 	cache *cache
 
 	cells map[cell]counts // member_channel_days changes
@@ -64,15 +63,15 @@ type touch struct {
 // minTime stands for "no time" among unix milliseconds.
 const minTime = -1 << 63
 
-func newTxState(tx *sql.Tx, stmts *statements, c *cache) *txState {
+func newTxState(tx *txConn, stmts *statements, c *cache) *txState {
 	return &txState{
-		tx: tx, stmts: stmts, bound: map[string]*sql.Stmt{}, cache: c,
+		tx: tx, stmts: stmts, bound: map[string]*stmt{}, cache: c,
 		cells: map[cell]counts{}, bots: map[int64]bool{}, touch: map[int64]touch{},
 	}
 }
 
 // stmt returns the prepared statement for query, bound to the transaction.
-func (s *txState) stmt(ctx context.Context, query string) *sql.Stmt {
+func (s *txState) stmt(ctx context.Context, query string) *stmt {
 	st, ok := s.bound[query]
 	if !ok {
 		prepared, ok := s.stmts.byQuery[query]

@@ -171,11 +171,11 @@ func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 // selected reads the members the query selects, by name then id, with
 // their latest activity before End. ?1 is End, ?2 End's day.
 func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
-	where, args := `m.left_at IS NULL AND NOT m.is_bot`, []any{w.end, dayOf(w.end), w.community.Int64}
+	where, args := `m.left_at IS NULL AND m.is_bot = 0`, []any{w.end, dayOf(w.end), w.community.Int64}
 	if w.q.Member != "" {
 		where, args = `m.ext_id = ?4`, append(args, w.q.Member)
 	} else if w.q.AsOfEnd { // sqlAsOf with End for To
-		where = `(m.first_seen < ?1 OR COALESCE(m.joined_at < ?1, 0) OR m.before_hearth) AND COALESCE(m.left_at >= ?1, 1) AND NOT m.is_bot`
+		where = `(m.first_seen < ?1 OR (m.joined_at IS NOT NULL AND m.joined_at < ?1) OR m.before_hearth <> 0) AND (m.left_at IS NULL OR m.left_at >= ?1) AND m.is_bot = 0`
 	}
 	lastActive := `CASE WHEN m.last_active IS NULL OR m.last_active < ?1 THEN m.last_active ELSE COALESCE((
 		SELECT e.at FROM events e INDEXED BY events_by_member
@@ -256,7 +256,7 @@ func (w *weeksRun) wholeWeek(ctx context.Context, i int) ([]weekFigures, error) 
 	if w.q.Member != "" {
 		member, args = ` AND member_id = (SELECT id FROM members WHERE community_id = ?2 AND ext_id = ?4)`, append(args, w.q.Member)
 	}
-	return w.weekFigures(ctx, "weeks", `SELECT member_id, ?1, messages, replies, reactions, answers
+	return w.weekFigures(ctx, "weeks", `SELECT member_id, CAST(?1 AS BIGINT), messages, replies, reactions, answers
 FROM member_weeks WHERE community_id = ?2 AND start_day = ?3`+member, args...)
 }
 
@@ -302,7 +302,7 @@ func (w *weeksRun) rawPart(ctx context.Context, c cutPart) ([]weekFigures, error
 		args = append(args, w.q.Member)
 	}
 	return w.weekFigures(ctx, "cut days", `SELECT e.member_id, 0,
-	SUM(e.kind = 'message'), SUM(e.kind = 'reply'), SUM(e.kind = 'reaction'), `+sqlParticipatingKind+`
+	SUM(CASE WHEN e.kind = 'message' THEN 1 ELSE 0 END), SUM(CASE WHEN e.kind = 'reply' THEN 1 ELSE 0 END), SUM(CASE WHEN e.kind = 'reaction' THEN 1 ELSE 0 END), `+sqlParticipatingKind+`
 FROM `+from+`
 WHERE e.community_id = ?1 AND e.at >= ?2 AND e.at < ?3 AND e.kind IN `+activityList+member+`
 GROUP BY 1`, args...)

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"sync"
+	"time"
 )
 
 // ErrClosed is returned by writes after Close.
@@ -15,7 +17,7 @@ var ErrClosed = errors.New("store: database closed")
 // which it shares with other callers' jobs, and returns what the caller gets
 // back (Record's count). A job that fails is run again alone, so it must be
 // safe to run twice: jobs are idempotent, as every write here is.
-type job func(ctx context.Context, tx *sql.Tx, s *txState) (int, error)
+type job func(ctx context.Context, tx *txConn, s *txState) (int, error)
 
 type request struct {
 	run  job
@@ -41,7 +43,7 @@ const (
 // transaction, commits once, and answers every caller: group commit. It
 // exits when stop closes the queue, after running what was queued.
 type writer struct {
-	db    *sql.DB
+	db    *pool
 	queue chan request
 	stmts *statements
 	cache *cache
@@ -52,7 +54,7 @@ type writer struct {
 }
 
 // startWriter prepares the writer's statements and starts its goroutine.
-func startWriter(ctx context.Context, db *sql.DB) (*writer, error) {
+func startWriter(ctx context.Context, db *pool) (*writer, error) {
 	stmts, err := prepareStatements(ctx, db)
 	if err != nil {
 		return nil, err
@@ -137,15 +139,40 @@ func (w *writer) loop() {
 // each: if one fails, the transaction is rolled back and each job runs again
 // in a transaction of its own, so only the failing one fails.
 func (w *writer) commit(batch []request) {
-	results, jobFailed := w.runTx(batch)
+	results, jobFailed := w.runTxRetrying(batch)
 	if jobFailed && len(batch) > 1 {
 		for i := range batch {
-			r, _ := w.runTx(batch[i : i+1])
+			r, _ := w.runTxRetrying(batch[i : i+1])
 			results[i] = r[0]
 		}
 	}
 	for i, r := range batch {
 		r.done <- results[i]
+	}
+}
+
+// Retries of a batch that conflicted with another instance's writes
+// (PostgreSQL), and the backoff between them: from retryPause doubling up
+// to 64 times it.
+const (
+	maxTxRetries = 12
+	retryPause   = 2 * time.Millisecond
+)
+
+// runTxRetrying is runTx, run again while PostgreSQL rolled the transaction
+// back as a serialization failure or deadlock: the jobs are idempotent, and
+// the new transaction sees the other's writes. The wall clock is fine here:
+// it waits on other processes, not on a domain time.
+func (w *writer) runTxRetrying(jobs []request) ([]result, bool) {
+	pause := retryPause
+	for attempt := 0; ; attempt++ {
+		results, jobFailed := w.runTx(jobs)
+		if attempt == maxTxRetries || !slices.ContainsFunc(results, func(r result) bool { return isPostgresRetry(r.err) }) {
+			return results, jobFailed
+		}
+		// Jittered, so that two instances that conflicted do not meet again.
+		time.Sleep(pause + time.Duration(rand.Int64N(int64(pause))))
+		pause = min(2*pause, 64*retryPause)
 	}
 }
 
@@ -163,7 +190,11 @@ func (w *writer) runTx(jobs []request) (results []result, jobFailed bool) {
 		}
 		return results, false
 	}
-	tx, err := w.db.BeginTx(ctx, nil)
+	if w.db.d == postgresDialect {
+		// Other instances write the same database: see cache.
+		w.cache.resetShared()
+	}
+	tx, err := w.db.BeginTx(ctx, writeTxOptions(w.db.d))
 	if err != nil {
 		return failAll(fmt.Errorf("begin write: %w", err))
 	}

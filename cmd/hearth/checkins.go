@@ -23,7 +23,7 @@ func cmdCheckins(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("checkins", "checkins --survey NAME [--db PATH] [--community ID] [--run N] [--format text|json|csv] [--chart FILE.png]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	survey := fs.String("survey", "", "the survey's name, like pulse (required)")
 	runID := fs.Int64("run", 0, "only this run (default: every run of the survey)")

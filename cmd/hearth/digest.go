@@ -16,7 +16,7 @@ func cmdDigest(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("digest", "digest [--db PATH] [--community ID] [--format text|json|markdown] [--now TIME] [--chart FILE.png]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	format := fs.String("format", "text", "text, json or markdown")
 	nowFlag := fs.String("now", "", "the digest of the week ending at this instant (RFC 3339; default now)")

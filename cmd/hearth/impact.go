@@ -17,7 +17,7 @@ func cmdImpact(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("impact", "impact --since DATE [--until DATE] [--db PATH] [--community ID] [--format markdown|json] [--charts DIR]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	since := fs.String("since", "", "first day, YYYY-MM-DD, in HEARTH_TZ (required)")
 	until := fs.String("until", "", "last day, YYYY-MM-DD, included in full (default: today, up to now)")

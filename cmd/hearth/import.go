@@ -24,7 +24,7 @@ func importFile(ctx context.Context, args []string, e env, what string,
 		return err
 	}
 	fs := newFlags(what+" import", synopsis, e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	if err := parseArgs(fs, args[1:]); err != nil {
 		return err

@@ -261,7 +261,7 @@ func cmdBackup(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("backup", "backup [--db PATH] DEST", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database to copy (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file to copy (HEARTH_DB)")
 	if err := parseArgs(fs, args); err != nil {
 		return err
 	}

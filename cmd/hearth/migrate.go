@@ -16,7 +16,7 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("migrate", "migrate [--db PATH]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -30,9 +30,9 @@ func cmdMigrate(ctx context.Context, args []string, e env) error {
 		return cfg.dbError(err)
 	}
 	if from == to {
-		fmt.Fprintf(e.stdout, "%s is up to date (schema version %d)\n", cfg.DB, to)
+		fmt.Fprintf(e.stdout, "%s is up to date (schema version %d)\n", store.Redacted(cfg.DB), to)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "migrated %s from schema version %d to %d\n", cfg.DB, from, to)
+	fmt.Fprintf(e.stdout, "migrated %s from schema version %d to %d\n", store.Redacted(cfg.DB), from, to)
 	return nil
 }

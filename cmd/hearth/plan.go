@@ -229,7 +229,7 @@ func cmdPlan(ctx context.Context, args []string, e env) error {
 	if verb == "show" {
 		fs.StringVar(start, "start", "", "the first day, YYYY-MM-DD (default today)")
 	} else {
-		fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+		fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 		fs.StringVar(community, "community", "", "the community id, when the database holds several")
 		fs.StringVar(as, "as", "", "the facilitator the plan's schedules belong to (default the first of HEARTH_FACILITATORS)")
 		verbose = verboseFlag(fs)

@@ -24,7 +24,7 @@ func memberCommand(ctx context.Context, name string, args []string, e env, extra
 		return cfg, nil, bot.Community{}, "", err
 	}
 	fs := newFlags(name, name+" --member ID [--db PATH] [--community ID]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	member := fs.String("member", "", "the member's platform id (required)")
 	if extra != nil {

@@ -19,7 +19,7 @@ func cmdReport(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("report", "report [--db PATH] [--period 7d | --since DATE --until DATE] [--channel NAME] [--community ID] [--format text|json|csv]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	period := fs.String("period", "", "how far back from now: 7d (default), 30d, 90d, any Nd or Nw")
 	since := fs.String("since", "", "first day, YYYY-MM-DD, in HEARTH_TZ (with --until)")
 	until := fs.String("until", "", "last day, YYYY-MM-DD, included in full (with --since)")

@@ -19,7 +19,7 @@ func cmdResources(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("resources", "resources [--db PATH] [--community ID] [--tag TAG] [--format markdown|csv|json]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	community := fs.String("community", "", "the community id, when the database holds several")
 	tag := fs.String("tag", "", "only resources with this tag")
 	format := fs.String("format", "markdown", "markdown (grouped by tag, a resource under each of its tags), csv or json")

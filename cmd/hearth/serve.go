@@ -41,7 +41,7 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("run", "[run] [--db PATH]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	fs.Func("facilitator", "a member who facilitates (repeatable; HEARTH_FACILITATORS)", func(s string) error { cfg.Facilitators = append(cfg.Facilitators, s); return nil })
 	if err := parseFlags(fs, args); err != nil {
 		return err

@@ -21,7 +21,7 @@ func cmdShell(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("shell", "shell [--db PATH] [--clock TIME] [--facilitator NAME]... [--max-firings N] [--plan FILE.yaml|sample] < script.txt", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file (HEARTH_DB)")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL (HEARTH_DB)")
 	clockAt := fs.String("clock", e.getenv("HEARTH_CLOCK"), "simulate time from this instant, e.g. 2026-11-02T09:00:00Z (HEARTH_CLOCK); :advance moves it")
 	fs.Func("facilitator", "a member who facilitates (repeatable; HEARTH_FACILITATORS)", func(s string) error {
 		cfg.Facilitators = append(cfg.Facilitators, s)

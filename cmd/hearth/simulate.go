@@ -16,7 +16,7 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	fs := newFlags("simulate", "simulate --db PATH [--add] [--members 200] [--days 90] [--events N] [--seed 1] [--until TIME]", e)
-	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file to fill (HEARTH_DB); required, so fake history never lands in the default hearth.db by accident")
+	fs.StringVar(&cfg.DB, "db", cfg.DB, "database file, or a postgres:// URL, to fill (HEARTH_DB); required, so fake history never lands in the default hearth.db by accident")
 	add := fs.Bool("add", false, "add the history to a database that already holds a community (by default such a database is refused)")
 	o := simulate.Options{Location: cfg.Location}
 	fs.IntVar(&o.Members, "members", simulate.DefaultMembers, "people who take part over the history, newcomers included")
@@ -47,7 +47,7 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	defer db.Close()
-	if err := refuseRealCommunity(ctx, db, cfg.DB, *add); err != nil {
+	if err := refuseRealCommunity(ctx, db, store.Redacted(cfg.DB), *add); err != nil {
 		return err
 	}
 	started := e.now()
@@ -68,7 +68,7 @@ func cmdSimulate(ctx context.Context, args []string, e env) error {
 	if secs := elapsed.Seconds(); secs > 0 {
 		fmt.Fprintf(e.stdout, "recorded in %s (%.0f events/s)\n", elapsed.Round(time.Millisecond), float64(st.Events)/secs)
 	}
-	fmt.Fprintf(e.stdout, "try: hearth report --db %s --period 30d\n", cfg.DB)
+	fmt.Fprintf(e.stdout, "try: hearth report --db %s --period 30d\n", store.Redacted(cfg.DB))
 	return nil
 }
 
