@@ -23,22 +23,40 @@ type inbound struct {
 	inner     json.RawMessage
 	retry     int    // Slack's retry_attempt / X-Slack-Retry-Num
 	via       string // "socket" or "http"
+	handled   chan struct{} // closed once the worker has handled it
 }
 
 var errNotRunning = errors.New("slack adapter is not running")
 
-// acceptCallback queues an event_callback for the event worker. It is
-// called after the envelope was acknowledged (Socket Mode) or before the
-// 200 is written (HTTP mode).
-func (a *Adapter) acceptCallback(cb *slackevents.EventsAPICallbackEvent, retry int, via string) error {
+// acceptCallback queues an event_callback for the event worker and returns
+// what the worker closes once it has handled (recorded) the event. Slack
+// gets its acknowledgement only then (or after AckBudget; see
+// acknowledgeWhenHandled): an instance killed between the two leaves the
+// event unacknowledged, and Slack delivers it again, to this instance or
+// another, where it is recorded once.
+func (a *Adapter) acceptCallback(cb *slackevents.EventsAPICallbackEvent, retry int, via string) (<-chan struct{}, error) {
 	if cb.InnerEvent == nil {
-		return errors.New("event_callback without an event")
+		return nil, errors.New("event_callback without an event")
 	}
-	in := inbound{eventID: cb.EventID, eventTime: int64(cb.EventTime), inner: *cb.InnerEvent, retry: retry, via: via}
+	in := inbound{eventID: cb.EventID, eventTime: int64(cb.EventTime), inner: *cb.InnerEvent, retry: retry, via: via, handled: make(chan struct{})}
 	if retry > 0 {
 		a.log.Debug("event redelivered by Slack", "event_id", cb.EventID, "retry", retry, "via", via)
 	}
-	return a.enqueue(in)
+	return in.handled, a.enqueue(in)
+}
+
+// waitHandled waits until the worker has handled an event, or AckBudget
+// has passed: Slack wants its acknowledgement within three seconds, and
+// retries otherwise. After AckBudget the event is still queued and will
+// be recorded; only a crash before then loses it.
+func (a *Adapter) waitHandled(handled <-chan struct{}, eventID string) {
+	t := time.NewTimer(AckBudget)
+	defer t.Stop()
+	select {
+	case <-handled:
+	case <-t.C:
+		a.log.Warn("event acknowledged before it was recorded: recording is slower than Slack allows", "event_id", eventID)
+	}
 }
 
 // enqueue hands an event to the worker, in order. It waits while the queue
@@ -75,11 +93,13 @@ func (a *Adapter) eventLoop(ctx context.Context, stop <-chan struct{}) {
 		select {
 		case in := <-a.events:
 			a.process(ctx, in)
+			close(in.handled)
 		case <-stop:
 			for {
 				select {
 				case in := <-a.events:
 					a.process(ctx, in)
+					close(in.handled)
 				default:
 					return
 				}

@@ -29,6 +29,9 @@ type recorder struct {
 
 	onCommand func(bot.Command) bot.Reply
 	onAction  func(bot.Action) bot.Reply
+	// onEvent, when set, runs after an event is recorded and before
+	// HandleEvent returns (a slow store).
+	onEvent func(bot.Event)
 }
 
 var _ bot.Handler = (*recorder)(nil)
@@ -44,9 +47,13 @@ func (r *recorder) notifyLocked() {
 
 func (r *recorder) HandleEvent(_ context.Context, e bot.Event) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.events = append(r.events, e)
+	fn := r.onEvent
 	r.notifyLocked()
+	r.mu.Unlock()
+	if fn != nil {
+		fn(e)
+	}
 	return nil
 }
 
@@ -337,3 +344,9 @@ func (h *harness) community() string { return bot.CommunityID(bot.Slack, h.fake.
 func ts(n int) string { return fmt.Sprintf("1700000000.%06d", n) }
 
 func tsTime(n int) time.Time { return time.Unix(1700000000, int64(n)*1000).UTC() }
+
+func (r *recorder) setEvent(fn func(bot.Event)) {
+	r.mu.Lock()
+	r.onEvent = fn
+	r.mu.Unlock()
+}

@@ -118,11 +118,13 @@ func (a *Adapter) serveEvents(w http.ResponseWriter, body []byte, retry int, ret
 		if retry > 0 {
 			a.log.Debug("Slack retried an event", "event_id", cb.EventID, "retry", retry, "reason", retryReason)
 		}
-		if err := a.acceptCallback(&cb, retry, "http"); err != nil {
+		handled, err := a.acceptCallback(&cb, retry, "http")
+		if err != nil {
 			// Not running yet (or any more): Slack will retry.
 			http.Error(w, "not ready", http.StatusServiceUnavailable)
 			return
 		}
+		a.waitHandled(handled, cb.EventID) // the 200 says it is recorded
 		w.WriteHeader(http.StatusOK)
 	case slackevents.AppRateLimited:
 		a.log.Warn("Slack is rate limiting Hearth's event subscriptions; some events will not arrive")

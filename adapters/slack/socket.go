@@ -162,14 +162,22 @@ func (a *Adapter) onEnvelope(ctx context.Context, sm *socketmode.Client, req *so
 	}
 	switch req.Type {
 	case socketmode.RequestTypeEventsAPI:
-		ack(nil)
 		var cb slackevents.EventsAPICallbackEvent
 		if err := json.Unmarshal(req.Payload, &cb); err != nil {
+			ack(nil)
 			a.log.Warn("unreadable event envelope", "envelope", req.EnvelopeID, "err", err)
 			return
 		}
-		if err := a.acceptCallback(&cb, req.RetryAttempt, "socket"); err != nil {
-			a.log.Warn("event not accepted", "event_id", cb.EventID, "err", err)
+		handled, err := a.acceptCallback(&cb, req.RetryAttempt, "socket")
+		if err != nil {
+			// Unacknowledged, so Slack delivers it again.
+			a.log.Warn("event not accepted; Slack will redeliver it", "event_id", cb.EventID, "err", err)
+			return
+		}
+		// Acknowledged once recorded, without holding up the envelopes
+		// behind it (the worker keeps their order).
+		if !a.goWork("event ack", func(context.Context) { a.waitHandled(handled, cb.EventID); ack(nil) }) {
+			ack(nil)
 		}
 	case socketmode.RequestTypeSlashCommands:
 		ack(nil)
