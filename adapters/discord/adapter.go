@@ -122,9 +122,14 @@ type Config struct {
 	// Holders renew at a third of it and try for a free lease as often.
 	LeaseTTL time.Duration
 	// LeaseWait waits d or until ctx is done (then it returns an error)
-	// between lease attempts and renewals, by Clock's time. Tests inject
-	// one that a manual Clock ends. Default: a timer.
+	// between lease attempts and renewals, by LeaseClock's time. Tests
+	// inject one that a manual clock ends. Default: a timer.
 	LeaseWait func(ctx context.Context, d time.Duration) error
+	// LeaseClock is the time leases are reckoned by. Default: Clock. A
+	// lease is about whether a process is alive, so a test whose Clock
+	// jumps hours (a simulated week) gives the leases the real clock,
+	// with LeaseWait nil.
+	LeaseClock bot.Clock
 }
 
 // Intents returns the gateway intents Hearth asks for: GUILDS,
@@ -244,6 +249,9 @@ func New(cfg Config) (*Adapter, error) {
 	}
 	if cfg.LeaseWait == nil {
 		cfg.LeaseWait = bot.Sleep
+	}
+	if cfg.LeaseClock == nil {
+		cfg.LeaseClock = cfg.Clock
 	}
 	a := &Adapter{
 		cfg:    cfg,

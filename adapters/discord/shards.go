@@ -209,7 +209,7 @@ func (a *Adapter) tryLease(ctx context.Context, sh *shard, by context.Context) (
 		defer context.AfterFunc(by, endCall)()
 	}
 	defer endCall()
-	ok, err = a.cfg.Leases.AcquireLease(call, sh.leaseName(), a.cfg.Holder, a.clock.Now(), a.cfg.LeaseTTL)
+	ok, err = a.cfg.Leases.AcquireLease(call, sh.leaseName(), a.cfg.Holder, a.cfg.LeaseClock.Now(), a.cfg.LeaseTTL)
 	if err != nil || !ok {
 		endTerm()
 		return nil, nil, false, err

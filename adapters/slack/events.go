@@ -21,8 +21,8 @@ type inbound struct {
 	eventID   string
 	eventTime int64
 	inner     json.RawMessage
-	retry     int    // Slack's retry_attempt / X-Slack-Retry-Num
-	via       string // "socket" or "http"
+	retry     int           // Slack's retry_attempt / X-Slack-Retry-Num
+	via       string        // "socket" or "http"
 	handled   chan struct{} // closed once the worker has handled it
 }
 

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,7 +39,12 @@ import (
 const (
 	instanceVar      = "HEARTH_TEST_INSTANCE"       // the instance's name; set only in children
 	instanceStartVar = "HEARTH_TEST_INSTANCE_START" // its clock's start, RFC 3339
-	instanceStep     = 5 * time.Minute
+	instanceStep     = 30 * time.Minute
+	// instanceLeaseTTL is the instances' lease term, in real time: a
+	// lease is about a live process, and the simulated clock jumps half
+	// an hour a step, faster than any renewal could keep up with. A
+	// killed owner's shard is taken over within about this.
+	instanceLeaseTTL = 8 * time.Second
 )
 
 // runInstance is a child process: `hearth run` with its environment, on a
@@ -63,7 +67,7 @@ func runInstance(name string) int {
 		cancel()
 	}()
 	e := env{getenv: os.Getenv, environ: os.Environ, stdin: strings.NewReader(""), stdout: io.Discard,
-		stderr: os.Stderr, now: clock.Now, wait: ls.wait}
+		stderr: os.Stderr, now: clock.Now, wait: ls.wait, leaseTTL: instanceLeaseTTL, leaseClock: time.Now}
 	return runMain(ctx, []string{"run"}, e)
 }
 
@@ -115,11 +119,11 @@ func (l *lockstep) wait(ctx context.Context, d time.Duration) error {
 		l.mu.Lock()
 	}
 	next := l.target
-	l.mu.Unlock()
 	if d < schedules.MaxWait && now.Add(d).Before(next) {
 		next = now.Add(d)
 	}
 	l.clock.Set(next)
+	l.mu.Unlock()
 	return nil
 }
 
@@ -302,10 +306,13 @@ func (f *fleet) advance(t *testing.T, to time.Time) {
 	}
 }
 
-// instanceDB is where the instances keep their community: the PostgreSQL
-// database HEARTH_TEST_POSTGRES names when set, else a SQLite file they
-// share.
-func instanceDB(t *testing.T) string {
-	t.Helper()
-	return filepath.Join(t.TempDir(), "hearth.db")
+// alive lists the instances still running.
+func (f *fleet) alive() []*instance {
+	var out []*instance
+	for _, in := range f.instances {
+		if in.alive() {
+			out = append(out, in)
+		}
+	}
+	return out
 }

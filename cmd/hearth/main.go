@@ -77,13 +77,13 @@ type env struct {
 	// wait, when set, replaces the scheduler's real timer (tests drive a
 	// simulated clock with it).
 	wait func(ctx context.Context, d time.Duration) error
-	// leaseTTL and leaseWait, when set, replace the Discord shard leases'
-	// term and the real-time wait of the work instances share by leases
-	// (shards, the daily retention): tests whose simulated clock jumps
-	// minutes at a time need a term longer than a jump, waited on that
-	// clock.
-	leaseTTL  time.Duration
-	leaseWait func(ctx context.Context, d time.Duration) error
+	// leaseTTL, leaseWait and leaseClock, when set, replace the Discord
+	// shard leases' term, wait and clock (and the daily retention's wait):
+	// a test whose simulated clock jumps hours keeps the leases, which
+	// are about live processes, on the real clock.
+	leaseTTL   time.Duration
+	leaseWait  func(ctx context.Context, d time.Duration) error
+	leaseClock func() time.Time
 }
 
 func main() {

@@ -44,12 +44,16 @@ func platformServices(cfg config, b *bot.Bot, leases shardLeases, clock bot.Cloc
 		services = append(services, service{name: "slack", run: a.Run, connected: a.Connected})
 	}
 	if cfg.Discord.configured() {
+		leaseClock := leases.clock
+		if leaseClock == nil {
+			leaseClock = clock
+		}
 		a, err := discord.New(discord.Config{
 			BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
 			MembersIntent: cfg.Discord.MembersIntent, PublicKey: cfg.Discord.PublicKey,
 			Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"), Observer: b.Observer(),
 			Shards: cfg.Discord.Shards, Leases: leases.store, Holder: leases.holder,
-			LeaseTTL: leases.ttl, LeaseWait: leases.wait,
+			LeaseTTL: leases.ttl, LeaseWait: leases.wait, LeaseClock: leaseClock,
 		})
 		if err != nil {
 			return nil, nil, err
@@ -73,6 +77,7 @@ type shardLeases struct {
 	holder string // this process
 	ttl    time.Duration
 	wait   func(ctx context.Context, d time.Duration) error
+	clock  bot.Clock // nil: the adapters' clock
 }
 
 // readVars are the variables Hearth reads. A HEARTH_*, SLACK_* or DISCORD_*

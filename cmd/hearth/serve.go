@@ -62,9 +62,13 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close() // after every service has stopped: finishes in-flight writes
+	defer db.Close()       // after every service has stopped: finishes in-flight writes
 	holder := instanceID() // this process, in the database's leases
-	services, routes, err := platformServices(cfg, b, shardLeases{store: db, holder: holder, ttl: e.leaseTTL, wait: e.leaseWait}, clock, log)
+	leases := shardLeases{store: db, holder: holder, ttl: e.leaseTTL, wait: e.leaseWait}
+	if e.leaseClock != nil {
+		leases.clock = bot.ClockFunc(e.leaseClock)
+	}
+	services, routes, err := platformServices(cfg, b, leases, clock, log)
 	if err != nil {
 		return err
 	}
