@@ -42,8 +42,12 @@ type Config struct {
 	FilesDir string
 	// Banner prints a short how-to at start (for a terminal).
 	Banner bool
-	// Prompt prints "> " before each line (for a terminal).
+	// Prompt prints "> " before each line (for a terminal read without
+	// an Editor, which shows its own).
 	Prompt bool
+	// Look dresses the output: LookPlain (the default) for scripts and
+	// pipes, LookTerminal or LookColour for a person (ChooseLook).
+	Look Look
 	// Lines, when set, remembers the lines that were applied (commands,
 	// clicks, written answers), so a replayed script applies each once.
 	Lines LineClaimer
@@ -63,6 +67,7 @@ type Adapter struct {
 	filesDir  string
 	banner    bool
 	prompt    bool
+	look      Look
 	claimer   LineClaimer  // nil: lines are not remembered
 	firings   *FiringBound // nil: moves are not bounded
 
@@ -102,6 +107,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		h: cfg.Handler, clock: cfg.Clock, due: cfg.Due, log: cfg.Log, out: cfg.Out,
 		community: cfg.Community, filesDir: cfg.FilesDir, banner: cfg.Banner, prompt: cfg.Prompt,
+		look:    cfg.Look,
 		claimer: cfg.Lines, firings: cfg.Firings,
 		messages: map[int]message{}, latest: map[string]int{}, current: "general", buttons: map[string]posted{},
 	}
@@ -201,7 +207,7 @@ func (a *Adapter) Line(ctx context.Context, s string) (quit bool) {
 		return a.directive(ctx, l)
 	}
 	if strings.EqualFold(l.name, "hearth") {
-		a.note("hearth is me; play the members. Try `alice: hello`.")
+		a.hint("hearth is me; play the members. Try `alice: hello`.")
 		return false
 	}
 	now := a.clock.Now()
@@ -392,7 +398,7 @@ func (a *Adapter) claim(ctx context.Context, identity string, now time.Time) boo
 		a.note("%s", bot.Apology)
 		return false
 	case !ok:
-		a.note("already done by an earlier run of this line (same member, time and words): not done again")
+		a.hint("already done by an earlier run of this line (same member, time and words): not done again")
 	}
 	return ok
 }
