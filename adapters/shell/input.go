@@ -64,3 +64,37 @@ func readLines(ctx context.Context, in io.Reader, lines chan<- inputLine) error 
 		}
 	}
 }
+
+// LineReader reads one line at a time, as a terminal's line editor does
+// (Editor); io.EOF ends the input.
+type LineReader interface {
+	ReadLine() (string, error)
+}
+
+var _ LineReader = (*Editor)(nil)
+
+// readEach sends lr's lines to lines, reading each only when want asks for
+// it, until lr ends (nil), fails, or ctx is done (ctx's error). Reading on
+// request, not ahead, keeps a line editor's echo of the next line after
+// the output of the one before.
+func readEach(ctx context.Context, lr LineReader, want <-chan struct{}, lines chan<- inputLine) error {
+	for {
+		select {
+		case <-want:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		s, err := lr.ReadLine()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		select {
+		case lines <- inputLine{text: s, length: len(s)}:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}

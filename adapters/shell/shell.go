@@ -140,7 +140,18 @@ func (a *Adapter) Capabilities() bot.Capabilities {
 // session still goes on, and Run returns an error at the end saying how
 // many times, so a script's run fails.
 func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
-	err := a.run(ctx, in)
+	return a.finish(a.run(ctx, in, nil))
+}
+
+// RunLines is Run on a line editor (Editor): each line is read once the
+// one before has been handled, so lines pasted as a block show one after
+// the other, each followed by what it did, never a prompt ahead of output.
+func (a *Adapter) RunLines(ctx context.Context, lr LineReader) error {
+	return a.finish(a.run(ctx, nil, lr))
+}
+
+// finish is Run's error: err, or the failures to record counted.
+func (a *Adapter) finish(err error) error {
 	a.mu.Lock()
 	failures := a.failures
 	a.mu.Unlock()
@@ -150,7 +161,8 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
 	return err
 }
 
-func (a *Adapter) run(ctx context.Context, in io.Reader) error {
+// run reads lines from lr when it is set, or else from in.
+func (a *Adapter) run(ctx context.Context, in io.Reader, lr LineReader) error {
 	// Cancelled on return, so the reader stops at its next line (after
 	// :quit, say) rather than wait to hand it over.
 	ctx, cancel := context.WithCancel(ctx)
@@ -168,11 +180,22 @@ func (a *Adapter) run(ctx context.Context, in io.Reader) error {
 	}
 	lines := make(chan inputLine)
 	readErr := make(chan error, 1)
+	// want asks a LineReader for its next line; a plain reader reads
+	// ahead.
+	var want chan struct{}
 	// The reader goroutine ends at the end of input or when ctx is done;
 	// a terminal's input ends when the process does.
-	go func() { readErr <- readLines(ctx, in, lines) }()
+	if lr != nil {
+		want = make(chan struct{}, 1)
+		go func() { readErr <- readEach(ctx, lr, want, lines) }()
+	} else {
+		go func() { readErr <- readLines(ctx, in, lines) }()
+	}
 	for {
 		a.showPrompt()
+		if want != nil {
+			want <- struct{}{}
+		}
 		select {
 		case <-ctx.Done():
 			return nil
