@@ -59,7 +59,7 @@ func edit(t *testing.T, h *fakeHandler, hist *shell.History, keys string) string
 	ft := newFakeTerminal(t)
 	ed := shell.NewEditor(shell.EditorConfig{Terminal: ft, History: hist,
 		Commands: [][]string{{"report"}, {"help"}, {"facilitator", "add"}, {"facilitator", "remove"}}})
-	sh, err := shell.New(shell.Config{Handler: h, Clock: bot.NewManualClock(start), Out: ed, FilesDir: t.TempDir()})
+	sh, err := shell.New(shell.Config{Handler: h, Clock: bot.NewManualClock(start), Out: ed, FilesDir: t.TempDir(), Banner: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +95,11 @@ func TestEditorKeys(t *testing.T) {
 		shows    []string // in this order on the terminal
 		hides    []string
 	}{
+		{
+			name:  "the banner names the editing keys",
+			keys:  keyCtrlD,
+			shows: []string{"Hearth shell:", "Keys: ↑/↓ recall earlier lines, Tab completes, Ctrl-C drops the line, Ctrl-D leaves.\r\n"},
+		},
 		{
 			name:     "Up arrow recalls the line before",
 			keys:     "alice: /hearth report\r" + keyUp + "\r" + keyCtrlD,

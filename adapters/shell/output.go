@@ -135,7 +135,7 @@ func (a *Adapter) post(to bot.Destination, p bot.Post, failed bool) (bot.PostRef
 	defer a.mu.Unlock()
 	now := a.clock.Now()
 	ref := bot.PostRef{Channel: to.Channel, At: now}
-	var prefix string
+	var prefix string // who says it, where, as "… hearth:"
 	switch to.Kind {
 	case bot.ToChannel, bot.ToThread:
 		if to.Channel == "" {
@@ -147,24 +147,24 @@ func (a *Adapter) post(to bot.Destination, p bot.Post, failed bool) (bot.PostRef
 		m := message{id: id, channel: to.Channel, author: "hearth"}
 		if to.Kind == bot.ToThread {
 			m.root = to.Thread
-			prefix = fmt.Sprintf("[%d] #%s hearth (in thread): ", num, to.Channel)
+			prefix = fmt.Sprintf("[%d] #%s hearth (in thread):", num, to.Channel)
 		} else {
 			a.latest[to.Channel] = num
-			prefix = fmt.Sprintf("[%d] #%s hearth: ", num, to.Channel)
+			prefix = fmt.Sprintf("[%d] #%s hearth:", num, to.Channel)
 		}
 		a.messages[num] = m
 	case bot.ToDM:
 		ref.ID = "dm-" + to.Member + "-" + strconv.FormatInt(now.UnixNano(), 10)
-		prefix = fmt.Sprintf("(dm to %s) hearth: ", to.Member)
+		prefix = fmt.Sprintf("(dm to %s) hearth:", to.Member)
 	case bot.ToEphemeral:
 		ref.ID = "eph-" + to.Member + "-" + strconv.FormatInt(now.UnixNano(), 10)
-		prefix = fmt.Sprintf("(only %s sees) hearth: ", to.Member)
+		prefix = fmt.Sprintf("(only %s sees) hearth:", to.Member)
 	}
 	prefixStyle := styleBold
 	if failed {
 		prefixStyle = styleError
 	}
-	a.emit(piece{style: prefixStyle, text: strings.TrimSuffix(prefix, " ")}, piece{text: strings.TrimPrefix(prefix, strings.TrimSuffix(prefix, " "))},
+	a.emit(piece{style: prefixStyle, text: prefix}, piece{text: " "},
 		piece{text: p.Text, markdown: true}, piece{text: "\n"})
 	if len(p.Buttons) > 0 {
 		// One line per row of buttons (Button.Row).
@@ -258,6 +258,7 @@ func (a *Adapter) showPrompt() {
 func (a *Adapter) printBanner() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+
 	a.emit(piece{style: styleBold, text: "Hearth shell: you play every member of a small community."}, piece{text: "\n"})
 	a.emit(piece{style: styleDim, text: `  alice: hello everyone          post in the current channel (#general at start)
   bob #design: a question        post in #design and make it current
@@ -270,4 +271,7 @@ func (a *Adapter) printBanner() {
   alice clicks 2:Yes             press [Yes] in the second row of buttons
   :advance 1d  :now  :quit       simulated time (start with --clock), the time, leave
 To connect Slack or Discord instead, set SLACK_BOT_TOKEN + SLACK_APP_TOKEN or DISCORD_BOT_TOKEN (see README.md).`}, piece{text: "\n"})
+	if a.editing {
+		a.emit(piece{style: styleDim, text: "Keys: ↑/↓ recall earlier lines, Tab completes, Ctrl-C drops the line, Ctrl-D leaves."}, piece{text: "\n"})
+	}
 }

@@ -68,6 +68,7 @@ type Adapter struct {
 	banner    bool
 	prompt    bool
 	look      Look
+	editing   bool         // lines come from a LineReader (the banner names its keys)
 	claimer   LineClaimer  // nil: lines are not remembered
 	firings   *FiringBound // nil: moves are not bounded
 
@@ -167,6 +168,9 @@ func (a *Adapter) run(ctx context.Context, in io.Reader, lr LineReader) error {
 	// :quit, say) rather than wait to hand it over.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	a.mu.Lock()
+	a.editing = lr != nil
+	a.mu.Unlock()
 	if err := a.h.HandleDirectory(ctx, bot.Directory{Community: a.community, At: a.clock.Now()}); err != nil {
 		return fmt.Errorf("shell: register community: %w", err)
 	}

@@ -103,14 +103,11 @@ func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOp
 	var editor *shell.Editor
 	if interactive {
 		var restore func()
-		if editor, restore, err = openEditor(tty, b.Commands(), e.getenv, log); err != nil {
+		if editor, restore, err = openEditor(tty, b.Commands(), e.getenv, e.stderr, logOut, log); err != nil {
 			return err
 		}
 		defer restore()
 		out = editor
-		if isTerminalWriter(e.stderr) {
-			logOut.set(editor) // a raw terminal needs the editor's line ends
-		}
 	}
 	// newRunner's scheduler, with the shell's bound between it and the jobs.
 	bound := shell.NewFiringBound(b, maxFirings)

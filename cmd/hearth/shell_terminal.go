@@ -34,9 +34,11 @@ func shellTerminal(e env) (ttyFiles, bool) {
 // openEditor puts the terminal in raw mode and returns the shell's line
 // editor on it, with the history file (historyPath) and Tab completion of
 // the command table, and the function that gives the terminal back as it
-// was. A history file that can't be opened is logged and the history kept
-// for the session only.
-func openEditor(tty ttyFiles, commands []bot.CommandSpec, getenv func(string) string, log *slog.Logger) (*shell.Editor, func(), error) {
+// was. While the terminal is raw, a log on the same terminal (stderr)
+// goes through the editor (logOut). A history file that can't be opened
+// is logged and the history kept for the session only.
+func openEditor(tty ttyFiles, commands []bot.CommandSpec, getenv func(string) string, stderr io.Writer,
+	logOut *switchWriter, log *slog.Logger) (*shell.Editor, func(), error) {
 	path := historyPath(getenv)
 	hist, err := shell.OpenHistory(path, shell.DefaultHistoryLines)
 	if err != nil {
@@ -58,9 +60,13 @@ func openEditor(tty ttyFiles, commands []bot.CommandSpec, getenv func(string) st
 	})
 	restore := func() {
 		term.Restore(int(tty.in.Fd()), state)
+		logOut.set(stderr) // the terminal is cooked again
 		if err := hist.Err(); err != nil {
 			log.Warn("history not saved", "file", path, "err", err)
 		}
+	}
+	if isTerminalWriter(stderr) {
+		logOut.set(editor) // a raw terminal needs the editor's line ends
 	}
 	return editor, restore, nil
 }
