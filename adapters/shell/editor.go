@@ -7,8 +7,10 @@ package shell
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -87,8 +89,18 @@ func NewEditor(cfg EditorConfig) *Editor {
 	return e
 }
 
+// editorMaxRunes is the longest line term.Terminal keeps: it drops the
+// keys typed (or pasted) past it.
+const editorMaxRunes = 4096
+
+// ErrLineTooLong is ReadLine's error for a line that reached the editor's
+// limit: the rest of it was dropped, so the shell must not act on it.
+var ErrLineTooLong = fmt.Errorf("that line is too long for the line editor (%d characters at most); it was not read", editorMaxRunes-1)
+
 // ReadLine reads the next line typed, without its line end. At Ctrl-D on
-// an empty line, or the end of the terminal's input, it returns io.EOF.
+// an empty line, or the end of the terminal's input, it returns io.EOF; a
+// line cut at the editor's limit returns ErrLineTooLong, and reading may
+// go on.
 func (e *Editor) ReadLine() (string, error) {
 	if e.size != nil {
 		if w, h, err := e.size(); err == nil && w > 0 {
@@ -99,6 +111,8 @@ func (e *Editor) ReadLine() (string, error) {
 	switch {
 	case errors.Is(err, term.ErrPasteIndicator):
 		err = nil // a pasted line is a line like any other
+	case err == nil && utf8.RuneCountInString(l) >= editorMaxRunes:
+		return "", ErrLineTooLong
 	case errors.Is(err, io.EOF):
 		// Leave the prompt's line, so what comes next (the person's own
 		// shell prompt) starts on a line of its own.

@@ -132,6 +132,12 @@ func TestEditorKeys(t *testing.T) {
 			commands: []string{"alice: help"},
 		},
 		{
+			name:     "a line past the editor's limit is refused, not cut and run",
+			keys:     "alice: /hearth help " + strings.Repeat("x", 5000) + "\r" + "alice: /hearth report\r" + keyCtrlD,
+			shows:    []string{"? that line is too long for the line editor (4095 characters at most); it was not read"},
+			commands: []string{"alice: report"},
+		},
+		{
 			name:     "Tab completes a command word",
 			keys:     "alice: /hearth rep" + keyTab + "\r" + keyCtrlD,
 			commands: []string{"alice: report"},

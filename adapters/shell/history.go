@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 )
@@ -85,10 +86,10 @@ func OpenHistory(path string, max int) (*History, error) {
 
 // keepInHistory reports whether a typed line is worth keeping: not blank,
 // not started with a space (the person's way to keep a line out, as in
-// bash), not longer than a line the shell reads.
+// bash), not longer than a line the shell or its editor reads.
 func keepInHistory(l string) bool {
 	return strings.TrimSpace(l) != "" && !strings.HasPrefix(l, " ") && len(l) <= maxLine &&
-		!strings.ContainsAny(l, "\r\n")
+		utf8.RuneCountInString(l) < editorMaxRunes && !strings.ContainsAny(l, "\r\n")
 }
 
 func hasWiderMode(path string) bool {

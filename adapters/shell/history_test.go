@@ -25,7 +25,7 @@ func TestHistoryKeepsTypedLinesInAPrivateFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, l := range []string{"alice: hello", "alice: hello", "", "   ", " erin dm: kept out, it starts with a space",
-		"bob: /hearth report", strings.Repeat("x", 8001), ":advance 1d"} {
+		"bob: /hearth report", strings.Repeat("x", 8001), strings.Repeat("y", 4096), ":advance 1d"} {
 		h.Add(l)
 	}
 	want := []string{"alice: hello", "bob: /hearth report", ":advance 1d"}

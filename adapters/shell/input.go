@@ -11,8 +11,9 @@ import (
 // inputLine is one line of input: its text, or, for a line longer than
 // maxLine, only its length (the text is not kept: a line may be gigabytes).
 type inputLine struct {
-	text   string
-	length int // in bytes, without the line end
+	text    string
+	length  int   // in bytes, without the line end
+	refused error // a line the reader could not read whole (ErrLineTooLong)
 }
 
 func (l inputLine) tooLong() bool { return l.length > maxLine }
@@ -85,14 +86,17 @@ func readEach(ctx context.Context, lr LineReader, want <-chan struct{}, lines ch
 			return ctx.Err()
 		}
 		s, err := lr.ReadLine()
-		if errors.Is(err, io.EOF) {
+		l := inputLine{text: s, length: len(s)}
+		switch {
+		case errors.Is(err, io.EOF):
 			return nil
-		}
-		if err != nil {
+		case errors.Is(err, ErrLineTooLong):
+			l = inputLine{refused: err}
+		case err != nil:
 			return err
 		}
 		select {
-		case lines <- inputLine{text: s, length: len(s)}:
+		case lines <- l:
 		case <-ctx.Done():
 			return ctx.Err()
 		}

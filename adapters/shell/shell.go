@@ -209,6 +209,10 @@ func (a *Adapter) run(ctx context.Context, in io.Reader, lr LineReader) error {
 			}
 			return nil
 		case l := <-lines:
+			if l.refused != nil {
+				a.note("%s", l.refused)
+				continue
+			}
 			if l.tooLong() {
 				a.note("that line is too long (%d characters, %d at most); it was not read", l.length, maxLine)
 				continue
