@@ -1,8 +1,11 @@
 package shell
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // tags shows the SGR sequences as readable tags.
@@ -48,3 +51,29 @@ func TestRender(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRender: whatever a post holds, once made safe (bot.ForTerminal) the
+// terminal looks print no escape but their own styling, never fail, and
+// keep the text's lines.
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"**bold** _it_ `code`", "# h\n- a\n* b", "<https://x|y> [t](u) ![a](b)", "* * _ ` ** __", "\x1b[2J*x*"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		safe := bot.ForTerminal(s)
+		for _, look := range []Look{LookTerminal, LookColour} {
+			out := look.render(safe)
+			if rest := sgrOfLook.ReplaceAllString(out, ""); strings.Contains(rest, "\x1b") {
+				t.Fatalf("look %d printed an escape of its own making from %q: %q", look, s, out)
+			}
+			if look == LookTerminal && strings.Contains(out, "\x1b") {
+				t.Fatalf("LookTerminal coloured %q: %q", s, out)
+			}
+			if strings.Count(out, "\n") != strings.Count(safe, "\n") {
+				t.Fatalf("look %d changed the lines of %q: %q", look, s, out)
+			}
+		}
+	})
+}
+
+var sgrOfLook = regexp.MustCompile(`\x1b\[(1|2|3|22|23|31|36|39)m`)
