@@ -258,7 +258,6 @@ func (a *Adapter) showPrompt() {
 func (a *Adapter) printBanner() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-
 	a.emit(piece{style: styleBold, text: "Hearth shell: you play every member of a small community."}, piece{text: "\n"})
 	a.emit(piece{style: styleDim, text: `  alice: hello everyone          post in the current channel (#general at start)
   bob #design: a question        post in #design and make it current
