@@ -153,3 +153,27 @@ func TestShellAtATerminal(t *testing.T) {
 		})
 	}
 }
+
+// A script replayed to a terminal is rendered for it (colour, Markdown)
+// but not edited: no raw mode, no prompt, no history.
+func TestScriptToATerminal(t *testing.T) {
+	control, tty := openPTY(t)
+	home := t.TempDir()
+	vars := map[string]string{"TERM": "xterm-256color", "HOME": home}
+	var stderr bytes.Buffer
+	e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader("carol: /hearth report\n"), stdout: tty,
+		stderr: &stderr, now: func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }}
+	scr := watch(control)
+	if err := run(context.Background(), []string{"shell", "--db", filepath.Join(t.TempDir(), "h.db"),
+		"--clock", "2026-11-02T09:00:00Z", "--facilitator", "carol"}, e); err != nil {
+		t.Fatalf("shell: %v\nstderr: %s", err, &stderr)
+	}
+	scr.waitFor(t, "[Last 30 days]", 1)
+	shown := scr.text()
+	if !strings.Contains(shown, "\x1b[1m(only carol sees) hearth:\x1b[22m") || strings.Contains(shown, "> ") {
+		t.Errorf("want colour and no prompt:\n%q", shown)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local", "state", "hearth", "history")); err == nil {
+		t.Error("a script's lines went into the history")
+	}
+}
