@@ -79,7 +79,7 @@ func (a *Adapter) runDue(ctx context.Context, until time.Time) {
 		a.simulated.Set(until)
 	}
 	a.runDueOnce(ctx, until)
-	a.note("ran %d scheduled firings in order, the most one move of time runs; what fell due after them until %s was caught up as after a downtime (the latest time of each schedule runs if still within its grace, the others are skipped)",
+	a.hint("ran %d scheduled firings in order, the most one move of time runs; what fell due after them until %s was caught up as after a downtime (the latest time of each schedule runs if still within its grace, the others are skipped)",
 		fired, until.UTC().Format(time.RFC3339))
 }
 

@@ -11,8 +11,9 @@ import (
 // inputLine is one line of input: its text, or, for a line longer than
 // maxLine, only its length (the text is not kept: a line may be gigabytes).
 type inputLine struct {
-	text   string
-	length int // in bytes, without the line end
+	text    string
+	length  int   // in bytes, without the line end
+	refused error // a line the reader could not read whole (ErrLineTooLong)
 }
 
 func (l inputLine) tooLong() bool { return l.length > maxLine }
@@ -61,6 +62,43 @@ func readLines(ctx context.Context, in io.Reader, lines chan<- inputLine) error 
 		}
 		if err != nil {
 			return nil // the last line had no line end
+		}
+	}
+}
+
+// LineReader reads one line at a time, as a terminal's line editor does
+// (Editor); io.EOF ends the input.
+type LineReader interface {
+	ReadLine() (string, error)
+}
+
+var _ LineReader = (*Editor)(nil)
+
+// readEach sends lr's lines to lines, reading each only when want asks for
+// it, until lr ends (nil), fails, or ctx is done (ctx's error). Reading on
+// request, not ahead, keeps a line editor's echo of the next line after
+// the output of the one before.
+func readEach(ctx context.Context, lr LineReader, want <-chan struct{}, lines chan<- inputLine) error {
+	for {
+		select {
+		case <-want:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		s, err := lr.ReadLine()
+		l := inputLine{text: s, length: len(s)}
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil
+		case errors.Is(err, ErrLineTooLong):
+			l = inputLine{refused: err}
+		case err != nil:
+			return err
+		}
+		select {
+		case lines <- l:
+		case <-ctx.Done():
+			return ctx.Err()
 		}
 	}
 }

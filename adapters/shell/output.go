@@ -119,18 +119,23 @@ func (a *Adapter) deliverReply(ctx context.Context, member, channel string, r bo
 	if r.Form != nil {
 		r.Text = strings.TrimSpace(r.Text + "\n" + "(" + r.Form.Title + ": forms open in Slack and Discord; in the shell, answer with `" + member + " dm: …`)")
 	}
-	if _, err := a.Post(ctx, to, r.Post); err != nil {
+	if _, err := a.post(to, r.Post, r.Code != ""); err != nil {
 		a.log.ErrorContext(ctx, "deliver reply", "member", member, "err", err)
 	}
 }
 
 // Post prints what Hearth says. It implements bot.Chat.
 func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.PostRef, error) {
+	return a.post(to, p, false)
+}
+
+// post prints a post; failed marks a reply that reports an error.
+func (a *Adapter) post(to bot.Destination, p bot.Post, failed bool) (bot.PostRef, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	now := a.clock.Now()
 	ref := bot.PostRef{Channel: to.Channel, At: now}
-	var prefix string
+	var prefix string // who says it, where, as "… hearth:"
 	switch to.Kind {
 	case bot.ToChannel, bot.ToThread:
 		if to.Channel == "" {
@@ -142,25 +147,30 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 		m := message{id: id, channel: to.Channel, author: "hearth"}
 		if to.Kind == bot.ToThread {
 			m.root = to.Thread
-			prefix = fmt.Sprintf("[%d] #%s hearth (in thread): ", num, to.Channel)
+			prefix = fmt.Sprintf("[%d] #%s hearth (in thread):", num, to.Channel)
 		} else {
 			a.latest[to.Channel] = num
-			prefix = fmt.Sprintf("[%d] #%s hearth: ", num, to.Channel)
+			prefix = fmt.Sprintf("[%d] #%s hearth:", num, to.Channel)
 		}
 		a.messages[num] = m
 	case bot.ToDM:
 		ref.ID = "dm-" + to.Member + "-" + strconv.FormatInt(now.UnixNano(), 10)
-		prefix = fmt.Sprintf("(dm to %s) hearth: ", to.Member)
+		prefix = fmt.Sprintf("(dm to %s) hearth:", to.Member)
 	case bot.ToEphemeral:
 		ref.ID = "eph-" + to.Member + "-" + strconv.FormatInt(now.UnixNano(), 10)
-		prefix = fmt.Sprintf("(only %s sees) hearth: ", to.Member)
+		prefix = fmt.Sprintf("(only %s sees) hearth:", to.Member)
 	}
-	a.printf("%s%s\n", prefix, indent(plain(p.Text)))
+	prefixStyle := styleBold
+	if failed {
+		prefixStyle = styleError
+	}
+	a.emit(piece{style: prefixStyle, text: prefix}, piece{text: " "},
+		piece{text: p.Text, markdown: true}, piece{text: "\n"})
 	if len(p.Buttons) > 0 {
 		// One line per row of buttons (Button.Row).
 		pp := posted{ref: ref, channel: to.Channel, buttons: p.Buttons, rows: printedRows(p.Buttons)}
 		for _, l := range pp.lines() {
-			a.printf("    %s\n", l)
+			a.emit(piece{text: "    "}, piece{style: styleBold, text: l}, piece{text: "\n"})
 		}
 		if to.Member != "" {
 			a.buttons[to.Member] = pp
@@ -182,20 +192,52 @@ func (a *Adapter) Post(_ context.Context, to bot.Destination, p bot.Post) (bot.P
 		if ct := f.ContentType; ct != "" && !strings.HasPrefix(ct, "image/") {
 			kind = "file"
 		}
-		a.printf("    (%s: %s)\n", kind, path)
+		a.emit(piece{style: styleDim, text: fmt.Sprintf("    (%s: %s)", kind, path)}, piece{text: "\n"})
 	}
 	return ref, nil
 }
 
-// plain turns the core's markdown into terminal text.
-func plain(s string) string { return strings.ReplaceAll(s, "**", "") }
-
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n    ") }
 
+// note tells the person something went wrong with what they did ("? …",
+// red in colour).
 func (a *Adapter) note(format string, args ...any) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.printf("? "+format+"\n", args...)
+	a.emit(piece{style: styleError, text: "? " + fmt.Sprintf(format, args...)}, piece{text: "\n"})
+}
+
+// hint tells the person something worth knowing that is not a mistake
+// ("? …", dim in colour).
+func (a *Adapter) hint(format string, args ...any) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.emit(piece{style: styleDim, text: "? " + fmt.Sprintf(format, args...)}, piece{text: "\n"})
+}
+
+// piece is a part of a line of output, with its style.
+type piece struct {
+	style style
+	text  string
+	// markdown renders text in the adapter's look (indented after its
+	// first line, as posts print).
+	markdown bool
+}
+
+// emit writes pieces, each made harmless for a terminal (bot.ForTerminal)
+// before the look renders and paints it: what members wrote can hold
+// escape sequences, the look's own are the only ones printed. In
+// LookPlain it writes what printf would. Callers hold mu.
+func (a *Adapter) emit(pieces ...piece) {
+	var sb strings.Builder
+	for _, p := range pieces {
+		text := bot.ForTerminal(p.text)
+		if p.markdown {
+			text = indent(a.look.render(text))
+		}
+		sb.WriteString(a.look.paint(p.style, text))
+	}
+	io.WriteString(a.out, sb.String())
 }
 
 // printf writes to out, made harmless for a terminal: members' words,
@@ -216,8 +258,8 @@ func (a *Adapter) showPrompt() {
 func (a *Adapter) printBanner() {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.printf(`Hearth shell: you play every member of a small community.
-  alice: hello everyone          post in the current channel (#general at start)
+	a.emit(piece{style: styleBold, text: "Hearth shell: you play every member of a small community."}, piece{text: "\n"})
+	a.emit(piece{style: styleDim, text: `  alice: hello everyone          post in the current channel (#general at start)
   bob #design: a question        post in #design and make it current
   carol reply: good point        reply in the thread of the latest message (or: reply 2: …)
   dave react: tada               react to the latest message (or: react 2: …)
@@ -227,6 +269,8 @@ func (a *Adapter) printBanner() {
   alice clicks Last 30 days      press a button Hearth showed alice
   alice clicks 2:Yes             press [Yes] in the second row of buttons
   :advance 1d  :now  :quit       simulated time (start with --clock), the time, leave
-To connect Slack or Discord instead, set SLACK_BOT_TOKEN + SLACK_APP_TOKEN or DISCORD_BOT_TOKEN (see README.md).
-`)
+To connect Slack or Discord instead, set SLACK_BOT_TOKEN + SLACK_APP_TOKEN or DISCORD_BOT_TOKEN (see README.md).`}, piece{text: "\n"})
+	if a.editing {
+		a.emit(piece{style: styleDim, text: "Keys: ↑/↓ recall earlier lines, Tab completes, Ctrl-C drops the line, Ctrl-D leaves."}, piece{text: "\n"})
+	}
 }

@@ -42,8 +42,12 @@ type Config struct {
 	FilesDir string
 	// Banner prints a short how-to at start (for a terminal).
 	Banner bool
-	// Prompt prints "> " before each line (for a terminal).
+	// Prompt prints "> " before each line (for a terminal read without
+	// an Editor, which shows its own).
 	Prompt bool
+	// Look dresses the output: LookPlain (the default) for scripts and
+	// pipes, LookTerminal or LookColour for a person (ChooseLook).
+	Look Look
 	// Lines, when set, remembers the lines that were applied (commands,
 	// clicks, written answers), so a replayed script applies each once.
 	Lines LineClaimer
@@ -63,6 +67,8 @@ type Adapter struct {
 	filesDir  string
 	banner    bool
 	prompt    bool
+	look      Look
+	editing   bool         // lines come from a LineReader (the banner names its keys)
 	claimer   LineClaimer  // nil: lines are not remembered
 	firings   *FiringBound // nil: moves are not bounded
 
@@ -102,6 +108,7 @@ func New(cfg Config) (*Adapter, error) {
 	a := &Adapter{
 		h: cfg.Handler, clock: cfg.Clock, due: cfg.Due, log: cfg.Log, out: cfg.Out,
 		community: cfg.Community, filesDir: cfg.FilesDir, banner: cfg.Banner, prompt: cfg.Prompt,
+		look:    cfg.Look,
 		claimer: cfg.Lines, firings: cfg.Firings,
 		messages: map[int]message{}, latest: map[string]int{}, current: "general", buttons: map[string]posted{},
 	}
@@ -134,7 +141,18 @@ func (a *Adapter) Capabilities() bot.Capabilities {
 // session still goes on, and Run returns an error at the end saying how
 // many times, so a script's run fails.
 func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
-	err := a.run(ctx, in)
+	return a.finish(a.run(ctx, in, nil))
+}
+
+// RunLines is Run on a line editor (Editor): each line is read once the
+// one before has been handled, so lines pasted as a block show one after
+// the other, each followed by what it did, never a prompt ahead of output.
+func (a *Adapter) RunLines(ctx context.Context, lr LineReader) error {
+	return a.finish(a.run(ctx, nil, lr))
+}
+
+// finish is Run's error: err, or the failures to record counted.
+func (a *Adapter) finish(err error) error {
 	a.mu.Lock()
 	failures := a.failures
 	a.mu.Unlock()
@@ -144,11 +162,15 @@ func (a *Adapter) Run(ctx context.Context, in io.Reader) error {
 	return err
 }
 
-func (a *Adapter) run(ctx context.Context, in io.Reader) error {
+// run reads lines from lr when it is set, or else from in.
+func (a *Adapter) run(ctx context.Context, in io.Reader, lr LineReader) error {
 	// Cancelled on return, so the reader stops at its next line (after
 	// :quit, say) rather than wait to hand it over.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	a.mu.Lock()
+	a.editing = lr != nil
+	a.mu.Unlock()
 	if err := a.h.HandleDirectory(ctx, bot.Directory{Community: a.community, At: a.clock.Now()}); err != nil {
 		return fmt.Errorf("shell: register community: %w", err)
 	}
@@ -162,11 +184,22 @@ func (a *Adapter) run(ctx context.Context, in io.Reader) error {
 	}
 	lines := make(chan inputLine)
 	readErr := make(chan error, 1)
+	// want asks a LineReader for its next line; a plain reader reads
+	// ahead.
+	var want chan struct{}
 	// The reader goroutine ends at the end of input or when ctx is done;
 	// a terminal's input ends when the process does.
-	go func() { readErr <- readLines(ctx, in, lines) }()
+	if lr != nil {
+		want = make(chan struct{}, 1)
+		go func() { readErr <- readEach(ctx, lr, want, lines) }()
+	} else {
+		go func() { readErr <- readLines(ctx, in, lines) }()
+	}
 	for {
 		a.showPrompt()
+		if want != nil {
+			want <- struct{}{}
+		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -176,6 +209,10 @@ func (a *Adapter) run(ctx context.Context, in io.Reader) error {
 			}
 			return nil
 		case l := <-lines:
+			if l.refused != nil {
+				a.note("%s", l.refused)
+				continue
+			}
 			if l.tooLong() {
 				a.note("that line is too long (%d characters, %d at most); it was not read", l.length, maxLine)
 				continue
@@ -201,7 +238,7 @@ func (a *Adapter) Line(ctx context.Context, s string) (quit bool) {
 		return a.directive(ctx, l)
 	}
 	if strings.EqualFold(l.name, "hearth") {
-		a.note("hearth is me; play the members. Try `alice: hello`.")
+		a.hint("hearth is me; play the members. Try `alice: hello`.")
 		return false
 	}
 	now := a.clock.Now()
@@ -392,7 +429,7 @@ func (a *Adapter) claim(ctx context.Context, identity string, now time.Time) boo
 		a.note("%s", bot.Apology)
 		return false
 	case !ok:
-		a.note("already done by an earlier run of this line (same member, time and words): not done again")
+		a.hint("already done by an earlier run of this line (same member, time and words): not done again")
 	}
 	return ok
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -88,12 +89,26 @@ func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOp
 	if e.getenv("HEARTH_LOG_LEVEL") != "" {
 		level = cfg.LogLevel
 	}
-	log := newLogger(e.stderr, level)
+	tty, interactive := shellTerminal(e)
+	logOut := &switchWriter{w: e.stderr}
+	log := newLogger(logOut, level)
 	b, db, err := openCore(ctx, cfg, clock, log)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	// out is where the session prints: stdout, or on a terminal the line
+	// editor, which keeps output clear of the line being typed.
+	var out io.Writer = e.stdout
+	var editor *shell.Editor
+	if interactive {
+		var restore func()
+		if editor, restore, err = openEditor(tty, b.Commands(), e.getenv, e.stderr, logOut, log); err != nil {
+			return err
+		}
+		defer restore()
+		out = editor
+	}
 	// newRunner's scheduler, with the shell's bound between it and the jobs.
 	bound := shell.NewFiringBound(b, maxFirings)
 	grace, err := graceFor(cfg, b)
@@ -105,8 +120,9 @@ func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOp
 	if err != nil {
 		return err
 	}
-	sh, err := shell.New(shell.Config{Handler: b, Clock: clock, Due: runner, Out: e.stdout, Log: log,
-		Banner: e.terminal, Prompt: e.terminal, FilesDir: e.getenv("HEARTH_FILES_DIR"),
+	sh, err := shell.New(shell.Config{Handler: b, Clock: clock, Due: runner, Out: out, Log: log,
+		Banner: e.terminal, Prompt: e.terminal && !interactive, FilesDir: e.getenv("HEARTH_FILES_DIR"),
+		Look:  shell.ChooseLook(isTerminalWriter(e.stdout), e.getenv("NO_COLOR"), e.getenv("TERM")),
 		Lines: db, Firings: bound})
 	if err != nil {
 		return err
@@ -133,22 +149,31 @@ func runShellWith(ctx context.Context, cfg config, clock bot.Clock, opts shellOp
 			return err
 		}
 		if !fresh {
-			fmt.Fprintln(e.stdout, "? this plan was applied by an earlier run with the same --clock: not applied again")
-		} else if err := applyPlan(ctx, e.stdout, b, db, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
-			fmt.Fprintln(e.stdout, "? "+err.Error())
+			fmt.Fprintln(out, "? this plan was applied by an earlier run with the same --clock: not applied again")
+		} else if err := applyPlan(ctx, out, b, db, sh.Community(), owner, cfg.plan.file, cfg.plan.steps, clock.Now()); err != nil {
+			fmt.Fprintln(out, "? "+err.Error())
 		}
 	}
 	if _, simulated := clock.(*bot.ManualClock); simulated {
-		return sh.Run(ctx, e.stdin) // :advance drives the scheduler
+		return playShell(ctx, sh, e.stdin, editor) // :advance drives the scheduler
 	}
 	// In real time the scheduler keeps its own rhythm beside the terminal.
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- runner.Run(ctx) }()
-	err = sh.Run(ctx, e.stdin)
+	err = playShell(ctx, sh, e.stdin, editor)
 	cancel()
 	if rerr := <-done; err == nil {
 		err = rerr
 	}
 	return err
+}
+
+// playShell runs the session on the line editor when there is one, else
+// on standard input.
+func playShell(ctx context.Context, sh *shell.Adapter, stdin io.Reader, editor *shell.Editor) error {
+	if editor != nil {
+		return sh.RunLines(ctx, editor)
+	}
+	return sh.Run(ctx, stdin)
 }
