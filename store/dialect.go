@@ -102,27 +102,19 @@ type pool struct {
 }
 
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	t := p.d.query(query)
-	return p.DB.ExecContext(ctx, t.sql, p.d.args(t, args)...)
+	return execIn(ctx, p.DB, p.d, query, args)
 }
 
 func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	t := p.d.query(query)
-	return p.DB.QueryContext(ctx, t.sql, p.d.args(t, args)...)
+	return queryIn(ctx, p.DB, p.d, query, args)
 }
 
 func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	t := p.d.query(query)
-	return p.DB.QueryRowContext(ctx, t.sql, p.d.args(t, args)...)
+	return queryRowIn(ctx, p.DB, p.d, query, args)
 }
 
 func (p *pool) PrepareContext(ctx context.Context, query string) (*stmt, error) {
-	t := p.d.query(query)
-	st, err := p.DB.PrepareContext(ctx, t.sql)
-	if err != nil {
-		return nil, err
-	}
-	return &stmt{Stmt: st, d: p.d, t: t}, nil
+	return prepareIn(ctx, p.DB, p.d, query)
 }
 
 func (p *pool) BeginTx(ctx context.Context, opts *sql.TxOptions) (*txConn, error) {
@@ -140,27 +132,52 @@ type txConn struct {
 }
 
 func (c *txConn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	t := c.d.query(query)
-	return c.Tx.ExecContext(ctx, t.sql, c.d.args(t, args)...)
+	return execIn(ctx, c.Tx, c.d, query, args)
 }
 
 func (c *txConn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	t := c.d.query(query)
-	return c.Tx.QueryContext(ctx, t.sql, c.d.args(t, args)...)
+	return queryIn(ctx, c.Tx, c.d, query, args)
 }
 
 func (c *txConn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	t := c.d.query(query)
-	return c.Tx.QueryRowContext(ctx, t.sql, c.d.args(t, args)...)
+	return queryRowIn(ctx, c.Tx, c.d, query, args)
 }
 
 func (c *txConn) PrepareContext(ctx context.Context, query string) (*stmt, error) {
-	t := c.d.query(query)
-	st, err := c.Tx.PrepareContext(ctx, t.sql)
+	return prepareIn(ctx, c.Tx, c.d, query)
+}
+
+// sqlRunner is what *sql.DB and *sql.Tx both do: the pool's and the
+// transaction's methods translate the query and hand it to one.
+type sqlRunner interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+func execIn(ctx context.Context, r sqlRunner, d dialect, query string, args []any) (sql.Result, error) {
+	t := d.query(query)
+	return r.ExecContext(ctx, t.sql, d.args(t, args)...)
+}
+
+func queryIn(ctx context.Context, r sqlRunner, d dialect, query string, args []any) (*sql.Rows, error) {
+	t := d.query(query)
+	return r.QueryContext(ctx, t.sql, d.args(t, args)...)
+}
+
+func queryRowIn(ctx context.Context, r sqlRunner, d dialect, query string, args []any) *sql.Row {
+	t := d.query(query)
+	return r.QueryRowContext(ctx, t.sql, d.args(t, args)...)
+}
+
+func prepareIn(ctx context.Context, r sqlRunner, d dialect, query string) (*stmt, error) {
+	t := d.query(query)
+	st, err := r.PrepareContext(ctx, t.sql)
 	if err != nil {
 		return nil, err
 	}
-	return &stmt{Stmt: st, d: c.d, t: t}, nil
+	return &stmt{Stmt: st, d: d, t: t}, nil
 }
 
 // StmtContext binds a statement of the pool to the transaction.
