@@ -295,11 +295,17 @@ func slicesIndex(tables []store.TableRows, name string) int {
 	return -1
 }
 
-// TestCopyRefuses: a read-only destination is refused before anything is
-// read.
+// TestCopyRefuses: a read-only destination and one at another schema
+// version are refused before anything is copied, and rows that did not
+// arrive are an error naming their table.
 func TestCopyRefuses(t *testing.T) {
 	ctx := context.Background()
 	from, _ := openDB(t)
+	for _, m := range []string{"U1", "U2"} {
+		if _, err := from.AddNudge(ctx, members.Nudge{Community: community, Member: m, QueuedAt: at(0, 9), SendAt: at(0, 10), Status: members.NudgeQueued}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	_, path := openDB(t)
 	ro, err := store.OpenReadOnly(ctx, path)
 	if err != nil {
@@ -308,5 +314,27 @@ func TestCopyRefuses(t *testing.T) {
 	defer ro.Close()
 	if _, err := store.Copy(ctx, from, ro, nil); err == nil || !strings.Contains(err.Error(), "read-only") {
 		t.Errorf("copy into a read-only database: %v", err)
+	}
+
+	for _, tc := range []struct {
+		name, sql, want string
+	}{
+		{"another schema version", `DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)`, "run hearth migrate on both first"},
+		{"rows lost on the way", `CREATE TRIGGER lose AFTER INSERT ON nudges BEGIN DELETE FROM nudges WHERE id = NEW.id; END`, "the row counts differ: nudges (2 rows in the source, 0 copied)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			to, path := openDB(t)
+			raw, err := sql.Open("sqlite", path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			if _, err := raw.Exec(tc.sql); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := store.Copy(ctx, from, to, nil); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Copy: %v; want it to say %q", err, tc.want)
+			}
+		})
 	}
 }
