@@ -60,7 +60,7 @@ func TestOfflineFlags(t *testing.T) {
 		{[]string{"forget", "--help"}, help("forget --member ID")},
 		{[]string{"export", "--help"}, help("export --member ID")},
 		{[]string{"health", "--help"}, help("health [--addr HOST:PORT]")},
-		{[]string{"migrate", "--help"}, help("migrate [--db PATH]")},
+		{[]string{"migrate", "--help"}, help("migrate [--db PATH] | migrate --from SRC --to DST")},
 		{[]string{"help"}, want{stdout: []string{"Commands:"}}},
 
 		// Flags after a positional argument, in the README's order.

@@ -160,7 +160,7 @@ func subcommands() map[string]subcommand {
 		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport, nil},
 		"version":   {"print the version", cmdVersion, nil},
 		"health":    {"ask a running Hearth whether it is ready (the container's health check)", cmdHealth, nil},
-		"migrate":   {"bring the database's schema up to date (reading commands never do)", cmdMigrate, nil},
+		"migrate":   {"bring the database's schema up to date (reading commands never do), or copy it: --from SRC --to DST", cmdMigrate, nil},
 	}
 }
 
