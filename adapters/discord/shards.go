@@ -27,8 +27,11 @@ import (
 // renewing; another takes its shards over once their leases expire (about
 // LeaseTTL); one that shuts down releases them for a takeover at once.
 
-// DefaultLeaseTTL is how long a shard's lease lasts unless renewed.
-const DefaultLeaseTTL = 15 * time.Second
+// DefaultLeaseTTL is how long a shard's lease lasts unless renewed: long
+// enough that one renewal may fail (a database busy for its five-second
+// timeout, a failover) and the next still come in time, short enough that
+// a dead owner's shard is taken over within about 40 s.
+const DefaultLeaseTTL = 30 * time.Second
 
 // Leases is what shard ownership needs from the database the instances
 // share (the SQLite and PostgreSQL stores, the memstore).
@@ -166,6 +169,7 @@ func (a *Adapter) runShards(ctx context.Context, count int) error {
 func (a *Adapter) ownShard(ctx context.Context, sh *shard) error {
 	every := a.cfg.LeaseTTL / 3
 	for {
+		at := a.cfg.LeaseClock.Now()
 		term, endTerm, ok, err := a.tryLease(ctx, sh, nil)
 		if err != nil && ctx.Err() == nil {
 			a.log.Warn("trying for a shard's lease failed; trying again", "shard", sh.name(), "err", err, "retry_in", every)
@@ -173,16 +177,24 @@ func (a *Adapter) ownShard(ctx context.Context, sh *shard) error {
 		sh.owned.Store(ok)
 		sh.tried.Store(true)
 		if ok {
-			err := a.holdShard(ctx, sh, term, endTerm)
+			err := a.holdShard(ctx, sh, at, term, endTerm)
 			sh.owned.Store(false)
 			if err != nil {
 				return err
 			}
 		}
-		if ctx.Err() != nil || a.cfg.LeaseWait(ctx, every) != nil {
+		// Attempts keep their cadence from when each began, however long
+		// it or the session took.
+		if ctx.Err() != nil || a.cfg.LeaseWait(ctx, a.untilNext(at)) != nil {
 			return nil
 		}
 	}
+}
+
+// untilNext is how long to wait for the lease attempt after the one begun
+// at: LeaseTTL/3 from then, none if that has passed.
+func (a *Adapter) untilNext(at time.Time) time.Duration {
+	return max(0, a.cfg.LeaseTTL/3-a.cfg.LeaseClock.Now().Sub(at))
 }
 
 // leaseMargin is how long before a lease may expire its session is closed
@@ -222,7 +234,7 @@ func (a *Adapter) tryLease(ctx context.Context, sh *shard, by context.Context) (
 // lease taken, or cannot finish within the lease's term, and releases the
 // lease when done (ctx ending), so another instance may take the shard at
 // once.
-func (a *Adapter) holdShard(ctx context.Context, sh *shard, term context.Context, endTerm context.CancelFunc) error {
+func (a *Adapter) holdShard(ctx context.Context, sh *shard, renewed time.Time, term context.Context, endTerm context.CancelFunc) error {
 	defer func() { endTerm() }()
 	a.log.Info("owning shard", "shard", sh.name(), "holder", a.cfg.Holder)
 	sctx, stop := context.WithCancel(ctx)
@@ -236,10 +248,11 @@ func (a *Adapter) holdShard(ctx context.Context, sh *shard, term context.Context
 	if a.cfg.Leases == nil {
 		<-sctx.Done()
 	}
+	last := renewed // when the latest attempt began
 	for a.cfg.Leases != nil {
 		wait, endWait := context.WithCancel(sctx)
 		stopWait := context.AfterFunc(term, endWait)
-		werr := a.cfg.LeaseWait(wait, a.cfg.LeaseTTL/3)
+		werr := a.cfg.LeaseWait(wait, a.untilNext(last))
 		stopWait()
 		endWait()
 		if sctx.Err() != nil {
@@ -249,14 +262,29 @@ func (a *Adapter) holdShard(ctx context.Context, sh *shard, term context.Context
 			a.log.Warn("a shard's lease ran out before its renewal; closing its session", "shard", sh.name())
 			break
 		}
+		at := a.cfg.LeaseClock.Now()
+		last = at
 		next, endNext, ok, err := a.tryLease(sctx, sh, term)
 		if sctx.Err() != nil {
 			break
 		}
-		if err != nil || !ok {
-			a.log.Warn("lost a shard's lease; closing its session", "shard", sh.name(), "err", err)
+		if err == nil && !ok {
+			a.log.Warn("lost a shard's lease; closing its session", "shard", sh.name())
 			break
 		}
+		if err != nil {
+			// The lease is still ours until renewed+LeaseTTL: a database
+			// that fails for a moment (busy, failing over) does not cost
+			// the shard while another attempt can still come before the
+			// margin.
+			if left := renewed.Add(a.cfg.LeaseTTL - a.leaseMargin()).Sub(a.cfg.LeaseClock.Now()); left > a.cfg.LeaseTTL/3 {
+				a.log.Warn("renewing a shard's lease failed; keeping its session and trying again", "shard", sh.name(), "err", err, "retry_in", a.cfg.LeaseTTL/3)
+				continue
+			}
+			a.log.Warn("could not renew a shard's lease in time; closing its session", "shard", sh.name(), "err", err)
+			break
+		}
+		renewed = at
 		endTerm()
 		term, endTerm = next, endNext
 	}

@@ -197,7 +197,7 @@ type cluster struct {
 
 func startCluster(t *testing.T, names ...string) *cluster {
 	t.Helper()
-	return startClusterTTL(t, 0, names...)
+	return startClusterTTL(t, 15*time.Second, names...) // the times below count on 15 s
 }
 
 // startClusterTTL starts instances whose leases last ttl (0: the default).
@@ -373,9 +373,10 @@ func TestShardOwnersAndTakeoverAfterCrash(t *testing.T) {
 	}
 }
 
-// An owner that cannot renew (its database unreachable) closes the shard's
-// session at once, before its lease expires; the other instance takes the
-// shard when it does.
+// An owner that cannot renew (its database unreachable) keeps the shard's
+// session while one more renewal could still come in time (a database
+// busy for a moment costs nothing), then closes it before its lease
+// expires; the other instance takes the shard when it does.
 func TestShardClosedWhenRenewalFails(t *testing.T) {
 	t.Parallel()
 	c := startCluster(t, "x", "y")
@@ -390,13 +391,17 @@ func TestShardClosedWhenRenewalFails(t *testing.T) {
 	cut.leases.unreachable.Store(true)
 	c.waits.Advance(5 * time.Second)
 	cut.leases.waitAttempt(t, "discord-shard-0/2", t0.Add(5*time.Second))
-	// Closed, yet the lease is live until t0+15s: nobody has shard 0.
-	c.waitLive(t, kept...)
-	waitReady(t, cut) // owning no shard is no reason to be unready
+	// 7.5 s of the term are left, more than the 5 s to the next attempt.
+	c.waitLive(t, 0, 1)
 	c.waits.Advance(5 * time.Second)
+	cut.leases.waitAttempt(t, "discord-shard-0/2", t0.Add(10*time.Second))
 	if other.leases.waitAttempt(t, "discord-shard-0/2", t0.Add(10*time.Second)) {
 		t.Fatal("shard 0 was taken while the cut owner's lease was live")
 	}
+	// 2.5 s left: closed, yet the lease is live until t0+15s, so nobody
+	// has shard 0.
+	c.waitLive(t, kept...)
+	waitReady(t, cut) // owning no shard is no reason to be unready
 	c.waits.Advance(5 * time.Second)
 	if !other.leases.waitAttempt(t, "discord-shard-0/2", t0.Add(15*time.Second)) {
 		t.Fatal("shard 0 was not taken once the lease expired")
