@@ -32,6 +32,7 @@ import (
 	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/schedules"
 	"github.com/hearth-community/hearth/store"
+	"golang.org/x/term"
 )
 
 // newRunner builds the scheduler on the core and the store.
@@ -114,8 +115,9 @@ func runMain(ctx context.Context, args []string, e env) int {
 }
 
 func isTerminal(f *os.File) bool {
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	// Not any character device: /dev/null is one, and a command reading
+	// from it is a script.
+	return term.IsTerminal(int(f.Fd()))
 }
 
 // usageError is a mistake on the command line.

@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/hearth-community/hearth/bot"
+	"golang.org/x/term"
 )
 
 // What the offline commands print goes through one of three choke points,
@@ -68,12 +68,8 @@ func csvOut(w io.Writer) io.Writer {
 // isTerminalWriter reports whether w is a character device (an *os.File on
 // a terminal).
 func isTerminalWriter(w io.Writer) bool {
-	f, ok := w.(interface{ Stat() (os.FileInfo, error) })
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	f, ok := w.(interface{ Fd() uintptr })
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeJSON writes v as indented JSON in which every character a terminal
