@@ -68,8 +68,13 @@ func csvOut(w io.Writer) io.Writer {
 // isTerminalWriter reports whether w is a character device (an *os.File on
 // a terminal).
 func isTerminalWriter(w io.Writer) bool {
-	f, ok := w.(interface{ Fd() uintptr })
-	return ok && term.IsTerminal(int(f.Fd()))
+	switch f := w.(type) {
+	case interface{ IsTerminal() bool }: // a test's terminal
+		return f.IsTerminal()
+	case interface{ Fd() uintptr }:
+		return term.IsTerminal(int(f.Fd()))
+	}
+	return false
 }
 
 // writeJSON writes v as indented JSON in which every character a terminal
