@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"sync"
 	"testing"
 
 	"github.com/hearth-community/hearth/bot"
@@ -173,25 +172,7 @@ func testClaimRecipient(t *testing.T, db Store) {
 	}
 
 	t.Run("concurrently, one wins", func(t *testing.T) {
-		var wins sync.WaitGroup
-		var mu sync.Mutex
-		won := 0
-		for range 20 {
-			wins.Add(1)
-			go func() {
-				defer wins.Done()
-				ok, err := db.ClaimRecipient(ctx, run.ID, "U2")
-				if err != nil {
-					t.Error(err)
-				}
-				if ok {
-					mu.Lock()
-					won++
-					mu.Unlock()
-				}
-			}()
-		}
-		wins.Wait()
+		won := claimRace(t, 20, func(int) (bool, error) { return db.ClaimRecipient(ctx, run.ID, "U2") })
 		if won != 1 {
 			t.Errorf("%d claims won, want 1", won)
 		}

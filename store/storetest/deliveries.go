@@ -2,8 +2,6 @@ package storetest
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -42,24 +40,9 @@ func testClaimDelivery(t *testing.T, db Store) {
 		}
 	}
 	t.Run("concurrently, one wins", func(t *testing.T) {
-		var wg sync.WaitGroup
-		var won atomic.Int32
-		for range 20 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ok, err := db.ClaimDelivery(ctx, community, "intro-round:7", "UA", at(2, 0))
-				if err != nil {
-					t.Error(err)
-				}
-				if ok {
-					won.Add(1)
-				}
-			}()
-		}
-		wg.Wait()
-		if won.Load() != 1 {
-			t.Errorf("%d claims won, want 1", won.Load())
+		won := claimRace(t, 20, func(int) (bool, error) { return db.ClaimDelivery(ctx, community, "intro-round:7", "UA", at(2, 0)) })
+		if won != 1 {
+			t.Errorf("%d claims won, want 1", won)
 		}
 	})
 	t.Run("pruned with the events", func(t *testing.T) {

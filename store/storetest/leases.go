@@ -3,8 +3,6 @@ package storetest
 import (
 	"context"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -90,24 +88,11 @@ func testLeaseConcurrent(t *testing.T, db Store) {
 	ctx := context.Background()
 	l := asLeaser(t, db)
 	for round, now := range []time.Time{t0, t0.Add(time.Minute)} {
-		var won atomic.Int32
-		var wg sync.WaitGroup
-		for i := range 16 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ok, err := l.AcquireLease(ctx, "shard-0/1", fmt.Sprintf("holder-%d-%d", round, i), now, 15*time.Second)
-				if err != nil {
-					t.Errorf("acquire: %v", err)
-				}
-				if ok {
-					won.Add(1)
-				}
-			}()
-		}
-		wg.Wait()
-		if n := won.Load(); n != 1 {
-			t.Errorf("round %d: %d holders got the lease, want 1", round, n)
+		won := claimRace(t, 16, func(i int) (bool, error) {
+			return l.AcquireLease(ctx, "shard-0/1", fmt.Sprintf("holder-%d-%d", round, i), now, 15*time.Second)
+		})
+		if won != 1 {
+			t.Errorf("round %d: %d holders got the lease, want 1", round, won)
 		}
 	}
 }

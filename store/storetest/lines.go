@@ -2,8 +2,6 @@ package storetest
 
 import (
 	"context"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -60,23 +58,7 @@ func testClaimLineConcurrent(t *testing.T, db Store) {
 	if !ok {
 		t.Fatalf("%T has no ClaimLine", db)
 	}
-	var won atomic.Int32
-	var wg sync.WaitGroup
-	for range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ok, err := lc.ClaimLine(ctx, "shell:local", "same", t0)
-			if err != nil {
-				t.Error(err)
-			}
-			if ok {
-				won.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if won.Load() != 1 {
-		t.Errorf("%d claims of one line succeeded, want 1", won.Load())
+	if won := claimRace(t, 8, func(int) (bool, error) { return lc.ClaimLine(ctx, "shell:local", "same", t0) }); won != 1 {
+		t.Errorf("%d claims of one line succeeded, want 1", won)
 	}
 }

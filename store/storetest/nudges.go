@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"reflect"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -168,24 +166,9 @@ func testClaimNudge(t *testing.T, db Store) {
 		t.Errorf("QueuedNudges = %+v, %v; want the nudge being sent", got, err)
 	}
 	t.Run("concurrently, one wins", func(t *testing.T) {
-		var wg sync.WaitGroup
-		var won atomic.Int32
-		for range 20 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				ok, err := db.ClaimNudge(ctx, elsewhere, x.ID, at(0, 10))
-				if err != nil {
-					t.Error(err)
-				}
-				if ok {
-					won.Add(1)
-				}
-			}()
-		}
-		wg.Wait()
-		if won.Load() != 1 {
-			t.Errorf("%d claims won, want 1", won.Load())
+		won := claimRace(t, 20, func(int) (bool, error) { return db.ClaimNudge(ctx, elsewhere, x.ID, at(0, 10)) })
+		if won != 1 {
+			t.Errorf("%d claims won, want 1", won)
 		}
 	})
 }
