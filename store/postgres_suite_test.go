@@ -2,11 +2,8 @@ package store_test
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"fmt"
-	"net/url"
-	"os"
 	"slices"
 	"testing"
 
@@ -27,50 +24,12 @@ func TestPostgres(t *testing.T) {
 	})
 }
 
-// postgresURL is the database the PostgreSQL tests use, or skips t (fails
-// it when HEARTH_REQUIRE_POSTGRES=1, as in CI).
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("HEARTH_TEST_POSTGRES")
-	if u == "" {
-		msg := "PostgreSQL tests skipped: set HEARTH_TEST_POSTGRES to a database URL (postgres://user@host:port/db?sslmode=disable) to run them"
-		if os.Getenv("HEARTH_REQUIRE_POSTGRES") == "1" {
-			t.Fatal(msg + "; HEARTH_REQUIRE_POSTGRES=1 makes that a failure")
-		}
-		t.Skip(msg)
-	}
-	return u
-}
-
-// freshSchema makes a schema of its own for t in the test database, dropped
-// when t ends, and returns the database's URL with it as search_path.
-func freshSchema(t testing.TB) string {
-	t.Helper()
-	base := postgresURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := fmt.Sprintf("hearth_test_%x", rand.Text()[:12])
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// postgresURL and freshSchema are the suite's PostgreSQL database and a
+// schema of t's own in it (see storetest).
+var (
+	postgresURL = storetest.PostgresURL
+	freshSchema = storetest.PostgresSchema
+)
 
 // openPostgres opens the store in a fresh schema, closed when t ends.
 func openPostgres(t testing.TB) (*store.DB, string) {

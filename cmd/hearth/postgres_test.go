@@ -2,15 +2,13 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/hearth-community/hearth/store/storetest"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
@@ -20,25 +18,7 @@ import (
 // skipped (failed when HEARTH_REQUIRE_POSTGRES=1, as in CI).
 func postgresSchema(t *testing.T) string {
 	t.Helper()
-	base := os.Getenv("HEARTH_TEST_POSTGRES")
-	if base == "" {
-		msg := "PostgreSQL tests skipped: set HEARTH_TEST_POSTGRES to a database URL to run them"
-		if os.Getenv("HEARTH_REQUIRE_POSTGRES") == "1" {
-			t.Fatal(msg + "; HEARTH_REQUIRE_POSTGRES=1 makes that a failure")
-		}
-		t.Skip(msg)
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	schema := "hearth_cmd_" + strings.ToLower(rand.Text()[:12])
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-	u, err := url.Parse(base)
+	u, err := url.Parse(storetest.PostgresSchema(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,9 +26,6 @@ func postgresSchema(t *testing.T) string {
 		// trust authentication ignores it; a server that checks has one.
 		u.User = url.UserPassword(u.User.Username(), "unused-s3cret")
 	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
 	return u.String()
 }
 
