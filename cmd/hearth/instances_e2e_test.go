@@ -122,7 +122,9 @@ func runFleet(t *testing.T, mode string, n int) fleetOutcome {
 	}
 
 	killed := false
+	days := 0
 	for day := 0; fleetStart.AddDate(0, 0, day).Before(fleetEnd); day++ {
+		days++
 		noon := fleetStart.AddDate(0, 0, day).Add(4 * time.Hour)
 		f.advance(t, noon)
 		s.activity(day, noon)
@@ -150,6 +152,17 @@ func runFleet(t *testing.T, mode string, n int) fleetOutcome {
 		}
 	}
 	f.advance(t, fleetEnd)
+	// The clock waits for the schedulers, not for the events: those of the
+	// last day may still be on their way to the database. Every event
+	// counted, by both fleets, is what the comparison below relies on; one
+	// never recorded fails here, by name.
+	period, end := fleetStart.Format(time.DateOnly)+".."+fleetEnd.Format(time.DateOnly), fleetEnd.Format(time.RFC3339)
+	nuWaitReport(t, db, slackCommunity, end, period, logs, "every Slack event recorded", func(r bot.Report) bool {
+		return r.Activity.Messages == days+1 && r.Activity.Replies == days && r.Activity.Reactions == days
+	})
+	nuWaitReport(t, db, discordCommunity, end, period, logs, "every Discord event recorded", func(r bot.Report) bool {
+		return r.Activity.Messages == days+1 && r.Activity.Reactions == days
+	})
 	if n > 1 && !killed {
 		t.Fatal("no instance was killed")
 	}
