@@ -414,7 +414,7 @@ func (b *Bot) HandleCommand(ctx context.Context, c Command) (reply Reply) {
 
 // openDuringPilot are the commands every member may run during a pilot:
 // what Hearth keeps about them, and their choices about it.
-var openDuringPilot = map[string]bool{"help": true, "me": true, "privacy": true, "forget me": true, "nudges": true, "charter": true, "facilitators": true}
+var openDuringPilot = map[string]bool{"help": true, "me": true, "privacy": true, "forget me": true, "nudges": true, "charter": true, "facilitator list": true}
 
 // HandleAction handles a button press or a form submission. The presser's
 // rights are checked again: a forged click cannot do more than a command.

@@ -66,7 +66,7 @@ func TestParse(t *testing.T) {
 		{in: "report 2026-11-01..2026-11-28 #x", command: "report", args: map[string]string{"period": "2026-11-01..2026-11-28", "channel": "#x"}},
 		{in: "facilitator add @alice", command: "facilitator add", args: map[string]string{"member": "@alice"}},
 		{in: "facilitator add <@U123>", command: "facilitator add", args: map[string]string{"member": "<@U123>"}},
-		{in: "facilitators", command: "facilitators", args: map[string]string{}},
+		{in: "facilitators", command: "facilitator list", args: map[string]string{}},
 		{in: "help report", command: "help", args: map[string]string{"command": "report"}},
 		{in: "help facilitator add", command: "help", args: map[string]string{"command": "facilitator add"}},
 		{in: "", errCode: bot.ECommand, errMatch: "/hearth help"},

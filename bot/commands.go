@@ -15,7 +15,7 @@ func (b *Bot) kernelCommands() []CommandSpec {
 	table := []CommandSpec{
 		{Path: []string{"help"}, Summary: "What Hearth can do, or how to use one command", Order: 10,
 			Args: []Arg{{Name: "command", Kind: ArgText, Rest: true, Help: "a command name"}}, Run: b.cmdHelp},
-		{Path: []string{"facilitators"}, Summary: "Who facilitates this community", Order: 40, Run: b.cmdFacilitators},
+		{Path: []string{"facilitator", "list"}, Aliases: [][]string{{"facilitators"}}, Summary: "Who facilitates this community", Order: 40, Run: b.cmdFacilitators},
 		{Path: []string{"facilitator", "add"}, Summary: "Make a member a facilitator", Order: 40,
 			Args: []Arg{member}, Facilitator: true, Run: b.cmdFacilitatorAdd},
 		{Path: []string{"facilitator", "remove"}, Summary: "Stop a member being a facilitator", Order: 40,

@@ -88,7 +88,7 @@ func TestObserverSeesEventsAndCommands(t *testing.T) {
 		"event shell message failed",
 		"error event",
 		"event shell other failed",
-		"command facilitators ok",
+		"command facilitator list ok",
 		"command facilitator add refused",
 		"command unknown refused",
 		"action unknown refused",

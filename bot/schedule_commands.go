@@ -11,12 +11,12 @@ import (
 // SpecArg is the argument of commands that set a schedule.
 func SpecArg() Arg {
 	return Arg{Name: "spec", Kind: ArgText, Required: true, Quoted: true,
-		Help: "when: `every monday at 9:00`, `weekdays at 10:30`, `daily at 9:00`, `monthly on day 1 at 9:00`, `every 2 weeks on friday at 15:00`, or cron like `0 9 * * MON`"}
+		Help: "when, like `every monday at 9:00`, `weekdays at 10:30` or cron `0 9 * * MON`"}
 }
 
 // TZArg is the optional time zone of commands that set a schedule.
 func TZArg() Arg {
-	return Arg{Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}
+	return Arg{Name: "tz", Kind: ArgText, Shape: "tz=ZONE", Help: "time zone, like tz=Europe/Paris (default: the community's)"}
 }
 
 func (b *Bot) scheduleCommands() []CommandSpec {

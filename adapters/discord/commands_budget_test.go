@@ -22,9 +22,10 @@ import (
 // community's server at registration.
 const (
 	commandCharBudget = fakediscord.MaxCommandChars - 100 // 7,900
-	// Top-level entries: Discord allows 25 and /hearth uses all 25 (the
-	// core's table decides them; see this test's message). Groups and
-	// sub-commands keep one spare.
+	// Top-level entries: Discord allows 25. Single commands that belong
+	// to a group live in it (`facilitator list`, `nudge quiet`, with their
+	// old words kept as aliases for typed text), which leaves room for
+	// `dashboard` and `history`. Groups and sub-commands keep one spare.
 	topLevelBudget = fakediscord.MaxOptions
 	nestedBudget   = fakediscord.MaxOptions - 1
 	choiceBudget   = fakediscord.MaxChoices - 1

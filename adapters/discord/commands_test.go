@@ -169,7 +169,7 @@ func TestPublicReplyAndReplayedInteraction(t *testing.T) {
 	h.rec.command = func(context.Context, bot.Command) bot.Reply {
 		return bot.Reply{Post: bot.Post{Text: "Everyone can see this"}}
 	}
-	in, raw := h.fake.PrepareSlash(member(bob, 0), "hearth", fakediscord.SubCommand("facilitators"))
+	in, raw := h.fake.PrepareSlash(member(bob, 0), "hearth", fakediscord.Group("facilitator", fakediscord.SubCommand("list")))
 	_, err := h.fake.Dispatch("INTERACTION_CREATE", json.RawMessage(raw))
 	check(t, err)
 	_, err = h.fake.Dispatch("INTERACTION_CREATE", json.RawMessage(raw)) // replayed, say on resume

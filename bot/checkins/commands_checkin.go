@@ -23,7 +23,7 @@ func (b *Checkins) checkinCommands() []bot.CommandSpec {
 			Args: []bot.Arg{survey, where, closes}, Facilitator: true, Run: b.cmdCheckinStart},
 		{Path: []string{"checkin", "schedule"}, Summary: "Send a check-in survey on a schedule",
 			Args: []bot.Arg{survey, {Name: "spec", Kind: bot.ArgText, Required: true, Quoted: true, Help: "when: `every monday at 9:00`, `every 2 weeks on friday at 15:00`, `monthly on day 1 at 9:00`, or cron"},
-				where, closes, {Name: "tz", Kind: bot.ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
+				where, closes, {Name: "tz", Kind: bot.ArgText, Shape: "tz=ZONE", Help: "time zone, like tz=Europe/Paris (default: the community's)"}},
 			Facilitator: true, Run: b.cmdCheckinSchedule},
 		{Path: []string{"checkin", "list"}, Summary: "Open and recent check-ins, with how many answered", Facilitator: true, Run: b.cmdCheckinList},
 		{Path: []string{"checkin", "close"}, Summary: "Close a check-in now and send its results", Args: []bot.Arg{run}, Facilitator: true, Run: b.cmdCheckinClose},

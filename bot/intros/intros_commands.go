@@ -22,7 +22,7 @@ func (b *Intros) introCommands() []bot.CommandSpec {
 		{Path: []string{"intros", "schedule"}, Summary: "When intro rounds happen (replaces the previous schedule)",
 			Args: []bot.Arg{{Name: "spec", Kind: bot.ArgText, Required: true, Quoted: true,
 				Help: "when: `every 2 weeks on monday at 10:00`, `monthly on day 1 at 9:00`, or cron like `0 10 * * MON`"},
-				{Name: "tz", Kind: bot.ArgText, Shape: "tz=ZONE", Help: "this schedule's time zone, like tz=Europe/Paris (default: the community's)"}},
+				{Name: "tz", Kind: bot.ArgText, Shape: "tz=ZONE", Help: "time zone, like tz=Europe/Paris (default: the community's)"}},
 			Facilitator: true, Run: b.cmdIntrosSchedule},
 		{Path: []string{"intros", "now"}, Summary: "Run an intro round now", Facilitator: true, Run: b.cmdIntrosNow},
 		{Path: []string{"intros", "list"}, Summary: "Who opted in to intros, and the recent rounds", Facilitator: true, Run: b.cmdIntrosList},

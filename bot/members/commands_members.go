@@ -14,7 +14,7 @@ import (
 
 func (b *Members) memberCommands() []bot.CommandSpec {
 	return []bot.CommandSpec{
-		{Path: []string{"quiet"}, Summary: "Members who have gone quiet, drifting away, or not posted yet",
+		{Path: []string{"nudge", "quiet"}, Aliases: [][]string{{"quiet"}}, Summary: "Members who have gone quiet, drifting away, or not posted yet",
 			Args:        []bot.Arg{{Name: "days", Kind: bot.ArgNumber, Help: "quiet for at least this many days (default 14)"}},
 			Facilitator: true, Run: b.cmdQuiet},
 		{Path: []string{"member"}, Summary: "One member's participation history",

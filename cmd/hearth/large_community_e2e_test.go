@@ -665,8 +665,10 @@ func lcDiscordOption(t *testing.T, text string) fakediscord.Option {
 	t.Helper()
 	w := strings.Fields(text)
 	switch w[0] {
-	case "stories", "quiet":
+	case "stories":
 		return fakediscord.SubCommand(w[0])
+	case "quiet":
+		return fakediscord.Group("nudge", fakediscord.SubCommand("quiet"))
 	case "report":
 		return fakediscord.SubCommand("report", fakediscord.String("period", w[1]))
 	case "member":

@@ -442,7 +442,7 @@ func nuDiscordSide(t *testing.T, dc *fakediscord.Server, clock *bot.ManualClock,
 		case text == "nudges off":
 			opt = fakediscord.SubCommand("nudges", fakediscord.String("choice", "off"))
 		case text == "quiet":
-			opt = fakediscord.SubCommand("quiet")
+			opt = fakediscord.Group("nudge", fakediscord.SubCommand("quiet"))
 		case text == "welcome off":
 			opt = fakediscord.Group("welcome", fakediscord.SubCommand("off"))
 		case text == "forget me":
