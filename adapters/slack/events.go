@@ -203,29 +203,43 @@ func (a *Adapter) onMessage(ctx context.Context, in inbound, m messageEvent) {
 	if m.ChannelType == "mpim" || m.Channel == "" {
 		return // group DMs are not the community's channels
 	}
+	e, botID, ok := messageParticipation(m, func(ts string) time.Time { return a.eventAt(ts, in) })
+	if !ok {
+		// message_changed (edits change nothing), channel_topic...
+		a.log.Debug("message subtype ignored", "subtype", m.Subtype, "channel", m.Channel)
+		return
+	}
+	a.emit(ctx, e, botID)
+}
+
+// messageParticipation turns a message (live, or read from history) into
+// the participation it is, with the message's bot_id when a bot wrote it;
+// ok is false for what is not participation. Live events and history both
+// go through it, so that both give one message the same Key, kind and
+// Parent. at turns a Slack ts into the event's time.
+func messageParticipation(m messageEvent, at func(ts string) time.Time) (e bot.Event, botID string, ok bool) {
 	switch {
 	case countedSubtypes[m.Subtype]:
 		if m.TS == "" {
-			return
+			return bot.Event{}, "", false
 		}
 		e := bot.Event{
 			Kind:    bot.KindMessage,
 			Channel: m.Channel,
 			Member:  m.User,
 			DM:      m.ChannelType == "im",
-			At:      a.eventAt(m.TS, in),
+			At:      at(m.TS),
 			Key:     messageKey(m.Channel, m.TS),
 			Message: m.TS,
 		}
 		if (m.ThreadTS != "" && m.ThreadTS != m.TS) || m.Subtype == "thread_broadcast" {
 			e.Kind, e.Parent = bot.KindReply, m.ThreadTS
 		}
-		a.emit(ctx, e, m.BotID)
+		return e, m.BotID, true
 
 	case m.Subtype == "message_deleted":
 		if m.DeletedTS == "" || m.Previous == nil {
-			a.log.Debug("message_deleted without the message", "channel", m.Channel)
-			return
+			return bot.Event{}, "", false
 		}
 		prev := m.Previous
 		e := bot.Event{
@@ -233,7 +247,7 @@ func (a *Adapter) onMessage(ctx context.Context, in inbound, m messageEvent) {
 			Channel: m.Channel,
 			Member:  prev.User,
 			DM:      m.ChannelType == "im",
-			At:      a.eventAt(first(m.TS, m.EventTS), in),
+			At:      at(first(m.TS, m.EventTS)),
 			Key:     messageKey(m.Channel, m.DeletedTS),
 			Message: m.DeletedTS,
 			Retract: true,
@@ -245,19 +259,21 @@ func (a *Adapter) onMessage(ctx context.Context, in inbound, m messageEvent) {
 		if prev.Subtype == "bot_message" && botID == "" {
 			botID = "bot"
 		}
-		a.emit(ctx, e, botID)
+		return e, botID, true
 
 	case m.Subtype == "bot_message":
+		if m.TS == "" {
+			return bot.Event{}, "", false
+		}
 		botID := first(m.BotID, "bot")
-		a.emit(ctx, bot.Event{
+		return bot.Event{
 			Kind: bot.KindMessage, Channel: m.Channel, Member: first(m.User, botID), IsBot: true,
-			DM: m.ChannelType == "im", At: a.eventAt(m.TS, in), Key: messageKey(m.Channel, m.TS), Message: m.TS,
-		}, botID)
-
-	default:
-		// message_changed (edits change nothing), channel_join, channel_topic...
-		a.log.Debug("message subtype ignored", "subtype", m.Subtype, "channel", m.Channel)
+			DM: m.ChannelType == "im", At: at(m.TS), Key: messageKey(m.Channel, m.TS), Message: m.TS,
+		}, botID, true
 	}
+	// message_changed (edits change nothing), channel_join (live, the
+	// member_joined_channel event counts the join), channel_topic...
+	return bot.Event{}, "", false
 }
 
 func (a *Adapter) onReaction(ctx context.Context, in inbound, r reactionEvent) {
