@@ -305,13 +305,23 @@ func (a *Adapter) onMembership(ctx context.Context, in inbound, m membershipEven
 		a.log.Info("Hearth was "+map[bool]string{true: "added to", false: "removed from"}[kind == bot.KindJoin]+" a channel",
 			"channel", m.Channel)
 	}
-	a.emit(ctx, bot.Event{
-		Kind:    kind,
-		Channel: m.Channel,
-		Member:  m.User,
-		At:      a.eventAt(m.EventTS, in),
-		Key:     prefix + m.Channel + ":" + m.User + ":" + stamp,
-	}, "")
+	at := a.eventAt(m.EventTS, in)
+	key := prefix + m.Channel + ":" + m.User + ":" + stamp
+	if kind == bot.KindJoin {
+		key = channelJoinKey(m.Channel, m.User, at)
+	}
+	a.emit(ctx, bot.Event{Kind: kind, Channel: m.Channel, Member: m.User, At: at, Key: key}, "")
+}
+
+// channelJoinKey identifies a member's join of a channel, live or read
+// from history. Live, Slack says so with member_joined_channel, whose
+// event_ts is its own; history only keeps the channel_join message the
+// join posted, whose ts is a different, slightly later stamp. Neither can
+// be derived from the other, so the key keeps what both agree on: the
+// channel, the member and the day (UTC) of the join. Two joins of one
+// channel by one member on one day count as one.
+func channelJoinKey(channel, member string, at time.Time) string {
+	return "join:" + channel + ":" + member + ":" + at.UTC().Format("2006-01-02")
 }
 
 // onUser keeps a member fresh (user_change) or records a new one (team_join).
