@@ -358,34 +358,9 @@ func (a *Adapter) onUser(ctx context.Context, in inbound, u userEvent) {
 // emit completes an event (community, bot flag, names) and hands it to the
 // core. botID is the event's bot_id, if any.
 func (a *Adapter) emit(ctx context.Context, e bot.Event, botID string) {
-	e.Community = a.communityID()
-	if me, _ := a.self(); botID != "" || e.Member == me {
-		e.IsBot = true // integrations, other apps' bot users, and Hearth itself
-	}
-	if e.Member == "" {
-		e.Member = botID
-	}
-	if e.Member == "" {
-		a.log.Debug("event without an author ignored", "kind", e.Kind, "channel", e.Channel)
+	e, ok := a.complete(ctx, e, botID, func(id string) { a.lookups.add(ctx, id) })
+	if !ok {
 		return
-	}
-	if !e.IsBot {
-		// An unseen author is not waited for: the event is recorded now,
-		// under their id and in the order it came, while Slack is asked
-		// about them off the loop. The member (name, bot flag, admin)
-		// reaches the core through HandleDirectory; should they be a bot,
-		// the store takes their activity out of the counts then.
-		m, known, ask := a.cachedUser(e.Member)
-		if known {
-			e.MemberName = m.Name
-			e.IsBot = m.IsBot
-		}
-		if ask {
-			a.lookups.add(ctx, e.Member) // unseen, or learned of dirTTL ago
-		}
-		if !e.DM {
-			e.ChannelName = a.channelName(ctx, e.Channel)
-		}
 	}
 	if err := a.h.HandleEvent(ctx, e); err != nil {
 		a.log.Error("recording an event failed", "kind", e.Kind, "key", e.Key, "err", err)
@@ -393,6 +368,48 @@ func (a *Adapter) emit(ctx context.Context, e bot.Event, botID string) {
 	}
 	a.log.Debug("event", "kind", e.Kind, "channel", e.Channel, "member", e.Member, "key", e.Key,
 		"retract", e.Retract, "bot", e.IsBot, "dm", e.DM)
+}
+
+// complete fills in what the core needs beyond what Slack's event or
+// message says: the community, the bot flag (integrations, other apps' bot
+// users, and Hearth itself), the member's and the channel's names. ok is
+// false for an event without an author.
+//
+// An unseen author is not waited for when ask is set: the event is
+// completed now, under their id, and ask is called to have Slack asked
+// about them off the event loop (live events). The member (name, bot flag,
+// admin) reaches the core through HandleDirectory; should they be a bot,
+// the store takes their activity out of the counts then. With ask nil
+// (history), Slack is asked before the event is completed.
+func (a *Adapter) complete(ctx context.Context, e bot.Event, botID string, ask func(id string)) (bot.Event, bool) {
+	e.Community = a.communityID()
+	if me, _ := a.self(); botID != "" || e.Member == me {
+		e.IsBot = true
+	}
+	if e.Member == "" {
+		e.Member = botID
+	}
+	if e.Member == "" {
+		a.log.Debug("event without an author ignored", "kind", e.Kind, "channel", e.Channel)
+		return e, false
+	}
+	if !e.IsBot {
+		m, known, stale := a.cachedUser(e.Member)
+		switch {
+		case stale && ask != nil:
+			ask(e.Member) // unseen, or learned of dirTTL ago
+		case stale:
+			m, known = a.lookupUser(ctx, e.Member)
+		}
+		if known {
+			e.MemberName = m.Name
+			e.IsBot = m.IsBot
+		}
+		if !e.DM {
+			e.ChannelName = a.channelName(ctx, e.Channel)
+		}
+	}
+	return e, true
 }
 
 // eventAt is when an event happened according to Slack: its ts, else the
