@@ -292,7 +292,10 @@ func TestHistoryChannelsAndRefusals(t *testing.T) {
 		{"C0NOWHERE", "can't find"},
 	} {
 		err := h.a.ReadHistory(context.Background(), bot.HistoryQuery{Community: h.community(), Channel: tc.channel},
-			func(context.Context, []bot.Event, string) error { t.Errorf("page called for %s", tc.channel); return nil })
+			func(context.Context, []bot.Event, string) error {
+				t.Errorf("page called for %s", tc.channel)
+				return nil
+			})
 		var be *bot.Error
 		if !errors.As(err, &be) || be.Code != bot.EPlatform || !strings.Contains(be.Message, tc.want) {
 			t.Errorf("ReadHistory(%s) = %v, want a platform error saying %q", tc.channel, err, tc.want)
