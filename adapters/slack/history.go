@@ -23,12 +23,16 @@ var _ bot.HistoryReader = (*Adapter)(nil)
 const DefaultHistoryPageSize = 200
 
 // Pacing of the methods a history import calls, within their rate tiers
-// (docs.slack.dev/reference/methods/<method>): conversations.history,
-// conversations.replies and users.conversations are Tier 3 (50+ a minute).
-// These are per process: several Hearths importing into one workspace at
-// once together go faster, and then Slack's 429 and Retry-After (which each
-// obeys) slow them down.
-const tier3Interval = time.Minute / 50
+// (docs.slack.dev/reference/methods/<method>): conversations.history and
+// conversations.replies are Tier 3 (50+ a minute). users.conversations is
+// paced as Tier 2 (20+ a minute), the lower of the tiers channel listings
+// have: it is a few calls per import. The pacing is per process: several
+// Hearths importing into one workspace at once together go faster, and
+// then Slack's 429 and Retry-After (which each obeys) slow them down.
+const (
+	tier2Interval = time.Minute / 20
+	tier3Interval = time.Minute / 50
+)
 
 // methodPacer spaces out calls to each Web API method: a call waits until
 // the method's previous one is interval old. Waits go through the
@@ -61,12 +65,12 @@ func (p *methodPacer) wait(ctx context.Context, method string, interval time.Dur
 	return ctx.Err()
 }
 
-// paced calls fn within method's pacing, and again after a 429 once
+// paced calls fn at most once per interval for method, and again after a 429 once
 // Slack's Retry-After has passed, until fn succeeds, fails otherwise, or
 // ctx ends.
-func (a *Adapter) paced(ctx context.Context, method string, fn func() error) error {
+func (a *Adapter) paced(ctx context.Context, method string, interval time.Duration, fn func() error) error {
 	for {
-		if err := a.pacer.wait(ctx, method, tier3Interval); err != nil {
+		if err := a.pacer.wait(ctx, method, interval); err != nil {
 			return err
 		}
 		err := fn()
@@ -112,7 +116,7 @@ func (a *Adapter) HistoryChannels(ctx context.Context, community string) ([]bot.
 	for {
 		var page []slack.Channel
 		var next string
-		err := a.paced(ctx, "users.conversations", func() error {
+		err := a.paced(ctx, "users.conversations", tier2Interval, func() error {
 			var err error
 			page, next, err = a.api.GetConversationsForUserContext(ctx, &slack.GetConversationsForUserParameters{
 				Cursor: cursor, Types: []string{"public_channel", "private_channel"}, Limit: 200, ExcludeArchived: true,
@@ -213,7 +217,7 @@ func (a *Adapter) ReadHistory(ctx context.Context, q bot.HistoryQuery, page bot.
 		case len(pos.Threads) > 0:
 			var msgs []slack.Message
 			var cursor string
-			err = a.paced(ctx, "conversations.replies", func() error {
+			err = a.paced(ctx, "conversations.replies", tier3Interval, func() error {
 				var err error
 				msgs, _, cursor, err = a.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 					ChannelID: q.Channel, Timestamp: pos.Threads[0], Cursor: pos.Replies, Limit: a.histPage,
@@ -239,7 +243,7 @@ func (a *Adapter) ReadHistory(ctx context.Context, q bot.HistoryQuery, page bot.
 			return nil
 		default:
 			var resp *slack.GetConversationHistoryResponse
-			err = a.paced(ctx, "conversations.history", func() error {
+			err = a.paced(ctx, "conversations.history", tier3Interval, func() error {
 				var err error
 				resp, err = a.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 					ChannelID: q.Channel, Cursor: pos.History, Oldest: oldest, Inclusive: true, Limit: a.histPage,

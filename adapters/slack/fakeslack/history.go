@@ -102,6 +102,9 @@ func (s *Server) addLocked(ch string, m *histMessage) {
 	}
 	msgs := s.history[ch]
 	i := sort.Search(len(msgs), func(i int) bool { return tsLess(m.ts, msgs[i].ts) })
+	if i > 0 && msgs[i-1].ts == m.ts {
+		return // a ts names one message in a channel: the same event seen again
+	}
 	msgs = append(msgs, nil)
 	copy(msgs[i+1:], msgs[i:])
 	msgs[i] = m
