@@ -50,7 +50,10 @@ func (m *histMessage) topLevel() bool {
 	return m.threadTS == "" || m.threadTS == m.ts || m.subtype == "thread_broadcast"
 }
 
-// Record keeps ev in the channels' history without delivering it.
+// Record keeps ev in the channels' history without delivering it. A ts
+// names one message in a channel: a second message with a ts already kept
+// is ignored, and a member_joined_channel's channel_join message takes
+// its event_ts, so give joins stamps no message has.
 func (s *Server) Record(ev Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
