@@ -118,6 +118,12 @@ type Server struct {
 	interacts   map[string]Interaction
 	closedFlag  bool
 	connections int
+
+	history     map[string][]*storedMessage // channel id -> messages, oldest first
+	archived    map[string]archivedThread   // thread id -> when it was archived
+	routeLimits map[string]routeLimit       // route pattern -> limit
+	buckets     map[string]*bucketState     // pattern + major id -> window
+	limited429  int
 }
 
 // channelInfo is what the fake knows of a channel, for GET /channels/{id}.
@@ -235,6 +241,10 @@ func New(opts Options) *Server {
 		sessions:    map[string]*session{},
 		conns:       map[*conn]bool{},
 		interacts:   map[string]Interaction{},
+		history:     map[string][]*storedMessage{},
+		archived:    map[string]archivedThread{},
+		routeLimits: map[string]routeLimit{},
+		buckets:     map[string]*bucketState{},
 	}
 	for _, g := range opts.Guilds {
 		s.addGuildLocked(g)
