@@ -421,9 +421,22 @@ func TestHistoryRefusesForeignCursor(t *testing.T) {
 }
 
 // BenchmarkDiscordHistory reads 4 channels of 2,500 messages (a tenth with
-// a reaction, a tenth in threads) through the fake with no rate limits:
-// the adapter's own cost per event.
+// a reaction, a tenth in threads) through the fake. "limits-off" measures
+// the adapter's own cost per event (events/s); "discord-limits" gives the
+// fake Discord's observed per-channel buckets (5 requests per 5 s for
+// messages and for reactions) and reports the rate by the simulated clock
+// the waits advance (events/sim-s), one channel at a time.
 func BenchmarkDiscordHistory(b *testing.B) {
+	for _, limited := range []bool{false, true} {
+		name := "limits-off"
+		if limited {
+			name = "discord-limits"
+		}
+		b.Run(name, func(b *testing.B) { benchmarkHistory(b, limited) })
+	}
+}
+
+func benchmarkHistory(b *testing.B, limited bool) {
 	clock := bot.NewManualClock(t0)
 	g := testGuild()
 	g.Threads = nil
@@ -452,7 +465,12 @@ func BenchmarkDiscordHistory(b *testing.B) {
 			}
 		}
 	}
+	if limited {
+		f.LimitRoute("GET /channels/{id}/messages", 5, 5*time.Second)
+		f.LimitRoute("GET /channels/{id}/messages/{mid}/reactions/{emoji}", 5, 5*time.Second)
+	}
 	a, _ := historyReader(b, f, clock, false)
+	start := clock.Now()
 	b.ResetTimer()
 	events := 0
 	for b.Loop() {
@@ -463,4 +481,8 @@ func BenchmarkDiscordHistory(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	if limited {
+		b.ReportMetric(float64(events)/clock.Now().Sub(start).Seconds(), "events/sim-s")
+		b.ReportMetric(float64(len(f.Requests()))/clock.Now().Sub(start).Seconds(), "req/sim-s")
+	}
 }
