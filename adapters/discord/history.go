@@ -129,7 +129,8 @@ type historyRead struct {
 	ch      chanInfo // the channel read
 	since   time.Time
 	page    bot.HistoryPageFunc
-	skipped int // reactions over ReactionCap
+	skipped int               // reactions over ReactionCap
+	tops    map[string]string // reply -> the top of its chain, as climbed
 }
 
 // ReadHistory reads one channel's activity since q.Since, resuming after
@@ -146,7 +147,7 @@ func (a *Adapter) ReadHistory(ctx context.Context, q bot.HistoryQuery, page bot.
 	if err != nil {
 		return err
 	}
-	r := &historyRead{a: a, guild: g, ch: a.channel(ctx, q.Channel), since: q.Since, page: page}
+	r := &historyRead{a: a, guild: g, ch: a.channel(ctx, q.Channel), since: q.Since, page: page, tops: map[string]string{}}
 	if r.ch.GuildID != "" && r.ch.GuildID != g {
 		return fmt.Errorf("discord: channel %s is not in %s", q.Channel, q.Community)
 	}
@@ -258,7 +259,7 @@ func (r *historyRead) messageEvents(ctx context.Context, m *discordgo.Message, c
 	if m.Author == nil || m.ID == "" || !counted(m.Type) {
 		return nil, nil
 	}
-	e := messageEvent(m, r.guild, ch, parent, func(id string) string { return r.topLevel(m, id) })
+	e := messageEvent(m, r.guild, ch, parent, func(id string) string { return r.topLevel(ctx, m, id) })
 	events := []bot.Event{e}
 	for _, rc := range m.Reactions {
 		if rc == nil || rc.Emoji == nil || rc.Count <= 0 {
@@ -296,20 +297,70 @@ func (r *historyRead) messageEvents(ctx context.Context, m *discordgo.Message, c
 }
 
 // topLevel is the message an inline reply's chain starts from, as the
-// gateway path reckons it: what the live events remember, else the
-// replied-to message's own target, which Discord sends along
-// (referenced_message). A chain more than two replies deep that was never
-// seen live counts from its second message.
-func (r *historyRead) topLevel(m *discordgo.Message, id string) string {
+// gateway path reckons it (messageEvent): what the live events remember,
+// else the chain climbed through Discord. The replied-to message comes
+// with m (referenced_message, with its own reference), so a chain two
+// deep costs nothing; a deeper one costs a request per two messages, once
+// per read.
+func (r *historyRead) topLevel(ctx context.Context, m *discordgo.Message, id string) string {
 	if top := r.a.topLevel(id); top != id {
 		return top
 	}
-	if rm := m.ReferencedMessage; rm != nil && rm.ID == id {
-		if up := inlineReplyTo(rm); up != "" {
-			return r.a.topLevel(up)
-		}
+	rm := m.ReferencedMessage
+	if rm == nil || rm.ID != id {
+		return id // the replied-to message is gone: live would not know better
 	}
-	return id
+	up := inlineReplyTo(rm)
+	if up == "" {
+		return id
+	}
+	return r.climb(ctx, m.ChannelID, id, up)
+}
+
+// maxClimb bounds the messages one reply chain is climbed through.
+const maxClimb = 50
+
+// climb returns the top of a chain in channel ch where from replies to
+// up, fetching the messages above as needed, and remembers the answer for
+// every message it passed.
+func (r *historyRead) climb(ctx context.Context, ch, from, up string) string {
+	passed := []string{from}
+	top := up
+	for range maxClimb {
+		if t, ok := r.tops[top]; ok {
+			top = t
+			break
+		}
+		if t := r.a.topLevel(top); t != top {
+			top = t
+			break
+		}
+		var msg discordgo.Message
+		ep := discordgo.EndpointChannelMessage(ch, top)
+		if err := r.a.historyGet(ctx, ep, discordgo.EndpointChannelMessages(ch)+"/one", &msg); err != nil {
+			if restCode(err) != discordgo.ErrCodeUnknownMessage {
+				r.a.log.WarnContext(ctx, "climbing a reply chain failed; counting the reply from where it stopped", "message", top, "err", err)
+			}
+			break
+		}
+		next := inlineReplyTo(&msg)
+		if next == "" {
+			break
+		}
+		passed = append(passed, top)
+		if rm := msg.ReferencedMessage; rm != nil && rm.ID == next {
+			if above := inlineReplyTo(rm); above != "" {
+				passed = append(passed, next)
+				top = above
+				continue
+			}
+		}
+		top = next
+	}
+	for _, id := range passed {
+		r.tops[id] = top
+	}
+	return top
 }
 
 // threads lists the channel's threads the import reads: active ones and

@@ -113,7 +113,10 @@ func TestHistoryMatchesLiveEvents(t *testing.T) {
 	inThread := say(msg(top.ID, bob))
 	inOldThread := say(msg(threadID, carol))
 	inline := say(fakediscord.Message{GuildID: guildID, ChannelID: generalID, Author: carol, ReplyTo: top.ID})
-	say(fakediscord.Message{GuildID: guildID, ChannelID: generalID, Author: bob, ReplyTo: inline.ID})
+	inline2 := say(fakediscord.Message{GuildID: guildID, ChannelID: generalID, Author: bob, ReplyTo: inline.ID})
+	// Three and four deep: history climbs the chain as live remembers it.
+	inline3 := say(fakediscord.Message{GuildID: guildID, ChannelID: generalID, Author: alice, ReplyTo: inline2.ID})
+	say(fakediscord.Message{GuildID: guildID, ChannelID: generalID, Author: carol, ReplyTo: inline3.ID})
 	gone := say(msg(generalID, carol))
 	// A thread archived since: read from the archived list.
 	second := say(msg(generalID, bob))
@@ -139,7 +142,7 @@ func TestHistoryMatchesLiveEvents(t *testing.T) {
 	check(t, f.ReactionAdd(fakediscord.Reaction{GuildID: guildID, ChannelID: threadID, MessageID: inOldThread.ID, User: bob, EmojiName: "🌱"}))
 	check(t, f.ReactionRemove(thumbs))
 	check(t, f.MessageDelete(guildID, generalID, gone.ID))
-	const liveEvents = 21
+	const liveEvents = 23
 	live := final(h.rec.waitEvents(t, liveEvents))
 	f.ArchiveThread(guildID, second.ID, h.clock.Now())
 	f.ArchiveThread(guildID, private, h.clock.Now())

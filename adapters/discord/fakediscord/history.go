@@ -227,6 +227,20 @@ func (s *Server) listMessages(r *http.Request, _ *Request) (int, any, *apiError)
 	return 200, out, nil
 }
 
+// getMessage answers GET /channels/{id}/messages/{mid}.
+func (s *Server) getMessage(r *http.Request, _ *Request) (int, any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.channels[r.PathValue("id")]; !ok {
+		return 0, nil, errorf(404, 10003, "Unknown Channel")
+	}
+	sm := s.findLocked(r.PathValue("id"), r.PathValue("mid"))
+	if sm == nil {
+		return 0, nil, errorf(404, 10008, "Unknown Message")
+	}
+	return 200, s.storedJSON(sm, false), nil
+}
+
 // listReactions answers GET /channels/{id}/messages/{mid}/reactions/{emoji}:
 // the users who reacted, by id, after an id, limit 1 to 100 (default 25).
 func (s *Server) listReactions(r *http.Request, _ *Request) (int, any, *apiError) {

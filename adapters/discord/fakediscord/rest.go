@@ -56,6 +56,7 @@ func (s *Server) restMux() http.Handler {
 	route("POST /webhooks/{app}/{token}", false, s.webhook("followup"))
 	route("GET /guilds/{guild}/members", true, s.listMembers)
 	route("GET /channels/{id}/messages", true, s.listMessages)
+	route("GET /channels/{id}/messages/{mid}", true, s.getMessage)
 	route("GET /channels/{id}/messages/{mid}/reactions/{emoji}", true, s.listReactions)
 	route("GET /guilds/{guild}/channels", true, s.listGuildChannels)
 	route("GET /guilds/{guild}/threads/active", true, s.listActiveThreads)
