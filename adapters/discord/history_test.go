@@ -409,6 +409,40 @@ func TestHistoryJoinsRefusedByDiscord(t *testing.T) {
 	}
 }
 
+// HistoryChannels lists the channels Hearth can read: text, news and
+// forum channels (no categories, voice or threads) where its roles and the
+// channel's overwrites give View Channel and Read Message History.
+func TestHistoryChannelsReadable(t *testing.T) {
+	t.Parallel()
+	clock := bot.NewManualClock(t0)
+	g := testGuild()
+	deny := func(perm int64) []fakediscord.Overwrite {
+		return []fakediscord.Overwrite{{ID: guildID, Type: 0, Deny: perm}}
+	}
+	g.Channels = append(g.Channels,
+		fakediscord.Channel{ID: "203", Name: "mods", Type: fakediscord.ChannelText, Overwrites: deny(fakediscord.PermViewChannel)},
+		fakediscord.Channel{ID: "204", Name: "news", Type: fakediscord.ChannelNews},
+		fakediscord.Channel{ID: "205", Name: "no-history", Type: fakediscord.ChannelText, Overwrites: []fakediscord.Overwrite{{ID: fakediscord.DefaultBotID, Type: 1, Deny: fakediscord.PermReadHistory}}},
+		fakediscord.Channel{ID: "206", Name: "staff", Type: fakediscord.ChannelText, Overwrites: append(deny(fakediscord.PermViewChannel),
+			fakediscord.Overwrite{ID: "777", Type: 0, Allow: fakediscord.PermViewChannel})},
+		fakediscord.Channel{ID: "207", Name: "voice", Type: 2},
+	)
+	g.Roles = append(g.Roles, fakediscord.Role{ID: "777", Name: "hearth", Permissions: fakediscord.DefaultBotPermissions})
+	g.BotRoles = []string{"777"}
+	f := fakediscord.New(fakediscord.Options{Now: clock.Now, Guilds: []fakediscord.Guild{g}})
+	t.Cleanup(f.Close)
+	a, _ := historyReader(t, f, clock, false)
+	chans, err := a.HistoryChannels(context.Background(), community)
+	check(t, err)
+	var got []string
+	for _, c := range chans {
+		got = append(got, c.ID+" "+c.Name)
+	}
+	if want := []string{generalID + " general", forumID + " questions", "204 news", "206 staff"}; !slices.Equal(got, want) {
+		t.Errorf("HistoryChannels = %q, want %q", got, want)
+	}
+}
+
 // A bad cursor is refused, not read from the start.
 func TestHistoryRefusesForeignCursor(t *testing.T) {
 	t.Parallel()

@@ -75,6 +75,9 @@ type Options struct {
 	// Shards is the shard count GET /gateway/bot recommends. Default: one
 	// per thousand guilds, at least one (Discord's rule of thumb).
 	Shards int
+	// BotPermissions are the permissions of the role the bot gets in a
+	// guild without Guild.BotRoles. Default DefaultBotPermissions.
+	BotPermissions int64
 	// MaxGuildsPerShard is how many guilds one session may hold: an
 	// IDENTIFY whose shard would hold more is closed with 4011 (sharding
 	// required). Default 2500, Discord's.
@@ -220,6 +223,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Shards <= 0 {
 		opts.Shards = max(1, (len(opts.Guilds)+999)/1000)
+	}
+	if opts.BotPermissions == 0 {
+		opts.BotPermissions = DefaultBotPermissions
 	}
 	if opts.MaxGuildsPerShard <= 0 {
 		opts.MaxGuildsPerShard = 2500

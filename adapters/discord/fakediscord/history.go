@@ -291,6 +291,38 @@ func (s *Server) listGuildChannels(r *http.Request, _ *Request) (int, any, *apiE
 	return 200, out, nil
 }
 
+// getGuild answers GET /guilds/{guild}: its name, owner and roles.
+func (s *Server) getGuild(r *http.Request, _ *Request) (int, any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guilds[r.PathValue("guild")]
+	if g == nil {
+		return 0, nil, errorf(404, 10004, "Unknown Guild")
+	}
+	return 200, map[string]any{"id": g.ID, "name": g.Name, "owner_id": g.OwnerID, "roles": s.rolesJSON(g)}, nil
+}
+
+// getMember answers GET /guilds/{guild}/members/{user}, the bot's own
+// membership included; it needs no privileged intent.
+func (s *Server) getMember(r *http.Request, _ *Request) (int, any, *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.guilds[r.PathValue("guild")]
+	if g == nil {
+		return 0, nil, errorf(404, 10004, "Unknown Guild")
+	}
+	user := r.PathValue("user")
+	if user == s.opts.BotID {
+		return 200, memberJSON(s.botMember(g), "", true), nil
+	}
+	for _, m := range g.Members {
+		if m.User.ID == user {
+			return 200, memberJSON(m, "", true), nil
+		}
+	}
+	return 0, nil, errorf(404, 10007, "Unknown Member")
+}
+
 // listActiveThreads answers GET /guilds/{guild}/threads/active.
 func (s *Server) listActiveThreads(r *http.Request, _ *Request) (int, any, *apiError) {
 	s.mu.Lock()

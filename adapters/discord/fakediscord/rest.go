@@ -59,6 +59,8 @@ func (s *Server) restMux() http.Handler {
 	route("GET /channels/{id}/messages/{mid}", true, s.getMessage)
 	route("GET /channels/{id}/messages/{mid}/reactions/{emoji}", true, s.listReactions)
 	route("GET /guilds/{guild}/channels", true, s.listGuildChannels)
+	route("GET /guilds/{guild}", true, s.getGuild)
+	route("GET /guilds/{guild}/members/{user}", true, s.getMember)
 	route("GET /guilds/{guild}/threads/active", true, s.listActiveThreads)
 	route("GET /channels/{id}/threads/archived/public", true, s.listArchivedThreads(false))
 	route("GET /channels/{id}/threads/archived/private", true, s.listArchivedThreads(true))
