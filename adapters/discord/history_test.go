@@ -443,6 +443,39 @@ func TestHistoryChannelsReadable(t *testing.T) {
 	}
 }
 
+// A private thread the bot was never added to is skipped and the rest of
+// the channel read; a channel the bot cannot read fails with an error that
+// says which permissions to give.
+func TestHistoryUnreadable(t *testing.T) {
+	t.Parallel()
+	clock := bot.NewManualClock(t0)
+	f := fakediscord.New(fakediscord.Options{Now: clock.Now, Guilds: []fakediscord.Guild{testGuild()}})
+	t.Cleanup(f.Close)
+	f.Post(msg(generalID, alice))
+	secret := f.NewID()
+	f.AddChannel(guildID, fakediscord.Channel{ID: secret, Name: "secret", Type: fakediscord.ChannelPrivateThread, ParentID: generalID})
+	f.Post(msg(secret, bob))
+	f.HideChannel(secret)
+	f.Post(msg(threadID, carol))
+	a, _ := historyReader(t, f, clock, false)
+	var members []string
+	for _, p := range readChannel(t, a, generalID, "", t0.Add(-time.Hour)) {
+		for _, e := range p.events {
+			members = append(members, e.Member)
+		}
+	}
+	if !slices.Equal(members, []string{aliceID, carolID}) {
+		t.Errorf("read the messages of %v, want alice's and carol's (not the hidden thread's)", members)
+	}
+	f.HideChannel(generalID)
+	err := a.ReadHistory(context.Background(), bot.HistoryQuery{Community: community, Channel: generalID, Since: t0.Add(-time.Hour)},
+		func(context.Context, []bot.Event, string) error { return nil })
+	var be *bot.Error
+	if !errors.As(err, &be) || be.Code != bot.EPlatform || !strings.Contains(be.Message, "Read Message History") {
+		t.Errorf("reading a hidden channel: %v; want a platform error naming Read Message History", err)
+	}
+}
+
 // A bad cursor is refused, not read from the start.
 func TestHistoryRefusesForeignCursor(t *testing.T) {
 	t.Parallel()

@@ -127,6 +127,7 @@ type Server struct {
 	routeLimits map[string]routeLimit       // route pattern -> limit
 	buckets     map[string]*bucketState     // pattern + major id -> window
 	limited429  int
+	hidden      map[string]bool // channel ids whose messages answer 403
 }
 
 // channelInfo is what the fake knows of a channel, for GET /channels/{id}.
@@ -251,6 +252,7 @@ func New(opts Options) *Server {
 		archived:    map[string]archivedThread{},
 		routeLimits: map[string]routeLimit{},
 		buckets:     map[string]*bucketState{},
+		hidden:      map[string]bool{},
 	}
 	for _, g := range opts.Guilds {
 		s.addGuildLocked(g)

@@ -130,6 +130,15 @@ func (s *Server) findLocked(channelID, id string) *storedMessage {
 	return h[i]
 }
 
+// HideChannel makes reading channelID's messages answer 403 Missing
+// Access (50001), as Discord does for a channel the bot cannot see or a
+// private thread it was never added to.
+func (s *Server) HideChannel(channelID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hidden[channelID] = true
+}
+
 // HistoryLen is how many messages channelID's history holds.
 func (s *Server) HistoryLen(channelID string) int {
 	s.mu.Lock()
@@ -203,6 +212,9 @@ func (s *Server) listMessages(r *http.Request, _ *Request) (int, any, *apiError)
 	defer s.mu.Unlock()
 	if _, ok := s.channels[id]; !ok {
 		return 0, nil, errorf(404, 10003, "Unknown Channel")
+	}
+	if s.hidden[id] {
+		return 0, nil, errorf(403, 50001, "Missing Access")
 	}
 	h := s.history[id]
 	out := []any{}
