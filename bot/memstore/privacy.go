@@ -195,6 +195,7 @@ func (s *Store) ForgetMember(ctx context.Context, community, member string) erro
 		}
 	}
 	delete(c.prefs, member)
+	s.forgetDashboard(community, member)
 	for id, r := range s.resources {
 		if r.community == community && r.member == member {
 			delete(s.resources, id)
