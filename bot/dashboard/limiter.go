@@ -20,26 +20,24 @@ const maxLimitedAddrs = 10000
 // minutes. The limit is there to keep a noisy client from making the
 // database work, not to protect the tokens.
 type SignInLimiter struct {
-	clock     bot.Clock
-	perMinute float64
+	clock    bot.Clock
+	interval time.Duration // between attempts, once the burst is spent
+	burst    time.Duration // interval times the burst
 
-	mu      sync.Mutex
-	buckets map[string]*bucket
-}
-
-// bucket is one address's attempts left, as of at.
-type bucket struct {
-	tokens float64
-	at     time.Time
+	mu sync.Mutex
+	// due is, by address, when its bucket is full again: the bucket as a
+	// time (the generic cell rate algorithm), exact in whole nanoseconds.
+	due map[string]time.Time
 }
 
 // NewSignInLimiter returns a limiter allowing perMinute attempts a minute
-// per address (10 when perMinute is not positive).
+// per address, all at once if need be (10 when perMinute is not positive).
 func NewSignInLimiter(clock bot.Clock, perMinute int) *SignInLimiter {
 	if perMinute <= 0 {
 		perMinute = 10
 	}
-	return &SignInLimiter{clock: clock, perMinute: float64(perMinute), buckets: map[string]*bucket{}}
+	interval := time.Minute / time.Duration(perMinute)
+	return &SignInLimiter{clock: clock, interval: interval, burst: interval * time.Duration(perMinute), due: map[string]time.Time{}}
 }
 
 // Allow reports whether an attempt from addr may go ahead now, and counts
@@ -48,28 +46,19 @@ func (l *SignInLimiter) Allow(addr string) bool {
 	now := l.clock.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.buckets[addr]
-	if b == nil {
-		if len(l.buckets) >= maxLimitedAddrs {
-			l.sweep(now)
-		}
-		b = &bucket{tokens: l.perMinute, at: now}
-		l.buckets[addr] = b
+	due, seen := l.due[addr]
+	if !seen && len(l.due) >= maxLimitedAddrs {
+		l.sweep(now)
 	}
-	l.refill(b, now)
-	if b.tokens < 1 {
+	if due.Before(now) {
+		due = now
+	}
+	due = due.Add(l.interval)
+	if due.Sub(now) > l.burst {
 		return false
 	}
-	b.tokens--
+	l.due[addr] = due
 	return true
-}
-
-// refill adds what b earned since it was last counted.
-func (l *SignInLimiter) refill(b *bucket, now time.Time) {
-	if d := now.Sub(b.at); d > 0 {
-		b.tokens = min(l.perMinute, b.tokens+d.Minutes()*l.perMinute)
-		b.at = now
-	}
 }
 
 // sweep forgets the addresses whose bucket is full again: they are as if
@@ -77,12 +66,12 @@ func (l *SignInLimiter) refill(b *bucket, now time.Time) {
 // it forgets them all, which gives each a fresh burst: memory stays
 // bounded, and the tokens' size still makes guessing hopeless.
 func (l *SignInLimiter) sweep(now time.Time) {
-	for addr, b := range l.buckets {
-		if l.refill(b, now); b.tokens >= l.perMinute {
-			delete(l.buckets, addr)
+	for addr, due := range l.due {
+		if !due.After(now) {
+			delete(l.due, addr)
 		}
 	}
-	if len(l.buckets) >= maxLimitedAddrs {
-		clear(l.buckets)
+	if len(l.due) >= maxLimitedAddrs {
+		clear(l.due)
 	}
 }
