@@ -72,6 +72,15 @@ func (m *Module) Commands() []bot.CommandSpec {
 }
 
 func (m *Module) cmdDashboard(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	// The dashboard checks the facilitators without the platform's word
+	// that the caller administers it, which comes with commands only: a
+	// link that would not sign them in is no use.
+	if err := m.stillFacilitator(ctx, inv.Community, inv.Member); bot.ErrorCode(err) == bot.EForbidden {
+		return bot.Reply{}, bot.Errorf(bot.EConflict, "Your platform says you administer this community, but Hearth's member list does not show it yet, "+
+			"and the dashboard checks that list on every visit. Try again once Hearth has read the member list again, or ask a facilitator to add you with `/hearth facilitator add`.")
+	} else if err != nil {
+		return bot.Reply{}, err
+	}
 	url, expires, err := m.IssueLink(ctx, inv.Community, inv.Member)
 	if err != nil {
 		return bot.Reply{}, err
