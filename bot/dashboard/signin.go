@@ -107,6 +107,10 @@ func (m *Module) publicURL() (string, error) {
 // the session and its secret, for the cookie. A token unknown, used before
 // or expired, or whose member is no longer a facilitator, is an *bot.Error
 // saying so.
+//
+// Call it on a POST only (the page a GET of the link shows submits the
+// token): chat platforms fetch links to preview them, and a preview must
+// not spend the link.
 func (m *Module) SignIn(ctx context.Context, token string) (Session, string, error) {
 	if !wellFormed(token) {
 		return Session{}, "", bot.Errorf(bot.ENotFound, "This sign-in link is not one Hearth gave: check that it was copied whole."+askAgain)
