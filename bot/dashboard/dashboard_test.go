@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -385,5 +387,34 @@ func TestSignInLimiter(t *testing.T) {
 	}
 	if l.Allow("192.0.2.1") {
 		t.Error("the burst grew beyond 10 while idle")
+	}
+}
+
+// TestLinkOpenedTwiceAtOnce: of many sign-ins with one link at once, on
+// two instances, exactly one starts a session.
+func TestLinkOpenedTwiceAtOnce(t *testing.T) {
+	r := newRig(t, public)
+	_, other := instance(t, r.store, r.clock, public)
+	tok := r.link("carol")
+	var wg sync.WaitGroup
+	var won atomic.Int32
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			d := r.dash
+			if i%2 == 1 {
+				d = other
+			}
+			if _, _, err := d.SignIn(context.Background(), tok); err == nil {
+				won.Add(1)
+			} else if code(err) != bot.EConflict {
+				t.Errorf("a losing sign-in: %v, want the link used already", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if won.Load() != 1 {
+		t.Errorf("%d sign-ins won, want 1", won.Load())
 	}
 }
