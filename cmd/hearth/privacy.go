@@ -134,11 +134,12 @@ func cmdExport(ctx context.Context, args []string, e env) error {
 	return writeJSON(e.stdout, newMemberExport(d))
 }
 
-// retentionStore is what the retention service needs: the prune, and the
+// retentionStore is what the retention service needs: the prunes, and the
 // database's leases, so that of the instances sharing the database one
 // prunes each day.
 type retentionStore interface {
 	PruneEvents(ctx context.Context, before time.Time) (int, error)
+	PurgeDashboard(ctx context.Context, before time.Time) (int, error)
 	AcquireLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error)
 }
 
@@ -146,12 +147,13 @@ type retentionStore interface {
 // done: a day's prune starts within this of midnight UTC, or of start-up.
 const retentionCheck = time.Hour
 
-// retention prunes raw events older than keep once a day, in whichever
+// retention prunes once a day, in whichever
 // instance sharing the database takes the day's lease ("retention
 // YYYY-MM-DD", UTC) first; it checks at start and then every
-// retentionCheck until ctx is done. wait is the scheduler's (nil: a real
-// timer). Day rollups keep their counts, so reports of old periods stay
-// whole.
+// retentionCheck until ctx is done: raw events older than keep (keep 0:
+// none; day rollups keep their counts, so reports of old periods stay
+// whole), and the dashboard's expired sign-in links and sessions, which
+// are purged whatever keep is. wait is the scheduler's (nil: a real timer).
 func retention(db retentionStore, keep time.Duration, now func() time.Time, wait func(context.Context, time.Duration) error, holder string, log *slog.Logger) service {
 	if wait == nil {
 		wait = bot.Sleep
@@ -190,8 +192,16 @@ func retentionPass(ctx context.Context, db retentionStore, keep time.Duration, n
 	if !ours {
 		return done // another instance prunes today
 	}
-	if !pruneEvents(ctx, db, now.Add(-keep), log) {
+	if keep > 0 && !pruneEvents(ctx, db, now.Add(-keep), log) {
 		return done
+	}
+	if n, err := db.PurgeDashboard(ctx, now); err != nil {
+		if ctx.Err() == nil {
+			log.ErrorContext(ctx, "retention: purge expired dashboard sign-ins", "err", err)
+		}
+		return done
+	} else if n > 0 {
+		log.InfoContext(ctx, "retention: purged expired dashboard sign-ins", "rows", n)
 	}
 	return day
 }

@@ -16,6 +16,14 @@ type prunesCounted struct {
 	*memstore.Store
 	mu     sync.Mutex
 	prunes []time.Time
+	purges []time.Time // of the dashboard's sign-ins
+}
+
+func (p *prunesCounted) PurgeDashboard(ctx context.Context, before time.Time) (int, error) {
+	p.mu.Lock()
+	p.purges = append(p.purges, before)
+	p.mu.Unlock()
+	return p.Store.PurgeDashboard(ctx, before)
 }
 
 func (p *prunesCounted) PruneEvents(ctx context.Context, before time.Time) (int, error) {
@@ -54,7 +62,26 @@ func TestRetentionOnceADay(t *testing.T) {
 			t.Fatalf("after %s checked at %v: %d prunes, want %d", step.instance, now, len(db.prunes), step.prunes)
 		}
 	}
+	if len(db.purges) != 3 {
+		t.Errorf("%d purges of dashboard sign-ins, want one a day: 3", len(db.purges))
+	}
 	if want := day0.Add(48 * time.Hour).Add(-keep); !db.prunes[2].Equal(want) {
 		t.Errorf("the third prune removed events before %v, want %v", db.prunes[2], want)
+	}
+}
+
+// TestRetentionWithoutKeepPurgesSignIns: with no event retention set, the
+// daily pass prunes no events but still purges the dashboard's expired
+// sign-in links and sessions.
+func TestRetentionWithoutKeepPurgesSignIns(t *testing.T) {
+	ctx := context.Background()
+	db := &prunesCounted{Store: memstore.New(nil)}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	now := time.Date(2026, 12, 6, 0, 30, 0, 0, time.UTC)
+	if day := retentionPass(ctx, db, 0, now, "a", "", log); day != "2026-12-06" {
+		t.Errorf("the pass returned %q, want the day it did", day)
+	}
+	if len(db.prunes) != 0 || len(db.purges) != 1 || !db.purges[0].Equal(now) {
+		t.Errorf("prunes %v, purges %v: want no prune and one purge of what expired before now", db.prunes, db.purges)
 	}
 }

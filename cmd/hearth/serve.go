@@ -77,9 +77,9 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	services = append(services, service{name: "schedules", run: runner.Run})
-	if cfg.Retention > 0 {
-		services = append(services, retention(db, cfg.Retention, e.now, e.leaseWait, holder, log))
-	}
+	// Retention runs even without HEARTH_RETENTION: it also purges the
+	// dashboard's expired sign-in links and sessions.
+	services = append(services, retention(db, cfg.Retention, e.now, e.leaseWait, holder, log))
 	return serve(ctx, cfg, defaultHTTPLimits, db, b, services, routes, log)
 }
 
