@@ -57,7 +57,7 @@ func TestMembersTable(t *testing.T) {
 		count       int
 		first, last string
 	}{
-		{"", 100, "alice", "m095"},  // by name: Alice, Bob, Carol, Dave, then Member 000...
+		{"", 100, "alice", "m095"}, // by name: Alice, Bob, Carol, Dave, then Member 000...
 		{"page=3", 54, "m196", "m249"},
 		{"sort=name&dir=desc", 100, "m249", "m150"},
 		{"sort=messages&dir=desc", 100, "m244", ""}, // 6 in #general, 1 in #random
