@@ -85,7 +85,12 @@ func (c chart) Layout() svgModel {
 		m.YTicks = append(m.YTicks, svgTick{X: m.Left - 6, Y: y(v), Label: tickLabel(v)})
 	}
 	slot := (m.Right - m.Left) / float64(n)
-	every := max(1, n/12) // at most about 12 labels under the axis
+	// Label every k-th point so labels (about 7 units a character) never overlap.
+	widest := 0
+	for _, cat := range c.Categories {
+		widest = max(widest, len([]rune(cat)))
+	}
+	every := max(1, int(math.Ceil(float64(widest*7+10)/slot)))
 	for i, cat := range c.Categories {
 		if i%every == 0 {
 			m.XTicks = append(m.XTicks, svgTick{X: m.Left + slot*(float64(i)+0.5), Y: m.Bottom + 16, Label: cat})

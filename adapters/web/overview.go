@@ -86,8 +86,8 @@ func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 	ov.Funnel = chart{ID: "chart-funnel", Title: "Funnel: members at each level or above",
 		Desc:   fmt.Sprintf("As of %s: %d members, %d participating or more, %d contributing or more, %d leading.", v.Period.To, all, ov.FunnelSteps[1].Count, ov.FunnelSteps[2].Count, l.Leading),
 		XLabel: "Level", YLabel: "Members", Series: []chartSeries{{Name: "Members"}}}
-	for _, st := range ov.FunnelSteps {
-		ov.Funnel.Categories = append(ov.Funnel.Categories, st.Label)
+	for i, st := range ov.FunnelSteps {
+		ov.Funnel.Categories = append(ov.Funnel.Categories, []string{"Observing+", "Participating+", "Contributing+", "Leading"}[i])
 		ov.Funnel.Series[0].Values = append(ov.Funnel.Series[0].Values, float64(st.Count))
 	}
 	v.Content = ov

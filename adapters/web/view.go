@@ -178,15 +178,16 @@ func (f figure) Trend() string {
 	return "same as the period before"
 }
 
-// Direction is "up", "down" or "same", for the trend's arrow.
-func (f figure) Direction() string {
+// Arrow shows the trend's direction; the words say it too. Neither says
+// whether the change is good: more quiet members is not.
+func (f figure) Arrow() string {
 	switch {
 	case f.Value > f.Previous:
-		return "up"
+		return "▲"
 	case f.Value < f.Previous:
-		return "down"
+		return "▼"
 	}
-	return "same"
+	return "="
 }
 
 // pageURL is path with q, for sorting and paging links.
