@@ -96,9 +96,19 @@ func (c chart) Layout() svgModel {
 			m.XTicks = append(m.XTicks, svgTick{X: m.Left + slot*(float64(i)+0.5), Y: m.Bottom + 16, Label: cat})
 		}
 	}
+	legendX, legendRow := m.Left, 0
 	for si, s := range c.Series {
 		class := "s" + strconv.Itoa(si%4)
-		m.Legend = append(m.Legend, svgLegend{X: m.Left + float64(si)*150, Y: chartH - 14, RY: chartH - 23, Class: class, Name: s.Name})
+		// Legend entries follow one another (about 7 units a character),
+		// wrapping to a new row below when the width is used up.
+		w := float64(14 + 7*len([]rune(s.Name)) + 20)
+		if legendX+w > m.Right && legendX > m.Left {
+			legendX, legendRow = m.Left, legendRow+1
+			m.H += 16
+		}
+		ly := float64(chartH - 14 + 16*legendRow)
+		m.Legend = append(m.Legend, svgLegend{X: legendX, Y: ly, RY: ly - 9, Class: class, Name: s.Name})
+		legendX += w
 		if c.Line {
 			var pts []string
 			l := svgLine{Class: class}
