@@ -28,7 +28,7 @@ func (s *Server) impact(ctx context.Context, _ *http.Request, v *view) error {
 		return err
 	}
 	loc := s.cfg.Source.Location()
-	iv := impactView{Document: markdownHTML(reporting.FormatImpact(im, reporting.ImpactView{Location: loc}))}
+	iv := impactView{Document: markdownHTML(reporting.FormatImpact(im, reporting.ImpactView{Location: loc}), 1)}
 	iv.Participation = chart{ID: "chart-impact-participation", Title: "Participation by month", XLabel: "Month", YLabel: "Count",
 		Series: []chartSeries{{Name: "Active members"}, {Name: "Posts (messages and replies)"}, {Name: "New members"}}}
 	for _, m := range im.Months {
@@ -83,7 +83,7 @@ func (s *Server) sectionPage(ctx context.Context, v *view, title, empty string, 
 			md += sec.Markdown(nil) + "\n"
 		}
 	}
-	sv.Document = markdownHTML(md)
+	sv.Document = markdownHTML(md, 0) // the sections' headings are ##
 	v.Content = sv
 	return nil
 }

@@ -12,9 +12,9 @@ import (
 // impact page and the feature sections show the same words as `hearth
 // impact`. Every line is escaped before any tag is added: text from
 // members (stories, names) can never become markup. Images are left out:
-// the page draws its own charts. Headings move down one level (# is an
-// h2) under the page's h1.
-func markdownHTML(md string) template.HTML {
+// the page draws its own charts. A heading of n #'s is an h(n+shift),
+// so the document's headings follow the page's h1 in order.
+func markdownHTML(md string, shift int) template.HTML {
 	lines := strings.Split(strings.ReplaceAll(md, "\r\n", "\n"), "\n")
 	var b strings.Builder
 	for i := 0; i < len(lines); {
@@ -25,7 +25,7 @@ func markdownHTML(md string) template.HTML {
 			i++
 		case strings.HasPrefix(t, "#"):
 			n := len(t) - len(strings.TrimLeft(t, "#"))
-			h := string(rune('0' + min(n+1, 6)))
+			h := string(rune('0' + max(2, min(n+shift, 6))))
 			b.WriteString("<h" + h + ">" + inline(strings.TrimSpace(t[n:])) + "</h" + h + ">\n")
 			i++
 		case strings.HasPrefix(t, "|"):
