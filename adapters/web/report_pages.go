@@ -15,6 +15,7 @@ import (
 type channelsView struct {
 	Channels   []bot.ChannelActivity
 	Chart      chart
+	OverTime   chart
 	Unanswered []unansweredRow
 	More       int
 }
@@ -45,6 +46,9 @@ func (s *Server) channels(ctx context.Context, _ *http.Request, v *view) error {
 		cv.Chart.Series[2].Values = append(cv.Chart.Series[2].Values, float64(ch.ActiveMembers))
 	}
 	cv.Chart.Desc = fmt.Sprintf("Messages, replies and active members in the %d most active channels of %s.", len(cv.Chart.Categories), v.Period.Label())
+	if cv.OverTime, err = s.channelsOverTime(ctx, c, p, rep.Channels); err != nil {
+		return err
+	}
 	for _, u := range rep.Unanswered[:min(len(rep.Unanswered), maxUnanswered)] {
 		cv.Unanswered = append(cv.Unanswered, unansweredRow{Channel: "#" + bot.ChannelLabel(u.Channel, u.ChannelName), Author: bot.NameOr(u.AuthorName, u.Author),
 			Link: s.cfg.Source.Permalink(c, u.Channel, u.Message), PostedAt: u.PostedAt})
@@ -52,6 +56,55 @@ func (s *Server) channels(ctx context.Context, _ *http.Request, v *view) error {
 	cv.More = len(rep.Unanswered) - len(cv.Unanswered)
 	v.Content = cv
 	return nil
+}
+
+// overTimeChannels is how many of the most active channels the chart of
+// activity over time follows.
+const overTimeChannels = 3
+
+// channelsOverTime is posts (messages and replies) in each of the most
+// active channels, by week for periods up to 13 weeks, by month (in the
+// community's zone) for longer ones: the report restricted to the channel,
+// summary only, for each bucket.
+//
+// Cost: a store summary per channel and bucket, at most 3 × 13.
+func (s *Server) channelsOverTime(ctx context.Context, community string, p bot.Period, channels []bot.ChannelActivity) (chart, error) {
+	loc := s.cfg.Source.Location()
+	type bucket struct {
+		from, to time.Time
+		label    string
+	}
+	var buckets []bucket
+	if p.Days() <= 13*7 {
+		for from := p.From; from.Before(p.To); from = from.Add(7 * 24 * time.Hour) {
+			buckets = append(buckets, bucket{from, earliest(p.To, from.Add(7*24*time.Hour)), "week of " + from.In(loc).Format("Jan 2")})
+		}
+	} else {
+		for from := p.From; from.Before(p.To); {
+			l := from.In(loc)
+			to := time.Date(l.Year(), l.Month()+1, 1, 0, 0, 0, 0, loc)
+			buckets = append(buckets, bucket{from, earliest(p.To, to), l.Format("Jan 2006")})
+			from = to
+		}
+		buckets = buckets[max(0, len(buckets)-13):]
+	}
+	ch := chart{ID: "chart-channels-time", Title: "Posts per channel over time", XLabel: "Period", YLabel: "Posts", Line: true}
+	for _, b := range buckets {
+		ch.Categories = append(ch.Categories, b.label)
+	}
+	for _, c := range channels[:min(len(channels), overTimeChannels)] {
+		series := chartSeries{Name: "#" + bot.ChannelLabel(c.ID, c.Name)}
+		for _, b := range buckets {
+			rep, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: b.from, To: b.to, Channel: c.ID, SummaryOnly: true})
+			if err != nil {
+				return chart{}, fmt.Errorf("channel %s over time: %w", c.ID, err)
+			}
+			series.Values = append(series.Values, float64(rep.Activity.Messages+rep.Activity.Replies))
+		}
+		ch.Series = append(ch.Series, series)
+	}
+	ch.Desc = fmt.Sprintf("Messages and replies in the %d most active channels of the period, in %d steps.", len(ch.Series), len(buckets))
+	return ch, nil
 }
 
 func (s *Server) prompts(ctx context.Context, _ *http.Request, v *view) error {
@@ -94,4 +147,11 @@ func (s *Server) intros(ctx context.Context, _ *http.Request, v *view) error {
 	}
 	v.Content = []figure{{Key: "intros.made", Label: "Intro groups formed", Value: rep.Intros.Made}, {Key: "intros.met", Label: "Groups that met", Value: rep.Intros.Met}}
 	return nil
+}
+
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
