@@ -24,6 +24,23 @@ type view struct {
 	template string
 }
 
+// SignedIn says the page is shown to a signed-in facilitator (or the
+// operator, whose offline session may name no member).
+func (v *view) SignedIn() bool { return v.Session.Community != "" }
+
+// Who names the signed-in person.
+func (v *view) Who() string {
+	switch {
+	case v.Session.MemberName != "":
+		return v.Session.MemberName
+	case v.Session.Member != "":
+		return v.Session.Member
+	case v.Session.Operator:
+		return "the operator"
+	}
+	return "a facilitator"
+}
+
 type navItem struct {
 	Href, Label string
 	Current     bool

@@ -178,6 +178,15 @@ func TestEveryPageNeedsASession(t *testing.T) {
 	}
 }
 
+func TestTheOperatorsSessionNeedsNoMember(t *testing.T) {
+	r := newRig(t)
+	r.auth.sessions["op"] = web.Session{Community: bottest.Community, Operator: true, Expires: r.Clock.Now().Add(time.Hour)}
+	res := r.get(t, "/dashboard/", "op")
+	if b := body(t, res); res.StatusCode != 200 || !strings.Contains(b, "Signed in as <bdi>the operator</bdi>") || !strings.Contains(b, `aria-label="Dashboard pages"`) {
+		t.Fatalf("%d\n%s", res.StatusCode, b)
+	}
+}
+
 func TestAnExpiredSessionIsRefused(t *testing.T) {
 	r := newRig(t)
 	r.Clock.Advance(9 * time.Hour) // the fake keeps it; the page checks Expires too
