@@ -121,33 +121,36 @@ func (s *Server) serveStatic(w http.ResponseWriter, r *http.Request) {
 	s.static.ServeHTTP(w, r)
 }
 
-// session returns the request's live session, if it has one.
-func (s *Server) session(r *http.Request) (Session, bool) {
+// session returns the request's live session, if it has one; if not, why,
+// when the sign-in service said (a session that ended, a facilitator no
+// more), for the sign-in page.
+func (s *Server) session(r *http.Request) (sess Session, why string, ok bool) {
 	c, err := r.Cookie(CookieName)
 	if err != nil || c.Value == "" {
-		return Session{}, false
+		return Session{}, "", false
 	}
-	sess, err := s.cfg.Auth.Session(r.Context(), c.Value)
+	sess, err = s.cfg.Auth.Session(r.Context(), c.Value)
 	if err != nil {
 		var be *bot.Error
 		if !errors.As(err, &be) {
 			s.cfg.Log.Warn("dashboard: session lookup failed", "err", err)
+			return Session{}, "", false
 		}
-		return Session{}, false
+		return Session{}, be.Message, false
 	}
-	if !sess.Expires.IsZero() && !s.cfg.Clock.Now().Before(sess.Expires) {
-		return Session{}, false
+	if sess.Community == "" || (!sess.Expires.IsZero() && !s.cfg.Clock.Now().Before(sess.Expires)) {
+		return Session{}, "", false
 	}
-	return sess, true
+	return sess, "", true
 }
 
 // signedIn runs h for requests with a live session; others get the
 // sign-in page with status 401 and nothing about members.
 func (s *Server) signedIn(h func(http.ResponseWriter, *http.Request, Session)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		sess, ok := s.session(r)
+		sess, why, ok := s.session(r)
 		if !ok {
-			s.render(w, r, http.StatusUnauthorized, "signin", &view{Title: "Sign in", Content: signinView{}})
+			s.render(w, r, http.StatusUnauthorized, "signin", &view{Title: "Sign in", Content: signinView{Message: why}})
 			return
 		}
 		h(w, r, sess)

@@ -54,7 +54,7 @@ func (a *fakeAuth) Session(_ context.Context, secret string) (web.Session, error
 	defer a.mu.Unlock()
 	s, ok := a.sessions[secret]
 	if !ok {
-		return web.Session{}, bot.Errorf(bot.EForbidden, "not signed in")
+		return web.Session{}, bot.Errorf(bot.EForbidden, "You are not signed in. Type /hearth dashboard for a link.")
 	}
 	return s, nil
 }
@@ -165,7 +165,7 @@ func TestEveryPageNeedsASession(t *testing.T) {
 				if res.StatusCode != http.StatusUnauthorized {
 					t.Errorf("%s without a session (%q): status %d, want 401", p, secret, res.StatusCode)
 				}
-				if !strings.Contains(b, "/hearth dashboard") || strings.Contains(b, "Alice") {
+				if !strings.Contains(b, "/hearth dashboard") || strings.Contains(b, "Alice") || (secret != "") != strings.Contains(b, "You are not signed in.") {
 					t.Errorf("%s without a session: not the sign-in page, or a member's name shows:\n%s", p, b)
 				}
 			}
