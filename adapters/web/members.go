@@ -115,7 +115,16 @@ func (s *Server) memberRows(ctx context.Context, community string, p bot.Period,
 	if err != nil {
 		return nil, nil, err
 	}
-	lists, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: p.From, To: p.To})
+	// The quiet list depends on To and QuietAfter only (members joined
+	// QuietAfter before To and silent since), so it is read from the
+	// report of the last QuietAfter of the period, which costs far less
+	// than a year's; its channels (those active lately) fill the channel
+	// filter.
+	recent := p.From
+	if qa := s.cfg.Source.QuietAfter(); qa > 0 && p.To.Add(-qa).After(recent) {
+		recent = p.To.Add(-qa)
+	}
+	lists, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: recent, To: p.To})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -320,6 +329,9 @@ func (s *Server) members(ctx context.Context, r *http.Request, v *view) error {
 	mv.Channels = append(mv.Channels, option{"", "Any channel", mq.Channel == ""})
 	for _, c := range channels {
 		mv.Channels = append(mv.Channels, option{c.ID, "#" + bot.ChannelLabel(c.ID, c.Name), c.ID == mq.Channel})
+	}
+	if mq.Channel != "" && !slices.ContainsFunc(channels, func(c bot.ChannelActivity) bool { return c.ID == mq.Channel }) {
+		mv.Channels = append(mv.Channels, option{mq.Channel, "#" + mq.Channel, true})
 	}
 	for k, vs := range v.Period.Query() {
 		mv.Hidden = append(mv.Hidden, option{Value: vs[0], Label: k})

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +149,29 @@ func TestMemberPage(t *testing.T) {
 	for _, want := range []string{"Member 006", `id="member-level">contributing`, `id="chart-member-weeks"`, "<th scope=\"row\">Messages</th><td class=\"n\">6</td>"} {
 		if !strings.Contains(b, want) {
 			t.Errorf("member page lacks %s", want)
+		}
+	}
+}
+
+func TestQuietFilterIsTheReportsQuietList(t *testing.T) {
+	r := newRig(t)
+	r.crowd(t)
+	r.activity()
+	now := r.Clock.Now()
+	for _, days := range []int{7, 90, 365} {
+		rep, err := r.Bot.Report(context.Background(), bot.ReportQuery{Community: bottest.Community, From: now.Add(-time.Duration(days) * 24 * time.Hour), To: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, q := range rep.QuietMembers {
+			want = append(want, q.ID)
+		}
+		slices.Sort(want)
+		got := rows(body(t, r.get(t, fmt.Sprintf("/dashboard/members?period=%dd&filter=quiet&sort=name", days), "s1")))
+		slices.Sort(got)
+		if len(want) == 0 || !slices.Equal(got, want) {
+			t.Errorf("%dd: quiet %v, the report says %v", days, got, want)
 		}
 	}
 }
