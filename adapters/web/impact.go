@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/library"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
 
@@ -62,9 +63,11 @@ func sectionCharts(sections []bot.Section) []chart {
 }
 
 type sectionsView struct {
-	Heading  string
-	Document template.HTML
-	Empty    string
+	Heading   string
+	Document  template.HTML
+	Empty     string
+	Resources []library.Resource
+	More      int
 }
 
 // sectionPage shows the features' impact sections under keys, in order,
@@ -88,8 +91,26 @@ func (s *Server) sectionPage(ctx context.Context, v *view, title, empty string, 
 	return nil
 }
 
+// maxResources bounds the resources the library page lists.
+const maxResources = 200
+
+// library: the impact report's library section, then the resources shared
+// in the period, newest first, as /hearth resources lists them.
 func (s *Server) library(ctx context.Context, _ *http.Request, v *view) error {
-	return s.sectionPage(ctx, v, "Library", "Nothing was shared into the library in this period.", "library")
+	if err := s.sectionPage(ctx, v, "Library", "Nothing was shared into the library in this period.", "library"); err != nil {
+		return err
+	}
+	rs, err := s.cfg.Source.Resources(ctx, v.Session.Community, library.ResourceQuery{Since: v.Period.Period.From, Until: v.Period.Period.To, Limit: maxResources + 1})
+	if err != nil {
+		return err
+	}
+	sv := v.Content.(sectionsView)
+	sv.Resources = rs[:min(len(rs), maxResources)]
+	if len(rs) > maxResources {
+		sv.More = 1
+	}
+	v.Content = sv
+	return nil
 }
 
 func (s *Server) stories(ctx context.Context, _ *http.Request, v *view) error {

@@ -46,3 +46,23 @@ func TestImpactPageIsTheImpactReport(t *testing.T) {
 		}
 	}
 }
+
+func TestLibraryListsResourcesSafely(t *testing.T) {
+	r := newRig(t)
+	at := r.Clock.Now().Add(-2 * 24 * time.Hour)
+	for i, u := range []string{"https://example.org/guide", "javascript:alert(1)"} {
+		if _, err := r.Store.AddResource(context.Background(), library.Resource{Community: bottest.Community, Member: "alice", URL: u, Tags: []string{"howto"},
+			Note: "<b>note</b>", SharedAt: at.Add(time.Duration(i) * time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := body(t, r.get(t, "/dashboard/library?period=7d", "s1"))
+	for _, want := range []string{`<a href="https://example.org/guide" rel="noopener noreferrer nofollow">`, `href="#ZgotmplZ"`, "&lt;b&gt;note&lt;/b&gt;", "#howto", "2 resources shared"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("library page lacks %q", want)
+		}
+	}
+	if strings.Contains(b, `href="javascript:`) {
+		t.Error("a javascript: link")
+	}
+}

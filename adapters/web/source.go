@@ -7,6 +7,7 @@ import (
 
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/library"
 	"github.com/hearth-community/hearth/bot/members"
 	"github.com/hearth-community/hearth/bot/reporting"
 )
@@ -32,6 +33,8 @@ type Source interface {
 	// ChannelMembers are the members with activity in channel since then.
 	ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error)
 	checkins.CheckinReader
+	// Resources are the library's resources matching q.
+	Resources(ctx context.Context, community string, q library.ResourceQuery) ([]library.Resource, error)
 	// Impact is the sponsors' report for [from, to).
 	Impact(ctx context.Context, community string, from, to time.Time) (reporting.Impact, error)
 	// Sections are the features' impact sections for [from, to)
@@ -50,6 +53,7 @@ type SourceStore interface {
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
 	ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error)
 	checkins.CheckinReader
+	Resources(ctx context.Context, community string, q library.ResourceQuery) ([]library.Resource, error)
 }
 
 // BotSource is the Source of a running core: cmd builds it with NewSource
