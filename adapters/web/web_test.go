@@ -18,6 +18,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/web"
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/bottest"
+	"github.com/hearth-community/hearth/bot/features"
 )
 
 // fakeAuth is a sign-in service in memory: tokens work once.
@@ -29,7 +30,11 @@ type fakeAuth struct {
 	signIns  int
 }
 
-var _ web.Auth = (*fakeAuth)(nil)
+var (
+	_ web.Auth = (*fakeAuth)(nil)
+	// What cmd wires: the store every feature reads is the pages' too.
+	_ web.SourceStore = features.Store(nil)
+)
 
 func newFakeAuth() *fakeAuth {
 	return &fakeAuth{tokens: map[string]web.Session{}, used: map[string]bool{}, sessions: map[string]web.Session{}}
