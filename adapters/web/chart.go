@@ -80,8 +80,14 @@ func (c chart) Layout() svgModel {
 	}
 	top := niceCeil(maxV)
 	y := func(v float64) float64 { return m.Bottom - v/top*(m.Bottom-m.Top) }
-	for i := 0; i <= 4; i++ {
-		v := top * float64(i) / 4
+	// Ticks at round numbers: fifths of a top of 1 or 5 (times a power of
+	// ten), quarters of 2.
+	divisions := 4
+	if m := top / math.Pow(10, math.Floor(math.Log10(top))); m == 1 || m == 5 {
+		divisions = 5
+	}
+	for i := 0; i <= divisions; i++ {
+		v := top * float64(i) / float64(divisions)
 		m.YTicks = append(m.YTicks, svgTick{X: m.Left - 6, Y: y(v), Label: tickLabel(v)})
 	}
 	slot := (m.Right - m.Left) / float64(n)
