@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
@@ -23,6 +24,7 @@ type memberView struct {
 	Nudges            []nudgeRow
 	NudgesSent        int
 	Weeks, LevelWeeks int
+	NudgeNote         string // nudges off, paused, direct messages refused
 }
 
 type countRow struct {
@@ -93,6 +95,22 @@ func (s *Server) member(ctx context.Context, r *http.Request, v *view) error {
 		}
 		mv.Nudges = append(mv.Nudges, nudgeRow{Queued: n.QueuedAt, Sent: n.SentAt, Status: string(n.Status), Answer: nudgeAnswer(n.Response)})
 	}
+	pr, err := s.cfg.Source.Prefs(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	loc, now := s.cfg.Source.Location(), s.cfg.Clock.Now()
+	var notes []string
+	switch {
+	case pr.NudgesOff:
+		notes = append(notes, "nudges are off")
+	case pr.PausedUntil.After(now):
+		notes = append(notes, "nudges paused until "+pr.PausedUntil.In(loc).Format(time.DateOnly))
+	}
+	if !pr.UnreachableSince.IsZero() {
+		notes = append(notes, "direct messages refused since "+pr.UnreachableSince.In(loc).Format(time.DateOnly))
+	}
+	mv.NudgeNote = strings.Join(notes, "; ")
 	v.Content = mv
 	return nil
 }

@@ -141,12 +141,15 @@ func TestMembersCSVHasEveryFilteredRow(t *testing.T) {
 func TestMemberPage(t *testing.T) {
 	r := newRig(t)
 	r.crowd(t)
+	if err := r.Store.SetPrefs(context.Background(), bottest.Community, "m006", bot.MemberPrefs{NudgesOff: true}); err != nil {
+		t.Fatal(err)
+	}
 	res := r.get(t, "/dashboard/members/m006?period=90d", "s1")
 	b := body(t, res)
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("%d", res.StatusCode)
 	}
-	for _, want := range []string{"Member 006", `id="member-level">contributing`, `id="chart-member-weeks"`, "<th scope=\"row\">Messages</th><td class=\"n\">6</td>"} {
+	for _, want := range []string{"Member 006", `id="member-level">contributing`, `id="chart-member-weeks"`, "<th scope=\"row\">Messages</th><td class=\"n\">6</td>", "0 (nudges are off)"} {
 		if !strings.Contains(b, want) {
 			t.Errorf("member page lacks %s", want)
 		}

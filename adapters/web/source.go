@@ -28,6 +28,8 @@ type Source interface {
 	MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error)
 	MemberActivity(ctx context.Context, community, member string) (bot.MemberActivity, error)
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
+	// Prefs are a member's nudge preferences.
+	Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error)
 	// Newcomers are the members a report counts as new in [from, to).
 	Newcomers(ctx context.Context, community string, from, to time.Time) ([]bot.Newcomer, error)
 	// ChannelMembers are the members with activity in channel since then.
@@ -51,6 +53,7 @@ type SourceStore interface {
 	reporting.ImpactSource
 	bot.MemberWeeksSource
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
+	Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error)
 	ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error)
 	checkins.CheckinReader
 	Resources(ctx context.Context, community string, q library.ResourceQuery) ([]library.Resource, error)
