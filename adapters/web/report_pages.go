@@ -32,7 +32,9 @@ const maxUnanswered = 50
 func (s *Server) channels(ctx context.Context, _ *http.Request, v *view) error {
 	v.Title, v.template = "Channels", "channels"
 	c, p := v.Session.Community, v.Period.Period
-	rep, err := s.cfg.Source.Report(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
+	// The store's report has the channels and the unanswered threads, named:
+	// the trends and the features' parts would be read for nothing.
+	rep, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
 	if err != nil {
 		return err
 	}
