@@ -18,8 +18,8 @@ func MemberTombstone(community, member string) string {
 
 // HistoryRecorded is what RecordHistory did with one page of history.
 type HistoryRecorded struct {
-	Kept     int // events passed to the store (with prompt replies)
-	Recorded int // of which newly recorded (the others were there already)
+	Kept     int // events of the page passed to the store
+	Recorded int // events newly recorded, prompt replies among them
 	Bots     int // events of bots, dropped as live
 	Ignored  int // DMs, retractions and events outside the pilot, dropped
 }
@@ -68,6 +68,7 @@ func (b *Bot) RecordHistory(ctx context.Context, events []Event) (HistoryRecorde
 		}
 		keep = append(keep, e)
 	}
+	out.Kept = len(keep)
 	if len(keep) == 0 {
 		return out, nil
 	}
@@ -80,7 +81,7 @@ func (b *Bot) RecordHistory(ctx context.Context, events []Event) (HistoryRecorde
 		b.internalError("history")
 		return out, err
 	}
-	out.Kept, out.Recorded = len(keep), n
+	out.Recorded = n
 	b.metrics.HistoryEvents.Add(int64(n))
 	return out, nil
 }

@@ -59,6 +59,13 @@ type Recorded interface {
 	Recorded(ctx context.Context, events []Event) error
 }
 
+// PrivacyNoter is a module with something to add to /hearth privacy about
+// one community (the history feature: that history was imported, and from
+// when). It returns "" when it has nothing to say.
+type PrivacyNoter interface {
+	PrivacyNote(ctx context.Context, community string) (string, error)
+}
+
 // DMReader is a module that reads direct messages to Hearth where an
 // adapter passes their text (the shell): check-ins take written answers so.
 // It returns "" when the DM was not for it.
