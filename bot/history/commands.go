@@ -134,6 +134,10 @@ func StatusText(ctx context.Context, s Store, community string, loc *time.Locati
 		return "", err
 	}
 	switch imp.Status {
+	case StatusDone:
+		if p.MembersSeen, err = membersSeen(ctx, s, imp); err != nil {
+			return "", err
+		}
 	case StatusQueued:
 		return fmt.Sprintf("A history import since %s is queued: it starts within a minute.", imp.Since.In(loc).Format("Jan 2, 2006")), nil
 	case StatusRunning:
@@ -143,6 +147,12 @@ func StatusText(ctx context.Context, s Store, community string, loc *time.Locati
 			p.Line(), bot.Clip(imp.Error, 200)), nil
 	}
 	return p.Summary(loc), nil
+}
+
+// membersSeen is how many members were active over the imported period.
+func membersSeen(ctx context.Context, s Store, imp Import) (int, error) {
+	rep, err := s.Report(ctx, bot.ReportQuery{Community: imp.Community, From: imp.Since, To: imp.RequestedAt, SummaryOnly: true})
+	return rep.Members.Active, err
 }
 
 // Progress is where an import stands, as people read it.

@@ -24,9 +24,9 @@ type History struct {
 }
 
 var (
-	_ bot.Module        = (*History)(nil)
-	_ bot.ReportFiller  = (*History)(nil)
-	_ bot.PrivacyNoter  = (*History)(nil)
+	_ bot.Module       = (*History)(nil)
+	_ bot.ReportFiller = (*History)(nil)
+	_ bot.PrivacyNoter = (*History)(nil)
 )
 
 // New returns the feature, speaking through core and keeping imports in

@@ -245,11 +245,9 @@ func (r *Runner) read(ctx context.Context, j *job) error {
 		return err
 	}
 	j.p.Import = j.imp
-	rep, err := r.cfg.Store.Report(ctx, bot.ReportQuery{Community: j.imp.Community, From: j.imp.Since, To: j.imp.RequestedAt, SummaryOnly: true})
-	if err != nil {
+	if j.p.MembersSeen, err = membersSeen(ctx, r.cfg.Store, j.imp); err != nil {
 		return err
 	}
-	j.p.MembersSeen = rep.Members.Active
 	r.log.InfoContext(ctx, "history imported", "community", j.imp.Community, "import", j.imp.ID,
 		"channels", j.p.ChannelsTotal, "events", j.p.Events, "bots", j.p.SkippedBots, "forgotten", j.p.SkippedGone)
 	if r.cfg.OnPage != nil {
