@@ -72,6 +72,8 @@ func Request(ctx context.Context, s Store, community, by string, days int, at ti
 	case errors.Is(err, bot.ErrNotFound):
 	case err != nil:
 		return Import{}, err
+	case latest.Status == StatusQueued:
+		return latest, bot.Errorf(bot.EConflict, "A history import since %s is queued already: it starts within a minute.", latest.Since.Format("Jan 2, 2006"))
 	case latest.Status.Pending():
 		p, err := progressOf(ctx, s, latest)
 		if err != nil {

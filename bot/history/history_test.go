@@ -40,7 +40,7 @@ func TestImportRecordsHistoryOnce(t *testing.T) {
 	if reply.Code != "" || !strings.Contains(reply.Text, "Importing 30 days of history") || !strings.Contains(reply.Text, "DM you progress") || !reply.Private {
 		t.Fatalf("reply: %+v", reply)
 	}
-	if got := r.CarolSays("history import 60d"); !strings.Contains(got.Text, "running already") || !strings.Contains(got.Text, "0 of 0 channels") {
+	if got := r.CarolSays("history import 60d"); !strings.Contains(got.Text, "queued already") {
 		t.Errorf("a second request while one is queued: %q", got.Text)
 	}
 	run := newRunner(t, r, "a")
@@ -211,8 +211,11 @@ func TestImportResumesAfterInterruption(t *testing.T) {
 	if imp := latest(t, r); imp.Status != history.StatusRunning {
 		t.Fatalf("after the interruption: %+v", imp)
 	}
-	if s := r.CarolSays("history status").Text; !strings.Contains(s, "#design: 1 of 3 channels") {
+	if s := r.CarolSays("history status").Text; !strings.Contains(s, "#design: 1 of 3 channels, 7 events") {
 		t.Errorf("status mid-way: %q", s)
+	}
+	if s := r.CarolSays("history import 90d").Text; !strings.Contains(s, "running already: #design: 1 of 3 channels, 7 events") {
+		t.Errorf("a second request while one runs: %q", s)
 	}
 	c.before = nil
 	pass(t, newRunner(t, r, "b")) // another instance, or a restart
