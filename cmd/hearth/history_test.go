@@ -77,7 +77,7 @@ func newPastChat(n int, now time.Time) *pastChat {
 
 // pastCore is a core on a fresh database with every feature and chat as
 // the shell's platform.
-func pastCore(t *testing.T, chat bot.Chat, e env) (*bot.Bot, *store.DB) {
+func pastCore(t testing.TB, chat bot.Chat, e env) (*bot.Bot, *store.DB) {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "h.db"))
 	if err != nil {
@@ -211,4 +211,38 @@ func TestHistoryCommandsNeedAPlatform(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want %d and %q", tc.args, code, stdout, stderr, tc.code, tc.out)
 		}
 	}
+}
+
+// BenchmarkHistoryImportSQLite imports channels of 100-event pages into a
+// SQLite database through the Runner, as `hearth history import` does,
+// with a reader that answers at once: the core's side of an import, which
+// the platforms' rate limits dwarf. It reports events/s.
+func BenchmarkHistoryImportSQLite(b *testing.B) {
+	e, _, _ := testEnv("", nil)
+	now := e.now()
+	const channels, pages, perPage = 10, 10, 100
+	chat := &pastChat{pages: map[string][][]bot.Event{}}
+	for c := range channels {
+		id := "c" + strconv.Itoa(c)
+		chat.channels = append(chat.channels, bot.Channel{ID: id, Name: id})
+		for p := range pages {
+			var page []bot.Event
+			for m := range perPage {
+				key := fmt.Sprintf("%s:%d.%d", id, p, m)
+				page = append(page, bot.Event{Kind: bot.KindMessage, Community: pastCommunity, Channel: id, Member: "m" + strconv.Itoa(m%40),
+					At: now.Add(-time.Duration(pages*perPage-p*perPage-m) * time.Minute), Key: key, Message: key})
+			}
+			chat.pages[id] = append(chat.pages[id], page)
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		core, db := pastCore(b, chat, e)
+		b.StartTimer()
+		if err := importHistory(context.Background(), e, config{Location: time.UTC}, core, db, pastCommunity, 30, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(channels*pages*perPage*b.N)/b.Elapsed().Seconds(), "events/s")
 }
