@@ -53,8 +53,10 @@ type ReportFiller interface {
 	FillReport(ctx context.Context, q ReportQuery, rep *Report) error
 }
 
-// Recorded is a module told of every batch of events Hearth recorded (the
-// welcome reacts to joins). It runs on the event path: keep it short.
+// Recorded is a module told of every batch of live events Hearth recorded
+// (the welcome reacts to joins). History read from the platform
+// (RecordHistory) is not told: it is the past, not something happening
+// now. It runs on the event path: keep it short.
 type Recorded interface {
 	Recorded(ctx context.Context, events []Event) error
 }
