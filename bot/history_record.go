@@ -42,7 +42,7 @@ func (b *Bot) RecordHistory(ctx context.Context, events []Event) (HistoryRecorde
 	pilots := map[string]Pilot{}
 	for _, e := range events {
 		if err := e.Validate(); err != nil {
-			b.internalError("history")
+			b.internalError("event")
 			return out, err
 		}
 		switch {
@@ -78,7 +78,7 @@ func (b *Bot) RecordHistory(ctx context.Context, events []Event) (HistoryRecorde
 	}
 	n, err := b.store.Record(ctx, keep...)
 	if err != nil {
-		b.internalError("history")
+		b.internalError("event")
 		return out, err
 	}
 	out.Recorded = n
