@@ -410,3 +410,35 @@ func (f *failingChat) ReadHistory(ctx context.Context, q bot.HistoryQuery, page 
 		return page(ctx, evs, next)
 	})
 }
+
+// TestRunPollsForImports: Run picks up an import asked for while it waits,
+// waits Poll between passes, and returns nil once ctx is done.
+func TestRunPollsForImports(t *testing.T) {
+	r, _ := community(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var waits []time.Duration
+	run, err := history.NewRunner(history.RunnerConfig{Core: r.Bot, Store: r.Store, Holder: "a",
+		Wait: func(ctx context.Context, d time.Duration) error {
+			waits = append(waits, d)
+			switch len(waits) {
+			case 1:
+				r.CarolSays("history import 30d") // asked while the runner waits
+			case 2:
+				cancel()
+			}
+			return ctx.Err()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !slices.Equal(waits, []time.Duration{history.DefaultPoll, history.DefaultPoll}) {
+		t.Errorf("waits %v", waits)
+	}
+	if imp := latest(t, r); imp.Status != history.StatusDone {
+		t.Errorf("import: %+v", imp)
+	}
+}
