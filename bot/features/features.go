@@ -9,6 +9,7 @@ import (
 	"github.com/hearth-community/hearth/bot/charter"
 	"github.com/hearth-community/hearth/bot/checkins"
 	"github.com/hearth-community/hearth/bot/dashboard"
+	"github.com/hearth-community/hearth/bot/history"
 	"github.com/hearth-community/hearth/bot/intros"
 	"github.com/hearth-community/hearth/bot/library"
 	"github.com/hearth-community/hearth/bot/meetings"
@@ -32,6 +33,7 @@ type Store interface {
 	charter.Store
 	pilot.Store
 	dashboard.Store
+	history.Store
 	// ExportMember returns what is kept about a member, or bot.ErrNotFound.
 	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 }
@@ -60,6 +62,7 @@ func AllWith(core *bot.Bot, store Store, opts Options) []bot.Module {
 		intros.New(core, store),
 		pilot.New(core, store),
 		dashboard.New(core, store, opts.Dashboard),
+		history.New(core, store),
 	}
 }
 
@@ -76,5 +79,5 @@ func RegisterWith(core *bot.Bot, store Store, opts Options) error {
 // the Discord schema and tests. Its Run funcs must not be called.
 func Commands() []bot.CommandSpec {
 	return bot.CommandTable(&reporting.Reporting{}, &prompts.Prompts{}, &checkins.Checkins{}, &members.Members{},
-		&charter.Charter{}, &library.Library{}, &meetings.Meetings{}, &intros.Intros{}, &pilot.Pilots{}, &dashboard.Module{})
+		&charter.Charter{}, &library.Library{}, &meetings.Meetings{}, &intros.Intros{}, &pilot.Pilots{}, &dashboard.Module{}, &history.History{})
 }

@@ -54,6 +54,7 @@ type Store struct {
 
 	dashLinks    map[string]*dashLink    // by token hash (dashboard.go)
 	dashSessions map[string]*dashSession // by secret hash (dashboard.go)
+	hist         *historyState           // history imports and tombstones (history.go)
 }
 
 // New returns an empty store. clock gives the time seeded members are

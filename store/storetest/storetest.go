@@ -79,6 +79,7 @@ var groups = []struct {
 	{"lines", lineTests},
 	{"leases", leaseTests},
 	{"dashboard", dashboardTests},
+	{"history", historyTests},
 }
 
 // Run runs every test of the suite, each as a subtest "feature/test" with
