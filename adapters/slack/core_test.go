@@ -52,6 +52,11 @@ func (s *tinyStore) IsPromptPost(context.Context, string, string, string) (bool,
 // Setting has no settings: no pilot, no digest channel.
 func (s *tinyStore) Setting(context.Context, string, string) (string, error) { return "", nil }
 
+// HistorySince: no history was imported.
+func (s *tinyStore) HistorySince(context.Context, string) (time.Time, bool, error) {
+	return time.Time{}, false, nil
+}
+
 // IntroCounts: no intros in these tests.
 func (s *tinyStore) IntroCounts(context.Context, string, time.Time, time.Time) (bot.IntroCounts, error) {
 	return bot.IntroCounts{}, nil
