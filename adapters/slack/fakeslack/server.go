@@ -182,34 +182,6 @@ func (s *Server) Close() {
 	s.hs.Close()
 }
 
-// AddUser adds (or replaces) a workspace member.
-func (s *Server) AddUser(users ...User) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, u := range users {
-		replaced := false
-		for i := range s.users {
-			if s.users[i].ID == u.ID {
-				s.users[i] = u
-				replaced = true
-			}
-		}
-		if !replaced {
-			s.users = append(s.users, u)
-		}
-	}
-}
-
-// AddChannel adds (or replaces) a conversation.
-func (s *Server) AddChannel(chs ...Channel) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, c := range chs {
-		c := c
-		s.channels[c.ID] = &c
-	}
-}
-
 // nextIDLocked returns a fresh number for ids. s.mu must be held.
 func (s *Server) nextIDLocked() int {
 	s.seq++
@@ -233,15 +205,6 @@ func (s *Server) issueTriggerLocked() string {
 // issueResponseURLLocked returns a fresh response_url. s.mu must be held.
 func (s *Server) issueResponseURLLocked() string {
 	return fmt.Sprintf("%s/response/%s/R%d", s.hs.URL, s.opts.TeamID, s.nextIDLocked())
-}
-
-func (s *Server) userLocked(id string) (User, bool) {
-	for _, u := range s.users {
-		if u.ID == id {
-			return u, true
-		}
-	}
-	return User{}, false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -577,26 +540,4 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 		return map[string]any{"url": wsURL}, ""
 	}
 	return nil, "unknown_method"
-}
-
-// canPostLocked says why Hearth cannot post in ch, or "".
-func (s *Server) canPostLocked(ch string) string {
-	if _, ok := s.groups[ch]; ok {
-		return ""
-	}
-	for _, d := range s.dms {
-		if d == ch {
-			return ""
-		}
-	}
-	c, ok := s.channels[ch]
-	switch {
-	case !ok:
-		return "channel_not_found"
-	case c.IsArchived:
-		return "is_archived"
-	case c.NotMember:
-		return "not_in_channel"
-	}
-	return ""
 }
