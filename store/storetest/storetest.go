@@ -12,6 +12,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/features"
 )
 
@@ -19,6 +20,7 @@ import (
 // Scanner, which the forget-me test uses to look inside it.
 type Store interface {
 	features.Store
+	bot.ActivitySeriesSource
 }
 
 // Scanner is implemented by a store that can show what it keeps, beyond
@@ -76,6 +78,7 @@ var groups = []struct {
 	{"events", eventTests},
 	{"intros", introTests},
 	{"weeks", weekTests},
+	{"series", seriesTests},
 	{"lines", lineTests},
 	{"leases", leaseTests},
 	{"dashboard", dashboardTests},
