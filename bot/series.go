@@ -54,3 +54,51 @@ type ActivitySeriesSource interface {
 	// order. An unknown community has buckets of zeros.
 	ActivitySeries(ctx context.Context, q ActivitySeriesQuery) ([]ActivityBucket, error)
 }
+
+// Series reads q from src's ActivitySeries when it has one, else with
+// SeriesByReports.
+func Series(ctx context.Context, src Reporter, q ActivitySeriesQuery) ([]ActivityBucket, error) {
+	if ss, ok := src.(ActivitySeriesSource); ok {
+		return ss.ActivitySeries(ctx, q)
+	}
+	return SeriesByReports(ctx, src, q)
+}
+
+// SeriesByReports is a series by its definition: a SummaryOnly report per
+// bucket.
+func SeriesByReports(ctx context.Context, src Reporter, q ActivitySeriesQuery) ([]ActivityBucket, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	out := make([]ActivityBucket, len(q.Bounds)-1)
+	for i := range out {
+		from, to := q.Bounds[i], q.Bounds[i+1]
+		rep, err := src.Report(ctx, ReportQuery{Community: q.Community, Channel: q.Channel, From: from, To: to, SummaryOnly: true})
+		if err != nil {
+			return nil, err
+		}
+		m := rep.Members
+		m.Quiet = 0
+		out[i] = ActivityBucket{From: from, To: to, Members: m, Activity: rep.Activity}
+	}
+	return out, nil
+}
+
+// MonthBounds are the bounds of the calendar months (in loc) that [from,
+// to) touches, the first starting at from and the last ending at to.
+func MonthBounds(from, to time.Time, loc *time.Location) []time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	out := []time.Time{from}
+	for start := from; start.Before(to); {
+		l := start.In(loc)
+		end := time.Date(l.Year(), l.Month()+1, 1, 0, 0, 0, 0, loc)
+		if !end.Before(to) {
+			end = to
+		}
+		out = append(out, end)
+		start = end
+	}
+	return out
+}

@@ -108,22 +108,19 @@ func (s *Server) monthCharts(ctx context.Context, community string, to time.Time
 		Series: []chartSeries{{Name: "Active members"}, {Name: "Posts (messages and replies)"}}}
 	levels = chart{ID: "chart-levels", Title: "Levels at the end of each month", XLabel: "Month", YLabel: "Members", Line: true,
 		Series: []chartSeries{{Name: "Leading"}, {Name: "Contributing"}, {Name: "Participating"}, {Name: "Observing"}}}
-	for start := first; start.Before(to); {
-		end := time.Date(start.Year(), start.Month()+1, 1, 0, 0, 0, 0, loc)
-		if end.After(to) {
-			end = to
-		}
-		label := start.Format("Jan 2006")
-		m, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: start, To: end, SummaryOnly: true})
-		if err != nil {
-			return chart{}, chart{}, fmt.Errorf("month %s: %w", label, err)
-		}
+	bounds := bot.MonthBounds(first, to, loc)
+	months, err := s.cfg.Source.ActivitySeries(ctx, bot.ActivitySeriesQuery{Community: community, Bounds: bounds})
+	if err != nil {
+		return chart{}, chart{}, fmt.Errorf("months: %w", err)
+	}
+	for _, m := range months {
+		label := m.From.In(loc).Format("Jan 2006")
 		participation.Categories = append(participation.Categories, label)
 		participation.Series[0].Values = append(participation.Series[0].Values, float64(m.Members.Active))
 		participation.Series[1].Values = append(participation.Series[1].Values, float64(m.Activity.Messages+m.Activity.Replies))
 		lc := last
-		if end.Before(to) {
-			if lc, err = s.levelsAsOf(ctx, community, end); err != nil {
+		if m.To.Before(to) {
+			if lc, err = s.levelsAsOf(ctx, community, m.To); err != nil {
 				return chart{}, chart{}, err
 			}
 		}
@@ -131,7 +128,6 @@ func (s *Server) monthCharts(ctx context.Context, community string, to time.Time
 		for i, n := range []int{lc.Leading, lc.Contributing, lc.Participating, lc.Observing} {
 			levels.Series[i].Values = append(levels.Series[i].Values, float64(n))
 		}
-		start = end
 	}
 	if n := len(participation.Categories); n > 0 {
 		a, p := participation.Series[0].Values, participation.Series[1].Values

@@ -67,45 +67,37 @@ const overTimeChannels = 3
 // channelsOverTime is posts (messages and replies) in each of the most
 // active channels, by week for periods up to 13 weeks, by month (in the
 // community's zone) for longer ones: the report restricted to the channel,
-// summary only, for each bucket.
-//
-// Cost: a store summary per channel and bucket, at most 3 × 13.
+// summary only, for each bucket, read as one series per channel.
 func (s *Server) channelsOverTime(ctx context.Context, community string, p bot.Period, channels []bot.ChannelActivity) (chart, error) {
 	loc := s.cfg.Source.Location()
-	type bucket struct {
-		from, to time.Time
-		label    string
-	}
-	var buckets []bucket
+	var bounds []time.Time
+	var labels []string
 	if p.Days() <= 13*7 {
 		for from := p.From; from.Before(p.To); from = from.Add(7 * 24 * time.Hour) {
-			buckets = append(buckets, bucket{from, earliest(p.To, from.Add(7*24*time.Hour)), "week of " + from.In(loc).Format("Jan 2")})
+			bounds = append(bounds, from)
+			labels = append(labels, "week of "+from.In(loc).Format("Jan 2"))
 		}
+		bounds = append(bounds, p.To)
 	} else {
-		for from := p.From; from.Before(p.To); {
-			l := from.In(loc)
-			to := time.Date(l.Year(), l.Month()+1, 1, 0, 0, 0, 0, loc)
-			buckets = append(buckets, bucket{from, earliest(p.To, to), l.Format("Jan 2006")})
-			from = to
+		bounds = bot.MonthBounds(p.From, p.To, loc)
+		bounds = bounds[max(0, len(bounds)-14):]
+		for _, b := range bounds[:len(bounds)-1] {
+			labels = append(labels, b.In(loc).Format("Jan 2006"))
 		}
-		buckets = buckets[max(0, len(buckets)-13):]
 	}
-	ch := chart{ID: "chart-channels-time", Title: "Posts per channel over time", XLabel: "Period", YLabel: "Posts", Line: true}
-	for _, b := range buckets {
-		ch.Categories = append(ch.Categories, b.label)
-	}
+	ch := chart{ID: "chart-channels-time", Title: "Posts per channel over time", XLabel: "Period", YLabel: "Posts", Line: true, Categories: labels}
 	for _, c := range channels[:min(len(channels), overTimeChannels)] {
 		series := chartSeries{Name: "#" + bot.ChannelLabel(c.ID, c.Name)}
+		buckets, err := s.cfg.Source.ActivitySeries(ctx, bot.ActivitySeriesQuery{Community: community, Channel: c.ID, Bounds: bounds})
+		if err != nil {
+			return chart{}, fmt.Errorf("channel %s over time: %w", c.ID, err)
+		}
 		for _, b := range buckets {
-			rep, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: b.from, To: b.to, Channel: c.ID, SummaryOnly: true})
-			if err != nil {
-				return chart{}, fmt.Errorf("channel %s over time: %w", c.ID, err)
-			}
-			series.Values = append(series.Values, float64(rep.Activity.Messages+rep.Activity.Replies))
+			series.Values = append(series.Values, float64(b.Activity.Messages+b.Activity.Replies))
 		}
 		ch.Series = append(ch.Series, series)
 	}
-	ch.Desc = fmt.Sprintf("Messages and replies in the %d most active channels of the period, in %d steps.", len(ch.Series), len(buckets))
+	ch.Desc = fmt.Sprintf("Messages and replies in the %d most active channels of the period, in %d steps.", len(ch.Series), len(labels))
 	return ch, nil
 }
 

@@ -26,6 +26,9 @@ type Source interface {
 	// needs only the lists, or a month's summary, reads at half the cost.
 	StoreReport(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
 	MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error)
+	// ActivitySeries is the store's SummaryOnly figures for consecutive
+	// periods at once (the charts over months and weeks).
+	ActivitySeries(ctx context.Context, q bot.ActivitySeriesQuery) ([]bot.ActivityBucket, error)
 	MemberActivity(ctx context.Context, community, member string) (bot.MemberActivity, error)
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
 	// Prefs are a member's nudge preferences.
@@ -52,6 +55,7 @@ type Source interface {
 type SourceStore interface {
 	reporting.ImpactSource
 	bot.MemberWeeksSource
+	bot.ActivitySeriesSource
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
 	Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error)
 	ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error)

@@ -67,18 +67,14 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 	if rep.Previous != nil {
 		im.LevelsAtStart = rep.Previous.Levels
 	}
-	for start := from; start.Before(to); {
-		local := start.In(loc)
-		end := time.Date(local.Year(), local.Month()+1, 1, 0, 0, 0, 0, loc)
-		if end.After(to) {
-			end = to
-		}
-		m, err := src.Report(ctx, bot.ReportQuery{Community: community, From: start, To: end, QuietAfter: quietAfter, SummaryOnly: true})
-		if err != nil {
-			return Impact{}, fmt.Errorf("impact month %s: %w", local.Format("2006-01"), err)
-		}
-		im.Months = append(im.Months, ImpactMonth{Start: start, ActiveMembers: m.Members.Active, Posts: m.Activity.Messages + m.Activity.Replies, NewMembers: m.Members.New})
-		start = end
+	// The months at once: the store's series when it has one, else a
+	// summary report per month, which is its definition.
+	months, err := bot.Series(ctx, src, bot.ActivitySeriesQuery{Community: community, Bounds: bot.MonthBounds(from, to, loc)})
+	if err != nil {
+		return Impact{}, fmt.Errorf("impact months: %w", err)
+	}
+	for _, m := range months {
+		im.Months = append(im.Months, ImpactMonth{Start: m.From, ActiveMembers: m.Members.Active, Posts: m.Activity.Messages + m.Activity.Replies, NewMembers: m.Members.New})
 	}
 	q := bot.DocumentQuery{Community: community, From: from, To: to, Location: loc}
 	for _, m := range mods {

@@ -12,7 +12,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/features"
 )
 
@@ -20,7 +19,6 @@ import (
 // Scanner, which the forget-me test uses to look inside it.
 type Store interface {
 	features.Store
-	bot.ActivitySeriesSource
 }
 
 // Scanner is implemented by a store that can show what it keeps, beyond
