@@ -80,7 +80,7 @@ type seriesRun struct {
 	spans  []span  // bucket i's whole days and edges
 
 	asOf, isNew map[int64]uint64 // member id: a bit per bucket
-	active      [][]memberBuckets
+	active      []memberBuckets
 	totals      []counts          // by bucket, whole days
 	raw         [][][]rawActivity // by bucket, then edge
 }
@@ -97,14 +97,10 @@ func (s *seriesRun) run(ctx context.Context, out []bot.ActivityBucket) error {
 		s.asOf, s.isNew, err = s.memberBits(gctx)
 		return err
 	})
-	parts := partitions(s.r.lowMember, s.r.highMember)
-	s.active = make([][]memberBuckets, len(parts))
-	for i, p := range parts {
-		g.do(func() (err error) {
-			s.active[i], err = s.activeMembers(gctx, p)
-			return err
-		})
-	}
+	g.do(func() (err error) {
+		s.active, err = s.activeMembers(gctx)
+		return err
+	})
 	s.totals = make([]counts, s.n)
 	s.raw = make([][][]rawActivity, s.n)
 	for i, sp := range s.spans {
@@ -134,11 +130,9 @@ func (s *seriesRun) run(ctx context.Context, out []bot.ActivityBucket) error {
 				active[a.member] = true
 			}
 		}
-		for _, part := range s.active {
-			for _, m := range part {
-				if m.buckets&bit != 0 {
-					active[m.member] = true
-				}
+		for _, m := range s.active {
+			if m.buckets&bit != 0 {
+				active[m.member] = true
 			}
 		}
 		for id := range active {
@@ -209,58 +203,88 @@ WHERE m.community_id = ?1 AND m.is_bot = 0`, args...)
 	return asOf, isNew, nil
 }
 
-// activeMembers reads the members of one id range with activity in the
-// whole days of some bucket (in the channel with q.Channel), each with a
-// bit per such bucket. Whether they count (humans as of the bucket's end)
-// is memberBits'.
-func (s *seriesRun) activeMembers(ctx context.Context, ids [2]int64) ([]memberBuckets, error) {
-	var whens []string
+// activeMembers reads the members with activity in the whole days of
+// some bucket (in the channel with q.Channel), each with a bit per such
+// bucket. Whether they count (humans as of the bucket's end) is
+// memberBits'.
+//
+// Community-wide, a bucket of seven whole days or more is read from
+// member_weeks, whose rows are seven days from any day on and exist only
+// for a member with activity in them (rows of zeros are deleted): the
+// bucket is tiled with weeks that start at its first day, every seven
+// days, the last one ending at its last day (overlapping the one before),
+// so a member has activity in the bucket exactly when they have a row
+// among its tiles. That reads a row per member and week rather than per
+// member and day. Shorter buckets, and a channel's, are read from the day
+// rollups.
+func (s *seriesRun) activeMembers(ctx context.Context) ([]memberBuckets, error) {
+	var tiles, whens []string
 	first, end := int64(-1), int64(-1)
 	for i, sp := range s.spans {
-		if sp.firstDay == sp.endDay {
-			continue
+		switch {
+		case sp.firstDay == sp.endDay:
+		case s.r.q.Channel == "" && sp.endDay-sp.firstDay >= 7:
+			for d := sp.firstDay; d < sp.endDay; d += 7 {
+				tiles = append(tiles, fmt.Sprintf("SELECT CAST(%d AS BIGINT) AS s, CAST(%d AS BIGINT) AS b", min(d, sp.endDay-7), int64(1)<<i))
+			}
+		default:
+			whens = append(whens, fmt.Sprintf("WHEN d.day >= %d AND d.day < %d THEN %d", sp.firstDay, sp.endDay, int64(1)<<i))
+			if first < 0 {
+				first = sp.firstDay
+			}
+			end = sp.endDay
 		}
-		whens = append(whens, fmt.Sprintf("WHEN d.day >= %d AND d.day < %d THEN %d", sp.firstDay, sp.endDay, i))
-		if first < 0 {
-			first = sp.firstDay
+	}
+	byMember := map[int64]uint64{}
+	scan := func(what, query string, args ...any) error {
+		rows, err := s.r.db.read.QueryContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("active members (%s): %w", what, err)
 		}
-		end = sp.endDay
+		defer rows.Close()
+		for rows.Next() {
+			var member, b int64
+			if err := rows.Scan(&member, &b); err != nil {
+				return fmt.Errorf("active members (%s): %w", what, err)
+			}
+			byMember[member] |= uint64(b)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("active members (%s): %w", what, err)
+		}
+		return nil
 	}
-	if len(whens) == 0 {
-		return nil, nil
+	if len(tiles) > 0 {
+		// SUM(DISTINCT) of a member's bucket bits is their OR: each bit
+		// is a power of two, counted once.
+		err := scan("weeks", `SELECT w.member_id, CAST(SUM(DISTINCT t.b) AS BIGINT)
+FROM (`+strings.Join(tiles, " UNION ALL ")+`) t
+CROSS JOIN member_weeks w
+WHERE w.community_id = ? AND w.start_day = t.s
+GROUP BY w.member_id`, s.r.community)
+		if err != nil {
+			return nil, err
+		}
 	}
-	table, channel := `member_days d`, ``
-	args := []any{s.r.community, ids[0], ids[1], first, end}
-	if s.r.q.Channel != "" {
-		table, channel = `member_channel_days d`, ` AND d.channel_id = ?6`
-		args = append(args, s.r.channel)
-	}
-	bucket := `CASE ` + strings.Join(whens, " ") + ` ELSE -1 END`
-	rows, err := s.r.db.read.QueryContext(ctx, `SELECT d.member_id, `+bucket+` AS bucket
+	if len(whens) > 0 {
+		table, channel := `member_days d`, ``
+		args := []any{s.r.community, first, end}
+		if s.r.q.Channel != "" {
+			table, channel = `member_channel_days d`, ` AND d.channel_id = ?4`
+			args = append(args, s.r.channel)
+		}
+		bucket := `CASE ` + strings.Join(whens, " ") + ` ELSE 0 END`
+		err := scan("days", `SELECT d.member_id, CAST(SUM(DISTINCT `+bucket+`) AS BIGINT)
 FROM `+table+`
-WHERE d.community_id = ?1 AND d.member_id >= ?2 AND d.member_id < ?3 AND d.day >= ?4 AND d.day < ?5`+channel+`
-GROUP BY d.member_id, `+bucket+`
-ORDER BY d.member_id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("active members: %w", err)
+WHERE d.community_id = ?1 AND d.day >= ?2 AND d.day < ?3`+channel+`
+GROUP BY d.member_id`, args...)
+		if err != nil {
+			return nil, err
+		}
 	}
-	defer rows.Close()
-	var out []memberBuckets
-	for rows.Next() {
-		var member, b int64
-		if err := rows.Scan(&member, &b); err != nil {
-			return nil, fmt.Errorf("active members: %w", err)
-		}
-		if b < 0 {
-			continue // a day no bucket has whole
-		}
-		if len(out) == 0 || out[len(out)-1].member != member {
-			out = append(out, memberBuckets{member: member})
-		}
-		out[len(out)-1].buckets |= 1 << b
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("active members: %w", err)
+	out := make([]memberBuckets, 0, len(byMember))
+	for id, b := range byMember {
+		out = append(out, memberBuckets{member: id, buckets: b})
 	}
 	return out, nil
 }
