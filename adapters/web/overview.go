@@ -29,13 +29,14 @@ const chartMonths = 12
 // overview: the report's headline figures with trends, participation and
 // levels by month for a year, and the funnel.
 //
-// Cost: one full report (two store reports and two level counts), twelve
-// store summaries and eleven level counts, the month ends before the
-// period's; the last month's levels are the report's own.
+// Cost: the report's summary with trends and levels (two store summaries
+// and two level counts), one activity series of twelve months and eleven
+// level counts, the month ends before the period's; the last month's
+// levels are the summary's own.
 func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 	v.Title, v.template = "Overview", "overview"
 	c, p := v.Session.Community, v.Period.Period
-	rep, err := s.cfg.Source.Report(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
+	rep, err := s.cfg.Source.Summary(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
 	if err != nil {
 		return err
 	}

@@ -118,7 +118,7 @@ type eventsView struct {
 
 func (s *Server) events(ctx context.Context, _ *http.Request, v *view) error {
 	v.Title, v.template = "Events", "events"
-	rep, err := s.cfg.Source.Report(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
+	rep, err := s.cfg.Source.Summary(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) events(ctx context.Context, _ *http.Request, v *view) error {
 
 func (s *Server) intros(ctx context.Context, _ *http.Request, v *view) error {
 	v.Title, v.template = "Intros", "intros"
-	rep, err := s.cfg.Source.Report(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
+	rep, err := s.cfg.Source.Summary(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
 	if err != nil {
 		return err
 	}

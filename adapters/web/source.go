@@ -21,6 +21,13 @@ type Source interface {
 	// Report is the full report with trends and the features' parts
 	// (*bot.Bot.Report).
 	Report(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
+	// Summary is Report for q.SummaryOnly: the same members, activity and
+	// nudges, with trends and every feature's part (levels and their
+	// changes, events, intros), without the lists (channels, contributors,
+	// quiet members, unanswered threads, prompts) and tiers: what the
+	// overview, events and intros pages show, without the lists that make
+	// most of a long period's report (a year's unanswered threads alone).
+	Summary(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
 	// StoreReport is the store's report alone: its figures and lists,
 	// without Previous and the features' parts (levels): what a page that
 	// needs only the lists, or a month's summary, reads at half the cost.
@@ -80,6 +87,28 @@ func NewSource(core *bot.Bot, store SourceStore) *BotSource {
 // Report is the core's report, with every feature's part.
 func (s *BotSource) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, error) {
 	return s.core.Report(ctx, q)
+}
+
+// Summary is BuildReport for q.SummaryOnly with the features' parts,
+// which BuildReport itself leaves to full reports.
+func (s *BotSource) Summary(ctx context.Context, q bot.ReportQuery) (bot.Report, error) {
+	if q.QuietAfter <= 0 {
+		q.QuietAfter = s.core.QuietAfter()
+	}
+	q.SummaryOnly = true
+	rep, err := bot.BuildReport(ctx, s.SourceStore, q)
+	if err != nil {
+		return bot.Report{}, err
+	}
+	for _, f := range s.core.ReportFillers() {
+		if err := f.FillReport(ctx, q, &rep); err != nil {
+			return bot.Report{}, err
+		}
+	}
+	if rep.Events == nil { // as BuildReport leaves every list of a report
+		rep.Events = []bot.EventSummary{}
+	}
+	return rep, nil
 }
 
 // StoreReport is the store's report with the core's quiet threshold.
