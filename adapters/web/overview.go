@@ -23,16 +23,17 @@ type funnelStep struct {
 	Count      int
 }
 
-// chartMonths is how many calendar months the overview's charts show.
-const chartMonths = 12
+// The overview's charts show a year as chartSteps steps of
+// members.LevelWeeks weeks each, ending at the period's end: the levels'
+// own window, so every step's levels are read from one MemberWeeks call.
+const chartSteps = 13
 
 // overview: the report's headline figures with trends, participation and
 // levels by month for a year, and the funnel.
 //
 // Cost: the report's summary with trends and levels (two store summaries
-// and two level counts), one activity series of twelve months and eleven
-// level counts, the month ends before the period's; the last month's
-// levels are the summary's own.
+// and two level counts), one activity series of chartSteps steps, and one
+// MemberWeeks read of the year's weeks.
 func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 	v.Title, v.template = "Overview", "overview"
 	c, p := v.Session.Community, v.Period.Period
@@ -73,7 +74,7 @@ func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 		f("nudges.sent", "Nudges sent", rep.Nudges.Sent, prev.Nudges.Sent),
 		f("nudges.returned", "Came back after a nudge", rep.Nudges.Returned, prev.Nudges.Returned),
 	}
-	if ov.Participation, ov.LevelsOverTime, err = s.monthCharts(ctx, c, p.To, rep.Levels); err != nil {
+	if ov.Participation, ov.LevelsOverTime, err = s.yearCharts(ctx, c, p.To); err != nil {
 		return err
 	}
 	l := rep.Levels
@@ -95,68 +96,80 @@ func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 	return nil
 }
 
-// monthCharts are participation (active members, posts) by calendar
-// month, in the community's zone, for the chartMonths months up to to (the
-// last one cut at to), and levels as of each month's end. Months are
-// summed as the impact report sums them (store summaries), and levels
-// counted with members.LevelOf, their one definition; last are the levels
-// as of to, already counted by the report.
-func (s *Server) monthCharts(ctx context.Context, community string, to time.Time, last bot.LevelCounts) (participation, levels chart, err error) {
+// yearCharts are participation (active members, posts) and levels over
+// the chartSteps steps of members.LevelWeeks weeks up to to.
+//
+// Participation is the report's (a summary per step, read as one series).
+// Levels at each step's end are counted as reports count them, from one
+// read of everyone's weeks: a member's level at the end of step k is
+// members.LevelOf of their weeks in that step, the level window. The
+// members at that instant are those the report counts in members.total:
+// the series gives that number; those at a level above observing had
+// activity in the step, so were known by its end (first seen is a
+// member's earliest event), and are those not left by then (the read
+// includes the members who left during the year, with when); the rest of
+// members.total are observing.
+func (s *Server) yearCharts(ctx context.Context, community string, to time.Time) (participation, levels chart, err error) {
 	loc := s.cfg.Source.Location()
-	lt := to.In(loc)
-	first := time.Date(lt.Year(), lt.Month()-chartMonths+1, 1, 0, 0, 0, 0, loc)
-	participation = chart{ID: "chart-participation", Title: "Participation by month", XLabel: "Month", YLabel: "Count",
+	step := members.LevelWeeks * 7 * 24 * time.Hour
+	bounds := make([]time.Time, chartSteps+1)
+	for i := range bounds {
+		bounds[i] = to.Add(-time.Duration(chartSteps-i) * step)
+	}
+	participation = chart{ID: "chart-participation", Title: fmt.Sprintf("Participation every %d weeks", members.LevelWeeks), XLabel: "Weeks to", YLabel: "Count",
 		Series: []chartSeries{{Name: "Active members"}, {Name: "Posts (messages and replies)"}}}
-	levels = chart{ID: "chart-levels", Title: "Levels at the end of each month", XLabel: "Month", YLabel: "Members", Line: true,
+	levels = chart{ID: "chart-levels", Title: fmt.Sprintf("Levels every %d weeks", members.LevelWeeks), XLabel: "As of", YLabel: "Members", Line: true,
 		Series: []chartSeries{{Name: "Leading"}, {Name: "Contributing"}, {Name: "Participating"}, {Name: "Observing"}}}
-	bounds := bot.MonthBounds(first, to, loc)
-	months, err := s.cfg.Source.ActivitySeries(ctx, bot.ActivitySeriesQuery{Community: community, Bounds: bounds})
+	steps, err := s.cfg.Source.ActivitySeries(ctx, bot.ActivitySeriesQuery{Community: community, Bounds: bounds})
 	if err != nil {
-		return chart{}, chart{}, fmt.Errorf("months: %w", err)
+		return chart{}, chart{}, fmt.Errorf("participation: %w", err)
 	}
-	for _, m := range months {
-		label := m.From.In(loc).Format("Jan 2006")
+	counts, err := s.levelsAt(ctx, community, bounds[1:], steps)
+	if err != nil {
+		return chart{}, chart{}, err
+	}
+	for i, st := range steps {
+		label := st.To.Add(-time.Nanosecond).In(loc).Format("Jan 2")
 		participation.Categories = append(participation.Categories, label)
-		participation.Series[0].Values = append(participation.Series[0].Values, float64(m.Members.Active))
-		participation.Series[1].Values = append(participation.Series[1].Values, float64(m.Activity.Messages+m.Activity.Replies))
-		lc := last
-		if m.To.Before(to) {
-			if lc, err = s.levelsAsOf(ctx, community, m.To); err != nil {
-				return chart{}, chart{}, err
-			}
-		}
+		participation.Series[0].Values = append(participation.Series[0].Values, float64(st.Members.Active))
+		participation.Series[1].Values = append(participation.Series[1].Values, float64(st.Activity.Messages+st.Activity.Replies))
 		levels.Categories = append(levels.Categories, label)
-		for i, n := range []int{lc.Leading, lc.Contributing, lc.Participating, lc.Observing} {
-			levels.Series[i].Values = append(levels.Series[i].Values, float64(n))
+		lc := counts[i]
+		for j, n := range []int{lc.Leading, lc.Contributing, lc.Participating, lc.Observing} {
+			levels.Series[j].Values = append(levels.Series[j].Values, float64(n))
 		}
 	}
-	if n := len(participation.Categories); n > 0 {
-		a, p := participation.Series[0].Values, participation.Series[1].Values
-		participation.Desc = fmt.Sprintf("%d months from %s to %s. Latest month: %s active members, %s posts.", n, participation.Categories[0], participation.Categories[n-1], tickLabel(a[n-1]), tickLabel(p[n-1]))
-		levels.Desc = fmt.Sprintf("Members by participation level at the end of each month from %s to %s (the last as of the period's end). Latest: %d leading, %d contributing, %d participating, %d observing.",
-			levels.Categories[0], levels.Categories[n-1], last.Leading, last.Contributing, last.Participating, last.Observing)
-	}
+	first, last := bounds[0].In(loc).Format("Jan 2, 2006"), to.Add(-time.Nanosecond).In(loc).Format("Jan 2, 2006")
+	a, p, l := steps[len(steps)-1], participation.Series[1].Values, counts[len(counts)-1]
+	participation.Desc = fmt.Sprintf("%d steps of %d weeks from %s to %s. Latest: %d active members, %s posts.", chartSteps, members.LevelWeeks, first, last, a.Members.Active, tickLabel(p[len(p)-1]))
+	levels.Desc = fmt.Sprintf("Members by participation level at the end of each %d-week step from %s to %s. Latest: %d leading, %d contributing, %d participating, %d observing.",
+		members.LevelWeeks, first, last, l.Leading, l.Contributing, l.Participating, l.Observing)
 	return participation, levels, nil
 }
 
-// levelsAsOf counts the members as of at by level, as reports do.
-func (s *Server) levelsAsOf(ctx context.Context, community string, at time.Time) (bot.LevelCounts, error) {
-	ms, err := s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: at, Weeks: members.LevelWeeks, AsOfEnd: true, CountsOnly: true})
+// levelsAt counts the members by level as of each of ends, which are
+// members.LevelWeeks weeks apart, the last the latest; totals[i] is the
+// report's members.total as of ends[i] (its Members.Total). See yearCharts.
+func (s *Server) levelsAt(ctx context.Context, community string, ends []time.Time, totals []bot.ActivityBucket) ([]bot.LevelCounts, error) {
+	last := ends[len(ends)-1]
+	ms, err := s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: last, Weeks: len(ends) * members.LevelWeeks,
+		AsOfEnd: true, LeftSince: ends[0], CountsOnly: true})
 	if err != nil {
-		return bot.LevelCounts{}, fmt.Errorf("levels at %s: %w", at, err)
+		return nil, fmt.Errorf("levels: %w", err)
 	}
-	var c bot.LevelCounts
+	out := make([]bot.LevelCounts, len(ends))
 	for _, m := range ms {
-		switch members.LevelOf(m.Weeks) {
-		case members.LevelLeading:
-			c.Leading++
-		case members.LevelContributing:
-			c.Contributing++
-		case members.LevelParticipating:
-			c.Participating++
-		default:
-			c.Observing++
+		for i, end := range ends {
+			if !m.LeftAt.IsZero() && m.LeftAt.Before(end) {
+				continue // left by then
+			}
+			if l := members.LevelOf(m.Weeks[i*members.LevelWeeks : (i+1)*members.LevelWeeks]); l != members.LevelObserving {
+				l.AddTo(&out[i])
+			}
 		}
 	}
-	return c, nil
+	for i := range out {
+		out[i].Observing = totals[i].Members.Total - out[i].Leading - out[i].Contributing - out[i].Participating
+	}
+	return out, nil
 }
