@@ -29,7 +29,7 @@ type funnelStep struct {
 const chartSteps = 13
 
 // overview: the report's headline figures with trends, participation and
-// levels by month for a year, and the funnel.
+// levels over a year, and the funnel.
 //
 // Cost: the report's summary with trends and levels (two store summaries
 // and two level counts), one activity series of chartSteps steps, and one
@@ -37,9 +37,25 @@ const chartSteps = 13
 func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 	v.Title, v.template = "Overview", "overview"
 	c, p := v.Session.Community, v.Period.Period
+	// The charts are read beside the summary: neither needs the other, and
+	// each is several queries that wait on the database.
+	type charts struct {
+		participation, levels chart
+		err                   error
+	}
+	done := make(chan charts, 1)
+	go func() {
+		var ch charts
+		ch.participation, ch.levels, ch.err = s.yearCharts(ctx, c, p.To)
+		done <- ch
+	}()
 	rep, err := s.cfg.Source.Summary(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
+	ch := <-done // always received: the goroutine ends before the handler does
 	if err != nil {
 		return err
+	}
+	if ch.err != nil {
+		return ch.err
 	}
 	var prev bot.Summary
 	if rep.Previous != nil {
@@ -74,9 +90,7 @@ func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 		f("nudges.sent", "Nudges sent", rep.Nudges.Sent, prev.Nudges.Sent),
 		f("nudges.returned", "Came back after a nudge", rep.Nudges.Returned, prev.Nudges.Returned),
 	}
-	if ov.Participation, ov.LevelsOverTime, err = s.yearCharts(ctx, c, p.To); err != nil {
-		return err
-	}
+	ov.Participation, ov.LevelsOverTime = ch.participation, ch.levels
 	l := rep.Levels
 	all := l.Leading + l.Contributing + l.Participating + l.Observing
 	ov.FunnelSteps = []funnelStep{
