@@ -89,26 +89,12 @@ func (s *BotSource) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, 
 	return s.core.Report(ctx, q)
 }
 
-// Summary is BuildReport for q.SummaryOnly with the features' parts,
-// which BuildReport itself leaves to full reports.
+// Summary is bot.BuildSummary with the core's fillers and quiet threshold.
 func (s *BotSource) Summary(ctx context.Context, q bot.ReportQuery) (bot.Report, error) {
 	if q.QuietAfter <= 0 {
 		q.QuietAfter = s.core.QuietAfter()
 	}
-	q.SummaryOnly = true
-	rep, err := bot.BuildReport(ctx, s.SourceStore, q)
-	if err != nil {
-		return bot.Report{}, err
-	}
-	for _, f := range s.core.ReportFillers() {
-		if err := f.FillReport(ctx, q, &rep); err != nil {
-			return bot.Report{}, err
-		}
-	}
-	if rep.Events == nil { // as BuildReport leaves every list of a report
-		rep.Events = []bot.EventSummary{}
-	}
-	return rep, nil
+	return bot.BuildSummary(ctx, s.SourceStore, q, s.core.ReportFillers()...)
 }
 
 // StoreReport is the store's report with the core's quiet threshold.
@@ -122,9 +108,11 @@ func (s *BotSource) StoreReport(ctx context.Context, q bot.ReportQuery) (bot.Rep
 	return s.SourceStore.Report(ctx, q)
 }
 
-// Impact builds the impact report as `hearth impact` does.
+// Impact builds the impact report as `hearth impact` does, on the report's
+// summary: the page shows what FormatImpact writes, which reads no list of
+// the full report.
 func (s *BotSource) Impact(ctx context.Context, community string, from, to time.Time) (reporting.Impact, error) {
-	return reporting.BuildImpact(ctx, s.SourceStore, community, from, to, s.core.Location(), s.core.QuietAfter(), s.core.Modules()...)
+	return reporting.BuildImpactSummary(ctx, s.SourceStore, community, from, to, s.core.Location(), s.core.QuietAfter(), s.core.Modules()...)
 }
 
 // Sections are the registered modules' impact sections, as BuildImpact

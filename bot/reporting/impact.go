@@ -53,13 +53,25 @@ type ImpactMonth struct {
 // BuildImpact computes the impact report for [from, to), with the parts of
 // the modules that have one (and their report parts).
 func BuildImpact(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration, mods ...bot.Module) (Impact, error) {
+	return buildImpact(ctx, src, community, from, to, loc, quietAfter, bot.BuildReport, mods...)
+}
+
+// BuildImpactSummary is BuildImpact on the report's summary
+// (bot.BuildSummary): Report has no lists and no tiers, and everything
+// FormatImpact writes.
+func BuildImpactSummary(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration, mods ...bot.Module) (Impact, error) {
+	return buildImpact(ctx, src, community, from, to, loc, quietAfter, bot.BuildSummary, mods...)
+}
+
+func buildImpact(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration,
+	build func(context.Context, bot.ReportSource, bot.ReportQuery, ...bot.ReportFiller) (bot.Report, error), mods ...bot.Module) (Impact, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	if _, err := bot.NewPeriod(from, to); err != nil {
 		return Impact{}, err
 	}
-	rep, err := bot.BuildReport(ctx, src, bot.ReportQuery{Community: community, From: from, To: to, QuietAfter: quietAfter}, fillers(mods)...)
+	rep, err := build(ctx, src, bot.ReportQuery{Community: community, From: from, To: to, QuietAfter: quietAfter}, fillers(mods)...)
 	if err != nil {
 		return Impact{}, err
 	}
