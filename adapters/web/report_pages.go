@@ -31,12 +31,24 @@ const maxUnanswered = 50
 
 func (s *Server) channels(ctx context.Context, _ *http.Request, v *view) error {
 	v.Title, v.template = "Channels", "channels"
-	c, p := v.Session.Community, v.Period.Period
+	cv, err := cached(s.cache, s.cfg.Clock.Now(), cacheKey(v.Session.Community, "channels", v.Period), func() (channelsView, error) {
+		return s.channelsData(ctx, v.Session.Community, v.Period)
+	})
+	if err != nil {
+		return err
+	}
+	v.Content = cv
+	return nil
+}
+
+// channelsData is what the channels page shows for the period.
+func (s *Server) channelsData(ctx context.Context, c string, pv periodView) (channelsView, error) {
+	p := pv.Period
 	// The store's report has the channels and the unanswered threads, named:
 	// the trends and the features' parts would be read for nothing.
 	rep, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
 	if err != nil {
-		return err
+		return channelsView{}, err
 	}
 	cv := channelsView{Channels: rep.Channels}
 	cv.Chart = chart{ID: "chart-channels", Title: "Activity per channel", XLabel: "Channel", YLabel: "Count",
@@ -47,17 +59,16 @@ func (s *Server) channels(ctx context.Context, _ *http.Request, v *view) error {
 		cv.Chart.Series[1].Values = append(cv.Chart.Series[1].Values, float64(ch.Replies))
 		cv.Chart.Series[2].Values = append(cv.Chart.Series[2].Values, float64(ch.ActiveMembers))
 	}
-	cv.Chart.Desc = fmt.Sprintf("Messages, replies and active members in the %d most active channels of %s.", len(cv.Chart.Categories), v.Period.Label())
+	cv.Chart.Desc = fmt.Sprintf("Messages, replies and active members in the %d most active channels of %s.", len(cv.Chart.Categories), pv.Label())
 	if cv.OverTime, err = s.channelsOverTime(ctx, c, p, rep.Channels); err != nil {
-		return err
+		return channelsView{}, err
 	}
 	for _, u := range rep.Unanswered[:min(len(rep.Unanswered), maxUnanswered)] {
 		cv.Unanswered = append(cv.Unanswered, unansweredRow{Channel: "#" + bot.ChannelLabel(u.Channel, u.ChannelName), Author: bot.NameOr(u.AuthorName, u.Author),
 			Link: s.cfg.Source.Permalink(c, u.Channel, u.Message), PostedAt: u.PostedAt})
 	}
 	cv.More = len(rep.Unanswered) - len(cv.Unanswered)
-	v.Content = cv
-	return nil
+	return cv, nil
 }
 
 // overTimeChannels is how many of the most active channels the chart of
