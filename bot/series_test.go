@@ -14,7 +14,9 @@ func TestMonthBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := func(y int, m time.Month, day, h int, loc *time.Location) time.Time { return time.Date(y, m, day, h, 0, 0, 0, loc) }
+	d := func(y int, m time.Month, day, h int, loc *time.Location) time.Time {
+		return time.Date(y, m, day, h, 0, 0, 0, loc)
+	}
 	for _, tc := range []struct {
 		name     string
 		from, to time.Time
