@@ -153,10 +153,3 @@ func (s *Server) intros(ctx context.Context, _ *http.Request, v *view) error {
 	v.Content = []figure{{Key: "intros.made", Label: "Intro groups formed", Value: rep.Intros.Made}, {Key: "intros.met", Label: "Groups that met", Value: rep.Intros.Met}}
 	return nil
 }
-
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
