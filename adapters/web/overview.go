@@ -134,14 +134,27 @@ func (s *Server) yearCharts(ctx context.Context, community string, to time.Time)
 		Series: []chartSeries{{Name: "Active members"}, {Name: "Posts (messages and replies)"}}}
 	levels = chart{ID: "chart-levels", Title: fmt.Sprintf("Levels every %d weeks", members.LevelWeeks), XLabel: "As of", YLabel: "Members", Line: true,
 		Series: []chartSeries{{Name: "Leading"}, {Name: "Contributing"}, {Name: "Participating"}, {Name: "Observing"}}}
+	// Everyone's weeks are read beside the series: levelsAt needs both.
+	type read struct {
+		ms  []bot.MemberWeeks
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		var r read
+		r.ms, r.err = s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: to, Weeks: chartSteps * members.LevelWeeks,
+			AsOfEnd: true, LeftSince: bounds[1], CountsOnly: true})
+		done <- r
+	}()
 	steps, err := s.cfg.Source.ActivitySeries(ctx, bot.ActivitySeriesQuery{Community: community, Bounds: bounds})
+	weeks := <-done // always received: the goroutine ends before this function does
 	if err != nil {
 		return chart{}, chart{}, fmt.Errorf("participation: %w", err)
 	}
-	counts, err := s.levelsAt(ctx, community, bounds[1:], steps)
-	if err != nil {
-		return chart{}, chart{}, err
+	if weeks.err != nil {
+		return chart{}, chart{}, fmt.Errorf("levels: %w", weeks.err)
 	}
+	counts := levelsAt(weeks.ms, bounds[1:], steps)
 	for i, st := range steps {
 		label := st.To.Add(-time.Nanosecond).In(loc).Format("Jan 2")
 		participation.Categories = append(participation.Categories, label)
@@ -162,15 +175,11 @@ func (s *Server) yearCharts(ctx context.Context, community string, to time.Time)
 }
 
 // levelsAt counts the members by level as of each of ends, which are
-// members.LevelWeeks weeks apart, the last the latest; totals[i] is the
-// report's members.total as of ends[i] (its Members.Total). See yearCharts.
-func (s *Server) levelsAt(ctx context.Context, community string, ends []time.Time, totals []bot.ActivityBucket) ([]bot.LevelCounts, error) {
-	last := ends[len(ends)-1]
-	ms, err := s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: last, Weeks: len(ends) * members.LevelWeeks,
-		AsOfEnd: true, LeftSince: ends[0], CountsOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("levels: %w", err)
-	}
+// members.LevelWeeks weeks apart, the last the latest, from ms: the weeks
+// up to the last end of the members as of it and of those who left since
+// ends[0] (MemberWeeksQuery.LeftSince). totals[i] is the report's
+// members.total as of ends[i] (its Members.Total). See yearCharts.
+func levelsAt(ms []bot.MemberWeeks, ends []time.Time, totals []bot.ActivityBucket) []bot.LevelCounts {
 	out := make([]bot.LevelCounts, len(ends))
 	for _, m := range ms {
 		for i, end := range ends {
@@ -185,5 +194,5 @@ func (s *Server) levelsAt(ctx context.Context, community string, ends []time.Tim
 	for i := range out {
 		out[i].Observing = totals[i].Members.Total - out[i].Leading - out[i].Contributing - out[i].Participating
 	}
-	return out, nil
+	return out
 }
