@@ -20,16 +20,17 @@ var _ bot.ActivitySeriesSource = (*DB)(nil)
 //   - total and new: one pass over the community's members, each with a
 //     bit per bucket for "member as of the bucket's end" (sqlAsOf) and for
 //     "new in the bucket" (sqlNew), the report's conditions;
-//   - active: a member as of the bucket's end with activity in it, from one
-//     pass over the member days of every bucket's whole days (the days of
-//     the channel with q.Channel), by member range in parallel as the
-//     report does, plus the events of the partial days at the buckets'
-//     edges (the report's rawActivity);
+//   - active: a member as of the bucket's end with activity in it: in the
+//     whole days of a bucket, from one read of the week rollups (the day
+//     rollups of the channel with q.Channel, and for buckets shorter than
+//     a week; see activeMembers), plus the events of the partial days at
+//     the buckets' edges (the report's rawActivity);
 //   - activity: the channel days' totals of each bucket's whole days and
 //     the edges' events (the report's activityTotals and rawActivity).
 //
-// The cost is about that of one report of the whole series, not one per
-// bucket.
+// The cost is about that of one summary report of the whole series, not
+// one per bucket: a year by months of the 1M-event benchmark database reads
+// in about 60 ms on SQLite.
 func (db *DB) ActivitySeries(ctx context.Context, q bot.ActivitySeriesQuery) ([]bot.ActivityBucket, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
