@@ -30,6 +30,9 @@ type MemberWeeks struct {
 	// LastActive is the member's latest activity before the window's end
 	// (zero: none).
 	LastActive time.Time
+	// LeftAt is when the member left, if before the window's end (zero
+	// otherwise); filled also with CountsOnly.
+	LeftAt time.Time
 	// Weeks are the window's weeks, oldest first.
 	Weeks []WeekCounts
 }
@@ -47,6 +50,11 @@ type MemberWeeksQuery struct {
 	// report's members.total counts, so levels never count a member who did
 	// not exist yet.
 	AsOfEnd bool
+	// LeftSince (with AsOfEnd, before End) also selects the members who
+	// left in [LeftSince, End): with them, every member as of some instant
+	// of [LeftSince, End], for levels at several instants from one read.
+	// LeftAt tells who left and when.
+	LeftSince time.Time
 	// CountsOnly says the caller reads only each member's id and weeks (as
 	// levels do): the store may leave every other field of the member zero
 	// (name, LastActive, joined...) and the order unspecified, which spares

@@ -173,6 +173,29 @@ func BuildReport(ctx context.Context, r ReportSource, q ReportQuery, fillers ...
 	return rep, nil
 }
 
+// BuildSummary is BuildReport for q.SummaryOnly with the fillers' parts
+// too (levels and their changes, events, intros), which BuildReport leaves
+// to full reports: the summary figures with their trends, without the
+// lists (channels, contributors, quiet members, unanswered, prompts) and
+// tiers, whose reading is most of a long period's report.
+func BuildSummary(ctx context.Context, r ReportSource, q ReportQuery, fillers ...ReportFiller) (Report, error) {
+	if q.QuietAfter <= 0 {
+		q.QuietAfter = DefaultQuietAfter
+	}
+	q.SummaryOnly = true
+	rep, err := BuildReport(ctx, r, q)
+	if err != nil {
+		return Report{}, err
+	}
+	for _, f := range fillers {
+		if err := f.FillReport(ctx, q, &rep); err != nil {
+			return Report{}, err
+		}
+	}
+	rep.normalize()
+	return rep, nil
+}
+
 // Report is BuildReport with every registered feature's part.
 func (b *Bot) Report(ctx context.Context, q ReportQuery) (Report, error) {
 	if q.QuietAfter <= 0 {

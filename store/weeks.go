@@ -89,6 +89,7 @@ type weeksMember struct {
 	member     bot.Member
 	firstSeen  int64
 	lastActive sql.NullInt64
+	leftAt     sql.NullInt64 // before End
 }
 
 // weekFigures are one member's counts in one week: messages, replies,
@@ -140,7 +141,7 @@ func (w *weeksRun) run(ctx context.Context) ([]bot.MemberWeeks, error) {
 	byID := make(map[int64][]bot.WeekCounts, len(w.members))
 	for i, m := range w.members {
 		out[i] = bot.MemberWeeks{Member: m.member, FirstSeen: fromMillis(sql.NullInt64{Int64: m.firstSeen, Valid: true}),
-			LastActive: fromMillis(m.lastActive), Weeks: weeks[i*w.q.Weeks : (i+1)*w.q.Weeks : (i+1)*w.q.Weeks]}
+			LastActive: fromMillis(m.lastActive), LeftAt: fromMillis(m.leftAt), Weeks: weeks[i*w.q.Weeks : (i+1)*w.q.Weeks : (i+1)*w.q.Weeks]}
 		byID[m.id] = out[i].Weeks
 	}
 	add := func(f weekFigures, week, sign int) {
@@ -176,6 +177,10 @@ func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
 		where, args = `m.ext_id = ?4`, append(args, w.q.Member)
 	} else if w.q.AsOfEnd { // sqlAsOf with End for To
 		where = `(m.first_seen < ?1 OR (m.joined_at IS NOT NULL AND m.joined_at < ?1) OR m.before_hearth <> 0) AND (m.left_at IS NULL OR m.left_at >= ?1) AND m.is_bot = 0`
+		if !w.q.LeftSince.IsZero() && w.q.LeftSince.Before(w.q.End) { // as of some instant of [LeftSince, End]
+			where = strings.Replace(where, "m.left_at >= ?1", "m.left_at >= ?4", 1)
+			args = append(args, w.q.LeftSince.UnixMilli())
+		}
 	}
 	lastActive := `CASE WHEN m.last_active IS NULL OR m.last_active < ?1 THEN m.last_active ELSE COALESCE((
 		SELECT e.at FROM events e INDEXED BY events_by_member
@@ -187,7 +192,7 @@ func (w *weeksRun) selected(ctx context.Context) ([]weeksMember, error) {
 	if w.q.CountsOnly {
 		return w.selectedIDs(ctx, where, args)
 	}
-	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, `+memberColumns+`, m.first_seen, `+lastActive+`
+	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, `+memberColumns+`, m.first_seen, `+lastActive+`, `+sqlLeftBeforeEnd+`
 FROM members m
 WHERE m.community_id = ?3 AND `+where+`
 `+order, args...)
@@ -200,7 +205,7 @@ WHERE m.community_id = ?3 AND `+where+`
 		var m weeksMember
 		var joined sql.NullInt64
 		if err := rows.Scan(&m.id, &m.member.ID, &m.member.Name, &m.member.IsBot, &m.member.TZ, &m.member.Admin,
-			&joined, &m.member.Left, &m.firstSeen, &m.lastActive); err != nil {
+			&joined, &m.member.Left, &m.firstSeen, &m.lastActive, &m.leftAt); err != nil {
 			return nil, fmt.Errorf("members: %w", err)
 		}
 		m.member.JoinedAt = fromMillis(joined)
@@ -212,12 +217,15 @@ WHERE m.community_id = ?3 AND `+where+`
 	return out, nil
 }
 
+// sqlLeftBeforeEnd is when the member left, if before End (?1).
+const sqlLeftBeforeEnd = `CASE WHEN m.left_at < ?1 THEN m.left_at END`
+
 // selectedIDs is selected for q.CountsOnly (levels), whose caller reads
 // only each member's platform id and weeks: no last activity, no order,
 // and only the ids, since a value through database/sql costs about as much
 // as SQLite's work for a member row (BenchmarkReport30d).
 func (w *weeksRun) selectedIDs(ctx context.Context, where string, args []any) ([]weeksMember, error) {
-	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, m.ext_id FROM members m
+	rows, err := w.db.read.QueryContext(ctx, `SELECT m.id, m.ext_id, `+sqlLeftBeforeEnd+` FROM members m
 WHERE m.community_id = ?3 AND `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("members: %w", err)
@@ -226,7 +234,7 @@ WHERE m.community_id = ?3 AND `+where, args...)
 	var out []weeksMember
 	for rows.Next() {
 		var m weeksMember
-		if err := rows.Scan(&m.id, &m.member.ID); err != nil {
+		if err := rows.Scan(&m.id, &m.member.ID, &m.leftAt); err != nil {
 			return nil, fmt.Errorf("members: %w", err)
 		}
 		out = append(out, m)

@@ -107,38 +107,15 @@ func (mq memberQuery) values(p periodView) url.Values {
 func countWeeks(p bot.Period) int { return max(1, (p.Days()+6)/7) }
 
 // memberRows are the members (not left, bots excluded) as of the period's
-// end, with their level, drift and counts, filtered and sorted as mq says.
-// Each member's level is computed once, from one MemberWeeks read.
-func (s *Server) memberRows(ctx context.Context, community string, p bot.Period, mq memberQuery) ([]memberRow, []bot.ChannelActivity, error) {
-	cw := countWeeks(p)
-	ms, err := s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: p.To, Weeks: max(members.DriftWeeks, cw)})
+// end, with their level, drift and counts, filtered and sorted as mq says,
+// and the channels active lately (the channel filter's choices).
+func (s *Server) memberRows(ctx context.Context, community string, pv periodView, mq memberQuery) ([]memberRow, []bot.ChannelActivity, error) {
+	p := pv.Period
+	base, err := cached(s.cache, s.cfg.Clock.Now(), cacheKey(community, "members", pv), func() (memberTable, error) {
+		return s.memberTable(ctx, community, p)
+	})
 	if err != nil {
 		return nil, nil, err
-	}
-	// The quiet list depends on To and QuietAfter only (members joined
-	// QuietAfter before To and silent since), so it is read from the
-	// report of the last QuietAfter of the period, which costs far less
-	// than a year's; its channels (those active lately) fill the channel
-	// filter.
-	recent := p.From
-	if qa := s.cfg.Source.QuietAfter(); qa > 0 && p.To.Add(-qa).After(recent) {
-		recent = p.To.Add(-qa)
-	}
-	lists, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: recent, To: p.To})
-	if err != nil {
-		return nil, nil, err
-	}
-	quiet := map[string]bool{}
-	for _, q := range lists.QuietMembers {
-		quiet[q.ID] = true
-	}
-	newcomers, err := s.cfg.Source.Newcomers(ctx, community, p.From, p.To)
-	if err != nil {
-		return nil, nil, err
-	}
-	isNew := map[string]bool{}
-	for _, n := range newcomers {
-		isNew[n.ID] = true
 	}
 	var inChannel map[string]bool
 	if mq.Channel != "" {
@@ -152,19 +129,8 @@ func (s *Server) memberRows(ctx context.Context, community string, p bot.Period,
 		}
 	}
 	search := strings.ToLower(mq.Search)
-	rows := make([]memberRow, 0, len(ms))
-	for _, m := range ms {
-		row := memberRow{ID: m.Member.ID, Name: bot.DisplayName(m.Member), Level: members.LevelOf(m.Weeks), Drifting: members.Drifting(m.Weeks),
-			Quiet: quiet[m.Member.ID], New: isNew[m.Member.ID], LastActive: m.LastActive, Joined: m.Member.JoinedAt}
-		if row.Joined.IsZero() {
-			row.Joined = m.FirstSeen
-		}
-		for _, w := range m.Weeks[max(0, len(m.Weeks)-cw):] {
-			row.Messages += w.Messages
-			row.Replies += w.Replies
-			row.Reactions += w.Reactions
-			row.Answers += w.Answers
-		}
+	rows := make([]memberRow, 0, len(base.rows))
+	for _, row := range base.rows {
 		switch {
 		case mq.Filter == "quiet" && !row.Quiet, mq.Filter == "drifting" && !row.Drifting, mq.Filter == "new" && !row.New:
 			continue
@@ -178,7 +144,66 @@ func (s *Server) memberRows(ctx context.Context, community string, p bot.Period,
 		rows = append(rows, row)
 	}
 	sortRows(rows, mq.Sort, mq.Desc)
-	return rows, lists.Channels, nil
+	return rows, base.channels, nil
+}
+
+// memberTable is every row of the members table for a period, unfiltered,
+// in no order, and the channels active lately. Shared through the page
+// cache: never modified once made.
+type memberTable struct {
+	rows     []memberRow
+	channels []bot.ChannelActivity
+}
+
+// memberTable reads the table's rows. Each member's level is computed
+// once, from one MemberWeeks read.
+func (s *Server) memberTable(ctx context.Context, community string, p bot.Period) (memberTable, error) {
+	cw := countWeeks(p)
+	ms, err := s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: p.To, Weeks: max(members.DriftWeeks, cw)})
+	if err != nil {
+		return memberTable{}, err
+	}
+	// The quiet list depends on To and QuietAfter only (members joined
+	// QuietAfter before To and silent since), so it is read from the
+	// report of the last QuietAfter of the period, which costs far less
+	// than a year's; its channels (those active lately) fill the channel
+	// filter.
+	recent := p.From
+	if qa := s.cfg.Source.QuietAfter(); qa > 0 && p.To.Add(-qa).After(recent) {
+		recent = p.To.Add(-qa)
+	}
+	lists, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: recent, To: p.To})
+	if err != nil {
+		return memberTable{}, err
+	}
+	quiet := map[string]bool{}
+	for _, q := range lists.QuietMembers {
+		quiet[q.ID] = true
+	}
+	newcomers, err := s.cfg.Source.Newcomers(ctx, community, p.From, p.To)
+	if err != nil {
+		return memberTable{}, err
+	}
+	isNew := map[string]bool{}
+	for _, n := range newcomers {
+		isNew[n.ID] = true
+	}
+	t := memberTable{rows: make([]memberRow, 0, len(ms)), channels: lists.Channels}
+	for _, m := range ms {
+		row := memberRow{ID: m.Member.ID, Name: bot.DisplayName(m.Member), Level: members.LevelOf(m.Weeks), Drifting: members.Drifting(m.Weeks),
+			Quiet: quiet[m.Member.ID], New: isNew[m.Member.ID], LastActive: m.LastActive, Joined: m.Member.JoinedAt}
+		if row.Joined.IsZero() {
+			row.Joined = m.FirstSeen
+		}
+		for _, w := range m.Weeks[max(0, len(m.Weeks)-cw):] {
+			row.Messages += w.Messages
+			row.Replies += w.Replies
+			row.Reactions += w.Reactions
+			row.Answers += w.Answers
+		}
+		t.rows = append(t.rows, row)
+	}
+	return t, nil
 }
 
 func levelRank(l members.Level) int {
@@ -256,7 +281,7 @@ func (s *Server) members(ctx context.Context, r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	rows, channels, err := s.memberRows(ctx, v.Session.Community, v.Period.Period, mq)
+	rows, channels, err := s.memberRows(ctx, v.Session.Community, v.Period, mq)
 	if err != nil {
 		return err
 	}
@@ -353,7 +378,7 @@ func (s *Server) membersCSV(w http.ResponseWriter, r *http.Request, sess Session
 	}
 	var rows []memberRow
 	if err == nil {
-		rows, _, err = s.memberRows(r.Context(), sess.Community, p.Period, mq)
+		rows, _, err = s.memberRows(r.Context(), sess.Community, p, mq)
 	}
 	if err != nil {
 		s.fail(w, r, v, err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hearth-community/hearth/adapters/web"
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/bottest"
 )
@@ -175,6 +176,27 @@ func TestQuietFilterIsTheReportsQuietList(t *testing.T) {
 		slices.Sort(got)
 		if len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("%dd: quiet %v, the report says %v", days, got, want)
+		}
+	}
+}
+
+// TestMembersTableCacheIsShortLived: with CacheFor, sorting and paging the
+// table reuse what was read, for that long only.
+func TestMembersTableCacheIsShortLived(t *testing.T) {
+	for _, cacheFor := range []time.Duration{0, time.Minute} {
+		r := newRig(t)
+		r.server = web.New(web.Config{Auth: r.auth, Source: web.NewSource(r.Bot, r.Store), Clock: r.Clock, CacheFor: cacheFor})
+		r.crowd(t)
+		before := body(t, r.get(t, "/dashboard/members?period=30d&q=m005", "s1"))
+		r.Record(bottest.Message("m005", "general", "late", r.Clock.Now().Add(-time.Hour)))
+		same := body(t, r.get(t, "/dashboard/members?period=30d&q=m005&sort=messages", "s1"))
+		r.Clock.Set(r.Clock.Now().Add(cacheFor + time.Second))
+		after := body(t, r.get(t, "/dashboard/members?period=30d&q=m005", "s1"))
+		count := func(b string) string {
+			return regexp.MustCompile(`(?s)Member 005.*?<td[^>]*>(\d+)</td>`).FindStringSubmatch(b)[1]
+		}
+		if cacheFor > 0 && count(same) != count(before) || cacheFor == 0 && count(same) == count(before) || count(after) == count(before) {
+			t.Errorf("cache for %v: messages %s, then %s in the same window, then %s", cacheFor, count(before), count(same), count(after))
 		}
 	}
 }

@@ -23,21 +23,39 @@ type funnelStep struct {
 	Count      int
 }
 
-// chartMonths is how many calendar months the overview's charts show.
-const chartMonths = 12
+// The overview's charts show a year as chartSteps steps of
+// members.LevelWeeks weeks each, ending at the period's end: the levels'
+// own window, so every step's levels are read from one MemberWeeks call.
+const chartSteps = 13
 
 // overview: the report's headline figures with trends, participation and
-// levels by month for a year, and the funnel.
+// levels over a year, and the funnel.
 //
-// Cost: one full report (two store reports and two level counts), twelve
-// store summaries and eleven level counts, the month ends before the
-// period's; the last month's levels are the report's own.
+// Cost: the report's summary with trends and levels (two store summaries
+// and two level counts), one activity series of chartSteps steps, and one
+// MemberWeeks read of the year's weeks.
 func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 	v.Title, v.template = "Overview", "overview"
 	c, p := v.Session.Community, v.Period.Period
-	rep, err := s.cfg.Source.Report(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
+	// The charts are read beside the summary: neither needs the other, and
+	// each is several queries that wait on the database.
+	type charts struct {
+		participation, levels chart
+		err                   error
+	}
+	done := make(chan charts, 1)
+	go func() {
+		var ch charts
+		ch.participation, ch.levels, ch.err = s.yearCharts(ctx, c, p.To)
+		done <- ch
+	}()
+	rep, err := s.cfg.Source.Summary(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
+	ch := <-done // always received: the goroutine ends before the handler does
 	if err != nil {
 		return err
+	}
+	if ch.err != nil {
+		return ch.err
 	}
 	var prev bot.Summary
 	if rep.Previous != nil {
@@ -72,9 +90,7 @@ func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 		f("nudges.sent", "Nudges sent", rep.Nudges.Sent, prev.Nudges.Sent),
 		f("nudges.returned", "Came back after a nudge", rep.Nudges.Returned, prev.Nudges.Returned),
 	}
-	if ov.Participation, ov.LevelsOverTime, err = s.monthCharts(ctx, c, p.To, rep.Levels); err != nil {
-		return err
-	}
+	ov.Participation, ov.LevelsOverTime = ch.participation, ch.levels
 	l := rep.Levels
 	all := l.Leading + l.Contributing + l.Participating + l.Observing
 	ov.FunnelSteps = []funnelStep{
@@ -94,72 +110,89 @@ func (s *Server) overview(ctx context.Context, r *http.Request, v *view) error {
 	return nil
 }
 
-// monthCharts are participation (active members, posts) by calendar
-// month, in the community's zone, for the chartMonths months up to to (the
-// last one cut at to), and levels as of each month's end. Months are
-// summed as the impact report sums them (store summaries), and levels
-// counted with members.LevelOf, their one definition; last are the levels
-// as of to, already counted by the report.
-func (s *Server) monthCharts(ctx context.Context, community string, to time.Time, last bot.LevelCounts) (participation, levels chart, err error) {
+// yearCharts are participation (active members, posts) and levels over
+// the chartSteps steps of members.LevelWeeks weeks up to to.
+//
+// Participation is the report's (a summary per step, read as one series).
+// Levels at each step's end are counted as reports count them, from one
+// read of everyone's weeks: a member's level at the end of step k is
+// members.LevelOf of their weeks in that step, the level window. The
+// members at that instant are those the report counts in members.total:
+// the series gives that number; those at a level above observing had
+// activity in the step, so were known by its end (first seen is a
+// member's earliest event), and are those not left by then (the read
+// includes the members who left during the year, with when); the rest of
+// members.total are observing.
+func (s *Server) yearCharts(ctx context.Context, community string, to time.Time) (participation, levels chart, err error) {
 	loc := s.cfg.Source.Location()
-	lt := to.In(loc)
-	first := time.Date(lt.Year(), lt.Month()-chartMonths+1, 1, 0, 0, 0, 0, loc)
-	participation = chart{ID: "chart-participation", Title: "Participation by month", XLabel: "Month", YLabel: "Count",
+	step := members.LevelWeeks * 7 * 24 * time.Hour
+	bounds := make([]time.Time, chartSteps+1)
+	for i := range bounds {
+		bounds[i] = to.Add(-time.Duration(chartSteps-i) * step)
+	}
+	participation = chart{ID: "chart-participation", Title: fmt.Sprintf("Participation every %d weeks", members.LevelWeeks), XLabel: "Weeks to", YLabel: "Count",
 		Series: []chartSeries{{Name: "Active members"}, {Name: "Posts (messages and replies)"}}}
-	levels = chart{ID: "chart-levels", Title: "Levels at the end of each month", XLabel: "Month", YLabel: "Members", Line: true,
+	levels = chart{ID: "chart-levels", Title: fmt.Sprintf("Levels every %d weeks", members.LevelWeeks), XLabel: "As of", YLabel: "Members", Line: true,
 		Series: []chartSeries{{Name: "Leading"}, {Name: "Contributing"}, {Name: "Participating"}, {Name: "Observing"}}}
-	for start := first; start.Before(to); {
-		end := time.Date(start.Year(), start.Month()+1, 1, 0, 0, 0, 0, loc)
-		if end.After(to) {
-			end = to
-		}
-		label := start.Format("Jan 2006")
-		m, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: start, To: end, SummaryOnly: true})
-		if err != nil {
-			return chart{}, chart{}, fmt.Errorf("month %s: %w", label, err)
-		}
+	// Everyone's weeks are read beside the series: levelsAt needs both.
+	type read struct {
+		ms  []bot.MemberWeeks
+		err error
+	}
+	done := make(chan read, 1)
+	go func() {
+		var r read
+		r.ms, r.err = s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: to, Weeks: chartSteps * members.LevelWeeks,
+			AsOfEnd: true, LeftSince: bounds[1], CountsOnly: true})
+		done <- r
+	}()
+	steps, err := s.cfg.Source.ActivitySeries(ctx, bot.ActivitySeriesQuery{Community: community, Bounds: bounds})
+	weeks := <-done // always received: the goroutine ends before this function does
+	if err != nil {
+		return chart{}, chart{}, fmt.Errorf("participation: %w", err)
+	}
+	if weeks.err != nil {
+		return chart{}, chart{}, fmt.Errorf("levels: %w", weeks.err)
+	}
+	counts := levelsAt(weeks.ms, bounds[1:], steps)
+	for i, st := range steps {
+		label := st.To.Add(-time.Nanosecond).In(loc).Format("Jan 2")
 		participation.Categories = append(participation.Categories, label)
-		participation.Series[0].Values = append(participation.Series[0].Values, float64(m.Members.Active))
-		participation.Series[1].Values = append(participation.Series[1].Values, float64(m.Activity.Messages+m.Activity.Replies))
-		lc := last
-		if end.Before(to) {
-			if lc, err = s.levelsAsOf(ctx, community, end); err != nil {
-				return chart{}, chart{}, err
-			}
-		}
+		participation.Series[0].Values = append(participation.Series[0].Values, float64(st.Members.Active))
+		participation.Series[1].Values = append(participation.Series[1].Values, float64(st.Activity.Messages+st.Activity.Replies))
 		levels.Categories = append(levels.Categories, label)
-		for i, n := range []int{lc.Leading, lc.Contributing, lc.Participating, lc.Observing} {
-			levels.Series[i].Values = append(levels.Series[i].Values, float64(n))
+		lc := counts[i]
+		for j, n := range []int{lc.Leading, lc.Contributing, lc.Participating, lc.Observing} {
+			levels.Series[j].Values = append(levels.Series[j].Values, float64(n))
 		}
-		start = end
 	}
-	if n := len(participation.Categories); n > 0 {
-		a, p := participation.Series[0].Values, participation.Series[1].Values
-		participation.Desc = fmt.Sprintf("%d months from %s to %s. Latest month: %s active members, %s posts.", n, participation.Categories[0], participation.Categories[n-1], tickLabel(a[n-1]), tickLabel(p[n-1]))
-		levels.Desc = fmt.Sprintf("Members by participation level at the end of each month from %s to %s (the last as of the period's end). Latest: %d leading, %d contributing, %d participating, %d observing.",
-			levels.Categories[0], levels.Categories[n-1], last.Leading, last.Contributing, last.Participating, last.Observing)
-	}
+	first, last := bounds[0].In(loc).Format("Jan 2, 2006"), to.Add(-time.Nanosecond).In(loc).Format("Jan 2, 2006")
+	a, p, l := steps[len(steps)-1], participation.Series[1].Values, counts[len(counts)-1]
+	participation.Desc = fmt.Sprintf("%d steps of %d weeks from %s to %s. Latest: %d active members, %s posts.", chartSteps, members.LevelWeeks, first, last, a.Members.Active, tickLabel(p[len(p)-1]))
+	levels.Desc = fmt.Sprintf("Members by participation level at the end of each %d-week step from %s to %s. Latest: %d leading, %d contributing, %d participating, %d observing.",
+		members.LevelWeeks, first, last, l.Leading, l.Contributing, l.Participating, l.Observing)
 	return participation, levels, nil
 }
 
-// levelsAsOf counts the members as of at by level, as reports do.
-func (s *Server) levelsAsOf(ctx context.Context, community string, at time.Time) (bot.LevelCounts, error) {
-	ms, err := s.cfg.Source.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: at, Weeks: members.LevelWeeks, AsOfEnd: true, CountsOnly: true})
-	if err != nil {
-		return bot.LevelCounts{}, fmt.Errorf("levels at %s: %w", at, err)
-	}
-	var c bot.LevelCounts
+// levelsAt counts the members by level as of each of ends, which are
+// members.LevelWeeks weeks apart, the last the latest, from ms: the weeks
+// up to the last end of the members as of it and of those who left since
+// ends[0] (MemberWeeksQuery.LeftSince). totals[i] is the report's
+// members.total as of ends[i] (its Members.Total). See yearCharts.
+func levelsAt(ms []bot.MemberWeeks, ends []time.Time, totals []bot.ActivityBucket) []bot.LevelCounts {
+	out := make([]bot.LevelCounts, len(ends))
 	for _, m := range ms {
-		switch members.LevelOf(m.Weeks) {
-		case members.LevelLeading:
-			c.Leading++
-		case members.LevelContributing:
-			c.Contributing++
-		case members.LevelParticipating:
-			c.Participating++
-		default:
-			c.Observing++
+		for i, end := range ends {
+			if !m.LeftAt.IsZero() && m.LeftAt.Before(end) {
+				continue // left by then
+			}
+			if l := members.LevelOf(m.Weeks[i*members.LevelWeeks : (i+1)*members.LevelWeeks]); l != members.LevelObserving {
+				l.AddTo(&out[i])
+			}
 		}
 	}
-	return c, nil
+	for i := range out {
+		out[i].Observing = totals[i].Members.Total - out[i].Leading - out[i].Contributing - out[i].Participating
+	}
+	return out
 }

@@ -31,12 +31,24 @@ const maxUnanswered = 50
 
 func (s *Server) channels(ctx context.Context, _ *http.Request, v *view) error {
 	v.Title, v.template = "Channels", "channels"
-	c, p := v.Session.Community, v.Period.Period
+	cv, err := cached(s.cache, s.cfg.Clock.Now(), cacheKey(v.Session.Community, "channels", v.Period), func() (channelsView, error) {
+		return s.channelsData(ctx, v.Session.Community, v.Period)
+	})
+	if err != nil {
+		return err
+	}
+	v.Content = cv
+	return nil
+}
+
+// channelsData is what the channels page shows for the period.
+func (s *Server) channelsData(ctx context.Context, c string, pv periodView) (channelsView, error) {
+	p := pv.Period
 	// The store's report has the channels and the unanswered threads, named:
 	// the trends and the features' parts would be read for nothing.
 	rep, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: c, From: p.From, To: p.To})
 	if err != nil {
-		return err
+		return channelsView{}, err
 	}
 	cv := channelsView{Channels: rep.Channels}
 	cv.Chart = chart{ID: "chart-channels", Title: "Activity per channel", XLabel: "Channel", YLabel: "Count",
@@ -47,17 +59,16 @@ func (s *Server) channels(ctx context.Context, _ *http.Request, v *view) error {
 		cv.Chart.Series[1].Values = append(cv.Chart.Series[1].Values, float64(ch.Replies))
 		cv.Chart.Series[2].Values = append(cv.Chart.Series[2].Values, float64(ch.ActiveMembers))
 	}
-	cv.Chart.Desc = fmt.Sprintf("Messages, replies and active members in the %d most active channels of %s.", len(cv.Chart.Categories), v.Period.Label())
+	cv.Chart.Desc = fmt.Sprintf("Messages, replies and active members in the %d most active channels of %s.", len(cv.Chart.Categories), pv.Label())
 	if cv.OverTime, err = s.channelsOverTime(ctx, c, p, rep.Channels); err != nil {
-		return err
+		return channelsView{}, err
 	}
 	for _, u := range rep.Unanswered[:min(len(rep.Unanswered), maxUnanswered)] {
 		cv.Unanswered = append(cv.Unanswered, unansweredRow{Channel: "#" + bot.ChannelLabel(u.Channel, u.ChannelName), Author: bot.NameOr(u.AuthorName, u.Author),
 			Link: s.cfg.Source.Permalink(c, u.Channel, u.Message), PostedAt: u.PostedAt})
 	}
 	cv.More = len(rep.Unanswered) - len(cv.Unanswered)
-	v.Content = cv
-	return nil
+	return cv, nil
 }
 
 // overTimeChannels is how many of the most active channels the chart of
@@ -67,45 +78,37 @@ const overTimeChannels = 3
 // channelsOverTime is posts (messages and replies) in each of the most
 // active channels, by week for periods up to 13 weeks, by month (in the
 // community's zone) for longer ones: the report restricted to the channel,
-// summary only, for each bucket.
-//
-// Cost: a store summary per channel and bucket, at most 3 × 13.
+// summary only, for each bucket, read as one series per channel.
 func (s *Server) channelsOverTime(ctx context.Context, community string, p bot.Period, channels []bot.ChannelActivity) (chart, error) {
 	loc := s.cfg.Source.Location()
-	type bucket struct {
-		from, to time.Time
-		label    string
-	}
-	var buckets []bucket
+	var bounds []time.Time
+	var labels []string
 	if p.Days() <= 13*7 {
 		for from := p.From; from.Before(p.To); from = from.Add(7 * 24 * time.Hour) {
-			buckets = append(buckets, bucket{from, earliest(p.To, from.Add(7*24*time.Hour)), "week of " + from.In(loc).Format("Jan 2")})
+			bounds = append(bounds, from)
+			labels = append(labels, "week of "+from.In(loc).Format("Jan 2"))
 		}
+		bounds = append(bounds, p.To)
 	} else {
-		for from := p.From; from.Before(p.To); {
-			l := from.In(loc)
-			to := time.Date(l.Year(), l.Month()+1, 1, 0, 0, 0, 0, loc)
-			buckets = append(buckets, bucket{from, earliest(p.To, to), l.Format("Jan 2006")})
-			from = to
+		bounds = bot.MonthBounds(p.From, p.To, loc)
+		bounds = bounds[max(0, len(bounds)-14):]
+		for _, b := range bounds[:len(bounds)-1] {
+			labels = append(labels, b.In(loc).Format("Jan 2006"))
 		}
-		buckets = buckets[max(0, len(buckets)-13):]
 	}
-	ch := chart{ID: "chart-channels-time", Title: "Posts per channel over time", XLabel: "Period", YLabel: "Posts", Line: true}
-	for _, b := range buckets {
-		ch.Categories = append(ch.Categories, b.label)
-	}
+	ch := chart{ID: "chart-channels-time", Title: "Posts per channel over time", XLabel: "Period", YLabel: "Posts", Line: true, Categories: labels}
 	for _, c := range channels[:min(len(channels), overTimeChannels)] {
 		series := chartSeries{Name: "#" + bot.ChannelLabel(c.ID, c.Name)}
+		buckets, err := s.cfg.Source.ActivitySeries(ctx, bot.ActivitySeriesQuery{Community: community, Channel: c.ID, Bounds: bounds})
+		if err != nil {
+			return chart{}, fmt.Errorf("channel %s over time: %w", c.ID, err)
+		}
 		for _, b := range buckets {
-			rep, err := s.cfg.Source.StoreReport(ctx, bot.ReportQuery{Community: community, From: b.from, To: b.to, Channel: c.ID, SummaryOnly: true})
-			if err != nil {
-				return chart{}, fmt.Errorf("channel %s over time: %w", c.ID, err)
-			}
-			series.Values = append(series.Values, float64(rep.Activity.Messages+rep.Activity.Replies))
+			series.Values = append(series.Values, float64(b.Activity.Messages+b.Activity.Replies))
 		}
 		ch.Series = append(ch.Series, series)
 	}
-	ch.Desc = fmt.Sprintf("Messages and replies in the %d most active channels of the period, in %d steps.", len(ch.Series), len(buckets))
+	ch.Desc = fmt.Sprintf("Messages and replies in the %d most active channels of the period, in %d steps.", len(ch.Series), len(labels))
 	return ch, nil
 }
 
@@ -126,7 +129,7 @@ type eventsView struct {
 
 func (s *Server) events(ctx context.Context, _ *http.Request, v *view) error {
 	v.Title, v.template = "Events", "events"
-	rep, err := s.cfg.Source.Report(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
+	rep, err := s.cfg.Source.Summary(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
 	if err != nil {
 		return err
 	}
@@ -143,17 +146,10 @@ func (s *Server) events(ctx context.Context, _ *http.Request, v *view) error {
 
 func (s *Server) intros(ctx context.Context, _ *http.Request, v *view) error {
 	v.Title, v.template = "Intros", "intros"
-	rep, err := s.cfg.Source.Report(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
+	rep, err := s.cfg.Source.Summary(ctx, bot.ReportQuery{Community: v.Session.Community, From: v.Period.Period.From, To: v.Period.Period.To})
 	if err != nil {
 		return err
 	}
 	v.Content = []figure{{Key: "intros.made", Label: "Intro groups formed", Value: rep.Intros.Made}, {Key: "intros.met", Label: "Groups that met", Value: rep.Intros.Met}}
 	return nil
-}
-
-func earliest(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }

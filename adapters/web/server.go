@@ -39,16 +39,23 @@ type Config struct {
 	// Cookie makes the session cookie (bot/dashboard.Cookie); an empty
 	// secret deletes it. Nil: SessionCookie.
 	Cookie func(secret string, expires time.Time, secure bool) *http.Cookie
+	// CacheFor is how long this instance may reuse the data it read for a
+	// page (the members table's rows, the channels page) for the same
+	// community and period: sorting, filtering and paging the table then
+	// read nothing again. Pages may then be up to CacheFor old. Zero: every
+	// request reads afresh.
+	CacheFor time.Duration
 }
 
-// Server serves the dashboard. It keeps no state between requests: every
-// session is the Auth's (in the database), so any instance serves any
-// request.
+// Server serves the dashboard. It keeps no state between requests but,
+// with Config.CacheFor, page data for that long (pageCache): every session
+// is the Auth's (in the database), so any instance serves any request.
 type Server struct {
 	cfg    Config
 	pages  map[string]*template.Template
 	static http.Handler
 	mux    *http.ServeMux
+	cache  *pageCache
 }
 
 var _ http.Handler = (*Server)(nil)
@@ -72,7 +79,7 @@ func New(cfg Config) *Server {
 	if err != nil {
 		panic(err)
 	}
-	s := &Server{cfg: cfg, pages: parsePages(), static: http.StripPrefix(Prefix+"static/", http.FileServerFS(static))}
+	s := &Server{cfg: cfg, pages: parsePages(), static: http.StripPrefix(Prefix+"static/", http.FileServerFS(static)), cache: newPageCache(cfg.CacheFor)}
 	m := http.NewServeMux()
 	m.HandleFunc("GET "+Prefix+"static/", s.serveStatic)
 	m.HandleFunc("GET "+Prefix+"signin", s.signinPage)

@@ -21,11 +21,21 @@ type Source interface {
 	// Report is the full report with trends and the features' parts
 	// (*bot.Bot.Report).
 	Report(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
+	// Summary is Report for q.SummaryOnly: the same members, activity and
+	// nudges, with trends and every feature's part (levels and their
+	// changes, events, intros), without the lists (channels, contributors,
+	// quiet members, unanswered threads, prompts) and tiers: what the
+	// overview, events and intros pages show, without the lists that make
+	// most of a long period's report (a year's unanswered threads alone).
+	Summary(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
 	// StoreReport is the store's report alone: its figures and lists,
 	// without Previous and the features' parts (levels): what a page that
 	// needs only the lists, or a month's summary, reads at half the cost.
 	StoreReport(ctx context.Context, q bot.ReportQuery) (bot.Report, error)
 	MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.MemberWeeks, error)
+	// ActivitySeries is the store's SummaryOnly figures for consecutive
+	// periods at once (the charts over months and weeks).
+	ActivitySeries(ctx context.Context, q bot.ActivitySeriesQuery) ([]bot.ActivityBucket, error)
 	MemberActivity(ctx context.Context, community, member string) (bot.MemberActivity, error)
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
 	// Prefs are a member's nudge preferences.
@@ -52,6 +62,7 @@ type Source interface {
 type SourceStore interface {
 	reporting.ImpactSource
 	bot.MemberWeeksSource
+	bot.ActivitySeriesSource
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
 	Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error)
 	ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error)
@@ -78,6 +89,14 @@ func (s *BotSource) Report(ctx context.Context, q bot.ReportQuery) (bot.Report, 
 	return s.core.Report(ctx, q)
 }
 
+// Summary is bot.BuildSummary with the core's fillers and quiet threshold.
+func (s *BotSource) Summary(ctx context.Context, q bot.ReportQuery) (bot.Report, error) {
+	if q.QuietAfter <= 0 {
+		q.QuietAfter = s.core.QuietAfter()
+	}
+	return bot.BuildSummary(ctx, s.SourceStore, q, s.core.ReportFillers()...)
+}
+
 // StoreReport is the store's report with the core's quiet threshold.
 func (s *BotSource) StoreReport(ctx context.Context, q bot.ReportQuery) (bot.Report, error) {
 	if q.QuietAfter <= 0 {
@@ -89,9 +108,11 @@ func (s *BotSource) StoreReport(ctx context.Context, q bot.ReportQuery) (bot.Rep
 	return s.SourceStore.Report(ctx, q)
 }
 
-// Impact builds the impact report as `hearth impact` does.
+// Impact builds the impact report as `hearth impact` does, on the report's
+// summary: the page shows what FormatImpact writes, which reads no list of
+// the full report.
 func (s *BotSource) Impact(ctx context.Context, community string, from, to time.Time) (reporting.Impact, error) {
-	return reporting.BuildImpact(ctx, s.SourceStore, community, from, to, s.core.Location(), s.core.QuietAfter(), s.core.Modules()...)
+	return reporting.BuildImpactSummary(ctx, s.SourceStore, community, from, to, s.core.Location(), s.core.QuietAfter(), s.core.Modules()...)
 }
 
 // Sections are the registered modules' impact sections, as BuildImpact

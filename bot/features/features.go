@@ -34,6 +34,9 @@ type Store interface {
 	pilot.Store
 	dashboard.Store
 	history.Store
+	// ActivitySeries reads the report's summary for many periods at once:
+	// the impact report's months, the dashboard's charts.
+	bot.ActivitySeriesSource
 	// ExportMember returns what is kept about a member, or bot.ErrNotFound.
 	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 }

@@ -98,18 +98,23 @@ func countLevels(ms []bot.MemberWeeks) (bot.LevelCounts, map[string]Level) {
 	for _, m := range ms {
 		l := LevelOf(m.Weeks)
 		by[m.Member.ID] = l
-		switch l {
-		case LevelLeading:
-			c.Leading++
-		case LevelContributing:
-			c.Contributing++
-		case LevelParticipating:
-			c.Participating++
-		default:
-			c.Observing++
-		}
+		l.AddTo(&c)
 	}
 	return c, by
+}
+
+// AddTo counts one member at level l in c.
+func (l Level) AddTo(c *bot.LevelCounts) {
+	switch l {
+	case LevelLeading:
+		c.Leading++
+	case LevelContributing:
+		c.Contributing++
+	case LevelParticipating:
+		c.Participating++
+	default:
+		c.Observing++
+	}
 }
 
 // fillLevels counts members by level as of the report's end and as of its

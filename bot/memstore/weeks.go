@@ -35,9 +35,13 @@ func (s *Store) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.
 	}
 	end := ms(q.End)
 	start := end - int64(q.Weeks)*weekMillis
+	since := end
+	if !q.LeftSince.IsZero() && q.LeftSince.Before(q.End) {
+		since = ms(q.LeftSince)
+	}
 	var selected []*member
 	for _, m := range c.members {
-		if q.Member != "" && m.ext == q.Member || q.Member == "" && !m.isBot && (q.AsOfEnd && existedAt(m, end) || !q.AsOfEnd && m.leftAt == null) {
+		if q.Member != "" && m.ext == q.Member || q.Member == "" && !m.isBot && (q.AsOfEnd && existedAt(m, end, since) || !q.AsOfEnd && m.leftAt == null) {
 			selected = append(selected, m)
 		}
 	}
@@ -49,6 +53,9 @@ func (s *Store) MemberWeeks(ctx context.Context, q bot.MemberWeeksQuery) ([]bot.
 	byID := map[string][]bot.WeekCounts{}
 	for i, m := range selected {
 		out[i] = bot.MemberWeeks{Member: m.bot(), FirstSeen: tm(m.firstSeen), Weeks: make([]bot.WeekCounts, q.Weeks)}
+		if m.leftAt != null && m.leftAt < end {
+			out[i].LeftAt = tm(m.leftAt)
+		}
 		if !q.CountsOnly {
 			out[i].LastActive = tm(c.lastActiveBefore(m, end))
 		}
@@ -124,9 +131,10 @@ func (c *community) lastActiveBefore(m *member, end int64) int64 {
 	return last
 }
 
-// existedAt reports whether m is a member as of end: known before it (first
-// seen, joined, or there before Hearth started) and not left by it, as the
-// SQLite store's sqlAsOf.
-func existedAt(m *member, end int64) bool {
-	return (m.firstSeen < end || m.joinedAt != null && m.joinedAt < end || m.beforeHearth) && (m.leftAt == null || m.leftAt >= end)
+// existedAt reports whether m is a member as of some instant of
+// [leftSince, end] (leftSince == end: as of end): known before end (first
+// seen, joined, or there before Hearth started) and not left by leftSince,
+// as the SQLite store's sqlAsOf.
+func existedAt(m *member, end, leftSince int64) bool {
+	return (m.firstSeen < end || m.joinedAt != null && m.joinedAt < end || m.beforeHearth) && (m.leftAt == null || m.leftAt >= leftSince)
 }

@@ -53,13 +53,25 @@ type ImpactMonth struct {
 // BuildImpact computes the impact report for [from, to), with the parts of
 // the modules that have one (and their report parts).
 func BuildImpact(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration, mods ...bot.Module) (Impact, error) {
+	return buildImpact(ctx, src, community, from, to, loc, quietAfter, bot.BuildReport, mods...)
+}
+
+// BuildImpactSummary is BuildImpact on the report's summary
+// (bot.BuildSummary): Report has no lists and no tiers, and everything
+// FormatImpact writes.
+func BuildImpactSummary(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration, mods ...bot.Module) (Impact, error) {
+	return buildImpact(ctx, src, community, from, to, loc, quietAfter, bot.BuildSummary, mods...)
+}
+
+func buildImpact(ctx context.Context, src ImpactSource, community string, from, to time.Time, loc *time.Location, quietAfter time.Duration,
+	build func(context.Context, bot.ReportSource, bot.ReportQuery, ...bot.ReportFiller) (bot.Report, error), mods ...bot.Module) (Impact, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	if _, err := bot.NewPeriod(from, to); err != nil {
 		return Impact{}, err
 	}
-	rep, err := bot.BuildReport(ctx, src, bot.ReportQuery{Community: community, From: from, To: to, QuietAfter: quietAfter}, fillers(mods)...)
+	rep, err := build(ctx, src, bot.ReportQuery{Community: community, From: from, To: to, QuietAfter: quietAfter}, fillers(mods)...)
 	if err != nil {
 		return Impact{}, err
 	}
@@ -67,18 +79,14 @@ func BuildImpact(ctx context.Context, src ImpactSource, community string, from, 
 	if rep.Previous != nil {
 		im.LevelsAtStart = rep.Previous.Levels
 	}
-	for start := from; start.Before(to); {
-		local := start.In(loc)
-		end := time.Date(local.Year(), local.Month()+1, 1, 0, 0, 0, 0, loc)
-		if end.After(to) {
-			end = to
-		}
-		m, err := src.Report(ctx, bot.ReportQuery{Community: community, From: start, To: end, QuietAfter: quietAfter, SummaryOnly: true})
-		if err != nil {
-			return Impact{}, fmt.Errorf("impact month %s: %w", local.Format("2006-01"), err)
-		}
-		im.Months = append(im.Months, ImpactMonth{Start: start, ActiveMembers: m.Members.Active, Posts: m.Activity.Messages + m.Activity.Replies, NewMembers: m.Members.New})
-		start = end
+	// The months at once: the store's series when it has one, else a
+	// summary report per month, which is its definition.
+	months, err := bot.Series(ctx, src, bot.ActivitySeriesQuery{Community: community, Bounds: bot.MonthBounds(from, to, loc)})
+	if err != nil {
+		return Impact{}, fmt.Errorf("impact months: %w", err)
+	}
+	for _, m := range months {
+		im.Months = append(im.Months, ImpactMonth{Start: m.From, ActiveMembers: m.Members.Active, Posts: m.Activity.Messages + m.Activity.Replies, NewMembers: m.Members.New})
 	}
 	q := bot.DocumentQuery{Community: community, From: from, To: to, Location: loc}
 	for _, m := range mods {

@@ -76,6 +76,7 @@ var groups = []struct {
 	{"events", eventTests},
 	{"intros", introTests},
 	{"weeks", weekTests},
+	{"series", seriesTests},
 	{"lines", lineTests},
 	{"leases", leaseTests},
 	{"dashboard", dashboardTests},

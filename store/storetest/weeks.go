@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -20,6 +21,7 @@ var weekTests = []test{
 	{name: "MemberWeeks", run: testMemberWeeks},
 	{name: "MemberWeeksAfterPrune", run: testMemberWeeksAfterPrune},
 	{name: "MemberWeeksAsOfEnd", run: testMemberWeeksAsOfEnd},
+	{name: "MemberWeeksLeftSince", run: testMemberWeeksLeftSince},
 }
 
 // TestMemberWeeksMatchesReference checks MemberWeeks against a count of the
@@ -328,6 +330,56 @@ func testMemberWeeksAsOfEnd(t *testing.T, db Store) {
 			slices.Sort(ids)
 			if !slices.Equal(ids, tc.want) {
 				t.Errorf("as of %v (counts only %v): members %v, want %v", tc.end, countsOnly, ids, tc.want)
+			}
+		}
+	}
+}
+
+// TestMemberWeeksLeftSince: with LeftSince, the members as of End and
+// those who left in [LeftSince, End), each with LeftAt when they left
+// before End; never one who left before LeftSince, a bot, or one known
+// only after End.
+func testMemberWeeksLeftSince(t *testing.T, db Store) {
+	ctx := context.Background()
+	saveDirectory(t, db, bot.Directory{Community: makers, Complete: true, At: at(-30, 0), Members: []bot.Member{
+		{ID: "UA", Name: "ada", JoinedAt: at(-40, 0)}, {ID: "UL", Name: "Lee", JoinedAt: at(-40, 0)},
+		{ID: "UE", Name: "Eli", JoinedAt: at(-40, 0)}, {ID: "UX", Name: "xbot", IsBot: true, JoinedAt: at(-40, 0)},
+	}})
+	record(t, db,
+		membership(bot.KindLeave, "UE", at(-20, 0)),
+		membership(bot.KindJoin, "UN", at(-5, 0)),
+		msg("UN", "C1", "m1", at(-4, 0)),
+		membership(bot.KindLeave, "UL", at(-3, 0)),
+		membership(bot.KindJoin, "UZ", at(1, 0)),
+	)
+	for _, tc := range []struct {
+		end, since time.Time
+		want       []string // id@day it left, before end
+	}{
+		{at(0, 0), at(-10, 0), []string{"UA", "UL@-3", "UN"}},
+		{at(0, 0), at(-25, 0), []string{"UA", "UE@-20", "UL@-3", "UN"}},
+		{at(0, 0), at(-3, 0), []string{"UA", "UL@-3", "UN"}},
+		{at(0, 0), at(-2, 0), []string{"UA", "UN"}},
+		{at(-10, 0), at(-25, 0), []string{"UA", "UE@-20", "UL"}},
+		{at(0, 0), time.Time{}, []string{"UA", "UN"}},
+		{at(0, 0), at(5, 0), []string{"UA", "UN"}}, // after End: as of End
+	} {
+		for _, countsOnly := range []bool{false, true} {
+			got, err := db.MemberWeeks(ctx, bot.MemberWeeksQuery{Community: community, End: tc.end, Weeks: 1, AsOfEnd: true, LeftSince: tc.since, CountsOnly: countsOnly})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, mw := range got {
+				id := mw.Member.ID
+				if !mw.LeftAt.IsZero() {
+					id += fmt.Sprintf("@%d", int(mw.LeftAt.Sub(t0)/day))
+				}
+				ids = append(ids, id)
+			}
+			slices.Sort(ids)
+			if !slices.Equal(ids, tc.want) {
+				t.Errorf("as of [%v, %v] (counts only %v): members %v, want %v", tc.since, tc.end, countsOnly, ids, tc.want)
 			}
 		}
 	}
