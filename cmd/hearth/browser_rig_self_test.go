@@ -68,6 +68,12 @@ func TestBrowserRig(t *testing.T) {
 	}))
 	defer srv.Close()
 
+	if code := b.navigate(srv.URL + "/"); code != 200 {
+		t.Errorf("status = %d", code)
+	}
+	if code := b.navigate(srv.URL + "/missing"); code != 404 {
+		t.Errorf("status of a missing page = %d, want 404", code)
+	}
 	b.navigate(srv.URL + "/")
 	if got := b.text("[data-figure=active]"); got != "42" {
 		t.Errorf("figure = %q, want 42", got)
@@ -114,7 +120,9 @@ func TestBrowserRig(t *testing.T) {
 	// A form submitted by clicking, and a link followed.
 	b.navigate(srv.URL + "/")
 	b.do("type a search", chromedp.SendKeys(chromedp.CSS("#q"), "a<b"))
-	b.follow("button[type=submit]")
+	if code := b.follow("button[type=submit]"); code != 200 {
+		t.Errorf("status after submitting = %d", code)
+	}
 	if got := b.location(); got != srv.URL+"/next?q=a%3Cb" {
 		t.Errorf("after submitting: at %s", got)
 	}

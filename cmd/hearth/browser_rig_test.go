@@ -141,10 +141,15 @@ func browserRun[T any](b *browser, what string, a chromedp.Action[T]) T {
 	return v
 }
 
-// navigate opens url and waits for its load event.
-func (b *browser) navigate(url string) {
+// navigate opens url, waits for its load event, and returns the HTTP
+// status of the document it ends at (after redirects).
+func (b *browser) navigate(url string) int64 {
 	b.t.Helper()
-	b.do("open "+url, chromedp.Navigate(url))
+	resp := browserRun(b, "open "+url, chromedp.NavigateResponse(url))
+	if resp == nil {
+		b.t.Fatalf("browser: open %s: no response", url)
+	}
+	return resp.Status
 }
 
 // location is the URL the tab shows now (after any redirect).
@@ -190,14 +195,20 @@ func (b *browser) click(css string) {
 }
 
 // follow clicks the first visible element matching css (a link, a form's
-// button) and waits until the page it leads to has loaded.
-func (b *browser) follow(css string) {
+// button) and waits until the page it leads to has loaded; it returns that
+// page's HTTP status (after redirects).
+func (b *browser) follow(css string) int64 {
 	b.t.Helper()
 	ctx, cancel := context.WithTimeout(b.tab, browserActionTimeout)
 	defer cancel()
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible)); err != nil {
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(css), chromedp.NodeVisible))
+	if err != nil {
 		b.t.Fatalf("browser: follow %s: %v", css, err)
 	}
+	if resp == nil {
+		b.t.Fatalf("browser: follow %s: no response", css)
+	}
+	return resp.Status
 }
 
 // emulate sizes the page as v, so what follows lays out at that width.
