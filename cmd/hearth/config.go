@@ -173,8 +173,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 }
 
 // parsePublicURL checks a base URL people reach Hearth at and returns it
-// without a trailing slash: http or https, a host, maybe a path (Hearth behind
-// a proxy's prefix), nothing else — links are built by appending to it.
+// without a trailing slash: http or https and a host, nothing else. Links
+// are built by appending to it, and no path is allowed: the dashboard's
+// pages link to each other, and scope their cookie, at /dashboard/ of the
+// host, so Hearth behind a proxy's path prefix would break them.
 func parsePublicURL(s string) (string, error) {
 	const want = "an http:// or https:// URL people reach Hearth at, like https://hearth.example.org"
 	u, err := url.Parse(s)
@@ -191,6 +193,8 @@ func parsePublicURL(s string) (string, error) {
 		return "", fmt.Errorf("%s, without a query (?...)", want)
 	case u.Fragment != "" || strings.Contains(s, "#"):
 		return "", fmt.Errorf("%s, without a fragment (#...)", want)
+	case u.Path != "" && u.Path != "/":
+		return "", fmt.Errorf("%s, without a path: the dashboard is served at /dashboard/ of that host", want)
 	}
 	return strings.TrimRight(u.String(), "/"), nil
 }

@@ -33,11 +33,12 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("PublicURL = %q, want it without the trailing slash", c.PublicURL)
 			}
 		}},
-		{name: "public url behind a prefix", vars: map[string]string{"HEARTH_PUBLIC_URL": "http://127.0.0.1:8080/hearth"}, test: func(t *testing.T, c config) {
-			if c.PublicURL != "http://127.0.0.1:8080/hearth" {
+		{name: "public url with a port", vars: map[string]string{"HEARTH_PUBLIC_URL": "http://127.0.0.1:8080"}, test: func(t *testing.T, c config) {
+			if c.PublicURL != "http://127.0.0.1:8080" {
 				t.Errorf("PublicURL = %q", c.PublicURL)
 			}
 		}},
+		{name: "public url with a path", vars: map[string]string{"HEARTH_PUBLIC_URL": "https://example.org/hearth"}, err: "HEARTH_PUBLIC_URL"},
 		{name: "no public url by default", vars: map[string]string{}, test: func(t *testing.T, c config) {
 			if c.PublicURL != "" {
 				t.Errorf("PublicURL = %q, want none", c.PublicURL)
