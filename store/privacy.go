@@ -199,8 +199,8 @@ func each(ctx context.Context, tx *txConn, what string, f func(*sql.Rows) error,
 //     check-in recipient rows, nudges, preferences, the resources they
 //     shared, their stories, their event RSVPs and attendance, their intro
 //     opt-in and their places (and answers) in intro groups (the other
-//     members' stay, and so does a group's "met" time), facilitator row and
-//     member row;
+//     members' stay, and so does a group's "met" time), facilitator row,
+//     dashboard sign-in links and sessions, and member row;
 //   - where another row names them as its author or approver, the name is
 //     blanked: schedules.created_by, community_events.created_by,
 //     checkin_runs.started_by, deck_prompts.added_by, facilitators.added_by,
@@ -277,6 +277,8 @@ WHERE run_id IN (SELECT id FROM checkin_runs WHERE community_id = ?) AND respond
 		{"intro groups", `DELETE FROM intro_members WHERE member_id = ?`, []any{mid}},
 		{"intro rounds", `UPDATE intro_rounds SET created_by = '' WHERE community_id = ? AND created_by = ?`, []any{cid, member}},
 		{"facilitator", `DELETE FROM facilitators WHERE community_id = ? AND member_ext = ?`, []any{cid, member}},
+		{"dashboard links", `DELETE FROM dashboard_links WHERE community_id = ? AND member_ext = ?`, []any{cid, member}},
+		{"dashboard sessions", `DELETE FROM dashboard_sessions WHERE community_id = ? AND member_ext = ?`, []any{cid, member}},
 		{"schedules", `UPDATE schedules SET created_by = '' WHERE community_id = ? AND created_by = ?`, []any{cid, member}},
 		{"check-in runs", `UPDATE checkin_runs SET started_by = '' WHERE community_id = ? AND started_by = ?`, []any{cid, member}},
 		{"deck", `UPDATE deck_prompts SET added_by = '' WHERE community_id = ? AND added_by = ?`, []any{cid, member}},

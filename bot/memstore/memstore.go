@@ -51,6 +51,9 @@ type Store struct {
 	lines      map[string]bool // applied lines, community + "\x00" + hash (lines.go)
 
 	leases map[string]lease // by name (leases.go)
+
+	dashLinks    map[string]*dashLink    // by token hash (dashboard.go)
+	dashSessions map[string]*dashSession // by secret hash (dashboard.go)
 }
 
 // New returns an empty store. clock gives the time seeded members are

@@ -128,8 +128,8 @@ func namesKey(key, id string) bool { return slices.Contains(strings.Split(key, "
 // comment): their events and member days (the channels' day totals keep
 // what they counted), the tombstones whose key names them, their answers
 // to attributed check-ins, recipient rows, nudges, preferences, resources,
-// stories, RSVPs, intro opt-in and places in groups, facilitator row and
-// member row; their id is blanked where another row names them as author
+// stories, RSVPs, intro opt-in and places in groups, facilitator row,
+// dashboard links and sessions, and member row; their id is blanked where another row names them as author
 // or approver, and taken out of surveys' member lists. Messages they
 // answered are answered again from the replies left. bot.ErrNotFound for
 // a member without a row.
@@ -195,6 +195,7 @@ func (s *Store) ForgetMember(ctx context.Context, community, member string) erro
 		}
 	}
 	delete(c.prefs, member)
+	s.forgetDashboard(community, member)
 	for id, r := range s.resources {
 		if r.community == community && r.member == member {
 			delete(s.resources, id)

@@ -218,6 +218,7 @@ func (s *Store) Holding(ctx context.Context, needles ...string) ([]string, error
 	for _, p := range s.posts {
 		check("prompt_posts.text", p.text)
 	}
+	s.holdingDashboard(check)
 	return hits, nil
 }
 

@@ -131,6 +131,7 @@ func seedMember(t *testing.T, db Store) {
 	}
 	seedEvents(t, db)
 	seedIntros(t, db)
+	seedDashboard(t, db)
 }
 
 // seedIntros opts them and Ada in to intros; round 1, which they ran,
@@ -162,7 +163,8 @@ func seedIntros(t *testing.T, db Store) {
 var seededPlaces = []string{"members.ext_id", "members.name", "members.name_fold", "events.key", "tombstones.key",
 	"checkin_runs.started_by", "checkin_runs.definition", "checkin_answers.respondent", "surveys.definition",
 	"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by",
-	"resources.note", "resources.search", "stories.text", "community_events.created_by", "intro_rounds.created_by"}
+	"resources.note", "resources.search", "stories.text", "community_events.created_by", "intro_rounds.created_by",
+	"dashboard_links.member_ext", "dashboard_sessions.member_ext"}
 
 func testForgetMember(t *testing.T, db Store) {
 	ctx := context.Background()
@@ -235,6 +237,7 @@ func testForgetMember(t *testing.T, db Store) {
 	if f, err := db.Facilitators(ctx, community); err != nil || len(f) != 1 || f[0].ID != "UB" {
 		t.Errorf("facilitators: %+v, %v", f, err)
 	}
+	checkDashboardForgotten(t, db)
 	if r, err := db.Resources(ctx, community, library.ResourceQuery{}); err != nil || len(r) != 1 || r[0].ID != 2 {
 		t.Errorf("resources: %+v, %v; want Ada's only", r, err)
 	}
