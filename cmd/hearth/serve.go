@@ -77,6 +77,14 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	services = append(services, service{name: "schedules", run: runner.Run})
+	dash, err := dashboardHandler(b, db, cfg.PublicURL, log)
+	if err != nil {
+		return err
+	}
+	routes = dashboardRoutes(routes, dash)
+	if cfg.PublicURL != "" && cfg.HTTPAddr == "" {
+		log.Warn("HEARTH_PUBLIC_URL is set but HEARTH_HTTP_ADDR is not: the dashboard's sign-in links lead nowhere until HEARTH_HTTP_ADDR is set")
+	}
 	if cfg.Retention > 0 {
 		services = append(services, retention(db, cfg.Retention, e.now, e.leaseWait, holder, log))
 	}
