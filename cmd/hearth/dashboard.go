@@ -54,7 +54,7 @@ func webSession(s dashboard.Session) web.Session {
 		Started: s.Started, Expires: s.Expires, Operator: s.Operator}
 }
 
-// dashboardHandler is the dashboard's pages on core b (built by openCore,
+// dashboardHandler is the dashboard's pages on core b (built by newCore,
 // so its dashboard feature knows the public URL) and its store. Cookies are
 // Secure when people reach Hearth over https.
 func dashboardHandler(b *bot.Bot, db *store.DB, publicURL string, log *slog.Logger) (http.Handler, error) {
