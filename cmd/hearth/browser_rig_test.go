@@ -76,6 +76,33 @@ type browser struct {
 func startBrowser(t *testing.T) *browser {
 	t.Helper()
 	exe := chromiumPath(t)
+	var tab context.Context
+	// Chromium now and then exits before it answers on its pipe (about one
+	// start in thirty with both cores busy, saying only "chrome failed to
+	// start"): a start is tried three times, each failure logged.
+	for attempt := 1; ; attempt++ {
+		var err error
+		if tab, err = launchChromium(t, exe); err == nil {
+			break
+		} else if attempt == 3 {
+			t.Fatalf("start %s, three times: %v", exe, err)
+		}
+		t.Logf("start %s (attempt %d): %v", exe, attempt, err)
+	}
+	shots := os.Getenv("HEARTH_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := &browser{t: t, tab: tab, shots: shots}
+	b.emulate(desktopWidth)
+	return b
+}
+
+// launchChromium starts exe and opens its first tab, whose chromedp context
+// it returns; the browser ends with t, or at once if it fails to start.
+func launchChromium(t *testing.T, exe string) (context.Context, error) {
 	profile := t.TempDir() // made before the cleanup below, so removed after Chromium exits
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -90,10 +117,10 @@ func startBrowser(t *testing.T) *browser {
 	)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	tab, cancelTab := chromedp.NewContext(alloc, chromedp.WithLogf(t.Logf))
-	t.Cleanup(func() {
+	stop := func() {
 		cancelTab()
 		cancelAlloc() // waits for the process to exit
-	})
+	}
 	// The first run starts the browser, bound to tab's life: no timeout on it
 	// (a timeout would end the browser), but a watchdog for a browser that
 	// never answers.
@@ -102,21 +129,16 @@ func startBrowser(t *testing.T) *browser {
 	select {
 	case err := <-started:
 		if err != nil {
-			t.Fatalf("start %s: %v", exe, err)
+			stop()
+			return nil, err
 		}
 	case <-time.After(browserActionTimeout):
-		cancelTab()
-		t.Fatalf("start %s: no answer in %v", exe, browserActionTimeout)
+		stop()
+		<-started
+		return nil, fmt.Errorf("no answer in %v", browserActionTimeout)
 	}
-	shots := os.Getenv("HEARTH_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	b := &browser{t: t, tab: tab, shots: shots}
-	b.emulate(desktopWidth)
-	return b
+	t.Cleanup(stop)
+	return tab, nil
 }
 
 // do runs steps on the tab, failing t on the first error.
