@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -22,7 +23,11 @@ type config struct {
 	Facilitators []string
 	LogLevel     slog.Level
 	HTTPAddr     string
-	QuietAfter   time.Duration
+	// PublicURL is HEARTH_PUBLIC_URL, the base URL people reach Hearth at
+	// (the dashboard's sign-in links start with it), without a trailing
+	// slash; "" when unset.
+	PublicURL  string
+	QuietAfter time.Duration
 	// Retention, when set, prunes raw events older than this daily.
 	Retention time.Duration
 	// plan is a plan the shell applies before its session (--plan).
@@ -102,6 +107,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		return c, &configError{"HEARTH_LOG_LEVEL", lvl, "use debug, info, warn or error"}
 	}
+	if v := getenv("HEARTH_PUBLIC_URL"); v != "" {
+		u, err := parsePublicURL(v)
+		if err != nil {
+			shown := v
+			if p, perr := url.Parse(v); perr == nil && p.User != nil {
+				shown = p.Redacted() // a password in the URL is a secret too
+			}
+			return c, &configError{"HEARTH_PUBLIC_URL", shown, err.Error()}
+		}
+		c.PublicURL = u
+	}
 	if q := getenv("HEARTH_QUIET_DAYS"); q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 1 || n > 365 {
@@ -154,6 +170,33 @@ func loadConfig(getenv func(string) string) (config, error) {
 		c.Discord.Shards = n
 	}
 	return c, nil
+}
+
+// parsePublicURL checks a base URL people reach Hearth at and returns it
+// without a trailing slash: http or https and a host, nothing else. Links
+// are built by appending to it, and no path is allowed: the dashboard's
+// pages link to each other, and scope their cookie, at /dashboard/ of the
+// host, so Hearth behind a proxy's path prefix would break them.
+func parsePublicURL(s string) (string, error) {
+	const want = "an http:// or https:// URL people reach Hearth at, like https://hearth.example.org"
+	u, err := url.Parse(s)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%s", want)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "", fmt.Errorf("%s (the scheme must be http or https)", want)
+	case u.Host == "" || u.Hostname() == "":
+		return "", fmt.Errorf("%s (a host is missing)", want)
+	case u.User != nil:
+		return "", fmt.Errorf("%s, without a user or password", want)
+	case u.RawQuery != "" || u.ForceQuery:
+		return "", fmt.Errorf("%s, without a query (?...)", want)
+	case u.Fragment != "" || strings.Contains(s, "#"):
+		return "", fmt.Errorf("%s, without a fragment (#...)", want)
+	case u.Path != "" && u.Path != "/":
+		return "", fmt.Errorf("%s, without a path: the dashboard is served at /dashboard/ of that host", want)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
 }
 
 func or(s, def string) string {

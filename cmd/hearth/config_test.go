@@ -28,6 +28,29 @@ func TestLoadConfig(t *testing.T) {
 				t.Errorf("config: %+v", c)
 			}
 		}},
+		{name: "public url", vars: map[string]string{"HEARTH_PUBLIC_URL": "https://hearth.example.org/"}, test: func(t *testing.T, c config) {
+			if c.PublicURL != "https://hearth.example.org" {
+				t.Errorf("PublicURL = %q, want it without the trailing slash", c.PublicURL)
+			}
+		}},
+		{name: "public url with a port", vars: map[string]string{"HEARTH_PUBLIC_URL": "http://127.0.0.1:8080"}, test: func(t *testing.T, c config) {
+			if c.PublicURL != "http://127.0.0.1:8080" {
+				t.Errorf("PublicURL = %q", c.PublicURL)
+			}
+		}},
+		{name: "public url with a path", vars: map[string]string{"HEARTH_PUBLIC_URL": "https://example.org/hearth"}, err: "HEARTH_PUBLIC_URL"},
+		{name: "no public url by default", vars: map[string]string{}, test: func(t *testing.T, c config) {
+			if c.PublicURL != "" {
+				t.Errorf("PublicURL = %q, want none", c.PublicURL)
+			}
+		}},
+		{name: "public url not a url", vars: map[string]string{"HEARTH_PUBLIC_URL": "hearth.example.org"}, err: "HEARTH_PUBLIC_URL"},
+		{name: "public url other scheme", vars: map[string]string{"HEARTH_PUBLIC_URL": "ftp://hearth.example.org"}, err: "HEARTH_PUBLIC_URL"},
+		{name: "public url without host", vars: map[string]string{"HEARTH_PUBLIC_URL": "https:///dashboard"}, err: "HEARTH_PUBLIC_URL"},
+		{name: "public url with query", vars: map[string]string{"HEARTH_PUBLIC_URL": "https://hearth.example.org/?a=1"}, err: "HEARTH_PUBLIC_URL"},
+		{name: "public url with empty query", vars: map[string]string{"HEARTH_PUBLIC_URL": "https://hearth.example.org/?"}, err: "HEARTH_PUBLIC_URL"},
+		{name: "public url with fragment", vars: map[string]string{"HEARTH_PUBLIC_URL": "https://hearth.example.org/#x"}, err: "HEARTH_PUBLIC_URL"},
+		{name: "public url with password", vars: map[string]string{"HEARTH_PUBLIC_URL": "https://a:b@hearth.example.org"}, err: "HEARTH_PUBLIC_URL"},
 		{name: "bad tz", vars: map[string]string{"HEARTH_TZ": "Mars/Olympus"}, err: "HEARTH_TZ"},
 		{name: "bad level", vars: map[string]string{"HEARTH_LOG_LEVEL": "loud"}, err: "HEARTH_LOG_LEVEL"},
 		{name: "bad quiet days", vars: map[string]string{"HEARTH_QUIET_DAYS": "0"}, err: "HEARTH_QUIET_DAYS"},
@@ -62,6 +85,15 @@ func TestSecretsStayOutOfErrors(t *testing.T) {
 		return ""
 	})
 	if err == nil || strings.Contains(err.Error(), "secret-value") {
+		t.Errorf("err = %v", err)
+	}
+	_, err = loadConfig(func(k string) string {
+		if k == "HEARTH_PUBLIC_URL" {
+			return "https://admin:hunter2@hearth.example.org"
+		}
+		return ""
+	})
+	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "HEARTH_PUBLIC_URL") {
 		t.Errorf("err = %v", err)
 	}
 }

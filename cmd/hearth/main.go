@@ -5,6 +5,7 @@
 //	hearth report     print a participation report from the database
 //	hearth simulate   fill a database with a realistic community history
 //	hearth backup     copy the database while the bot runs
+//	hearth dashboard  serve the facilitators' dashboard of a database offline
 //	hearth version    print the version
 //
 // It is the only place that reads flags and the environment and wires the
@@ -29,6 +30,7 @@ import (
 	_ "time/tzdata" // the static binary runs in an empty container: bring the zone database
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/dashboard"
 	"github.com/hearth-community/hearth/bot/features"
 	"github.com/hearth-community/hearth/schedules"
 	"github.com/hearth-community/hearth/store"
@@ -163,6 +165,7 @@ func subcommands() map[string]subcommand {
 		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport, nil},
 		"version":   {"print the version", cmdVersion, nil},
 		"health":    {"ask a running Hearth whether it is ready (the container's health check)", cmdHealth, nil},
+		"dashboard": {"serve the facilitators' dashboard of a database on this machine and print a sign-in link", cmdDashboard, nil},
 		"migrate":   {"bring the database's schema up to date (reading commands never do), or copy it: --from SRC --to DST", cmdMigrate, nil},
 	}
 }
@@ -237,16 +240,27 @@ func openCore(ctx context.Context, cfg config, clock bot.Clock, log *slog.Logger
 	if err != nil {
 		return nil, nil, cfg.dbError(err)
 	}
-	b, err := bot.New(bot.Config{Store: db, Clock: clock, Log: log, Location: cfg.Location,
-		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter, Specs: schedules.Parser{}, Charts: newCharter()})
-	if err == nil {
-		err = features.Register(b, db)
-	}
+	b, err := newCore(db, cfg, clock, log)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
 	return b, db, nil
+}
+
+// newCore builds the core on db with every feature, configured by cfg
+// (the dashboard's links point at cfg.PublicURL).
+func newCore(db *store.DB, cfg config, clock bot.Clock, log *slog.Logger) (*bot.Bot, error) {
+	b, err := bot.New(bot.Config{Store: db, Clock: clock, Log: log, Location: cfg.Location,
+		Facilitators: cfg.Facilitators, QuietAfter: cfg.QuietAfter, Specs: schedules.Parser{}, Charts: newCharter()})
+	if err != nil {
+		return nil, err
+	}
+	opts := features.Options{Dashboard: dashboard.Config{PublicURL: cfg.PublicURL}}
+	if err := features.RegisterWith(b, db, opts); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 func cmdVersion(_ context.Context, args []string, e env) error {

@@ -78,6 +78,14 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	services = append(services, service{name: "schedules", run: runner.Run})
+	dash, err := dashboardHandler(b, db, cfg.PublicURL, log)
+	if err != nil {
+		return err
+	}
+	routes = dashboardRoutes(routes, dash)
+	if cfg.PublicURL != "" && cfg.HTTPAddr == "" {
+		log.Warn("HEARTH_PUBLIC_URL is set but HEARTH_HTTP_ADDR is not: the dashboard's sign-in links lead nowhere until HEARTH_HTTP_ADDR is set")
+	}
 	// History imports asked for in chat: polled on the lease wait, which
 	// stays on the real clock when a test drives the scheduler's.
 	imports, err := history.NewRunner(history.RunnerConfig{Core: b, Store: db, Holder: holder, Wait: e.leaseWait, Log: log.With("room", "history")})
