@@ -54,6 +54,10 @@ func webSession(s dashboard.Session) web.Session {
 		Started: s.Started, Expires: s.Expires, Operator: s.Operator}
 }
 
+// dashboardCacheFor is how long an instance reuses a page's data (see
+// web.Config.CacheFor).
+const dashboardCacheFor = time.Minute
+
 // dashboardHandler is the dashboard's pages on core b (built by newCore,
 // so its dashboard feature knows the public URL) and its store. Cookies are
 // Secure when people reach Hearth over https.
@@ -70,6 +74,11 @@ func dashboardHandler(b *bot.Bot, db *store.DB, publicURL string, log *slog.Logg
 		Secure:  strings.HasPrefix(publicURL, "https://"),
 		Limiter: dashboard.NewSignInLimiter(b.Clock(), signInsPerMinute),
 		Cookie:  dashboard.Cookie,
+		// Sorting, filtering and paging the members table of a large
+		// community reuse this instance's read for a minute: pages may
+		// be that much behind on this instance (each instance keeps its
+		// own; none serves another's stale data longer).
+		CacheFor: dashboardCacheFor,
 	}), nil
 }
 
