@@ -6,7 +6,8 @@ import (
 	"time"
 )
 
-// Metrics counts what the core did, in this process. The fields only grow.
+// Metrics counts what the core did, in this process. The fields only grow,
+// but for the history gauges.
 // Tests read them; operators read the Observer's metrics at /metrics.
 type Metrics struct {
 	EventsRecorded  atomic.Int64 // events newly recorded or retracted
@@ -16,6 +17,14 @@ type Metrics struct {
 	Actions         atomic.Int64 // buttons and forms handled
 	CommandErrors   atomic.Int64 // commands refused or not understood
 	Errors          atomic.Int64 // internal errors
+
+	// HistoryEvents counts the events history imports newly recorded
+	// (RecordHistory); HistoryChannelsDone and HistoryChannelsTotal are
+	// gauges: the channels read through, and listed, of the imports this
+	// process is working on now.
+	HistoryEvents        atomic.Int64
+	HistoryChannelsDone  atomic.Int64
+	HistoryChannelsTotal atomic.Int64
 }
 
 // Metrics returns the live counters.

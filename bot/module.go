@@ -53,10 +53,19 @@ type ReportFiller interface {
 	FillReport(ctx context.Context, q ReportQuery, rep *Report) error
 }
 
-// Recorded is a module told of every batch of events Hearth recorded (the
-// welcome reacts to joins). It runs on the event path: keep it short.
+// Recorded is a module told of every batch of live events Hearth recorded
+// (the welcome reacts to joins). History read from the platform
+// (RecordHistory) is not told: it is the past, not something happening
+// now. It runs on the event path: keep it short.
 type Recorded interface {
 	Recorded(ctx context.Context, events []Event) error
+}
+
+// PrivacyNoter is a module with something to add to /hearth privacy about
+// one community (the history feature: that history was imported, and from
+// when). It returns "" when it has nothing to say.
+type PrivacyNoter interface {
+	PrivacyNote(ctx context.Context, community string) (string, error)
 }
 
 // DMReader is a module that reads direct messages to Hearth where an

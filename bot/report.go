@@ -34,6 +34,11 @@ type Report struct {
 	Events   []EventSummary `json:"events"`
 	Intros   IntroCounts    `json:"intros"`
 	Previous *Summary       `json:"previous"`
+	// HistorySince is from when the community's record starts, once a
+	// history import is done: the earliest of the imports' since and the
+	// first recorded event. Filled by the history feature; nil without an
+	// import.
+	HistorySince *time.Time `json:"history_since,omitempty"`
 }
 
 // LevelCounts count members by participation level.

@@ -204,15 +204,19 @@ func each(ctx context.Context, tx *txConn, what string, f func(*sql.Rows) error,
 //   - where another row names them as its author or approver, the name is
 //     blanked: schedules.created_by, community_events.created_by,
 //     checkin_runs.started_by, deck_prompts.added_by, facilitators.added_by,
-//     nudges.approved_by, intro_rounds.created_by; and
+//     nudges.approved_by, intro_rounds.created_by,
+//     history_imports.requested_by; and
 //     they are taken out of the member lists (Settings.Members) of the
 //     surveys and of the runs' survey definitions.
 //
 // Others' events about their messages (replies in their threads, reactions
 // to their posts) stay: they are the others' participation; so do others'
 // resources and stories, whose free text the store does not read for names.
-// A later event or directory naming the member creates a new row. It
-// returns bot.ErrNotFound, and changes nothing, for a member without a row.
+// A later event or directory naming the member creates a new row. A
+// tombstone (bot.MemberTombstone, a hash, not the id) is kept so that a
+// history import skips them; live events are recorded as before. It
+// returns bot.ErrNotFound for a member without a row, and changes nothing
+// but the tombstone (of a known community).
 func (db *DB) ForgetMember(ctx context.Context, community, member string) error {
 	if member == "" {
 		return fmt.Errorf("forget a member of %s: no member", community)
@@ -235,6 +239,13 @@ func (s *txState) forget(ctx context.Context, tx *txConn, community, member stri
 	// may be the member's.
 	if err := s.flush(ctx); err != nil {
 		return 0, err
+	}
+	// The tombstone first, and for a member the community never recorded
+	// too: a history import read later must not bring them in.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO member_tombstones (community_id, member_hash)
+SELECT id, ? FROM communities WHERE ext_id = ? ON CONFLICT (community_id, member_hash) DO NOTHING`,
+		bot.MemberTombstone(community, member), community); err != nil {
+		return 0, fmt.Errorf("tombstone: %w", err)
 	}
 	var cid, mid int64
 	err := tx.QueryRowContext(ctx, `SELECT m.community_id, m.id FROM members m JOIN communities c ON c.id = m.community_id
@@ -282,6 +293,7 @@ WHERE run_id IN (SELECT id FROM checkin_runs WHERE community_id = ?) AND respond
 		{"deck", `UPDATE deck_prompts SET added_by = '' WHERE community_id = ? AND added_by = ?`, []any{cid, member}},
 		{"facilitators added", `UPDATE facilitators SET added_by = '' WHERE community_id = ? AND added_by = ?`, []any{cid, member}},
 		{"nudges approved", `UPDATE nudges SET approved_by = '' WHERE community_id = ? AND approved_by = ?`, []any{cid, member}},
+		{"history imports", `UPDATE history_imports SET requested_by = '' WHERE community_id = ? AND requested_by = ?`, []any{cid, member}},
 	} {
 		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
 			return 0, fmt.Errorf("%s: %w", st.what, err)

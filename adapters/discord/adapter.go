@@ -110,6 +110,7 @@ type Adapter struct {
 
 	stats struct {
 		posted, rateLimited, retried, failed, unreachable atomic.Int64
+		historySkipped                                    atomic.Int64
 	}
 }
 
@@ -451,6 +452,9 @@ type Stats struct {
 	Retried     int64 // retries after a transient failure
 	Failed      int64 // posts given up
 	Unreachable int64 // DMs refused because the member closed them
+	// HistoryReactionsSkipped counts the reactions history did not import
+	// because their message had more than ReactionCap with one emoji.
+	HistoryReactionsSkipped int64
 }
 
 // Stats returns the outbound counters.
@@ -461,6 +465,8 @@ func (a *Adapter) Stats() Stats {
 		Retried:     a.stats.retried.Load(),
 		Failed:      a.stats.failed.Load(),
 		Unreachable: a.stats.unreachable.Load(),
+
+		HistoryReactionsSkipped: a.stats.historySkipped.Load(),
 	}
 }
 

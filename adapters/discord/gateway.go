@@ -328,7 +328,37 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 	if m.Author == nil || m.ID == "" || !counted(m.Type) {
 		return
 	}
-	e := bot.Event{
+	if m.GuildID == "" { // a DM to Hearth
+		g := a.dmGuild()
+		if g == "" {
+			a.log.WarnContext(ctx, "DM received before any guild is known; dropped", "member", m.Author.ID)
+			return
+		}
+		e := a.dated(baseMessageEvent(m))
+		e.Community, e.DM = communityID(g), true
+		a.emit(ctx, e)
+		return
+	}
+	ch, parent := a.place(ctx, m.ChannelID)
+	e := a.dated(messageEvent(m, m.GuildID, ch, parent, a.topLevel))
+	if !e.IsBot {
+		a.state.setName(m.Author.ID, e.MemberName)
+	}
+	a.state.remember(e)
+	a.emit(ctx, e)
+}
+
+// dated gives an event without a time of its own the clock's.
+func (a *Adapter) dated(e bot.Event) bot.Event {
+	if e.At.IsZero() {
+		e.At = a.clock.Now()
+	}
+	return e
+}
+
+// baseMessageEvent is what a counted message records wherever it is.
+func baseMessageEvent(m *discordgo.Message) bot.Event {
+	return bot.Event{
 		Kind:       bot.KindMessage,
 		Member:     m.Author.ID,
 		MemberName: displayName(m.Member, m.Author),
@@ -337,24 +367,16 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		Key:        "msg:" + m.ID,
 		Message:    m.ID,
 	}
-	if e.At.IsZero() {
-		e.At = a.clock.Now()
-	}
-	if m.GuildID == "" { // a DM to Hearth
-		g := a.dmGuild()
-		if g == "" {
-			a.log.WarnContext(ctx, "DM received before any guild is known; dropped", "member", m.Author.ID)
-			return
-		}
-		e.Community, e.DM = communityID(g), true
-		a.emit(ctx, e)
-		return
-	}
-	e.Community = communityID(m.GuildID)
-	if !e.IsBot {
-		a.state.setName(m.Author.ID, e.MemberName)
-	}
-	ch, parent := a.place(ctx, m.ChannelID)
+}
+
+// messageEvent maps a counted guild message in channel ch (whose parent is
+// parent when ch is a thread) to its event. Live events and history both
+// record through it, so that the same message has the same key, kind and
+// parent either way. topLevel maps an inline reply's target to the message
+// its chain starts from.
+func messageEvent(m *discordgo.Message, guildID string, ch, parent chanInfo, topLevel func(string) string) bot.Event {
+	e := baseMessageEvent(m)
+	e.Community = communityID(guildID)
 	switch {
 	case ch.isThread() && ch.ParentID != "":
 		e.Channel, e.ChannelName = ch.ParentID, parent.Name
@@ -364,13 +386,20 @@ func (a *Adapter) onMessage(ctx context.Context, m *discordgo.Message) {
 		e.Kind, e.Parent = bot.KindReply, ch.ID // a thread started from a message has that message's id
 	default:
 		e.Channel, e.ChannelName = m.ChannelID, ch.Name
-		if ref := m.MessageReference; ref != nil && ref.MessageID != "" && m.Type == discordgo.MessageTypeReply &&
-			ref.Type == discordgo.MessageReferenceTypeDefault && (ref.ChannelID == "" || ref.ChannelID == m.ChannelID) {
-			e.Kind, e.Parent = bot.KindReply, a.topLevel(ref.MessageID)
+		if ref := inlineReplyTo(m); ref != "" {
+			e.Kind, e.Parent = bot.KindReply, topLevel(ref)
 		}
 	}
-	a.state.remember(e)
-	a.emit(ctx, e)
+	return e
+}
+
+// inlineReplyTo is the message m answers inline in its own channel, or "".
+func inlineReplyTo(m *discordgo.Message) string {
+	if ref := m.MessageReference; ref != nil && ref.MessageID != "" && m.Type == discordgo.MessageTypeReply &&
+		ref.Type == discordgo.MessageReferenceTypeDefault && (ref.ChannelID == "" || ref.ChannelID == m.ChannelID) {
+		return ref.MessageID
+	}
+	return ""
 }
 
 // topLevel returns the message a reply chain starts from, as far as the
@@ -410,26 +439,33 @@ func (a *Adapter) onReaction(ctx context.Context, r *discordgo.MessageReaction, 
 	if emoji == "" {
 		emoji = r.Emoji.Name
 	}
-	e := bot.Event{
-		Kind:      bot.KindReaction,
-		Community: communityID(r.GuildID),
-		Member:    r.UserID,
-		At:        a.clock.Now(),
-		Key:       "react:" + r.MessageID + ":" + r.UserID + ":" + emoji,
-		Message:   r.MessageID,
-		Retract:   removed,
-	}
+	ch, parent := a.place(ctx, r.ChannelID)
+	e := reactionEvent(r.GuildID, r.MessageID, r.UserID, emoji, ch, parent)
+	e.At, e.Retract = a.clock.Now(), removed
 	if m != nil {
 		e.MemberName = displayName(m, m.User)
 		e.IsBot = m.User != nil && m.User.Bot
 	}
-	ch, parent := a.place(ctx, r.ChannelID)
+	a.emit(ctx, e)
+}
+
+// reactionEvent is the event of a reaction by user with emoji (a custom
+// emoji's id, or the Unicode emoji) on message in channel ch, live or
+// from history; the caller dates it.
+func reactionEvent(guildID, message, user, emoji string, ch, parent chanInfo) bot.Event {
+	e := bot.Event{
+		Kind:      bot.KindReaction,
+		Community: communityID(guildID),
+		Member:    user,
+		Key:       "react:" + message + ":" + user + ":" + emoji,
+		Message:   message,
+	}
 	if ch.isThread() && ch.ParentID != "" {
 		e.Channel, e.ChannelName = ch.ParentID, parent.Name
 	} else {
-		e.Channel, e.ChannelName = r.ChannelID, ch.Name
+		e.Channel, e.ChannelName = ch.ID, ch.Name
 	}
-	a.emit(ctx, e)
+	return e
 }
 
 // member converts a guild member for the directory.
@@ -456,16 +492,22 @@ func (a *Adapter) onMemberAdd(ctx context.Context, m *discordgo.Member) {
 	if at.IsZero() {
 		at = a.clock.Now()
 	}
-	a.emit(ctx, bot.Event{
+	a.emit(ctx, joinEvent(m.GuildID, bm, at))
+	a.directory(ctx, bot.Directory{Community: a.community(m.GuildID), Members: []bot.Member{bm}})
+}
+
+// joinEvent is a member's join at at, live or from history: its key names
+// the membership, so the two count once.
+func joinEvent(guildID string, bm bot.Member, at time.Time) bot.Event {
+	return bot.Event{
 		Kind:       bot.KindJoin,
-		Community:  communityID(m.GuildID),
+		Community:  communityID(guildID),
 		Member:     bm.ID,
 		MemberName: bm.Name,
 		IsBot:      bm.IsBot,
 		At:         at,
-		Key:        fmt.Sprintf("join:%s:%s:%d", m.GuildID, bm.ID, at.UnixMilli()),
-	})
-	a.directory(ctx, bot.Directory{Community: a.community(m.GuildID), Members: []bot.Member{bm}})
+		Key:        fmt.Sprintf("join:%s:%s:%d", guildID, bm.ID, at.UnixMilli()),
+	}
 }
 
 // onMemberRemove records a leave. Its key names the membership that ended

@@ -97,6 +97,9 @@ type Config struct {
 	// UsersPageSize and UsersPageInterval pace the users.list sync.
 	UsersPageSize     int
 	UsersPageInterval time.Duration
+	// HistoryPageSize is how many messages a history page asks for.
+	// Default DefaultHistoryPageSize.
+	HistoryPageSize int
 }
 
 // Adapter is Hearth's Slack app. Create it with New, then call Run.
@@ -113,6 +116,8 @@ type Adapter struct {
 	socket   bool
 	pageSize int
 	pageWait time.Duration
+	histPage int
+	pacer    *methodPacer // of history reads, by method (history.go)
 
 	// id is who Hearth is, from auth.test: the team and bot ids are fixed
 	// for the token, on every instance; the workspace's name and address
@@ -167,6 +172,7 @@ func New(cfg Config) (*Adapter, error) {
 		socket:   cfg.AppToken != "",
 		pageSize: cfg.UsersPageSize,
 		pageWait: cfg.UsersPageInterval,
+		histPage: cfg.HistoryPageSize,
 		events:   make(chan inbound, 1024),
 	}
 	if a.clock == nil {
@@ -198,6 +204,9 @@ func New(cfg Config) (*Adapter, error) {
 	if a.pageWait <= 0 {
 		a.pageWait = DefaultUsersPageInterval
 	}
+	if a.histPage <= 0 {
+		a.histPage = DefaultHistoryPageSize
+	}
 	interval := cfg.PostInterval
 	if interval <= 0 {
 		interval = DefaultPostInterval
@@ -213,6 +222,7 @@ func New(cfg Config) (*Adapter, error) {
 		paceClock = bot.ClockFunc(time.Now)
 	}
 	a.out = newOutbox(paceClock, a.sleep, interval, a.log)
+	a.pacer = newMethodPacer(paceClock, a.sleep)
 	a.out.depth = func(n int) { a.obs.Queue(bot.Slack, n) }
 	return a, nil
 }

@@ -203,29 +203,43 @@ func (a *Adapter) onMessage(ctx context.Context, in inbound, m messageEvent) {
 	if m.ChannelType == "mpim" || m.Channel == "" {
 		return // group DMs are not the community's channels
 	}
+	e, botID, ok := messageParticipation(m, func(ts string) time.Time { return a.eventAt(ts, in) })
+	if !ok {
+		// message_changed (edits change nothing), channel_topic...
+		a.log.Debug("message subtype ignored", "subtype", m.Subtype, "channel", m.Channel)
+		return
+	}
+	a.emit(ctx, e, botID)
+}
+
+// messageParticipation turns a message (live, or read from history) into
+// the participation it is, with the message's bot_id when a bot wrote it;
+// ok is false for what is not participation. Live events and history both
+// go through it, so that both give one message the same Key, kind and
+// Parent. at turns a Slack ts into the event's time.
+func messageParticipation(m messageEvent, at func(ts string) time.Time) (e bot.Event, botID string, ok bool) {
 	switch {
 	case countedSubtypes[m.Subtype]:
 		if m.TS == "" {
-			return
+			return bot.Event{}, "", false
 		}
 		e := bot.Event{
 			Kind:    bot.KindMessage,
 			Channel: m.Channel,
 			Member:  m.User,
 			DM:      m.ChannelType == "im",
-			At:      a.eventAt(m.TS, in),
+			At:      at(m.TS),
 			Key:     messageKey(m.Channel, m.TS),
 			Message: m.TS,
 		}
 		if (m.ThreadTS != "" && m.ThreadTS != m.TS) || m.Subtype == "thread_broadcast" {
 			e.Kind, e.Parent = bot.KindReply, m.ThreadTS
 		}
-		a.emit(ctx, e, m.BotID)
+		return e, m.BotID, true
 
 	case m.Subtype == "message_deleted":
 		if m.DeletedTS == "" || m.Previous == nil {
-			a.log.Debug("message_deleted without the message", "channel", m.Channel)
-			return
+			return bot.Event{}, "", false
 		}
 		prev := m.Previous
 		e := bot.Event{
@@ -233,7 +247,7 @@ func (a *Adapter) onMessage(ctx context.Context, in inbound, m messageEvent) {
 			Channel: m.Channel,
 			Member:  prev.User,
 			DM:      m.ChannelType == "im",
-			At:      a.eventAt(first(m.TS, m.EventTS), in),
+			At:      at(first(m.TS, m.EventTS)),
 			Key:     messageKey(m.Channel, m.DeletedTS),
 			Message: m.DeletedTS,
 			Retract: true,
@@ -245,19 +259,21 @@ func (a *Adapter) onMessage(ctx context.Context, in inbound, m messageEvent) {
 		if prev.Subtype == "bot_message" && botID == "" {
 			botID = "bot"
 		}
-		a.emit(ctx, e, botID)
+		return e, botID, true
 
 	case m.Subtype == "bot_message":
+		if m.TS == "" {
+			return bot.Event{}, "", false
+		}
 		botID := first(m.BotID, "bot")
-		a.emit(ctx, bot.Event{
+		return bot.Event{
 			Kind: bot.KindMessage, Channel: m.Channel, Member: first(m.User, botID), IsBot: true,
-			DM: m.ChannelType == "im", At: a.eventAt(m.TS, in), Key: messageKey(m.Channel, m.TS), Message: m.TS,
-		}, botID)
-
-	default:
-		// message_changed (edits change nothing), channel_join, channel_topic...
-		a.log.Debug("message subtype ignored", "subtype", m.Subtype, "channel", m.Channel)
+			DM: m.ChannelType == "im", At: at(m.TS), Key: messageKey(m.Channel, m.TS), Message: m.TS,
+		}, botID, true
 	}
+	// message_changed (edits change nothing), channel_join (live, the
+	// member_joined_channel event counts the join), channel_topic...
+	return bot.Event{}, "", false
 }
 
 func (a *Adapter) onReaction(ctx context.Context, in inbound, r reactionEvent) {
@@ -289,13 +305,23 @@ func (a *Adapter) onMembership(ctx context.Context, in inbound, m membershipEven
 		a.log.Info("Hearth was "+map[bool]string{true: "added to", false: "removed from"}[kind == bot.KindJoin]+" a channel",
 			"channel", m.Channel)
 	}
-	a.emit(ctx, bot.Event{
-		Kind:    kind,
-		Channel: m.Channel,
-		Member:  m.User,
-		At:      a.eventAt(m.EventTS, in),
-		Key:     prefix + m.Channel + ":" + m.User + ":" + stamp,
-	}, "")
+	at := a.eventAt(m.EventTS, in)
+	key := prefix + m.Channel + ":" + m.User + ":" + stamp
+	if kind == bot.KindJoin {
+		key = channelJoinKey(m.Channel, m.User, at)
+	}
+	a.emit(ctx, bot.Event{Kind: kind, Channel: m.Channel, Member: m.User, At: at, Key: key}, "")
+}
+
+// channelJoinKey identifies a member's join of a channel, live or read
+// from history. Live, Slack says so with member_joined_channel, whose
+// event_ts is its own; history only keeps the channel_join message the
+// join posted, whose ts is a different, slightly later stamp. Neither can
+// be derived from the other, so the key keeps what both agree on: the
+// channel, the member and the day (UTC) of the join. Two joins of one
+// channel by one member on one day count as one.
+func channelJoinKey(channel, member string, at time.Time) string {
+	return "join:" + channel + ":" + member + ":" + at.UTC().Format("2006-01-02")
 }
 
 // onUser keeps a member fresh (user_change) or records a new one (team_join).
@@ -332,34 +358,9 @@ func (a *Adapter) onUser(ctx context.Context, in inbound, u userEvent) {
 // emit completes an event (community, bot flag, names) and hands it to the
 // core. botID is the event's bot_id, if any.
 func (a *Adapter) emit(ctx context.Context, e bot.Event, botID string) {
-	e.Community = a.communityID()
-	if me, _ := a.self(); botID != "" || e.Member == me {
-		e.IsBot = true // integrations, other apps' bot users, and Hearth itself
-	}
-	if e.Member == "" {
-		e.Member = botID
-	}
-	if e.Member == "" {
-		a.log.Debug("event without an author ignored", "kind", e.Kind, "channel", e.Channel)
+	e, ok := a.complete(ctx, e, botID, func(id string) { a.lookups.add(ctx, id) })
+	if !ok {
 		return
-	}
-	if !e.IsBot {
-		// An unseen author is not waited for: the event is recorded now,
-		// under their id and in the order it came, while Slack is asked
-		// about them off the loop. The member (name, bot flag, admin)
-		// reaches the core through HandleDirectory; should they be a bot,
-		// the store takes their activity out of the counts then.
-		m, known, ask := a.cachedUser(e.Member)
-		if known {
-			e.MemberName = m.Name
-			e.IsBot = m.IsBot
-		}
-		if ask {
-			a.lookups.add(ctx, e.Member) // unseen, or learned of dirTTL ago
-		}
-		if !e.DM {
-			e.ChannelName = a.channelName(ctx, e.Channel)
-		}
 	}
 	if err := a.h.HandleEvent(ctx, e); err != nil {
 		a.log.Error("recording an event failed", "kind", e.Kind, "key", e.Key, "err", err)
@@ -367,6 +368,48 @@ func (a *Adapter) emit(ctx context.Context, e bot.Event, botID string) {
 	}
 	a.log.Debug("event", "kind", e.Kind, "channel", e.Channel, "member", e.Member, "key", e.Key,
 		"retract", e.Retract, "bot", e.IsBot, "dm", e.DM)
+}
+
+// complete fills in what the core needs beyond what Slack's event or
+// message says: the community, the bot flag (integrations, other apps' bot
+// users, and Hearth itself), the member's and the channel's names. ok is
+// false for an event without an author.
+//
+// An unseen author is not waited for when ask is set: the event is
+// completed now, under their id, and ask is called to have Slack asked
+// about them off the event loop (live events). The member (name, bot flag,
+// admin) reaches the core through HandleDirectory; should they be a bot,
+// the store takes their activity out of the counts then. With ask nil
+// (history), Slack is asked before the event is completed.
+func (a *Adapter) complete(ctx context.Context, e bot.Event, botID string, ask func(id string)) (bot.Event, bool) {
+	e.Community = a.communityID()
+	if me, _ := a.self(); botID != "" || e.Member == me {
+		e.IsBot = true
+	}
+	if e.Member == "" {
+		e.Member = botID
+	}
+	if e.Member == "" {
+		a.log.Debug("event without an author ignored", "kind", e.Kind, "channel", e.Channel)
+		return e, false
+	}
+	if !e.IsBot {
+		m, known, stale := a.cachedUser(e.Member)
+		switch {
+		case stale && ask != nil:
+			ask(e.Member) // unseen, or learned of dirTTL ago
+		case stale:
+			m, known = a.lookupUser(ctx, e.Member)
+		}
+		if known {
+			e.MemberName = m.Name
+			e.IsBot = m.IsBot
+		}
+		if !e.DM {
+			e.ChannelName = a.channelName(ctx, e.Channel)
+		}
+	}
+	return e, true
 }
 
 // eventAt is when an event happened according to Slack: its ts, else the

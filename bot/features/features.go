@@ -8,6 +8,7 @@ import (
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/charter"
 	"github.com/hearth-community/hearth/bot/checkins"
+	"github.com/hearth-community/hearth/bot/history"
 	"github.com/hearth-community/hearth/bot/intros"
 	"github.com/hearth-community/hearth/bot/library"
 	"github.com/hearth-community/hearth/bot/meetings"
@@ -30,6 +31,7 @@ type Store interface {
 	prompts.Store
 	charter.Store
 	pilot.Store
+	history.Store
 	// ExportMember returns what is kept about a member, or bot.ErrNotFound.
 	ExportMember(ctx context.Context, community, member string) (MemberData, error)
 }
@@ -47,6 +49,7 @@ func All(core *bot.Bot, store Store) []bot.Module {
 		meetings.New(core, store),
 		intros.New(core, store),
 		pilot.New(core, store),
+		history.New(core, store),
 	}
 }
 
@@ -57,5 +60,5 @@ func Register(core *bot.Bot, store Store) error { return core.Register(All(core,
 // the Discord schema and tests. Its Run funcs must not be called.
 func Commands() []bot.CommandSpec {
 	return bot.CommandTable(&reporting.Reporting{}, &prompts.Prompts{}, &checkins.Checkins{}, &members.Members{},
-		&charter.Charter{}, &library.Library{}, &meetings.Meetings{}, &intros.Intros{}, &pilot.Pilots{})
+		&charter.Charter{}, &library.Library{}, &meetings.Meetings{}, &intros.Intros{}, &pilot.Pilots{}, &history.History{})
 }

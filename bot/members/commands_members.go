@@ -349,10 +349,24 @@ const PrivacyText = `**What Hearth records**
 • The text of your messages and replies, or which emoji you used beyond the reaction itself.
 • Anything from channels Hearth is not in, or your direct messages with other people.
 **Your choices**
-• ` + "`/hearth me`" + ` shows what is kept about you; ` + "`/hearth nudges off`" + ` stops nudges; ` + "`/hearth forget me`" + ` erases it all (report totals already counted stay, without your name).`
+• ` + "`/hearth me`" + ` shows what is kept about you; ` + "`/hearth nudges off`" + ` stops nudges; ` + "`/hearth forget me`" + ` erases it all (report totals already counted stay, without your name; a one-way hash of your id is kept so that importing the community's history never brings you back).`
 
-func (b *Members) cmdPrivacy(_ context.Context, _ bot.Invocation) (bot.Reply, error) {
-	return bot.Reply{Post: bot.Post{Text: PrivacyText}, Private: true}, nil
+// cmdPrivacy is PrivacyText with what the features add about the
+// community (bot.PrivacyNoter: that history was imported, and from when).
+func (b *Members) cmdPrivacy(ctx context.Context, inv bot.Invocation) (bot.Reply, error) {
+	text := PrivacyText
+	for _, m := range b.core.Modules() {
+		if n, ok := m.(bot.PrivacyNoter); ok {
+			note, err := n.PrivacyNote(ctx, inv.Community)
+			if err != nil {
+				return bot.Reply{}, err
+			}
+			if note != "" {
+				text += "\n**About this community**\n• " + note
+			}
+		}
+	}
+	return bot.Reply{Post: bot.Post{Text: text}, Private: true}, nil
 }
 
 // ActionForgetConfirm erases the pressing member's data; Value is their id,

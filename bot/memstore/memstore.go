@@ -51,6 +51,7 @@ type Store struct {
 	lines      map[string]bool // applied lines, community + "\x00" + hash (lines.go)
 
 	leases map[string]lease // by name (leases.go)
+	hist   *historyState    // history imports and tombstones (history.go)
 }
 
 // New returns an empty store. clock gives the time seeded members are

@@ -132,7 +132,8 @@ func namesKey(key, id string) bool { return slices.Contains(strings.Split(key, "
 // member row; their id is blanked where another row names them as author
 // or approver, and taken out of surveys' member lists. Messages they
 // answered are answered again from the replies left. bot.ErrNotFound for
-// a member without a row.
+// a member without a row; a tombstone (a hash) is kept for the history
+// import either way.
 func (s *Store) ForgetMember(ctx context.Context, community, member string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,9 +144,13 @@ func (s *Store) ForgetMember(ctx context.Context, community, member string) erro
 		return fmt.Errorf("forget a member of %s: no member", community)
 	}
 	c, ok := s.find(community)
+	if ok {
+		s.history().tombstone(community, member) // for a member never recorded too
+	}
 	if !ok || c.members[member] == nil {
 		return fmt.Errorf("member %s of %s: %w", member, community, bot.ErrNotFound)
 	}
+	s.history().unname(community, member)
 	type thread struct{ parent, channel string }
 	var threads []thread
 	for _, e := range c.evs {

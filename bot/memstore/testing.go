@@ -169,6 +169,14 @@ func (s *Store) Holding(ctx context.Context, needles ...string) ([]string, error
 			check("member_prefs.member_id", m)
 		}
 	}
+	if s.hist != nil {
+		for _, imp := range s.hist.imports {
+			check("history_imports.requested_by", imp.RequestedBy)
+		}
+		for key := range s.hist.tombstones {
+			check("member_tombstones.member_hash", key[1])
+		}
+	}
 	for _, sc := range s.schedules {
 		check("schedules.created_by", sc.CreatedBy)
 		check("schedules.payload", sc.Payload)

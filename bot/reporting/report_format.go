@@ -66,6 +66,9 @@ func FormatReport(r bot.Report, v ReportView) string {
 		sb.WriteString(")")
 	}
 	sb.WriteString("\n")
+	if r.HistorySince != nil {
+		fmt.Fprintf(&sb, "Hearth's record starts %s (history imported)\n", r.HistorySince.In(loc).Format(time.DateOnly))
+	}
 	m, pm := r.Members, prev.Members
 	fmt.Fprintf(&sb, "**Members** %d%s · active %d%s · new %d%s · quiet %d%s\n",
 		m.Total, bot.Trend(m.Total, pm.Total), m.Active, bot.Trend(m.Active, pm.Active),

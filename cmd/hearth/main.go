@@ -158,6 +158,7 @@ func subcommands() map[string]subcommand {
 		"resources": {"export the community's library of shared resources (markdown, csv or json)", cmdResources, nil},
 		"plan":      {"preview or apply a programme of prompts, check-ins, events and intros: hearth plan show|apply FILE.yaml|--sample", cmdPlan, []string{"show", "apply"}},
 		"impact":    {"the impact report for sponsors (markdown or json) with its charts: hearth impact --since DATE", cmdImpact, nil},
+		"history":   {"import the community's past activity from the platform: hearth history import --days 90; or its status", cmdHistory, []string{"import", "status"}},
 		"forget":    {"erase what Hearth keeps about one member: hearth forget --member ID", cmdForget, nil},
 		"export":    {"print what Hearth keeps about one member, as JSON: hearth export --member ID", cmdExport, nil},
 		"version":   {"print the version", cmdVersion, nil},

@@ -23,6 +23,7 @@ func metricsHandler(b *bot.Bot) http.Handler {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	)
 	b.Observe(newPromObserver(reg))
+	registerHistoryMetrics(reg, b.Metrics())
 	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }
 
@@ -117,4 +118,20 @@ func (o *promObserver) Queue(p bot.Platform, depth int) {
 
 func (o *promObserver) Firing(kind bot.ScheduleKind, outcome string, n int) {
 	o.firings.WithLabelValues(string(kind), outcome).Add(float64(n))
+}
+
+// registerHistoryMetrics exposes the history imports' counts that the core
+// keeps (bot.Metrics), read at each scrape.
+func registerHistoryMetrics(reg prometheus.Registerer, m *bot.Metrics) {
+	reg.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Namespace: "hearth", Name: "history_events_total",
+			Help: "Events history imports newly recorded (overlap with live events is not counted again)."},
+			func() float64 { return float64(m.HistoryEvents.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "hearth", Name: "history_channels_done",
+			Help: "Channels read through, of the history imports this process is working on now."},
+			func() float64 { return float64(m.HistoryChannelsDone.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Namespace: "hearth", Name: "history_channels_listed",
+			Help: "Channels to read, of the history imports this process is working on now."},
+			func() float64 { return float64(m.HistoryChannelsTotal.Load()) }),
+	)
 }

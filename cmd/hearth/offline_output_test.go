@@ -93,6 +93,8 @@ func TestOfflineCommandsWriteNoLogLines(t *testing.T) {
 		{args: []string{"version"}},
 		{args: []string{"health", "--addr", "127.0.0.1:1", "--timeout", "1s"}, fail: true},
 		{args: []string{"forget", "--db", db, "--member", "nobody", "--yes"}, fail: true},
+		{args: []string{"history", "status", "--db", db}},
+		{args: []string{"history", "import", "--db", db}, fail: true}, // no platform configured
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args[:min(2, len(tt.args))], " "), func(t *testing.T) {

@@ -27,10 +27,7 @@ func platformServices(cfg config, b *bot.Bot, leases shardLeases, clock bot.Cloc
 	var services []service
 	routes := map[string]http.Handler{}
 	if cfg.Slack.configured() {
-		a, err := slack.New(slack.Config{
-			BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
-			APIURL: cfg.Slack.APIURL, Handler: b, Clock: clock, Log: log, Observer: b.Observer(),
-		})
+		a, err := newSlack(cfg, b, clock, log)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -44,17 +41,7 @@ func platformServices(cfg config, b *bot.Bot, leases shardLeases, clock bot.Cloc
 		services = append(services, service{name: "slack", run: a.Run, connected: a.Connected})
 	}
 	if cfg.Discord.configured() {
-		leaseClock := leases.clock
-		if leaseClock == nil {
-			leaseClock = clock
-		}
-		a, err := discord.New(discord.Config{
-			BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
-			MembersIntent: cfg.Discord.MembersIntent, PublicKey: cfg.Discord.PublicKey,
-			Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"), Observer: b.Observer(),
-			Shards: cfg.Discord.Shards, Leases: leases.store, Holder: leases.holder,
-			LeaseTTL: leases.ttl, LeaseWait: leases.wait, LeaseClock: leaseClock,
-		})
+		a, err := newDiscord(cfg, b, leases, clock, log)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -68,6 +55,30 @@ func platformServices(cfg config, b *bot.Bot, leases shardLeases, clock bot.Cloc
 		services = append(services, service{name: "discord", run: a.Run, connected: a.Connected})
 	}
 	return services, routes, nil
+}
+
+// newSlack builds the Slack adapter the environment configures, speaking
+// to b (`hearth run`, and `hearth history import`, which only reads).
+func newSlack(cfg config, b *bot.Bot, clock bot.Clock, log *slog.Logger) (*slack.Adapter, error) {
+	return slack.New(slack.Config{
+		BotToken: cfg.Slack.BotToken, AppToken: cfg.Slack.AppToken, SigningSecret: cfg.Slack.SigningSecret,
+		APIURL: cfg.Slack.APIURL, Handler: b, Clock: clock, Log: log, Observer: b.Observer(),
+	})
+}
+
+// newDiscord builds the Discord adapter the environment configures.
+func newDiscord(cfg config, b *bot.Bot, leases shardLeases, clock bot.Clock, log *slog.Logger) (*discord.Adapter, error) {
+	leaseClock := leases.clock
+	if leaseClock == nil {
+		leaseClock = clock
+	}
+	return discord.New(discord.Config{
+		BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
+		MembersIntent: cfg.Discord.MembersIntent, PublicKey: cfg.Discord.PublicKey,
+		Handler: b, Commands: b.Commands(), Clock: clock, Log: log.With("adapter", "discord"), Observer: b.Observer(),
+		Shards: cfg.Discord.Shards, Leases: leases.store, Holder: leases.holder,
+		LeaseTTL: leases.ttl, LeaseWait: leases.wait, LeaseClock: leaseClock,
+	})
 }
 
 // shardLeases is how instances elect each Discord shard's owner: the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hearth-community/hearth/bot"
+	"github.com/hearth-community/hearth/bot/history"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -77,6 +78,13 @@ func cmdRun(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	services = append(services, service{name: "schedules", run: runner.Run})
+	// History imports asked for in chat: polled on the lease wait, which
+	// stays on the real clock when a test drives the scheduler's.
+	imports, err := history.NewRunner(history.RunnerConfig{Core: b, Store: db, Holder: holder, Wait: e.leaseWait, Log: log.With("room", "history")})
+	if err != nil {
+		return err
+	}
+	services = append(services, service{name: "history", run: imports.Run})
 	if cfg.Retention > 0 {
 		services = append(services, retention(db, cfg.Retention, e.now, e.leaseWait, holder, log))
 	}

@@ -131,6 +131,9 @@ func seedMember(t *testing.T, db Store) {
 	}
 	seedEvents(t, db)
 	seedIntros(t, db)
+	if _, err := db.RequestImport(ctx, community, gone, at(-90, 0), at(2, 0)); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // seedIntros opts them and Ada in to intros; round 1, which they ran,
@@ -162,7 +165,8 @@ func seedIntros(t *testing.T, db Store) {
 var seededPlaces = []string{"members.ext_id", "members.name", "members.name_fold", "events.key", "tombstones.key",
 	"checkin_runs.started_by", "checkin_runs.definition", "checkin_answers.respondent", "surveys.definition",
 	"facilitators.member_ext", "facilitators.added_by", "schedules.created_by", "deck_prompts.added_by", "nudges.approved_by",
-	"resources.note", "resources.search", "stories.text", "community_events.created_by", "intro_rounds.created_by"}
+	"resources.note", "resources.search", "stories.text", "community_events.created_by", "intro_rounds.created_by",
+	"history_imports.requested_by"}
 
 func testForgetMember(t *testing.T, db Store) {
 	ctx := context.Background()

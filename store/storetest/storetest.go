@@ -78,6 +78,7 @@ var groups = []struct {
 	{"weeks", weekTests},
 	{"lines", lineTests},
 	{"leases", leaseTests},
+	{"history", historyTests},
 }
 
 // Run runs every test of the suite, each as a subtest "feature/test" with

@@ -75,6 +75,9 @@ type Options struct {
 	// Shards is the shard count GET /gateway/bot recommends. Default: one
 	// per thousand guilds, at least one (Discord's rule of thumb).
 	Shards int
+	// BotPermissions are the permissions of the role the bot gets in a
+	// guild without Guild.BotRoles. Default DefaultBotPermissions.
+	BotPermissions int64
 	// MaxGuildsPerShard is how many guilds one session may hold: an
 	// IDENTIFY whose shard would hold more is closed with 4011 (sharding
 	// required). Default 2500, Discord's.
@@ -118,6 +121,13 @@ type Server struct {
 	interacts   map[string]Interaction
 	closedFlag  bool
 	connections int
+
+	history     map[string][]*storedMessage // channel id -> messages, oldest first
+	archived    map[string]archivedThread   // thread id -> when it was archived
+	routeLimits map[string]routeLimit       // route pattern -> limit
+	buckets     map[string]*bucketState     // pattern + major id -> window
+	limited429  int
+	hidden      map[string]bool // channel ids whose messages answer 403
 }
 
 // channelInfo is what the fake knows of a channel, for GET /channels/{id}.
@@ -215,6 +225,9 @@ func New(opts Options) *Server {
 	if opts.Shards <= 0 {
 		opts.Shards = max(1, (len(opts.Guilds)+999)/1000)
 	}
+	if opts.BotPermissions == 0 {
+		opts.BotPermissions = DefaultBotPermissions
+	}
 	if opts.MaxGuildsPerShard <= 0 {
 		opts.MaxGuildsPerShard = 2500
 	}
@@ -235,6 +248,11 @@ func New(opts Options) *Server {
 		sessions:    map[string]*session{},
 		conns:       map[*conn]bool{},
 		interacts:   map[string]Interaction{},
+		history:     map[string][]*storedMessage{},
+		archived:    map[string]archivedThread{},
+		routeLimits: map[string]routeLimit{},
+		buckets:     map[string]*bucketState{},
+		hidden:      map[string]bool{},
 	}
 	for _, g := range opts.Guilds {
 		s.addGuildLocked(g)

@@ -38,7 +38,12 @@ const (
 	PermManageGuild   = 1 << 5
 	PermViewChannel   = 1 << 10
 	PermSendMessages  = 1 << 11
+	PermReadHistory   = 1 << 16
 )
+
+// DefaultBotPermissions are the permissions of the role Discord makes for
+// the bot when it is invited (Options.BotPermissions).
+const DefaultBotPermissions = PermViewChannel | PermSendMessages | PermReadHistory
 
 // Guild is a guild (a Discord server).
 type Guild struct {
@@ -47,6 +52,20 @@ type Guild struct {
 	Threads           []Channel // active threads, sent in GUILD_CREATE
 	Roles             []Role    // include @everyone (id = guild id)
 	Members           []Member  // served by member chunks and the REST list
+	// BotRoles are the bot's roles; nil: the role Discord makes when the
+	// bot is invited, named after it, with Options.BotPermissions.
+	BotRoles []string
+}
+
+// botRoleID is the id of the role the fake gives the bot in guild g.
+func botRoleID(g *Guild) string { return g.ID + "0009" }
+
+// Overwrite is a channel's permission overwrite for a role (Type 0) or a
+// member (Type 1).
+type Overwrite struct {
+	ID          string
+	Type        int
+	Allow, Deny int64
 }
 
 // Channel is a channel or a thread.
@@ -54,6 +73,8 @@ type Channel struct {
 	ID, Name string
 	Type     int
 	ParentID string // a thread's channel; a channel's category
+	// Overwrites are the channel's permission overwrites.
+	Overwrites []Overwrite
 }
 
 // Role is a guild role.
@@ -161,6 +182,12 @@ func channelJSON(c Channel, guildID string) map[string]any {
 	} else {
 		out["parent_id"] = nil
 	}
+	overwrites := []any{}
+	for _, o := range c.Overwrites {
+		overwrites = append(overwrites, map[string]any{"id": o.ID, "type": o.Type,
+			"allow": strconv.FormatInt(o.Allow, 10), "deny": strconv.FormatInt(o.Deny, 10)})
+	}
+	out["permission_overwrites"] = overwrites
 	if isThread(c.Type) {
 		out["thread_metadata"] = map[string]any{"archived": false, "auto_archive_duration": 1440, "locked": false}
 	}
@@ -192,11 +219,8 @@ func (s *Server) guildJSON(g *Guild) map[string]any {
 	for _, c := range g.Threads {
 		threads = append(threads, channelJSON(c, g.ID))
 	}
-	roles := []any{}
-	for _, r := range g.Roles {
-		roles = append(roles, roleJSON(r))
-	}
-	bot := Member{User: User{ID: s.opts.BotID, Username: s.opts.BotName, Bot: true}, JoinedAt: s.opts.Now()}
+	roles := s.rolesJSON(g)
+	bot := s.botMember(g)
 	return map[string]any{
 		"id":           g.ID,
 		"name":         g.Name,
@@ -212,4 +236,26 @@ func (s *Server) guildJSON(g *Guild) map[string]any {
 		"voice_states": []any{},
 		"presences":    []any{},
 	}
+}
+
+// rolesJSON renders a guild's roles, with the bot's own role when it has
+// no other (Guild.BotRoles).
+func (s *Server) rolesJSON(g *Guild) []any {
+	roles := []any{}
+	for _, r := range g.Roles {
+		roles = append(roles, roleJSON(r))
+	}
+	if g.BotRoles == nil {
+		roles = append(roles, roleJSON(Role{ID: botRoleID(g), Name: s.opts.BotName, Permissions: s.opts.BotPermissions}))
+	}
+	return roles
+}
+
+// botMember is the bot's membership of guild g.
+func (s *Server) botMember(g *Guild) Member {
+	roles := g.BotRoles
+	if roles == nil {
+		roles = []string{botRoleID(g)}
+	}
+	return Member{User: User{ID: s.opts.BotID, Username: s.opts.BotName, Bot: true}, Roles: roles, JoinedAt: s.opts.Now()}
 }

@@ -53,6 +53,9 @@ func (s *Server) MessageCreate(m Message) (Message, error) {
 	if m.Type == 0 && m.ReplyTo != "" {
 		m.Type = MessageReply
 	}
+	s.mu.Lock()
+	s.storeLocked(m) // kept as history too
+	s.mu.Unlock()
 	_, err := s.Dispatch("MESSAGE_CREATE", s.messageCreateJSON(m))
 	return m, err
 }
@@ -99,8 +102,10 @@ func (s *Server) messageCreateJSON(m Message) map[string]any {
 	return d
 }
 
-// MessageDelete dispatches MESSAGE_DELETE.
+// MessageDelete removes the message from its channel's history and
+// dispatches MESSAGE_DELETE.
 func (s *Server) MessageDelete(guildID, channelID, id string) error {
+	s.Delete(channelID, id)
 	d := map[string]any{"id": id, "channel_id": channelID}
 	if guildID != "" {
 		d["guild_id"] = guildID
@@ -134,14 +139,18 @@ func (s *Server) reactionJSON(r Reaction, add bool) map[string]any {
 	return d
 }
 
-// ReactionAdd dispatches MESSAGE_REACTION_ADD.
+// ReactionAdd adds the reaction to the message's history and dispatches
+// MESSAGE_REACTION_ADD.
 func (s *Server) ReactionAdd(r Reaction) error {
+	s.React(r)
 	_, err := s.Dispatch("MESSAGE_REACTION_ADD", s.reactionJSON(r, true))
 	return err
 }
 
-// ReactionRemove dispatches MESSAGE_REACTION_REMOVE.
+// ReactionRemove removes the reaction from the message's history and
+// dispatches MESSAGE_REACTION_REMOVE.
 func (s *Server) ReactionRemove(r Reaction) error {
+	s.Unreact(r)
 	_, err := s.Dispatch("MESSAGE_REACTION_REMOVE", s.reactionJSON(r, false))
 	return err
 }

@@ -55,6 +55,15 @@ func (s *Server) restMux() http.Handler {
 	route("DELETE /webhooks/{app}/{token}/messages/{message}", false, s.webhook("delete"))
 	route("POST /webhooks/{app}/{token}", false, s.webhook("followup"))
 	route("GET /guilds/{guild}/members", true, s.listMembers)
+	route("GET /channels/{id}/messages", true, s.listMessages)
+	route("GET /channels/{id}/messages/{mid}", true, s.getMessage)
+	route("GET /channels/{id}/messages/{mid}/reactions/{emoji}", true, s.listReactions)
+	route("GET /guilds/{guild}/channels", true, s.listGuildChannels)
+	route("GET /guilds/{guild}", true, s.getGuild)
+	route("GET /guilds/{guild}/members/{user}", true, s.getMember)
+	route("GET /guilds/{guild}/threads/active", true, s.listActiveThreads)
+	route("GET /channels/{id}/threads/archived/public", true, s.listArchivedThreads(false))
+	route("GET /channels/{id}/threads/archived/private", true, s.listArchivedThreads(true))
 	route("POST /guilds/{guild}/scheduled-events", true, s.createScheduledEvent)
 	route("GET /guilds/{guild}/scheduled-events", true, s.listScheduledEvents)
 	route("GET /guilds/{guild}/scheduled-events/{id}", true, s.getScheduledEvent)
@@ -83,12 +92,17 @@ func (s *Server) wrap(auth bool, fn handlerFunc) http.HandlerFunc {
 			s.rateLimits[key] = q[1:]
 		}
 		s.mu.Unlock()
+		if !isLimited {
+			limited, isLimited = s.applyRouteLimit(w, r)
+		}
 		if isLimited {
 			secs := limited.Seconds()
-			w.Header().Set("X-RateLimit-Limit", "5")
+			if w.Header().Get("X-RateLimit-Limit") == "" { // not a route limit's own bucket
+				w.Header().Set("X-RateLimit-Limit", "5")
+				w.Header().Set("X-RateLimit-Bucket", "fake-"+strconv.Itoa(len(key)))
+			}
 			w.Header().Set("X-RateLimit-Remaining", "0")
 			w.Header().Set("X-RateLimit-Reset-After", strconv.FormatFloat(secs, 'f', 3, 64))
-			w.Header().Set("X-RateLimit-Bucket", "fake-"+strconv.Itoa(len(key)))
 			w.Header().Set("X-RateLimit-Scope", "user")
 			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(secs))))
 			s.answer(w, &req, 429, map[string]any{"message": "You are being rate limited.", "retry_after": secs, "global": false}, nil)

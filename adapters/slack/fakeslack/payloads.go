@@ -198,11 +198,13 @@ func (s *Server) UserChange(u User, eventTS string) Event {
 }
 
 // EventCallback wraps an inner event in the Events API's outer
-// event_callback, with a fresh event_id.
+// event_callback, with a fresh event_id. The event is also kept in the
+// channels' history (see Record).
 func (s *Server) EventCallback(ev Event) map[string]any {
 	s.mu.Lock()
 	n := s.nextIDLocked()
 	now := s.opts.Now()
+	s.recordLocked(ev) // what is delivered live can be read back as history
 	s.mu.Unlock()
 	eventTime := now.Unix()
 	if ts, ok := ev["event_ts"].(string); ok {

@@ -83,8 +83,10 @@ type Server struct {
 	seq       int
 	tickets   map[string]bool
 	sock      socketState
-	holds     map[string]chan struct{} // method → closed on release
-	held      map[string]int           // method → calls that were held
+	holds     map[string]chan struct{}  // method → closed on release
+	history   map[string][]*histMessage // channel → its messages, oldest first (history.go)
+	tiers     map[string]*tierWindow    // method → its rate limit (tiers.go)
+	held      map[string]int            // method → calls that were held
 	closed    bool
 }
 
@@ -326,6 +328,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if secs := s.overTierLocked(method, call.At); secs > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		record(http.StatusTooManyRequests, "ratelimited")
+		writeJSON(w, http.StatusTooManyRequests, map[string]any{"ok": false, "error": "ratelimited"})
+		return
+	}
+
 	resp, code := s.dispatchLocked(method, &call)
 	if code != "" {
 		record(http.StatusOK, code)
@@ -401,6 +410,18 @@ func (s *Server) dispatchLocked(method string, call *Call) (map[string]any, stri
 			return nil, "channel_not_found"
 		}
 		return map[string]any{"channel": s.channelJSON(c)}, ""
+
+	case "conversations.history":
+		return s.conversationsHistoryLocked(call)
+
+	case "conversations.replies":
+		return s.conversationsRepliesLocked(call)
+
+	case "users.conversations":
+		return s.conversationsForUserLocked(call, true)
+
+	case "conversations.list":
+		return s.conversationsForUserLocked(call, false)
 
 	case "conversations.open":
 		users := strings.Split(p.Get("users"), ",")
