@@ -2,10 +2,10 @@ package main
 
 import (
 	"bufio"
-	"context"
+	"errors"
 	"fmt"
 	"net/http"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,16 +21,15 @@ import (
 // run` processes (in-process, each on its own database) that receive it
 // live or import it.
 
-// hsClock is the world's clock. It stands still while a test delivers
-// activity (each action at its own instant); while an import runs it can
-// flow, speed times faster than the wall clock, so that the fakes' rate
-// limits, which count by it, open again after a real wait of 1/speed of
-// their window.
+// hsClock is the world's clock, which the fakes count their rate limits
+// by. It stands still while a test delivers activity (each action at its
+// own instant) and while an in-process importer runs (its adapters' sleeps
+// move it: Advance); it flows at the wall clock's pace while a child
+// process, on the wall clock, imports.
 type hsClock struct {
 	mu    sync.Mutex
 	at    time.Time // the time when stopped, or when it started flowing
 	since time.Time // wall time when it started flowing; zero when stopped
-	speed float64
 }
 
 func newHSClock(at time.Time) *hsClock { return &hsClock{at: at} }
@@ -45,7 +44,7 @@ func (c *hsClock) nowLocked() time.Time {
 	if c.since.IsZero() {
 		return c.at
 	}
-	return c.at.Add(time.Duration(float64(time.Since(c.since)) * c.speed))
+	return c.at.Add(time.Since(c.since))
 }
 
 // Set stops the clock at t.
@@ -55,11 +54,21 @@ func (c *hsClock) Set(t time.Time) {
 	c.at, c.since = t, time.Time{}
 }
 
-// Flow lets the clock run from where it is, speed times the wall clock.
-func (c *hsClock) Flow(speed float64) {
+// Flow lets the clock run from where it is, at the wall clock's pace.
+func (c *hsClock) Flow() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.at, c.since, c.speed = c.nowLocked(), time.Now(), speed
+	c.at, c.since = c.nowLocked(), time.Now()
+}
+
+// Advance moves the stopped clock on by d (the importers' sleep).
+func (c *hsClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.at = c.nowLocked().Add(d)
+	if !c.since.IsZero() {
+		c.since = time.Now()
+	}
 }
 
 // Stop stops the clock where it is and returns that time.
@@ -94,9 +103,11 @@ type hsWorld struct {
 	discordID map[int]string // message → its snowflake
 	threads   map[int]bool   // Discord: messages a thread was started from
 	tsSeq     int
-	delivered int // actions delivered live, as events Hearth will count
+	delivered int // events the latest deliver made Hearth handle
 	// joined: late joiners already added to the guild.
 	joined map[int]bool
+	// recording: record, don't deliver (record).
+	recording bool
 }
 
 func hsSlackUser(m int, sc *hsScenario) fakeslack.User {
@@ -104,7 +115,7 @@ func hsSlackUser(m int, sc *hsScenario) fakeslack.User {
 	if m == 0 {
 		u.IsAdmin = true
 	}
-	if m == sc.hsBot() {
+	if m == sc.botMember() {
 		u.IsBot, u.BotID, u.Name, u.RealName = true, hsSlackBot, "deploybot", "Deploy Bot"
 	}
 	return u
@@ -116,7 +127,7 @@ func hsSlackChannel(c int) fakeslack.Channel {
 
 func hsDiscordUser(m int, sc *hsScenario) fakediscord.User {
 	u := fakediscord.User{ID: strconv.Itoa(9100 + m), Username: fmt.Sprintf("member%02d", m)}
-	if m == sc.hsBot() {
+	if m == sc.botMember() {
 		u.Bot, u.Username = true, "deploybot"
 	}
 	return u
@@ -185,11 +196,14 @@ func (w *hsWorld) ts(t time.Time) string {
 // applies it: the day must not end before it is applied).
 func (w *hsWorld) deliver(h *hsHearth, actions []hsAction) {
 	w.t.Helper()
+	base, err := h.handled()
+	platCheck(w.t, err)
+	w.delivered = 0
 	day := time.Time{}
 	for _, a := range actions {
 		if d := a.at.Truncate(24 * time.Hour); !d.Equal(day) {
 			if !day.IsZero() {
-				h.waitHandled(w.delivered)
+				h.waitHandled(base + w.delivered)
 			}
 			day = d
 		}
@@ -197,7 +211,19 @@ func (w *hsWorld) deliver(h *hsHearth, actions []hsAction) {
 		w.deliverSlack(a)
 		w.deliverDiscord(a)
 	}
-	h.waitHandled(w.delivered)
+	h.waitHandled(base + w.delivered)
+}
+
+// record keeps actions in the fakes' history without delivering them, as
+// activity from before any Hearth was there.
+func (w *hsWorld) record(actions []hsAction) {
+	w.t.Helper()
+	w.recording = true
+	defer func() { w.recording = false }()
+	for _, a := range actions {
+		w.deliverSlack(a)
+		w.deliverDiscord(a)
+	}
 }
 
 func (w *hsWorld) deliverSlack(a hsAction) {
@@ -211,7 +237,7 @@ func (w *hsWorld) deliverSlack(a hsAction) {
 		ts := w.ts(a.at)
 		w.slackTS[a.msg] = ts
 		ev = fakeslack.Message(ch, user, ts)
-		if a.member == sc.hsBot() {
+		if a.member == sc.botMember() {
 			ev = ev.With("bot_id", hsSlackBot)
 		}
 	case hsReply:
@@ -231,12 +257,16 @@ func (w *hsWorld) deliverSlack(a hsAction) {
 	case hsJoin:
 		ev = fakeslack.MemberJoinedChannel(user, ch, w.ts(a.at))
 	}
+	if w.recording {
+		sl.Record(ev)
+		return
+	}
 	sl.PushEvent(ev)
 	w.delivered++
 }
 
 func (w *hsWorld) deliverDiscord(a hsAction) {
-	t, sc, dc := w.t, w.sc, w.dc
+	sc, dc := w.sc, w.dc
 	user := hsDiscordUser(a.member, sc)
 	ch := hsDiscordChannel(a.channel)
 	msg := sc.msgs[a.msg]
@@ -263,7 +293,7 @@ func (w *hsWorld) deliverDiscord(a hsAction) {
 		} else {
 			if !w.threads[msg.parent] {
 				w.threads[msg.parent] = true
-				platCheck(t, dc.ThreadCreate(hsGuildID, fakediscord.Channel{ID: parent, Name: "thread " + parent,
+				w.checkDiscord(dc.ThreadCreate(hsGuildID, fakediscord.Channel{ID: parent, Name: "thread " + parent,
 					Type: fakediscord.ChannelPublicThread, ParentID: ch}))
 			}
 			m.ChannelID = parent
@@ -290,13 +320,42 @@ func (w *hsWorld) deliverDiscord(a hsAction) {
 		w.joined[a.member] = true
 		err = dc.MemberAdd(hsGuildID, fakediscord.Member{User: user, JoinedAt: a.at})
 	}
-	platCheck(t, err)
+	w.checkDiscord(err)
 	w.delivered++
 }
 
-// hsHearth is one `hearth run`, in-process, on its own database and the
-// world's fakes and clock. Its scheduler holds still (ciSim with no
-// target) unless a test moves it.
+// archiveThreads archives every other Discord thread (by its message's
+// order), as Discord does with threads idle for a while: history finds
+// those among a channel's archived threads, not the guild's active ones.
+func (w *hsWorld) archiveThreads() int {
+	var ids []int
+	for m := range w.threads {
+		ids = append(ids, m)
+	}
+	slices.Sort(ids)
+	n := 0
+	for i, m := range ids {
+		if i%2 == 0 {
+			w.dc.ArchiveThread(hsGuildID, w.discordID[m], w.sc.msgs[m].at.Add(24*time.Hour))
+			n++
+		}
+	}
+	return n
+}
+
+// checkDiscord fails the test on an error of the fake, but for there
+// being no gateway session to dispatch to while recording: the fake has
+// kept the activity all the same.
+func (w *hsWorld) checkDiscord(err error) {
+	w.t.Helper()
+	if w.recording && errors.Is(err, fakediscord.ErrNoSession) {
+		return
+	}
+	platCheck(w.t, err)
+}
+
+// hsHearth is one Hearth, in-process (startOn), on its own database and
+// the world's fakes and clock.
 type hsHearth struct {
 	t       *testing.T
 	w       *hsWorld
@@ -304,19 +363,20 @@ type hsHearth struct {
 	logs    *platLog
 	stop    func() error
 	metrics string // its /metrics URL
+	// kick wakes its history runner.
+	kick chan struct{}
+	// trimmed: Discord's /hearth lacks commands (hsDiscordCommands).
+	trimmed bool
 }
 
-// startHearth starts a Hearth on a fresh database and waits until both
-// adapters are connected and the members synced.
-func (w *hsWorld) startHearth(name string) *hsHearth {
-	t := w.t
+// waitStarted waits until the Hearth has connected to both fakes (one
+// more Socket Mode hello than hellos, one more IDENTIFY than identifies),
+// serves /metrics and has synced the members.
+func (h *hsHearth) waitStarted(hellos, identifies int) {
+	t, w := h.t, h.w
 	t.Helper()
-	h := &hsHearth{t: t, w: w, db: filepath.Join(t.TempDir(), name+".db"), logs: &platLog{}}
-	e := platformEnv(w.vars(), w.clock.Now, h.logs)
-	e.wait = h.holdStill
-	h.stop = runInBackground(t, h.db, e)
-	w.sl.WaitConnections(w.sl.Connections() + 1)
-	platWaitDiscord(t, w.dc, "/hearth registered in the guild", func() bool { return w.dc.Commands(hsGuildID) != nil })
+	lcWaitFor(t, "a new Socket Mode connection", h.logs, func() bool { return w.sl.Connections() > hellos })
+	platWaitDiscord(t, w.dc, "a new gateway session", func() bool { return len(w.dc.Identifies()) > identifies && w.dc.Connected() })
 	h.metrics = "http://" + h.waitHTTPAddr() + "/metrics"
 	// Slack lists Hearth's own bot user too; the Discord guild has the
 	// members there now.
@@ -328,14 +388,6 @@ func (w *hsWorld) startHearth(name string) *hsHearth {
 	}
 	nuWaitCount(t, h.db, h.logs, "slack's members synced", w.sc.members+1, sqlNuMembers, w.slackCommunity)
 	nuWaitCount(t, h.db, h.logs, "discord's members synced", discordMembers, sqlNuMembers, w.discordCommunity)
-	return h
-}
-
-// holdStill is the scheduler's wait: it never moves the clock and returns
-// only when the run ends. The history tests move the clock themselves.
-func (h *hsHearth) holdStill(ctx context.Context, _ time.Duration) error {
-	<-ctx.Done()
-	return ctx.Err()
 }
 
 func (h *hsHearth) waitHTTPAddr() string {
@@ -414,4 +466,79 @@ func hsMetricLines(t *testing.T, url, name string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// hsAnswer is what Hearth answered to a command or a button.
+type hsAnswer struct {
+	text    string
+	private bool
+	buttons []ciButton
+}
+
+// slackCommand runs `/hearth text` as member m in #general.
+func (w *hsWorld) slackCommand(m int, text string) hsAnswer {
+	w.t.Helper()
+	u, ch := hsSlackUser(m, w.sc), hsSlackChannel(0)
+	in := w.sl.PushSlashCommand(fakeslack.SlashCommand{UserID: u.ID, UserName: u.Name, ChannelID: ch.ID, ChannelName: ch.Name, Text: text})
+	r := platSlackResponse(w.t, w.sl, in.ResponseURL)
+	a := hsAnswer{text: r.Text, private: r.ResponseType == "ephemeral"}
+	for _, b := range fakeslack.Buttons(r.Blocks) {
+		a.buttons = append(a.buttons, ciButton{Label: b.Label, Key: b.ActionID + " " + b.Value})
+	}
+	return a
+}
+
+// slackPress presses b of an ephemeral answer as member m.
+func (w *hsWorld) slackPress(m int, b ciButton) hsAnswer {
+	w.t.Helper()
+	u, ch := hsSlackUser(m, w.sc), hsSlackChannel(0)
+	actionID, value, _ := strings.Cut(b.Key, " ")
+	in := w.sl.PushBlockAction(fakeslack.BlockAction{UserID: u.ID, UserName: u.Name, ChannelID: ch.ID, ChannelName: ch.Name,
+		MessageTS: w.ts(w.clock.Now()), Ephemeral: true, Button: fakeslack.Button{ActionID: actionID, Value: value, Label: b.Label}})
+	r := platSlackResponse(w.t, w.sl, in.ResponseURL)
+	return hsAnswer{text: r.Text, private: r.ResponseType == "ephemeral"}
+}
+
+func (w *hsWorld) discordInvoker(m int) fakediscord.Invoker {
+	return fakediscord.Invoker{GuildID: hsGuildID, ChannelID: hsDiscordChannel(0), User: hsDiscordUser(m, w.sc),
+		Permissions: fakediscord.PermViewChannel | fakediscord.PermSendMessages}
+}
+
+// discordCommand runs /hearth with opt as member m in #general.
+func (w *hsWorld) discordCommand(m int, opt fakediscord.Option) hsAnswer {
+	w.t.Helper()
+	in, err := w.dc.Slash(w.discordInvoker(m), "hearth", opt)
+	platCheck(w.t, err)
+	flags, content, buttons := nuDiscordReply(w.t, w.dc, in.ID)
+	return hsAnswer{text: content, private: flags&64 != 0, buttons: buttons}
+}
+
+// discordPress presses b of an ephemeral answer as member m.
+func (w *hsWorld) discordPress(m int, b ciButton) hsAnswer {
+	w.t.Helper()
+	in, err := w.dc.Click(w.discordInvoker(m), w.dc.NewID(), b.Key)
+	platCheck(w.t, err)
+	flags, content, _ := nuDiscordReply(w.t, w.dc, in.ID)
+	return hsAnswer{text: content, private: flags&64 != 0}
+}
+
+// dms are the texts of Hearth's DMs to member m on the community's
+// platform, in order.
+func (w *hsWorld) dms(community string, m int) []string {
+	var out []string
+	if community == w.slackCommunity {
+		ch := w.sl.DMChannel(hsSlackUser(m, w.sc).ID)
+		for _, p := range w.sl.Posts() {
+			if ch != "" && p.Channel == ch {
+				out = append(out, p.Text)
+			}
+		}
+		return out
+	}
+	if ch := w.dc.DMChannel(hsDiscordUser(m, w.sc).ID); ch != "" {
+		for _, msg := range w.dc.Messages(ch) {
+			out = append(out, msg.Content)
+		}
+	}
+	return out
 }

@@ -10,8 +10,8 @@ import (
 // The history end-to-end tests' community: one seeded, deterministic
 // scenario of eight weeks, which a test delivers live to one Hearth and
 // leaves in the fake platform's history for another to import. It is
-// abstract (members, channels and messages are numbers); hsSlack and
-// hsDiscord render it for each platform.
+// abstract (members, channels and messages are numbers); hsWorld renders
+// it for each platform (history_rig_test.go).
 
 // hsKind is what one action of the scenario does.
 type hsKind int
@@ -61,11 +61,15 @@ type hsScenario struct {
 	actions     []hsAction // by time
 }
 
+// hsQuietHours end the scenario's last day without activity: a test
+// starts an importer there, and delivers more live activity to it.
+const hsQuietHours = 4 * time.Hour
+
 // The scenario's vocabulary.
 var hsEmojis = []string{"tada", "eyes", "seedling", "heart"}
 
-// hsBot is the bot member: it posts, and its posts are never counted.
-func (s *hsScenario) hsBot() int { return s.members - 1 }
+// botMember is the bot member: it posts, and its posts are never counted.
+func (s *hsScenario) botMember() int { return s.members - 1 }
 
 // hsOptions size a scenario.
 type hsOptions struct {
@@ -74,8 +78,17 @@ type hsOptions struct {
 	days     int
 	members  int // with the bot
 	channels int
-	// postsPerDay is the mean of top-level messages a channel gets a day.
-	postsPerDay float64
+	// postsPerDay is the mean of top-level messages a channel gets a day
+	// (odd channels twice as many); replies and reactions the means a
+	// message gets.
+	postsPerDay, replies, reactions float64
+	// unreactDeleted takes a message's reactions back, at its deletion,
+	// before it is deleted. Live, Hearth retracts a deleted message but
+	// keeps the reactions recorded on it; history never sees them (the
+	// platforms drop them with the message), so without this the imported
+	// report counts fewer reactions than the live one by exactly the
+	// reactions on deleted messages.
+	unreactDeleted bool
 }
 
 // newHSScenario generates the scenario of o: each day each channel gets a
@@ -85,6 +98,8 @@ type hsOptions struct {
 // it must fall on the same day to count in the same days), some reactions
 // taken back, some messages deleted (a day or more later, and some thread
 // parents among them), the bot's posts, and a few members arriving late.
+// Member 9 falls silent half-way, member 10 never takes part. Nothing
+// happens in the last hsQuietHours.
 func newHSScenario(o hsOptions) *hsScenario {
 	r := rand.New(rand.NewPCG(o.seed, o.seed^0x5eed))
 	s := &hsScenario{start: o.start, end: o.start.AddDate(0, 0, o.days), members: o.members, channels: o.channels,
@@ -108,10 +123,12 @@ func newHSScenario(o hsOptions) *hsScenario {
 			s.actions = append(s.actions, hsAction{at: trunc(at(day, 7*time.Hour, 7*time.Hour+30*time.Minute)), kind: hsJoin, member: m, channel: c})
 		}
 	}
+	// Member 9 drifts away half-way; member 10 never takes part.
+	active := func(m, day int) bool { return m != 10 && (m != 9 || day < o.days/2) }
 	humans := func(day int) []int {
 		var out []int
 		for m := range s.members - 1 {
-			if present(m, day) {
+			if present(m, day) && active(m, day) {
 				out = append(out, m)
 			}
 		}
@@ -155,13 +172,13 @@ func newHSScenario(o hsOptions) *hsScenario {
 				when := trunc(at(day, 8*time.Hour, 18*time.Hour))
 				author := pick(hs, -1)
 				if r.IntN(12) == 0 {
-					author = s.hsBot()
+					author = s.botMember()
 				}
 				id := len(s.msgs)
 				s.msgs = append(s.msgs, hsMsg{at: when, member: author, channel: c, parent: -1, inline: r.IntN(3) == 0})
 				s.actions = append(s.actions, hsAction{at: when, kind: hsPost, member: author, channel: c, msg: id})
 				// Replies, within the day after.
-				for range poisson(r, 0.9) {
+				for range poisson(r, o.replies) {
 					rwhen := trunc(when.Add(time.Minute + time.Duration(r.Int64N(int64(20*time.Hour)))))
 					if !rwhen.Before(s.end) {
 						continue
@@ -181,8 +198,11 @@ func newHSScenario(o hsOptions) *hsScenario {
 		dayEnd := o.start.AddDate(0, 0, day+1)
 		cands := humans(day)
 		used := map[[2]int]bool{}
-		for range poisson(r, 1.3) {
+		for range poisson(r, o.reactions) {
 			who := cands[r.IntN(len(cands))]
+			if r.IntN(20) == 0 {
+				who = s.botMember() // a bot's reaction counts for nothing either
+			}
 			e := r.IntN(len(hsEmojis))
 			if used[[2]int{who, e}] {
 				continue
@@ -203,7 +223,7 @@ func newHSScenario(o hsOptions) *hsScenario {
 	// Deletions, a day to a week later; never of the bot's posts (they
 	// count for nothing either way).
 	for id, m := range s.msgs {
-		if m.member == s.hsBot() || r.IntN(16) != 0 {
+		if m.member == s.botMember() || r.IntN(16) != 0 {
 			continue
 		}
 		when := trunc(m.at.Add(24*time.Hour + time.Duration(r.Int64N(int64(6*24*time.Hour)))))
@@ -212,15 +232,24 @@ func newHSScenario(o hsOptions) *hsScenario {
 		}
 		s.actions = append(s.actions, hsAction{at: when, kind: hsDelete, member: m.member, channel: m.channel, msg: id})
 	}
+	// The last four hours stay quiet: tests deliver more there.
+	quiet := s.end.Add(-hsQuietHours)
+	s.actions = slices.DeleteFunc(s.actions, func(a hsAction) bool { return !a.at.Before(quiet) })
 	slices.SortStableFunc(s.actions, func(a, b hsAction) int { return a.at.Compare(b.at) })
-	// Nothing acts on a message before it exists, or after it is deleted.
+	// Nothing acts on a message after it is deleted.
 	deleted := map[int]bool{}
-	kept := s.actions[:0]
+	reactions := map[int][]hsAction{} // a message's reactions standing
+	var kept []hsAction
 	for _, a := range s.actions {
 		switch a.kind {
 		case hsReact, hsUnreact:
 			if deleted[a.msg] {
 				continue
+			}
+			if a.kind == hsReact {
+				reactions[a.msg] = append(reactions[a.msg], a)
+			} else {
+				reactions[a.msg] = slices.DeleteFunc(reactions[a.msg], func(r hsAction) bool { return r.member == a.member && r.emoji == a.emoji })
 			}
 		case hsReply:
 			if deleted[s.msgs[a.msg].parent] {
@@ -228,6 +257,12 @@ func newHSScenario(o hsOptions) *hsScenario {
 			}
 		case hsDelete:
 			deleted[a.msg] = true
+			if o.unreactDeleted {
+				for _, r := range reactions[a.msg] {
+					r.kind, r.at = hsUnreact, a.at
+					kept = append(kept, r)
+				}
+			}
 		}
 		kept = append(kept, a)
 	}
@@ -254,5 +289,51 @@ func (s *hsScenario) count() map[hsKind]int {
 	for _, a := range s.actions {
 		out[a.kind]++
 	}
+	return out
+}
+
+// more adds activity from at, a few minutes apart, to the scenario and
+// returns its actions: a post by each of members, a reply to each of
+// them by the next member, a reply in the thread of the last day's first
+// thread, and reactions to the last day's first message and to each new
+// post.
+func (s *hsScenario) more(at time.Time, members ...int) []hsAction {
+	var out []hsAction
+	next := func() time.Time { at = at.Add(3 * time.Minute); return at }
+	add := func(a hsAction) { out = append(out, a) }
+	lastDay := s.end.AddDate(0, 0, -1)
+	firstMsg, firstThread := -1, -1
+	for _, a := range s.actions {
+		if a.at.Before(lastDay) || a.kind != hsPost && a.kind != hsReply {
+			continue
+		}
+		m := s.msgs[a.msg]
+		if a.kind == hsPost && firstMsg < 0 && m.member != s.botMember() {
+			firstMsg = a.msg
+		}
+		if a.kind == hsReply && firstThread < 0 {
+			firstThread = m.parent
+		}
+	}
+	for i, m := range members {
+		id := len(s.msgs)
+		s.msgs = append(s.msgs, hsMsg{at: next(), member: m, channel: i % s.channels, parent: -1})
+		add(hsAction{at: s.msgs[id].at, kind: hsPost, member: m, channel: s.msgs[id].channel, msg: id})
+		rid := len(s.msgs)
+		by := members[(i+1)%len(members)]
+		s.msgs = append(s.msgs, hsMsg{at: next(), member: by, channel: s.msgs[id].channel, parent: id})
+		add(hsAction{at: s.msgs[rid].at, kind: hsReply, member: by, channel: s.msgs[id].channel, msg: rid})
+		add(hsAction{at: next(), kind: hsReact, member: by, channel: s.msgs[id].channel, msg: id, emoji: "heart"})
+	}
+	if firstThread >= 0 {
+		p := s.msgs[firstThread]
+		rid := len(s.msgs)
+		s.msgs = append(s.msgs, hsMsg{at: next(), member: members[0], channel: p.channel, parent: firstThread})
+		add(hsAction{at: s.msgs[rid].at, kind: hsReply, member: members[0], channel: p.channel, msg: rid})
+	}
+	if firstMsg >= 0 {
+		add(hsAction{at: next(), kind: hsReact, member: members[0], channel: s.msgs[firstMsg].channel, msg: firstMsg, emoji: "eyes"})
+	}
+	s.actions = append(s.actions, out...)
 	return out
 }
