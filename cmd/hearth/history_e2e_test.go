@@ -48,26 +48,27 @@ func hsLimitRates(w *hsWorld) {
 // platforms: eight weeks of a community (hsScenario: 19 members and a bot,
 // 4 channels, threads (half of them archived by the time of the import)
 // and inline replies, reactions, some taken back, deletions, members
-// arriving late, one drifting away, one never there) are delivered live to Hearth A through
-// the fakes' Events API and gateway, and the fakes keep them as history.
-// Hearth B, on a fresh database, imports them with `/hearth history import
-// 90d` sent through each fake, within the fakes' rate limits. Then:
+// arriving late, one drifting away, one never there) are delivered live
+// to Hearth A through the fakes' Events API and gateway, and the fakes
+// keep them as history. Hearth B, on a fresh database, imports them with
+// `/hearth history import 90d` sent through each fake, within the fakes'
+// rate limits. Then:
 //
 //   - `hearth report --format json` over the eight weeks, and over the
-//     last two, is the same for A and B, but for B's history_since (only an import says from when the
-//     record starts). Reactions have no time in history and are counted
-//     at their message's: the scenario keeps every reaction on its
-//     message's day, and the report's periods are whole days, so a
-//     reaction counts in the same period either way; the one finer
-//     figure, a quiet member's last_active, is compared by its day
-//     (hsReportDiff). The events recorded, by kind, are the same too, and
-//     the facilitator who asked is told by DM how many were imported;
+//     last two, is the same for A and B, but for B's history_since (only
+//     an import says from when the record starts). Reactions have no time
+//     in history and are counted at their message's: the scenario keeps
+//     every reaction on its message's day, and the report's periods are
+//     whole days, so a reaction counts in the same period either way; the
+//     one finer figure, a quiet member's last_active, is compared by its
+//     day (hsReportDiff). The events recorded, by kind, are the same too,
+//     and the facilitator who asked is told by DM how many were imported;
 //   - importing again (91d: 90d again is refused as imported already)
 //     changes nothing;
 //   - live activity delivered to B on the imported period's last day, then
 //     another import that reads it again (92d), is counted once;
 //   - a member who ran `forget me` in B is not brought back by the next
-//     import (93d): no event, no member row of theirs.
+//     import (93d): no event of theirs, and `hearth export` finds nothing.
 func TestHistoryImportEqualsLive(t *testing.T) {
 	sc := hsDefaultScenario()
 	w := newHSWorld(t, sc)
