@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/hearth-community/hearth/adapters/discord"
@@ -21,8 +20,7 @@ import (
 // weeks takes what it would on the platforms in simulated time and
 // milliseconds of wall time (`hearth run` sleeps for real: at Slack's Tier
 // 3, fifty calls a minute, the scenario's threads alone would take
-// minutes). And Discord gets the kernel's commands as it can take them
-// (hsDiscordCommands). The scheduler does not run: nothing here is
+// minutes). The scheduler does not run: nothing here is
 // scheduled. The history runner looks for work when the test kicks it,
 // after a command has asked for an import.
 
@@ -68,10 +66,8 @@ func (w *hsWorld) startOn(name, path string, importer bool) *hsHearth {
 		Handler: b, Clock: clock, Sleep: sleep, Log: log, Observer: b.Observer()})
 	platCheck(t, err)
 	b.AttachChat(bot.Slack, sa)
-	var commands []bot.CommandSpec
-	commands, h.trimmed = hsDiscordCommands(b.Commands())
 	da, err := discord.New(discord.Config{BotToken: cfg.Discord.BotToken, GuildID: cfg.Discord.GuildID, APIURL: cfg.Discord.APIURL,
-		MembersIntent: cfg.Discord.MembersIntent, Handler: b, Commands: commands, Clock: clock, Sleep: sleep,
+		MembersIntent: cfg.Discord.MembersIntent, Handler: b, Commands: b.Commands(), Clock: clock, Sleep: sleep,
 		Log: log.With("adapter", "discord"), Observer: b.Observer(), Leases: db, Holder: name})
 	platCheck(t, err)
 	b.AttachChat(bot.Discord, da)
@@ -114,29 +110,6 @@ func (w *hsWorld) startOn(name, path string, importer bool) *hsHearth {
 	t.Cleanup(func() { _ = h.stop() })
 	h.waitStarted(hellos, identifies)
 	return h
-}
-
-// hsDiscordMaxRoot is how many sub-commands and groups Discord takes in
-// one command.
-const hsDiscordMaxRoot = 25
-
-// hsDiscordCommands is the kernel's commands as Discord can take them,
-// and whether any was left out. With `history` the kernel has 26
-// top-level entries, one more than Discord takes, and the Discord adapter
-// refuses to start; the lead is folding share, resources and facilitators
-// into groups (issue 18's brief). Until then the history tests leave those
-// three out of Discord's /hearth (they use none of them); once the fold
-// lands this changes nothing.
-func hsDiscordCommands(specs []bot.CommandSpec) ([]bot.CommandSpec, bool) {
-	roots := map[string]bool{}
-	for _, s := range specs {
-		roots[s.Path[0]] = true
-	}
-	if len(roots) <= hsDiscordMaxRoot {
-		return specs, false
-	}
-	folded := map[string]bool{"share": true, "resources": true, "facilitators": true}
-	return slices.DeleteFunc(slices.Clone(specs), func(s bot.CommandSpec) bool { return folded[s.Path[0]] }), true
 }
 
 // waitImport waits until the community's latest import is done, kicking

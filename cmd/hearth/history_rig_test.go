@@ -365,8 +365,6 @@ type hsHearth struct {
 	metrics string // its /metrics URL
 	// kick wakes its history runner.
 	kick chan struct{}
-	// trimmed: Discord's /hearth lacks commands (hsDiscordCommands).
-	trimmed bool
 }
 
 // waitStarted waits until the Hearth has connected to both fakes (one
