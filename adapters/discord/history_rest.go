@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -54,7 +55,7 @@ func (a *Adapter) historyGet(ctx context.Context, uri, bucket string, out any) e
 		switch {
 		case errors.As(err, &rl):
 			a.stats.rateLimited.Add(1)
-			wait = rl.RetryAfter
+			wait = atLeastRateLimitFloor(rl.RetryAfter)
 			a.log.InfoContext(ctx, "rate limited by Discord while reading history; waiting", "bucket", bucket, "retry_after", wait)
 		case errors.As(err, &re):
 			if re.Response == nil || re.Response.StatusCode < 500 {
@@ -90,17 +91,27 @@ func (a *Adapter) historyWait(ctx context.Context, bucket string, d time.Duratio
 	return nil
 }
 
+// rateLimitFloor is the least a wait for a spent bucket or a 429 lasts.
+// Discord gives its times in milliseconds, rounded, and discordgo keeps
+// whole milliseconds of retry_after: a wait taken exactly as given can end
+// just before the window does, and the next request's 429 then says
+// "retry after 0s", which would spend every retry at once.
+const rateLimitFloor = 50 * time.Millisecond
+
+func atLeastRateLimitFloor(d time.Duration) time.Duration { return max(d, rateLimitFloor) }
+
 // spentFor is how long until the bucket an answer's headers describe
-// resets, when it has no request left; 0 otherwise.
+// resets, when it has no request left (never less than rateLimitFloor); 0
+// when it has.
 func spentFor(h http.Header) time.Duration {
 	if h == nil || h.Get("X-RateLimit-Remaining") != "0" {
 		return 0
 	}
 	secs, err := strconv.ParseFloat(h.Get("X-RateLimit-Reset-After"), 64)
-	if err != nil || secs <= 0 {
-		return 0
+	if err != nil || secs < 0 || secs > 24*60*60 {
+		secs = 0
 	}
-	return time.Duration(secs * float64(time.Second))
+	return atLeastRateLimitFloor(time.Duration(math.Ceil(secs * float64(time.Second))))
 }
 
 // headerTap keeps the headers of the answer to the one request it carries.
