@@ -153,7 +153,10 @@ func runHistoryImport(ctx context.Context, e env, cfg config, b *bot.Bot, db *st
 	prog.Finish()
 	switch {
 	case errors.Is(err, history.ErrBusy):
-		return fmt.Errorf("%w; `hearth history status` shows how it stands", err)
+		// The holder may be a Hearth that was killed: its hold lapses on
+		// its own, and saying when spares the operator guessing.
+		return fmt.Errorf("%w; if that Hearth was stopped, its hold lapses within %s of its last page: run this again then (`hearth history status` shows how it stands)",
+			err, history.DefaultLeaseTTL)
 	case ctx.Err() != nil:
 		return errors.New("interrupted: the import is saved up to its last page; run hearth history import again to continue")
 	case err != nil:
