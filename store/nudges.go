@@ -167,6 +167,32 @@ WHERE c.ext_id = ? AND m.ext_id = ?
 ORDER BY n.queued_at DESC, n.id DESC LIMIT ?`, community, member, limit)
 }
 
+// SentNudges counts each member's sent nudges, by member id.
+func (db *DB) SentNudges(ctx context.Context, community string) (map[string]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT m.ext_id, COUNT(*) FROM nudges n
+JOIN communities c ON c.id = n.community_id
+JOIN members m ON m.id = n.member_id
+WHERE c.ext_id = ? AND n.status = 'sent'
+GROUP BY m.ext_id`, community)
+	if err != nil {
+		return nil, fmt.Errorf("sent nudges of %s: %w", community, err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var member string
+		var n int
+		if err := rows.Scan(&member, &n); err != nil {
+			return nil, fmt.Errorf("sent nudges of %s: %w", community, err)
+		}
+		out[member] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sent nudges of %s: %w", community, err)
+	}
+	return out, nil
+}
+
 // QueuedNudges lists a community's queued nudges and those being sent, by
 // send time, then id.
 func (db *DB) QueuedNudges(ctx context.Context, community string) ([]members.Nudge, error) {

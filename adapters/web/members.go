@@ -25,7 +25,7 @@ type memberRow struct {
 	LastActive, Joined           time.Time
 	Messages, Replies, Reactions int
 	Answers                      int
-	Nudges                       int    // nudges sent; filled for the page shown only
+	Nudges                       int    // nudges sent, ever
 	Href                         string // the member's page; filled for the page shown only
 }
 
@@ -40,7 +40,7 @@ type memberQuery struct {
 var (
 	memberFilters = []string{"", "quiet", "drifting", "new"}
 	memberLevels  = []members.Level{members.LevelLeading, members.LevelContributing, members.LevelParticipating, members.LevelObserving}
-	memberSorts   = []string{"name", "level", "last", "messages", "replies", "reactions", "joined"}
+	memberSorts   = []string{"name", "level", "last", "messages", "replies", "reactions", "joined", "nudges"}
 )
 
 // parseMemberQuery reads the table's parameters; a bad one is a *bot.Error.
@@ -188,10 +188,15 @@ func (s *Server) memberTable(ctx context.Context, community string, p bot.Period
 	for _, n := range newcomers {
 		isNew[n.ID] = true
 	}
+	nudged, err := s.cfg.Source.SentNudges(ctx, community)
+	if err != nil {
+		return memberTable{}, err
+	}
 	t := memberTable{rows: make([]memberRow, 0, len(ms)), channels: lists.Channels}
 	for _, m := range ms {
 		row := memberRow{ID: m.Member.ID, Name: bot.DisplayName(m.Member), Level: members.LevelOf(m.Weeks), Drifting: members.Drifting(m.Weeks),
-			Quiet: quiet[m.Member.ID], New: isNew[m.Member.ID], LastActive: m.LastActive, Joined: m.Member.JoinedAt}
+			Quiet: quiet[m.Member.ID], New: isNew[m.Member.ID], LastActive: m.LastActive, Joined: m.Member.JoinedAt,
+			Nudges: nudged[m.Member.ID]}
 		if row.Joined.IsZero() {
 			row.Joined = m.FirstSeen
 		}
@@ -227,6 +232,8 @@ func sortRows(rows []memberRow, by string, desc bool) {
 			return a.Reactions - b.Reactions
 		case "joined":
 			return a.Joined.Compare(b.Joined)
+		case "nudges":
+			return a.Nudges - b.Nudges
 		}
 		return 0
 	}
@@ -295,20 +302,11 @@ func (s *Server) members(ctx context.Context, r *http.Request, v *view) error {
 	mv.First, mv.Last = lo+1, hi
 	for i := range mv.Rows {
 		mv.Rows[i].Href = memberHref(mv.Rows[i].ID, v.Period)
-		ns, err := s.cfg.Source.MemberNudges(ctx, v.Session.Community, mv.Rows[i].ID, 0)
-		if err != nil {
-			return err
-		}
-		for _, n := range ns {
-			if n.Status == members.NudgeSent {
-				mv.Rows[i].Nudges++
-			}
-		}
 	}
 	path := Prefix + "members"
 	for _, c := range []column{{Key: "name", Label: "Name"}, {Key: "level", Label: "Level"}, {Key: "last", Label: "Last active"},
 		{Key: "messages", Label: "Messages", Numeric: true}, {Key: "replies", Label: "Replies", Numeric: true},
-		{Key: "reactions", Label: "Reactions", Numeric: true}, {Key: "joined", Label: "Joined"}} {
+		{Key: "reactions", Label: "Reactions", Numeric: true}, {Key: "joined", Label: "Joined"}, {Key: "nudges", Label: "Nudges", Numeric: true}} {
 		cq := mq
 		cq.Page, cq.Sort, cq.Desc = 1, c.Key, false
 		if mq.Sort == c.Key {
@@ -387,10 +385,10 @@ func (s *Server) membersCSV(w http.ResponseWriter, r *http.Request, sess Session
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=\"hearth-members-%s-to-%s.csv\"", p.From, p.To))
 	cw := bot.NewCSVWriter(w)
-	_ = cw.Write([]string{"id", "name", "level", "drifting", "quiet", "new", "last_active", "messages", "replies", "reactions", "answers", "joined"})
+	_ = cw.Write([]string{"id", "name", "level", "drifting", "quiet", "new", "last_active", "messages", "replies", "reactions", "answers", "joined", "nudges"})
 	for _, row := range rows {
 		_ = cw.Write([]string{row.ID, row.Name, string(row.Level), strconv.FormatBool(row.Drifting), strconv.FormatBool(row.Quiet), strconv.FormatBool(row.New),
-			dateOr(row.LastActive, ""), strconv.Itoa(row.Messages), strconv.Itoa(row.Replies), strconv.Itoa(row.Reactions), strconv.Itoa(row.Answers), dateOr(row.Joined, "")})
+			dateOr(row.LastActive, ""), strconv.Itoa(row.Messages), strconv.Itoa(row.Replies), strconv.Itoa(row.Reactions), strconv.Itoa(row.Answers), dateOr(row.Joined, ""), strconv.Itoa(row.Nudges)})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

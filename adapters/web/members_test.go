@@ -13,6 +13,7 @@ import (
 	"github.com/hearth-community/hearth/adapters/web"
 	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/bot/bottest"
+	"github.com/hearth-community/hearth/bot/members"
 )
 
 // crowd adds 250 members m000..m249: member i posts i%7 messages in
@@ -130,7 +131,7 @@ func TestMembersCSVHasEveryFilteredRow(t *testing.T) {
 	r := newRig(t)
 	r.crowd(t)
 	all := readCSV(t, r.get(t, "/dashboard/members.csv?period=30d", "s1"))
-	if len(all) != 255 || strings.Join(all[0], ",") != "id,name,level,drifting,quiet,new,last_active,messages,replies,reactions,answers,joined" {
+	if len(all) != 255 || strings.Join(all[0], ",") != "id,name,level,drifting,quiet,new,last_active,messages,replies,reactions,answers,joined,nudges" {
 		t.Fatalf("%d rows, header %v", len(all), all[0])
 	}
 	some := readCSV(t, r.get(t, "/dashboard/members.csv?period=30d&filter=new&sort=messages&dir=desc", "s1"))
@@ -198,5 +199,38 @@ func TestMembersTableCacheIsShortLived(t *testing.T) {
 		if cacheFor > 0 && count(same) != count(before) || cacheFor == 0 && count(same) == count(before) || count(after) == count(before) {
 			t.Errorf("cache for %v: messages %s, then %s in the same window, then %s", cacheFor, count(before), count(same), count(after))
 		}
+	}
+}
+
+// TestMembersTableSortsAndExportsNudges: every member's sent nudges are
+// in the table and the CSV, whatever page they are on, and the table sorts
+// by them; nudges queued or sent in another state do not count.
+func TestMembersTableSortsAndExportsNudges(t *testing.T) {
+	r := newRig(t)
+	r.crowd(t)
+	ctx := context.Background()
+	now := r.Clock.Now()
+	for member, sent := range map[string]int{"m200": 3, "m150": 2, "m030": 1} {
+		for range sent {
+			if _, err := r.Store.AddNudge(ctx, members.Nudge{Community: bottest.Community, Member: member, QueuedAt: now.Add(-48 * time.Hour),
+				SendAt: now.Add(-47 * time.Hour), SentAt: now.Add(-47 * time.Hour), Status: members.NudgeSent}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := r.Store.AddNudge(ctx, members.Nudge{Community: bottest.Community, Member: "m249", QueuedAt: now, SendAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	b := body(t, r.get(t, "/dashboard/members?period=30d&sort=nudges&dir=desc", "s1"))
+	if got := rows(b); len(got) < 4 || !slices.Equal(got[:3], []string{"m200", "m150", "m030"}) {
+		t.Fatalf("by nudges, most first: %v", got[:min(len(got), 4)])
+	}
+	all := readCSV(t, r.get(t, "/dashboard/members.csv?period=30d", "s1"))
+	nudges := map[string]string{}
+	for _, row := range all[1:] {
+		nudges[row[0]] = row[12]
+	}
+	if nudges["m200"] != "3" || nudges["m150"] != "2" || nudges["m030"] != "1" || nudges["m249"] != "0" {
+		t.Errorf("CSV nudges: m200 %s, m150 %s, m030 %s, m249 (queued only) %s", nudges["m200"], nudges["m150"], nudges["m030"], nudges["m249"])
 	}
 }

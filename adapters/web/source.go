@@ -38,6 +38,7 @@ type Source interface {
 	ActivitySeries(ctx context.Context, q bot.ActivitySeriesQuery) ([]bot.ActivityBucket, error)
 	MemberActivity(ctx context.Context, community, member string) (bot.MemberActivity, error)
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
+	SentNudges(ctx context.Context, community string) (map[string]int, error)
 	// Prefs are a member's nudge preferences.
 	Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error)
 	// Newcomers are the members a report counts as new in [from, to).
@@ -64,6 +65,7 @@ type SourceStore interface {
 	bot.MemberWeeksSource
 	bot.ActivitySeriesSource
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]members.Nudge, error)
+	SentNudges(ctx context.Context, community string) (map[string]int, error)
 	Prefs(ctx context.Context, community, member string) (bot.MemberPrefs, error)
 	ChannelMembers(ctx context.Context, community, channel string, since time.Time) ([]bot.Member, error)
 	checkins.CheckinReader

@@ -35,6 +35,10 @@ type NudgeStore interface {
 	// MemberNudges lists a member's nudges, newest first (by QueuedAt, then
 	// id), at most limit (0: all).
 	MemberNudges(ctx context.Context, community, member string, limit int) ([]Nudge, error)
+	// SentNudges counts each member's nudges sent (NudgeSent), by member
+	// id, in one read: the dashboard's members table shows it for every
+	// member. Members never nudged are absent.
+	SentNudges(ctx context.Context, community string) (map[string]int, error)
 	// QueuedNudges lists a community's queued nudges, and those being
 	// sent (NudgeSending), by SendAt.
 	QueuedNudges(ctx context.Context, community string) ([]Nudge, error)

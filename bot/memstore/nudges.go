@@ -122,6 +122,22 @@ func (s *Store) MemberNudges(ctx context.Context, community, member string, limi
 	return out, nil
 }
 
+// SentNudges counts each member's sent nudges, by member id.
+func (s *Store) SentNudges(ctx context.Context, community string) (map[string]int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.failed("SentNudges", community); err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, n := range s.nudges {
+		if n.community == community && n.status == members.NudgeSent {
+			out[n.member]++
+		}
+	}
+	return out, nil
+}
+
 // QueuedNudges lists a community's queued nudges and those being sent, by
 // send time, then id.
 func (s *Store) QueuedNudges(ctx context.Context, community string) ([]members.Nudge, error) {

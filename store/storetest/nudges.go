@@ -77,6 +77,16 @@ func testNudges(t *testing.T, db Store) {
 			}
 		}
 	})
+	t.Run("sent counts", func(t *testing.T) {
+		// a2 is the one sent; x1 of another community does not count.
+		got, err := db.SentNudges(ctx, community)
+		if want := map[string]int{"UA": 1}; err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("SentNudges = %v, %v; want %v", got, err, want)
+		}
+		if got, err := db.SentNudges(ctx, "slack:T404"); err != nil || len(got) != 0 {
+			t.Errorf("SentNudges of an unknown community = %v, %v; want none", got, err)
+		}
+	})
 	t.Run("queue", func(t *testing.T) {
 		got, err := db.QueuedNudges(ctx, community)
 		if want := []members.Nudge{b1, a1, a3}; err != nil || !nudgesEqual(got, want) {
