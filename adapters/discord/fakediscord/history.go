@@ -288,13 +288,22 @@ func (s *Server) listReactions(r *http.Request, _ *Request) (int, any, *apiError
 	return 0, nil, errorf(404, 10014, "Unknown Emoji")
 }
 
+// pathGuildLocked is the guild the request's path names, or Discord's
+// refusal of an unknown one. s.mu is held.
+func (s *Server) pathGuildLocked(r *http.Request) (*Guild, *apiError) {
+	if g := s.guilds[r.PathValue("guild")]; g != nil {
+		return g, nil
+	}
+	return nil, errorf(404, 10004, "Unknown Guild")
+}
+
 // listGuildChannels answers GET /guilds/{guild}/channels (no threads).
 func (s *Server) listGuildChannels(r *http.Request, _ *Request) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.guilds[r.PathValue("guild")]
-	if g == nil {
-		return 0, nil, errorf(404, 10004, "Unknown Guild")
+	g, apiErr := s.pathGuildLocked(r)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	out := []any{}
 	for _, c := range g.Channels {
@@ -307,9 +316,9 @@ func (s *Server) listGuildChannels(r *http.Request, _ *Request) (int, any, *apiE
 func (s *Server) getGuild(r *http.Request, _ *Request) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.guilds[r.PathValue("guild")]
-	if g == nil {
-		return 0, nil, errorf(404, 10004, "Unknown Guild")
+	g, apiErr := s.pathGuildLocked(r)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	return 200, map[string]any{"id": g.ID, "name": g.Name, "owner_id": g.OwnerID, "roles": s.rolesJSON(g)}, nil
 }
@@ -319,9 +328,9 @@ func (s *Server) getGuild(r *http.Request, _ *Request) (int, any, *apiError) {
 func (s *Server) getMember(r *http.Request, _ *Request) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.guilds[r.PathValue("guild")]
-	if g == nil {
-		return 0, nil, errorf(404, 10004, "Unknown Guild")
+	g, apiErr := s.pathGuildLocked(r)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	user := r.PathValue("user")
 	if user == s.opts.BotID {
@@ -339,9 +348,9 @@ func (s *Server) getMember(r *http.Request, _ *Request) (int, any, *apiError) {
 func (s *Server) listActiveThreads(r *http.Request, _ *Request) (int, any, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.guilds[r.PathValue("guild")]
-	if g == nil {
-		return 0, nil, errorf(404, 10004, "Unknown Guild")
+	g, apiErr := s.pathGuildLocked(r)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	threads := []any{}
 	for _, c := range g.Threads {

@@ -418,9 +418,9 @@ func (s *Server) listMembers(r *http.Request, _ *Request) (int, any, *apiError) 
 	after, _ := strconv.ParseUint(r.URL.Query().Get("after"), 10, 64)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g := s.guilds[r.PathValue("guild")]
-	if g == nil {
-		return 0, nil, errorf(404, 10004, "Unknown Guild")
+	g, apiErr := s.pathGuildLocked(r)
+	if apiErr != nil {
+		return 0, nil, apiErr
 	}
 	members := slices.Clone(g.Members)
 	slices.SortFunc(members, func(a, b Member) int {
