@@ -34,26 +34,38 @@ func (t *tee) HandleEvents(ctx context.Context, events ...bot.Event) error {
 	return t.core.HandleEvents(ctx, events...)
 }
 
+// simulatedHistory records a simulated history of o.Days days ending at
+// o.End (at a minute that is not midnight) through a real core, plus
+// answers check-in and "I'm still here" events drawn with r: the history
+// the reference tests check the store's figures against. It returns the
+// tee that kept every event, and the history's first instant.
+func simulatedHistory(t *testing.T, db Store, o simulate.Options, r *rand.Rand, answers int) (*tee, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(o.End)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &tee{core: core}
+	if _, err := simulate.Run(ctx, h, o); err != nil {
+		t.Fatal(err)
+	}
+	start := o.End.Add(-time.Duration(o.Days) * day)
+	if err := h.HandleEvents(ctx, answerEvents(r, h.events, start, o.End, answers)...); err != nil {
+		t.Fatal(err)
+	}
+	return h, start
+}
+
 // TestReportMatchesReference checks Report against a direct reading of the
 // definitions over the events of a simulated history, for random periods:
 // whole days or not, shorter or longer than QuietAfter, with and without a
 // channel. It is what shows that the day rollups and the edges add up.
 func testReportMatchesReference(t *testing.T, db Store) {
 	end := t0.Add(9*time.Hour + 17*time.Minute)
-	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &tee{core: core}
-	o := simulate.Options{Community: bot.Community{ID: community, Platform: bot.Slack}, Members: 60, Days: 40, Events: 6000, Seed: 5, End: end, Batch: 97}
-	if _, err := simulate.Run(context.Background(), h, o); err != nil {
-		t.Fatal(err)
-	}
-	start := end.Add(-40 * day)
 	r := rand.New(rand.NewPCG(1, 2))
-	if err := h.HandleEvents(context.Background(), answerEvents(r, h.events, start, end, 400)...); err != nil {
-		t.Fatal(err)
-	}
+	h, start := simulatedHistory(t, db, simulate.Options{Community: bot.Community{ID: community, Platform: bot.Slack},
+		Members: 60, Days: 40, Events: 6000, Seed: 5, End: end, Batch: 97}, r, 400)
 	ref := newReference(h.dirs, h.events)
 	ref.nudges = addNudges(t, db, r, h.events, start, end, 60)
 	var active, unanswered, quiet, stillHere, shares, returned int

@@ -25,20 +25,8 @@ var seriesTests = []test{
 func testActivitySeriesMatchesReports(t *testing.T, db Store) {
 	ctx := context.Background()
 	end := t0.Add(9*time.Hour + 17*time.Minute)
-	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &tee{core: core}
-	o := simulate.Options{Community: makers, Members: 60, Days: 70, Events: 5000, Seed: 3, End: end, Batch: 97}
-	if _, err := simulate.Run(ctx, h, o); err != nil {
-		t.Fatal(err)
-	}
 	r := rand.New(rand.NewPCG(3, 4))
-	start := end.Add(-70 * day)
-	if err := h.HandleEvents(ctx, answerEvents(r, h.events, start, end, 300)...); err != nil {
-		t.Fatal(err)
-	}
+	_, start := simulatedHistory(t, db, simulate.Options{Community: makers, Members: 60, Days: 70, Events: 5000, Seed: 3, End: end, Batch: 97}, r, 300)
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		t.Fatal(err)

@@ -31,20 +31,8 @@ var weekTests = []test{
 func testMemberWeeksMatchesReference(t *testing.T, db Store) {
 	ctx := context.Background()
 	end := t0.Add(9*time.Hour + 17*time.Minute)
-	core, err := bot.New(bot.Config{Store: db, Clock: bot.NewManualClock(end)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := &tee{core: core}
-	o := simulate.Options{Community: makers, Members: 60, Days: 50, Events: 4000, Seed: 11, End: end, Batch: 97}
-	if _, err := simulate.Run(ctx, h, o); err != nil {
-		t.Fatal(err)
-	}
 	r := rand.New(rand.NewPCG(7, 8))
-	start := end.Add(-50 * day)
-	if err := h.HandleEvents(ctx, answerEvents(r, h.events, start, end, 400)...); err != nil {
-		t.Fatal(err)
-	}
+	h, start := simulatedHistory(t, db, simulate.Options{Community: makers, Members: 60, Days: 50, Events: 4000, Seed: 11, End: end, Batch: 97}, r, 400)
 	ref := newReference(h.dirs, h.events)
 	var left, answers, lastAfter int
 	for i := range 40 {
