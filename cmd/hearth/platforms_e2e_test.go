@@ -494,11 +494,13 @@ func platCheck(t *testing.T, err error) {
 var platListening = regexp.MustCompile(`msg="http listening" addr=(\S+)`)
 
 // platHTTPAddr is the operator endpoint's address, from the log.
+// platHTTPAddr waits for the instance to say where it serves HTTP: an
+// instance may still be starting when another already has every shard.
 func platHTTPAddr(t *testing.T, logs *platLog) string {
 	t.Helper()
-	m := platListening.FindStringSubmatch(logs.String())
+	m := logs.waitFor(platListening, platWait)
 	if m == nil {
-		t.Fatalf("no http listening line in the log:\n%s", logs)
+		t.Fatalf("no http listening line in the log after %v:\n%s", platWait, logs)
 	}
 	return m[1]
 }
@@ -516,16 +518,45 @@ func platGet(t *testing.T, url string) string {
 	return string(b)
 }
 
-// platLog is the binary's standard error, safe to read while it runs.
+// platLog is the binary's standard error, safe to read while it runs;
+// waitFor waits for a line to appear in it.
 type platLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed and replaced at each write
 }
 
 func (l *platLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.written != nil {
+		close(l.written)
+		l.written = nil
+	}
 	return l.buf.Write(p)
+}
+
+// waitFor returns re's first match in the log, waiting up to d for it;
+// nil if it did not come.
+func (l *platLog) waitFor(re *regexp.Regexp, d time.Duration) []string {
+	timeout := time.After(d)
+	for {
+		l.mu.Lock()
+		m := re.FindStringSubmatch(l.buf.String())
+		if m == nil && l.written == nil {
+			l.written = make(chan struct{})
+		}
+		written := l.written
+		l.mu.Unlock()
+		if m != nil {
+			return m
+		}
+		select {
+		case <-written:
+		case <-timeout:
+			return nil
+		}
+	}
 }
 
 func (l *platLog) String() string {
