@@ -73,6 +73,12 @@ func startPlatRig(t *testing.T, o platRigOptions) *platRig {
 	}
 	e := platformEnv(vars, r.clock.Now, r.logs)
 	e.wait = r.sim.wait
+	// One instance: its shard lease decides nothing here, and a -race run
+	// on two busy cores can keep the database's writer busy past the
+	// default term, which would close the Discord session mid-test
+	// (TestTwoInstancesShareTheShards and TestSeveralInstances test
+	// leases).
+	e.leaseTTL = 5 * time.Minute
 	r.stop = runInBackground(t, r.db, e)
 	r.began = time.Now()
 
