@@ -304,15 +304,10 @@ func (db *DB) SetRecipient(ctx context.Context, run int64, r checkins.Recipient)
 // recipient, or a run that does not exist, gets false.
 func (db *DB) ClaimRecipient(ctx context.Context, run int64, member string) (bool, error) {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE checkin_recipients SET status = ?3
+		return tx.execCount(ctx, `UPDATE checkin_recipients SET status = ?3
 WHERE run_id = ?1 AND status = ?4 AND member_id = (
 	SELECT m.id FROM checkin_runs r JOIN members m ON m.community_id = r.community_id
 	WHERE r.id = ?1 AND m.ext_id = ?2)`, run, member, string(checkins.RecipientSending), string(checkins.RecipientPending))
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return false, fmt.Errorf("claim recipient %s of check-in run %d: %w", member, run, err)
@@ -417,12 +412,7 @@ func (db *DB) MarkReminded(ctx context.Context, run int64, at time.Time) error {
 		return fmt.Errorf("mark check-in run %d reminded: no time", run)
 	}
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE checkin_runs SET reminded_at = ? WHERE id = ?`, at.UnixMilli(), run)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
+		return tx.execCount(ctx, `UPDATE checkin_runs SET reminded_at = ? WHERE id = ?`, at.UnixMilli(), run)
 	})
 	if err != nil {
 		return fmt.Errorf("mark check-in run %d reminded: %w", run, err)

@@ -25,13 +25,8 @@ func (db *DB) SaveDashboardLink(ctx context.Context, hash string, l dashboard.Li
 		if err != nil {
 			return 0, err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO dashboard_links (token_hash, community_id, member_ext, created_at, expires_at)
+		return tx.execCount(ctx, `INSERT INTO dashboard_links (token_hash, community_id, member_ext, created_at, expires_at)
 VALUES (?, ?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING`, hash, cid, l.Member, l.Created.UnixMilli(), l.Expires.UnixMilli())
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("save dashboard link of %s: %w", l.Community, err)
@@ -88,13 +83,8 @@ func (db *DB) SaveDashboardSession(ctx context.Context, hash string, r dashboard
 		if err != nil {
 			return 0, err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO dashboard_sessions (secret_hash, community_id, member_ext, started_at, expires_at, ended_at)
+		return tx.execCount(ctx, `INSERT INTO dashboard_sessions (secret_hash, community_id, member_ext, started_at, expires_at, ended_at)
 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (secret_hash) DO NOTHING`, hash, cid, r.Member, r.Started.UnixMilli(), r.Expires.UnixMilli(), toMillis(r.Ended))
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("save dashboard session of %s: %w", r.Community, err)
@@ -137,13 +127,8 @@ func (db *DB) EndDashboardSession(ctx context.Context, hash string, at time.Time
 // operator's) in community not ended yet, and returns how many.
 func (db *DB) EndDashboardSessions(ctx context.Context, community, member string, at time.Time) (int, error) {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE dashboard_sessions SET ended_at = ?
+		return tx.execCount(ctx, `UPDATE dashboard_sessions SET ended_at = ?
 WHERE community_id = (SELECT id FROM communities WHERE ext_id = ?) AND member_ext = ? AND ended_at IS NULL`, at.UnixMilli(), community, member)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("end dashboard sessions of %s in %s: %w", member, community, err)

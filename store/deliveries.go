@@ -35,12 +35,7 @@ func (db *DB) ClaimDelivery(ctx context.Context, community, job, member string, 
 		if err != nil {
 			return 0, err
 		}
-		res, err := tx.ExecContext(ctx, sqlClaimDelivery, cid, job, mid, when)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
+		return tx.execCount(ctx, sqlClaimDelivery, cid, job, mid, when)
 	})
 	if err != nil {
 		return false, fmt.Errorf("claim delivery %s to %s in %s: %w", job, member, community, err)

@@ -135,6 +135,17 @@ func (c *txConn) ExecContext(ctx context.Context, query string, args ...any) (sq
 	return execIn(ctx, c.Tx, c.d, query, args)
 }
 
+// execCount runs a statement and returns how many rows it changed: the
+// writer's jobs return it as their count.
+func (c *txConn) execCount(ctx context.Context, query string, args ...any) (int, error) {
+	res, err := c.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
 func (c *txConn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return queryIn(ctx, c.Tx, c.d, query, args)
 }

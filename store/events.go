@@ -108,14 +108,9 @@ func (db *DB) CommunityEvents(ctx context.Context, community string, q meetings.
 // feedback run, or returns bot.ErrNotFound.
 func (db *DB) UpdateEvent(ctx context.Context, e meetings.CommunityEvent) error {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, s *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE community_events SET message = ?, external_id = ?, cancelled_at = ?, feedback_run = ?
+		return tx.execCount(ctx, `UPDATE community_events SET message = ?, external_id = ?, cancelled_at = ?, feedback_run = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`,
 			e.Message, e.External, toMillis(e.CancelledAt), nullID(e.FeedbackRun), e.ID, e.Community)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("update event %d of %s: %w", e.ID, e.Community, err)

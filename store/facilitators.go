@@ -29,13 +29,8 @@ VALUES (?, ?, ?, ?) ON CONFLICT (community_id, member_ext) DO NOTHING`, cid, mem
 // RemoveFacilitator removes a stored facilitator, or returns bot.ErrNotFound.
 func (db *DB) RemoveFacilitator(ctx context.Context, community, member string) error {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `DELETE FROM facilitators
+		return tx.execCount(ctx, `DELETE FROM facilitators
 WHERE community_id = (SELECT id FROM communities WHERE ext_id = ?) AND member_ext = ?`, community, member)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("remove facilitator %s of %s: %w", member, community, err)

@@ -109,15 +109,10 @@ func flag(b bool) int64 {
 // SaveImport saves an import's state.
 func (db *DB) SaveImport(ctx context.Context, imp history.Import) error {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE history_imports SET status = ?, started_at = ?, finished_at = ?,
+		return tx.execCount(ctx, `UPDATE history_imports SET status = ?, started_at = ?, finished_at = ?,
 	channels_listed = ?, joins_done = ?, progress_at = ?, progress_channels = ?, error = ? WHERE id = ?`,
 			string(imp.Status), toMillis(imp.StartedAt), toMillis(imp.FinishedAt), flag(imp.ChannelsListed), flag(imp.JoinsDone),
 			toMillis(imp.ProgressAt), imp.ProgressChannels, imp.Error, imp.ID)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("save history import %d: %w", imp.ID, err)
@@ -178,14 +173,9 @@ FROM history_channels WHERE import_id = ? ORDER BY position, channel`, id)
 // read from the stored cursor moves it.
 func (db *DB) SaveImportPage(ctx context.Context, id int64, channel, from, to string, counts history.PageCounts, done bool) (bool, error) {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE history_channels SET cursor = ?, events = events + ?, skipped_bots = skipped_bots + ?,
+		return tx.execCount(ctx, `UPDATE history_channels SET cursor = ?, events = events + ?, skipped_bots = skipped_bots + ?,
 	skipped_gone = skipped_gone + ?, done = ? WHERE import_id = ? AND channel = ? AND cursor = ? AND done = 0`,
 			to, counts.Events, counts.SkippedBots, counts.SkippedGone, flag(done), id, channel, from)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return false, fmt.Errorf("save history page of %s (import %d): %w", channel, id, err)

@@ -26,12 +26,7 @@ func (db *DB) AcquireLease(ctx context.Context, name, holder string, now time.Ti
 		return false, fmt.Errorf("acquire lease %q for %q: no name, no holder or no time to live", name, holder)
 	}
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, sqlAcquireLease, name, holder, now.Add(ttl).UnixMilli(), now.UnixMilli())
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
+		return tx.execCount(ctx, sqlAcquireLease, name, holder, now.Add(ttl).UnixMilli(), now.UnixMilli())
 	})
 	if err != nil {
 		return false, fmt.Errorf("acquire lease %s: %w", name, err)

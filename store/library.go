@@ -192,13 +192,8 @@ ORDER BY r.shared_at DESC, r.id DESC LIMIT ?`, append(args, limit)...)
 // then be shared again, under a new id.
 func (db *DB) RemoveResource(ctx context.Context, community string, id int64) error {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `DELETE FROM resources
+		return tx.execCount(ctx, `DELETE FROM resources
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`, id, community)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("remove resource %d of %s: %w", id, community, err)
@@ -292,14 +287,9 @@ func (db *DB) SetStoryConsent(ctx context.Context, community, member string, id 
 		return fmt.Errorf("set consent of story %d of %s: %w", id, community, err)
 	}
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE stories SET consent = ?1
+		return tx.execCount(ctx, `UPDATE stories SET consent = ?1
 WHERE id = ?2 AND member_id = (SELECT m.id FROM members m JOIN communities c ON c.id = m.community_id
 	WHERE c.ext_id = ?3 AND m.ext_id = ?4)`, string(c), id, community, member)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("set consent of story %d of %s: %w", id, community, err)

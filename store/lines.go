@@ -21,13 +21,8 @@ func (db *DB) ClaimLine(ctx context.Context, community, hash string, at time.Tim
 		if err != nil {
 			return 0, err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO applied_lines (community_id, line_hash, at) VALUES (?, ?, ?)
+		return tx.execCount(ctx, `INSERT INTO applied_lines (community_id, line_hash, at) VALUES (?, ?, ?)
 ON CONFLICT (community_id, line_hash) DO NOTHING`, cid, hash, at.UnixMilli())
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return false, fmt.Errorf("claim line %s of %s: %w", hash, community, err)

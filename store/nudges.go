@@ -211,15 +211,10 @@ ORDER BY n.send_at, n.id`, community)
 func (db *DB) ClaimNudge(ctx context.Context, community string, id int64, now time.Time) (bool, error) {
 	at := now.UnixMilli()
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE nudges SET status = 'sending', claimed_at = ?
+		return tx.execCount(ctx, `UPDATE nudges SET status = 'sending', claimed_at = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)
 	AND (status = 'queued' OR (status = 'sending' AND COALESCE(claimed_at, 0) <= ?))`,
 			at, id, community, at-members.NudgeClaimStale.Milliseconds())
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return false, fmt.Errorf("claim nudge %d of %s: %w", id, community, err)

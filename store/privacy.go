@@ -430,13 +430,8 @@ func (db *DB) PruneEvents(ctx context.Context, before time.Time) (int, error) {
 	for _, cid := range communities {
 		for {
 			n, err := db.w.do(ctx, pruneBatch, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-				res, err := tx.ExecContext(ctx, `DELETE FROM events WHERE id IN (
+				return tx.execCount(ctx, `DELETE FROM events WHERE id IN (
 	SELECT id FROM events INDEXED BY events_by_time WHERE community_id = ? AND at < ? LIMIT ?)`, cid, t, pruneBatch)
-				if err != nil {
-					return 0, err
-				}
-				n, err := res.RowsAffected()
-				return int(n), err
 			})
 			if err != nil {
 				return total, fmt.Errorf("prune events before %s: %w", before.UTC().Format(time.RFC3339), err)

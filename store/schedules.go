@@ -98,13 +98,8 @@ ORDER BY s.id`, community)
 // SetSchedulePaused pauses or resumes a schedule, or returns bot.ErrNotFound.
 func (db *DB) SetSchedulePaused(ctx context.Context, community string, id int64, paused bool) error {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE schedules SET paused = ?
+		return tx.execCount(ctx, `UPDATE schedules SET paused = ?
 WHERE id = ? AND community_id = (SELECT id FROM communities WHERE ext_id = ?)`, paused, id, community)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("pause schedule %d of %s: %w", id, community, err)
@@ -153,15 +148,10 @@ func (db *DB) ClaimFiring(ctx context.Context, f bot.Firing) (bool, error) {
 		return false, fmt.Errorf("claim firing of schedule %d: no intended time", f.Schedule)
 	}
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `INSERT INTO firings (schedule_id, at, status, missed, ran_at, error)
+		return tx.execCount(ctx, `INSERT INTO firings (schedule_id, at, status, missed, ran_at, error)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM schedules WHERE id = ?1)
 ON CONFLICT (schedule_id, at) DO NOTHING`,
 			f.Schedule, f.At.UnixMilli(), string(f.Status), f.Missed, toMillis(f.RanAt), f.Error)
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return false, fmt.Errorf("claim firing of schedule %d at %s: %w", f.Schedule, f.At.Format(time.RFC3339), err)
@@ -173,13 +163,8 @@ ON CONFLICT (schedule_id, at) DO NOTHING`,
 // time when f has one. It returns bot.ErrNotFound for a firing never claimed.
 func (db *DB) FinishFiring(ctx context.Context, f bot.Firing) error {
 	n, err := db.w.do(ctx, 1, func(ctx context.Context, tx *txConn, _ *txState) (int, error) {
-		res, err := tx.ExecContext(ctx, `UPDATE firings SET status = ?, error = ?, ran_at = COALESCE(?, ran_at)
+		return tx.execCount(ctx, `UPDATE firings SET status = ?, error = ?, ran_at = COALESCE(?, ran_at)
 WHERE schedule_id = ? AND at = ?`, string(f.Status), f.Error, toMillis(f.RanAt), f.Schedule, f.At.UnixMilli())
-		if err != nil {
-			return 0, err
-		}
-		n, err := res.RowsAffected()
-		return int(n), err
 	})
 	if err != nil {
 		return fmt.Errorf("finish firing of schedule %d at %s: %w", f.Schedule, f.At.Format(time.RFC3339), err)
