@@ -50,6 +50,20 @@ func Trend(now, before int) string {
 	return " (=)"
 }
 
+// Thousands writes n with a comma between groups of three digits:
+// 12,345. It is how every count a person reads is written.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
+}
+
 func Plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word

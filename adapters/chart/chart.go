@@ -29,6 +29,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/hearth-community/hearth/bot"
 	"golang.org/x/image/font/sfnt"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -391,7 +392,7 @@ func (t countTicks) Ticks(_, _ float64) []plot.Tick {
 func formatCount(v float64) string {
 	v = math.Round(v)
 	if v < 10000 {
-		return groupThousands(int(v))
+		return bot.Thousands(int(v))
 	}
 	for _, u := range []struct {
 		div    float64
@@ -413,22 +414,3 @@ func formatCount(v float64) string {
 }
 
 func trimZero(s string) string { return strings.TrimSuffix(s, ".0") }
-
-func groupThousands(n int) string {
-	s := fmt.Sprint(n)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hearth-community/hearth/bot"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
@@ -249,9 +250,9 @@ func (t valueTicks) Ticks(_, _ float64) []plot.Tick {
 func formatWhole(v float64) string {
 	v = math.Round(v)
 	if v < 0 {
-		return "-" + groupThousands(int(-v))
+		return "-" + bot.Thousands(int(-v))
 	}
-	return groupThousands(int(v))
+	return bot.Thousands(int(v))
 }
 
 // formatTick writes an axis value with decimals places; whole numbers are

@@ -80,7 +80,7 @@ func checkRendered(t *testing.T, p bot.Post, r rendered) {
 	if m == nil {
 		t.Fatalf("last section %q is not a notice", texts[len(texts)-1])
 	}
-	if want := thousands(r.left.lines); m[1] != want {
+	if want := bot.Thousands(r.left.lines); m[1] != want {
 		t.Errorf("notice says %s lines, %s were left out", m[1], want)
 	}
 	// Whole lines are shown, in order, from the start of the post.
@@ -205,14 +205,6 @@ func TestRenderClipsButtonFields(t *testing.T) {
 	}
 	if id := decodeActionID(b[0].ActionID); !strings.HasPrefix(long, id) || len(id) == 0 || !utf8.ValidString(id) {
 		t.Errorf("id decodes to %q", id)
-	}
-}
-
-func TestThousands(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 142923: "142,923", 1234567: "1,234,567"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %s", n, got)
-		}
 	}
 }
 

@@ -156,12 +156,12 @@ func render(p bot.Post, b budget, where string) rendered {
 		}
 		out.left = &leftOut{lines: len(left), chars: n,
 			file: &bot.File{Name: fullTextFile, ContentType: "text/markdown; charset=utf-8", Data: []byte(p.Text)}}
-		notice := fmt.Sprintf("_…and %s more %s: %s_", thousands(len(left)), plural(len(left), "line", "lines"), where)
+		notice := fmt.Sprintf("_…and %s more %s: %s_", bot.Thousands(len(left)), plural(len(left), "line", "lines"), where)
 		secs = append(secs, clipChars(notice, noticeRoom))
 	}
 	if out.droppedButtons > 0 {
 		secs = append(secs, fmt.Sprintf("_…and %s more %s that Slack cannot show in one message._",
-			thousands(out.droppedButtons), plural(out.droppedButtons, "button", "buttons")))
+			bot.Thousands(out.droppedButtons), plural(out.droppedButtons, "button", "buttons")))
 	}
 	for _, s := range secs {
 		out.blocks = append(out.blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, s, false, false), nil, nil))
@@ -308,15 +308,6 @@ func clipChars(s string, n int) string {
 		return s
 	}
 	return s[:safeCut(s, n-1)] + "…"
-}
-
-// thousands writes n with thousands separators: 12,345.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func plural(n int, one, many string) string {

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // chart is a figure across time (or across channels), drawn on the server
@@ -170,7 +172,7 @@ func niceCeil(v float64) float64 {
 
 func tickLabel(v float64) string {
 	if v == math.Trunc(v) {
-		return formatInt(int(v))
+		return bot.Thousands(int(v))
 	}
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // view is what the layout renders around a page's Content.
@@ -91,7 +93,7 @@ type messageView struct{ Heading, Text string }
 
 var funcs = template.FuncMap{
 	"list":  func(fs ...figure) []figure { return fs },
-	"num":   formatInt,
+	"num":   bot.Thousands,
 	"date":  func(t time.Time) string { return dateOr(t, "never") },
 	"pct":   func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
 	"float": func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
@@ -101,24 +103,6 @@ var funcs = template.FuncMap{
 		}
 		return *f
 	},
-}
-
-// formatInt writes n with thousands separators.
-func formatInt(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "−" + b.String()
-	}
-	return b.String()
 }
 
 func dateOr(t time.Time, zero string) string {
@@ -188,9 +172,9 @@ func (f figure) Trend() string {
 	d := f.Value - f.Previous
 	switch {
 	case d > 0:
-		return fmt.Sprintf("up %s from %s", formatInt(d), formatInt(f.Previous))
+		return fmt.Sprintf("up %s from %s", bot.Thousands(d), bot.Thousands(f.Previous))
 	case d < 0:
-		return fmt.Sprintf("down %s from %s", formatInt(-d), formatInt(f.Previous))
+		return fmt.Sprintf("down %s from %s", bot.Thousands(-d), bot.Thousands(f.Previous))
 	}
 	return "same as the period before"
 }

@@ -199,7 +199,7 @@ func (p Progress) Line() string {
 	if p.Channel != "" {
 		sb.WriteString("#" + p.Channel + ": ")
 	}
-	fmt.Fprintf(&sb, "%s of %s, %s", Count(p.ChannelsDone), Plural(p.ChannelsTotal, "channel"), Plural(p.Events, "event"))
+	fmt.Fprintf(&sb, "%s of %s, %s", bot.Thousands(p.ChannelsDone), Plural(p.ChannelsTotal, "channel"), Plural(p.Events, "event"))
 	return sb.String()
 }
 
@@ -218,25 +218,11 @@ func (p Progress) Summary(loc *time.Location) string {
 		Plural(p.SkippedBots, "event"), Plural(p.SkippedGone, "event"), took)
 }
 
-// Count writes n with thousands separators: 34,512.
-func Count(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
 // Plural is bot.Plural with thousands separators.
 func Plural(n int, word string) string {
 	w := bot.Plural(n, word)
 	_, rest, _ := strings.Cut(w, " ")
-	return Count(n) + " " + rest
+	return bot.Thousands(n) + " " + rest
 }
 
 // spell writes how long an import took: "45s", "12m", "2h 14m".

@@ -142,7 +142,7 @@ func runHistoryImport(ctx context.Context, e env, cfg config, b *bot.Bot, db *st
 	runner, err := history.NewRunner(history.RunnerConfig{Core: b, Store: db, Holder: instanceID(), Log: log,
 		OnPage: func(p history.Progress) {
 			prog.total = int64(p.ChannelsTotal)
-			prog.what = fmt.Sprintf("importing #%s, %s events", bot.ForTerminal(bot.Clip(p.Channel, 40)), history.Count(p.Events))
+			prog.what = fmt.Sprintf("importing #%s, %s events", bot.ForTerminal(bot.Clip(p.Channel, 40)), bot.Thousands(p.Events))
 			prog.Add(int64(p.ChannelsDone - done))
 			done = p.ChannelsDone
 		}})

@@ -12,7 +12,7 @@ import (
 
 	"github.com/hearth-community/hearth/adapters/discord/fakediscord"
 	"github.com/hearth-community/hearth/adapters/slack/fakeslack"
-	"github.com/hearth-community/hearth/bot/history"
+	"github.com/hearth-community/hearth/bot"
 )
 
 // hsStart is the scenario's first day: eight weeks ending Sunday Dec 27
@@ -106,7 +106,7 @@ func TestHistoryImportEqualsLive(t *testing.T) {
 	// The facilitator who asked is told, by DM, what was imported.
 	for _, c := range communities {
 		imp := imports[c]
-		want := fmt.Sprintf("4 channels, %s events", history.Count(imp.events))
+		want := fmt.Sprintf("4 channels, %s events", bot.Thousands(imp.events))
 		dms := w.dms(c, 0)
 		if len(dms) == 0 || !strings.HasPrefix(dms[len(dms)-1], "History imported since ") || !strings.Contains(dms[len(dms)-1], want) {
 			t.Errorf("%s: the facilitator's DMs are %q, want the last to be the summary with %q", c, dms, want)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hearth-community/hearth/bot"
 	"github.com/hearth-community/hearth/store"
 )
 
@@ -107,10 +108,10 @@ func copyDatabase(ctx context.Context, from, to string, e env) error {
 	}
 	fmt.Fprintf(e.stdout, "%-*s  %s\n", width, "table", "rows")
 	for _, t := range tables {
-		fmt.Fprintf(e.stdout, "%-*s  %s\n", width, t.Table, groupThousands(t.Rows))
+		fmt.Fprintf(e.stdout, "%-*s  %s\n", width, t.Table, bot.Thousands(int(t.Rows)))
 	}
 	fmt.Fprintf(e.stdout, "copied %s rows in %d tables from %s to %s; every table's row count matches\n",
-		groupThousands(report.Rows()), len(report.Tables), store.Redacted(from), store.Redacted(to))
+		bot.Thousands(int(report.Rows())), len(report.Tables), store.Redacted(from), store.Redacted(to))
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/hearth-community/hearth/bot"
 )
 
 // redrawEvery bounds how often the progress line is redrawn: a few times a
@@ -97,7 +99,7 @@ func (p *progress) line(t time.Time) string {
 	b.WriteString(p.what)
 	if p.total <= 0 {
 		if p.done > 0 {
-			fmt.Fprintf(&b, ": %s %s", groupThousands(p.done), p.unit)
+			fmt.Fprintf(&b, ": %s %s", bot.Thousands(int(p.done)), p.unit)
 		} else {
 			b.WriteString("…")
 		}
@@ -109,13 +111,13 @@ func (p *progress) line(t time.Time) string {
 	// Counts may overshoot an estimated total a little (simulate hits its
 	// target to within a few events per thousand): never say more than 100%.
 	done := min(p.done, p.total)
-	fmt.Fprintf(&b, ": %s of %s %s (%d%%)", groupThousands(p.done), groupThousands(p.total), p.unit, done*100/p.total)
+	fmt.Fprintf(&b, ": %s of %s %s (%d%%)", bot.Thousands(int(p.done)), bot.Thousands(int(p.total)), p.unit, done*100/p.total)
 	elapsed := t.Sub(p.started).Seconds()
 	if elapsed <= 0 || p.done == 0 {
 		return b.String()
 	}
 	rate := float64(p.done) / elapsed
-	fmt.Fprintf(&b, ", %s/s", groupThousands(roundRate(rate)))
+	fmt.Fprintf(&b, ", %s/s", bot.Thousands(int(roundRate(rate))))
 	left := float64(p.total-done) / rate
 	switch {
 	case left < 1:
@@ -136,22 +138,4 @@ func roundRate(r float64) int64 {
 		unit *= 10
 	}
 	return (n + unit/2) / unit * unit
-}
-
-// groupThousands writes n with commas between groups of three digits.
-func groupThousands(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

@@ -96,11 +96,3 @@ func TestProgress(t *testing.T) {
 		})
 	}
 }
-
-func TestGroupThousands(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -45000: "-45,000"} {
-		if got := groupThousands(n); got != want {
-			t.Errorf("groupThousands(%d) = %q, want %q", n, got, want)
-		}
-	}
-}
